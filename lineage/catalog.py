@@ -1,0 +1,146 @@
+"""The seed catalog: what models, techniques, papers, organizations and hardware *are*.
+
+The catalog is curated YAML under ``seeds/``, every entry citing a public source.
+It never says which model uses which technique: those are claims, and claims
+come from ingesting sources.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from lineage.errors import CatalogError, UnknownEntity
+from lineage.models import EntityKind, Hardware, Model, Organization, Paper, Technique
+from lineage.paths import data_dir
+
+SEED_FILES: dict[str, type] = {
+    "organizations.yaml": Organization,
+    "hardware.yaml": Hardware,
+    "papers.yaml": Paper,
+    "techniques.yaml": Technique,
+    "models.yaml": Model,
+}
+
+LISTING = {
+    EntityKind.MODEL: "models",
+    EntityKind.TECHNIQUE: "techniques",
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+@dataclass
+class Catalog:
+    """All curated entities, indexed by id and by every name and alias."""
+
+    entities: dict[str, Organization | Hardware | Paper | Technique | Model] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, seeds: Path | None = None) -> Catalog:
+        """Read and validate every seed file; raise ``CatalogError`` naming the first problem."""
+        seeds = seeds or data_dir("seeds")
+        catalog = cls()
+        for filename, model in SEED_FILES.items():
+            path = seeds / filename
+            if not path.exists():
+                raise CatalogError(f'seed file "{path}" is missing')
+            rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            adapter = TypeAdapter(list[model])
+            try:
+                entries = adapter.validate_python(rows)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(str(p) for p in err["loc"])
+                raise CatalogError(f'{path.name}: entry {where}: {err["msg"]}') from None
+            for entry in entries:
+                catalog.add(entry)
+        catalog.check_references()
+        return catalog
+
+    def add(self, entry: Organization | Hardware | Paper | Technique | Model) -> None:
+        """Add one entity; ids are unique across all kinds."""
+        if entry.id in self.entities:
+            raise CatalogError(f'duplicate id "{entry.id}" ({self.entities[entry.id].kind} and {entry.kind})')
+        self.entities[entry.id] = entry
+        for name in (entry.id, entry.name, *entry.aliases):
+            self._names.setdefault(_norm(name), entry.id)
+
+    def check_references(self) -> None:
+        """Every id an entry points at exists and has the right kind."""
+        refs: list[tuple[str, str, str | None, EntityKind]] = []
+        for e in self.entities.values():
+            if isinstance(e, Hardware):
+                refs.append((e.id, "vendor", e.vendor, EntityKind.ORGANIZATION))
+            elif isinstance(e, Paper):
+                refs += [(e.id, "organizations", o, EntityKind.ORGANIZATION) for o in e.organizations]
+            elif isinstance(e, Technique):
+                refs += [(e.id, "broader", t, EntityKind.TECHNIQUE) for t in e.broader]
+                refs += [(e.id, "variant_of", t, EntityKind.TECHNIQUE) for t in e.variant_of]
+                refs += [(e.id, "introduced_by", o, EntityKind.ORGANIZATION) for o in e.introduced_by]
+                refs.append((e.id, "introduced_in", e.introduced_in, EntityKind.PAPER))
+            elif isinstance(e, Model):
+                refs.append((e.id, "organization", e.organization, EntityKind.ORGANIZATION))
+                refs.append((e.id, "predecessor", e.predecessor, EntityKind.MODEL))
+                refs.append((e.id, "report", e.report, EntityKind.PAPER))
+        for owner, fld, target, kind in refs:
+            if target is None:
+                continue
+            found = self.entities.get(target)
+            if found is None or found.kind != kind.value:
+                raise CatalogError(f'"{owner}".{fld} points at unknown {kind.value} "{target}"')
+
+    # ------------------------------------------------------------------ lookup
+
+    def get(self, ident: str, kind: EntityKind | None = None):
+        """Entity by id, name or alias; ``UnknownEntity`` with suggestions otherwise."""
+        hit = self.entities.get(ident) or self.entities.get(self._names.get(_norm(ident), ""))
+        if hit is not None and (kind is None or hit.kind == kind.value):
+            return hit
+        raise self.unknown(ident, kind)
+
+    def resolve(self, ident: str, kind: EntityKind | None = None) -> str:
+        """Id for an id, name or alias."""
+        return self.get(ident, kind).id
+
+    def find(self, name: str, kind: EntityKind | None = None) -> str | None:
+        """Id for a name or alias, or ``None``."""
+        found = self._names.get(_norm(name))
+        if found and (kind is None or self.entities[found].kind == kind.value):
+            return found
+        return None
+
+    def unknown(self, ident: str, kind: EntityKind | None = None) -> UnknownEntity:
+        """The error for an id that is not here, with close matches."""
+        pool = [e.id for e in self.of_kind(kind)] if kind else list(self.entities)
+        suggestions = difflib.get_close_matches(ident.lower(), pool, n=3, cutoff=0.6)
+        label = kind.value if kind else "entity"
+        return UnknownEntity(label, ident, suggestions, LISTING.get(kind) if kind else None)
+
+    def of_kind(self, kind: EntityKind) -> Iterator:
+        """All entities of one kind, in seed order."""
+        return (e for e in self.entities.values() if e.kind == kind.value)
+
+    def __contains__(self, ident: str) -> bool:
+        return ident in self.entities
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def model_by_repo(self, repo: str) -> Model | None:
+        """The model whose Hugging Face repo id matches, case-insensitively."""
+        for m in self.of_kind(EntityKind.MODEL):
+            if m.hf_repo and m.hf_repo.lower() == repo.lower():
+                return m
+        return None

@@ -1,0 +1,76 @@
+"""Every exception the library raises, and how the CLI reports each one.
+
+Each error inherits from the built-in it refines, so callers may catch either.
+Messages quote the object, say what is wrong and name the fix.
+"""
+
+from __future__ import annotations
+
+
+class LineageError(Exception):
+    """Base class for all lineage errors."""
+
+    exit_code = 2
+
+
+class UnknownEntity(LineageError, KeyError):
+    """An id that is not in the catalog or the store."""
+
+    def __init__(self, kind: str, ident: str, suggestions: list[str] | None = None, listing: str | None = None):
+        self.kind, self.ident, self.suggestions = kind, ident, suggestions or []
+        hint = f' Did you mean "{self.suggestions[0]}"?' if self.suggestions else ""
+        see = f" See 'lineage {listing}'." if listing else ""
+        super().__init__(f'{kind} "{ident}" not found.{hint}{see}')
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.args[0]
+
+
+class SourceFormatError(LineageError, ValueError):
+    """A source document that cannot be read as what it claims to be."""
+
+
+class UnsupportedLayout(LineageError, ValueError):
+    """A config whose parameter layout we cannot count without guessing."""
+
+
+class CatalogError(LineageError, ValueError):
+    """Seed data that fails validation (typo, dangling reference, duplicate id)."""
+
+
+class StoreError(LineageError, OSError):
+    """The store cannot be opened or written."""
+
+    exit_code = 3
+
+
+class ExternalServiceError(LineageError, ConnectionError):
+    """A network service (arXiv, Hugging Face, Bolt server) failed."""
+
+    exit_code = 3
+
+
+class CheckFailed(LineageError):
+    """A check ran and found problems (SHACL violations, unverified claims)."""
+
+    exit_code = 1
+
+
+EXIT_CODES: dict[type[BaseException], int] = {
+    CheckFailed: 1,
+    UnknownEntity: 2,
+    SourceFormatError: 2,
+    UnsupportedLayout: 2,
+    CatalogError: 2,
+    StoreError: 3,
+    ExternalServiceError: 3,
+}
+"""Exit code per error class; the CLI walks the MRO to find the first match."""
+
+
+def exit_code_for(error: BaseException) -> int:
+    """Exit code for an exception: 2 for bad input, 3 for services, 1 for failed checks."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1

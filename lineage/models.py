@@ -1,0 +1,312 @@
+"""Domain model: catalog entities, claims, evidence and verification status.
+
+Everything that crosses a boundary of the library (seed YAML in, store rows out,
+``--json`` output) is one of these pydantic models.  Ids are stable kebab-case
+strings (``mla``, ``deepseek-v3``, ``moonshot-ai``) used as graph node id, IRI
+local name and seed key alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+"""Kebab-case id; dots are allowed inside version numbers (``kimi-k2.5``)."""
+
+EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+SNIPPET_MAX = 300
+
+
+class Strict(BaseModel):
+    """Base for curated data: unknown keys are typos and fail loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class EntityKind(str, Enum):
+    """The five kinds of thing the catalog knows."""
+
+    MODEL = "model"
+    TECHNIQUE = "technique"
+    PAPER = "paper"
+    ORGANIZATION = "organization"
+    HARDWARE = "hardware"
+
+
+class TechniqueCategory(str, Enum):
+    """Coarse family a technique belongs to."""
+
+    ATTENTION = "attention"
+    MOE = "moe"
+    OPTIMIZER = "optimizer"
+    TRAINING = "training"
+    POSITIONAL = "positional"
+    INFERENCE = "inference"
+    RESIDUAL = "residual"
+    PRECISION = "precision"
+    ALIGNMENT = "alignment"
+    OBJECTIVE = "objective"
+    NORMALIZATION = "normalization"
+
+
+class Status(str, Enum):
+    """How well a primary source backs a claim."""
+
+    VERIFIED = "verified"
+    """A primary source (the model's own config, report, card or code) states it."""
+    CONTRADICTED = "contradicted"
+    """A primary source states the opposite."""
+    DISPUTED = "disputed"
+    """Primary sources disagree with each other."""
+    REPORTED = "reported"
+    """Only a secondary source (article, third party, derivative) states it."""
+    UNVERIFIED = "unverified"
+    """Nobody with standing backs it yet."""
+
+
+STATUS_RANK = {
+    Status.VERIFIED: 0,
+    Status.DISPUTED: 1,
+    Status.CONTRADICTED: 2,
+    Status.REPORTED: 3,
+    Status.UNVERIFIED: 4,
+}
+
+
+class SourceKind(str, Enum):
+    """Whether a source speaks for the model it describes."""
+
+    PRIMARY = "primary"
+    """The model's own config, card, report or code, as its publisher released it."""
+    SECONDARY = "secondary"
+    """Articles, third parties, derivatives (quantizations, mirrors that changed values)."""
+
+
+class Method(str, Enum):
+    """How a piece of evidence was obtained."""
+
+    CONFIG = "config"
+    TEXT = "text"
+    CITATION = "citation"
+    CARD = "card"
+    MEASUREMENT = "measurement"
+    CURATED = "curated"
+
+
+class Predicate(str, Enum):
+    """What a claim says about its subject.  Values are the RDF local names."""
+
+    USES = "uses"
+    MENTIONS = "mentions"
+    ARCHITECTURE = "architecture"
+    MODEL_TYPE = "modelType"
+    TOTAL_PARAMETERS = "totalParameters"
+    ACTIVE_PARAMETERS = "activeParameters"
+    MTP_PARAMETERS = "mtpParameters"
+    CONTEXT_LENGTH = "contextLength"
+    INTRODUCED_BY = "introducedBy"
+    INTRODUCED_IN = "introducedIn"
+    FIRST_APPEARED = "firstAppeared"
+    DEVELOPED_BY = "developedBy"
+    RELEASED = "released"
+    DERIVED_FROM = "derivedFrom"
+    PUBLISHED_BY = "publishedBy"
+    TRAINED_ON = "trainedOn"
+    CITES = "cites"
+
+
+ENTITY_PREDICATES = {
+    Predicate.USES,
+    Predicate.MENTIONS,
+    Predicate.INTRODUCED_BY,
+    Predicate.INTRODUCED_IN,
+    Predicate.DEVELOPED_BY,
+    Predicate.DERIVED_FROM,
+    Predicate.PUBLISHED_BY,
+    Predicate.TRAINED_ON,
+    Predicate.CITES,
+}
+"""Predicates whose object is a catalog entity rather than a literal value."""
+
+
+# --------------------------------------------------------------------------- citations
+
+
+class SourceRef(Strict):
+    """Where a curated catalog fact comes from."""
+
+    url: str = Field(description="Public address of the source (arXiv abs page, official repo, vendor page).")
+    kind: SourceKind = Field(SourceKind.PRIMARY, description="Primary when the source is the originator's own record.")
+    note: str | None = Field(None, description="What in the source supports the entry (own words, not a quote).")
+
+
+# --------------------------------------------------------------------------- catalog entities
+
+
+class Entity(Strict):
+    """Fields every catalog entity shares."""
+
+    id: EntityId = Field(description="Stable kebab-case id, also the IRI local name.")
+    name: str = Field(description="Human-readable name.")
+    aliases: tuple[str, ...] = Field((), description="Other names and spellings used in sources.")
+    description: str | None = Field(None, description="One or two sentences in our own words.")
+    sources: tuple[SourceRef, ...] = Field(min_length=1, description="Public sources for this entry.")
+
+
+class Organization(Entity):
+    """A lab or company that publishes models, papers or hardware."""
+
+    kind: Literal["organization"] = Field("organization", description="Entity kind tag.")
+    country: str | None = Field(None, description="ISO 3166 alpha-2 country of the headquarters.")
+    homepage: str | None = Field(None, description="Official homepage.")
+    hf_org: str | None = Field(None, description="Hugging Face organization name.")
+
+
+class Hardware(Entity):
+    """An accelerator used to train or serve models."""
+
+    kind: Literal["hardware"] = Field("hardware", description="Entity kind tag.")
+    vendor: EntityId = Field(description="Organization id of the vendor.")
+    family: str | None = Field(None, description="Product family or architecture (Hopper, Ascend …).")
+    released: str | None = Field(None, description="Release year or month, YYYY or YYYY-MM.")
+    memory_gb: float | None = Field(None, description="On-device memory in GB.")
+
+
+class Paper(Entity):
+    """A paper or technical report."""
+
+    kind: Literal["paper"] = Field("paper", description="Entity kind tag.")
+    arxiv: str | None = Field(None, pattern=r"^\d{4}\.\d{4,5}$", description="arXiv id without version.")
+    published: str | None = Field(None, description="First publication date, YYYY-MM or YYYY-MM-DD.")
+    organizations: tuple[EntityId, ...] = Field((), description="Organization ids of the authors' lab(s).")
+    title: str | None = Field(None, description="Full title as published.")
+
+
+class Technique(Entity):
+    """An architectural, training or inference idea."""
+
+    kind: Literal["technique"] = Field("technique", description="Entity kind tag.")
+    category: TechniqueCategory = Field(description="Coarse family.")
+    broader: tuple[EntityId, ...] = Field((), description="Technique ids this one is a kind of (skos:broader).")
+    variant_of: tuple[EntityId, ...] = Field((), description="Technique ids this one modifies or extends.")
+    introduced_in: EntityId | None = Field(None, description="Paper id of the introducing paper, when one exists.")
+    introduced_by: tuple[EntityId, ...] = Field((), description="Organization ids that introduced it.")
+    inventors: tuple[str, ...] = Field((), description="People credited by the primary record, when no lab is.")
+    first_appeared: str | None = Field(None, description="First public appearance, YYYY-MM or YYYY-MM-DD.")
+
+
+class Model(Entity):
+    """An open-weights model release."""
+
+    kind: Literal["model"] = Field("model", description="Entity kind tag.")
+    hf_repo: str | None = Field(None, description="Hugging Face repo id (org/name).")
+    organization: EntityId = Field(description="Organization id of the publisher.")
+    released: str | None = Field(None, description="Release month, YYYY-MM.")
+    family: str | None = Field(None, description="Model family name (DeepSeek-V3, Kimi K2 …).")
+    predecessor: EntityId | None = Field(None, description="Model id this one continues or is fine-tuned from.")
+    report: EntityId | None = Field(None, description="Paper id of the model's own technical report.")
+
+
+AnyEntity = Annotated[Organization | Hardware | Paper | Technique | Model, Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- sources, evidence, claims
+
+
+class SourceDocument(Strict):
+    """One ingested document; its claims live in one named graph."""
+
+    id: str = Field(description="Stable document id, e.g. 'config:deepseek-ai/DeepSeek-V3@4c2fdb8'.")
+    title: str = Field(description="Short human title.")
+    kind: SourceKind = Field(description="Primary when the document is the model's own record.")
+    format: Literal["config", "report", "card", "article", "catalog", "measurement"] = Field(
+        description="What sort of document it is."
+    )
+    url: str | None = Field(None, description="Where the document can be fetched.")
+    revision: str | None = Field(None, description="Commit, arXiv version or sha256 of the exact bytes ingested.")
+    publisher: str | None = Field(None, description="Who published this copy (repo owner, site).")
+    about: EntityId | None = Field(None, description="Model id the document describes, when it describes one.")
+    note: str | None = Field(None, description="Caveats about provenance (mirror, derivative, abridged).")
+
+
+class Evidence(Strict):
+    """Why we believe (or doubt) a claim: a located snippet of a source."""
+
+    source: str = Field(description="SourceDocument id.")
+    revision: str | None = Field(None, description="Revision of the source the snippet was read from.")
+    source_kind: SourceKind = Field(description="Primary or secondary, copied from the source.")
+    locator: str = Field(description="Page, section, config key path or line inside the source.")
+    snippet: str = Field(max_length=SNIPPET_MAX, description="Short excerpt or 'key = value' rendering.")
+    method: Method = Field(description="How the evidence was obtained.")
+    retrieved_at: datetime = Field(description="When the source was read (UTC).")
+    supports: bool = Field(True, description="False when this evidence speaks against the claim.")
+
+
+class Claim(Strict):
+    """A sourced statement: subject, predicate, and an entity or literal object."""
+
+    subject: EntityId = Field(description="Entity id the claim is about.")
+    predicate: Predicate = Field(description="What is claimed.")
+    object: EntityId | None = Field(None, description="Entity id, for relations.")
+    value: str | int | float | None = Field(None, description="Literal value, for attributes.")
+    unit: str | None = Field(None, description="Unit of the literal value (parameters, tokens …).")
+    qualifiers: dict[str, str] = Field(default_factory=dict, description="Extra context (layers, variant …).")
+    status: Status = Field(description="Verification status.")
+    reason: str = Field(description="One line saying why the status is what it is.")
+    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one piece of evidence.")
+
+    @model_validator(mode="after")
+    def _object_xor_value(self) -> Claim:
+        has_obj, has_val = self.object is not None, self.value is not None
+        if has_obj == has_val:
+            raise ValueError("a claim has exactly one of object or value")
+        if has_obj != (self.predicate in ENTITY_PREDICATES):
+            raise ValueError(f"predicate {self.predicate.value!r} takes {'an entity' if not has_obj else 'a value'}")
+        if "\n" in self.reason:
+            raise ValueError("reason must be one line")
+        return self
+
+    @property
+    def id(self) -> str:
+        """Content hash of what is claimed (not of its status or evidence)."""
+        key = json.dumps(
+            [self.subject, self.predicate.value, self.object, self.value, self.unit, sorted(self.qualifiers.items())],
+            default=str,
+        )
+        return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, truncated to seconds (what evidence records)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def clip(text: str, limit: int = SNIPPET_MAX) -> str:
+    """Collapse whitespace and cut text to fit an evidence snippet."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def month_of(value: str | date | None) -> str | None:
+    """Normalise YYYY, YYYY-MM or a date to a comparable string."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps`` default for enums and datetimes in CLI output."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
