@@ -44,6 +44,13 @@ class StoreError(LineageError, OSError):
     exit_code = 3
 
 
+class EmptyStore(LineageError, LookupError):
+    """A query against a store that has not been built."""
+
+    def __init__(self, path: object):
+        super().__init__(f'the store at "{path}" is empty. Run \'lineage build\' first.')
+
+
 class ExternalServiceError(LineageError, ConnectionError):
     """A network service (arXiv, Hugging Face, Bolt server) failed."""
 
@@ -62,6 +69,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     SourceFormatError: 2,
     UnsupportedLayout: 2,
     CatalogError: 2,
+    EmptyStore: 2,
     StoreError: 3,
     ExternalServiceError: 3,
 }

@@ -1,0 +1,51 @@
+"""``lineage ingest …``: read source documents into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
+
+ingest_app = typer.Typer(help="Read source documents (configs, …) into the store.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ingest_app, name="ingest")
+
+
+@ingest_app.command("config")
+@handles_errors
+def config_command(
+    paths: Annotated[list[Path], typer.Argument(help="config.json files (Hugging Face or DeepSeek inference format).")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage models').")
+    ] = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest model configs: techniques, shapes and parameter counts, each with key = value evidence.
+
+    Every file is checked before anything is written; a malformed file leaves the store unchanged.
+    """
+    from lineage.ingest.config import ingest_config
+
+    catalog = load_catalog()
+    with open_store(store) as st, progress(len(paths), "Ingesting configs") as bar:
+        reports = ingest_config(st, catalog, paths, model=model, progress=lambda _: bar.update(1))
+    if json_out:
+        emit_json(reports)
+        return
+    for r in reports:
+        p = r.parameters
+        typer.echo(f"{r.source}: {r.claims} claims ({r.status.value}) about {r.model}")
+        typer.echo(f"  techniques: {', '.join(r.techniques) or '-'}")
+        if p.total is not None:
+            mtp = f", MTP {human(p.mtp)} separate" if p.mtp else ""
+            typer.echo(f"  parameters: {human(p.total)} total, {human(p.active)} active{mtp} (layout {p.layout})")
+        else:
+            typer.echo(f"  parameters: not computed: {p.unsupported}")
+        for s in r.skipped:
+            typer.echo(f"  skipped: {s}")

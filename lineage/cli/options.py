@@ -1,0 +1,109 @@
+"""Options shared by every command, the error table in action, and plain-text rendering helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lineage.errors import LineageError, exit_code_for
+from lineage.models import json_default
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        envvar="LINEAGE_STORE",
+        help="Store directory (default: the user data dir; env LINEAGE_STORE).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many rows.")]
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print ``Error: message`` on stderr and return the Exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handles_errors(fn: Callable) -> Callable:
+    """Turn library errors into one-line messages and exit codes (tracebacks with LINEAGE_DEBUG=1)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except LineageError as exc:
+            if os.environ.get("LINEAGE_DEBUG"):
+                raise
+            raise fail(str(exc).splitlines()[0], exit_code_for(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted; every source already written is complete, the rest unchanged", 130) from None
+
+    return wrapper
+
+
+def open_store(path: Path | None):
+    from lineage.store import Store
+
+    return Store(path)
+
+
+def load_catalog():
+    from lineage.catalog import Catalog
+
+    return Catalog.load()
+
+
+def emit_json(value: Any) -> None:
+    """Print pydantic models (or lists of them) as indented JSON."""
+
+    def plain(v):
+        if hasattr(v, "model_dump"):
+            return v.model_dump(mode="json")
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v
+
+    typer.echo(json.dumps(plain(value), indent=2, default=json_default, ensure_ascii=False))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: dict[int, int] | None = None) -> str:
+    """Left-aligned plain-text table; column ``i`` is cut to ``widths[i]`` characters."""
+    widths = widths or {}
+    cells = [[str(h) for h in headers]]
+    for row in rows:
+        out = []
+        for i, v in enumerate(row):
+            text = "" if v is None else str(v)
+            limit = widths.get(i)
+            if limit and len(text) > limit:
+                text = text[: limit - 1] + "…"
+            out.append(text)
+        cells.append(out)
+    sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def progress(total: int, label: str):
+    """A progress bar on stderr (only drawn on a terminal)."""
+    return typer.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+
+
+def human(n: int | None) -> str:
+    """1_234_000_000 -> '1.23B'."""
+    if n is None:
+        return "-"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if n >= size:
+            return f"{n / size:.3g}{unit}"
+    return str(n)

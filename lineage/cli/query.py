@@ -1,0 +1,228 @@
+"""Query commands: who-uses, origin, show, claims, techniques, models, sources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lineage.cli.options import (
+    JsonOpt,
+    LimitOpt,
+    StoreOpt,
+    emit_json,
+    handles_errors,
+    human,
+    load_catalog,
+    open_store,
+    table,
+)
+from lineage.models import Status
+
+
+def register(app: typer.Typer) -> None:
+    app.command("who-uses")(who_uses_command)
+    app.command("origin")(origin_command)
+    app.command("show")(show_command)
+    app.command("claims")(claims_command)
+    app.command("techniques")(techniques_command)
+    app.command("models")(models_command)
+    app.command("sources")(sources_command)
+
+
+def _evidence_line(ev) -> str:
+    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {ev.snippet}"
+
+
+@handles_errors
+def who_uses_command(
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage techniques').")],
+    variants: Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")] = False,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Models that use a technique, each with status and evidence."""
+    from lineage.queries import who_uses
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        result = who_uses(st, catalog, technique, variants=variants)
+    if json_out:
+        emit_json(result)
+        return
+    origin = []
+    if result.introduced_by:
+        origin.append("introduced by " + ", ".join(catalog.get(o).name for o in result.introduced_by))
+    if result.introduced_in:
+        paper = catalog.get(result.introduced_in)
+        origin.append(f"in {paper.name}" + (f" (arXiv:{paper.arxiv})" if paper.arxiv else ""))
+    if result.first_appeared:
+        origin.append(f"first appeared {result.first_appeared}")
+    typer.echo(f"{result.name} ({result.technique})" + (": " + ", ".join(origin) if origin else ""))
+    if not result.rows:
+        typer.echo("No model in the store has a claim of using it.")
+        return
+    counts = {s: sum(r.status is s for r in result.rows) for s in Status}
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    first = f"; first verified adopter: {result.first_adopter}" if result.first_adopter else ""
+    typer.echo(f"{len(result.rows)} models ({summary}){first}")
+    typer.echo("")
+    rows = []
+    for r in result.rows:
+        ev = r.evidence[0]
+        more = f" (+{len(r.evidence) - 1} more)" if len(r.evidence) > 1 else ""
+        via = f" via {r.technique}" if r.technique != result.technique else ""
+        rows.append([r.name + via, r.released or "-", r.status.value, _evidence_line(ev)[:90] + more])
+    typer.echo(table(["MODEL", "RELEASED", "STATUS", "EVIDENCE"], rows))
+
+
+@handles_errors
+def origin_command(
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Who introduced a technique, when and in which paper, with evidence."""
+    from lineage.queries import origin
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        result = origin(st, catalog, technique)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(f"{result.name} ({result.technique}), {result.category}")
+    if result.description:
+        typer.echo(f"  {result.description}")
+    if result.paper:
+        p = result.paper
+        arxiv = f"arXiv:{p['arxiv']}, " if p.get("arxiv") else ""
+        typer.echo(f"  paper: {p['title']} ({arxiv}{p.get('published') or 'date unknown'})")
+    if result.inventors:
+        typer.echo(f"  credited to: {', '.join(result.inventors)}")
+    for f in result.facts:
+        typer.echo(f"  {f.predicate.value}: {f.label}  [{f.status.value}] {f.reason}")
+    if result.variant_of:
+        typer.echo(f"  variant of: {', '.join(result.variant_of)}")
+    if result.variants:
+        typer.echo(f"  variants: {', '.join(result.variants)}")
+    if result.earliest_adopters:
+        firsts = ", ".join(f"{a.name} ({a.released or '?'}, {a.status.value})" for a in result.earliest_adopters)
+        typer.echo(f"  earliest adopters in the store: {firsts}")
+
+
+@handles_errors
+def show_command(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Any catalog id, name or alias.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Everything known about one id: its catalog entry and every claim about it."""
+    from lineage.queries import show
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        result = show(st, catalog, ident)
+    if json_out:
+        emit_json(result)
+        return
+    e = result.entity
+    typer.echo(f"{e['name']} ({result.id}), {result.kind}")
+    if e.get("description"):
+        typer.echo(f"  {e['description']}")
+    for key in ("organization", "released", "hf_repo", "family", "category", "arxiv", "published", "vendor"):
+        if key in e:
+            typer.echo(f"  {key}: {e[key]}")
+    for title, facts in (("Claims about it", result.about), ("Claims pointing at it", result.referenced_by)):
+        if not facts:
+            continue
+        typer.echo(f"\n{title}:")
+        rows = [
+            [f.predicate.value, f.label, f.status.value, _evidence_line(f.evidence[0])[:80]]
+            for f in facts
+        ]
+        typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32}))
+
+
+@handles_errors
+def claims_command(
+    status: Annotated[Status | None, typer.Option("--status", help="Only claims with this status.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only claims from this source document id.")] = None,
+    limit: LimitOpt = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List claims, filtered by status and/or source (see 'lineage sources')."""
+    from lineage.queries import claims
+
+    with open_store(store) as st:
+        result = claims(st, status=status, source=source)
+    shown = result[:limit] if limit else result
+    if json_out:
+        emit_json(shown)
+        return
+    rows = [
+        [c.subject, c.predicate.value, c.object or f"{c.value}{' ' + c.unit if c.unit else ''}", c.status.value, c.reason]
+        for c in shown
+    ]
+    typer.echo(table(["SUBJECT", "PREDICATE", "OBJECT/VALUE", "STATUS", "REASON"], rows, {2: 28, 4: 80}))
+    typer.echo(f"\n{len(shown)} of {len(result)} claims")
+
+
+@handles_errors
+def techniques_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Every catalog technique, with its origin and how many models use it."""
+    from lineage.queries import techniques
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        rows = techniques(st, catalog)
+    if json_out:
+        emit_json(rows)
+        return
+    typer.echo(
+        table(
+            ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS"],
+            [[r.id, r.name, r.category, ", ".join(r.introduced_by), r.first_appeared, r.adopters] for r in rows],
+            {1: 40},
+        )
+    )
+
+
+@handles_errors
+def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Every catalog model, with computed sizes and technique counts where configs were ingested."""
+    from lineage.queries import models
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        rows = models(st, catalog)
+    if json_out:
+        emit_json(rows)
+        return
+    typer.echo(
+        table(
+            ["ID", "NAME", "ORG", "RELEASED", "TOTAL", "ACTIVE", "TECHNIQUES"],
+            [
+                [r.id, r.name, r.organization, r.released, human(r.total_parameters), human(r.active_parameters), r.techniques]
+                for r in rows
+            ],
+            {1: 32},
+        )
+    )
+
+
+@handles_errors
+def sources_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Every ingested source document (one named graph each)."""
+    with open_store(store) as st:
+        docs = st.sources()
+    if json_out:
+        emit_json(docs)
+        return
+    typer.echo(
+        table(
+            ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
+            [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
+        )
+    )

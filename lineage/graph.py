@@ -1,0 +1,71 @@
+"""networkx projection of the store, for graph algorithms and the HTML export.
+
+The store is the source of truth; this is a derived, in-memory view.  Nodes are
+catalog entities (``kind``, ``label``); edges are relation claims keyed by
+predicate, carrying the combined status, its reason and the evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from lineage.catalog import Catalog
+from lineage.models import ENTITY_PREDICATES, EntityKind, Status
+from lineage.store import Store, StoredClaim
+from lineage.verification import combine
+
+
+def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
+    """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object)."""
+    g = nx.MultiDiGraph()
+    for e in catalog.entities.values():
+        g.add_node(e.id, kind=e.kind, label=e.name, description=e.description or "")
+    groups: dict[tuple[str, str, str], list[StoredClaim]] = defaultdict(list)
+    for c in store.claims():
+        if c.predicate in ENTITY_PREDICATES:
+            groups[(c.subject, c.predicate.value, c.object)].append(c)
+    for (s, p, o), claims in groups.items():
+        status, reason = combine(claims)
+        for node in (s, o):
+            if node not in g:
+                g.add_node(node, kind="unknown", label=node, description="")
+        g.add_edge(
+            s,
+            o,
+            key=p,
+            predicate=p,
+            status=status.value,
+            reason=reason,
+            evidence=[ev.model_dump(mode="json") for c in claims for ev in c.evidence],
+        )
+    for t in catalog.of_kind(EntityKind.TECHNIQUE):
+        for other in t.variant_of:
+            g.add_edge(t.id, other, key="variantOf", predicate="variantOf", status="curated",
+                       reason="catalog definition", evidence=[])
+    return g
+
+
+def adopters(g: nx.MultiDiGraph, technique: str, statuses: tuple[str, ...] = ("verified", "reported")) -> list[str]:
+    """Models with a ``uses`` edge to ``technique`` whose status is in ``statuses``.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("deepseek-v3", "mla", key="uses", status="verified")
+    'uses'
+    >>> adopters(g, "mla")
+    ['deepseek-v3']
+    """
+    return sorted(
+        u for u, _, k, d in g.in_edges(technique, keys=True, data=True) if k == "uses" and d["status"] in statuses
+    )
+
+
+def status_counts(g: nx.MultiDiGraph) -> dict[str, int]:
+    """How many edges carry each status."""
+    counts = {s.value: 0 for s in Status}
+    for *_, d in g.edges(data=True):
+        counts[d["status"]] = counts.get(d["status"], 0) + 1
+    return counts

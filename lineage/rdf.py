@@ -1,0 +1,292 @@
+"""Mapping between the domain model and RDF (the vocabulary in ``ontology/lineage.ttl``).
+
+Layout, nanopublication style: every source document gets one named graph that
+holds the document's description, its claims and their evidence.  A claim is a
+``lin:Claim`` resource (an ``rdf:Statement`` with ``rdf:subject``/``rdf:predicate``
+/``rdf:object`` or ``lin:value``) linked to ``lin:Evidence`` through
+``prov:wasDerivedFrom`` — PROV-O's qualified pattern for an edge with attributes.
+Relations that are not contradicted are also asserted directly
+(``ent:deepseek-v3 lin:uses ent:mla``) so property paths work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from urllib.parse import quote, unquote
+
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+from lineage.models import (
+    Claim,
+    Entity,
+    Evidence,
+    Hardware,
+    Method,
+    Model,
+    Organization,
+    Paper,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    Status,
+    Technique,
+)
+
+BASE = "https://w3id.org/lineage/"
+LIN = Namespace(BASE + "vocab#")
+ENT = Namespace(BASE + "id/")
+CLAIM = Namespace(BASE + "claim/")
+SOURCE = Namespace(BASE + "source/")
+SCHEMA = Namespace("https://schema.org/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+CITO = Namespace("http://purl.org/spar/cito/")
+
+PREFIXES = {
+    "lin": LIN,
+    "ent": ENT,
+    "claim": CLAIM,
+    "src": SOURCE,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "fabio": FABIO,
+    "cito": CITO,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+}
+
+CLASS_OF = {
+    Organization: LIN.Organization,
+    Hardware: LIN.Hardware,
+    Paper: LIN.Paper,
+    Technique: LIN.Technique,
+    Model: LIN.Model,
+}
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+# --------------------------------------------------------------------------- IRIs
+
+
+def entity_iri(ident: str) -> URIRef:
+    """IRI of a catalog entity (ids are validated kebab-case, so safe as local names)."""
+    return ENT[ident]
+
+
+def entity_id(iri: URIRef | str) -> str:
+    """Inverse of :func:`entity_iri`."""
+    return str(iri).removeprefix(str(ENT))
+
+
+def source_iri(doc_id: str) -> URIRef:
+    """IRI (and named-graph name) of a source document; the id is percent-encoded."""
+    return SOURCE[quote(doc_id, safe="")]
+
+
+def source_id(iri: URIRef | str) -> str:
+    """Inverse of :func:`source_iri`."""
+    return unquote(str(iri).removeprefix(str(SOURCE)))
+
+
+def claim_iri(claim: Claim, doc_id: str) -> URIRef:
+    """One IRI per claim per source: the same statement from two sources is two claims."""
+    salt = hashlib.sha256(doc_id.encode()).hexdigest()[:8]
+    return CLAIM[f"{claim.id}-{salt}"]
+
+
+def status_iri(status: Status) -> URIRef:
+    return LIN[status.value.title()]
+
+
+def method_iri(method: Method) -> URIRef:
+    return LIN[method.value.title() + "Method"]
+
+
+def kind_iri(kind: SourceKind) -> URIRef:
+    return LIN[kind.value.title() + "Source"]
+
+
+def _enum_from_iri(enum, iri, suffix: str = ""):
+    local = str(iri).removeprefix(str(LIN)).removesuffix(suffix).lower()
+    return enum(local)
+
+
+def status_from_iri(iri) -> Status:
+    return _enum_from_iri(Status, iri)
+
+
+def method_from_iri(iri) -> Method:
+    return _enum_from_iri(Method, iri, "Method")
+
+
+def kind_from_iri(iri) -> SourceKind:
+    return _enum_from_iri(SourceKind, iri, "Source")
+
+
+def literal(value: str | int | float) -> Literal:
+    """Typed literal: integers as xsd:integer, floats as xsd:decimal, the rest as strings."""
+    if isinstance(value, bool):
+        return Literal(str(value).lower())
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(repr(value), datatype=XSD.decimal)
+    return Literal(value)
+
+
+def date_literal(value: str) -> Literal:
+    """YYYY, YYYY-MM or YYYY-MM-DD as the matching XSD type."""
+    kind = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}.get(len(value), XSD.string)
+    return Literal(value, datatype=kind)
+
+
+# --------------------------------------------------------------------------- to RDF
+
+
+def source_triples(doc: SourceDocument) -> Iterator[Triple]:
+    """Description of a source document."""
+    s = source_iri(doc.id)
+    yield s, RDF.type, LIN.SourceDocument
+    yield s, DCTERMS.identifier, Literal(doc.id)
+    yield s, DCTERMS.title, Literal(doc.title)
+    yield s, LIN.sourceKind, kind_iri(doc.kind)
+    yield s, LIN["format"], Literal(doc.format)
+    if doc.url:
+        yield s, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI)
+    if doc.revision:
+        yield s, LIN.revision, Literal(doc.revision)
+    if doc.publisher:
+        yield s, DCTERMS.publisher, Literal(doc.publisher)
+    if doc.about:
+        yield s, LIN.about, entity_iri(doc.about)
+    if doc.note:
+        yield s, SKOS.note, Literal(doc.note)
+
+
+def evidence_triples(ev: Evidence, claim_node: URIRef, index: int) -> Iterator[Triple]:
+    node = URIRef(f"{claim_node}-e{index}")
+    yield claim_node, PROV.wasDerivedFrom, node
+    yield node, RDF.type, LIN.Evidence
+    yield node, PROV.hadPrimarySource, source_iri(ev.source)
+    if ev.revision:
+        yield node, LIN.revision, Literal(ev.revision)
+    yield node, LIN.sourceKind, kind_iri(ev.source_kind)
+    yield node, LIN.locator, Literal(ev.locator)
+    yield node, LIN.snippet, Literal(ev.snippet)
+    yield node, LIN.method, method_iri(ev.method)
+    yield node, PROV.generatedAtTime, Literal(ev.retrieved_at.isoformat(), datatype=XSD.dateTime)
+    yield node, LIN.supports, Literal(ev.supports)
+
+
+def claim_triples(claim: Claim, doc_id: str) -> Iterator[Triple]:
+    """A claim, its evidence and (unless contradicted) the direct edge."""
+    c = claim_iri(claim, doc_id)
+    subject, predicate = entity_iri(claim.subject), LIN[claim.predicate.value]
+    yield c, RDF.type, LIN.Claim
+    yield c, LIN.claimKey, Literal(claim.id)
+    yield c, RDF.subject, subject
+    yield c, RDF.predicate, predicate
+    if claim.object is not None:
+        yield c, RDF.object, entity_iri(claim.object)
+        if claim.status is not Status.CONTRADICTED:
+            yield subject, predicate, entity_iri(claim.object)
+    else:
+        yield c, LIN.value, literal(claim.value)
+    if claim.unit:
+        yield c, LIN.unit, Literal(claim.unit)
+    if claim.qualifiers:
+        yield c, LIN.qualifiers, Literal(json.dumps(claim.qualifiers, sort_keys=True), datatype=RDF.JSON)
+    yield c, LIN.status, status_iri(claim.status)
+    yield c, LIN.statusReason, Literal(claim.reason)
+    yield c, LIN.claimedIn, source_iri(doc_id)
+    for i, ev in enumerate(claim.evidence):
+        yield from evidence_triples(ev, c, i)
+
+
+def entity_triples(entity: Entity) -> Iterator[Triple]:
+    """What a catalog entity is: type, names, definition, sources and static links."""
+    e = entity_iri(entity.id)
+    yield e, RDF.type, CLASS_OF[type(entity)]
+    yield e, DCTERMS.identifier, Literal(entity.id)
+    yield e, RDFS.label, Literal(entity.name)
+    for alias in entity.aliases:
+        yield e, SKOS.altLabel, Literal(alias)
+    if entity.description:
+        yield e, SKOS.definition, Literal(entity.description)
+    for ref in entity.sources:
+        yield e, DCTERMS.source, Literal(ref.url, datatype=XSD.anyURI)
+    if isinstance(entity, Technique):
+        yield e, LIN.category, LIN[entity.category.value.title() + "Category"]
+        for other in entity.broader:
+            yield e, SKOS.broader, entity_iri(other)
+        for other in entity.variant_of:
+            yield e, LIN.variantOf, entity_iri(other)
+        for person in entity.inventors:
+            yield e, LIN.inventor, Literal(person)
+    elif isinstance(entity, Model):
+        if entity.hf_repo:
+            yield e, LIN.hfRepo, Literal(entity.hf_repo)
+        if entity.family:
+            yield e, LIN.family, Literal(entity.family)
+        if entity.report:
+            yield e, LIN.report, entity_iri(entity.report)
+    elif isinstance(entity, Paper):
+        if entity.arxiv:
+            yield e, LIN.arxivId, Literal(entity.arxiv)
+        if entity.title:
+            yield e, DCTERMS.title, Literal(entity.title)
+        if entity.published:
+            yield e, DCTERMS.issued, date_literal(entity.published)
+    elif isinstance(entity, Hardware):
+        yield e, SCHEMA.manufacturer, entity_iri(entity.vendor)
+        if entity.family:
+            yield e, LIN.family, Literal(entity.family)
+        if entity.memory_gb is not None:
+            yield e, LIN.memoryGB, Literal(repr(float(entity.memory_gb)), datatype=XSD.decimal)
+    elif isinstance(entity, Organization):
+        if entity.homepage:
+            yield e, SCHEMA.url, Literal(entity.homepage, datatype=XSD.anyURI)
+        if entity.country:
+            yield e, SCHEMA.addressCountry, Literal(entity.country)
+        if entity.hf_org:
+            yield e, LIN.hfOrg, Literal(entity.hf_org)
+
+
+def document_triples(doc: SourceDocument, claims: Iterable[Claim], entities: Iterable[Entity] = ()) -> list[Triple]:
+    """Everything that goes into one source's named graph, deduplicated."""
+    out: dict[Triple, None] = {}
+    for t in source_triples(doc):
+        out[t] = None
+    for entity in entities:
+        for t in entity_triples(entity):
+            out[t] = None
+    for claim in claims:
+        for t in claim_triples(claim, doc.id):
+            out[t] = None
+    return list(out)
+
+
+__all__ = [
+    "BASE",
+    "CITO",
+    "CLAIM",
+    "ENT",
+    "FABIO",
+    "LIN",
+    "PREFIXES",
+    "SCHEMA",
+    "SOURCE",
+    "Predicate",
+    "claim_triples",
+    "document_triples",
+    "entity_id",
+    "entity_iri",
+    "source_id",
+    "source_iri",
+]
