@@ -169,7 +169,12 @@ class Store:
             bindings["status"] = rdf.status_iri(Status(status))
         if source:
             bindings["g"] = rdf.source_iri(source)
-        return list(self._assemble(self.query(saved_query("claims"), **bindings)))
+        sparql = saved_query("claims")
+        if object:
+            # A substituted variable inside OPTIONAL does not filter (the left join keeps
+            # rows without a match), so an object filter makes the pattern required.
+            sparql = sparql.replace("OPTIONAL { ?c rdf:object ?o }", "?c rdf:object ?o .")
+        return list(self._assemble(self.query(sparql, **bindings)))
 
     def _assemble(self, rows: list[dict]) -> Iterator[StoredClaim]:
         grouped: dict[str, list[dict]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -94,8 +95,15 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: dict[in
     return "\n".join(lines)
 
 
+class _Silent:
+    def update(self, n: int) -> None:
+        pass
+
+
 def progress(total: int, label: str):
-    """A progress bar on stderr (only drawn on a terminal)."""
+    """A progress bar on stderr, drawn only when stderr is a terminal (pipes and logs stay clean)."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(_Silent())
     return typer.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
 
 

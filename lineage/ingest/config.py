@@ -541,7 +541,7 @@ def source_document(src: ConfigSource, digest: str) -> SourceDocument:
         format="config",
         url=src.url,
         revision=src.commit or f"sha256:{digest}",
-        publisher=(src.copied_from or src.repo or "").split("/")[0] or None,
+        publisher=(src.repo or src.copied_from or "").split("/")[0] or None,
         about=src.model,
         note=src.note,
     )
@@ -555,6 +555,7 @@ def claims_for(
     primary = doc.kind is SourceKind.PRIMARY
     status = Status.VERIFIED if primary else Status.REPORTED
     who = doc.publisher or "a third party"
+    origin = "a third-party derivative" if derivative else "a third-party copy"
     claims, skipped = [], []
 
     def evidence(locator: str, snippet: str) -> Evidence:
@@ -576,7 +577,7 @@ def claims_for(
         if primary:
             reason = f"stated in the model's own config: {f.snippet}"
         else:
-            reason = f"read from {who}'s config of {doc.about}, not the publisher's own file"
+            reason = f"read from {who}'s config ({origin}), not {doc.about}'s publisher's own file"
         if f.describes_checkpoint and primary:
             reason = f"released checkpoint is stored this way per its config: {f.snippet}"
         claims.append(

@@ -1,0 +1,109 @@
+"""The Oxigraph store: one named graph per source, atomic replacement, idempotent builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.build import build
+from lineage.errors import StoreError
+from lineage.models import Claim, Evidence, SourceDocument, Status, utcnow
+from lineage.store import Store
+
+
+def _doc(i: str = "1") -> SourceDocument:
+    return SourceDocument(id=f"config:test/{i}.json", title="t", kind="primary", format="config", about="deepseek-v3")
+
+
+def _claim(doc: SourceDocument, obj: str = "mla", snippet: str = "kv_lora_rank = 512") -> Claim:
+    ev = Evidence(source=doc.id, source_kind="primary", locator="x.json#/kv_lora_rank", snippet=snippet,
+                  method="config", retrieved_at=utcnow())
+    return Claim(subject="deepseek-v3", predicate="uses", object=obj, status="verified", reason="stated",
+                 evidence=(ev,))
+
+
+def test_claims_round_trip_with_their_evidence(store):
+    doc = _doc()
+    claim = _claim(doc, snippet='he said "hi" \\ <b>')
+    store.replace_source(doc, [claim])
+    (back,) = store.claims()
+    assert back.model_dump(exclude={"source", "ref"}) == claim.model_dump()
+    assert back.source == doc.id
+
+
+def test_replacing_a_source_touches_only_its_graph(store):
+    a, b = _doc("a"), _doc("b")
+    store.replace_source(a, [_claim(a, "mla")])
+    store.replace_source(b, [_claim(b, "mtp")])
+    store.replace_source(a, [_claim(a, "gqa")])
+    assert sorted((c.source, c.object) for c in store.claims()) == [(a.id, "gqa"), (b.id, "mtp")]
+
+
+KILLED_WRITER = """
+import sys, pathlib
+from lineage.store import Store
+from lineage.models import Claim, Evidence, SourceDocument, utcnow
+doc = SourceDocument(id="config:test/flip.json", title="t", kind="primary", format="config", about="deepseek-v3")
+def claims(n):
+    ev = Evidence(source=doc.id, source_kind="primary", locator="k", snippet="s", method="config", retrieved_at=utcnow())
+    return [Claim(subject="deepseek-v3", predicate="layers", value=i, status="verified", reason=f"set {n}",
+                  evidence=(ev,)) for i in range(n)]
+a, b = claims(400), claims(700)
+store = Store(sys.argv[1])
+store.replace_source(doc, a)
+pathlib.Path(sys.argv[2]).touch()
+while True:
+    store.replace_source(doc, b)
+    store.replace_source(doc, a)
+"""
+
+
+def test_an_ingest_killed_mid_write_leaves_a_complete_graph(tmp_path):
+    """SIGKILL a writer that keeps swapping one source between 400 and 700 claims."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path, ready = tmp_path / "s", tmp_path / "ready"
+    for delay in (0.3, 0.7, 1.1):
+        ready.unlink(missing_ok=True)
+        child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path), str(ready)])
+        while not ready.exists():
+            assert child.poll() is None, "writer died before its first write"
+            time.sleep(0.02)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        with Store(path) as s:
+            claims = s.claims(source="config:test/flip.json")
+            reasons = {c.reason for c in claims}
+            assert (len(claims), reasons) in ((400, {"set 400"}), (700, {"set 700"}))
+
+
+def test_a_second_process_gets_a_clear_error_not_a_crash(store):
+    with pytest.raises(StoreError, match=r"^cannot open store .*Is another lineage process using it\?$"):
+        Store(store.path)
+
+
+def test_build_twice_gives_the_same_store(tmp_path, catalog):
+    with Store(tmp_path / "s") as s:
+        build(s, catalog)
+        first = len(s), sorted(c.ref for c in s.claims())
+        build(s, catalog)
+        assert (len(s), sorted(c.ref for c in s.claims())) == first
+
+
+def test_every_claim_in_a_built_store_has_evidence_and_a_reason(built_store):
+    claims = built_store.claims()
+    assert len(claims) > 300
+    for c in claims:
+        assert c.evidence and c.reason and "\n" not in c.reason
+        assert c.status in Status
+
+
+def test_direct_edges_support_property_paths(built_store):
+    rows = built_store.query(
+        "SELECT ?m WHERE { ?m lin:uses ?t . ?t lin:variantOf* ent:mha }",
+    )
+    models = {str(r["m"]).rsplit("/", 1)[-1] for r in rows}
+    assert {"deepseek-v3", "qwen3-235b-a22b", "deepseek-v4-pro"} <= models
