@@ -36,4 +36,5 @@ def build_command(
     for c in report.configs:
         p = c.parameters
         size = f"{human(p.total)} total / {human(p.active)} active" if p.total else "parameters: layout not supported"
-        typer.echo(f"  {c.model:<20} {c.status.value:<9} {len(c.techniques):>2} techniques, {size}")
+        file = c.source.rsplit("/", 1)[-1]
+        typer.echo(f"  {c.model:<18} {c.status.value:<9} {len(c.techniques):>2} techniques, {size:<32} {file}")

@@ -531,6 +531,10 @@ def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
 # --------------------------------------------------------------------------- claims
 
 
+def _owner(repo: str | None) -> str | None:
+    return repo.split("/")[0] if repo else None
+
+
 def source_document(src: ConfigSource, digest: str) -> SourceDocument:
     """The SourceDocument for one config file."""
     title = f"{src.repo or src.model} config ({src.file})"
@@ -541,7 +545,7 @@ def source_document(src: ConfigSource, digest: str) -> SourceDocument:
         format="config",
         url=src.url,
         revision=src.commit or f"sha256:{digest}",
-        publisher=(src.repo or src.copied_from or "").split("/")[0] or None,
+        publisher=_owner(src.copied_from if src.kind is SourceKind.SECONDARY and not src.derivative else src.repo),
         about=src.model,
         note=src.note,
     )
@@ -555,7 +559,6 @@ def claims_for(
     primary = doc.kind is SourceKind.PRIMARY
     status = Status.VERIFIED if primary else Status.REPORTED
     who = doc.publisher or "a third party"
-    origin = "a third-party derivative" if derivative else "a third-party copy"
     claims, skipped = [], []
 
     def evidence(locator: str, snippet: str) -> Evidence:
@@ -577,7 +580,8 @@ def claims_for(
         if primary:
             reason = f"stated in the model's own config: {f.snippet}"
         else:
-            reason = f"read from {who}'s config ({origin}), not {doc.about}'s publisher's own file"
+            kind = f"{who}'s derivative" if derivative else f"a third-party copy by {who}"
+            reason = f"read from {kind}, not the publisher's own config"
         if f.describes_checkpoint and primary:
             reason = f"released checkpoint is stored this way per its config: {f.snippet}"
         claims.append(
