@@ -61,35 +61,40 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
     ref = entity.sources[0]
     primary = ref.kind is SourceKind.PRIMARY
     status = Status.VERIFIED if primary else Status.REPORTED
-    facts: list[tuple[Predicate, str | None, str | None]] = []
+    # (predicate, object, value, seed field the fact comes from)
+    facts: list[tuple[Predicate, str | None, str | None, str]] = []
     if isinstance(entity, Technique):
         if entity.introduced_in:
-            facts.append((Predicate.INTRODUCED_IN, entity.introduced_in, None))
-        facts += [(Predicate.INTRODUCED_BY, org, None) for org in entity.introduced_by]
+            facts.append((Predicate.INTRODUCED_IN, entity.introduced_in, None, "introduced_in"))
+        facts += [(Predicate.INTRODUCED_BY, org, None, "introduced_by") for org in entity.introduced_by]
         if entity.first_appeared:
-            facts.append((Predicate.FIRST_APPEARED, None, entity.first_appeared))
+            facts.append((Predicate.FIRST_APPEARED, None, entity.first_appeared, "first_appeared"))
     elif isinstance(entity, Model):
-        facts.append((Predicate.DEVELOPED_BY, entity.organization, None))
+        facts.append((Predicate.DEVELOPED_BY, entity.organization, None, "organization"))
         if entity.released:
-            facts.append((Predicate.RELEASED, None, entity.released))
+            facts.append((Predicate.RELEASED, None, entity.released, "released"))
         if entity.predecessor:
-            facts.append((Predicate.DERIVED_FROM, entity.predecessor, None))
+            facts.append((Predicate.DERIVED_FROM, entity.predecessor, None, "predecessor"))
     elif isinstance(entity, Paper):
-        facts += [(Predicate.PUBLISHED_BY, org, None) for org in entity.organizations]
+        facts += [(Predicate.PUBLISHED_BY, org, None, "organizations") for org in entity.organizations]
         if entity.published:
-            facts.append((Predicate.RELEASED, None, entity.published))
+            facts.append((Predicate.RELEASED, None, entity.published, "published"))
     out = []
     now = utcnow()
-    for predicate, obj, value in facts:
+    for predicate, obj, value, field in facts:
         said = f"{entity.id} {predicate.value} {obj or value}"
+        fact_status = status
         reason = f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}"
+        if field in entity.unconfirmed:
+            fact_status = Status.UNVERIFIED
+            reason = f"{field} is not confirmed by a primary source; see the note on {ref.url}"
         out.append(
             Claim(
                 subject=entity.id,
                 predicate=predicate,
                 object=obj,
                 value=value,
-                status=status,
+                status=fact_status,
                 reason=clip(reason, 200),
                 evidence=(
                     Evidence(

@@ -94,6 +94,10 @@ class Catalog:
                 refs.append((e.id, "organization", e.organization, EntityKind.ORGANIZATION))
                 refs.append((e.id, "predecessor", e.predecessor, EntityKind.MODEL))
                 refs.append((e.id, "report", e.report, EntityKind.PAPER))
+        for e in self.entities.values():
+            for name in e.unconfirmed:
+                if name not in type(e).model_fields or name in ("id", "sources", "unconfirmed"):
+                    raise CatalogError(f'"{e.id}".unconfirmed names "{name}", which is not a field of a {e.kind}')
         for owner, fld, target, kind in refs:
             if target is None:
                 continue

@@ -164,6 +164,9 @@ class Entity(Strict):
     aliases: tuple[str, ...] = Field((), description="Other names and spellings used in sources.")
     description: str | None = Field(None, description="One or two sentences in our own words.")
     sources: tuple[SourceRef, ...] = Field(min_length=1, description="Public sources for this entry.")
+    unconfirmed: tuple[str, ...] = Field(
+        (), description="Field names whose values no primary source confirms (the source note says why)."
+    )
 
 
 class Organization(Entity):

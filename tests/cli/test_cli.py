@@ -110,3 +110,11 @@ def test_help_lists_every_command():
     result = run("--help")
     for command in ("build", "ingest", "who-uses", "origin", "show", "claims", "techniques", "models", "export"):
         assert command in result.stdout
+
+
+def test_a_catalog_fact_no_primary_source_confirms_is_unverified(built_store_path):
+    data = json.loads(run("show", "kimi-k2.6", "--json", store=built_store_path).stdout)
+    released = next(f for f in data["about"] if f["predicate"] == "released")
+    developed = next(f for f in data["about"] if f["predicate"] == "developedBy")
+    assert released["status"] == "unverified" and "not confirmed by a primary source" in released["reason"]
+    assert developed["status"] == "verified"
