@@ -12,6 +12,7 @@ from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, lo
 
 def register(app: typer.Typer) -> None:
     app.command("export")(export_command)
+    app.command("validate")(validate_command)
 
 
 @handles_errors
@@ -34,3 +35,24 @@ def export_command(
         return
     extra = f" ({report.nodes} nodes, {report.edges} edges)" if report.nodes is not None else ""
     typer.echo(f"Wrote {report.path}: {report.format}, {report.bytes:,} bytes{extra}.")
+
+
+@handles_errors
+def validate_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Check the whole store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations)."""
+    from lineage.errors import CheckFailed
+    from lineage.queries import require_built
+    from lineage.shapes import validate
+
+    with open_store(store) as st:
+        require_built(st)
+        conforms, report = validate(st.union_graph())
+    if json_out:
+        emit_json({"conforms": conforms, "report": report})
+    elif conforms:
+        typer.echo("The store conforms to ontology/shapes.ttl.")
+    if not conforms:
+        violations = report.count("Constraint Violation")
+        if not json_out:
+            typer.echo(report)
+        raise CheckFailed(f"the store violates ontology/shapes.ttl ({violations} violations, listed above)")

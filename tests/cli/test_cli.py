@@ -118,3 +118,9 @@ def test_a_catalog_fact_no_primary_source_confirms_is_unverified(built_store_pat
     developed = next(f for f in data["about"] if f["predicate"] == "developedBy")
     assert released["status"] == "unverified" and "not confirmed by a primary source" in released["reason"]
     assert developed["status"] == "verified"
+
+
+def test_validate_reports_a_conforming_store(built_store_path):
+    result = run("validate", store=built_store_path)
+    assert result.exit_code == 0
+    assert result.stdout == "The store conforms to ontology/shapes.ttl.\n"
