@@ -69,6 +69,10 @@ INFERENCE_KEYS = {
     "n_hash_layers": "num_hash_layers",
     "n_mtp_layers": "num_nextn_predict_layers",
     "score_func": "scoring_func",
+    "n_expert_groups": "n_group",
+    "n_limited_groups": "topk_group",
+    "window_size": "sliding_window",
+    "rope_head_dim": "qk_rope_head_dim",
 }
 
 

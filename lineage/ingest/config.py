@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from lineage.errors import SourceFormatError, UnsupportedLayout
+from lineage.params import INFERENCE_KEYS, count_parameters
 from lineage.models import (
     Claim,
     Evidence,
@@ -34,21 +35,6 @@ from lineage.models import (
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
 """Real configs are a few kB; anything above this is not a config."""
 
-INFERENCE_KEYS = {
-    # DeepSeek inference format -> Hugging Face spelling
-    "dim": "hidden_size",
-    "n_layers": "num_hidden_layers",
-    "n_heads": "num_attention_heads",
-    "inter_dim": "intermediate_size",
-    "moe_inter_dim": "moe_intermediate_size",
-    "n_dense_layers": "first_k_dense_replace",
-    "n_activated_experts": "num_experts_per_tok",
-    "n_expert_groups": "n_group",
-    "n_limited_groups": "topk_group",
-    "n_hash_layers": "num_hash_layers",
-    "window_size": "sliding_window",
-    "rope_head_dim": "qk_rope_head_dim",
-}
 
 LINEAR_LAYER_KIND = {
     # model_type -> what its transformers implementation runs in "linear_attention" layers
@@ -630,8 +616,6 @@ def claims_for(
 
 def count(cfg: dict[str, Any]) -> ParameterSummary:
     """Parameter counts via :mod:`lineage.params`, or the reason there are none."""
-    from lineage.params import count_parameters
-
     try:
         pc = count_parameters(cfg)
     except UnsupportedLayout as exc:
