@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from pydantic import Field
-from rdflib import Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from lineage import rdf
 from lineage.errors import StoreError
@@ -71,6 +71,7 @@ class Store:
 
     def close(self) -> None:
         if self.path is not None:
+            self._ox.flush()  # otherwise the next open replays the write-ahead log
             self.dataset.close()
 
     def __enter__(self) -> Store:
@@ -97,10 +98,8 @@ class Store:
     ) -> int:
         """Atomically replace the named graph of ``doc`` with its claims; return the triple count."""
         triples = rdf.document_triples(doc, claims, entities)
-        graph = Graph()
-        for t in triples:
-            graph.add(t)
-        body = graph.serialize(format="nt")
+        # n3() escapes every term, so source text cannot break out of the update.
+        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
         name = rdf.source_iri(doc.id).n3()
         update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
         try:

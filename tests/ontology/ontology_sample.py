@@ -114,7 +114,8 @@ def sample_claims() -> tuple[list[Claim], list[Claim]]:
             subject, obj = OBJECT_OF[pred]
             value = None
         else:
-            subject, obj, value = ("demo-attention" if pred is Predicate.FIRST_APPEARED else "demo-1"), None, VALUE_OF[pred]
+            subject = "demo-attention" if pred is Predicate.FIRST_APPEARED else "demo-1"
+            obj, value = None, VALUE_OF[pred]
         config_claims.append(
             Claim(
                 subject=subject, predicate=pred, object=obj, value=value,

@@ -23,7 +23,7 @@ def _claim(doc: SourceDocument, obj: str = "mla", snippet: str = "kv_lora_rank =
 
 def test_claims_round_trip_with_their_evidence(store):
     doc = _doc()
-    claim = _claim(doc, snippet='he said "hi" \\ <b>')
+    claim = _claim(doc, snippet='he said "hi" \\ <b> }} \'\'\' """ \n DROP ALL ; ünïcode')
     store.replace_source(doc, [claim])
     (back,) = store.claims()
     assert back.model_dump(exclude={"source", "ref"}) == claim.model_dump()
