@@ -75,6 +75,9 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
             facts.append((Predicate.RELEASED, None, entity.released, "released"))
         if entity.predecessor:
             facts.append((Predicate.DERIVED_FROM, entity.predecessor, None, "predecessor"))
+    elif isinstance(entity, Hardware):
+        if entity.released:
+            facts.append((Predicate.RELEASED, None, entity.released, "released"))
     elif isinstance(entity, Paper):
         facts += [(Predicate.PUBLISHED_BY, org, None, "organizations") for org in entity.organizations]
         if entity.published:
