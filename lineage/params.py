@@ -48,6 +48,7 @@ class ParameterCount(BaseModel):
         )
     )
     mtp: int = Field(description="Weights of the MTP modules, reported separately (0 if none).")
+    mtp_estimated: bool = Field(False, description="True when the config does not describe the MTP modules' layout.")
     embedding: int = Field(description="Input embedding plus output head (counted once when tied).")
     layout: str = Field(description='Parameter layout that was counted, e.g. "deepseek-v3" or "qwen3-moe".')
     notes: list[str] = Field(default_factory=list, description="Assumptions made, one line each.")
@@ -151,6 +152,7 @@ class _Tally:
     total: int = 0
     active: int = 0
     mtp: int = 0
+    mtp_estimated: bool = False
     embedding: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -231,7 +233,13 @@ def _finish(c: _Config, t: _Tally, layout: str, *, tied_default: bool = False) -
     if tied:
         t.notes.append("input embedding and output head are tied; counted once in total and embedding")
     return ParameterCount(
-        total=t.total, active=t.active, mtp=t.mtp, embedding=t.embedding, layout=layout, notes=t.notes
+        total=t.total,
+        active=t.active,
+        mtp=t.mtp,
+        mtp_estimated=t.mtp_estimated,
+        embedding=t.embedding,
+        layout=layout,
+        notes=t.notes,
     )
 
 
@@ -398,6 +406,7 @@ def _minimax_m2(c: _Config) -> ParameterCount:
     if c.flag("use_mtp"):
         modules, per = c.num("num_mtp_modules", 1), c.num("mtp_transformer_layers", 1)
         t.mtp = modules * (per * layer_total + 2 * h * h + 3 * h)
+        t.mtp_estimated = True
         t.notes.append(
             f"{modules} MTP module(s) estimated as DeepSeek-V3-style modules of {per} main-model layer(s) "
             "each (eh_proj + norms, shared embedding and head); their layout is not in the config"

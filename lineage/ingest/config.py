@@ -81,6 +81,7 @@ class ParameterSummary(BaseModel):
     total: int | None = Field(None, description="Total parameters excluding MTP modules.")
     active: int | None = Field(None, description="Parameters active per token.")
     mtp: int | None = Field(None, description="Parameters of MTP modules, reported separately.")
+    mtp_estimated: bool = Field(False, description="The MTP count is an estimate (layout not in the config).")
     layout: str | None = Field(None, description="Layout the count used.")
     unsupported: str | None = Field(None, description="Why the layout could not be counted.")
 
@@ -591,6 +592,9 @@ def claims_for(
         ):
             if value is None or (pred is Predicate.MTP_PARAMETERS and value == 0):
                 continue
+            if pred is Predicate.MTP_PARAMETERS and params.mtp_estimated:
+                skipped.append(f"mtpParameters: ~{value:,} is an estimate (the config does not describe the modules)")
+                continue
             reason = f"computed by lineage from the config's shapes (layout {params.layout})"
             if not primary:
                 reason += f"; config from {who}, not the publisher"
@@ -620,7 +624,9 @@ def count(cfg: dict[str, Any]) -> ParameterSummary:
         pc = count_parameters(cfg)
     except UnsupportedLayout as exc:
         return ParameterSummary(unsupported=str(exc))
-    return ParameterSummary(total=pc.total, active=pc.active, mtp=pc.mtp, layout=pc.layout)
+    return ParameterSummary(
+        total=pc.total, active=pc.active, mtp=pc.mtp, mtp_estimated=pc.mtp_estimated, layout=pc.layout
+    )
 
 
 @dataclass

@@ -176,3 +176,11 @@ def test_fifty_megabyte_file_is_refused_before_parsing(catalog, store, tmp_path)
     with pytest.raises(SourceFormatError, match=r"is 52\.4 MB; model configs are a few kB"):
         ingest_config(store, catalog, [big], model="llama-3.1-8b")
     assert store.is_empty()
+
+
+def test_an_estimated_mtp_size_is_not_claimed(catalog, store):
+    (report,) = ingest_config(store, catalog, [bundled_dir() / "MiniMaxAI__MiniMax-M2.5.json"])
+    assert report.parameters.mtp_estimated
+    assert any(s.startswith("mtpParameters: ~") for s in report.skipped)
+    assert store.claims(subject="minimax-m2.5", predicate=Predicate.MTP_PARAMETERS) == []
+    assert len(store.claims(subject="minimax-m2.5", predicate=Predicate.TOTAL_PARAMETERS)) == 1
