@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
@@ -9,6 +11,7 @@ from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, hu
 
 def register(app: typer.Typer) -> None:
     app.command("build")(build_command)
+    app.command("schema")(schema_command)
 
 
 @handles_errors
@@ -38,3 +41,14 @@ def build_command(
         size = f"{human(p.total)} total / {human(p.active)} active" if p.total else "parameters: layout not supported"
         file = c.source.rsplit("/", 1)[-1]
         typer.echo(f"  {c.model:<18} {c.status.value:<9} {len(c.techniques):>2} techniques, {size:<32} {file}")
+
+
+@handles_errors
+def schema_command(
+    directory: Path | None = typer.Argument(None, help="Where to write (default: seeds/schema)."),
+) -> None:
+    """Regenerate the JSON Schemas of the seed files from the pydantic models."""
+    from lineage.schema import write_schemas
+
+    for path in write_schemas(directory):
+        typer.echo(f"Wrote {path}")
