@@ -221,6 +221,7 @@ class Model(Entity):
     family: str | None = Field(None, description="Model family name (DeepSeek-V3, Kimi K2 …).")
     predecessor: EntityId | None = Field(None, description="Model id this one continues or is fine-tuned from.")
     report: EntityId | None = Field(None, description="Paper id of the model's own technical report.")
+    open_weights: bool = Field(True, description="False for models known only from a report (weights not released).")
 
 
 AnyEntity = Annotated[Organization | Hardware | Paper | Technique | Model, Field(discriminator="kind")]

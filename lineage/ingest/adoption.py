@@ -1,0 +1,206 @@
+"""Technique adoption in prose: does the document's own model *use* a technique, or only mention it?
+
+Every sentence that names a catalog technique (by any alias) is classified:
+
+- **adoption** — the document's own subject ("we", "our model", the model's
+  name) adopts / employs / uses / introduces … the technique in the same
+  clause, or the model is described as being one ("Moonlight, a 16B MoE model");
+- **negation** — the own subject rules it out ("we do not introduce MTP
+  layers", "the design excludes shared experts", "instead of X");
+- **mention** — anything else: related work, comparisons, other models.
+
+Per technique, adoptions that outnumber negations make a ``uses`` claim;
+negations that win make the ``uses`` claim contradicted, with the sentences as
+evidence against it.  The rules are general; there are no per-document cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import Enum
+
+from lineage.ingest.text import Sentence
+
+VERBS = (
+    r"adopt\w*|employ\w*|use|uses|used|using|utili[sz]\w*|appl(?:y|ies|ied)|incorporat\w*|introduc\w*|"
+    r"implement\w*|follow\w*|leverag\w*|build\w*|built|adds?|added|propos\w*|design\w*|support\w*|equip\w*|"
+    r"cho(?:o)?se\w*|select\w*|train\w*|pre-?train\w*|extend\w*|instantiat\w*|integrat\w*|pioneer\w*|"
+    r"featur\w*|combin\w*|relies|rely|retain\w*|keeps?|maintain\w*|sets?|perform(?:s|ed)?|isolat\w*|segment\w*|"
+    r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*"
+)
+NON_ADOPTING = (
+    r"provid\w*|compar\w*|show\w*|evaluat\w*|discuss\w*|analy[sz]\w*|observ\w*|report\w*|illustrat\w*|"
+    r"describ\w*|present\w*|investigat\w*|stud(?:y|ies|ied)|examin\w*|conduct\w*|measur\w*|contrast\w*|"
+    r"demonstrat\w*|explain\w*|review\w*|ablat\w*|benchmark\w*|versus|vs\.?|respectively|baselines?|unlike|than"
+)
+_NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
+_BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
+_VERB = re.compile(rf"\b(?:{VERBS})\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|replac\w*|instead of|rather than)\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
+_WE = r"\b(?:we|our|us)\b"
+
+
+class Kind(str, Enum):
+    ADOPTION = "adoption"
+    NEGATION = "negation"
+    MENTION = "mention"
+
+
+@dataclass
+class Mention:
+    """One sentence naming one technique, classified."""
+
+    technique: str
+    sentence: Sentence
+    kind: Kind
+    alias: str
+    cue: str = ""
+
+
+@dataclass
+class Decision:
+    """What a document says about one technique, with the sentences that say it."""
+
+    technique: str
+    adoptions: list[Mention] = field(default_factory=list)
+    negations: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Kind:
+        if self.adoptions and len(self.adoptions) > len(self.negations):
+            return Kind.ADOPTION
+        if self.negations:
+            return Kind.NEGATION
+        return Kind.MENTION
+
+
+def is_noise(text: str) -> bool:
+    """Tables of contents, figure labels and formula soup are not prose."""
+    if re.search(r"(?:\.\s){4,}", text) or len(text) > 700:
+        return True
+    words = text.split()
+    if len(words) < 4:
+        return True
+    numeric = sum(1 for w in words if re.fullmatch(r"[\d.,%×x~∼±()\-–]+", w))
+    return numeric / len(words) > 0.35
+
+
+def own_subject(own_names: list[str]) -> re.Pattern:
+    """'we', 'our', or any of the document's own model names."""
+    names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if n)
+    body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w])" if names else "")
+    return re.compile(body, re.I)
+
+
+def _without_parentheses(text: str) -> str:
+    """Drop citations and asides, "(GQA, Ainslie et al., 2023)", so distances count words that matter."""
+    previous = None
+    while previous != text:
+        previous, text = text, re.sub(r"\([^()]*\)", "", text)
+    return text
+
+
+def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Pattern | None) -> tuple[Kind, str]:
+    """Classify one alias occurrence text[start:end] within its sentence."""
+    prefix = _without_parentheses(text[:start])
+    breaks = list(_CLAUSE_BREAK.finditer(prefix))
+    clause = prefix[breaks[-1].end() :] if breaks else prefix
+    window = clause[-160:]
+    near = window[-40:]
+    after = text[end : end + 60]
+    has_own = bool(own.search(text))
+
+    neg = None
+    for neg in _NEGATION.finditer(window):
+        pass
+    if has_own and neg is not None:
+        reach = window[neg.end() :]
+        # "we remove X and introduce <alias>", "instead of FP32 to track … <alias>": the negation stops early
+        blocked = re.search(r"\b(?:and|then|to)\s+[a-z]+", reach) and not re.fullmatch(r"\s*(?:\w+\s+){0,3}", reach)
+        if not blocked and not _NON_ADOPTING.search(reach) and own.search(window[: neg.start()]):
+            return Kind.NEGATION, neg.group(0)
+    if has_own and re.search(r"\b(?:replac\w*|instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
+        return Kind.NEGATION, "replaced"
+
+    subject = None
+    for m in own.finditer(window):
+        subject = m
+    if subject is not None:
+        between = window[subject.end() :]
+        if others is not None and re.search(others.pattern + rf"\s+(?:also\s+|still\s+)?(?:{VERBS})\b", between, re.I):
+            return Kind.MENTION, "other model"
+        verbs = list(_VERB.finditer(between))
+        if verbs:
+            last = verbs[-1]
+            if _NON_ADOPTING.search(between[last.end() :]) or _NON_ADOPTING.search(after[:30]):
+                return Kind.MENTION, "comparison"
+            if re.match(r"[^.;]{0,30}\bas\s+(?:a\s+|the\s+)?(?:background|baselines?|reference|comparison)", after, re.I):
+                return Kind.MENTION, "background"
+            return Kind.ADOPTION, last.group(0)
+        # "Moonlight, a 16B-parameter MoE model" / "GLM-4.5 is our first MoE model"
+        if re.match(r"\s*(?:,|is|was|are)\s*(?:a|an|our|the)\b", between, re.I) and re.match(
+            r"[^.;]{0,40}\b(?:model|architecture|series)", after, re.I
+        ):
+            return Kind.ADOPTION, "is a"
+    # passive: "X is used in our model", "X was adopted for DeepSeek-V3"
+    if has_own and re.match(r"\W{0,3}(?:\([^)]{0,40}\)\s*)?(?:is|was|are|were)\s+(?:also\s+)?(?:used|adopted|employed|applied)\b", after, re.I):
+        return Kind.ADOPTION, "passive"
+    # "For the decoupled queries and key, we set …": a leading phrase naming what the own subject configures
+    if re.match(r"\s*(?:for|in|with)\s+(?:the\s+)?$", clause, re.I) and re.match(
+        rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b", after, re.I
+    ):
+        return Kind.ADOPTION, "for X, we"
+    # "trained with/using/by X" when the sentence is about the own model
+    if has_own and re.search(r"\b(?:trained|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
+        return Kind.ADOPTION, "trained with"
+    return Kind.MENTION, ""
+
+
+def find_mentions(
+    sentences: list[Sentence],
+    patterns: dict[str, re.Pattern],
+    own_names: list[str],
+    other_names: list[str] = (),
+) -> list[Mention]:
+    """Classify every alias occurrence in the given sentences (one result per technique per sentence)."""
+    own = own_subject(own_names)
+    others = None
+    if other_names:
+        others = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])"
+        )
+    out: list[Mention] = []
+    for s in sentences:
+        if is_noise(s.text):
+            continue
+        for technique, pattern in patterns.items():
+            best: Mention | None = None
+            for m in pattern.finditer(s.text):
+                kind, cue = classify(s.text, m.start(), m.end(), own, others)
+                candidate = Mention(technique, s, kind, m.group(0), cue)
+                if best is None or _rank(kind) < _rank(best.kind):
+                    best = candidate
+            if best is not None:
+                out.append(best)
+    return out
+
+
+def _rank(kind: Kind) -> int:
+    return {Kind.NEGATION: 0, Kind.ADOPTION: 1, Kind.MENTION: 2}[kind]
+
+
+def decide(mentions: list[Mention]) -> dict[str, Decision]:
+    """Group classified mentions per technique."""
+    out: dict[str, Decision] = defaultdict(lambda: Decision(""))
+    for m in mentions:
+        d = out[m.technique]
+        d.technique = m.technique
+        {Kind.ADOPTION: d.adoptions, Kind.NEGATION: d.negations, Kind.MENTION: d.mentions}[m.kind].append(m)
+    return dict(out)

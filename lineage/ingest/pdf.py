@@ -1,0 +1,168 @@
+"""PDF text with page numbers, section headings and the references section (pypdfium2).
+
+The result is plain data: pages of cleaned text, the numbered headings found on
+them, and where the bibliography starts.  Everything a PDF can do wrong
+(corrupt, encrypted, empty, scanned, huge) becomes a one-line
+``SourceFormatError`` before anything reaches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lineage.errors import SourceFormatError
+
+MAX_PDF_BYTES = 64 * 1024 * 1024
+"""Technical reports are a few MB; refuse anything far beyond that before parsing."""
+
+MIN_TEXT_CHARS = 200
+"""A PDF with less extractable text than this is treated as having no text layer."""
+
+_HEADING = re.compile(
+    r"^(?P<num>(?:[1-9]\d?|[A-H])(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-Z][A-Za-z0-9 ,:;&()/'’\-–]{1,80}[A-Za-z)])$"
+)
+_REFERENCES = re.compile(r"^(?:\d+\.?\s+)?(References|Bibliography|REFERENCES)\s*$")
+_APPENDIX = re.compile(r"^(?:[A-H]\.?\s+)?(Appendix|Appendices|APPENDIX)\b.*$")
+
+
+@dataclass
+class Heading:
+    """A numbered section heading (``3.2 Multi-Token Prediction``)."""
+
+    page: int
+    number: str
+    title: str
+    offset: int  # character offset in the page text
+
+
+@dataclass
+class PdfText:
+    """Text of a PDF, page by page, with its structure."""
+
+    path: Path
+    sha256: str
+    pages: list[str]
+    headings: list[Heading] = field(default_factory=list)
+    references_page: int | None = None  # 1-based page where the bibliography starts
+    references_offset: int = 0
+    references_end: tuple[int, int] | None = None  # (page, offset) of the first appendix after it
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def section_at(self, page: int, offset: int) -> Heading | None:
+        """The last heading at or before (page, offset)."""
+        best = None
+        for h in self.headings:
+            if (h.page, h.offset) <= (page, offset):
+                best = h
+            else:
+                break
+        return best
+
+    def in_references(self, page: int, offset: int) -> bool:
+        if self.references_page is None:
+            return False
+        after_start = (page, offset) >= (self.references_page, self.references_offset)
+        before_end = self.references_end is None or (page, offset) < self.references_end
+        return after_start and before_end
+
+    def references_text(self) -> str:
+        """The bibliography, up to the first appendix that follows it."""
+        if self.references_page is None:
+            return ""
+        end_page, end_offset = self.references_end or (len(self.pages), len(self.pages[-1]))
+        if end_page == self.references_page:
+            return self.pages[end_page - 1][self.references_offset : end_offset]
+        first = self.pages[self.references_page - 1][self.references_offset :]
+        middle = self.pages[self.references_page : end_page - 1]
+        return "\n".join([first, *middle, self.pages[end_page - 1][:end_offset]])
+
+
+def clean(text: str) -> str:
+    """Undo PDF line-break hyphenation and normalise whitespace and ligatures."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\ufffe\n", "").replace("\ufffe", "-").replace("\u00ad\n", "").replace("\u00ad", "")
+    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("\ufb00", "ff").replace("\ufb03", "ffi")
+    text = text.replace("\u2010", "-").replace("\u2011", "-").replace("\u00a0", " ")
+    text = re.sub(r"[ \t]+", " ", text)
+    return text
+
+
+def read_pdf(path: Path) -> PdfText:
+    """Extract text per page; ``SourceFormatError`` for anything that is not a readable text PDF."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceFormatError(f'PDF "{path}" cannot be read: {exc.strerror or exc}') from None
+    if size == 0:
+        raise SourceFormatError(f'PDF "{path}" is empty (0 bytes)')
+    if size > MAX_PDF_BYTES:
+        raise SourceFormatError(
+            f'PDF "{path}" is {size / 1e6:.0f} MB; lineage reads reports up to {MAX_PDF_BYTES // 2**20} MB'
+        )
+    data = path.read_bytes()
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise SourceFormatError(f'"{path}" is not a PDF (no %PDF header)')
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc).split("(")[0].strip().rstrip(".") or "unreadable"
+        if "password" in str(exc).lower():
+            raise SourceFormatError(f'PDF "{path}" is encrypted; decrypt it first (qpdf --decrypt)') from None
+        raise SourceFormatError(f'PDF "{path}" is corrupt: {reason}') from None
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(clean(textpage.get_text_range()))
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    if not pages:
+        raise SourceFormatError(f'PDF "{path}" has no pages')
+    if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
+        raise SourceFormatError(
+            f'PDF "{path}" has no text layer ({len(pages)} pages, image-only?); OCR it first (ocrmypdf)'
+        )
+    result = PdfText(path=path, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+    _find_structure(result)
+    return result
+
+
+def _find_structure(pdf: PdfText) -> None:
+    """Numbered headings (in increasing order) and the start of the references."""
+    last_top = 0
+    for pno, text in enumerate(pdf.pages, start=1):
+        offset = 0
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if pdf.references_page is None and _REFERENCES.match(stripped) and pno > 1:
+                pdf.references_page, pdf.references_offset = pno, offset
+            m = _HEADING.match(stripped)
+            if m and not stripped.endswith(".") and len(stripped.split()) <= 12:
+                top = m.group("num").split(".")[0]
+                top_n = int(top) if top.isdigit() else 100 + ord(top)
+                # headings go forward: 2, 2.1, 3 … (rejects table rows and list items)
+                letter = not top.isdigit()
+                if letter and len(m.group("title").split()) < 2:
+                    pass  # "H Zhang" in an author list, not an appendix
+                elif top_n >= last_top and top_n <= last_top + 2 or (letter and top_n >= last_top):
+                    pdf.headings.append(Heading(pno, m.group("num"), m.group("title").strip(), offset))
+                    last_top = top_n
+                    after_refs = pdf.references_page is not None and (pno, offset) > (
+                        pdf.references_page,
+                        pdf.references_offset,
+                    )
+                    if letter and after_refs and pdf.references_end is None:
+                        pdf.references_end = (pno, offset)
+            offset += len(line) + 1

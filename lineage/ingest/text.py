@@ -1,0 +1,82 @@
+"""Sentences with page locators, and catalog aliases as text patterns.
+
+Shared by every ingestor that reads prose (reports, cards, articles).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lineage.catalog import Catalog
+from lineage.models import EntityKind
+
+_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<!\bSec)(?<!\bvs)(?<!\bcf)(?<!\bNo)(?<!\bTab)"
+_SPLIT = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
+
+
+@dataclass
+class Sentence:
+    """One sentence of a document, located by page (1-based) and character offset in the page."""
+
+    page: int
+    offset: int
+    text: str
+
+
+def sentences(page_text: str, page: int) -> list[Sentence]:
+    """Split one page into sentences; line breaks inside a paragraph become spaces."""
+    out = []
+    # blank lines and bullets end a paragraph; other line breaks are soft
+    for para_match in re.finditer(r"(?:[^\n]|\n(?!\s*\n|\s*[•●▪∙]))+", page_text):
+        para = para_match.group(0)
+        flat = re.sub(r"\s*\n\s*", " ", para).strip()
+        if not flat:
+            continue
+        start = 0
+        for piece in _SPLIT.split(flat):
+            piece = piece.strip()
+            if piece:
+                out.append(Sentence(page=page, offset=para_match.start() + start, text=piece))
+            start += len(piece) + 1
+    return out
+
+
+def _alias_regex(alias: str) -> str:
+    body = re.escape(alias).replace(r"\-", "[-‐ ]?").replace(r"\ ", r"[-\s]+")
+    return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
+
+
+def usable_alias(alias: str) -> bool:
+    """Aliases that are safe to look for in prose: no config keys, nothing shorter than 3 letters."""
+    return "_" not in alias and len(alias) >= 3
+
+
+def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) -> dict[str, re.Pattern]:
+    """One compiled pattern per entity: all-caps aliases match case-sensitively, others case-insensitively.
+
+    Examples
+    --------
+    >>> from lineage.catalog import Catalog
+    >>> pats = alias_patterns(Catalog.load())
+    >>> bool(pats["mla"].search("we adopt Multi-head Latent Attention (MLA)"))
+    True
+    >>> bool(pats["mla"].search("the mla of"))
+    False
+    """
+    out = {}
+    for entity in catalog.of_kind(kind):
+        exact, loose = [], []
+        for alias in {entity.name, *entity.aliases}:
+            if not usable_alias(alias):
+                continue
+            letters = re.sub(r"[^A-Za-z]", "", alias)
+            (exact if len(alias) <= 6 and any(c.isupper() for c in letters[1:]) else loose).append(alias)
+        parts = []
+        if exact:
+            parts.append("(?-i:" + "|".join(_alias_regex(a) for a in sorted(exact, key=len, reverse=True)) + ")")
+        if loose:
+            parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
+        if parts:
+            out[entity.id] = re.compile("|".join(parts), re.IGNORECASE)
+    return out
