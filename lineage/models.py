@@ -112,6 +112,7 @@ class Predicate(str, Enum):
     TOTAL_PARAMETERS = "totalParameters"
     ACTIVE_PARAMETERS = "activeParameters"
     MTP_PARAMETERS = "mtpParameters"
+    KV_BYTES_PER_TOKEN = "kvBytesPerToken"
     CONTEXT_LENGTH = "contextLength"
     ROUTED_EXPERTS = "routedExperts"
     SHARED_EXPERTS = "sharedExperts"
@@ -125,6 +126,8 @@ class Predicate(str, Enum):
     DERIVED_FROM = "derivedFrom"
     PUBLISHED_BY = "publishedBy"
     TRAINED_ON = "trainedOn"
+    TRAINING_TOKENS = "trainingTokens"
+    GPU_HOURS = "gpuHours"
     CITES = "cites"
 
 

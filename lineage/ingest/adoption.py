@@ -39,7 +39,7 @@ _NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
 _BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
 _VERB = re.compile(rf"\b(?:{VERBS})\b", re.I)
 _NEGATION = re.compile(
-    r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|replac\w*|instead of|rather than)\b",
+    r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
@@ -95,7 +95,7 @@ def is_noise(text: str) -> bool:
 def own_subject(own_names: list[str]) -> re.Pattern:
     """'we', 'our', or any of the document's own model names."""
     names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if n)
-    body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w])" if names else "")
+    body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w-])" if names else "")
     return re.compile(body, re.I)
 
 
@@ -116,6 +116,8 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     near = window[-40:]
     after = text[end : end + 60]
     has_own = bool(own.search(text))
+    if re.search(r"\bto (?:denote|represent|indicate|refer to)\b|\bdenotes?\b", text, re.I):
+        return Kind.MENTION, "notation"
 
     neg = None
     for neg in _NEGATION.finditer(window):
@@ -126,8 +128,8 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
         blocked = re.search(r"\b(?:and|then|to)\s+[a-z]+", reach) and not re.fullmatch(r"\s*(?:\w+\s+){0,3}", reach)
         if not blocked and not _NON_ADOPTING.search(reach) and own.search(window[: neg.start()]):
             return Kind.NEGATION, neg.group(0)
-    if has_own and re.search(r"\b(?:replac\w*|instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
-        return Kind.NEGATION, "replaced"
+    if has_own and re.search(r"\b(?:instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
+        return Kind.NEGATION, "instead of"
 
     subject = None
     for m in own.finditer(window):
@@ -196,11 +198,22 @@ def _rank(kind: Kind) -> int:
     return {Kind.NEGATION: 0, Kind.ADOPTION: 1, Kind.MENTION: 2}[kind]
 
 
+_STRONG = re.compile(r"^(?:adopt|employ|use|utili|introduc|appl|incorporat|trained with|is a|passive)", re.I)
+
+
+def _strength(m: Mention) -> tuple[int, int]:
+    """Best evidence first: explicit adoption verbs, then plain prose over captions, then page order."""
+    caption = bool(re.match(r"^\(?[a-z]\)|^(?:Figure|Table|Fig\.)", m.sentence.text))
+    return (0 if _STRONG.match(m.cue) else 1) + (2 if caption else 0), m.sentence.page
+
+
 def decide(mentions: list[Mention]) -> dict[str, Decision]:
-    """Group classified mentions per technique."""
+    """Group classified mentions per technique, strongest evidence first."""
     out: dict[str, Decision] = defaultdict(lambda: Decision(""))
     for m in mentions:
         d = out[m.technique]
         d.technique = m.technique
         {Kind.ADOPTION: d.adoptions, Kind.NEGATION: d.negations, Kind.MENTION: d.mentions}[m.kind].append(m)
+    for d in out.values():
+        d.adoptions.sort(key=_strength)
     return dict(out)

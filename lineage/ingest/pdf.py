@@ -149,7 +149,7 @@ def _find_structure(pdf: PdfText) -> None:
             if pdf.references_page is None and _REFERENCES.match(stripped) and pno > 1:
                 pdf.references_page, pdf.references_offset = pno, offset
             m = _HEADING.match(stripped)
-            if m and not stripped.endswith(".") and len(stripped.split()) <= 12:
+            if m and not stripped.endswith(".") and len(stripped.split()) <= 12 and not re.search(r"\s\d+\s", m.group("title")):
                 top = m.group("num").split(".")[0]
                 top_n = int(top) if top.isdigit() else 100 + ord(top)
                 # headings go forward: 2, 2.1, 3 … (rejects table rows and list items)

@@ -88,6 +88,7 @@ VALUE_OF = {
     Predicate.TOTAL_PARAMETERS: 671_000_000_000,
     Predicate.ACTIVE_PARAMETERS: 37_000_000_000,
     Predicate.MTP_PARAMETERS: 14_000_000_000,
+    Predicate.KV_BYTES_PER_TOKEN: 70_272,
     Predicate.CONTEXT_LENGTH: 131072,
     Predicate.ROUTED_EXPERTS: 256,
     Predicate.SHARED_EXPERTS: 1,
@@ -95,6 +96,8 @@ VALUE_OF = {
     Predicate.LAYERS: 61.0,
     Predicate.FIRST_APPEARED: "2025-01",
     Predicate.RELEASED: "2025-01",
+    Predicate.TRAINING_TOKENS: 14_800_000_000_000,
+    Predicate.GPU_HOURS: 2_788_000.0,
 }
 
 

@@ -1,0 +1,135 @@
+"""Numbers a report states about its own model: parameters, context, tokens, hardware, GPU hours.
+
+Only sentences about the document's own model count (they name it, or say
+"we"/"our"); when a report covers several models, a number is assigned to the
+model named closest before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lineage.catalog import Catalog
+from lineage.ingest.adoption import _without_parentheses, is_noise
+from lineage.ingest.text import Sentence, alias_patterns
+from lineage.models import EntityKind, Predicate
+
+_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+_NUM = r"(\d+(?:[.,]\d+)?)\s*(trillion|billion|million|[TBMK])\b"
+_PARAMS = re.compile(_NUM + r"(?=(?P<after>[^.;]{0,40}))", re.I)
+_SLASH = re.compile(r"(\d+(?:\.\d+)?)B\s*/\s*(\d+(?:\.\d+)?)B[- ]parameters?", re.I)
+_TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\s+(?:[\w-]+\s+){0,4}?tokens", re.I)
+_CONTEXT_WORD = re.compile(r"\bcontext(?:\s+(?:window|length))\b", re.I)
+_CONTEXT = re.compile(r"\b(?:to|of|up to|within|supports?)\s+(?:the\s+|a\s+)?(\d+(?:\.\d+)?)\s*([KM])\b", re.I)
+_GPU_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*([MK])\s+(?P<hw>[\w\- ]{2,30}?)\s+GPU\s+hours", re.I)
+_COUNT_HW = r"(\d{1,3}(?:,\d{3})+|\d{2,6})\s+(?:NVIDIA\s+|Huawei\s+)?(?P<hw>HW)\s+(?:GPUs?|NPUs?|chips|accelerators)"
+
+
+@dataclass
+class Fact:
+    """One stated number (or hardware) for one model."""
+
+    model: str
+    predicate: Predicate
+    value: int | float | None
+    unit: str | None
+    object: str | None
+    qualifiers: dict[str, str]
+    sentence: Sentence
+
+
+def _number(num: str, scale: str) -> float:
+    return float(num.replace(",", "")) * _SCALE[scale.lower()]
+
+
+def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
+    """The own model named closest before ``pos``; the only model when the sentence just says 'we'."""
+    best, best_at = None, -1
+    for model, aliases in names.items():
+        for alias in aliases:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+                if m.start() <= pos and m.start() > best_at:
+                    best, best_at = model, m.start()
+    if best is None and own_we and len(names) == 1:
+        return next(iter(names))
+    return best
+
+
+def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog) -> list[Fact]:
+    """Stated facts about the given models (model id -> names it goes by)."""
+    hardware = alias_patterns(catalog, EntityKind.HARDWARE)
+    facts: list[Fact] = []
+    seen: set[tuple] = set()
+
+    def add(fact: Fact) -> None:
+        key = (fact.model, fact.predicate, fact.object, fact.value)
+        first_of_kind = not any(
+            f.model == fact.model and f.predicate == fact.predicate and f.object == fact.object for f in facts
+        )
+        if key not in seen and (first_of_kind or fact.predicate is Predicate.TRAINED_ON):
+            seen.add(key)
+            facts.append(fact)
+
+    for s in sentences:
+        if is_noise(s.text):
+            continue
+        text = _without_parentheses(s.text)
+        we = bool(re.search(r"\b(?:we|our)\b", text, re.I))
+        if re.search(r"\b(?:compar\w*|baselines?|than|outperform\w*|surpass\w*)\b", text, re.I):
+            continue
+        # "a 3B/16B-parameter MoE model": active / total
+        for m in _SLASH.finditer(text):
+            model = _model_for(text, m.start(), models, False)  # sizes need the model named
+            if model:
+                active, total = float(m.group(1)) * 1e9, float(m.group(2)) * 1e9
+                q = {"stated": m.group(0)}
+                add(Fact(model, Predicate.TOTAL_PARAMETERS, int(total), "parameters", None, q, s))
+                add(Fact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
+        for m in _PARAMS.finditer(text):
+            after = m.group("after").lower()
+            before = text[max(0, m.start() - 25) : m.start()].lower()
+            stated = re.match(r"\s*(?:total\s+|activated\s+|active\s+)?(?:parameters|params)\b|\s*(?:are\s+)?activated\b", after)
+            if not stated and not ("total of" in before and re.match(r"[^.;]{0,15}\bparameters\b", after)):
+                continue
+            model = _model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
+            if model is None:
+                continue
+            value = int(_number(m.group(1), m.group(2)))
+            if value < 1e8:
+                continue
+            active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after)
+            pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
+            add(Fact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
+        if re.search(r"\b(?:pre-?train\w*|train\w*)\b", text, re.I) and not re.search(
+            r"\b(?:continued|steps?|stage|indexer)\b", text, re.I
+        ):
+            for m in _TOKENS.finditer(text):
+                model = _model_for(text, m.start(), models, we)
+                if model:
+                    value = int(_number(m.group(1), m.group(2)))
+                    if value >= 1e11:
+                        add(Fact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
+        ctx = _CONTEXT_WORD.search(text)
+        if ctx:
+            found = list(_CONTEXT.finditer(text, ctx.end()))
+            if found:
+                m = found[-1]  # "from 4K to 32K and then to 128K": the last is where it ends
+                model = _model_for(text, len(text), models, we)
+                if model:
+                    tokens = int(float(m.group(1)) * (1024 if m.group(2).upper() == "K" else 1024 * 1024))
+                    add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
+        for hw_id, pattern in hardware.items():
+            count_re = re.compile(_COUNT_HW.replace("HW", pattern.pattern), re.I)
+            for m in count_re.finditer(text):
+                model = _model_for(text, m.start(), models, we)
+                if model and re.search(r"\b(?:train\w*|cluster|deploy\w*)\b", text, re.I):
+                    count = m.group(1).replace(",", "")
+                    add(Fact(model, Predicate.TRAINED_ON, None, None, hw_id, {"count": count}, s))
+            for m in _GPU_HOURS.finditer(text):
+                if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
+                    model = _model_for(text, m.start(), models, we)
+                    if model:
+                        hours = _number(m.group(1), m.group(2))
+                        add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
+    return facts

@@ -1,0 +1,350 @@
+"""Report ingestion: a technical report's PDF becomes claims with page-level evidence.
+
+From one report: ``uses`` claims for techniques its own model adopts (and
+contradicted ``uses`` claims for ones it rules out), ``mentions`` for the rest,
+``cites`` edges to catalog papers (typed with CiTO where the context allows),
+and the numbers it states (parameters, tokens, context, hardware, GPU hours).
+Nothing is written unless the whole report was read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.errors import SourceFormatError
+from lineage.ingest import adoption, facts, references
+from lineage.ingest.pdf import PdfText, read_pdf
+from lineage.ingest.text import Sentence, alias_patterns, sentences
+from lineage.models import (
+    Claim,
+    EntityKind,
+    Evidence,
+    Method,
+    Paper,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    Status,
+    clip,
+    utcnow,
+)
+
+MAX_EVIDENCE = 3
+
+
+class ReportReport(BaseModel):
+    """What ingesting one report produced."""
+
+    source: str = Field(description="Source document id.")
+    paper: str | None = Field(None, description="Catalog paper id of the report, when known.")
+    models: list[str] = Field(description="Models the report describes (claim subjects).")
+    pages: int = Field(description="Pages read.")
+    uses: list[str] = Field(description="Techniques adopted by the report's own model.")
+    ruled_out: list[str] = Field(description="Techniques the report says its model does not use.")
+    mentions: list[str] = Field(description="Techniques only mentioned.")
+    references: int = Field(description="Bibliography entries parsed.")
+    resolved: int = Field(description="Entries resolved to catalog papers.")
+    facts: list[str] = Field(description="Stated numbers, one line each.")
+    claims: int = Field(description="Claims written.")
+
+
+@dataclass
+class PreparedReport:
+    doc: SourceDocument
+    claims: list[Claim]
+    report: ReportReport
+    entities: list
+
+
+# --------------------------------------------------------------------------- which report is this?
+
+
+def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper | None:
+    """The catalog paper a PDF is: by ``--arxiv``, an arXiv stamp on page 1, or its title on page 1."""
+    if arxiv:
+        arxiv = re.sub(r"v\d+$", "", arxiv.removeprefix("arXiv:").removeprefix("arxiv-"))
+        found = catalog.entities.get(f"arxiv-{arxiv}")
+        return found if isinstance(found, Paper) else None
+    first = pdf.pages[0][:3000]
+    stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first)
+    if stamp and f"arxiv-{stamp.group(1)}" in catalog:
+        return catalog.entities[f"arxiv-{stamp.group(1)}"]
+    norm_first = re.sub(r"[^a-z0-9]+", " ", first.lower())
+    best = None
+    for paper in catalog.of_kind(EntityKind.PAPER):
+        if paper.title and len(paper.title) > 15:
+            title = re.sub(r"[^a-z0-9]+", " ", paper.title.lower()).strip()
+            if title in norm_first and (best is None or len(title) > len(best.title or "")):
+                best = paper
+    return best
+
+
+def subject_models(catalog: Catalog, paper: Paper | None, model: str | None) -> list[str]:
+    """Models whose report this is (or the one given with ``--model``)."""
+    if model is not None:
+        return [catalog.resolve(model, EntityKind.MODEL)]
+    if paper is not None:
+        found = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.report == paper.id]
+        if found:
+            return found
+    raise SourceFormatError(
+        "cannot tell which model this report describes"
+        + (f' (paper "{paper.id}" is no catalog model\'s report)' if paper else "")
+        + ". Pass --model ID (see 'lineage models')."
+    )
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _names(catalog: Catalog, models: list[str]) -> dict[str, list[str]]:
+    out = {}
+    for mid in models:
+        m = catalog.get(mid)
+        out[mid] = [m.name, *m.aliases]
+    return out
+
+
+def _own_names(catalog: Catalog, models: list[str]) -> list[str]:
+    names = [n for ns in _names(catalog, models).values() for n in ns]
+    families = {catalog.get(m).family for m in models if catalog.get(m).family}
+    return names + sorted(f for f in families if f)
+
+
+def _other_names(catalog: Catalog, own: list[str]) -> list[str]:
+    own_set = {n.lower() for n in own}
+    return [
+        n
+        for m in catalog.of_kind(EntityKind.MODEL)
+        for n in (m.name, *m.aliases)
+        if n.lower() not in own_set and len(n) > 3 and "/" not in n
+    ]
+
+
+def body_sentences(pdf: PdfText) -> list[Sentence]:
+    """Every sentence outside the bibliography."""
+    return [
+        s
+        for page_no, text in enumerate(pdf.pages, start=1)
+        for s in sentences(text, page_no)
+        if not pdf.in_references(s.page, s.offset)
+    ]
+
+
+def _evidence(doc: SourceDocument, s: Sentence, pdf: PdfText, now, supports: bool = True) -> Evidence:
+    heading = pdf.section_at(s.page, s.offset)
+    where = f"p. {s.page}" + (f", §{heading.number} {heading.title}" if heading else "")
+    return Evidence(
+        source=doc.id,
+        revision=doc.revision,
+        source_kind=doc.kind,
+        locator=clip(where, 120),
+        snippet=clip(s.text),
+        method=Method.TEXT,
+        retrieved_at=now,
+        supports=supports,
+    )
+
+
+def _cito(sentence: str, kind: adoption.Kind) -> str:
+    if re.search(r"\b(?:extend\w*|build\w* (?:up)?on|based on|improv\w*|modif\w*)\b", sentence, re.I):
+        return "extends"
+    if kind is adoption.Kind.ADOPTION:
+        return "usesMethodIn"
+    if re.search(r"\b(?:compar\w*|than|baseline|unlike|versus)\b", sentence, re.I):
+        return "citesForInformation"
+    return "cites"
+
+
+def analyse(
+    pdf: PdfText, doc: SourceDocument, catalog: Catalog, models: list[str], paper: Paper | None
+) -> tuple[list[Claim], ReportReport]:
+    """Claims for one report (pure: reads nothing, writes nothing)."""
+    now = utcnow()
+    own = _own_names(catalog, models)
+    body = body_sentences(pdf)
+    mentions = adoption.find_mentions(body, alias_patterns(catalog), own, _other_names(catalog, own))
+    decisions = adoption.decide(mentions)
+    bib = references.parse(pdf.references_text(), catalog)
+    claims: list[Claim] = []
+    where_paper = paper.id if paper else None
+    uses, ruled_out, mentioned = [], [], []
+
+    for technique, d in sorted(decisions.items()):
+        verdict = d.verdict
+        if verdict is adoption.Kind.ADOPTION:
+            uses.append(technique)
+            first = d.adoptions[0].sentence
+            ev = [_evidence(doc, m.sentence, pdf, now) for m in d.adoptions[:MAX_EVIDENCE]]
+            ev += [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:1]]
+            for model in models:
+                claims.append(
+                    Claim(
+                        subject=model,
+                        predicate=Predicate.USES,
+                        object=technique,
+                        status=Status.VERIFIED,
+                        reason=clip(f"the model's own report adopts it (p. {first.page}, {len(d.adoptions)} sentences)", 200),
+                        evidence=tuple(ev),
+                    )
+                )
+        elif verdict is adoption.Kind.NEGATION:
+            ruled_out.append(technique)
+            first = d.negations[0].sentence
+            ev = [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:MAX_EVIDENCE]]
+            for model in models:
+                claims.append(
+                    Claim(
+                        subject=model,
+                        predicate=Predicate.USES,
+                        object=technique,
+                        status=Status.CONTRADICTED,
+                        reason=clip(f"the model's own report rules it out (p. {first.page})", 200),
+                        evidence=tuple(ev),
+                    )
+                )
+        else:
+            mentioned.append(technique)
+            ev = tuple(_evidence(doc, m.sentence, pdf, now) for m in d.mentions[:2])
+            claims.append(
+                Claim(
+                    subject=where_paper or models[0],
+                    predicate=Predicate.MENTIONS,
+                    object=technique,
+                    status=Status.VERIFIED,
+                    reason="named in the report without being adopted for its model",
+                    evidence=ev,
+                )
+            )
+
+    # citations: every resolved entry, typed by the sentences that cite it next to a technique
+    if where_paper:
+        cite_context: dict[str, tuple[str, Sentence]] = {}
+        for m in mentions:
+            for ref in references.citations_in(m.sentence.text, bib):
+                if ref.paper and ref.paper != where_paper:
+                    kind = _cito(m.sentence.text, m.kind)
+                    if ref.paper not in cite_context or kind in ("usesMethodIn", "extends"):
+                        cite_context[ref.paper] = (kind, m.sentence)
+        for ref in bib.resolved:
+            if ref.paper == where_paper:
+                continue
+            kind, sentence = cite_context.get(ref.paper, ("cites", None))
+            ev = [
+                Evidence(
+                    source=doc.id,
+                    revision=doc.revision,
+                    source_kind=doc.kind,
+                    locator=f"references, entry {ref.number or ref.index}",
+                    snippet=clip(ref.text),
+                    method=Method.CITATION,
+                    retrieved_at=now,
+                )
+            ]
+            if sentence is not None:
+                ev.append(_evidence(doc, sentence, pdf, now))
+            claims.append(
+                Claim(
+                    subject=where_paper,
+                    predicate=Predicate.CITES,
+                    object=ref.paper,
+                    qualifiers={"cito": kind},
+                    status=Status.VERIFIED,
+                    reason=f"in the report's bibliography (resolved by {ref.resolved_by})",
+                    evidence=tuple(ev),
+                )
+            )
+
+    stated = facts.extract(body, _names(catalog, models), catalog)
+    fact_lines = []
+    for f in stated:
+        claims.append(
+            Claim(
+                subject=f.model,
+                predicate=f.predicate,
+                object=f.object,
+                value=f.value,
+                unit=f.unit,
+                qualifiers=f.qualifiers,
+                status=Status.VERIFIED,
+                reason=clip(f"stated in the model's own report (p. {f.sentence.page})", 200),
+                evidence=(_evidence(doc, f.sentence, pdf, now),),
+            )
+        )
+        shown = f.object or f.value
+        fact_lines.append(f"{f.model} {f.predicate.value} {shown} {f.qualifiers} (p. {f.sentence.page})")
+
+    claims = _merge_duplicates(claims)
+    report = ReportReport(
+        source=doc.id,
+        paper=where_paper,
+        models=models,
+        pages=pdf.page_count,
+        uses=uses,
+        ruled_out=ruled_out,
+        mentions=mentioned,
+        references=len(bib.entries),
+        resolved=len(bib.resolved),
+        facts=fact_lines,
+        claims=len(claims),
+    )
+    return claims, report
+
+
+def _merge_duplicates(claims: list[Claim]) -> list[Claim]:
+    """One claim per statement: a paper cited twice keeps the first, with the evidence of both."""
+    out: dict[str, Claim] = {}
+    for c in claims:
+        if c.id in out:
+            ev = (*out[c.id].evidence, *c.evidence)[: MAX_EVIDENCE + 1]
+            out[c.id] = out[c.id].model_copy(update={"evidence": ev})
+        else:
+            out[c.id] = c
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def report_document(pdf: PdfText, paper: Paper | None, models: list[str], version: str | None = None) -> SourceDocument:
+    ident = f"report:{paper.id}" if paper else f"report:{models[0]}/{pdf.path.name}"
+    url = f"https://arxiv.org/abs/{paper.arxiv}{version or ''}" if paper and paper.arxiv else None
+    return SourceDocument(
+        id=ident,
+        title=(paper.title or paper.name) if paper else pdf.path.name,
+        kind=SourceKind.PRIMARY,
+        format="report",
+        url=url,
+        revision=(f"arXiv {paper.arxiv}{version} " if version and paper else "") + f"sha256:{pdf.sha256}",
+        publisher=", ".join(paper.organizations) if paper and paper.organizations else None,
+        about=models[0],
+        note=None if len(models) == 1 else f"describes {', '.join(models)}",
+    )
+
+
+def prepare(
+    path: Path, catalog: Catalog, model: str | None = None, arxiv: str | None = None, version: str | None = None
+) -> PreparedReport:
+    """Read and analyse a report PDF without touching the store."""
+    pdf = read_pdf(Path(path))
+    paper = identify(pdf, catalog, arxiv)
+    if arxiv and paper is None:
+        raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
+    models = subject_models(catalog, paper, model)
+    doc = report_document(pdf, paper, models, version)
+    claims, report = analyse(pdf, doc, catalog, models, paper)
+    return PreparedReport(doc=doc, claims=claims, report=report, entities=[])
+
+
+def ingest_pdf(
+    store, catalog: Catalog, path: Path, model: str | None = None, arxiv: str | None = None, version: str | None = None
+) -> ReportReport:
+    """Ingest one report PDF: analysed completely first, then written as one named graph in one transaction."""
+    prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version)
+    store.replace_source(prepared.doc, prepared.claims, prepared.entities)
+    return prepared.report

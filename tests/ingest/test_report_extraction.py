@@ -1,0 +1,52 @@
+"""Technique adoption extracted from the real reports, scored against hand labels.
+
+Labels live in tests/fixtures/labels/ (one per report, written by reading it).
+The extractor has no per-report rules; these numbers are what it gets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lineage.ingest.report import prepare
+
+LABELS = sorted((Path(__file__).parents[1] / "fixtures" / "labels").glob("*.yaml"))
+
+
+def _score(corpus, catalog, label_path):
+    label = yaml.safe_load(label_path.read_text())
+    model = label["models"][0] if len(label["models"]) == 1 else None
+    prepared = prepare(corpus / "reports" / label["report"], catalog, model=model)
+    assert sorted(prepared.report.models) == sorted(label["models"])
+    predicted = set(prepared.report.uses)
+    uses, ignore = set(label["uses"]), set(label.get("ignore", []))
+    tp, fp, fn = predicted & uses, predicted - uses - ignore, uses - predicted
+    return label, prepared, tp, fp, fn
+
+
+@pytest.fixture(scope="module")
+def scores(corpus, catalog):
+    return {p.stem: _score(corpus, catalog, p) for p in LABELS}
+
+
+def test_every_corpus_report_has_labels(corpus):
+    reports = {p.name for p in (corpus / "reports").glob("*.pdf")}
+    assert reports == {yaml.safe_load(p.read_text())["report"] for p in LABELS}
+
+
+def test_uses_precision_and_recall_over_the_corpus(scores):
+    tp = sum(len(s[2]) for s in scores.values())
+    fp = sum(len(s[3]) for s in scores.values())
+    fn = sum(len(s[4]) for s in scores.values())
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    detail = {k: (sorted(s[3]), sorted(s[4])) for k, s in scores.items() if s[3] or s[4]}
+    assert precision >= 0.9, detail
+    assert recall >= 0.85, detail
+
+
+def test_labelled_mentions_never_become_uses(scores):
+    for name, (label, prepared, *_rest) in scores.items():
+        assert not set(label["mentions"]) & set(prepared.report.uses), name
