@@ -199,6 +199,10 @@ class Paper(Entity):
     published: str | None = Field(None, description="First publication date, YYYY-MM or YYYY-MM-DD.")
     organizations: tuple[EntityId, ...] = Field((), description="Organization ids of the authors' lab(s).")
     title: str | None = Field(None, description="Full title as published.")
+    authors: tuple[str, ...] = Field((), description="Author names in order (from the arXiv API when ingested).")
+    updated: str | None = Field(None, description="Date of the version read, YYYY-MM-DD.")
+    version: str | None = Field(None, description="arXiv version read, e.g. 'v2'.")
+    categories: tuple[str, ...] = Field((), description="arXiv categories.")
 
 
 class Technique(Entity):

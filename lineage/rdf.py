@@ -243,6 +243,14 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
             yield e, DCTERMS.title, Literal(entity.title)
         if entity.published:
             yield e, DCTERMS.issued, date_literal(entity.published)
+        for author in entity.authors:
+            yield e, DCTERMS.creator, Literal(author)
+        if entity.updated:
+            yield e, DCTERMS.modified, date_literal(entity.updated)
+        if entity.version:
+            yield e, SCHEMA.version, Literal(entity.version)
+        for category in entity.categories:
+            yield e, DCTERMS.subject, Literal(category)
     elif isinstance(entity, Hardware):
         yield e, SCHEMA.manufacturer, entity_iri(entity.vendor)
         if entity.family:

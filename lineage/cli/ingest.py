@@ -86,3 +86,32 @@ def _print_report(report) -> None:
     typer.echo(f"  references: {report.references} parsed, {report.resolved} resolved to catalog papers")
     for line in report.facts:
         typer.echo(f"  stated: {line}")
+
+
+@ingest_app.command("arxiv")
+@handles_errors
+def arxiv_command(
+    ids: Annotated[list[str], typer.Argument(help="arXiv ids, optionally versioned (2412.19437 or 2412.19437v2).")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model the papers describe (default: from the catalog).")
+    ] = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Fetch papers from arXiv (metadata + PDF pinned to its version, cached) and ingest them as reports.
+
+    Requests are spaced 3 s apart and retried with backoff; cached PDFs are not downloaded again.
+    """
+    from lineage.ingest.arxiv import ingest_arxiv
+
+    catalog = load_catalog()
+    with open_store(store) as st, progress(len(ids), "Ingesting arXiv papers") as bar:
+        results = ingest_arxiv(st, catalog, ids, model=model, progress=lambda _: bar.update(1))
+    if json_out:
+        emit_json(results)
+        return
+    for r in results:
+        m = r.metadata
+        typer.echo(f"arXiv {m.arxiv}{m.version}: {m.title} ({len(m.authors)} authors, {m.published})")
+        typer.echo(f"  pdf: {r.pdf} ({'downloaded' if r.downloaded else 'from cache'})")
+        _print_report(r.report)
