@@ -57,6 +57,10 @@ class ExternalServiceError(LineageError, ConnectionError):
     exit_code = 3
 
 
+class MissingExtra(LineageError, ImportError):
+    """An optional dependency (an extra such as ``techniques``) is not installed."""
+
+
 class CheckFailed(LineageError):
     """A check ran and found problems (SHACL violations, unverified claims)."""
 
@@ -72,6 +76,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     EmptyStore: 2,
     StoreError: 3,
     ExternalServiceError: 3,
+    MissingExtra: 2,
 }
 """Exit code per error class; the CLI walks the MRO to find the first match."""
 

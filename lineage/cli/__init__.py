@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import build, export, ingest, query
+from lineage.cli import build, explain, export, ingest, query
 
 app = typer.Typer(
     name="lineage",
@@ -18,6 +18,7 @@ build.register(app)
 ingest.register(app)
 query.register(app)
 export.register(app)
+explain.register(app)
 
 
 def main() -> None:

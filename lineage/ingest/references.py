@@ -20,6 +20,7 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)([a-z]?)\b")
 _NUMBERED = re.compile(r"^\[(\d{1,3})\]\s+")
 _AUTHOR_START = re.compile(
     r"^(?:[A-Z]\.(?:\s?[A-Z]\.)*\s+[A-Z][\w'’\-]+|[A-Z][\w'’\-]+,\s+[A-Z]|[A-Z][\w@'’\-]+(?:\s[A-Z][\w'’\-]+)?\.\s"
+    r"|[A-Z][\w'’\-]+(?:,?\s+Team)?\s+et al\.|–\s"
     r"|[A-Z][a-z]+\s+[A-Z][\w'’\-]+,)"
 )
 
@@ -34,6 +35,7 @@ class Reference:
     surname: str | None = None
     year: str | None = None  # "2024" or "2024c"
     arxiv: str | None = None
+    arxiv_ids: list[str] = field(default_factory=list)  # every id printed (merged entries can hold two)
     paper: str | None = None  # resolved catalog paper id
     resolved_by: str | None = None  # "arxiv" or "title"
 
@@ -147,12 +149,12 @@ def parse(text: str, catalog: Catalog | None = None) -> Bibliography:
                     year, letter = y, letter_
                     break
             ref.year = year + letter
-        a = _ARXIV.search(raw)
-        if a:
-            ref.arxiv = f"{a.group(1)}.{a.group(2)}"
+        ref.arxiv_ids = list(dict.fromkeys(f"{a.group(1)}.{a.group(2)}" for a in _ARXIV.finditer(raw)))
+        ref.arxiv = ref.arxiv_ids[0] if ref.arxiv_ids else None
         if catalog is not None:
-            if ref.arxiv and f"arxiv-{ref.arxiv}" in catalog:
-                ref.paper, ref.resolved_by = f"arxiv-{ref.arxiv}", "arxiv"
+            known = [i for i in ref.arxiv_ids if f"arxiv-{i}" in catalog]
+            if known:
+                ref.paper, ref.resolved_by = f"arxiv-{known[0]}", "arxiv"
             else:
                 norm = _norm_title(raw)
                 for title, pid in titles.items():

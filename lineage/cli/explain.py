@@ -1,0 +1,67 @@
+"""``lineage explain``: a technique's card and, with --run, its measured demo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explain")(explain_command)
+
+
+@handles_errors
+def explain_command(
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage techniques').")],
+    run: Annotated[bool, typer.Option("--run", help="Run the technique's small demo and print what it measures (needs torch).")] = False,
+    record: Annotated[bool, typer.Option("--record", help="With --run: write measured KV-cache sizes into the store as claims.")] = False,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
+    from lineage.techniques.explain import explain
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        if run and record:
+            from lineage.techniques.record import record_kv
+
+            record_kv(st)
+        result = explain(st, catalog, technique, run=run)
+    if json_out:
+        emit_json(result)
+        return
+    o = result.origin
+    typer.echo(f"{o.name} ({o.technique}), {o.category}")
+    if o.description:
+        typer.echo(f"  {o.description}")
+    if o.paper:
+        p = o.paper
+        arxiv = f"arXiv:{p['arxiv']}, " if p.get("arxiv") else ""
+        typer.echo(f"  paper: {p['title']} ({arxiv}{p.get('published') or 'date unknown'})")
+    for f in o.facts:
+        typer.echo(f"  {f.predicate.value}: {f.label}  [{f.status.value}]")
+    shown = ", ".join(result.adopters[:8]) + (f" (+{len(result.adopters) - 8} more)" if len(result.adopters) > 8 else "")
+    typer.echo(f"  adopters ({len(result.adopters)}): {shown or 'none in the store'}")
+    if result.implementation:
+        typer.echo(f"  implementation: {result.implementation}")
+        typer.echo(f"  implementation follows: {', '.join(result.papers)}")
+    else:
+        typer.echo("  implementation: none yet in lineage/techniques/")
+    if result.measured:
+        typer.echo("\nMeasured KV cache (claims in the store):")
+        rows = [[m["model"], f"{int(m['kv_bytes_per_token']):,}", m.get("vs_mha", "")] for m in result.measured]
+        typer.echo(table(["MODEL", "B/TOKEN (BF16)", "VS MHA"], rows))
+    if run:
+        if result.demo is None:
+            typer.echo("\nNo demo for this technique yet.")
+            return
+        typer.echo(f"\nDemo ({result.demo['module']}):")
+        rows = [
+            [m["label"], f"{m['value']:,}" if isinstance(m["value"], int) else m["value"], m["unit"] or "", m["note"] or ""]
+            for m in result.demo["measurements"]
+        ]
+        typer.echo(table(["MEASURED", "VALUE", "UNIT", "HOW"], rows))

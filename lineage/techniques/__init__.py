@@ -1,0 +1,65 @@
+"""Mini reference implementations of techniques in the graph, one readable torch file each.
+
+This package's ``__init__`` does not import torch: it only says which file implements which
+technique, so ``lineage explain`` can name the file without the ``techniques`` extra.  The
+modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``) need torch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lineage.errors import MissingExtra
+
+INSTALL_HINT = "pip install -c constraints.txt -e '.[techniques]'"
+
+IMPLEMENTATIONS: dict[str, str] = {
+    # technique id -> module under lineage/techniques/ implementing it
+    "mla": "mla",
+    "decoupled-rope": "mla",
+    "kv-cache": "kv_cache",
+    "mha": "kv_cache",
+    "gqa": "kv_cache",
+    "mqa": "kv_cache",
+    "sliding-window-attention": "kv_cache",
+    "deepseekmoe": "moe",
+    "fine-grained-experts": "moe",
+    "shared-experts": "moe",
+    "group-limited-routing": "moe",
+    "aux-loss-free-balancing": "moe",
+    "muon": "muon",
+    "muonclip": "muon",
+    "mtp": "mtp",
+    "dsa": "dsa",
+}
+
+PAPERS: dict[str, tuple[str, ...]] = {
+    # module -> arXiv ids (or URLs) its docstring cites for the equations it implements
+    "mla": ("2405.04434", "2412.19437"),
+    "kv_cache": ("2405.04434", "1911.02150", "2305.13245", "2310.06825"),
+    "moe": ("2401.06066", "2412.19437"),
+    "muon": ("https://kellerjordan.github.io/posts/muon/", "2502.16982", "2507.20534"),
+    "mtp": ("2412.19437", "2404.19737"),
+    "dsa": ("2512.02556",),
+}
+
+
+def implementation_path(technique: str) -> str | None:
+    """Repository-relative path of the file implementing ``technique``, if any."""
+    module = IMPLEMENTATIONS.get(technique)
+    return f"lineage/techniques/{module}.py" if module else None
+
+
+def module_file(technique: str) -> Path | None:
+    """Absolute path of that file in this installation."""
+    module = IMPLEMENTATIONS.get(technique)
+    return Path(__file__).with_name(f"{module}.py") if module else None
+
+
+def require_torch():
+    """Import torch or raise :class:`MissingExtra` naming the install command."""
+    try:
+        import torch
+    except ImportError:
+        raise MissingExtra(f"running a technique demo needs torch, which is not installed. Run: {INSTALL_HINT}") from None
+    return torch

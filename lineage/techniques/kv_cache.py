@@ -1,0 +1,353 @@
+"""KV caches for MHA, GQA, MQA, MLA and sliding-window attention: formula and measured size.
+
+During decoding each attention layer keeps, per past token, what later queries need:
+
+=================  ======================================  ==========================
+cache              numbers per token per layer              source
+=================  ======================================  ==========================
+MHA                2 * n_h * d_h                            Vaswani et al., arXiv:1706.03762
+GQA (g KV heads)   2 * g * d_h                              Ainslie et al., arXiv:2305.13245, sec. 2
+MQA                2 * d_h                                  Shazeer, arXiv:1911.02150
+MLA                d_c + d_h^R                              DeepSeek-V2, arXiv:2405.04434, sec. 2.1.4, table 1
+sliding window W   as its base kind, for the last W tokens  Mistral 7B, arXiv:2310.06825, sec. 2
+=================  ======================================  ==========================
+
+DeepSeek-V3 (d_c = 512, d_h^R = 64, 61 layers) caches (512 + 64) * 61 = 35,136 numbers per
+token: 70,272 bytes in BF16.  MHA with its 128 heads of d_h = 128 would cache 2 * 128 * 128 * 61
+numbers, 56.9x more; this is the comparison of DeepSeek-V2's table 1, which counts the key
+width as d_h (the 64 rotary dimensions of each head's key would make it 71x).
+
+:func:`kv_footprint` reads any config lineage ingests (Hugging Face names, a multimodal
+``text_config``, DeepSeek's inference format, via :class:`lineage.ingest.config.View`) and
+returns the per-layer caches; :func:`measure` builds those caches with torch and measures
+their bytes, which is what ``lineage explain kv-cache --run`` and ``benchmarks/techniques.py``
+report and record as claims (graph id ``kv-cache``).
+
+Simplified: everything is counted at one ``dtype_bytes`` (BF16 by default), although some
+inference stacks store parts in FP8 (DeepSeek-V3.2's indexer keys); linear-attention layers
+(Gated DeltaNet, KDA) keep a fixed-size state that is not a per-token cache and is not
+counted; DeepSeek-V4's compressed layers are an estimate from its config (``estimated``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from lineage.errors import UnsupportedLayout
+from lineage.ingest.config import View, text_config
+from lineage.techniques.mla import LatentCache
+
+__all__ = [
+    "KVCache",
+    "SlidingWindowCache",
+    "CompressedCache",
+    "LatentCache",
+    "LayerCache",
+    "KVFootprint",
+    "kv_footprint",
+    "measure",
+    "mha_bytes_per_token",
+    "gqa_bytes_per_token",
+    "mla_bytes_per_token",
+    "sliding_window_bytes",
+]
+
+DTYPES = {1: torch.float8_e4m3fn, 2: torch.bfloat16, 4: torch.float32}
+"""Element size in bytes -> the torch dtype a measured cache is built with."""
+
+
+# --------------------------------------------------------------------------- formulas (bytes per token per layer)
+
+
+def mha_bytes_per_token(heads: int, head_dim: int, dtype_bytes: int = 2) -> int:
+    """One key and one value of ``head_dim`` per head."""
+    return 2 * heads * head_dim * dtype_bytes
+
+
+def gqa_bytes_per_token(kv_heads: int, head_dim: int, dtype_bytes: int = 2) -> int:
+    """Only the ``kv_heads`` shared key/value heads are cached (MQA: ``kv_heads = 1``)."""
+    return 2 * kv_heads * head_dim * dtype_bytes
+
+
+def mla_bytes_per_token(kv_lora_rank: int, rope_dim: int, dtype_bytes: int = 2) -> int:
+    """The latent c_kv (d_c) plus the shared rotary key (d_h^R); DeepSeek-V2 table 1."""
+    return (kv_lora_rank + rope_dim) * dtype_bytes
+
+
+def sliding_window_bytes(per_token: int, window: int, tokens: int) -> int:
+    """A sliding-window layer holds at most ``window`` tokens, whatever the context length."""
+    return per_token * min(tokens, window)
+
+
+# --------------------------------------------------------------------------- caches
+
+
+def _nbytes(*tensors: torch.Tensor | None) -> int:
+    return sum(t.numel() * t.element_size() for t in tensors if t is not None)
+
+
+class KVCache:
+    """MHA / GQA / MQA cache: keys and values (B, kv_heads, T, head_dim).
+
+    ``append(k)`` without values caches one tensor that serves as both (DeepSeek-V4's shared KV head).
+    """
+
+    def __init__(self):
+        self.k: torch.Tensor | None = None
+        self.v: torch.Tensor | None = None
+
+    def __len__(self) -> int:
+        return 0 if self.k is None else self.k.shape[2]
+
+    def append(self, k: torch.Tensor, v: torch.Tensor | None = None):
+        self.k = k if self.k is None else torch.cat((self.k, k), dim=2)  # (B, H_kv, T + S, d_h)
+        if v is not None:
+            self.v = v if self.v is None else torch.cat((self.v, v), dim=2)
+        return self.k, self.v
+
+    def nbytes(self) -> int:
+        return _nbytes(self.k, self.v)
+
+
+class SlidingWindowCache(KVCache):
+    """A KV cache that keeps only the last ``window`` tokens (a rolling buffer)."""
+
+    def __init__(self, window: int):
+        super().__init__()
+        self.window = window
+
+    def append(self, k: torch.Tensor, v: torch.Tensor | None = None):
+        super().append(k, v)
+        self.k = self.k[:, :, -self.window :].clone()  # (B, H_kv, <= W, d_h); clone frees the dropped tokens
+        if self.v is not None:
+            self.v = self.v[:, :, -self.window :].clone()
+        return self.k, self.v
+
+
+class CompressedCache:
+    """One cached entry of ``width`` per ``ratio`` tokens (DeepSeek-V4's compressed layers, estimated).
+
+    Tokens wait in a buffer until ``ratio`` of them are pooled into one entry; the pooling
+    here is a plain mean, standing in for V4's learned compressor.
+    """
+
+    def __init__(self, ratio: int):
+        self.ratio = ratio
+        self.entries: torch.Tensor | None = None  # (B, T // ratio, width)
+        self.pending: torch.Tensor | None = None  # (B, < ratio, width)
+
+    def append(self, x: torch.Tensor) -> torch.Tensor:
+        x = x if self.pending is None else torch.cat((self.pending, x), dim=1)  # (B, P + S, width)
+        full = x.shape[1] // self.ratio * self.ratio
+        pooled = x[:, :full].unflatten(1, (-1, self.ratio)).float().mean(dim=2).to(x.dtype)  # (B, full / ratio, width)
+        self.entries = pooled if self.entries is None else torch.cat((self.entries, pooled), dim=1)
+        self.pending = x[:, full:]
+        return self.entries
+
+    def nbytes(self) -> int:
+        return _nbytes(self.entries, self.pending)
+
+
+# --------------------------------------------------------------------------- from a config
+
+
+@dataclass(frozen=True)
+class LayerCache:
+    """What one kind of layer caches: ``width`` numbers per ``ratio`` tokens, for the last ``window``."""
+
+    kind: str  # mha | gqa | mqa | mla | dsa-indexer | sliding | compressed
+    layers: int  # how many layers cache this
+    width: int  # numbers per cached entry per layer
+    window: int | None = None  # sliding window: entries beyond the last `window` tokens are dropped
+    ratio: int = 1  # one entry per `ratio` tokens (compressed layers)
+    heads: int = 0  # KV heads (0 for latent caches)
+    head_dim: int = 0
+    shared_kv: bool = False  # one tensor serves as key and value (DeepSeek-V4)
+
+    def numbers_at(self, tokens: int) -> int:
+        """Numbers cached by all ``layers`` after ``tokens`` tokens."""
+        entries = min(tokens, self.window) if self.window else tokens // self.ratio
+        return self.layers * self.width * entries
+
+
+@dataclass(frozen=True)
+class KVFootprint:
+    """The KV cache of a whole model, read from its config."""
+
+    caches: tuple[LayerCache, ...]
+    layers: int  # num_hidden_layers
+    mha_heads: int  # the baseline: MHA with the model's query heads, caching in every layer
+    mha_key_dim: int  # per-head key width of the baseline (d_h)
+    mha_value_dim: int  # per-head value width of the baseline
+    dtype_bytes: int = 2
+    estimated: bool = False  # the layout is inferred beyond what the config states
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def kind(self) -> str:
+        growing = sorted({c.kind for c in self.caches if not c.window})
+        return "+".join(growing) or "sliding"
+
+    @property
+    def bytes_per_token(self) -> float:
+        """Bytes added per token at long context (sliding windows have stopped growing)."""
+        total = sum(c.layers * c.width / c.ratio for c in self.caches if not c.window) * self.dtype_bytes
+        return int(total) if float(total).is_integer() else total
+
+    @property
+    def window_bytes(self) -> int:
+        """Bytes held by sliding-window layers once their windows are full."""
+        return sum(c.layers * c.width * c.window for c in self.caches if c.window) * self.dtype_bytes
+
+    @property
+    def mha_bytes_per_token(self) -> int:
+        """MHA with the same heads: one key and one value per head, every layer (DeepSeek-V2 table 1)."""
+        return self.layers * self.mha_heads * (self.mha_key_dim + self.mha_value_dim) * self.dtype_bytes
+
+    @property
+    def ratio_vs_mha(self) -> float:
+        return self.mha_bytes_per_token / self.bytes_per_token if self.bytes_per_token else math.inf
+
+    def bytes_at(self, tokens: int) -> int:
+        """Total cache bytes for one sequence of ``tokens`` tokens."""
+        return sum(c.numbers_at(tokens) for c in self.caches) * self.dtype_bytes
+
+
+def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "config.json") -> KVFootprint:
+    """Per-layer KV caches of a model from its config, at ``dtype_bytes`` per number.
+
+    Examples
+    --------
+    >>> v3 = {"model_type": "deepseek_v3", "num_hidden_layers": 61, "num_attention_heads": 128,
+    ...       "kv_lora_rank": 512, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128}
+    >>> fp = kv_footprint(v3)
+    >>> fp.bytes_per_token, fp.mha_bytes_per_token, round(fp.ratio_vs_mha, 1)
+    (70272, 3997696, 56.9)
+    >>> kv_footprint({"num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
+    ...               "hidden_size": 4096}).bytes_per_token  # Llama-3-8B-like GQA
+    131072
+    """
+    inner, prefix = text_config(config, name)
+    v = View(inner, prefix, name)
+    layers, heads = v.int("num_hidden_layers"), v.int("num_attention_heads")
+    if not layers or not heads:
+        raise UnsupportedLayout(f'config "{name}" has no KV cache lineage can size (needs layer and head counts)')
+    notes: list[str] = []
+    caches: list[LayerCache] = []
+    estimated = False
+    kv_lora, rope = v.int("kv_lora_rank"), v.int("qk_rope_head_dim") or 0
+    ratios = v.list("compress_ratios")
+    window = v.int("sliding_window")
+    linear = v.dict("linear_attn_config") or {}
+    layer_types = v.list("layer_types") or []
+
+    if ratios:
+        # DeepSeek-V4 (inference/model.py): one KV head of head_dim per layer; every layer keeps a
+        # sliding window; layers with ratio r > 0 add one compressed entry per r tokens, and r == 4
+        # layers an indexer key per 4 tokens.
+        hd = v.int("head_dim") or 0
+        ratios = ratios[:layers]
+        caches.append(LayerCache("sliding", layers, hd, window=window or 128, heads=1, head_dim=hd, shared_kv=True))
+        for r in sorted({r for r in ratios if r}):
+            caches.append(LayerCache("compressed", ratios.count(r), hd, ratio=r))
+        n4 = ratios.count(4)
+        if n4 and v.int("index_head_dim"):
+            caches.append(LayerCache("dsa-indexer", n4, v.int("index_head_dim"), ratio=4))
+        estimated = True
+        notes.append("compressed layers estimated from compress_ratios (one entry per r tokens, window kept)")
+        mha = (heads, hd, hd)
+    elif kv_lora:
+        n = len(linear.get("full_attn_layers") or []) or layers
+        if n < layers:
+            notes.append(f"{layers - n} linear-attention layers keep a fixed-size state, not counted")
+        caches.append(LayerCache("mla", n, kv_lora + rope))
+        if v.int("index_head_dim"):
+            caches.append(LayerCache("dsa-indexer", n, v.int("index_head_dim")))
+            notes.append("DSA indexer keys counted at the same dtype (DeepSeek's inference code stores them in FP8)")
+        # DeepSeek-V2 table 1 compares with MHA whose keys and values have d_h = qk_nope_head_dim
+        mha = (heads, v.int("qk_nope_head_dim") or 0, v.int("v_head_dim") or 0)
+    else:
+        kv_heads = v.int("num_key_value_heads") or heads
+        hidden = v.int("hidden_size")
+        hd = v.int("head_dim") or (hidden // heads if hidden else 0)
+        if not hd:
+            raise UnsupportedLayout(f'config "{name}" gives neither "head_dim" nor "hidden_size"')
+        kind = "mqa" if kv_heads == 1 else "gqa" if kv_heads < heads else "mha"
+        full, sliding = layers, 0
+        if layer_types:
+            full = sum(t == "full_attention" for t in layer_types[:layers])
+            sliding = sum(t == "sliding_attention" for t in layer_types[:layers])
+            if layers - full - sliding:
+                notes.append(f"{layers - full - sliding} linear-attention layers keep a fixed-size state, not counted")
+        elif window and v.bool("use_sliding_window") is not False:
+            full, sliding = 0, layers
+        if full:
+            caches.append(LayerCache(kind, full, 2 * kv_heads * hd, heads=kv_heads, head_dim=hd))
+        if sliding:
+            caches.append(LayerCache("sliding", sliding, 2 * kv_heads * hd, window=window, heads=kv_heads, head_dim=hd))
+        mha = (heads, hd, hd)
+    return KVFootprint(tuple(caches), layers, *mha, dtype_bytes, estimated, tuple(notes))
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def _fill(cache: LayerCache, tokens: int, dtype: torch.dtype) -> int:
+    """Build one layer's cache, feed it ``tokens`` tokens in chunks of 16, return its measured bytes."""
+    chunk = 16
+    if cache.kind == "mla":
+        c = LatentCache()
+        for _ in range(0, tokens, chunk):
+            # the split into latent and rotary key does not change the size
+            c.append(torch.zeros(1, chunk, cache.width - 1, dtype=dtype), torch.zeros(1, chunk, 1, dtype=dtype))
+        return c.nbytes()
+    if cache.kind in ("compressed", "dsa-indexer"):
+        c = CompressedCache(cache.ratio)
+        for _ in range(0, tokens, chunk):
+            c.append(torch.zeros(1, chunk, cache.width, dtype=dtype))
+        return c.nbytes()
+    kv = SlidingWindowCache(cache.window) if cache.window else KVCache()
+    for _ in range(0, tokens, chunk):
+        x = torch.zeros(1, cache.heads, chunk, cache.head_dim, dtype=dtype)  # (B, H_kv, S, d_h)
+        kv.append(x) if cache.shared_kv else kv.append(x, x.clone())
+    return kv.nbytes()
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Bytes measured on caches built with torch, next to the formula's."""
+
+    tokens: int  # tokens fed to every cache
+    bytes_at: int  # measured total cache bytes after `tokens` tokens, all layers
+    formula_at: int  # KVFootprint.bytes_at(tokens)
+    bytes_per_token: float  # measured growth per token (sliding windows full)
+    mha_bytes_per_token: int  # measured on an MHA cache with the model's heads, all layers
+
+
+def measure(fp: KVFootprint, tokens: int = 1024) -> Measured:
+    """Build each layer kind's cache with torch, feed it ``tokens`` tokens, measure ``nbytes``.
+
+    ``tokens`` should exceed every sliding window and be a multiple of every compression
+    ratio and of 16; per-token growth is measured between ``tokens`` and ``2 * tokens``.
+    """
+    dtype = DTYPES[fp.dtype_bytes]
+    at, growth = 0, 0
+    for c in fp.caches:
+        one, two = _fill(c, tokens, dtype), _fill(c, 2 * tokens, dtype)
+        at += c.layers * one
+        growth += c.layers * (two - one)
+    mha = KVCache()
+    k = torch.zeros(1, fp.mha_heads, 16, fp.mha_key_dim, dtype=dtype)  # (B, n_h, S, d_h)
+    mha.append(k, torch.zeros(1, fp.mha_heads, 16, fp.mha_value_dim, dtype=dtype))
+    per_token = growth / tokens
+    return Measured(
+        tokens=tokens,
+        bytes_at=at,
+        formula_at=fp.bytes_at(tokens),
+        bytes_per_token=int(per_token) if per_token.is_integer() else per_token,
+        mha_bytes_per_token=mha.nbytes() // 16 * fp.layers,
+    )
