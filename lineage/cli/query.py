@@ -31,7 +31,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _evidence_line(ev) -> str:
-    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {ev.snippet}"
+    where = ev.locator.split("#")[0].split(",")[0]  # file name, or "p. 12" without the section title
+    return f"[{ev.method.value}] {where}: {ev.snippet}"
 
 
 @handles_errors

@@ -198,7 +198,7 @@ def _rank(kind: Kind) -> int:
     return {Kind.NEGATION: 0, Kind.ADOPTION: 1, Kind.MENTION: 2}[kind]
 
 
-_STRONG = re.compile(r"^(?:adopt|employ|use|utili|introduc|appl|incorporat|trained with|is a|passive)", re.I)
+_STRONG = re.compile(r"^(?:adopt|employ|us(?:e|ed|es|ing)$|utili|introduc|appl|incorporat|trained with|is a|passive)", re.I)
 
 
 def _strength(m: Mention) -> tuple[int, int]:

@@ -24,8 +24,12 @@ class Sentence:
     text: str
 
 
+_HEADING_LINE = re.compile(r"(?m)^((?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.\n]{2,80})$")
+
+
 def sentences(page_text: str, page: int) -> list[Sentence]:
-    """Split one page into sentences; line breaks inside a paragraph become spaces."""
+    """Split one page into sentences; line breaks inside a paragraph become spaces, headings end one."""
+    page_text = _HEADING_LINE.sub("\n\\1\n", page_text)  # a heading is a paragraph of its own
     out = []
     # blank lines and bullets end a paragraph; other line breaks are soft
     for para_match in re.finditer(r"(?:[^\n]|\n(?!\s*\n|\s*[•●▪∙]))+", page_text):
