@@ -16,16 +16,51 @@ from lineage.models import ENTITY_PREDICATES, EntityKind, Status
 from lineage.store import Store, StoredClaim
 from lineage.verification import combine
 
+NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
+               "category", "family", "report", "introduced_by")
+"""Catalog fields copied onto nodes (what a thing *is*; relations between things stay claims)."""
+
+
+def _node_attrs(entity) -> dict:
+    out = {"kind": entity.kind, "label": entity.name, "description": entity.description or ""}
+    for name in NODE_FIELDS:
+        value = getattr(entity, name, None)
+        if value is None or value == ():
+            continue
+        out[name] = list(value) if isinstance(value, tuple) else getattr(value, "value", value)
+    return out
+
 
 def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
-    """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object)."""
+    """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object).
+
+    Literal claims (architecture, parameter counts, release dates …) go to the subject node's
+    ``facts``: predicate -> list of ``{value, unit, qualifiers, status, reason, evidence}``.
+    """
     g = nx.MultiDiGraph()
     for e in catalog.entities.values():
-        g.add_node(e.id, kind=e.kind, label=e.name, description=e.description or "")
+        g.add_node(e.id, **_node_attrs(e))
     groups: dict[tuple[str, str, str], list[StoredClaim]] = defaultdict(list)
+    literals: dict[tuple, list[StoredClaim]] = defaultdict(list)
     for c in store.claims():
         if c.predicate in ENTITY_PREDICATES:
             groups[(c.subject, c.predicate.value, c.object)].append(c)
+        else:
+            literals[(c.subject, c.predicate.value, c.value, c.unit, tuple(sorted(c.qualifiers.items())))].append(c)
+    for (s, p, value, unit, qualifiers), claims in sorted(literals.items(), key=lambda kv: str(kv[0])):
+        status, reason = combine(claims)
+        if s not in g:
+            g.add_node(s, kind="unknown", label=s, description="")
+        g.nodes[s].setdefault("facts", {}).setdefault(p, []).append(
+            {
+                "value": value,
+                "unit": unit,
+                "qualifiers": dict(qualifiers),
+                "status": status.value,
+                "reason": reason,
+                "evidence": [ev.model_dump(mode="json") for c in claims for ev in c.evidence],
+            }
+        )
     for (s, p, o), claims in groups.items():
         status, reason = combine(claims)
         for node in (s, o):

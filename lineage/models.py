@@ -129,6 +129,8 @@ class Predicate(str, Enum):
     TRAINING_TOKENS = "trainingTokens"
     GPU_HOURS = "gpuHours"
     CITES = "cites"
+    BENCHMARK_SCORE = "benchmarkScore"
+    API_COST_RATIO = "apiCostRatio"
 
 
 ENTITY_PREDICATES = {

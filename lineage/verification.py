@@ -1,15 +1,37 @@
-"""Combining the claims that several sources make about one statement into one status.
+"""The verification engine: each claim's status, from all the evidence in the store.
 
-A primary source outranks any number of secondary ones: primary support gives
-*verified*, primary denial *contradicted*, both *disputed*; only secondary
-support gives *reported*; nothing gives *unverified*.
+A primary source (the model's own config, card, report, or a measurement) outranks any
+number of secondary ones:
+
+- **verified** — a primary source states it (values within tolerance: parameters ±5 %,
+  context exact in tokens with K read as 1,024 or 1,000);
+- **contradicted** — a primary source gives a different value, or rules it out (a config
+  whose attention is GQA/MQA/MHA and has no MLA latent contradicts "uses MLA"; the
+  catalog's sourced origin contradicts a different inventor);
+- **disputed** — primary sources disagree;
+- **reported** — only secondary sources state it;
+- **unverified** — nothing can check it (scores of unnamed evaluations, prices, models that
+  are not in the catalog).
+
+Every verdict names its rule in the reason (``[rule] …``) and carries the primary evidence
+it used, so ``lineage why`` can show it.  Re-running is idempotent.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
-from lineage.models import Claim, SourceKind, Status
+from pydantic import BaseModel, Field
+
+from lineage.models import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip
+
+PARAMETER_TOLERANCE = 0.05
+EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
+UNCHECKABLE = {
+    Predicate.BENCHMARK_SCORE: "no primary source states scores of this evaluation",
+    Predicate.API_COST_RATIO: "API prices are not stated by any primary source lineage reads",
+}
 
 
 def combine(claims: Iterable[Claim]) -> tuple[Status, str]:
@@ -40,3 +62,174 @@ def combine(claims: Iterable[Claim]) -> tuple[Status, str]:
     if reported:
         return Status.REPORTED, reported[0].reason
     return Status.UNVERIFIED, claims[0].reason
+
+
+def _is_primary(claim) -> bool:
+    return claim.status in (Status.VERIFIED, Status.CONTRADICTED) and any(
+        e.source_kind is SourceKind.PRIMARY for e in claim.evidence
+    )
+
+
+def _human(n: float) -> str:
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(n) >= size:
+            return f"{n / size:.3g}{unit}"
+    return f"{n:g}"
+
+
+class PrimaryIndex:
+    """Primary claims in the store, by (subject, predicate[, object])."""
+
+    def __init__(self, store, exclude_source: str | None = None):
+        self.by_spo: dict[tuple, list] = defaultdict(list)
+        self.by_sp: dict[tuple, list] = defaultdict(list)
+        for c in store.claims():
+            if c.source == exclude_source or not _is_primary(c):
+                continue
+            self.by_sp[(c.subject, c.predicate)].append(c)
+            if c.object is not None:
+                self.by_spo[(c.subject, c.predicate, c.object)].append(c)
+
+
+def _primary_evidence(claims, supports: bool, limit: int = 2) -> list[Evidence]:
+    out = []
+    for c in claims:
+        for e in c.evidence:
+            if e.source_kind is SourceKind.PRIMARY:
+                out.append(e.model_copy(update={"supports": supports}))
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[Evidence]]:
+    """Status, ``[rule] reason`` and the primary evidence used, for one secondary claim."""
+    subject = catalog.entities.get(claim.subject)
+    p = claim.predicate
+    if p in UNCHECKABLE:
+        return Status.UNVERIFIED, f"[uncheckable] {UNCHECKABLE[p]}", []
+    if subject is None:
+        name = claim.qualifiers.get("name", claim.subject)
+        return Status.UNVERIFIED, f'[unknown-id] "{name}" is not in the catalog; nothing to check it against', []
+
+    if p is Predicate.INTRODUCED_BY and subject.kind == EntityKind.TECHNIQUE.value:
+        status, reason, _ = _judge_origin(claim, subject, catalog)
+        record = [c for c in idx.by_sp.get((claim.subject, Predicate.INTRODUCED_IN), []) if c.status is Status.VERIFIED]
+        return status, reason, _primary_evidence(record, status is Status.VERIFIED, 1)
+
+    if claim.object is not None:
+        same = idx.by_spo.get((claim.subject, p, claim.object), [])
+        pro = [c for c in same if c.status is Status.VERIFIED]
+        con = [c for c in same if c.status is Status.CONTRADICTED]
+        if pro and con:
+            return Status.DISPUTED, clip(f"[primary-disagree] {pro[0].reason} / {con[0].reason}", 250), (
+                _primary_evidence(pro, True, 1) + _primary_evidence(con, False, 1)
+            )
+        if pro:
+            return Status.VERIFIED, clip(f"[primary-source] {pro[0].reason}", 250), _primary_evidence(pro, True)
+        if con:
+            return Status.CONTRADICTED, clip(f"[primary-source] {con[0].reason}", 250), _primary_evidence(con, False)
+        if p is Predicate.USES and claim.object in EXCLUSIVE_ATTENTION:
+            others = [
+                c
+                for other in sorted(EXCLUSIVE_ATTENTION - {claim.object})
+                for c in idx.by_spo.get((claim.subject, Predicate.USES, other), [])
+                if c.status is Status.VERIFIED and c.evidence[0].method.value == "config"
+            ]
+            if others:
+                o = others[0]
+                return (
+                    Status.CONTRADICTED,
+                    clip(f"[config-rules-out] its own config shows {o.object} ({o.evidence[0].snippet}), not {claim.object}", 250),
+                    _primary_evidence(others, False, 1),
+                )
+        return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
+
+    values = idx.by_sp.get((claim.subject, p), [])
+    if not values or claim.value is None:
+        return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
+    if p in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS):
+        return _judge_close(claim, values, PARAMETER_TOLERANCE, "parameters")
+    if p is Predicate.CONTEXT_LENGTH:
+        return _judge_context(claim, values)
+    matches = [c for c in values if str(c.value) == str(claim.value)]
+    if matches:
+        return Status.VERIFIED, f"[primary-source] {matches[0].reason}", _primary_evidence(matches, True)
+    return Status.CONTRADICTED, f"[primary-value] primary sources give {values[0].value}", _primary_evidence(values, False)
+
+
+def _judge_close(claim, values, tolerance: float, what: str):
+    v = float(claim.value)
+    close = [c for c in values if abs(float(c.value) - v) <= tolerance * float(c.value)]
+    if close:
+        return Status.VERIFIED, clip(f"[primary-value] within {tolerance:.0%} of {_human(float(close[0].value))} {what}: {close[0].reason}", 250), _primary_evidence(close, True)
+    shown = ", ".join(sorted({_human(float(c.value)) for c in values}))
+    return (
+        Status.CONTRADICTED,
+        clip(f"[primary-value] {_human(v)} {what} is off by more than {tolerance:.0%} from the primary figure {shown}", 250),
+        _primary_evidence(values, False),
+    )
+
+
+def _judge_context(claim, values):
+    v = int(claim.value)
+    readings = {v, v // 1024 * 1000}  # "128K" may mean 131,072 or 128,000 tokens
+    exact = [c for c in values if int(c.value) in readings]
+    if exact:
+        return Status.VERIFIED, clip(f"[primary-value] {exact[0].reason}", 250), _primary_evidence(exact, True)
+    if all(min(readings) > int(c.value) for c in values):
+        shown = ", ".join(sorted({f"{int(c.value):,}" for c in values}))
+        return Status.CONTRADICTED, clip(f"[primary-value] longer than any primary figure ({shown} tokens)", 250), _primary_evidence(values, False)
+    return Status.REPORTED, "[primary-bound] within the configured maximum but not stated exactly by a primary source", []
+
+
+def _judge_origin(claim, technique, catalog):
+    record = technique.introduced_in and catalog.entities.get(technique.introduced_in)
+    where = f" ({record.name}" + (f", arXiv:{record.arxiv}" if getattr(record, "arxiv", None) else "") + ")" if record else ""
+    if claim.object in technique.introduced_by:
+        return Status.VERIFIED, clip(f"[catalog-origin] the primary record credits {claim.object}{where}", 250), []
+    if not (technique.introduced_by or technique.inventors):
+        return Status.REPORTED, "[secondary-only] the catalog has no sourced origin for it", []
+    credited = ", ".join([*(catalog.entities[o].name for o in technique.introduced_by), *technique.inventors])
+    own_variants = [
+        t.id for t in catalog.of_kind(EntityKind.TECHNIQUE) if technique.id in t.variant_of and claim.object in t.introduced_by
+    ]
+    also = f"; {claim.object} introduced the variant {', '.join(own_variants)}" if own_variants else ""
+    return Status.CONTRADICTED, clip(f"[catalog-origin] the primary record credits {credited}{where}{also}", 250), []
+
+
+def verify_claims(store, catalog, claims: list[Claim], source: str | None = None) -> list[Claim]:
+    """Secondary claims with status, reason and primary evidence recomputed from the store."""
+    idx = PrimaryIndex(store, exclude_source=source)
+    out = []
+    for c in claims:
+        own = tuple(e for e in c.evidence if e.source_kind is SourceKind.SECONDARY) or c.evidence[:1]
+        status, reason, extra = judge(c, idx, catalog)
+        out.append(c.model_copy(update={"status": status, "reason": reason, "evidence": own + tuple(extra)}))
+    return out
+
+
+class VerifyReport(BaseModel):
+    """What ``lineage verify`` did."""
+
+    sources: int = Field(description="Secondary sources re-checked.")
+    claims: int = Field(description="Claims re-checked.")
+    by_status: dict[str, int] = Field(description="Claims per status afterwards.")
+    changed: int = Field(description="Claims whose status changed.")
+
+
+def verify(store, catalog) -> VerifyReport:
+    """Re-check every claim of every secondary source against the primary sources now in the store."""
+    docs = [d for d in store.sources() if d.kind is SourceKind.SECONDARY and d.format in ("article", "card")]
+    total, changed, counts = 0, 0, defaultdict(int)
+    for doc in docs:
+        before = store.claims(source=doc.id)
+        plain = [Claim.model_validate(c.model_dump(exclude={"source", "ref"})) for c in before]
+        after = verify_claims(store, catalog, plain, source=doc.id)
+        changed += sum(a.status is not b.status for a, b in zip(after, plain))
+        total += len(after)
+        for c in after:
+            counts[c.status.value] += 1
+        store.replace_source(doc, after)
+    return VerifyReport(sources=len(docs), claims=total, by_status=dict(counts), changed=changed)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import build, explain, export, ingest, query
+from lineage.cli import backends, build, export, ingest, lineage_cmds, query
+from lineage.cli import explain
 
 app = typer.Typer(
     name="lineage",
@@ -19,6 +20,8 @@ ingest.register(app)
 query.register(app)
 export.register(app)
 explain.register(app)
+lineage_cmds.register(app)
+backends.register(app)
 
 
 def main() -> None:

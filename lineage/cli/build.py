@@ -12,6 +12,7 @@ from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, hu
 def register(app: typer.Typer) -> None:
     app.command("build")(build_command)
     app.command("schema")(schema_command)
+    app.command("verify")(verify_command)
 
 
 @handles_errors
@@ -52,3 +53,21 @@ def schema_command(
 
     for path in write_schemas(directory):
         typer.echo(f"Wrote {path}")
+
+
+@handles_errors
+def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Re-check every secondary claim against the primary sources now in the store (idempotent)."""
+    from lineage.queries import require_built
+    from lineage.verification import verify
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        require_built(st)
+        report = verify(st, catalog)
+    if json_out:
+        emit_json(report)
+        return
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(report.by_status.items()))
+    typer.echo(f"Verified {report.claims} claims from {report.sources} secondary sources: {counts or 'none'}.")
+    typer.echo(f"{report.changed} changed status. See 'lineage flags'.")

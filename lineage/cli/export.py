@@ -17,12 +17,13 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def export_command(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ttl, trig, jsonld or html.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ttl, trig, jsonld, html, graphml, gexf or csv.")],
     path: Annotated[Path, typer.Argument(help="File to write.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Export the store as RDF (ttl, trig with one graph per source, jsonld) or an offline HTML graph."""
+    """Export the store as RDF (ttl, trig with one graph per source, jsonld), an offline HTML graph, GraphML/GEXF
+    (Gephi, Cytoscape) or a CSV edge list."""
     from lineage.export import export
     from lineage.queries import require_built
 

@@ -115,3 +115,54 @@ def arxiv_command(
         typer.echo(f"arXiv {m.arxiv}{m.version}: {m.title} ({len(m.authors)} authors, {m.published})")
         typer.echo(f"  pdf: {r.pdf} ({'downloaded' if r.downloaded else 'from cache'})")
         _print_report(r.report)
+
+
+@ingest_app.command("article")
+@handles_errors
+def article_command(
+    path: Annotated[Path, typer.Argument(help="Article as plain text, Markdown or HTML.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest a secondary source: its claims are checked against the primary sources in the store."""
+    from lineage.ingest.article import ingest_article
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        report = ingest_article(st, catalog, path)
+    if json_out:
+        emit_json(report)
+        return
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(report.by_status.items()))
+    typer.echo(f"{report.source}: {report.claims} claims ({counts})")
+    if report.unresolved:
+        typer.echo(f"  not in the catalog: {', '.join(report.unresolved)}")
+    typer.echo(f"  see: lineage claims --source {report.source}")
+
+
+@ingest_app.command("hf")
+@handles_errors
+def hf_command(
+    repo_id: Annotated[str, typer.Argument(metavar="REPO_ID", help="Hugging Face model repo, e.g. deepseek-ai/DeepSeek-V4-Flash.")],
+    revision: Annotated[str | None, typer.Option("--revision", help="Branch, tag or commit (default: main).")] = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest a model repo's card (front matter, base_model lineage, adoption in its prose) and config.json.
+
+    Set HF_ENDPOINT to use a mirror. Files are pinned to the commit the Hub resolves.
+    """
+    from lineage.ingest.card import ingest_hf
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        report = ingest_hf(st, catalog, repo_id, revision=revision)
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(f"card:{report.repo} @ {report.commit[:12] or '?'}: {report.claims} claims about {report.model} ({report.kind.value})")
+    if report.derived_from:
+        typer.echo(f"  derived from: {', '.join(report.derived_from)}")
+    typer.echo(f"  uses: {', '.join(report.uses) or '-'}")
+    if report.config_claims:
+        typer.echo(f"  config.json: {report.config_claims} claims")

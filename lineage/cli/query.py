@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -28,6 +29,8 @@ def register(app: typer.Typer) -> None:
     app.command("techniques")(techniques_command)
     app.command("models")(models_command)
     app.command("sources")(sources_command)
+    app.command("why")(why_command)
+    app.command("flags")(flags_command)
 
 
 def _evidence_line(ev) -> str:
@@ -145,29 +148,97 @@ def show_command(
         typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32}))
 
 
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+def _best_evidence(c) -> str:
+    primary = [e for e in c.evidence if e.source_kind.value == "primary"]
+    ev = (primary or list(c.evidence))[0]
+    return _evidence_line(ev)
+
+
 @handles_errors
 def claims_command(
     status: Annotated[Status | None, typer.Option("--status", help="Only claims with this status.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only claims from this source document id.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or md (Markdown for reports).")] = Format.table,
     limit: LimitOpt = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List claims, filtered by status and/or source (see 'lineage sources')."""
+    """List claims with status, reason and best evidence, filtered by status and/or source (see 'lineage sources')."""
     from lineage.queries import claims
 
     with open_store(store) as st:
         result = claims(st, status=status, source=source)
     shown = result[:limit] if limit else result
-    if json_out:
+    if json_out or fmt is Format.json:
         emit_json(shown)
         return
     rows = [
-        [c.subject, c.predicate.value, c.object or f"{c.value}{' ' + c.unit if c.unit else ''}", c.status.value, c.reason]
+        [
+            c.ref.rsplit("/", 1)[-1],
+            f"{c.subject} {c.predicate.value} {c.object or f'{c.value}{chr(32) + c.unit if c.unit else chr(32)}'.strip()}",
+            c.status.value,
+            c.reason,
+            _best_evidence(c),
+        ]
         for c in shown
     ]
-    typer.echo(table(["SUBJECT", "PREDICATE", "OBJECT/VALUE", "STATUS", "REASON"], rows, {2: 28, 4: 80}))
+    if fmt is Format.md:
+        typer.echo("| claim | statement | status | reason | best evidence |")
+        typer.echo("|---|---|---|---|---|")
+        for r in rows:
+            typer.echo("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+        return
+    typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70}))
     typer.echo(f"\n{len(shown)} of {len(result)} claims")
+
+
+@handles_errors
+def why_command(
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims'.")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Why a claim has its status: the rule, the reason and every piece of evidence used."""
+    from lineage.queries import claim
+
+    with open_store(store) as st:
+        c = claim(st, claim_id)
+    if json_out:
+        emit_json(c)
+        return
+    obj = c.object if c.object is not None else f"{c.value}{' ' + c.unit if c.unit else ''}"
+    typer.echo(f"{c.subject} {c.predicate.value} {obj}")
+    typer.echo(f"  status: {c.status.value}")
+    typer.echo(f"  reason: {c.reason}")
+    typer.echo(f"  source: {c.source}")
+    if c.qualifiers:
+        typer.echo(f"  qualifiers: {c.qualifiers}")
+    for e in c.evidence:
+        stance = "supports" if e.supports else "against"
+        typer.echo(f"  - [{stance}, {e.source_kind.value}, {e.method.value}] {e.source} {e.locator}: {e.snippet}")
+
+
+@handles_errors
+def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: JsonOpt = False) -> None:
+    """Every claim that is not verified (contradicted first), plus anachronisms and unknown ids."""
+    from lineage.queries import flags
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        result = flags(st, catalog)
+    shown = result[:limit] if limit else result
+    if json_out:
+        emit_json(shown)
+        return
+    rows = [[f.kind, f.statement, f.source, f.reason] for f in shown]
+    typer.echo(table(["FLAG", "STATEMENT", "SOURCE", "REASON"], rows, {1: 50, 2: 36, 3: 90}))
+    typer.echo(f"\n{len(shown)} of {len(result)} flags")
 
 
 @handles_errors

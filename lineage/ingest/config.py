@@ -564,7 +564,9 @@ def claims_for(
         if f.describes_checkpoint and derivative:
             skipped.append(f"{f.object}: {f.snippet} describes the derivative's own encoding, not {doc.about}")
             continue
-        if primary:
+        if primary and derivative:
+            reason = f"architecture key kept unchanged in {who}'s quantized derivative: {f.snippet}"
+        elif primary:
             reason = f"stated in the model's own config: {f.snippet}"
         else:
             kind = f"{who}'s derivative" if derivative else f"a third-party copy by {who}"

@@ -31,7 +31,7 @@ def test_who_uses_mla_lists_the_mla_family_with_config_evidence(built_store_path
         assert name in rows, f"{name} missing from:\n{result.stdout}"
         assert "[config]" in rows[name] and "kv_lora_rank = 512" in rows[name]
     assert " verified " in rows["DeepSeek-V3"]
-    assert " reported " in rows["Kimi K2.6"]
+    assert " verified " in rows["Kimi K2.6"]  # NVIDIA's NVFP4 quantization keeps its architecture keys
     assert not any(name.startswith("DeepSeek-V4") for name in rows)
 
 
@@ -96,7 +96,7 @@ def test_show_lists_claims_about_a_model(built_store_path):
 def test_claims_filter_by_status(built_store_path):
     data = json.loads(run("claims", "--status", "reported", "--json", store=built_store_path).stdout)
     assert data and all(c["status"] == "reported" for c in data)
-    assert {"kimi-k2.6", "glm-4.7-flash"} <= {c["subject"] for c in data}
+    assert "glm-4.7-flash" in {c["subject"] for c in data}  # an abridged third-party copy
 
 
 @pytest.mark.parametrize("command", ["techniques", "models", "sources"])

@@ -103,15 +103,15 @@ def test_claim_evidence_quotes_the_config_key(catalog, store):
     assert mla.status is Status.VERIFIED
 
 
-def test_derivative_config_is_reported_and_its_quantization_is_not_the_base_models(catalog, store):
+def test_a_quantized_derivative_speaks_for_the_architecture_but_not_the_encoding(catalog, store):
     path = bundled_dir() / "nvidia__Kimi-K2.6-NVFP4.json"
     (report,) = ingest_config(store, catalog, [path])
-    assert report.model == "kimi-k2.6" and report.status is Status.REPORTED
+    assert report.model == "kimi-k2.6" and report.status is Status.VERIFIED
     assert "mla" in report.techniques
     assert "fp4-quantization" not in report.techniques
     assert any("fp4-quantization" in s for s in report.skipped)
     (mla,) = store.claims(subject="kimi-k2.6", object="mla")
-    assert mla.status is Status.REPORTED and "nvidia" in mla.reason
+    assert mla.reason.startswith("architecture key kept unchanged in nvidia's quantized derivative: ")
 
 
 def test_text_config_of_a_multimodal_wrapper_is_read(catalog, store):

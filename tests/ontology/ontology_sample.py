@@ -98,6 +98,8 @@ VALUE_OF = {
     Predicate.RELEASED: "2025-01",
     Predicate.TRAINING_TOKENS: 14_800_000_000_000,
     Predicate.GPU_HOURS: 2_788_000.0,
+    Predicate.BENCHMARK_SCORE: 73.0,
+    Predicate.API_COST_RATIO: "1/8",
 }
 
 

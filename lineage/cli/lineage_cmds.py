@@ -1,0 +1,324 @@
+"""Lineage commands: flow, adopters, inherited, timeline, path, compare, symbiosis.
+
+Each parses its arguments, projects the store to a graph, calls the function of the same
+name in :mod:`lineage.lineage_queries` and renders the answer (or prints it with ``--json``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
+from lineage.models import EntityKind, Status
+
+MinStatusOpt = Annotated[
+    Status,
+    typer.Option(
+        "--min-status",
+        help="Keep only rows whose status is at least this strong "
+        "(verified > disputed > contradicted > reported > unverified).",
+    ),
+]
+VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("flow")(flow_command)
+    app.command("adopters")(adopters_command)
+    app.command("inherited")(inherited_command)
+    app.command("timeline")(timeline_command)
+    app.command("path")(path_command)
+    app.command("compare")(compare_command)
+    app.command("symbiosis")(symbiosis_command)
+
+
+def _graph(store):
+    """The catalog and the projection of the store (the store must be built)."""
+    from lineage.graph import project
+    from lineage.queries import require_built
+
+    catalog = load_catalog()
+    with open_store(store) as st:
+        require_built(st)
+        return catalog, project(st, catalog)
+
+
+def _ev(evidence) -> str:
+    if not evidence:
+        return "-"
+    ev = evidence[0]
+    more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
+    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {ev.snippet}"[:90] + more
+
+
+def _scope(min_status: Status) -> str:
+    return "all statuses" if min_status is Status.UNVERIFIED else f"status at least {min_status.value}"
+
+
+def _attribution(item) -> str:
+    a = item.attribution
+    if a is None:
+        return f"origin: {item.origin}"
+    if a.basis == "cited":
+        return f"credited via citation of {a.via} [{a.status.value}]"
+    if a.basis == "claimed":
+        src = a.evidence[0].source if a.evidence else "?"
+        return f"origin: {item.origin}; {a.organization} attribution only claimed by {src} [{a.status.value}]"
+    return f"introduced by {a.organization} [{a.status.value}]"
+
+
+def _render_pair(pair, name) -> list[str]:
+    from lineage.lineage_queries import _RANK
+
+    plural = "s" if len(pair.techniques) != 1 else ""
+    lines = [f"{name(pair.from_org)} -> {name(pair.to_org)}: {len(pair.techniques)} technique{plural}"]
+    rows = []
+    for t in pair.techniques:
+        items = [i for i in pair.items if i.technique == t]
+        best = min(items, key=lambda i: (_RANK[i.status.value], i.released or "9999"))
+        others = len({i.model for i in items}) - 1
+        models = best.model + (f" +{others}" if others else "")
+        basis = "" if best.attribution is None or best.attribution.basis == "introduced" else f" ({best.attribution.basis})"
+        rows.append(["  " + t + basis, best.status.value, models, _ev(best.use_evidence)])
+    lines.append(table(["  TECHNIQUE", "STATUS", "MODELS", "EVIDENCE (first model)"], rows))
+    notes = {(i.technique, _attribution(i)) for i in pair.items if i.attribution and i.attribution.basis != "introduced"}
+    lines += [f"  {t}: {note}" for t, note in sorted(notes)]
+    return lines
+
+
+@handles_errors
+def flow_command(
+    org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
+    org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Which organization's techniques each organization's models use (the org x org flow)."""
+    from lineage.errors import SourceFormatError
+    from lineage.lineage_queries import flow, idea_flow
+
+    if (org_a is None) != (org_b is None):
+        raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
+    catalog, g = _graph(store)
+
+    def name(org):
+        return catalog.entities[org].name if org in catalog.entities else org
+
+    if org_a is not None:
+        a, b = catalog.resolve(org_a, EntityKind.ORGANIZATION), catalog.resolve(org_b, EntityKind.ORGANIZATION)
+        pair = idea_flow(g, a, b, min_status)
+        if json_out:
+            emit_json(pair)
+            return
+        if not pair.items:
+            typer.echo(f"No technique credited to {name(a)} is used by a {name(b)} model ({_scope(min_status)}).")
+            return
+        typer.echo("\n".join(_render_pair(pair, name)))
+        typer.echo("")
+        rows = [[i.technique, i.model, i.released or "-", i.status.value, _ev(i.use_evidence)] for i in pair.items]
+        typer.echo(table(["TECHNIQUE", "MODEL", "RELEASED", "STATUS", "EVIDENCE"], rows))
+        return
+    result = flow(g, min_status)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(f"Idea flow between organizations ({_scope(min_status)}): {len(result.pairs)} pairs, "
+               "each technique credited by the catalog or a primary source unless marked.")
+    for pair in result.pairs:
+        typer.echo("")
+        typer.echo("\n".join(_render_pair(pair, name)))
+    if result.unattributed:
+        typer.echo("")
+        typer.echo("Used across organizations but credited to no organization:")
+        seen = {}
+        for i in result.unattributed:
+            seen.setdefault(i.technique, []).append(i)
+        for t, items in seen.items():
+            users = ", ".join(f"{i.model} [{i.status.value}]" for i in items[:4]) + (" …" if len(items) > 4 else "")
+            typer.echo(f"  {t}: origin {items[0].origin}; used by {users}")
+
+
+@handles_errors
+def adopters_command(
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
+    variants: VariantsOpt = False,
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Models using a technique, the first adoption, and each organization's lag after first appearance."""
+    from lineage.lineage_queries import adopters
+
+    catalog, g = _graph(store)
+    result = adopters(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
+    if json_out:
+        emit_json(result)
+        return
+    intro = result.introduction
+    typer.echo(f"{result.name} ({result.technique}): origin {intro.origin}, first appeared "
+               f"{intro.first_appeared or 'unknown'}")
+    if not result.rows:
+        typer.echo(f"No model in the store uses it ({_scope(min_status)}).")
+        return
+    typer.echo(f"First adoption: {result.first_adopter} ({result.first_adoption})")
+    typer.echo("")
+    typer.echo(table(["ORGANIZATION", "FIRST MODEL", "RELEASED", "LAG (MONTHS)", "MODELS"],
+                     [[o.organization, o.first_model, o.first_released or "-",
+                       "-" if o.lag_months is None else o.lag_months, len(o.models)] for o in result.by_organization]))
+    typer.echo("")
+    typer.echo(table(["MODEL", "RELEASED", "LAG", "STATUS", "EVIDENCE"],
+                     [[u.model + (f" via {u.technique}" if u.technique != result.technique else ""),
+                       u.released or "-", "-" if u.lag_months is None else u.lag_months, u.status.value,
+                       _ev(u.evidence)] for u in result.rows]))
+    if result.contradicted:
+        typer.echo(f"\nContradicted by a primary source: {', '.join(result.contradicted)}")
+
+
+@handles_errors
+def inherited_command(
+    model: Annotated[str, typer.Argument(help="Model id, name or alias.")],
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Techniques a model uses that another organization introduced, grouped by that organization."""
+    from lineage.lineage_queries import inherited
+
+    catalog, g = _graph(store)
+    result = inherited(g, catalog.resolve(model, EntityKind.MODEL), min_status)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(f"{result.model} ({result.organization}): techniques credited to other organizations "
+               f"({_scope(min_status)})")
+    if not result.groups:
+        typer.echo("  none")
+    for org, items in result.groups.items():
+        typer.echo(f"\nfrom {org}:")
+        typer.echo(table(["  TECHNIQUE", "STATUS", "CREDIT", "EVIDENCE"],
+                         [["  " + i.technique, i.status.value, _attribution(i), _ev(i.use_evidence)] for i in items]))
+    if result.unattributed:
+        typer.echo("\nCredited to no organization:")
+        for i in result.unattributed:
+            typer.echo(f"  {i.technique} [{i.status.value}]: origin {i.origin}")
+    if result.own:
+        typer.echo(f"\nIts own organization's: {', '.join(result.own)}")
+
+
+@handles_errors
+def timeline_command(
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
+    variants: VariantsOpt = False,
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A technique's introduction, then each adoption in date order, with status."""
+    from lineage.lineage_queries import timeline
+
+    catalog, g = _graph(store)
+    result = timeline(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(f"{result.name} ({result.technique}), origin {result.introduction.origin}")
+    for a in result.introduction.claimed:
+        typer.echo(f"  attribution to {a.organization} only claimed by {a.evidence[0].source if a.evidence else '?'}"
+                   f" [{a.status.value}]")
+    typer.echo("")
+    rows = []
+    for e in result.events:
+        who = e.model if e.event == "adopted" else (e.organization or result.introduction.origin)
+        rows.append([e.date or "-", e.event, who, e.organization if e.event == "adopted" else "",
+                     e.status.value, _ev(e.evidence)])
+    typer.echo(table(["DATE", "EVENT", "WHO", "ORG", "STATUS", "EVIDENCE"], rows))
+
+
+@handles_errors
+def path_command(
+    source: Annotated[str, typer.Argument(help="Technique or model id the idea starts from.")],
+    model: Annotated[str, typer.Argument(help="Model id it reached.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many routes.")] = 5,
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
+    from lineage.lineage_queries import path
+
+    catalog, g = _graph(store)
+    src = catalog.get(source)
+    result = path(g, src.id, catalog.resolve(model, EntityKind.MODEL), min_status, limit=limit)
+    if json_out:
+        emit_json(result)
+        return
+    if not result.routes:
+        typer.echo(f"No route from {result.source} to {result.target} ({_scope(min_status)}).")
+        return
+    for n, route in enumerate(result.routes, 1):
+        typer.echo(f"{n}. {' > '.join(route.nodes)}  [{route.status}]")
+        for h in route.hops:
+            typer.echo(f"     {h.source} {h.relation} {h.target} [{h.status}]: {h.detail}"[:150])
+            if h.evidence:
+                typer.echo(f"       {_ev(h.evidence)}")
+
+
+@handles_errors
+def compare_command(
+    model_a: Annotated[str, typer.Argument(help="First model id, name or alias.")],
+    model_b: Annotated[str, typer.Argument(help="Second model id, name or alias.")],
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Two models side by side: architecture, sizes and techniques, with status and evidence."""
+    from lineage.lineage_queries import compare
+
+    catalog, g = _graph(store)
+    a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
+    result = compare(g, a, b, min_status)
+    if json_out:
+        emit_json(result)
+        return
+
+    def cell(sides):
+        return ", ".join(f"{s.value} [{s.status.value}]" for s in sides) or "-"
+
+    info = [["organization", result.info[a]["organization"], result.info[b]["organization"], ""],
+            ["released", result.info[a]["released"], result.info[b]["released"], ""]]
+    facts = [[r.key, cell(r.a), cell(r.b), "same" if r.same else ""] for r in result.facts]
+    techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
+                   cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
+                  for r in result.techniques]
+    typer.echo(table(["", a, b, ""], info + facts, {1: 40, 2: 40}))
+    typer.echo("")
+    typer.echo(table(["TECHNIQUE", a, b, ""], techniques))
+
+
+@handles_errors
+def symbiosis_command(
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Pairs and cycles of organizations that reuse each other's ideas."""
+    from lineage.lineage_queries import symbiosis
+
+    _, g = _graph(store)
+    result = symbiosis(g, min_status)
+    if json_out:
+        emit_json(result)
+        return
+    if not result.pairs and not result.cycles:
+        typer.echo(f"No two organizations reuse each other's ideas ({_scope(min_status)}).")
+        return
+    typer.echo(table(["A", "B", "A -> B", "B -> A", "STATUS"],
+                     [[p.a, p.b, ", ".join(p.a_to_b), ", ".join(p.b_to_a), p.status.value] for p in result.pairs],
+                     {2: 50, 3: 50}))
+    if result.cycles:
+        typer.echo("\nCycles:")
+        for c in result.cycles:
+            typer.echo("  " + " -> ".join(c + c[:1]))

@@ -1,0 +1,420 @@
+"""Secondary sources (news, blogs, briefings): the claims they make, each with its sentence or table row.
+
+``lineage ingest article FILE`` reads plain text, Markdown or HTML and extracts:
+
+- technique use — "X adopted / uses / inherits / borrows / comes from … Y" (``uses``);
+- origins — "Y, originally developed by ORG" (``introducedBy``);
+- sizes, context windows, training hardware — from sentences and from table rows;
+- benchmark scores and API cost ratios — from table rows.
+
+Tables flattened into text by copy-paste ("Parameters671B total, 37B activeExtended to 1.6T
+total") are split at the seams where cells were glued.  Everything starts as ``reported``
+(source kind secondary); :mod:`lineage.verification` then checks each claim against the
+primary sources in the store.  A model name that is not in the catalog still yields its
+claims, under a slug id, and is flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.errors import SourceFormatError
+from lineage.ingest.text import Sentence, alias_patterns, sentences
+from lineage.models import Claim, EntityKind, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
+
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+
+USE_VERBS = (
+    r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|introduc\w*|employ\w*|comes? from|came from|"
+    r"train\w* with|built on|builds? on|based on|equipped with|relies on|rel(?:y|ies) on|integrat\w*|incorporat\w*"
+)
+_USE = re.compile(rf"\b(?:{USE_VERBS})\b", re.I)
+_ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|invented|created|proposed|pioneered|introduced)\s+by\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no longer|without)\b", re.I)
+_GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
+_QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
+_CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
+_ROW_VALUES = (
+    r"(?P<score>\d{2}(?:\.\d)?)(?P<params>\d+(?:\.\d+)?[BT]|N/A)"
+    r"(?P<context>\d+[KM](?:-\d+[KM])?)(?P<cost>~?\d+/\d+|N/A)$"
+)
+_LEADERBOARD_ROW = re.compile(r"^(?P<name>.+?)" + _ROW_VALUES)
+_ROW_AFTER_NAME = re.compile(r"^\s*" + _ROW_VALUES)
+
+
+class ArticleReport(BaseModel):
+    """What ingesting one article produced."""
+
+    source: str = Field(description="Source document id.")
+    claims: int = Field(description="Claims written.")
+    by_status: dict[str, int] = Field(description="Claims per status after verification.")
+    unresolved: list[str] = Field(description="Model names that are not in the catalog.")
+
+
+@dataclass
+class Mention:
+    kind: str  # model | family | organization | technique
+    ids: list[str]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleText:
+    path: Path
+    sha256: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _TextOnly(HTMLParser):
+    """HTML to text: scripts and styles dropped, block elements become line breaks, cells glue."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript", "template"):
+            self._skip += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript", "template"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def read_article(path: Path) -> ArticleText:
+    """Text of an article file (txt, md, html); ``SourceFormatError`` for anything unreadable."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceFormatError(f'article "{path}" cannot be read: {exc.strerror or exc}') from None
+    if size == 0:
+        raise SourceFormatError(f'article "{path}" is empty')
+    if size > MAX_ARTICLE_BYTES:
+        raise SourceFormatError(f'article "{path}" is {size / 1e6:.1f} MB; articles up to {MAX_ARTICLE_BYTES // 2**20} MB are read')
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SourceFormatError(f'article "{path}" is not UTF-8 text') from None
+    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
+        parser = _TextOnly()
+        parser.feed(text)
+        text = "".join(parser.parts)
+    text = html.unescape(text)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
+    title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
+    return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
+
+
+# --------------------------------------------------------------------------- entity mentions
+
+
+class Resolver:
+    """Finds catalog models, model families, organizations and techniques in text."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.techniques = alias_patterns(catalog, EntityKind.TECHNIQUE)
+        self.orgs = alias_patterns(catalog, EntityKind.ORGANIZATION)
+        self.models = alias_patterns(catalog, EntityKind.MODEL)
+        families: dict[str, list[str]] = {}
+        for m in catalog.of_kind(EntityKind.MODEL):
+            if m.family:
+                families.setdefault(m.family, []).append(m.id)
+        self.families = {
+            name: (re.compile(r"(?<![\w.-])" + re.escape(name).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]+") + r"(?![\w-]|\.\d)", re.I), ids)
+            for name, ids in families.items()
+        }
+        self._loose_models = {k: _drop_left_boundary(p) for k, p in self.models.items()}
+        self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
+
+    def find(self, text: str, glued: bool = False) -> list[Mention]:
+        """Mentions, longest first where they overlap.
+
+        ``glued``: table text whose cells ran together ("DimensionDeepSeek v3 …"), so a name
+        may start right after a letter.
+        """
+        models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
+        found: list[Mention] = []
+        for mid, pat in models.items():
+            for m in pat.finditer(text):
+                found.append(Mention("model", [mid], m.start(), m.end(), m.group(0)))
+        for name, (pat, ids) in families.items():
+            for m in pat.finditer(text):
+                found.append(Mention("family", ids, m.start(), m.end(), m.group(0)))
+        for oid, pat in self.orgs.items():
+            for m in pat.finditer(text):
+                found.append(Mention("organization", [oid], m.start(), m.end(), m.group(0)))
+        for tid, pat in self.techniques.items():
+            for m in pat.finditer(text):
+                found.append(Mention("technique", [tid], m.start(), m.end(), m.group(0)))
+        # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
+        found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        kept: list[Mention] = []
+        for m in found:
+            if kept and m.start < kept[-1].end:
+                continue
+            kept.append(m)
+        return kept
+
+
+def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
+    text = pattern.pattern.replace("(?<![A-Za-z0-9])", "").replace("(?<![\\w.-])", "")
+    text = text.replace("(?![A-Za-z0-9])", "").replace("(?![\\w-]|\\.\\d)", "")  # glued on both sides
+    return re.compile(text, pattern.flags)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "unknown"
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@dataclass
+class Draft:
+    """A claim before verification."""
+
+    subject: str
+    predicate: Predicate
+    object: str | None = None
+    value: str | int | float | None = None
+    unit: str | None = None
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    locator: str = ""
+    snippet: str = ""
+
+
+def _sentence_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
+    mentions = r.find(s.text)
+    drafts: list[Draft] = []
+    where = f"line {line_no}"
+    for verb in _USE.finditer(s.text):
+        before = [m for m in mentions if m.end <= verb.start() and m.kind in ("model", "family")]
+        after = [m for m in mentions if m.start >= verb.end() and m.kind == "technique"]
+        if not before or not after:
+            continue
+        if _NEGATED.search(s.text[before[-1].end : verb.start()]):
+            continue
+        # techniques up to the next clause break after the verb
+        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", s.text[verb.end() :])
+        limit = verb.end() + stop.start() if stop else len(s.text)
+        for t in after:
+            if t.start < limit:
+                for model in before[-1].ids:
+                    drafts.append(Draft(model, Predicate.USES, object=t.ids[0], locator=where, snippet=s.text))
+    for origin in _ORIGIN.finditer(s.text):
+        tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"]
+        orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"]
+        if tech and orgs:
+            for org in {o.ids[0] for o in orgs[:2]}:
+                drafts.append(Draft(tech[-1].ids[0], Predicate.INTRODUCED_BY, object=org, locator=where, snippet=s.text))
+    return drafts
+
+
+def _cells(line: str) -> list[str]:
+    if "|" in line:
+        return [c.strip() for c in line.strip("|").split("|")]
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")]
+    return [c.strip() for c in _GLUE.split(line) if c.strip()]
+
+
+def _is_prose(line: str) -> bool:
+    return bool(re.search(r"[.!?]\s|[.!?]$", line)) and not re.search(r"\d\.\d", line.rstrip(".")) or len(line) > 160
+
+
+def _table_drafts(lines: list[str], start: int, r: Resolver) -> tuple[list[Draft], int]:
+    """Rows of one table starting at ``lines[start]`` (its header); returns drafts and the line after it."""
+    header = lines[start]
+    rows_end = start + 1
+    while rows_end < len(lines) and lines[rows_end] and not _is_prose(lines[rows_end]):
+        rows_end += 1
+    rows = list(range(start + 1, rows_end))
+    drafts: list[Draft] = []
+    context = next((lines[i] for i in range(start - 1, max(-1, start - 4), -1) if lines[i]), "")
+    header_models = [m for m in r.find(header, glued=True) if m.kind in ("model", "family")]
+
+    if re.match(r"[Mm]odel(?![a-z])", header) and not header_models:
+        # leaderboard: one model per row, then score, parameters, context, cost columns
+        columns = _cells(header)
+        vs = re.search(r"\(vs\.?\s*([^)]+)\)", header)
+        for i in rows:
+            row = lines[i]
+            known = [m for m in r.find(row, glued=True) if m.kind in ("model", "family") and m.start == 0]
+            name, rest = (row[: known[0].end], row[known[0].end :]) if known else (None, row)
+            m = _ROW_AFTER_NAME.match(rest) if known else None
+            if m is None:  # not a catalog name after all ("Qwen3.6 27B" starts like "Qwen3")
+                known, name = [], None
+                m = _LEADERBOARD_ROW.match(row)
+            if not m:
+                continue
+            name = name or m.group("name").strip()
+            name = name.strip()
+            subjects = known[0].ids if known else [slug(name)]
+            q = {"name": name} if not known else {}
+            loc = f"line {i + 1} (table row)"
+            for subject in subjects:
+                score_col = columns[1] if len(columns) > 1 else "score"
+                drafts.append(
+                    Draft(subject, Predicate.BENCHMARK_SCORE, value=float(m.group("score")), unit="points",
+                          qualifiers={**q, "evaluation": clip(context or score_col, 120)}, locator=loc, snippet=row)
+                )
+                if m.group("params") != "N/A":
+                    drafts.append(Draft(subject, Predicate.TOTAL_PARAMETERS, value=_count(m.group("params")),
+                                        unit="parameters", qualifiers={**q, "stated": m.group("params")}, locator=loc, snippet=row))
+                ctx = _CTX.match(m.group("context"))
+                drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
+                                    qualifiers={**q, "stated": m.group("context")}, locator=loc, snippet=row))
+                if m.group("cost") != "N/A":
+                    drafts.append(Draft(subject, Predicate.API_COST_RATIO, value=m.group("cost").lstrip("~"),
+                                        qualifiers={**q, "versus": vs.group(1).strip() if vs else "unstated"},
+                                        locator=loc, snippet=row))
+        return drafts, rows_end
+
+    if len(header_models) >= 1:
+        # comparison: one column per model named in the header, one row per dimension
+        for i in rows:
+            cells = _cells(lines[i])
+            if len(cells) != 1 + len(header_models):
+                continue
+            label = cells[0].lower()
+            loc = f"line {i + 1} (table row)"
+            for col, model in zip(cells[1:], header_models):
+                if "param" in label:
+                    for qm in re.finditer(_QTY + r"\s*(total|active|activated)?", col, re.I):
+                        pred = Predicate.ACTIVE_PARAMETERS if (qm.group(3) or "").lower().startswith("activ") else Predicate.TOTAL_PARAMETERS
+                        for subject in model.ids:
+                            drafts.append(Draft(subject, pred, value=_count(qm.group(0)), unit="parameters",
+                                                qualifiers={"stated": qm.group(0).strip()}, locator=loc, snippet=lines[i]))
+                elif "context" in label:
+                    ctx = _CTX.search(col)
+                    if ctx:
+                        for subject in model.ids:
+                            drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
+                                                qualifiers={"stated": ctx.group(0)}, locator=loc, snippet=lines[i]))
+    return drafts, rows_end
+
+
+def _count(text: str) -> int:
+    m = re.match(_QTY, text.strip(), re.I)
+    return int(float(m.group(1)) * (1e12 if m.group(2).upper() == "T" else 1e9))
+
+
+def _tokens(m: re.Match) -> int:
+    return int(float(m.group(1)) * (1024 if m.group(2).upper() == "K" else 1024 * 1024))
+
+
+def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
+    """Every claim the article makes that lineage can represent."""
+    r = Resolver(catalog)
+    drafts: list[Draft] = []
+    i = 0
+    lines = article.lines
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        looks_like_table = (
+            not _is_prose(line) and len(_cells(line)) >= 3 and nxt and not _is_prose(nxt) and bool(re.search(r"\d", nxt))
+        )
+        if looks_like_table:
+            table, i = _table_drafts(lines, i, r)
+            drafts += table
+            continue
+        for s in sentences(line, 1):
+            drafts += _sentence_drafts(s, r, i + 1)
+        i += 1
+    unique: dict[tuple, Draft] = {}
+    for d in drafts:
+        unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)
+    return list(unique.values())
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def article_document(article: ArticleText) -> SourceDocument:
+    return SourceDocument(
+        id=f"article:{article.sha256[:16]}",
+        title=article.title,
+        kind=SourceKind.SECONDARY,
+        format="article",
+        url=None,
+        revision=f"sha256:{article.sha256}",
+        note=f"read from {article.path.name}",
+    )
+
+
+def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
+    """Drafts as ``reported`` claims with the article's sentence or row as evidence."""
+    now = utcnow()
+    out = []
+    for d in drafts:
+        ev = Evidence(
+            source=doc.id,
+            revision=doc.revision,
+            source_kind=SourceKind.SECONDARY,
+            locator=d.locator,
+            snippet=clip(d.snippet),
+            method=Method.TEXT,
+            retrieved_at=now,
+        )
+        out.append(
+            Claim(
+                subject=d.subject,
+                predicate=d.predicate,
+                object=d.object,
+                value=d.value,
+                unit=d.unit,
+                qualifiers=d.qualifiers,
+                status=Status.REPORTED,
+                reason="stated only by a secondary source",
+                evidence=(ev,),
+            )
+        )
+    return out
+
+
+def ingest_article(store, catalog: Catalog, path: Path) -> ArticleReport:
+    """Read an article, extract its claims, verify them against the store, write them as one graph."""
+    from lineage.verification import verify_claims
+
+    article = read_article(path)
+    doc = article_document(article)
+    claims = draft_claims(extract(article, catalog), doc)
+    claims = verify_claims(store, catalog, claims)
+    store.replace_source(doc, claims)
+    counts: dict[str, int] = {}
+    for c in claims:
+        counts[c.status.value] = counts.get(c.status.value, 0) + 1
+    unresolved = sorted({c.qualifiers["name"] for c in claims if "name" in c.qualifiers})
+    return ArticleReport(source=doc.id, claims=len(claims), by_status=counts, unresolved=unresolved)

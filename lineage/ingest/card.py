@@ -1,0 +1,331 @@
+"""``lineage ingest hf REPO_ID``: a Hugging Face model card (and its config.json) as claims.
+
+Files come through ``huggingface_hub`` (``HF_ENDPOINT`` points it at a mirror), pinned to
+the commit the Hub resolves.  From the card:
+
+- YAML front matter: ``base_model`` (+ ``base_model_relation``) becomes ``derivedFrom``
+  edges typed finetune / adapter / quantized / merge; ``tags`` with ``arxiv:`` ids become
+  ``cites``; license, pipeline and languages are kept on the source document;
+- the prose goes through the same adoption extraction as reports.  A model's own card
+  (published by the model's organization) is a primary source; a third party's card is
+  secondary and only speaks for the derivative it publishes.
+
+``config.json``, when the repo has one, goes through the config ingestor.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import adoption, facts
+from lineage.ingest.article import _TextOnly, slug
+from lineage.ingest.text import Sentence, alias_patterns, sentences
+from lineage.models import (
+    Claim,
+    EntityKind,
+    Evidence,
+    Method,
+    Model,
+    Organization,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    SourceRef,
+    Status,
+    clip,
+    utcnow,
+)
+from lineage.paths import cache_dir
+
+MAX_CARD_BYTES = 1024 * 1024
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
+RELATIONS = {"finetune", "adapter", "quantized", "merge", "distill", "continued-pretraining"}
+
+
+class CardReport(BaseModel):
+    """What ingesting one Hugging Face repo produced."""
+
+    repo: str = Field(description="Repo id.")
+    commit: str = Field(description="Commit the files were read at.")
+    model: str = Field(description="Model id the card describes.")
+    kind: SourceKind = Field(description="Primary for the model's own card.")
+    derived_from: list[str] = Field(description="Base models, with their relation.")
+    uses: list[str] = Field(description="Techniques the card says its model uses.")
+    claims: int = Field(description="Claims from the card.")
+    config_claims: int = Field(0, description="Claims from config.json, when present.")
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def fetch(repo_id: str, filename: str, revision: str | None, required: bool = True) -> tuple[Path | None, str | None]:
+    """Download one file of a model repo; returns (path, resolved commit)."""
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    try:
+        path = Path(
+            hf_hub_download(
+                repo_id,
+                filename,
+                revision=revision,
+                endpoint=endpoint,
+                cache_dir=str(cache_dir() / "hf"),
+                etag_timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")),
+            )
+        )
+    except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
+        cause = exc.__cause__ or exc.__context__
+        status = getattr(getattr(cause, "response", None), "status_code", None)
+        if status:
+            raise ExternalServiceError(f"Hugging Face answered HTTP {status} for {repo_id}/{filename}") from None
+        name = type(cause).__name__ if cause else "no connection"
+        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
+    except RepositoryNotFoundError:
+        raise SourceFormatError(f'Hugging Face has no model repo "{repo_id}" (or it is private)') from None
+    except RevisionNotFoundError:
+        raise SourceFormatError(f'repo "{repo_id}" has no revision "{revision}"') from None
+    except EntryNotFoundError:
+        if required:
+            raise SourceFormatError(f'repo "{repo_id}" has no {filename}') from None
+        return None, None
+    except HfHubHTTPError as exc:
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        if status == 404 and not required:
+            return None, None
+        raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {repo_id}/{filename}") from None
+    except (OSError, ValueError, _transport_errors()) as exc:  # timeouts, dropped or refused connections
+        name = type(exc).__name__
+        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
+    commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
+    return path, commit
+
+
+def _transport_errors() -> type[Exception]:
+    """The HTTP client's base class for network failures (httpx2 in huggingface_hub 2.x)."""
+    try:
+        import httpx2
+
+        return httpx2.TransportError
+    except ImportError:  # older huggingface_hub on requests
+        import requests
+
+        return requests.RequestException
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def split_card(text: str, name: str) -> tuple[dict, str]:
+    """(front matter, body) of a model card; broken YAML is a one-line error."""
+    m = re.match(r"^\ufeff?---\s*\n(.*?)\n---\s*(?:\n|$)", text, re.S)
+    if not m:
+        return {}, text
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        raise SourceFormatError(f'card "{name}" has front matter that is not valid YAML{where}') from None
+    if not isinstance(meta, dict):
+        raise SourceFormatError(f'card "{name}" has front matter that is not a mapping')
+    return meta, text[m.end() :]
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def card_text_lines(body: str) -> list[str]:
+    """Card body as text lines: HTML tags and comments gone, code blocks dropped."""
+    body = re.sub(r"```.*?```", "\n", body, flags=re.S)
+    parser = _TextOnly()
+    parser.feed(body)
+    text = "".join(parser.parts)
+    text = re.sub(r"\*\*|__|`", "", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # [label](url) -> label
+    return [ln.strip().lstrip("#").strip() for ln in text.splitlines()]
+
+
+# --------------------------------------------------------------------------- ingestion
+
+
+def _ensure_model(repo_id: str, catalog: Catalog) -> tuple[str, list]:
+    """Catalog model for a repo, or a Model (and Organization) entity describing it."""
+    known = catalog.model_by_repo(repo_id)
+    if known is not None:
+        return known.id, []
+    org_name, name = repo_id.split("/", 1)
+    org_id = catalog.find(org_name, EntityKind.ORGANIZATION) or slug(org_name)
+    entities = []
+    if org_id not in catalog:
+        entities.append(
+            Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),))
+        )
+    model_id = slug(repo_id.replace("/", "-"))
+    entities.append(
+        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),))
+    )
+    return model_id, entities
+
+
+def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
+    """A card is the model's own when its repo belongs to the model's organization."""
+    model = catalog.entities.get(model_id)
+    if model is None:
+        return False
+    org = catalog.entities.get(model.organization)
+    hf_orgs = {o.lower() for o in filter(None, [getattr(org, "hf_org", None), (model.hf_repo or "").split("/")[0]])}
+    return repo_id.split("/")[0].lower() in hf_orgs
+
+
+def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:
+    """Ingest a model repo's card (and config.json): everything fetched and checked before one write per source."""
+    from lineage.ingest.config import ConfigSource, prepare
+
+    if not REPO_ID.match(repo_id):
+        raise SourceFormatError(f'"{repo_id}" is not a Hugging Face repo id (expected org/name)')
+    card_path, commit = fetch(repo_id, "README.md", revision)
+    if card_path.stat().st_size > MAX_CARD_BYTES:
+        raise SourceFormatError(f'card of "{repo_id}" is {card_path.stat().st_size / 1e6:.1f} MB; cards up to 1 MB are read')
+    try:
+        text = card_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SourceFormatError(f'card of "{repo_id}" is not UTF-8 text') from None
+    meta, body = split_card(text, repo_id)
+    bases = [str(b) for b in _as_list(meta.get("base_model"))]
+    for b in bases:
+        if not REPO_ID.match(b):
+            raise SourceFormatError(f'card of "{repo_id}": base_model "{b}" is not a repo id (expected org/name)')
+    relation = str(meta.get("base_model_relation") or "").lower() or None
+    if relation is not None and relation not in RELATIONS:
+        raise SourceFormatError(f'card of "{repo_id}": base_model_relation "{relation}" is not one of {sorted(RELATIONS)}')
+
+    model_id, entities = _ensure_model(repo_id, catalog)
+    own = _is_own(repo_id, model_id, catalog)
+    kind = SourceKind.PRIMARY if own else SourceKind.SECONDARY
+    details = [f"{k}: {meta[k]}" for k in ("license", "pipeline_tag", "library_name") if meta.get(k)]
+    langs = _as_list(meta.get("language"))
+    if langs:
+        details.append(f"languages: {', '.join(map(str, langs))}")
+    doc = SourceDocument(
+        id=f"card:{repo_id}",
+        title=f"{repo_id} model card",
+        kind=kind,
+        format="card",
+        url=f"https://huggingface.co/{repo_id}" + (f"/blob/{commit}/README.md" if commit else ""),
+        revision=commit or f"revision {revision or 'main'}",
+        publisher=repo_id.split("/")[0],
+        about=model_id,
+        note=clip("; ".join(details), 300) if details else None,
+    )
+    now = utcnow()
+    status = Status.VERIFIED if own else Status.REPORTED
+    who = "the model's own card" if own else f"a card published by {repo_id.split('/')[0]}"
+
+    def ev(locator: str, snippet: str, supports: bool = True) -> Evidence:
+        return Evidence(source=doc.id, revision=doc.revision, source_kind=kind, locator=locator,
+                        snippet=clip(snippet), method=Method.CARD, retrieved_at=now, supports=supports)
+
+    claims: list[Claim] = []
+    derived = []
+    for b in bases:
+        base_id, base_entities = _ensure_model(b, catalog)
+        entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
+        rel = relation or _guess_relation(repo_id, meta)
+        derived.append(f"{base_id} ({rel})")
+        claims.append(
+            Claim(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
+                  status=Status.VERIFIED, reason=f"the repo's card front matter names it as base_model ({rel})",
+                  evidence=(ev("README.md front matter: base_model", f"base_model: {b}" + (f"; base_model_relation: {relation}" if relation else "")),))
+        )
+    paper = None
+    for tag in _as_list(meta.get("tags")):
+        m = re.fullmatch(r"arxiv:(\d{4}\.\d{4,5})", str(tag), re.I)
+        if m and f"arxiv-{m.group(1)}" in catalog:
+            paper = paper or f"arxiv-{m.group(1)}"
+            claims.append(
+                Claim(subject=model_id, predicate=Predicate.CITES, object=f"arxiv-{m.group(1)}", qualifiers={"cito": "cites"},
+                      status=status, reason=f"listed in {who}'s tags", evidence=(ev("README.md front matter: tags", f"tags: {tag}"),))
+            )
+
+    # prose: the same adoption extraction as reports, for the card's model (and siblings a series card names)
+    lines = card_text_lines(body)
+    body_sentences: list[Sentence] = [s for i, ln in enumerate(lines, start=1) if ln for s in sentences(ln, i)]
+    subjects = _subjects(model_id, lines, catalog) if own else [model_id]
+    names = [n for mid in subjects if mid in catalog for n in (catalog.get(mid).name, *catalog.get(mid).aliases)]
+    families = {catalog.get(m).family for m in subjects if m in catalog and catalog.get(m).family}
+    found = adoption.find_mentions(body_sentences, alias_patterns(catalog), names + sorted(families))
+    uses = []
+    for technique, d in sorted(adoption.decide(found).items()):
+        if d.verdict is not adoption.Kind.ADOPTION:
+            continue
+        uses.append(technique)
+        evidence = tuple(ev(f"README.md line {m.sentence.page}", m.sentence.text) for m in d.adoptions[:3])
+        for mid in subjects:
+            claims.append(Claim(subject=mid, predicate=Predicate.USES, object=technique, status=status,
+                                reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence))
+    model_names = {mid: [catalog.get(mid).name, *catalog.get(mid).aliases] for mid in subjects if mid in catalog}
+    for f in facts.extract(body_sentences, model_names, catalog):
+        claims.append(
+            Claim(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
+                  status=status, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),
+                  evidence=(ev(f"README.md line {f.sentence.page}", f.sentence.text),))
+        )
+
+    config_claims = 0
+    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
+    prepared_config = None
+    if config_path is not None and model_id in catalog:
+        src = ConfigSource(file="config.json", model=model_id, repo=repo_id, commit=commit, kind=kind,
+                           url=f"https://huggingface.co/{repo_id}/blob/{commit}/config.json" if commit else None,
+                           note="fetched from the Hugging Face repo with its card")
+        prepared_config = prepare(config_path, src)
+        config_claims = len(prepared_config.claims)
+    # everything is read and checked; now write, one transaction per source
+    store.replace_source(doc, claims, entities)
+    if prepared_config is not None:
+        store.replace_source(prepared_config.doc, prepared_config.claims)
+    return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
+                      uses=uses, claims=len(claims), config_claims=config_claims)
+
+
+def _guess_relation(repo_id: str, meta: dict) -> str:
+    tags = " ".join(map(str, _as_list(meta.get("tags")))).lower()
+    if re.search(r"gguf|awq|gptq|fp8|fp4|nvfp4|int4|quant|exl2|mlx", repo_id.lower() + " " + tags):
+        return "quantized"
+    if "lora" in tags or "adapter" in tags:
+        return "adapter"
+    if "merge" in tags:
+        return "merge"
+    return "finetune"
+
+
+def _subjects(model_id: str, lines: list[str], catalog: Catalog) -> list[str]:
+    """The card's model, plus same-family models a series card names."""
+    model = catalog.entities.get(model_id)
+    if model is None or not model.family:
+        return [model_id]
+    text = "\n".join(lines)
+    siblings = [
+        m.id
+        for m in catalog.of_kind(EntityKind.MODEL)
+        if m.family == model.family and m.id != model_id and re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
+    ]
+    return [model_id, *siblings]

@@ -1,0 +1,67 @@
+"""A store with the Muon story planted: the claims report ingestion would add.
+
+DeepSeek-V4's report says it uses Muon and cites Moonlight's report (Moonshot, whose
+Moonlight model used Muon first); an article claims Moonshot introduced Muon.  Shared by
+tests/graph, tests/queries and tests/neo4j, whose conftest files import the fixtures below.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.models import Claim, Evidence, SourceDocument, utcnow
+from lineage.store import Store
+
+
+def _claim(doc, subject, predicate, obj, status, snippet, method="text"):
+    ev = Evidence(source=doc.id, source_kind=doc.kind, locator="section 2", snippet=snippet, method=method,
+                  retrieved_at=utcnow())
+    return Claim(subject=subject, predicate=predicate, object=obj, status=status, reason=f"{doc.title}: {snippet}",
+                 evidence=(ev,))
+
+
+def plant_muon_story(store) -> None:
+    """Add the three documents of the story to a built store."""
+    v4 = SourceDocument(id="report:deepseek-v4", title="DeepSeek-V4 report", kind="primary", format="report",
+                        about="deepseek-v4-pro")
+    store.replace_source(v4, [
+        _claim(v4, "deepseek-v4-pro", "uses", "muon", "verified", "we employ the Muon optimizer"),
+        _claim(v4, "arxiv-2606.19348", "cites", "arxiv-2502.16982", "verified", "[41] Muon is scalable", "citation"),
+    ])
+    moonlight = SourceDocument(id="report:moonlight", title="Moonlight report", kind="primary", format="report",
+                               about="moonlight-16b-a3b")
+    store.replace_source(moonlight, [
+        _claim(moonlight, "moonlight-16b-a3b", "uses", "muon", "verified", "we train Moonlight with Muon"),
+    ])
+    article = SourceDocument(id="article:muon-is-moonshots", title="A blog post", kind="secondary", format="article")
+    store.replace_source(article, [
+        _claim(article, "muon", "introducedBy", "moonshot-ai", "reported", "Moonshot's Muon optimizer"),
+    ])
+
+
+@pytest.fixture(scope="session")
+def story_store_path(tmp_path_factory, catalog):
+    """A built store plus the Muon story (read-only for tests)."""
+    from lineage.build import build
+
+    path = tmp_path_factory.mktemp("story") / "store"
+    with Store(path) as s:
+        build(s, catalog)
+        plant_muon_story(s)
+    return path
+
+
+@pytest.fixture(scope="session")
+def story_graph(story_store_path, catalog):
+    from lineage.graph import project
+
+    with Store(story_store_path) as s:
+        return project(s, catalog)
+
+
+@pytest.fixture(scope="session")
+def built_graph(built_store_path, catalog):
+    from lineage.graph import project
+
+    with Store(built_store_path) as s:
+        return project(s, catalog)

@@ -1,0 +1,184 @@
+"""Lineage questions on the real built store, and on the store with the Muon story planted."""
+# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lineage_story import built_graph, story_graph, story_store_path  # noqa: F401  (fixtures)
+from typer.testing import CliRunner
+
+from lineage.cli import app
+from lineage.errors import UnknownEntity
+from lineage.lineage_queries import (
+    adopters,
+    compare,
+    flow,
+    idea_flow,
+    inherited,
+    introduction,
+    path,
+    symbiosis,
+    timeline,
+)
+
+runner = CliRunner()
+
+
+def test_flow_deepseek_to_moonshot_is_mla_and_moe_parts_from_kimi_configs(built_graph):
+    pair = idea_flow(built_graph, "deepseek", "moonshot-ai")
+    assert {"mla", "shared-experts", "decoupled-rope"} <= set(pair.techniques)
+    (k2,) = [i for i in pair.items if i.technique == "mla" and i.model == "kimi-k2"]
+    assert k2.status.value == "verified" and k2.attribution.basis == "introduced"
+    assert k2.use_evidence[0].method.value == "config"
+    assert "moonshotai__Kimi-K2-Instruct.json" in k2.use_evidence[0].locator
+    assert "kv_lora_rank = 512" in k2.use_evidence[0].snippet
+
+
+def test_deepseek_v4_is_not_an_mla_adopter_anywhere(built_graph):
+    assert not [u for u in adopters(built_graph, "mla").rows if u.model.startswith("deepseek-v4")]
+    own = flow(built_graph).pairs
+    assert not [i for p in own for i in p.items if i.technique == "mla" and i.model.startswith("deepseek-v4")]
+
+
+def test_flow_matrix_counts_distinct_techniques_and_never_self_flow(built_graph):
+    f = flow(built_graph)
+    assert f.matrix["deepseek"]["moonshot-ai"] == len(idea_flow(built_graph, "deepseek", "moonshot-ai").techniques)
+    assert all(f.matrix[o][o] == 0 for o in f.organizations)
+
+
+def test_min_status_verified_drops_what_only_secondary_sources_say(built_graph):
+    everything = [i for p in flow(built_graph).pairs for i in p.items]
+    verified = [i for p in flow(built_graph, min_status="verified").pairs for i in p.items]
+    reported = {(i.model, i.technique) for i in everything if i.status.value == "reported"}
+    assert reported, "the bundled store has third-party configs (reported uses)"
+    assert not reported & {(i.model, i.technique) for i in verified}
+    assert verified and all(i.status.value == "verified" for i in verified)
+
+
+def test_muon_origin_is_its_inventors_not_moonshot(story_graph):
+    intro = introduction(story_graph, "muon")
+    assert intro.organizations == [] and intro.inventors == ["Keller Jordan", "Jeremy Bernstein"]
+    (claimed,) = intro.claimed
+    assert (claimed.organization, claimed.basis, claimed.status.value) == ("moonshot-ai", "claimed", "reported")
+    assert introduction(story_graph, "muonclip").organizations[0].organization == "moonshot-ai"
+
+
+def test_deepseek_v4_muon_credits_moonshot_only_as_far_as_the_evidence_goes(story_graph):
+    items = [i for i in idea_flow(story_graph, "moonshot-ai", "deepseek").items if i.technique == "muon"]
+    bases = {(i.attribution.basis, i.status.value) for i in items}
+    assert bases == {("claimed", "reported"), ("cited", "verified")}
+    assert all(i.origin == "Keller Jordan, Jeremy Bernstein (people, no organization)" for i in items)
+    (cited,) = [i for i in items if i.attribution.basis == "cited"]
+    assert cited.attribution.via == "arxiv-2502.16982"
+    strict = idea_flow(story_graph, "moonshot-ai", "deepseek", min_status="verified")
+    assert {i.attribution.basis for i in strict.items if i.technique == "muon"} == {"cited"}
+
+
+def test_symbiosis_finds_deepseek_and_moonshot_once_v4_muon_is_in(built_graph, story_graph):
+    assert not any({p.a, p.b} == {"deepseek", "moonshot-ai"} for p in symbiosis(built_graph).pairs)
+    (pair,) = [p for p in symbiosis(story_graph).pairs if {p.a, p.b} == {"deepseek", "moonshot-ai"}]
+    assert "mla" in pair.a_to_b and pair.b_to_a == ["muon"]
+
+
+def test_inherited_groups_by_introducing_org(story_graph):
+    k2 = inherited(story_graph, "kimi-k2")
+    assert "mla" in [i.technique for i in k2.groups["deepseek"]]
+    v4 = inherited(story_graph, "deepseek-v4-pro", min_status="verified")
+    assert [i.technique for i in v4.groups["moonshot-ai"]] == ["muon"]
+    assert "compressed-sparse-attention" in v4.own
+
+
+def test_adopters_report_first_adoption_and_lag(built_graph):
+    a = adopters(built_graph, "mla")
+    assert (a.first_adopter, a.first_adoption) in {("deepseek-v2", "2024-05"), ("deepseek-v2-lite", "2024-05")}
+    moonshot = next(o for o in a.by_organization if o.organization == "moonshot-ai")
+    assert (moonshot.first_model, moonshot.first_released, moonshot.lag_months) == ("kimi-k2", "2025-07", 14)
+
+
+def test_timeline_starts_with_the_introduction_then_dated_adoptions(story_graph):
+    t = timeline(story_graph, "muon")
+    assert [e.event for e in t.events][:1] == ["introduced"]
+    adopted = [(e.date, e.model) for e in t.events if e.event == "adopted"]
+    assert adopted == [("2025-02", "moonlight-16b-a3b"), ("2026-04", "deepseek-v4-pro")]
+
+
+def test_path_shows_kimi_k2_got_mla_through_deepseek_v3s_architecture(built_graph):
+    routes = path(built_graph, "mla", "kimi-k2").routes
+    assert routes[0].nodes == ["mla", "kimi-k2"]
+    arch = [r for r in routes if [h.relation for h in r.hops] == ["used by", "architecture reused by"]]
+    assert arch and arch[0].nodes[1] == "deepseek-v3"
+
+
+def test_path_through_a_citation(story_graph):
+    routes = path(story_graph, "moonlight-16b-a3b", "deepseek-v4-pro").routes
+    assert routes[0].nodes == ["moonlight-16b-a3b", "arxiv-2502.16982", "deepseek-v4-pro"]
+    assert [h.relation for h in routes[0].hops] == ["described in", "cited by"]
+    assert routes[0].hops[1].evidence[0].snippet == "[41] Muon is scalable"
+
+
+def test_compare_deepseek_v3_and_kimi_k2(built_graph):
+    c = compare(built_graph, "deepseek-v3", "kimi-k2")
+    arch = next(r for r in c.facts if r.key == "architecture")
+    assert arch.same and arch.a[0].value == "DeepseekV3ForCausalLM"
+    assert "mla" in c.shared and "mtp" in c.only_a
+
+
+def test_unknown_ids_raise_with_suggestions(built_graph):
+    with pytest.raises(UnknownEntity, match='did you mean "mla"|Did you mean "mla"'):
+        adopters(built_graph, "mla2")
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def run(*args, store):
+    return runner.invoke(app, [*args, "--store", str(store)])
+
+
+def test_cli_flow_shows_deepseek_to_moonshot_with_config_evidence(built_store_path):
+    result = run("flow", store=built_store_path)
+    assert result.exit_code == 0, result.output
+    block = result.stdout.split("DeepSeek -> Moonshot AI:")[1].split("\n\n")[0]
+    mla = next(line for line in block.splitlines() if line.strip().startswith("mla "))
+    assert mla.split()[:3] == ["mla", "verified", "kimi-k2"] and "[config] moonshotai__Kimi-K2-Instruct.json" in mla
+
+
+def test_cli_flow_pair_and_story_json(story_store_path):
+    result = run("flow", "Moonshot AI", "deepseek", "--json", store=story_store_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["techniques"] == ["muon"]
+    assert {i["attribution"]["basis"] for i in data["items"]} == {"claimed", "cited"}
+    text = run("flow", "moonshot-ai", "deepseek", store=story_store_path).stdout
+    assert "muon: origin: Keller Jordan, Jeremy Bernstein (people, no organization); moonshot-ai attribution only " \
+           "claimed by article:muon-is-moonshots [reported]" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["adopters", "mla"],
+        ["inherited", "kimi-k2"],
+        ["timeline", "MLA"],
+        ["path", "mla", "kimi-k2"],
+        ["compare", "deepseek-v3", "kimi-k2"],
+        ["symbiosis"],
+        ["flow", "deepseek", "moonshot-ai"],
+    ],
+)
+def test_cli_commands_take_json_and_min_status(built_store_path, args):
+    text = run(*args, store=built_store_path)
+    assert text.exit_code == 0, text.output
+    result = run(*args, "--json", "--min-status", "verified", store=built_store_path)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["min_status"] == "verified"
+    assert '"reported"' not in result.stdout.replace('"min_status": "reported"', "")
+
+
+def test_cli_unknown_technique_exits_2_with_suggestion(built_store_path):
+    result = run("adopters", "mla2", store=built_store_path)
+    assert result.exit_code == 2
+    assert result.stderr == 'Error: technique "mla2" not found. Did you mean "mla"? See \'lineage techniques\'.\n'

@@ -1,0 +1,90 @@
+"""Model cards through the real huggingface_hub client against a local Hub-like server."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest.card import ingest_hf
+from lineage.models import Predicate, SourceKind, Status
+from tests.fixtures.hf_server import corpus_repos, serve
+
+
+@pytest.fixture
+def hub(corpus, monkeypatch, tmp_path):
+    server, handler = serve(corpus_repos(corpus))
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    yield handler
+    server.shutdown()
+
+
+def test_the_v4_card_says_deepseek_v4_uses_muon_pinned_to_its_commit(hub, catalog, store):
+    report = ingest_hf(store, catalog, "deepseek-ai/DeepSeek-V4-Flash")
+    assert report.commit == "60d8d70770c6776ff598c94bb586a859a38244f1"
+    assert report.kind is SourceKind.PRIMARY and {"muon", "mhc"} <= set(report.uses)
+    for model in ("deepseek-v4-flash", "deepseek-v4-pro"):  # a series card naming both models
+        (muon,) = store.claims(subject=model, predicate=Predicate.USES, object="muon", source="card:deepseek-ai/DeepSeek-V4-Flash")
+        assert muon.status is Status.VERIFIED
+        assert muon.evidence[0].revision == report.commit and "Muon" in muon.evidence[0].snippet
+    assert report.config_claims > 10  # config.json from the same repo, through the config ingestor
+    assert any(h.startswith("HEAD /deepseek-ai/DeepSeek-V4-Flash/resolve/") for h in hub.requests)
+
+
+def test_a_third_party_quantization_card_gives_a_typed_derivation(hub, catalog, store):
+    report = ingest_hf(store, catalog, "unsloth/DeepSeek-V3-0324-GGUF")
+    assert report.kind is SourceKind.SECONDARY
+    (edge,) = store.claims(predicate=Predicate.DERIVED_FROM, source="card:unsloth/DeepSeek-V3-0324-GGUF")
+    assert edge.object == "deepseek-v3-0324" and edge.qualifiers["relation"] == "quantized"
+    assert edge.subject == "unsloth-deepseek-v3-0324-gguf"
+
+
+def _repo(hub, tmp_path, name, text):
+    folder = tmp_path / name.replace("/", "__")
+    folder.mkdir()
+    (folder / "README.md").write_text(text)
+    hub.repos[name] = (folder, "0" * 40)
+
+
+BAD_CARDS = {
+    "broken-yaml": ("---\nlicense: [mit\n---\nhello", "has front matter that is not valid YAML at line"),
+    "bad-base": ("---\nbase_model: not a repo id\n---\nhello", 'base_model "not a repo id" is not a repo id'),
+    "huge": ("---\nlicense: mit\n---\n" + "x" * (10 * 1024 * 1024), "cards up to 1 MB are read"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CARDS))
+def test_malformed_cards_give_one_line_and_write_nothing(hub, catalog, store, tmp_path, case):
+    text, message = BAD_CARDS[case]
+    _repo(hub, tmp_path, f"someone/{case}", text)
+    with pytest.raises(SourceFormatError) as err:
+        ingest_hf(store, catalog, f"someone/{case}")
+    assert message in str(err.value) and "\n" not in str(err.value)
+    assert store.is_empty()
+
+
+def test_a_card_with_html_and_scripts_keeps_only_text(hub, catalog, store, tmp_path):
+    _repo(hub, tmp_path, "someone/html-card", "---\nbase_model: deepseek-ai/DeepSeek-V3\n---\n"
+          "<script>alert(1)</script><p>We fine-tune it on chat data.</p>")
+    report = ingest_hf(store, catalog, "someone/html-card")
+    assert report.derived_from == ["deepseek-v3 (finetune)"]
+    assert "alert" not in store.serialize("ttl")
+
+
+@pytest.mark.parametrize(
+    "repo,behaviour,error,message",
+    [
+        ("nobody/missing", None, SourceFormatError, 'Hugging Face has no model repo "nobody/missing"'),
+        ("deepseek-ai/DeepSeek-R1", "500", ExternalServiceError, "Hugging Face answered HTTP 500"),
+        ("deepseek-ai/DeepSeek-R1", "drop", ExternalServiceError, "cannot fetch deepseek-ai/DeepSeek-R1/README.md"),
+    ],
+)
+def test_hub_failures_are_one_line_errors(hub, catalog, store, repo, behaviour, error, message):
+    """huggingface_hub retries 500s and dropped connections itself (about 20 s); then one line."""
+    if behaviour:
+        hub.behaviour[repo] = behaviour
+    with pytest.raises(error, match=message) as err:
+        ingest_hf(store, catalog, repo)
+    assert "\n" not in str(err.value)
+    assert store.is_empty()

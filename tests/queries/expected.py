@@ -1,0 +1,84 @@
+"""What each saved query must return, computed from the library functions (shared with tests/neo4j)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from lineage import lineage_queries as lq
+
+
+def load_test_module(name: str, path: Path):
+    """Import a helper module from another test directory (test directories are not packages)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_story = load_test_module("lineage_story", Path(__file__).resolve().parents[1] / "graph" / "lineage_story.py")
+built_graph, story_graph, story_store_path = _story.built_graph, _story.story_graph, _story.story_store_path
+"""Fixtures, re-exported for the test modules that import this one."""
+
+CASES = {
+    # query name -> list of parameter sets
+    "adopters": [{"technique": "mla"}, {"technique": "muon"}, {"technique": "moe", "min_status": "verified"}],
+    "flow": [{}, {"min_status": "verified"}],
+    "inherited": [{"model": "kimi-k2"}, {"model": "deepseek-v4-pro"}, {"model": "kimi-k2.6", "min_status": "verified"}],
+    "symbiosis": [{}, {"min_status": "verified"}],
+    "timeline": [{"technique": "mla"}, {"technique": "muon", "min_status": "verified"}],
+    "compare": [{"a": "deepseek-v3", "b": "kimi-k2"}, {"a": "kimi-k2.6", "b": "glm-5", "min_status": "verified"}],
+    "path": [{"technique": "mla", "model": "kimi-k2.5"}, {"technique": "mla", "model": "deepseek-r1"}],
+}
+BASES = ("introduced", "claimed")  # what the saved queries compute; 'cited' credit is library-only
+
+
+def expected(g, name: str, params: dict) -> set[tuple]:
+    """The library's answer, as a set of rows comparable with :func:`actual`."""
+    p = dict(params)
+    ms = p.pop("min_status", "unverified")
+    if name == "adopters":
+        return {(u.model, u.released, u.status.value) for u in lq.adopters(g, p["technique"], ms).rows}
+    if name == "flow":
+        return {(i.from_org, i.to_org, i.technique, i.model, i.attribution.basis, i.status.value)
+                for pair in lq.flow(g, ms).pairs for i in pair.items if i.attribution.basis in BASES}
+    if name == "inherited":
+        r = lq.inherited(g, p["model"], ms)
+        return {(org, i.technique, i.attribution.basis, i.status.value)
+                for org, items in r.groups.items() for i in items if i.attribution.basis in BASES}
+    if name == "symbiosis":
+        cells: dict[tuple[str, str], set[str]] = {}
+        for pair in lq.flow(g, ms).pairs:
+            techniques = {i.technique for i in pair.items if i.attribution.basis in BASES}
+            if techniques:
+                cells[(pair.from_org, pair.to_org)] = techniques
+        return {(a, b, len(t), len(cells[(b, a)])) for (a, b), t in cells.items() if a < b and (b, a) in cells}
+    if name == "timeline":
+        return {(e.date, e.event, e.organization if e.event == "introduced" else e.model, e.status.value)
+                for e in lq.timeline(g, p["technique"], ms).events if e.event == "adopted" or e.organization}
+    if name == "compare":
+        c = lq.compare(g, p["a"], p["b"], ms)
+        return {(m, r.key, s.status.value) for r in c.techniques for m, sides in ((p["a"], r.a), (p["b"], r.b))
+                for s in sides}
+    if name == "path":
+        routes = lq.path(g, p["technique"], p["model"], limit=50, cutoff=8).routes
+        return {(n,) for r in routes if {h.relation for h in r.hops} == {"used by", "derived into"}
+                for n in r.nodes[1:-1]}
+    raise KeyError(name)
+
+
+def actual(name: str, rows: list[dict]) -> set[tuple]:
+    """Saved-query rows as a set of tuples in the order :func:`expected` uses."""
+    cols = {
+        "adopters": ("model", "released", "status"),
+        "flow": ("from_org", "to_org", "technique", "model", "basis", "status"),
+        "inherited": ("from_org", "technique", "basis", "status"),
+        "symbiosis": ("a", "b", "a_to_b", "b_to_a"),
+        "timeline": ("date", "event", "who", "status"),
+        "compare": ("model", "technique", "status"),
+        "path": ("ancestor",),
+    }[name]
+    return {tuple(r.get(c) for c in cols) for r in rows}

@@ -1,0 +1,85 @@
+"""Every saved SPARQL query gives the library function's answer, on the built store and the story store."""
+# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from expected import CASES, actual, built_graph, expected, story_graph, story_store_path  # noqa: F401
+from typer.testing import CliRunner
+
+from lineage.cli import app
+from lineage.errors import SourceFormatError
+from lineage.lineage_queries import adopters
+from lineage.saved_queries import load, queries_dir, run
+from lineage.store import Store
+
+STORE_QUERIES = {"claims", "sources"}  # used by Store itself, tested in tests/store
+
+
+def test_every_saved_query_has_a_case_and_a_header():
+    names = {p.stem for p in queries_dir().iterdir() if p.suffix in (".rq", ".cypher")} - STORE_QUERIES
+    assert names == set(CASES)
+    for p in queries_dir().iterdir():
+        if p.stem in CASES:
+            q = load(p)
+            assert q.description and q.params, p.name
+            assert {x.name for x in q.params} >= set().union(*CASES[p.stem]), p.name
+
+
+@pytest.fixture(scope="module")
+def story_store(story_store_path):
+    with Store(story_store_path) as s:
+        yield s
+
+
+@pytest.fixture(scope="module", params=["built", "story"])
+def store_and_graph(request, built_store_path, story_store, built_graph, story_graph):
+    if request.param == "story":
+        yield story_store, story_graph
+        return
+    with Store(built_store_path) as s:
+        yield s, built_graph
+
+
+@pytest.mark.parametrize("name,params", [(n, p) for n, ps in CASES.items() for p in ps])
+def test_sparql_query_matches_library(store_and_graph, name, params):
+    store, g = store_and_graph
+    rows = run(load(f"{name}.rq"), params, store=store)
+    assert actual(name, rows) == expected(g, name, params)
+
+
+def test_story_flow_rq_marks_the_article_attribution_as_claimed(story_store):
+    rows = run(load("flow.rq"), {}, store=story_store)
+    muon = [r for r in rows if r["technique"] == "muon"]
+    assert muon == [{"from_org": "moonshot-ai", "to_org": "deepseek", "technique": "muon", "model": "deepseek-v4-pro",
+                     "basis": "claimed", "status": "reported"}]
+
+
+def test_parameters_are_checked_then_bound_as_terms_not_pasted(built_store_path):
+    with pytest.raises(SourceFormatError, match="is not a lineage id"):
+        run(load("adopters.rq"), {"technique": 'mla> } SELECT * WHERE { ?s ?p ?o } #'}, store=object())
+    with Store(built_store_path) as s:
+        assert run(load("adopters.rq"), {"technique": "no-such-technique"}, store=s) == []
+
+
+def test_bad_parameters_are_reported():
+    with pytest.raises(SourceFormatError, match='adopters.rq has no parameter "tech"; it takes: technique, min_status'):
+        run(load("adopters.rq"), {"tech": "mla"}, store=object())
+    with pytest.raises(SourceFormatError, match="is not a status"):
+        run(load("adopters.rq"), {"technique": "mla", "min_status": "great"}, store=object())
+    with pytest.raises(SourceFormatError, match='Did you mean "flow.rq"'):
+        load("flw.rq")
+
+
+def test_cli_query_runs_sparql_with_params(built_store_path, built_graph):
+    result = CliRunner().invoke(app, ["query", "adopters.rq", "--param", "technique=mla", "--param",
+                                      "min_status=verified", "--json", "--store", str(built_store_path)])
+    assert result.exit_code == 0, result.output
+    models = {r["model"] for r in json.loads(result.stdout)}
+    assert {"deepseek-v3", "kimi-k2"} <= models
+    assert models == {u.model for u in adopters(built_graph, "mla", "verified").rows}
+    result = CliRunner().invoke(app, ["query", "flow.cypher", "--store", str(built_store_path)])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: flow.cypher is CYPHER; use --backend neo4j --uri bolt://…\n"
