@@ -42,28 +42,7 @@ EDGE_STYLES = {
     "curated": ("#90a4ae", False, 1),
 }
 
-_ROBUST_TOOLTIPS = """
-<script type="text/javascript">
-// Tooltips are built by lineage with every piece of source text escaped;
-// turn them into elements so their line breaks render.
-(function () {
-  function asElement(item) {
-    if (typeof item.title === "string") {
-      var div = document.createElement("div");
-      div.className = "lineage-tip";
-      div.innerHTML = item.title;
-      return {id: item.id, title: div};
-    }
-    return null;
-  }
-  [nodes, edges].forEach(function (set) {
-    var updates = set.get().map(asElement).filter(Boolean);
-    set.update(updates);
-  });
-})();
-</script>
-<style>.lineage-tip{max-width:480px;white-space:normal;font:12px sans-serif}</style>
-"""
+_EXPLORER = (Path(__file__).parent / "explorer.html").read_text  # controls, legend and filtering script
 
 
 class ExportReport(BaseModel):
@@ -105,8 +84,44 @@ def _tooltip_evidence(evidence: list[dict]) -> str:
     return "".join(lines)
 
 
+COLUMN = {"organization": 0, "model": 1, "technique": 2, "paper": 3, "hardware": 4, "unknown": 5}
+ROWS_PER_COLUMN = 60
+
+
+def layout(g) -> dict[str, tuple[int, int]]:
+    """Deterministic positions: one band per kind (labs, models by release, techniques by category, papers …).
+
+    No physics is run, so a graph of thousands of nodes opens at once and looks the same every time.
+    """
+    def order(node):
+        d = g.nodes[node]
+        return (d.get("released") or d.get("first_appeared") or "", d.get("category") or "", node)
+
+    bands: dict[int, list[str]] = {}
+    for node, data in g.nodes(data=True):
+        bands.setdefault(COLUMN.get(data.get("kind", "unknown"), 5), []).append(node)
+    pos, x0 = {}, 0
+    for band in sorted(bands):
+        members = sorted(bands[band], key=order)
+        for i, node in enumerate(members):
+            pos[node] = (x0 + (i // ROWS_PER_COLUMN) * 260, (i % ROWS_PER_COLUMN) * 42)
+        x0 += ((len(members) - 1) // ROWS_PER_COLUMN + 1) * 260 + 420
+    return pos
+
+
+def _node_fields(data: dict) -> dict[str, str]:
+    """What the page filters on: organization and date of a node."""
+    org = data.get("organization") or ""
+    if not org and data.get("introduced_by"):
+        org = data["introduced_by"][0] if isinstance(data["introduced_by"], (list, tuple)) else data["introduced_by"]
+    when = data.get("released") or data.get("first_appeared") or data.get("published") or ""
+    return {"org": str(org), "date": str(when)[:7], "category": str(data.get("category") or "")}
+
+
 def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False) -> tuple[str, int, int]:
-    """The HTML page for the graph: (text, nodes, edges)."""
+    """The explorable HTML page for the graph: (text, nodes, edges)."""
+    import json
+
     from pyvis.network import Network
 
     from lineage.graph import project
@@ -114,27 +129,42 @@ def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False) -> t
     g = project(store, catalog)
     if not include_unlinked:
         g = g.subgraph([n for n in g if g.degree(n) > 0]).copy()
-    net = Network(height="900px", width="100%", directed=True, cdn_resources="in_line", select_menu=False)
+    pos = layout(g)
+    net = Network(height="860px", width="100%", directed=True, cdn_resources="in_line", select_menu=False)
+    net.toggle_physics(False)
     for node, data in g.nodes(data=True):
         kind = data.get("kind", "unknown")
         title = (
             f"<b>{html.escape(data.get('label', node))}</b> ({html.escape(kind)})<br>id: {html.escape(node)}"
             + (f"<br>{html.escape(data['description'])}" if data.get("description") else "")
         )
+        x, y = pos[node]
         net.add_node(node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
-                     group=kind, shape="dot", size=18 if kind == "technique" else 12)
-    n_edges = 0
+                     shape="dot", size=18 if kind == "technique" else 12, x=x, y=y, physics=False,
+                     kind=kind, **_node_fields(data))
     for u, v, key, data in g.edges(keys=True, data=True):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
         title = (
             f"<b>{html.escape(u)} {html.escape(key)} {html.escape(v)}</b><br>status: {html.escape(data['status'])}"
             f" — {html.escape(data['reason'])}{_tooltip_evidence(data['evidence'])}"
         )
-        net.add_edge(u, v, title=title, color=colour, dashes=dashes, width=width, label=key, arrows="to")
-        n_edges += 1
-    page = net.generate_html()
-    page = strip_remote_assets(page)
-    page = page.replace("</body>", _ROBUST_TOOLTIPS + "</body>", 1)
+        net.add_edge(u, v, title=title, color=colour, dashes=dashes, width=width, label=key, arrows="to",
+                     status=data["status"], predicate=key, smooth=False)
+    n_edges = g.number_of_edges()
+    page = strip_remote_assets(net.generate_html())
+    legend = {
+        "kinds": NODE_COLOURS,
+        "statuses": {k: v[0] for k, v in EDGE_STYLES.items()},
+        "techniques": sorted(
+            ((n, d.get("label", n)) for n, d in g.nodes(data=True) if d.get("kind") == "technique"), key=lambda t: t[1].lower()
+        ),
+        "organizations": sorted(
+            ((n, d.get("label", n)) for n, d in g.nodes(data=True) if d.get("kind") == "organization"), key=lambda t: t[1].lower()
+        ),
+    }
+    # </script> can't appear inside JSON that is embedded in a script block
+    config = json.dumps(legend).replace("<", "\\u003c").replace(">", "\\u003e")
+    page = page.replace("</body>", _EXPLORER().replace("__LINEAGE_CONFIG__", config) + "</body>", 1)
     return page, g.number_of_nodes(), n_edges
 
 

@@ -65,8 +65,10 @@ def combine(claims: Iterable[Claim]) -> tuple[Status, str]:
 
 
 def _is_primary(claim) -> bool:
+    """A claim its own source makes as a primary source (evidence borrowed by verification does not count)."""
+    own = [e for e in claim.evidence if e.source == getattr(claim, "source", e.source)]
     return claim.status in (Status.VERIFIED, Status.CONTRADICTED) and any(
-        e.source_kind is SourceKind.PRIMARY for e in claim.evidence
+        e.source_kind is SourceKind.PRIMARY for e in own
     )
 
 

@@ -13,7 +13,7 @@ from lineage.cli import app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 BLOCKS = re.findall(r"```text\n\$ (lineage [^\n|]+)\n(.*?)\n```", README, re.S)
-COMMANDS = {"lineage who-uses mla", "lineage origin muon", "lineage who-uses mla2"}
+COMMANDS = {"lineage who-uses mla", "lineage origin muon", "lineage who-uses mla2", "lineage flow deepseek moonshot-ai"}
 
 
 def test_readme_has_the_two_setup_commands_and_ci_runs_the_test_one():
