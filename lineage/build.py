@@ -141,6 +141,7 @@ def build(
         reports += ingest_config(store, catalog, [path], model=src.model)
         if progress:
             progress(src.file)
+    store.optimize()
     return BuildReport(
         store=str(store.path) if store.path else ":memory:",
         entities=len(catalog),
