@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -539,7 +539,7 @@ def source_document(src: ConfigSource, digest: str) -> SourceDocument:
 
 
 def claims_for(
-    findings: list[Finding], doc: SourceDocument, params: ParameterSummary, digest: str, derivative: bool
+    findings: list[Finding], doc: SourceDocument, params: ParameterSummary, derivative: bool
 ) -> tuple[list[Claim], list[str]]:
     """Turn findings into claims with status and evidence; also return what was skipped and why."""
     now = utcnow()
@@ -638,7 +638,6 @@ class PreparedConfig:
     doc: SourceDocument
     claims: list[Claim]
     report: ConfigReport
-    skipped: list[str] = field(default_factory=list)
 
 
 def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
@@ -653,7 +652,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
     findings = findings_for(cfg, path.name)
     doc = source_document(src, digest)
     params = count(cfg)
-    claims, skipped = claims_for(findings, doc, params, digest, src.derivative)
+    claims, skipped = claims_for(findings, doc, params, src.derivative)
     techniques = sorted({c.object for c in claims if c.predicate is Predicate.USES and c.object})
     report = ConfigReport(
         source=doc.id,
@@ -664,7 +663,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
         parameters=params,
         skipped=skipped,
     )
-    return PreparedConfig(doc=doc, claims=claims, report=report, skipped=skipped)
+    return PreparedConfig(doc=doc, claims=claims, report=report)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -57,7 +57,7 @@ def kv_cache_demo() -> Demo:
     fp, m = kv_footprint(cfg, name=V3_CONFIG), None
     m = measure(fp, tokens=256)
     d_c, d_r, layers, heads = cfg["kv_lora_rank"], cfg["qk_rope_head_dim"], cfg["num_hidden_layers"], cfg["num_attention_heads"]
-    k, v = cfg["qk_nope_head_dim"], cfg["v_head_dim"]
+    k = cfg["qk_nope_head_dim"]
     ctx = cfg["max_position_embeddings"]
     return Demo(
         technique="kv-cache",
