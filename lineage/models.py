@@ -313,6 +313,14 @@ def clip(text: str, limit: int = SNIPPET_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def human(n: float) -> str:
+    """1_234_000_000 -> '1.23B' (T, B, M, K; three significant digits)."""
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(n) >= size:
+            return f"{n / size:.3g}{unit}"
+    return f"{n:g}"
+
+
 def month_of(value: str | date | None) -> str | None:
     """Normalise YYYY, YYYY-MM or a date to a comparable string."""
     if value is None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from lineage.models import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip
+from lineage.models import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
@@ -70,13 +70,6 @@ def _is_primary(claim) -> bool:
     return claim.status in (Status.VERIFIED, Status.CONTRADICTED) and any(
         e.source_kind is SourceKind.PRIMARY for e in own
     )
-
-
-def _human(n: float) -> str:
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if abs(n) >= size:
-            return f"{n / size:.3g}{unit}"
-    return f"{n:g}"
 
 
 class PrimaryIndex:
@@ -165,11 +158,11 @@ def _judge_close(claim, values, tolerance: float, what: str):
     v = float(claim.value)
     close = [c for c in values if abs(float(c.value) - v) <= tolerance * float(c.value)]
     if close:
-        return Status.VERIFIED, clip(f"[primary-value] within {tolerance:.0%} of {_human(float(close[0].value))} {what}: {close[0].reason}", 250), _primary_evidence(close, True)
-    shown = ", ".join(sorted({_human(float(c.value)) for c in values}))
+        return Status.VERIFIED, clip(f"[primary-value] within {tolerance:.0%} of {human(float(close[0].value))} {what}: {close[0].reason}", 250), _primary_evidence(close, True)
+    shown = ", ".join(sorted({human(float(c.value)) for c in values}))
     return (
         Status.CONTRADICTED,
-        clip(f"[primary-value] {_human(v)} {what} is off by more than {tolerance:.0%} from the primary figure {shown}", 250),
+        clip(f"[primary-value] {human(v)} {what} is off by more than {tolerance:.0%} from the primary figure {shown}", 250),
         _primary_evidence(values, False),
     )
 

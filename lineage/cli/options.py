@@ -108,10 +108,7 @@ def progress(total: int, label: str):
 
 
 def human(n: int | None) -> str:
-    """1_234_000_000 -> '1.23B'."""
-    if n is None:
-        return "-"
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
-        if n >= size:
-            return f"{n / size:.3g}{unit}"
-    return str(n)
+    """1_234_000_000 -> '1.23B'; '-' when there is no number."""
+    from lineage.models import human as short
+
+    return "-" if n is None else short(n)

@@ -26,6 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.ingest.facts import context_tokens, scaled
 from lineage.errors import SourceFormatError
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.models import Claim, EntityKind, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
@@ -324,11 +325,11 @@ def _table_drafts(lines: list[str], start: int, r: Resolver) -> tuple[list[Draft
 
 def _count(text: str) -> int:
     m = re.match(_QTY, text.strip(), re.I)
-    return int(float(m.group(1)) * (1e12 if m.group(2).upper() == "T" else 1e9))
+    return int(scaled(m.group(1), m.group(2)))
 
 
 def _tokens(m: re.Match) -> int:
-    return int(float(m.group(1)) * (1024 if m.group(2).upper() == "K" else 1024 * 1024))
+    return context_tokens(m.group(1), m.group(2))
 
 
 def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:

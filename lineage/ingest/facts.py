@@ -39,8 +39,14 @@ class Fact:
     sentence: Sentence
 
 
-def _number(num: str, scale: str) -> float:
+def scaled(num: str, scale: str) -> float:
+    """ "14.8", "trillion" -> 1.48e13; scales T/B/M/K or their words."""
     return float(num.replace(",", "")) * _SCALE[scale.lower()]
+
+
+def context_tokens(num: str, unit: str) -> int:
+    """A context window in tokens: "128", "K" -> 131,072 (K and M read as powers of 1,024)."""
+    return int(float(num) * (1024 if unit.upper() == "K" else 1024 * 1024))
 
 
 def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
@@ -95,7 +101,7 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
             model = _model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
             if model is None:
                 continue
-            value = int(_number(m.group(1), m.group(2)))
+            value = int(scaled(m.group(1), m.group(2)))
             if value < 1e8:
                 continue
             active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after)
@@ -107,7 +113,7 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
             for m in _TOKENS.finditer(text):
                 model = _model_for(text, m.start(), models, we)
                 if model:
-                    value = int(_number(m.group(1), m.group(2)))
+                    value = int(scaled(m.group(1), m.group(2)))
                     if value >= 1e11:
                         add(Fact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
         ctx = _CONTEXT_WORD.search(text)
@@ -117,7 +123,7 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
                 m = found[-1]  # "from 4K to 32K and then to 128K": the last is where it ends
                 model = _model_for(text, len(text), models, we)
                 if model:
-                    tokens = int(float(m.group(1)) * (1024 if m.group(2).upper() == "K" else 1024 * 1024))
+                    tokens = context_tokens(m.group(1), m.group(2))
                     add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
         for hw_id, pattern in hardware.items():
             count_re = re.compile(_COUNT_HW.replace("HW", pattern.pattern), re.I)
@@ -130,6 +136,6 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
                 if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
                     model = _model_for(text, m.start(), models, we)
                     if model:
-                        hours = _number(m.group(1), m.group(2))
+                        hours = scaled(m.group(1), m.group(2))
                         add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
     return facts
