@@ -70,6 +70,12 @@ CLASS_OF = {
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
+INDEX = URIRef(BASE + "index/adoption")
+"""Named graph of the adoption index (derived data; :mod:`lineage.adoption_index`)."""
+
+USES_WITH_STATUS = {s: LIN["uses" + s.value.title()] for s in Status}
+"""Index predicate per combined status of a (model, technique) pair's ``uses`` claims."""
+
 
 # --------------------------------------------------------------------------- IRIs
 

@@ -120,22 +120,6 @@ def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
     return out
 
 
-def _plain(term) -> str | int | float | bool | None:
-    from rdflib import Literal, URIRef
-
-    from lineage import rdf
-
-    if isinstance(term, URIRef):
-        text = str(term)
-        return rdf.entity_id(text) if text.startswith(str(rdf.ENT)) else text
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if hasattr(value, "is_integer") and not isinstance(value, float):  # Decimal
-            return float(value)
-        return value if isinstance(value, (int, float, bool)) else str(value)
-    return None if term is None else str(term)
-
-
 def run_sparql(store, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:
     """Run a SPARQL saved query on the embedded store; parameters bound as RDF terms."""
     from rdflib import Literal
@@ -146,8 +130,9 @@ def run_sparql(store, query: SavedQuery, params: dict[str, str | int]) -> list[d
     bindings = {
         k: rdf.entity_iri(v) if types[k] == "entity" else Literal(v) for k, v in params.items()
     }
-    rows = store.query(_values_inside(query.text, bindings, types), **bindings)
-    return [{k: _plain(v) for k, v in row.items() if k not in types} for row in rows]
+    rows = store.select(_values_inside(query.text, bindings, types), omit=types, **bindings)
+    ent, cut = str(rdf.ENT), len(str(rdf.ENT))
+    return [{k: v[cut:] if isinstance(v, str) and v.startswith(ent) else v for k, v in row.items()} for row in rows]
 
 
 def _values_inside(text: str, bindings: dict, types: dict) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import Field
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from lineage import rdf
+from lineage import adoption_index, rdf
 from lineage.errors import StoreError
 from lineage.models import Claim, Entity, Evidence, Predicate, SourceDocument, Status
 from lineage.paths import data_dir, default_store
@@ -49,6 +49,31 @@ def _python(term) -> str | int | float | None:
     return value
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+_DECIMALS = {_XSD + t for t in ("decimal", "double", "float")}
+_XSD_STRING = _XSD + "string"
+
+
+def _plain_ox(term) -> str | int | float | bool:
+    """A pyoxigraph term as plain Python: numbers and booleans typed, everything else its lexical form."""
+    datatype = getattr(term, "datatype", None)  # only literals have one
+    if datatype is None or datatype.value == _XSD_STRING:
+        return term.value
+    kind = datatype.value
+    try:
+        if kind in _INTEGERS:
+            return int(term.value)
+        if kind in _DECIMALS:
+            return float(term.value)
+    except ValueError:
+        return term.value
+    if kind == _XSD + "boolean":
+        return term.value in ("true", "1")
+    return term.value
+
+
 class Store:
     """A lineage dataset on disk (or in memory with ``path=None``)."""
 
@@ -66,6 +91,8 @@ class Store:
                 ) from None
         for prefix, ns in rdf.PREFIXES.items():
             self.dataset.bind(prefix, ns)
+        if not self.is_empty() and not self._ox.query(adoption_index.is_current()):
+            self.reindex()  # written before the index existed, or by another index version
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -86,10 +113,12 @@ class Store:
         return self.dataset.store._inner
 
     def __len__(self) -> int:
-        return len(self._ox)
+        """Quads in the source graphs (the derived adoption index is not counted)."""
+        index = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {rdf.INDEX.n3()} {{ ?s ?p ?o }} }}"
+        return len(self._ox) - int(next(iter(self._ox.query(index)))[0].value)
 
     def is_empty(self) -> bool:
-        return len(self) == 0
+        return not self._ox.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
     # ------------------------------------------------------------------ writing
 
@@ -97,20 +126,43 @@ class Store:
         self, doc: SourceDocument, claims: Iterable[Claim], entities: Iterable[Entity] = ()
     ) -> int:
         """Atomically replace the named graph of ``doc`` with its claims; return the triple count."""
+        claims = list(claims)
         triples = rdf.document_triples(doc, claims, entities)
         # n3() escapes every term, so source text cannot break out of the update.
         body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
         name = rdf.source_iri(doc.id).n3()
-        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
-        try:
-            self._ox.update(update)
-        except OSError as exc:
-            raise StoreError(f'writing source "{doc.id}" to the store failed: {exc}') from None
+        pairs = self._uses_pairs(doc.id) | {
+            (c.subject, c.object) for c in claims if c.predicate is Predicate.USES and c.object
+        }
+        update = (
+            f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}}\n"
+            f"GRAPH {rdf.INDEX.n3()} {{ {adoption_index.marker()} }} }}"
+        )
+        if pairs:  # the adoption index changes in the same transaction as the claims
+            update = adoption_index.with_prefixes(f"{update} ;\n{adoption_index.reindex_pairs(pairs)}")
+        self._update(update, f'writing source "{doc.id}" to the store failed')
         return len(triples)
 
     def remove_source(self, doc_id: str) -> None:
         """Drop one source's graph (no-op if absent)."""
-        self._ox.update(f"DROP SILENT GRAPH {rdf.source_iri(doc_id).n3()}")
+        update = f"DROP SILENT GRAPH {rdf.source_iri(doc_id).n3()}"
+        if pairs := self._uses_pairs(doc_id):
+            update = adoption_index.with_prefixes(f"{update} ;\n{adoption_index.reindex_pairs(pairs)}")
+        self._update(update, f'removing source "{doc_id}" from the store failed')
+
+    def reindex(self) -> None:
+        """Recompute the whole adoption index (:mod:`lineage.adoption_index`) in one transaction."""
+        self._update(adoption_index.rebuild(), "re-indexing the store failed")
+
+    def _update(self, update: str, failure: str) -> None:
+        try:
+            self._ox.update(update)
+        except OSError as exc:
+            raise StoreError(f"{failure}: {exc}") from None
+
+    def _uses_pairs(self, doc_id: str) -> set[tuple[str, str]]:
+        rows = self._ox.query(adoption_index.source_pairs(doc_id))
+        return {(rdf.entity_id(r["m"].value), rdf.entity_id(r["t"].value)) for r in rows}
 
     def optimize(self) -> None:
         """Compact the on-disk indexes after bulk writes (measured: 5x faster reads at 5M quads)."""
@@ -129,6 +181,35 @@ class Store:
         if result.type == "ASK":
             return [{"ask": bool(result.askAnswer)}]
         return [{str(k): row[k] for k in result.vars if row[k] is not None} for row in result.bindings]
+
+    def select(
+        self, sparql: str, omit: Iterable[str] = (), **bindings: URIRef | Literal
+    ) -> list[dict[str, str | int | float | bool]]:
+        """Run a SELECT over the union of all graphs straight on Oxigraph; plain Python values out.
+
+        The fast path for large answers (:meth:`query` builds rdflib terms for every cell).
+        ``bindings`` are substituted as RDF terms, never as text; columns in ``omit`` are
+        left out of the rows.
+        """
+        from oxrdflib._converter import to_ox
+        from pyoxigraph import Variable
+
+        subs = {Variable(k): to_ox(v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
+        try:
+            solutions = self._ox.query(sparql, prefixes=_PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+        except OSError as exc:
+            raise StoreError(f"reading the store failed: {exc}") from None
+        omit = set(omit)
+        columns = [(i, v.value) for i, v in enumerate(solutions.variables) if v.value not in omit]
+        out = []
+        for row in solutions:
+            cells = {}
+            for i, name in columns:
+                term = row[i]
+                if term is not None:
+                    cells[name] = _plain_ox(term)
+            out.append(cells)
+        return out
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
@@ -216,20 +297,37 @@ class Store:
     # ------------------------------------------------------------------ export
 
     def serialize(self, fmt: str) -> str:
-        """The whole dataset as ``trig`` (graphs kept), ``ttl`` or ``jsonld`` (graphs merged)."""
+        """The whole dataset as ``trig`` (graphs kept), ``ttl`` or ``jsonld`` (graphs merged).
+
+        The adoption index is derived data and is left out; a store that loads the export
+        rebuilds it.
+        """
         if fmt == "trig":
-            return self.dataset.serialize(format="trig")
+            from oxrdflib._converter import from_ox
+
+            out = Dataset()
+            for prefix, ns in rdf.PREFIXES.items():
+                out.bind(prefix, ns)
+            for quad in self._source_quads():
+                out.add((*_triple_from_ox(quad), from_ox(quad.graph_name)))
+            return out.serialize(format="trig")
         merged = self.union_graph()
         return merged.serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])
 
     def union_graph(self) -> Graph:
-        """All graphs merged into one in-memory rdflib graph."""
+        """All source graphs merged into one in-memory rdflib graph (the adoption index left out)."""
         merged = Graph()
         for prefix, ns in rdf.PREFIXES.items():
             merged.bind(prefix, ns)
-        for quad in self._ox:
+        for quad in self._source_quads():
             merged.add(_triple_from_ox(quad))
         return merged
+
+    def _source_quads(self):
+        from pyoxigraph import NamedNode
+
+        index = NamedNode(str(rdf.INDEX))
+        return (q for q in self._ox if q.graph_name != index)
 
 
 def _triple_from_ox(quad):

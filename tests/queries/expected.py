@@ -25,6 +25,7 @@ built_graph, story_graph, story_store_path = _story.built_graph, _story.story_gr
 
 CASES = {
     # query name -> list of parameter sets
+    "who_uses": [{"technique": "mla"}, {"technique": "muon"}, {"technique": "mtp", "min_status": "contradicted"}],
     "adopters": [{"technique": "mla"}, {"technique": "muon"}, {"technique": "moe", "min_status": "verified"}],
     "flow": [{}, {"min_status": "verified"}],
     "inherited": [{"model": "kimi-k2"}, {"model": "deepseek-v4-pro"}, {"model": "kimi-k2.6", "min_status": "verified"}],
@@ -40,6 +41,8 @@ def expected(g, name: str, params: dict) -> set[tuple]:
     """The library's answer, as a set of rows comparable with :func:`actual`."""
     p = dict(params)
     ms = p.pop("min_status", "unverified")
+    if name == "who_uses":
+        return {(m, d["status"]) for m, d in lq._edges(g, p["technique"], "uses", out=False) if lq.at_least(d["status"], ms)}
     if name == "adopters":
         return {(u.model, u.released, u.status.value) for u in lq.adopters(g, p["technique"], ms).rows}
     if name == "flow":
@@ -73,6 +76,7 @@ def expected(g, name: str, params: dict) -> set[tuple]:
 def actual(name: str, rows: list[dict]) -> set[tuple]:
     """Saved-query rows as a set of tuples in the order :func:`expected` uses."""
     cols = {
+        "who_uses": ("model", "status"),
         "adopters": ("model", "released", "status"),
         "flow": ("from_org", "to_org", "technique", "model", "basis", "status"),
         "inherited": ("from_org", "technique", "basis", "status"),

@@ -7,6 +7,7 @@ import pytest
 from lineage.build import build
 from lineage.errors import StoreError
 from lineage.models import Claim, Evidence, SourceDocument, Status, utcnow
+from lineage.saved_queries import load, run
 from lineage.store import Store
 
 
@@ -45,8 +46,10 @@ from lineage.models import Claim, Evidence, SourceDocument, utcnow
 doc = SourceDocument(id="config:test/flip.json", title="t", kind="primary", format="config", about="deepseek-v3")
 def claims(n):
     ev = Evidence(source=doc.id, source_kind="primary", locator="k", snippet="s", method="config", retrieved_at=utcnow())
-    return [Claim(subject="deepseek-v3", predicate="layers", value=i, status="verified", reason=f"set {n}",
-                  evidence=(ev,)) for i in range(n)]
+    uses = Claim(subject="deepseek-v3", predicate="uses", object="mla", status="verified" if n == 400 else "reported",
+                 reason=f"set {n}", evidence=(ev,))
+    return [uses] + [Claim(subject="deepseek-v3", predicate="layers", value=i, status="verified", reason=f"set {n}",
+                           evidence=(ev,)) for i in range(n - 1)]
 a, b = claims(400), claims(700)
 store = Store(sys.argv[1])
 store.replace_source(doc, a)
@@ -58,7 +61,7 @@ while True:
 
 
 def test_an_ingest_killed_mid_write_leaves_a_complete_graph(tmp_path):
-    """SIGKILL a writer that keeps swapping one source between 400 and 700 claims."""
+    """SIGKILL a writer that keeps swapping one source between 400 and 700 claims; the adoption index follows."""
     import signal
     import subprocess
     import sys
@@ -78,6 +81,8 @@ def test_an_ingest_killed_mid_write_leaves_a_complete_graph(tmp_path):
             claims = s.claims(source="config:test/flip.json")
             reasons = {c.reason for c in claims}
             assert (len(claims), reasons) in ((400, {"set 400"}), (700, {"set 700"}))
+            (row,) = run(load("who_uses.rq"), {"technique": "mla"}, store=s)
+            assert row["status"] == ("verified" if len(claims) == 400 else "reported")
 
 
 def test_a_second_process_gets_a_clear_error_not_a_crash(store):

@@ -1,0 +1,85 @@
+"""The adoption index: one row per (model, technique) with the combined status of its `uses` claims, always exact."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from lineage import rdf
+from lineage.models import Claim, Evidence, Predicate, SourceDocument, utcnow
+from lineage.saved_queries import load, run
+from lineage.store import Store
+from lineage.verification import combine
+
+
+def _doc(name: str, kind: str = "primary") -> SourceDocument:
+    return SourceDocument(id=f"config:test/{name}.json", title=name, kind=kind, format="config", about="kimi-k2")
+
+
+def _uses(doc: SourceDocument, technique: str, status: str, model: str = "kimi-k2") -> Claim:
+    ev = Evidence(source=doc.id, source_kind=doc.kind, locator="k", snippet="s", method="config",
+                  retrieved_at=utcnow(), supports=status != "contradicted")
+    return Claim(subject=model, predicate="uses", object=technique, status=status, reason=f"{doc.id} says {status}",
+                 evidence=(ev,))
+
+
+def who_uses(store: Store, technique: str) -> dict[str, str]:
+    return {r["model"]: r["status"] for r in run(load("who_uses.rq"), {"technique": technique}, store=store)}
+
+
+def test_each_write_recombines_the_pairs_it_touches(store):
+    config, article, card = _doc("config"), _doc("article", "secondary"), _doc("card")
+    store.replace_source(article, [_uses(article, "mla", "reported"), _uses(article, "muon", "reported")])
+    assert who_uses(store, "mla") == {"kimi-k2": "reported"}
+
+    store.replace_source(config, [_uses(config, "mla", "verified")])
+    assert who_uses(store, "mla") == {"kimi-k2": "verified"}
+
+    store.replace_source(card, [_uses(card, "mla", "contradicted")])
+    assert who_uses(store, "mla") == {"kimi-k2": "disputed"}
+
+    store.remove_source(config.id)
+    assert who_uses(store, "mla") == {"kimi-k2": "contradicted"}
+
+    store.replace_source(card, [])  # re-ingested without the claim
+    store.replace_source(article, [_uses(article, "muon", "reported")])
+    assert who_uses(store, "mla") == {}
+    assert who_uses(store, "muon") == {"kimi-k2": "reported"}
+
+
+def test_min_status_filters_on_the_combined_status(store):
+    a, b = _doc("a"), _doc("b", "secondary")
+    store.replace_source(a, [_uses(a, "mla", "verified", "kimi-k2"), _uses(a, "mla", "contradicted", "glm-5")])
+    store.replace_source(b, [_uses(b, "mla", "reported", "deepseek-v3")])
+    rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "contradicted"}, store=store)
+    assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified"), ("glm-5", "contradicted")}
+
+
+def test_the_index_of_a_built_store_matches_combining_its_claims(built_store):
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for c in built_store.claims(predicate=Predicate.USES):
+        pairs[(c.subject, c.object)].append(c)
+    techniques = {t for _, t in pairs}
+    indexed = {(m, t): s for t in techniques for m, s in who_uses(built_store, t).items()}
+    assert indexed == {pair: combine(claims)[0].value for pair, claims in pairs.items()}
+    assert len(indexed) > 100
+
+
+def test_a_store_without_the_index_is_indexed_when_opened(tmp_path):
+    path = tmp_path / "store"
+    doc = _doc("x")
+    with Store(path) as s:
+        s.replace_source(doc, [_uses(doc, "mla", "verified")])
+        s._ox.update(f"DROP GRAPH {rdf.INDEX.n3()}")  # as a store written before the index existed
+    with Store(path) as s:
+        assert who_uses(s, "mla") == {"kimi-k2": "verified"}
+
+
+def test_the_index_is_derived_data_left_out_of_counts_and_exports(store):
+    doc = _doc("x")
+    store.replace_source(doc, [_uses(doc, "mla", "verified")])
+    quads = len(list(store._ox))
+    assert len(store) < quads  # the index rows and version marker are not counted
+    for fmt in ("trig", "ttl"):
+        text = store.serialize(fmt)
+        assert "usesVerified" not in text and "index/adoption" not in text
+        assert "config:test" in text or "config%3Atest" in text  # the source itself is exported
