@@ -74,6 +74,60 @@ def _plain_ox(term) -> str | int | float | bool:
     return term.value
 
 
+def _rows_from_tsv(raw: bytes, omit: set[str]) -> list[dict[str, str | int | float | bool]] | None:
+    """SPARQL TSV results as rows of plain values, or None when a cell holds an escape sequence.
+
+    Without a backslash every cell is ``<iri>``, ``_:blank``, ``"lexical"`` optionally followed
+    by ``@lang`` or ``^^<datatype>``, or a bare number or boolean; values come out as
+    :func:`_plain_ox` gives them for the same terms.
+    """
+    if b"\\" in raw:
+        return None
+    lines = raw.decode("utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline after the last row
+    header = [h[1:] for h in lines[0].split("\t")] if lines and lines[0] else []
+    keep = [(i, name) for i, name in enumerate(header) if name not in omit]
+    out = []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        out.append({name: _tsv_value(cells[i]) for i, name in keep if cells[i]})
+    return out
+
+
+def _tsv_value(cell: str) -> str | int | float | bool:
+    first = cell[0]
+    if first == "<":
+        return cell[1:-1]
+    if first == '"':
+        end = cell.index('"', 1)  # no escapes, so the next quote closes the lexical form
+        lexical, rest = cell[1:end], cell[end + 1 :]
+        if not rest or rest[0] == "@":
+            return lexical
+        kind = rest[3:-1]  # ^^<datatype>
+        try:
+            if kind in _INTEGERS:
+                return int(lexical)
+            if kind in _DECIMALS:
+                return float(lexical)
+        except ValueError:
+            return lexical
+        if kind == _XSD + "boolean":
+            return lexical in ("true", "1")
+        return lexical
+    if cell.startswith("_:"):
+        return cell[2:]
+    if cell in ("true", "false"):
+        return cell == "true"
+    try:
+        return int(cell)
+    except ValueError:
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+
+
 class Store:
     """A lineage dataset on disk (or in memory with ``path=None``)."""
 
@@ -192,14 +246,23 @@ class Store:
         left out of the rows.
         """
         from oxrdflib._converter import to_ox
-        from pyoxigraph import Variable
+        from pyoxigraph import QueryResultsFormat, Variable
 
         subs = {Variable(k): to_ox(v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
-        try:
-            solutions = self._ox.query(sparql, prefixes=_PREFIXES, use_default_graph_as_union=True, substitutions=subs)
-        except OSError as exc:
-            raise StoreError(f"reading the store failed: {exc}") from None
+
+        def run():
+            try:
+                return self._ox.query(sparql, prefixes=_PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+            except OSError as exc:
+                raise StoreError(f"reading the store failed: {exc}") from None
+
         omit = set(omit)
+        # Serialized by Oxigraph as TSV and split here: no Python object per term (measured:
+        # 10,000 rows 45 -> 34 ms before parsing).  Output with an escape goes the slow way.
+        rows = _rows_from_tsv(run().serialize(format=QueryResultsFormat.TSV), omit)
+        if rows is not None:
+            return rows
+        solutions = run()
         columns = [(i, v.value) for i, v in enumerate(solutions.variables) if v.value not in omit]
         out = []
         for row in solutions:

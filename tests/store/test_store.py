@@ -112,3 +112,22 @@ def test_direct_edges_support_property_paths(built_store):
     )
     models = {str(r["m"]).rsplit("/", 1)[-1] for r in rows}
     assert {"deepseek-v3", "qwen3-235b-a22b", "deepseek-v4-pro"} <= models
+
+
+def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
+    """select() splits Oxigraph's TSV output; cells with escapes fall back to the term objects."""
+    from lineage.store import _plain_ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store._ox.update(f"""INSERT DATA {{ GRAPH <http://g> {{ <http://a> <http://p> "plain", "lang"@en, "ünï ☃", "",
+        "42"^^<{xsd}integer>, "-7"^^<{xsd}integer>, "4.5"^^<{xsd}decimal>, "1e3"^^<{xsd}double>, true,
+        "2024-12"^^<{xsd}gYearMonth>, <http://x/y?z=1#f> . <http://b> <http://p> "tab\\there", "quote\\"q" . }} }}""")
+    for subject in ("<http://a>", "<http://b>", "?s"):
+        query = f"SELECT ?o ?none WHERE {{ {subject} <http://p> ?o OPTIONAL {{ ?o <http://q> ?none }} }}"
+        terms = store._ox.query(query, use_default_graph_as_union=True)
+        expected = sorted(repr(_plain_ox(row[0])) for row in terms)
+        got = store.select(query)
+        assert all(set(r) == {"o"} for r in got)
+        assert sorted(repr(r["o"]) for r in got) == expected
+    assert {r["o"] for r in store.select("SELECT ?o WHERE { <http://a> <http://p> ?o }")} >= {42, -7, 4.5, 1000.0, True,
+                                                                                               "2024-12", "lang"}
