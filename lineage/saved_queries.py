@@ -124,9 +124,7 @@ def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
 def run_sparql(store, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:
     """Run a SPARQL saved query on the embedded store; parameters bound as RDF terms."""
     text, bindings = sparql_request(query, params)
-    rows = store.select(text, omit=[p.name for p in query.params], **bindings)
-    ent, cut = str(rdf.ENT), len(str(rdf.ENT))
-    return [{k: v[cut:] if isinstance(v, str) and v.startswith(ent) else v for k, v in row.items()} for row in rows]
+    return store.select(text, omit=[p.name for p in query.params], entity_ids=True, **bindings)
 
 
 def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str, dict]:

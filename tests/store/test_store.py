@@ -131,3 +131,11 @@ def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
         assert sorted(repr(r["o"]) for r in got) == expected
     assert {r["o"] for r in store.select("SELECT ?o WHERE { <http://a> <http://p> ?o }")} >= {42, -7, 4.5, 1000.0, True,
                                                                                                "2024-12", "lang"}
+
+
+def test_select_gives_entity_ids_on_both_read_paths(store):
+    store._ox.update('INSERT DATA { GRAPH <http://g> { <http://a> <http://p> <https://w3id.org/lineage/id/mla>, '
+                     '<http://elsewhere/x> . <http://b> <http://p> <https://w3id.org/lineage/id/moe>, "esc\\"aped" } }')
+    for subject, expected in (("<http://a>", {"mla", "http://elsewhere/x"}), ("<http://b>", {"moe", 'esc"aped'})):
+        rows = store.select(f"SELECT ?o WHERE {{ {subject} <http://p> ?o }}", entity_ids=True)
+        assert {r["o"] for r in rows} == expected
