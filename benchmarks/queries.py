@@ -110,7 +110,7 @@ def check_index(store: Store) -> None:
     for technique in RATES:
         before = index_rows(store, technique)
         pairs = {(rdf.entity_id(m), technique) for m, _ in before}
-        store._update(adoption_index.with_prefixes(adoption_index.reindex_pairs(pairs)), "re-deriving failed")
+        store._update(adoption_index.reindex_pairs(pairs), "re-deriving failed")
         after = index_rows(store, technique)
         assert before == after and len(before) > 0, (technique, len(before), len(after))
 

@@ -23,15 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rdflib import RDF
+
 from lineage import rdf
 from lineage.models import STATUS_RANK, Status
 
 VERSION = 1
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""
 
-_PREFIXES = (
-    f"PREFIX lin: <{rdf.LIN}>\n"
-    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+# Every IRI is written in full: Oxigraph accepts PREFIX only at the start of an update request,
+# and these operations are appended to the store's own.
+_USES_CLAIM = (
+    f"{RDF.subject.n3()} ?m ; {RDF.predicate.n3()} {rdf.LIN.uses.n3()} ; {RDF.object.n3()} ?t"
 )
 
 # One row per status: the claim status, its rank, whether it is primary support / refutation,
@@ -43,13 +46,12 @@ _STATUS_ROWS = " ".join(
 _PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.USES_WITH_STATUS[s].n3()})" for s in Status)
 
 
-def _pairs_values(pairs: Iterable[tuple[str, str]]) -> str:
-    rows = " ".join(f"({rdf.entity_iri(m).n3()} {rdf.entity_iri(t).n3()})" for m, t in sorted(set(pairs)))
-    return f"VALUES (?m ?t) {{ {rows} }}"
+def _pair_values(model: str, technique: str) -> str:
+    return f"VALUES (?m ?t) {{ ({rdf.entity_iri(model).n3()} {rdf.entity_iri(technique).n3()}) }}"
 
 
 def _insert(scope: str) -> str:
-    """INSERT the index rows of the pairs ``scope`` (a VALUES block, or empty for every pair).
+    """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair).
 
     Same rule as :func:`lineage.verification.combine`: a verified and a contradicted claim make
     the pair disputed; otherwise verified, then contradicted, then the strongest other status.
@@ -58,7 +60,7 @@ def _insert(scope: str) -> str:
     return f"""INSERT {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{
   {{ SELECT ?m ?t (MAX(?pro) AS ?anyPro) (MAX(?con) AS ?anyCon) (MIN(?r) AS ?best) WHERE {{
       {scope}
-      GRAPH ?src {{ ?c rdf:subject ?m ; rdf:predicate lin:uses ; rdf:object ?t ; lin:status ?st . }}
+      GRAPH ?src {{ ?c {_USES_CLAIM} ; {rdf.LIN.status.n3()} ?st . }}
       VALUES (?st ?r ?pro ?con) {{ {_STATUS_ROWS} }}
     }} GROUP BY ?m ?t }}
   BIND(IF(?anyPro = 1 && ?anyCon = 1, {STATUS_RANK[Status.DISPUTED]}, IF(?anyPro = 1, {STATUS_RANK[Status.VERIFIED]},
@@ -81,8 +83,8 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     """
     g = rdf.INDEX.n3()
     ops = []
-    for pair in sorted(set(pairs)):
-        values = _pairs_values([pair])
+    for model, technique in sorted(set(pairs)):
+        values = _pair_values(model, technique)
         ops.append(f"DELETE {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{ {values} GRAPH {g} {{ ?m ?p ?t }} }}")
         ops.append(_insert(values))
     return " ;\n".join(ops)
@@ -91,21 +93,14 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
 def rebuild() -> str:
     """SPARQL update recomputing the whole index (and its version marker)."""
     g = rdf.INDEX.n3()
-    return f"{_PREFIXES}DROP SILENT GRAPH {g} ;\n{_insert('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
+    return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
 
 
 def is_current() -> str:
     """ASK query: does the store hold an index of this version?"""
-    return f"{_PREFIXES}ASK {{ GRAPH {rdf.INDEX.n3()} {{ {marker()} }} }}"
+    return f"ASK {{ GRAPH {rdf.INDEX.n3()} {{ {marker()} }} }}"
 
 
 def source_pairs(doc_id: str) -> str:
     """SELECT the (model, technique) pairs of a source's ``uses`` claims (the graph IRI is percent-encoded)."""
-    return (
-        f"{_PREFIXES}SELECT DISTINCT ?m ?t WHERE {{ GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c rdf:subject ?m ; "
-        "rdf:predicate lin:uses ; rdf:object ?t } }"
-    )
-
-
-def with_prefixes(update: str) -> str:
-    return _PREFIXES + update if update else ""
+    return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_USES_CLAIM} }} }}"

@@ -56,22 +56,26 @@ _DECIMALS = {_XSD + t for t in ("decimal", "double", "float")}
 _XSD_STRING = _XSD + "string"
 
 
+def _typed(lexical: str, datatype: str) -> str | int | float | bool:
+    """A literal's lexical form as Python: numbers and booleans typed, anything else kept as text."""
+    try:
+        if datatype in _INTEGERS:
+            return int(lexical)
+        if datatype in _DECIMALS:
+            return float(lexical)
+    except ValueError:
+        return lexical
+    if datatype == _XSD + "boolean":
+        return lexical in ("true", "1")
+    return lexical
+
+
 def _plain_ox(term) -> str | int | float | bool:
     """A pyoxigraph term as plain Python: numbers and booleans typed, everything else its lexical form."""
     datatype = getattr(term, "datatype", None)  # only literals have one
     if datatype is None or datatype.value == _XSD_STRING:
         return term.value
-    kind = datatype.value
-    try:
-        if kind in _INTEGERS:
-            return int(term.value)
-        if kind in _DECIMALS:
-            return float(term.value)
-    except ValueError:
-        return term.value
-    if kind == _XSD + "boolean":
-        return term.value in ("true", "1")
-    return term.value
+    return _typed(term.value, datatype.value)
 
 
 def _rows_from_tsv(raw: bytes, omit: set[str], strip: str = "") -> list[dict[str, str | int | float | bool]] | None:
@@ -104,17 +108,7 @@ def _tsv_value(cell: str, strip: str = "") -> str | int | float | bool:
         lexical, rest = cell[1:end], cell[end + 1 :]
         if not rest or rest[0] == "@":
             return lexical
-        kind = rest[3:-1]  # ^^<datatype>
-        try:
-            if kind in _INTEGERS:
-                return int(lexical)
-            if kind in _DECIMALS:
-                return float(lexical)
-        except ValueError:
-            return lexical
-        if kind == _XSD + "boolean":
-            return lexical in ("true", "1")
-        return lexical
+        return _typed(lexical, rest[3:-1])  # rest is ^^<datatype>
     if cell.startswith("_:"):
         return cell[2:]
     if cell in ("true", "false"):
@@ -193,7 +187,7 @@ class Store:
             f"GRAPH {rdf.INDEX.n3()} {{ {adoption_index.marker()} }} }}"
         )
         if pairs:  # the adoption index changes in the same transaction as the claims
-            update = adoption_index.with_prefixes(f"{update} ;\n{adoption_index.reindex_pairs(pairs)}")
+            update += f" ;\n{adoption_index.reindex_pairs(pairs)}"
         self._update(update, f'writing source "{doc.id}" to the store failed')
         return len(triples)
 
@@ -201,7 +195,7 @@ class Store:
         """Drop one source's graph (no-op if absent)."""
         update = f"DROP SILENT GRAPH {rdf.source_iri(doc_id).n3()}"
         if pairs := self._uses_pairs(doc_id):
-            update = adoption_index.with_prefixes(f"{update} ;\n{adoption_index.reindex_pairs(pairs)}")
+            update += f" ;\n{adoption_index.reindex_pairs(pairs)}"
         self._update(update, f'removing source "{doc_id}" from the store failed')
 
     def reindex(self) -> None:
