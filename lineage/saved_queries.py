@@ -9,9 +9,10 @@ parameters, one per line::
 (``//`` instead of ``#`` in Cypher).  Types: ``entity`` (a catalog id; an IRI in SPARQL,
 a string in Cypher), ``status`` (a status name, passed as its rank in
 :data:`lineage.models.STATUS_RANK` so queries compare ``rank <= $min_status``),
-``integer`` and ``string``.  Values are always bound as terms or driver parameters,
-never pasted into the query text.  Oxigraph substitutes only variables the SELECT
-projects, so every SPARQL parameter is also a projected column (dropped from the rows).
+``integer`` and ``string``.  Values are bound as driver parameters in Cypher; in SPARQL
+they are checked terms (an IRI made from a valid id, a typed literal) that either the store
+substitutes or :func:`sparql_request` writes in place of the parameter's variable.  A
+parameter a query projects is dropped from its rows.
 """
 
 from __future__ import annotations
@@ -130,24 +131,52 @@ def run_sparql(store, query: SavedQuery, params: dict[str, str | int]) -> list[d
 def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str, dict]:
     """The query text and the substitutions :func:`run_sparql` sends for checked ``params``.
 
-    A parameter the query projects (``SELECT ?technique …``) is substituted as a term.  One it
-    does not project is pinned instead with ``VALUES`` at the top of every group opened by
-    ``WHERE``, and so are entity parameters inside grouping subqueries, which the store does
-    not substitute (measured: 5x slower at 20k models).  Projecting a parameter costs a term
-    to decode per row (measured: who_uses.rq at a million models, 10,000 rows, 80 -> 48 ms).
-    The values are IRIs made from checked ids and integers, written with ``n3()``; nothing
-    else is pasted.
+    A parameter no SELECT projects and nothing assigns (``AS ?x``) is written into the text as
+    its term, the way a constant would be (measured: who_uses.rq at a million models, 10,000
+    rows, 3 ms less than a ``VALUES`` join).  One the outermost SELECT projects
+    (``SELECT ?technique …``) is substituted as a term by the store.  An entity parameter a
+    grouping subquery projects is pinned with ``VALUES`` at the top of every group opened by
+    ``WHERE``, which the store's substitution does not reach (measured: 5x slower at 20k
+    models without).  The values written are IRIs made from checked ids and literals written
+    with ``n3()``, and only in place of the parameter's own variable tokens.
     """
     from rdflib import Literal
 
     types = {p.name: p.type for p in query.params}
     terms = {k: rdf.entity_iri(v) if types[k] == "entity" else Literal(v) for k, v in params.items()}
+    tokens = _variable_tokens(query.text)
+    constants = {k: v for k, v in terms.items() if k in tokens and not _selected_or_assigned(query.text, k)}
     projected = _projected(query.text)
-    pinned = {k: v for k, v in terms.items() if f"?{k}" in query.text and (types[k] == "entity" or k not in projected)}
+    pinned = {
+        k: v for k, v in terms.items() if k in tokens and k not in constants and (types[k] == "entity" or k not in projected)
+    }
     substituted = {k: v for k, v in terms.items() if k in projected}
+    text = _write_constants(query.text, constants) if constants else query.text
     pins = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in pinned.items())
-    text = re.sub(r"(WHERE\s*\{)", lambda m: m.group(1) + " " + pins + " ", query.text, flags=re.I) if pins else query.text
+    if pins:
+        text = re.sub(r"(WHERE\s*\{)", lambda m: m.group(1) + " " + pins + " ", text, flags=re.I)
     return text, substituted
+
+
+# Comments, string literals and IRIs are skipped whole, so only real variable tokens match.
+_SPARQL_TOKEN = re.compile(
+    r"""#[^\n]*|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$](\w+)"""
+)
+
+
+def _variable_tokens(text: str) -> set[str]:
+    return {m.group(1) for m in _SPARQL_TOKEN.finditer(text) if m.group(1)}
+
+
+def _write_constants(text: str, constants: dict) -> str:
+    """``text`` with each variable token named in ``constants`` replaced by its term."""
+
+    def replace(m: re.Match) -> str:
+        name = m.group(1)
+        return constants[name].n3() if name in constants else m.group(0)
+
+    return _SPARQL_TOKEN.sub(replace, text)
 
 
 def _projected(text: str) -> set[str]:
@@ -156,6 +185,15 @@ def _projected(text: str) -> set[str]:
     m = re.search(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", body, flags=re.I | re.S)
     clause = m.group(1) if m else ""
     return set(re.findall(r"\?(\w+)", body if clause.strip().endswith("*") else clause))
+
+
+def _selected_or_assigned(text: str, name: str) -> bool:
+    """Whether any SELECT clause (subqueries too) names ``?name``, or ``AS ?name`` assigns it."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    clauses = re.findall(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", body, flags=re.I | re.S)
+    if any(c.strip().endswith("*") or re.search(rf"[?$]{name}\b", c) for c in clauses):
+        return True
+    return re.search(rf"\bAS\s+[?$]{name}\b", body, flags=re.I) is not None
 
 
 def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from expected import CASES, actual, built_graph, expected, story_graph, story_store_path  # noqa: F401
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from lineage.cli import app
 from lineage.errors import SourceFormatError
 from lineage.lineage_queries import adopters
-from lineage.saved_queries import load, queries_dir, run
+from lineage.saved_queries import Param, SavedQuery, load, queries_dir, run, run_sparql, sparql_request
 from lineage.store import Store
 
 STORE_QUERIES = {"claims", "sources"}  # used by Store itself, tested in tests/store
@@ -62,6 +63,31 @@ def test_parameters_are_checked_then_bound_as_terms_not_pasted(built_store_path)
         run(load("adopters.rq"), {"technique": 'mla> } SELECT * WHERE { ?s ?p ?o } #'}, store=object())
     with Store(built_store_path) as s:
         assert run(load("adopters.rq"), {"technique": "no-such-technique"}, store=s) == []
+
+
+def test_a_parameter_nothing_projects_is_written_as_a_constant_in_its_own_variable_tokens(built_store_path, built_graph):
+    text = """# ?technique in a comment stays
+PREFIX lin: <https://w3id.org/lineage/vocab#>
+SELECT ?model ?label WHERE {
+  GRAPH <https://w3id.org/lineage/index/adoption> { ?model lin:usesVerified ?technique }
+  BIND("?technique" AS ?label) BIND(1 AS ?techniques)
+}"""
+    query = SavedQuery(Path("probe.rq"), "sparql", text, "", (Param("technique", "entity"),))
+    sent, substituted = sparql_request(query, {"technique": "mla"})
+    assert substituted == {}
+    assert "lin:usesVerified <https://w3id.org/lineage/id/mla> }" in sent
+    assert "# ?technique in a comment" in sent and 'BIND("?technique"' in sent and "?techniques)" in sent
+    with Store(built_store_path) as s:
+        rows = run_sparql(s, query, {"technique": "mla"})
+    verified = {m for m, status in expected(built_graph, "who_uses", {"technique": "mla"}) if status == "verified"}
+    assert {r["model"] for r in rows} == verified and verified
+    assert {r["label"] for r in rows} == {"?technique"}
+
+    projected_inside = SavedQuery(Path("probe.rq"), "sparql", text.replace(
+        "GRAPH", "{ SELECT ?model ?technique WHERE { GRAPH").replace("?technique }", "?technique } } }"), "",
+        (Param("technique", "entity"),))
+    sent, _ = sparql_request(projected_inside, {"technique": "mla"})
+    assert "SELECT ?model ?technique WHERE" in sent and "VALUES ?technique { <https://w3id.org/lineage/id/mla> }" in sent
 
 
 def test_bad_parameters_are_reported():
