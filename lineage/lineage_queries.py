@@ -437,13 +437,13 @@ def _variants(g: nx.MultiDiGraph, technique: str) -> list[str]:
 
 
 def _cited_papers(g: nx.MultiDiGraph, model: str) -> dict[str, dict]:
-    """Papers a model cites, directly or through its own report: paper -> cites edge data."""
-    out = {}
+    """Papers a model cites, directly or through its own report: paper -> the best-backed cites edge's data."""
+    out: dict[str, dict] = {}
     citers = [model] + ([g.nodes[model]["report"]] if g.nodes[model].get("report") else [])
     for citer in citers:
         for paper, d in _edges(g, citer, "cites"):
-            if d["status"] != "contradicted":
-                out.setdefault(paper, d)
+            if d["status"] != "contradicted" and (paper not in out or _RANK[d["status"]] < _RANK[out[paper]["status"]]):
+                out[paper] = d
     return out
 
 

@@ -34,7 +34,7 @@ CASES = {
     "compare": [{"a": "deepseek-v3", "b": "kimi-k2"}, {"a": "kimi-k2.6", "b": "glm-5", "min_status": "verified"}],
     "path": [{"technique": "mla", "model": "kimi-k2.5"}, {"technique": "mla", "model": "deepseek-r1"}],
 }
-BASES = ("introduced", "claimed")  # what the saved queries compute; 'cited' credit is library-only
+BASES = ("introduced", "claimed", "cited")
 
 
 def expected(g, name: str, params: dict) -> set[tuple]:

@@ -51,11 +51,11 @@ def test_sparql_query_matches_library(store_and_graph, name, params):
     assert actual(name, rows) == expected(g, name, params)
 
 
-def test_story_flow_rq_marks_the_article_attribution_as_claimed(story_store):
+def test_story_flow_rq_marks_the_article_attribution_as_claimed_and_credits_the_cited_report(story_store):
     rows = run(load("flow.rq"), {}, store=story_store)
-    muon = [r for r in rows if r["technique"] == "muon"]
-    assert muon == [{"from_org": "moonshot-ai", "to_org": "deepseek", "technique": "muon", "model": "deepseek-v4-pro",
-                     "basis": "claimed", "status": "reported"}]
+    muon = sorted((r for r in rows if r["technique"] == "muon"), key=lambda r: r["basis"])
+    base = {"from_org": "moonshot-ai", "to_org": "deepseek", "technique": "muon", "model": "deepseek-v4-pro"}
+    assert muon == [base | {"basis": "cited", "status": "verified"}, base | {"basis": "claimed", "status": "reported"}]
 
 
 def test_parameters_are_checked_then_bound_as_terms_not_pasted(built_store_path):
