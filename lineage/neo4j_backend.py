@@ -2,7 +2,7 @@
 
 Layout on the server (portable Cypher, no server-specific functions):
 
-- ``(:Entity {id, kind, label, description, organization, released, first_appeared, inventors})``,
+- ``(:Entity {id, kind, label, description, organization, released, first_appeared, inventors, report})``,
   one per catalog entity (``id`` unique);
 - one relationship per (subject, predicate, object), typed by the predicate
   (``USES``, ``INTRODUCED_BY``, ``DEVELOPED_BY``, ``CITES``, ``DERIVED_FROM``, …) and carrying
@@ -92,6 +92,7 @@ def rows(g: nx.MultiDiGraph) -> tuple[list[dict], dict[str, list[dict]], list[di
             "released": d.get("released") or d.get("published"),
             "first_appeared": d.get("first_appeared"),
             "inventors": list(d.get("inventors", [])) or None,
+            "report": d.get("report"),
         })
     rels: dict[str, list[dict]] = {}
     evidence = []
@@ -132,7 +133,7 @@ def rows(g: nx.MultiDiGraph) -> tuple[list[dict], dict[str, list[dict]], list[di
 NODE_MERGE = (
     "UNWIND $rows AS r MERGE (n:Entity {id: r.id}) "
     "SET n.kind = r.kind, n.label = r.label, n.description = r.description, n.organization = r.organization, "
-    "n.released = r.released, n.first_appeared = r.first_appeared, n.inventors = r.inventors"
+    "n.released = r.released, n.first_appeared = r.first_appeared, n.inventors = r.inventors, n.report = r.report"
 )
 REL_MERGE = (
     "UNWIND $rows AS r MATCH (a:Entity {id: r.s}) MATCH (b:Entity {id: r.o}) MERGE (a)-[e:%s]->(b) "

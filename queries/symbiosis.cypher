@@ -2,14 +2,33 @@
 // with, and how many distinct techniques flow each way (as in flow.cypher).
 // Twin of lineage.lineage_queries.symbiosis(g, min_status).pairs and of symbiosis.rq.
 // @param min_status status=unverified  Weakest status kept (passed as its rank)
-MATCH (m1:Entity)-[u1:USES]->(t1:Entity)-[i1:INTRODUCED_BY]->(a:Entity)
-MATCH (m1)-[d1:DEVELOPED_BY]->(b:Entity)
-WHERE a.id < b.id AND u1.status <> 'contradicted' AND i1.status <> 'contradicted' AND d1.status <> 'contradicted'
-  AND u1.rank <= $min_status AND i1.rank <= $min_status
-WITH a, b, count(DISTINCT t1.id) AS a_to_b
-MATCH (m2:Entity)-[u2:USES]->(t2:Entity)-[i2:INTRODUCED_BY]->(b)
-MATCH (m2)-[d2:DEVELOPED_BY]->(a)
-WHERE u2.status <> 'contradicted' AND i2.status <> 'contradicted' AND d2.status <> 'contradicted'
-  AND u2.rank <= $min_status AND i2.rank <= $min_status
-RETURN a.id AS a, b.id AS b, a_to_b, count(DISTINCT t2.id) AS b_to_a
+CALL {
+  MATCH (m:Entity)-[u:USES]->(t:Entity)-[i:INTRODUCED_BY]->(src:Entity)
+  MATCH (m)-[d:DEVELOPED_BY]->(dst:Entity)
+  WHERE src.id <> dst.id AND u.status <> 'contradicted' AND i.status <> 'contradicted' AND d.status <> 'contradicted'
+    AND u.rank <= $min_status AND i.rank <= $min_status
+  RETURN src.id AS from_org, dst.id AS to_org, t.id AS technique, m.id AS model, i.basis AS basis,
+         CASE WHEN u.rank >= i.rank THEN u.status ELSE i.status END AS status
+  UNION
+  MATCH (m:Entity)-[u:USES]->(t:Entity)<-[ue:USES]-(e:Entity)
+  MATCH (m)-[d:DEVELOPED_BY]->(dst:Entity)
+  MATCH (e)-[de:DEVELOPED_BY]->(src:Entity)
+  MATCH (citer:Entity)-[c:CITES]->(p:Entity)
+  WHERE p.id = e.report AND (citer.id = m.id OR citer.id = m.report) AND e.id <> m.id AND src.id <> dst.id
+    AND coalesce(e.released, '9999') < coalesce(m.released, '9999')
+    AND u.status <> 'contradicted' AND ue.status <> 'contradicted' AND c.status <> 'contradicted'
+    AND d.status <> 'contradicted' AND de.status <> 'contradicted'
+  WITH src, dst, t, m, u.rank AS urank, ue.rank AS erank, min(c.rank) AS crank
+  WITH src, dst, t, m, CASE WHEN urank > erank THEN urank ELSE erank END AS r1, crank
+  WITH src, dst, t, m, CASE WHEN r1 > crank THEN r1 ELSE crank END AS rank
+  WHERE rank <= $min_status
+  RETURN src.id AS from_org, dst.id AS to_org, t.id AS technique, m.id AS model, 'cited' AS basis,
+         ['verified', 'disputed', 'contradicted', 'reported', 'unverified'][rank] AS status
+}
+WITH from_org, to_org, count(DISTINCT technique) AS n
+WITH collect({from_org: from_org, to_org: to_org, n: n}) AS cells
+UNWIND cells AS x
+UNWIND cells AS y
+WITH x, y WHERE x.from_org = y.to_org AND x.to_org = y.from_org AND x.from_org < x.to_org
+RETURN x.from_org AS a, x.to_org AS b, x.n AS a_to_b, y.n AS b_to_a
 ORDER BY a, b
