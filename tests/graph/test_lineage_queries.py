@@ -76,6 +76,22 @@ def test_deepseek_v4_muon_credits_moonshot_only_as_far_as_the_evidence_goes(stor
     assert {i.attribution.basis for i in strict.items if i.technique == "muon"} == {"cited"}
 
 
+def test_a_cited_paper_is_credited_on_its_best_backed_citation():
+    from lineage import lineage_queries as lq
+
+    g = lq.example_graph()
+    g.edges["deepseek-v4", "moonlight-report", "cites"]["status"] = "reported"  # the model's own cite: weak
+    g.add_node("deepseek-v4-report", kind="paper", label="DeepSeek-V4 report")
+    g.nodes["deepseek-v4"]["report"] = "deepseek-v4-report"
+    g.add_edge("deepseek-v4-report", "moonlight-report", key="cites", predicate="cites", status="verified",
+               reason="the report's reference list", evidence=[])
+    cited = [a for a in lq.attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
+    assert [(a.organization, a.status.value) for a in cited] == [("moonshot-ai", "verified")]
+    g.remove_edge("deepseek-v4-report", "moonlight-report", key="cites")
+    cited = [a for a in lq.attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
+    assert [(a.organization, a.status.value) for a in cited] == [("moonshot-ai", "reported")]
+
+
 def test_symbiosis_finds_deepseek_and_moonshot_once_v4_muon_is_in(built_graph, story_graph):
     assert not any({p.a, p.b} == {"deepseek", "moonshot-ai"} for p in symbiosis(built_graph).pairs)
     (pair,) = [p for p in symbiosis(story_graph).pairs if {p.a, p.b} == {"deepseek", "moonshot-ai"}]
