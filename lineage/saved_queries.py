@@ -179,19 +179,27 @@ def _write_constants(text: str, constants: dict) -> str:
     return _SPARQL_TOKEN.sub(replace, text)
 
 
+_SELECT_CLAUSE = re.compile(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", flags=re.I | re.S)
+"""What a SELECT projects, up to its WHERE or opening brace."""
+
+
+def _code(text: str) -> str:
+    """The query without its comment lines (the header)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
 def _projected(text: str) -> set[str]:
     """Variables the outermost SELECT projects (every variable of the query for ``SELECT *``)."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    m = re.search(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", body, flags=re.I | re.S)
+    body = _code(text)
+    m = _SELECT_CLAUSE.search(body)
     clause = m.group(1) if m else ""
     return set(re.findall(r"\?(\w+)", body if clause.strip().endswith("*") else clause))
 
 
 def _selected_or_assigned(text: str, name: str) -> bool:
     """Whether any SELECT clause (subqueries too) names ``?name``, or ``AS ?name`` assigns it."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    clauses = re.findall(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", body, flags=re.I | re.S)
-    if any(c.strip().endswith("*") or re.search(rf"[?$]{name}\b", c) for c in clauses):
+    body = _code(text)
+    if any(c.strip().endswith("*") or re.search(rf"[?$]{name}\b", c) for c in _SELECT_CLAUSE.findall(body)):
         return True
     return re.search(rf"\bAS\s+[?$]{name}\b", body, flags=re.I) is not None
 

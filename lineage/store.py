@@ -85,7 +85,7 @@ def _rows_from_tsv(raw: bytes, omit: set[str], strip: str = "") -> list[dict[str
     by ``@lang`` or ``^^<datatype>``, or a bare number or boolean; values come out as
     :func:`_plain_ox` gives them for the same terms, IRIs starting with ``strip`` without it.
     No cell holds a raw tab or newline then, so the text splits into columns in one go
-    (measured: 10,000 rows of an IRI and a status, 9.6 -> 3 ms against a row at a time).
+    (measured: 10,000 rows of an IRI and a status, 9.6 -> 4 ms against a row at a time).
     """
     if b"\\" in raw:
         return None

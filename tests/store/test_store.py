@@ -137,10 +137,10 @@ def test_select_columns_keep_unbound_cells_out_and_strip_only_entity_iris(store)
     ent = "https://w3id.org/lineage/id/"
     store._ox.update(f"""INSERT DATA {{ GRAPH <http://g> {{ <{ent}a> <http://p> <{ent}mla> .
         <{ent}b> <http://p> <http://elsewhere/x> . <{ent}b> <http://q> "note" . <{ent}c> <http://p> 7 }} }}""")
-    query = "SELECT ?s ?o ?note ?none WHERE {{ ?s <http://p> ?o OPTIONAL {{ ?s <http://q> ?note }} }} ORDER BY ?s"
-    assert store.select(query.format(), entity_ids=True) == [
+    query = "SELECT ?s ?o ?note ?none WHERE { ?s <http://p> ?o OPTIONAL { ?s <http://q> ?note } } ORDER BY ?s"
+    assert store.select(query, entity_ids=True) == [
         {"s": "a", "o": "mla"}, {"s": "b", "o": "http://elsewhere/x", "note": "note"}, {"s": "c", "o": 7}]
-    assert store.select(query.format(), omit=["note"]) == [
+    assert store.select(query, omit=["note"]) == [
         {"s": f"{ent}a", "o": f"{ent}mla"}, {"s": f"{ent}b", "o": "http://elsewhere/x"}, {"s": f"{ent}c", "o": 7}]
     assert store.select("SELECT ?s WHERE { ?s <http://q> ?o }", entity_ids=True) == [{"s": "b"}]
     assert store.select("SELECT ?s WHERE { ?s <http://nothing> ?o }") == []
