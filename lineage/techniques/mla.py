@@ -75,10 +75,23 @@ def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
 
 
 def rope_angles(positions: torch.Tensor, dim: int, theta: float, dtype=torch.float32):
-    """cos and sin of RoPE angles ``pos * theta^(-2i/dim)``: each (T, dim / 2)."""
-    inv_freq = 1.0 / theta ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim)  # (dim/2,)
-    angles = positions.to(torch.float32)[:, None] * inv_freq[None, :]  # (T, dim/2)
+    """cos and sin of RoPE angles ``pos * theta^(-2i/dim)``: each (T, dim / 2), in ``dtype``.
+
+    The table is computed in ``dtype`` or float32, whichever is wider: float32 for real use (bf16 or
+    fp32 models, as DeepSeek's and transformers' code do), float64 when the caller works in float64, so
+    a float64 computation is exact to float64 rounding rather than to float32 ``cos``/``sin``, whose
+    last bit differs between CPUs and between vectorised and scalar kernels.
+    """
+    wide = torch.promote_types(dtype, torch.float32)
+    inv_freq = 1.0 / theta ** (torch.arange(0, dim, 2, dtype=wide) / dim)  # (dim/2,)
+    angles = positions.to(wide)[:, None] * inv_freq[None, :]  # (T, dim/2)
     return angles.cos().to(dtype), angles.sin().to(dtype)
+
+
+def softmax_wide(scores: torch.Tensor) -> torch.Tensor:
+    """Softmax over the last dimension in float32 or wider: float32 for bf16/fp32 scores (as the
+    reference does), float64 for float64 scores, so a float64 run is not rounded to float32 here."""
+    return torch.softmax(scores, dim=-1, dtype=torch.promote_types(scores.dtype, torch.float32))
 
 
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
@@ -113,7 +126,7 @@ def attend_plain(q_nope, q_rope, c_kv, k_rope, w_uk, w_uv, scale, mask=None):
     scores = scores + q_rope @ k_rope[:, None].transpose(-1, -2)  # k_rope (B, 1, d_r, T): shared by heads
     if mask is not None:
         scores = scores.masked_fill(mask, float("-inf"))
-    probs = torch.softmax(scores * scale, dim=-1, dtype=torch.float32).to(q_nope.dtype)
+    probs = softmax_wide(scores * scale).to(q_nope.dtype)
     return (probs @ v).transpose(1, 2)  # (B, n_h, S, d_v) -> (B, S, n_h, d_v)
 
 
@@ -127,7 +140,7 @@ def attend_absorbed(q_nope, q_rope, c_kv, k_rope, w_uk, w_uv, scale, mask=None):
     scores = scores + torch.einsum("bhsr,btr->bhst", q_rope, k_rope)  # rotary part, shared key
     if mask is not None:
         scores = scores.masked_fill(mask, float("-inf"))
-    probs = torch.softmax(scores * scale, dim=-1, dtype=torch.float32).to(q_nope.dtype)
+    probs = softmax_wide(scores * scale).to(q_nope.dtype)
     o_latent = torch.einsum("bhst,btc->bhsc", probs, c_kv)  # (B, n_h, S, d_c): attend over latents
     return torch.einsum("bhsc,hdc->bshd", o_latent, w_uv)  # (B, S, n_h, d_v): W_UV_i o_latent
 

@@ -36,6 +36,8 @@ def test_loss_matches_naive_equations(depth):
     mtp = MTP(cfg, embed, head).double()
     tokens = torch.randint(0, 50, (3, 12))
     h = torch.randn(3, 12, 16, dtype=torch.float64)
+    # float64 on both sides (module and naive loops); they differ only in summation order, ~1e-15
+    # relative on a loss of ~4, so 1e-10 holds on any CPU and still fails on any float32 step (6e-8)
     torch.testing.assert_close(mtp(h, tokens), naive_mtp_loss(mtp, h, tokens), rtol=1e-10, atol=1e-10)
 
 

@@ -39,6 +39,9 @@ def test_matches_torch_optim_muon(mode, nesterov):
     ours, _ = run(lambda ps: Muon(ps, MuonConfig(adjust_lr_fn=mode, **kw)))
     ref, _ = run(lambda ps: torch.optim.Muon(ps, adjust_lr_fn=mode, **kw))
     for a, b in zip(ours, ref):
+        # Both run the same bfloat16 Newton-Schulz op for op, so they agree bit for bit on any CPU and
+        # thread count (measured: 0.0). One differing bf16 rounding inside NS would move a weight by
+        # about lr * 2^-8 ~ 8e-5, so 1e-6 (a few float32 ulps at |w| ~ 2) still catches any divergence.
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6)
 
 
@@ -60,6 +63,8 @@ def test_adamw_part_matches_torch_adamw():
             opt.step()
         out.append(ps)
     for a, b in zip(*out):
+        # float64 on both sides, the same AdamW formula: only the order of a few element-wise
+        # operations differs (~1e-16 relative per step, 6 steps), so 1e-12 holds on any CPU
         torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
 
 
@@ -98,6 +103,8 @@ def test_qk_clip_caps_each_heads_max_logit_at_tau():
     tau = before.median().item()
     qk_clip_(w_q, w_k, before, tau)
     after = max_logits_mha(x, w_q, w_k, heads)
+    # float64 throughout: assert_close's float64 default (rtol 1e-7) is far above the ~1e-15 the
+    # rescaling costs and far below the factor gamma < 1 an unclipped head would keep
     torch.testing.assert_close(after, before.clamp(max=tau))
 
 
@@ -130,6 +137,8 @@ def test_qk_clip_mla_split_caps_logits_and_leaves_shared_rope_key_alone():
         tau = before.median().item()
         qk_clip_mla_(mla, before, tau)
         after = max_logits_mla(mla, x)
+    # float64 throughout; assert_close's float64 default (rtol 1e-7, atol 1e-7) is far above the
+    # ~1e-15 the rescaling costs and far below the factor gamma < 1 an unclipped head would keep
     torch.testing.assert_close(after, before.clamp(max=tau))
     assert torch.equal(mla.kv_a_proj_with_mqa.weight, k_rope_w)
 
