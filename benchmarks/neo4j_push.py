@@ -17,10 +17,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from lineage.backends.neo4j import connect, push
 from lineage.build import build
 from lineage.catalog import Catalog
-from lineage.graph import project
-from lineage.neo4j_backend import connect, push
+from lineage.questions.projection import project
 from lineage.store import Store
 
 

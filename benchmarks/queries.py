@@ -7,12 +7,12 @@ keeps the built Oxigraph store in DIR, and a later run with as many models reuse
 The synthetic graph is in the store's layout: one named graph per 1,000 models; every model has
 a release claim and uses three of 50 techniques through reified claims with evidence (one
 claim in seven is ``reported``, the rest ``verified``); plus the adoption-index rows the store
-writes with every source (:mod:`lineage.adoption_index`).  Three techniques are adopted at
+writes with every source (:mod:`lineage.store.adoption_index`).  Three techniques are adopted at
 different rates so the answer size varies: ``muon`` by 0.01 % of models, ``dsa`` by 0.1 %,
 ``mla`` by 1 %.  Before timing, the index rows of those three techniques are re-derived from
 the claims with the store's own update and must come out unchanged.
 
-Timed: ``queries/who_uses.rq`` through :func:`lineage.saved_queries.run_sparql` (what
+Timed: ``queries/who_uses.rq`` through :func:`lineage.questions.saved.run_sparql` (what
 ``lineage query who_uses.rq`` runs), and the same query text and bindings in rdflib's memory
 store; both must return the same rows.  rdflib cannot hold the full graph in 24 GiB at a
 million models (29.6M quads), so above ``--rdflib-full-max`` models it is given only the
@@ -32,9 +32,8 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat
 from rdflib import Dataset
 
-from lineage import adoption_index, rdf
-from lineage.saved_queries import bind, load, run_sparql, sparql_request
-from lineage.store import Store
+from lineage.questions.saved import bind, load, run_sparql, sparql_request
+from lineage.store import Store, adoption_index, rdf
 
 TECHNIQUES = ["mla", "dsa", "muon"] + [f"technique-{i}" for i in range(47)]
 RATES = {"muon": (10_000, 3), "dsa": (1_000, 7), "mla": (100, 0)}  # adopted by models m with m % N == k

@@ -23,7 +23,7 @@ import yaml
 from lineage.catalog import Catalog
 from lineage.ingest import references
 from lineage.ingest.pdf import read_pdf
-from lineage.ingest.report import analyse, report_document, subject_models, identify
+from lineage.ingest.report import analyse, identify, report_document, subject_models
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from lineage import rdf
-from lineage.models import Claim, Evidence, SourceDocument, utcnow
-from lineage.store import Store, saved_query
+from lineage.domain import Claim, Evidence, SourceDocument, utcnow
+from lineage.store import Store, rdf
+from lineage.store.dataset import saved_query
 
 TECHNIQUES = ["mla", "moe", "gqa", "mtp", "rope", "yarn", "dsa", "mqa"]
 

@@ -1,4 +1,4 @@
-"""Time lineage.shapes.validate on a built store padded to about 20k triples.
+"""Time lineage.store.shapes.validate on a built store padded to about 20k triples.
 
     python benchmarks/validate_shapes.py [target_triples]
 
@@ -13,9 +13,9 @@ import sys
 import time
 
 from lineage.build import build
-from lineage.models import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, utcnow
-from lineage.shapes import validate
+from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, utcnow
 from lineage.store import Store
+from lineage.store.shapes import validate
 
 
 def padded_store(target: int) -> Store:

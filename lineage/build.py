@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
-from lineage.catalog import SEED_FILES, Catalog
-from lineage.ingest.config import ConfigReport, bundled_configs, bundled_dir, ingest_config
-from lineage.models import (
+from lineage.catalog import Catalog
+from lineage.catalog.seeds import SEED_FILES
+from lineage.domain import (
     Claim,
     Evidence,
     Hardware,
@@ -30,6 +30,8 @@ from lineage.models import (
     clip,
     utcnow,
 )
+from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
+from lineage.ingest.config.read import bundled_dir
 from lineage.store import Store
 
 

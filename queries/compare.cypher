@@ -1,5 +1,5 @@
 // Compare two models' techniques: one row per (model, technique) either model uses, with status.
-// Twin of lineage.lineage_queries.compare(g, a, b, min_status).techniques and of compare.rq.
+// Twin of lineage.questions.compare.compare(g, a, b, min_status).techniques and of compare.rq.
 // @param a entity  First model id, e.g. deepseek-v3
 // @param b entity  Second model id, e.g. kimi-k2
 // @param min_status status=unverified  Weakest status kept (passed as its rank)

@@ -3,7 +3,7 @@
 // secondary sources say so; 'cited' when the model, or its report, CITES the report of another
 // organization's model that used the technique earlier), with the credited and adopting
 // organizations.  A row's status is the weakest of the claims behind it.
-// Twin of lineage.lineage_queries.flow(g, min_status) (its items with an organization) and of flow.rq.
+// Twin of lineage.questions.flow.flow(g, min_status) (its items with an organization) and of flow.rq.
 // @param min_status status=unverified  Weakest status kept (passed as its rank)
 CALL {
   MATCH (m:Entity)-[u:USES]->(t:Entity)-[i:INTRODUCED_BY]->(src:Entity)

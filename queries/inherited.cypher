@@ -1,6 +1,6 @@
 // Inherited techniques: what one model uses that another organization is credited with,
 // one row per crediting organization (basis and status as in flow.cypher).
-// Twin of lineage.lineage_queries.inherited(g, model, min_status).groups and of inherited.rq.
+// Twin of lineage.questions.flow.inherited(g, model, min_status).groups and of inherited.rq.
 // @param model entity  Model id, e.g. kimi-k2
 // @param min_status status=unverified  Weakest status kept (passed as its rank)
 CALL {

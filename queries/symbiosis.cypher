@@ -1,6 +1,6 @@
 // Symbiosis: pairs of organizations a < b where each uses a technique the other is credited
 // with, and how many distinct techniques flow each way (as in flow.cypher).
-// Twin of lineage.lineage_queries.symbiosis(g, min_status).pairs and of symbiosis.rq.
+// Twin of lineage.questions.flow.symbiosis(g, min_status).pairs and of symbiosis.rq.
 // @param min_status status=unverified  Weakest status kept (passed as its rank)
 CALL {
   MATCH (m:Entity)-[u:USES]->(t:Entity)-[i:INTRODUCED_BY]->(src:Entity)

@@ -1,6 +1,6 @@
 // Timeline of a technique: its introduction by each organization the catalog or a primary
 // source credits (dated by first appearance), then each adoption with the release month.
-// Twin of lineage.lineage_queries.timeline(g, technique, min_status).events and of timeline.rq.
+// Twin of lineage.questions.adoption.timeline(g, technique, min_status).events and of timeline.rq.
 // @param technique entity  Technique id, e.g. mla
 // @param min_status status=unverified  Weakest status kept (passed as its rank)
 MATCH (t:Entity {id: $technique})-[i:INTRODUCED_BY]->(o:Entity)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, export, ingest, lineage_cmds, query
-from lineage.cli import explain
+from lineage.cli import backends, build, explain, export, flow, ingest, query
 
 app = typer.Typer(
     name="lineage",
@@ -20,7 +19,7 @@ ingest.register(app)
 query.register(app)
 export.register(app)
 explain.register(app)
-lineage_cmds.register(app)
+flow.register(app)
 backends.register(app)
 
 

@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _connect(uri, user, password, database):
+    from lineage.backends.neo4j import connect
     from lineage.errors import SourceFormatError
-    from lineage.neo4j_backend import connect
 
     if not uri:
         raise SourceFormatError("no Bolt server given; pass --uri bolt://host:7687 or set NEO4J_URI")
@@ -60,7 +60,7 @@ def query_command(
 ) -> None:
     """Run a saved query: SPARQL on the embedded store, Cypher on Neo4j (parameters bound, never pasted)."""
     from lineage.errors import SourceFormatError
-    from lineage.saved_queries import load, run
+    from lineage.questions.saved import load, run
 
     query = load(file)
     params = _params(param or [])
@@ -72,7 +72,7 @@ def query_command(
             + ("use --backend neo4j --uri bolt://…" if query.language == "cypher" else "run it without --backend neo4j")
         )
     if query.language == "sparql":
-        from lineage.queries import require_built
+        from lineage.questions.evidence import require_built
 
         with open_store(store) as st:
             require_built(st)
@@ -109,9 +109,9 @@ def push_neo4j_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Push entities, claims (as relationships) and evidence to a Neo4j/Bolt server with batched MERGE."""
-    from lineage.graph import project
-    from lineage.neo4j_backend import push
-    from lineage.queries import require_built
+    from lineage.backends.neo4j import push
+    from lineage.questions.evidence import require_built
+    from lineage.questions.projection import project
 
     catalog = load_catalog()
     with open_store(store) as st:

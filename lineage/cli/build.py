@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -46,10 +47,10 @@ def build_command(
 
 @handles_errors
 def schema_command(
-    directory: Path | None = typer.Argument(None, help="Where to write (default: seeds/schema)."),
+    directory: Annotated[Path | None, typer.Argument(help="Where to write (default: seeds/schema).")] = None,
 ) -> None:
     """Regenerate the JSON Schemas of the seed files from the pydantic models."""
-    from lineage.schema import write_schemas
+    from lineage.catalog.schema import write_schemas
 
     for path in write_schemas(directory):
         typer.echo(f"Wrote {path}")
@@ -58,8 +59,8 @@ def schema_command(
 @handles_errors
 def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Re-check every secondary claim against the primary sources now in the store (idempotent)."""
-    from lineage.queries import require_built
-    from lineage.verification import verify
+    from lineage.questions.evidence import require_built
+    from lineage.verify import verify
 
     catalog = load_catalog()
     with open_store(store) as st:

@@ -25,7 +25,7 @@ def export_command(
     """Export the store as RDF (ttl, trig with one graph per source, jsonld), an offline HTML graph, GraphML/GEXF
     (Gephi, Cytoscape) or a CSV edge list."""
     from lineage.export import export
-    from lineage.queries import require_built
+    from lineage.questions.evidence import require_built
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -42,8 +42,8 @@ def export_command(
 def validate_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Check the whole store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations)."""
     from lineage.errors import CheckFailed
-    from lineage.queries import require_built
-    from lineage.shapes import validate
+    from lineage.questions.evidence import require_built
+    from lineage.store.shapes import validate
 
     with open_store(store) as st:
         require_built(st)

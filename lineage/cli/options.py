@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from lineage.domain import json_default
 from lineage.errors import LineageError, exit_code_for
-from lineage.models import json_default
 
 StoreOpt = Annotated[
     Path | None,
@@ -109,6 +109,6 @@ def progress(total: int, label: str):
 
 def human(n: int | None) -> str:
     """1_234_000_000 -> '1.23B'; '-' when there is no number."""
-    from lineage.models import human as short
+    from lineage.domain import human as short
 
     return "-" if n is None else short(n)

@@ -18,7 +18,7 @@ from lineage.cli.options import (
     open_store,
     table,
 )
-from lineage.models import Status
+from lineage.domain import Status
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +46,7 @@ def who_uses_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Models that use a technique, each with status and evidence."""
-    from lineage.queries import who_uses
+    from lineage.questions.who_uses import who_uses
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -87,7 +87,7 @@ def origin_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Who introduced a technique, when and in which paper, with evidence."""
-    from lineage.queries import origin
+    from lineage.questions.who_uses import origin
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -122,7 +122,7 @@ def show_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Everything known about one id: its catalog entry and every claim about it."""
-    from lineage.queries import show
+    from lineage.questions.listing import show
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -170,7 +170,7 @@ def claims_command(
     json_out: JsonOpt = False,
 ) -> None:
     """List claims with status, reason and best evidence, filtered by status and/or source (see 'lineage sources')."""
-    from lineage.queries import claims
+    from lineage.questions.claims import claims
 
     with open_store(store) as st:
         result = claims(st, status=status, source=source)
@@ -205,7 +205,7 @@ def why_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Why a claim has its status: the rule, the reason and every piece of evidence used."""
-    from lineage.queries import claim
+    from lineage.questions.claims import claim
 
     with open_store(store) as st:
         c = claim(st, claim_id)
@@ -227,7 +227,7 @@ def why_command(
 @handles_errors
 def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: JsonOpt = False) -> None:
     """Every claim that is not verified (contradicted first), plus anachronisms and unknown ids."""
-    from lineage.queries import flags
+    from lineage.questions.claims import flags
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -244,7 +244,7 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
 @handles_errors
 def techniques_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Every catalog technique, with its origin and how many models use it."""
-    from lineage.queries import techniques
+    from lineage.questions.listing import techniques
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -264,7 +264,7 @@ def techniques_command(store: StoreOpt = None, json_out: JsonOpt = False) -> Non
 @handles_errors
 def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Every catalog model, with computed sizes and technique counts where configs were ingested."""
-    from lineage.queries import models
+    from lineage.questions.listing import models
 
     catalog = load_catalog()
     with open_store(store) as st:

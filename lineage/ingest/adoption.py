@@ -119,9 +119,8 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     if re.search(r"\bto (?:denote|represent|indicate|refer to)\b|\bdenotes?\b", text, re.I):
         return Kind.MENTION, "notation"
 
-    neg = None
-    for neg in _NEGATION.finditer(window):
-        pass
+    negations = list(_NEGATION.finditer(window))
+    neg = negations[-1] if negations else None  # the negation nearest the alias
     if has_own and neg is not None:
         reach = window[neg.end() :]
         # "we remove X and introduce <alias>", "instead of FP32 to track … <alias>": the negation stops early

@@ -9,7 +9,7 @@
 
 Tables flattened into text by copy-paste ("Parameters671B total, 37B activeExtended to 1.6T
 total") are split at the seams where cells were glued.  Everything starts as ``reported``
-(source kind secondary); :mod:`lineage.verification` then checks each claim against the
+(source kind secondary); :mod:`lineage.verify` then checks each claim against the
 primary sources in the store.  A model name that is not in the catalog still yields its
 claims, under a slug id, and is flagged.
 """
@@ -26,10 +26,21 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
-from lineage.ingest.facts import context_tokens, scaled
+from lineage.domain import (
+    Claim,
+    EntityKind,
+    Evidence,
+    Method,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    Status,
+    clip,
+    utcnow,
+)
 from lineage.errors import SourceFormatError
+from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.text import Sentence, alias_patterns, sentences
-from lineage.models import Claim, EntityKind, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -166,7 +177,7 @@ class Resolver:
         for mid, pat in models.items():
             for m in pat.finditer(text):
                 found.append(Mention("model", [mid], m.start(), m.end(), m.group(0)))
-        for name, (pat, ids) in families.items():
+        for pat, ids in families.values():
             for m in pat.finditer(text):
                 found.append(Mention("family", ids, m.start(), m.end(), m.group(0)))
         for oid, pat in self.orgs.items():
@@ -407,7 +418,7 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
 
 def ingest_article(store, catalog: Catalog, path: Path) -> ArticleReport:
     """Read an article, extract its claims, verify them against the store, write them as one graph."""
-    from lineage.verification import verify_claims
+    from lineage.verify import verify_claims
 
     article = read_article(path)
     doc = article_document(article)

@@ -22,10 +22,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.domain import EntityKind, Paper, SourceRef
 from lineage.errors import ExternalServiceError, SourceFormatError
-from lineage.ingest.report import ReportReport, analyse, report_document, subject_models
 from lineage.ingest.pdf import read_pdf
-from lineage.models import EntityKind, Paper, SourceRef
+from lineage.ingest.report import ReportReport, analyse, report_document, subject_models
 from lineage.paths import cache_dir
 
 ARXIV_ID = re.compile(r"^(?:arXiv:)?(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?$", re.I)

@@ -23,11 +23,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
-from lineage.errors import ExternalServiceError, SourceFormatError
-from lineage.ingest import adoption, facts
-from lineage.ingest.article import _TextOnly, slug
-from lineage.ingest.text import Sentence, alias_patterns, sentences
-from lineage.models import (
+from lineage.domain import (
     Claim,
     EntityKind,
     Evidence,
@@ -42,6 +38,10 @@ from lineage.models import (
     clip,
     utcnow,
 )
+from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import adoption, facts
+from lineage.ingest.article import _TextOnly, slug
+from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.paths import cache_dir
 
 MAX_CARD_BYTES = 1024 * 1024

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
+from lineage.domain import EntityKind, Predicate
 from lineage.ingest.adoption import _without_parentheses, is_noise
 from lineage.ingest.text import Sentence, alias_patterns
-from lineage.models import EntityKind, Predicate
 
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _NUM = r"(\d+(?:[.,]\d+)?)\s*(trillion|billion|million|[TBMK])\b"

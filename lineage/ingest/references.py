@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from lineage.catalog import Catalog
-from lineage.models import EntityKind
+from lineage.domain import EntityKind
 
 _ARXIV = re.compile(r"(?:arXiv\s*:?\s*|abs/|arxiv\.org/(?:abs|pdf)/|ARXIV\.)(\d{4})\s*\.\s*(\d{4,5})", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)([a-z]?)\b")

@@ -16,11 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
-from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, facts, references
-from lineage.ingest.pdf import PdfText, read_pdf
-from lineage.ingest.text import Sentence, alias_patterns, sentences
-from lineage.models import (
+from lineage.domain import (
     Claim,
     EntityKind,
     Evidence,
@@ -33,6 +29,10 @@ from lineage.models import (
     clip,
     utcnow,
 )
+from lineage.errors import SourceFormatError
+from lineage.ingest import adoption, facts, references
+from lineage.ingest.pdf import PdfText, read_pdf
+from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_EVIDENCE = 3
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
-from lineage.models import EntityKind
+from lineage.domain import EntityKind
 
 _ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<!\bSec)(?<!\bvs)(?<!\bcf)(?<!\bNo)(?<!\bTab)"
 _SPLIT = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")

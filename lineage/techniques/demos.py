@@ -34,7 +34,7 @@ class Demo(BaseModel):
 
 
 def _bundled_config(name: str) -> dict:
-    from lineage.ingest.config import bundled_dir
+    from lineage.ingest.config.read import bundled_dir
 
     return json.loads((bundled_dir() / name).read_text(encoding="utf-8"))
 

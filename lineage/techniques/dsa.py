@@ -29,8 +29,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lineage.techniques.mla import MLA, LatentCache, MLAConfig, apply_rope, attend_absorbed, causal_mask, rms_norm
-from lineage.techniques.mla import rope_angles, split_kv_up
+from lineage.techniques.mla import (
+    MLA,
+    LatentCache,
+    MLAConfig,
+    apply_rope,
+    attend_absorbed,
+    causal_mask,
+    rms_norm,
+    rope_angles,
+    split_kv_up,
+)
 
 __all__ = ["DSAConfig", "DSA", "indexer_scores", "select_topk"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
-from lineage.models import EntityKind, Predicate, Status
-from lineage.queries import Origin, origin, who_uses
+from lineage.domain import EntityKind, Predicate, Status
+from lineage.questions.who_uses import Origin, origin, who_uses
 from lineage.store import Store
 from lineage.techniques import IMPLEMENTATIONS, PAPERS, implementation_path, require_torch
 

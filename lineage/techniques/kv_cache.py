@@ -38,7 +38,7 @@ from typing import Any
 import torch
 
 from lineage.errors import UnsupportedLayout
-from lineage.ingest.config import View, text_config
+from lineage.ingest.config.read import View, text_config
 from lineage.techniques.mla import LatentCache
 
 __all__ = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
 from lineage.errors import UnsupportedLayout
-from lineage.models import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
 from lineage.store import Store
 
 DOC_ID = "measurement:kv-cache"
@@ -37,7 +37,8 @@ def measure_bundled(dtype_bytes: int = 2) -> list[KVRow]:
     from lineage.techniques import require_torch
 
     require_torch()
-    from lineage.ingest.config import bundled_configs, bundled_dir
+    from lineage.ingest.config import bundled_configs
+    from lineage.ingest.config.read import bundled_dir
     from lineage.techniques.kv_cache import kv_footprint, measure
 
     rows = []

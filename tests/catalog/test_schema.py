@@ -1,7 +1,7 @@
 """The committed JSON Schemas in seeds/schema/ are what `lineage schema` generates now."""
 
+from lineage.catalog.schema import schemas
 from lineage.paths import data_dir
-from lineage.schema import schemas
 
 
 def test_committed_schemas_are_up_to_date():

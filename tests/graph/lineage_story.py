@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.models import Claim, Evidence, SourceDocument, utcnow
+from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.store import Store
 
 
@@ -53,7 +53,7 @@ def story_store_path(tmp_path_factory, catalog):
 
 @pytest.fixture(scope="session")
 def story_graph(story_store_path, catalog):
-    from lineage.graph import project
+    from lineage.questions.projection import project
 
     with Store(story_store_path) as s:
         return project(s, catalog)
@@ -61,7 +61,7 @@ def story_graph(story_store_path, catalog):
 
 @pytest.fixture(scope="session")
 def built_graph(built_store_path, catalog):
-    from lineage.graph import project
+    from lineage.questions.projection import project
 
     with Store(built_store_path) as s:
         return project(s, catalog)

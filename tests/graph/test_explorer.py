@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from lineage.build import build
+from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.export import export
-from lineage.models import Claim, Evidence, SourceDocument, utcnow
 from lineage.store import Store
 
 pytestmark = pytest.mark.browser

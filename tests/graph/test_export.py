@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from lineage.build import build
+from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.export import export
-from lineage.graph import adopters, project
-from lineage.models import Claim, Evidence, SourceDocument, utcnow
+from lineage.questions.projection import adopters, project
 from lineage.store import Store
 
 EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'

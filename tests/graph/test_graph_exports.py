@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from lineage.cli import app
 from lineage.export import export
-from lineage.graph import project
+from lineage.questions.projection import project
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

@@ -11,17 +11,11 @@ from typer.testing import CliRunner
 
 from lineage.cli import app
 from lineage.errors import UnknownEntity
-from lineage.lineage_queries import (
-    adopters,
-    compare,
-    flow,
-    idea_flow,
-    inherited,
-    introduction,
-    path,
-    symbiosis,
-    timeline,
-)
+from lineage.questions.adoption import adopters, timeline
+from lineage.questions.compare import compare
+from lineage.questions.flow import flow, idea_flow, inherited, symbiosis
+from lineage.questions.origin import introduction
+from lineage.questions.paths import path
 
 runner = CliRunner()
 
@@ -77,18 +71,19 @@ def test_deepseek_v4_muon_credits_moonshot_only_as_far_as_the_evidence_goes(stor
 
 
 def test_a_cited_paper_is_credited_on_its_best_backed_citation():
-    from lineage import lineage_queries as lq
+    from lineage.questions.example import example_graph
+    from lineage.questions.origin import attributions
 
-    g = lq.example_graph()
+    g = example_graph()
     g.edges["deepseek-v4", "moonlight-report", "cites"]["status"] = "reported"  # the model's own cite: weak
     g.add_node("deepseek-v4-report", kind="paper", label="DeepSeek-V4 report")
     g.nodes["deepseek-v4"]["report"] = "deepseek-v4-report"
     g.add_edge("deepseek-v4-report", "moonlight-report", key="cites", predicate="cites", status="verified",
                reason="the report's reference list", evidence=[])
-    cited = [a for a in lq.attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
+    cited = [a for a in attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
     assert [(a.organization, a.status.value) for a in cited] == [("moonshot-ai", "verified")]
     g.remove_edge("deepseek-v4-report", "moonlight-report", key="cites")
-    cited = [a for a in lq.attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
+    cited = [a for a in attributions(g, "muon", "deepseek-v4") if a.basis == "cited"]
     assert [(a.organization, a.status.value) for a in cited] == [("moonshot-ai", "reported")]
 
 

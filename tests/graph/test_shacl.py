@@ -7,8 +7,8 @@ from rdflib import Dataset, Graph
 
 from lineage.build import build
 from lineage.export import export
-from lineage.shapes import validate
 from lineage.store import Store
+from lineage.store.shapes import validate
 
 
 def _parse(path, fmt) -> Graph:

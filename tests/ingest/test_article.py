@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from lineage.build import build
+from lineage.domain import Predicate, Status
 from lineage.errors import SourceFormatError
 from lineage.ingest.article import ingest_article
 from lineage.ingest.card import ingest_hf
-from lineage.models import Predicate, Status
-from lineage.verification import verify
+from lineage.verify import verify
 from tests.fixtures.hf_server import corpus_repos, serve
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_b9af562fe97ab0ab.txt"
@@ -93,7 +93,7 @@ def test_deepseek_v4_uses_muon_is_reported_until_its_card_is_ingested(article_st
 
 
 def test_models_outside_the_catalog_are_flagged_not_dropped(article_store, catalog):
-    from lineage.queries import flags
+    from lineage.questions.claims import flags
 
     store, source = article_store
     unknown = [f for f in flags(store, catalog) if f.kind == "unknown-id" and f.source == source]

@@ -13,7 +13,6 @@ import vcr
 
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest.arxiv import ingest_arxiv
-
 from tests.fixtures.arxiv import cassettes
 
 REPLAY = vcr.VCR(record_mode="none", ignore_localhost=True, match_on=["method", "uri"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lineage.domain import Predicate, SourceKind, Status
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest.card import ingest_hf
-from lineage.models import Predicate, SourceKind, Status
 from tests.fixtures.hf_server import corpus_repos, serve
 
 

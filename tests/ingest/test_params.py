@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lineage.errors import UnsupportedLayout
-from lineage.params import ParameterCount, count_parameters
+from lineage.ingest.config.counting import ParameterCount
+from lineage.ingest.config.params import count_parameters
 
 CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
 B = 1e9

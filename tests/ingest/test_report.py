@@ -7,10 +7,10 @@ import io
 import pytest
 
 from lineage.build import build
+from lineage.domain import Predicate, Status
 from lineage.errors import SourceFormatError
 from lineage.ingest.report import ingest_pdf
-from lineage.models import Predicate, Status
-from lineage.queries import who_uses
+from lineage.questions.who_uses import who_uses
 
 
 @pytest.fixture(scope="module")

@@ -31,10 +31,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def bolt(tmp_path_factory):
-    """One :class:`lineage.neo4j_backend.Bolt` client for the session."""
+    """One :class:`lineage.backends.neo4j.Bolt` client for the session."""
     pytest.importorskip("neo4j", reason="the neo4j driver is not installed (pip install 'lineage[neo4j]')")
+    from lineage.backends.neo4j import connect
     from lineage.errors import ExternalServiceError
-    from lineage.neo4j_backend import connect
 
     if os.environ.get("NEO4J_URI"):
         client = connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))

@@ -12,9 +12,9 @@ import pytest
 from bolt_server import bolt  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
+from lineage.backends.neo4j import batches, push, rows, run_read
 from lineage.cli import app
-from lineage.neo4j_backend import batches, push, rows, run_read
-from lineage.saved_queries import load, run
+from lineage.questions.saved import load, run
 
 
 def _load(name: str, path: Path):

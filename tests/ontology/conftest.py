@@ -15,13 +15,13 @@ def sample() -> Graph:
 
 @pytest.fixture(scope="session")
 def ontology() -> Graph:
-    from lineage.shapes import ontology_graph
+    from lineage.store.shapes import ontology_graph
 
     return ontology_graph()
 
 
 @pytest.fixture(scope="session")
 def shapes() -> Graph:
-    from lineage.shapes import shapes_graph
+    from lineage.store.shapes import shapes_graph
 
     return shapes_graph()

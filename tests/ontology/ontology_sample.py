@@ -1,14 +1,13 @@
 """Sample data for the ontology and shape tests: every entity kind, predicate, status,
-method and source kind, run through lineage.rdf (imported by conftest.py and the tests)."""
+method and source kind, run through lineage/store/rdf.py (imported by conftest.py and the tests)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rdflib import Graph
 
-from lineage import rdf
-from lineage.models import (
+from lineage.domain import (
     ENTITY_PREDICATES,
     Claim,
     Evidence,
@@ -25,8 +24,9 @@ from lineage.models import (
     Technique,
     TechniqueCategory,
 )
+from lineage.store import rdf
 
-WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 REF = (SourceRef(url="https://example.org/primary", note="the record itself"),)
 
 CONFIG_DOC = SourceDocument(

@@ -13,8 +13,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SH
 
-from lineage import rdf
-from lineage.models import (
+from lineage.domain import (
     ID_PATTERN,
     SNIPPET_MAX,
     Method,
@@ -25,8 +24,9 @@ from lineage.models import (
     Status,
     TechniqueCategory,
 )
-from lineage.rdf import LIN
-from lineage.shapes import validate, validation_results
+from lineage.store import rdf
+from lineage.store.rdf import LIN
+from lineage.store.shapes import validate, validation_results
 
 SHAPES = "https://w3id.org/lineage/shapes#"
 
@@ -49,7 +49,7 @@ def test_sample_conforms_with_validate(sample):
 def test_seed_catalog_conforms(catalog):
     """The curated catalog, as ``lineage build`` writes it (without the bundled configs)."""
     from lineage.build import catalog_claims, catalog_document
-    from lineage.catalog import SEED_FILES
+    from lineage.catalog.seeds import SEED_FILES
 
     graph = Graph()
     for filename, cls in SEED_FILES.items():
@@ -292,7 +292,7 @@ def test_every_shape_is_labelled_and_commented(shapes):
 
 
 def test_import_lineage_shapes_does_not_import_pyshacl():
-    code = "import sys, lineage.shapes; assert 'pyshacl' not in sys.modules and 'rdflib' not in sys.modules"
+    code = "import sys, lineage.store.shapes; assert 'pyshacl' not in sys.modules and 'rdflib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -1,16 +1,15 @@
-"""Every lin: term that lineage.rdf writes is defined in ontology/lineage.ttl, and documented."""
+"""Every lin: term that lineage/store/rdf.py writes is defined in ontology/lineage.ttl, and documented."""
 
 from __future__ import annotations
 
 import pytest
+from ontology_sample import sample_graph
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from lineage import rdf
-from lineage.models import ENTITY_PREDICATES, Method, Predicate, SourceKind, Status, TechniqueCategory
-from lineage.rdf import CITO, FABIO, LIN, SCHEMA
-
-from ontology_sample import sample_graph
+from lineage.domain import ENTITY_PREDICATES, Method, Predicate, SourceKind, Status, TechniqueCategory
+from lineage.store import rdf
+from lineage.store.rdf import CITO, FABIO, LIN, SCHEMA
 
 VOCAB = URIRef("https://w3id.org/lineage/vocab")
 VANN = "http://purl.org/vocab/vann/"

@@ -6,7 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from lineage import lineage_queries as lq
+from lineage.questions.adoption import adopters, timeline
+from lineage.questions.compare import compare
+from lineage.questions.flow import flow, inherited
+from lineage.questions.paths import path
+from lineage.questions.status import _edges, at_least
 
 
 def load_test_module(name: str, path: Path):
@@ -41,32 +45,32 @@ def expected(g, name: str, params: dict) -> set[tuple]:
     p = dict(params)
     ms = p.pop("min_status", "unverified")
     if name == "who_uses":
-        return {(m, d["status"]) for m, d in lq._edges(g, p["technique"], "uses", out=False) if lq.at_least(d["status"], ms)}
+        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False) if at_least(d["status"], ms)}
     if name == "adopters":
-        return {(u.model, u.released, u.status.value) for u in lq.adopters(g, p["technique"], ms).rows}
+        return {(u.model, u.released, u.status.value) for u in adopters(g, p["technique"], ms).rows}
     if name == "flow":
         return {(i.from_org, i.to_org, i.technique, i.model, i.attribution.basis, i.status.value)
-                for pair in lq.flow(g, ms).pairs for i in pair.items}
+                for pair in flow(g, ms).pairs for i in pair.items}
     if name == "inherited":
-        r = lq.inherited(g, p["model"], ms)
+        r = inherited(g, p["model"], ms)
         return {(org, i.technique, i.attribution.basis, i.status.value)
                 for org, items in r.groups.items() for i in items}
     if name == "symbiosis":
         cells: dict[tuple[str, str], set[str]] = {}
-        for pair in lq.flow(g, ms).pairs:
+        for pair in flow(g, ms).pairs:
             techniques = {i.technique for i in pair.items}
             if techniques:
                 cells[(pair.from_org, pair.to_org)] = techniques
         return {(a, b, len(t), len(cells[(b, a)])) for (a, b), t in cells.items() if a < b and (b, a) in cells}
     if name == "timeline":
         return {(e.date, e.event, e.organization if e.event == "introduced" else e.model, e.status.value)
-                for e in lq.timeline(g, p["technique"], ms).events if e.event == "adopted" or e.organization}
+                for e in timeline(g, p["technique"], ms).events if e.event == "adopted" or e.organization}
     if name == "compare":
-        c = lq.compare(g, p["a"], p["b"], ms)
+        c = compare(g, p["a"], p["b"], ms)
         return {(m, r.key, s.status.value) for r in c.techniques for m, sides in ((p["a"], r.a), (p["b"], r.b))
                 for s in sides}
     if name == "path":
-        routes = lq.path(g, p["technique"], p["model"], limit=50, cutoff=8).routes
+        routes = path(g, p["technique"], p["model"], limit=50, cutoff=8).routes
         return {(n,) for r in routes if {h.relation for h in r.hops} == {"used by", "derived into"}
                 for n in r.nodes[1:-1]}
     raise KeyError(name)

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from lineage.cli import app
 from lineage.errors import SourceFormatError
-from lineage.lineage_queries import adopters
-from lineage.saved_queries import Param, SavedQuery, load, queries_dir, run, run_sparql, sparql_request
+from lineage.questions.adoption import adopters
+from lineage.questions.saved import Param, SavedQuery, load, queries_dir, run, run_sparql, sparql_request
 from lineage.store import Store
 
 STORE_QUERIES = {"claims", "sources"}  # used by Store itself, tested in tests/store

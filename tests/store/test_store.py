@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lineage.build import build
+from lineage.domain import Claim, Evidence, SourceDocument, Status, utcnow
 from lineage.errors import StoreError
-from lineage.models import Claim, Evidence, SourceDocument, Status, utcnow
-from lineage.saved_queries import load, run
+from lineage.questions.saved import load, run
 from lineage.store import Store
 
 
@@ -42,7 +42,7 @@ def test_replacing_a_source_touches_only_its_graph(store):
 KILLED_WRITER = """
 import sys, pathlib
 from lineage.store import Store
-from lineage.models import Claim, Evidence, SourceDocument, utcnow
+from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 doc = SourceDocument(id="config:test/flip.json", title="t", kind="primary", format="config", about="deepseek-v3")
 def claims(n):
     ev = Evidence(source=doc.id, source_kind="primary", locator="k", snippet="s", method="config", retrieved_at=utcnow())
@@ -116,7 +116,7 @@ def test_direct_edges_support_property_paths(built_store):
 
 def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
     """select() splits Oxigraph's TSV output; cells with escapes fall back to the term objects."""
-    from lineage.store import _plain_ox
+    from lineage.store.results import _plain_ox
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     store._ox.update(f"""INSERT DATA {{ GRAPH <http://g> {{ <http://a> <http://p> "plain", "lang"@en, "ünï ☃", "",

@@ -18,7 +18,7 @@ NO_TORCH = "import sys; sys.modules['torch'] = None; from lineage.cli import mai
 
 
 def test_every_implemented_technique_is_a_catalog_technique_with_a_file(catalog):
-    from lineage.models import EntityKind
+    from lineage.domain import EntityKind
 
     ids = {t.id for t in catalog.of_kind(EntityKind.TECHNIQUE)}
     assert set(IMPLEMENTATIONS) <= ids
@@ -76,7 +76,7 @@ def test_explain_mla_run_shows_the_v3_cache_arithmetic(built_store_path):
 
 def test_record_writes_verified_measurement_claims(built_store_path, tmp_path):
     pytest.importorskip("torch")
-    from lineage.models import Method, Predicate, Status
+    from lineage.domain import Method, Predicate, Status
     from lineage.store import Store
 
     store_path = tmp_path / "store"

@@ -12,9 +12,9 @@ from collections import defaultdict
 import networkx as nx
 
 from lineage.catalog import Catalog
-from lineage.models import ENTITY_PREDICATES, EntityKind, Status
+from lineage.domain import ENTITY_PREDICATES, EntityKind, Status
 from lineage.store import Store, StoredClaim
-from lineage.verification import combine
+from lineage.verify import combine
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
                "category", "family", "report", "introduced_by")

@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from lineage.domain import EntityKind, Hardware, Model, Organization, Paper, Technique
 from lineage.errors import CatalogError, UnknownEntity
-from lineage.models import EntityKind, Hardware, Model, Organization, Paper, Technique
 from lineage.paths import data_dir
 
 SEED_FILES: dict[str, type] = {

@@ -8,7 +8,7 @@ parameters, one per line::
 
 (``//`` instead of ``#`` in Cypher).  Types: ``entity`` (a catalog id; an IRI in SPARQL,
 a string in Cypher), ``status`` (a status name, passed as its rank in
-:data:`lineage.models.STATUS_RANK` so queries compare ``rank <= $min_status``),
+:data:`lineage.domain.STATUS_RANK` so queries compare ``rank <= $min_status``),
 ``integer`` and ``string``.  Values are bound as driver parameters in Cypher; in SPARQL
 they are checked terms (an IRI made from a valid id, a typed literal) that either the store
 substitutes or :func:`sparql_request` writes in place of the parameter's variable.  A
@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lineage import rdf
+from lineage.domain import ID_PATTERN, STATUS_RANK, Status
 from lineage.errors import SourceFormatError
-from lineage.models import ID_PATTERN, STATUS_RANK, Status
 from lineage.paths import data_dir
+from lineage.store import rdf
 
 _PARAM = re.compile(r"^(?:#|//)\s*@param\s+(\w+)\s+(entity|status|integer|string)(?:=(\S+))?\s*(.*)$")
 TYPES = ("entity", "status", "integer", "string")
@@ -205,8 +205,8 @@ def _selected_or_assigned(text: str, name: str) -> bool:
 
 
 def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:
-    """Run a Cypher saved query on a Bolt server (:func:`lineage.neo4j_backend.connect`); driver parameters."""
-    from lineage.neo4j_backend import run_read
+    """Run a Cypher saved query on a Bolt server (:func:`lineage.backends.neo4j.connect`); driver parameters."""
+    from lineage.backends.neo4j import run_read
 
     return run_read(bolt, query.text, params)
 

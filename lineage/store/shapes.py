@@ -3,7 +3,7 @@
 The shapes are written so that they need no RDFS inference: SHACL itself follows
 ``rdfs:subClassOf`` for ``sh:targetClass`` and ``sh:class`` through the ontology
 (``ontology/lineage.ttl``), which pyshacl mixes into a copy of the data graph, and
-every type the shapes test is asserted by :mod:`lineage.rdf`.  The default
+every type the shapes test is asserted by :mod:`lineage.store.rdf`.  The default
 ``inference="none"`` therefore gives the same verdict as ``"rdfs"`` on data that
 lineage writes, several times faster (RDFS closure with owlrl dominates the run
 time on graphs of tens of thousands of triples).

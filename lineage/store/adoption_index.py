@@ -1,10 +1,10 @@
 """The adoption index: one triple per (model, technique) holding the combined status of its ``uses`` claims.
 
 Answering "who uses MLA?" from the claims means grouping every ``uses`` claim of every
-adopter across source graphs and combining their statuses (:func:`lineage.verification.combine`)
+adopter across source graphs and combining their statuses (:func:`lineage.verify.combine`)
 at query time: four or more index lookups per claim, about 200 µs per adopter on disk at a
 million models.  The index keeps that answer materialised in its own named graph,
-:data:`lineage.rdf.INDEX`::
+:data:`lineage.store.rdf.INDEX`::
 
     ent:deepseek-v3  lin:usesVerified  ent:mla .
     ent:kimi-k2.6    lin:usesReported  ent:mla .
@@ -25,8 +25,8 @@ from collections.abc import Iterable
 
 from rdflib import RDF
 
-from lineage import rdf
-from lineage.models import STATUS_RANK, Status
+from lineage.domain import STATUS_RANK, Status
+from lineage.store import rdf
 
 VERSION = 1
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""
@@ -53,7 +53,7 @@ def _pair_values(model: str, technique: str) -> str:
 def _insert(scope: str) -> str:
     """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair).
 
-    Same rule as :func:`lineage.verification.combine`: a verified and a contradicted claim make
+    Same rule as :func:`lineage.verify.combine`: a verified and a contradicted claim make
     the pair disputed; otherwise verified, then contradicted, then the strongest other status.
     """
     g = rdf.INDEX.n3()

@@ -1,7 +1,7 @@
 """Lineage commands: flow, adopters, inherited, timeline, path, compare, symbiosis.
 
 Each parses its arguments, projects the store to a graph, calls the function of the same
-name in :mod:`lineage.lineage_queries` and renders the answer (or prints it with ``--json``).
+name in :mod:`lineage.questions` and renders the answer (or prints it with ``--json``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
-from lineage.models import EntityKind, Status
+from lineage.domain import EntityKind, Status
 
 MinStatusOpt = Annotated[
     Status,
@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
 
 def _graph(store):
     """The catalog and the projection of the store (the store must be built)."""
-    from lineage.graph import project
-    from lineage.queries import require_built
+    from lineage.questions.evidence import require_built
+    from lineage.questions.projection import project
 
     catalog = load_catalog()
     with open_store(store) as st:
@@ -70,7 +70,7 @@ def _attribution(item) -> str:
 
 
 def _render_pair(pair, name) -> list[str]:
-    from lineage.lineage_queries import _RANK
+    from lineage.questions.status import _RANK
 
     plural = "s" if len(pair.techniques) != 1 else ""
     lines = [f"{name(pair.from_org)} -> {name(pair.to_org)}: {len(pair.techniques)} technique{plural}"]
@@ -98,7 +98,7 @@ def flow_command(
 ) -> None:
     """Which organization's techniques each organization's models use (the org x org flow)."""
     from lineage.errors import SourceFormatError
-    from lineage.lineage_queries import flow, idea_flow
+    from lineage.questions.flow import flow, idea_flow
 
     if (org_a is None) != (org_b is None):
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
@@ -150,7 +150,7 @@ def adopters_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Models using a technique, the first adoption, and each organization's lag after first appearance."""
-    from lineage.lineage_queries import adopters
+    from lineage.questions.adoption import adopters
 
     catalog, g = _graph(store)
     result = adopters(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
@@ -185,7 +185,7 @@ def inherited_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Techniques a model uses that another organization introduced, grouped by that organization."""
-    from lineage.lineage_queries import inherited
+    from lineage.questions.flow import inherited
 
     catalog, g = _graph(store)
     result = inherited(g, catalog.resolve(model, EntityKind.MODEL), min_status)
@@ -217,7 +217,7 @@ def timeline_command(
     json_out: JsonOpt = False,
 ) -> None:
     """A technique's introduction, then each adoption in date order, with status."""
-    from lineage.lineage_queries import timeline
+    from lineage.questions.adoption import timeline
 
     catalog, g = _graph(store)
     result = timeline(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
@@ -247,7 +247,7 @@ def path_command(
     json_out: JsonOpt = False,
 ) -> None:
     """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
-    from lineage.lineage_queries import path
+    from lineage.questions.paths import path
 
     catalog, g = _graph(store)
     src = catalog.get(source)
@@ -275,7 +275,7 @@ def compare_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Two models side by side: architecture, sizes and techniques, with status and evidence."""
-    from lineage.lineage_queries import compare
+    from lineage.questions.compare import compare
 
     catalog, g = _graph(store)
     a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
@@ -305,7 +305,7 @@ def symbiosis_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Pairs and cycles of organizations that reuse each other's ideas."""
-    from lineage.lineage_queries import symbiosis
+    from lineage.questions.flow import symbiosis
 
     _, g = _graph(store)
     result = symbiosis(g, min_status)

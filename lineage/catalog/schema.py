@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from lineage.catalog import SEED_FILES
+from lineage.catalog.seeds import SEED_FILES
 from lineage.ingest.config import ConfigSource
 from lineage.paths import data_dir
 

@@ -1,28 +1,14 @@
-"""``lineage export``: the store as RDF (ttl, trig, jsonld), an interactive HTML graph, or for graph
-tools: GraphML and GEXF (Gephi, Cytoscape) and a CSV edge list.
-
-The HTML page is fully offline: pyvis inlines vis-network, and the Bootstrap
-links pyvis adds are removed.  Every piece of source text in a tooltip is
-HTML-escaped before it reaches the page.
+"""The explorable HTML graph: a pyvis page with lineage's controls, legend and evidence tooltips.
 """
 
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
 from lineage.catalog import Catalog
-from lineage.errors import SourceFormatError
 from lineage.store import Store
-
-RDF_FORMATS = ("ttl", "trig", "jsonld")
-GRAPH_FORMATS = ("graphml", "gexf", "csv")
-FORMATS = (*RDF_FORMATS, "html", *GRAPH_FORMATS)
 
 NODE_COLOURS = {
     "model": "#4e79a7",
@@ -32,6 +18,8 @@ NODE_COLOURS = {
     "hardware": "#b07aa1",
     "unknown": "#bab0ac",
 }
+
+
 EDGE_STYLES = {
     # status -> (colour, dashes, width)
     "verified": ("#2e7d32", False, 2),
@@ -42,34 +30,8 @@ EDGE_STYLES = {
     "curated": ("#90a4ae", False, 1),
 }
 
+
 _EXPLORER = (Path(__file__).parent / "explorer.html").read_text  # controls, legend and filtering script
-
-
-class ExportReport(BaseModel):
-    """What an export wrote."""
-
-    path: str = Field(description="File written.")
-    format: str = Field(description="Export format.")
-    bytes: int = Field(description="Size of the file.")
-    nodes: int | None = Field(None, description="Nodes in the HTML graph.")
-    edges: int | None = Field(None, description="Edges in the HTML graph.")
-
-
-def _write_atomic(path: Path, text: str) -> int:
-    path = Path(path)
-    if path.is_dir():
-        raise SourceFormatError(f'"{path}" is a directory; give a file name to export to')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return len(data)
 
 
 def _tooltip_evidence(evidence: list[dict]) -> str:
@@ -85,6 +47,8 @@ def _tooltip_evidence(evidence: list[dict]) -> str:
 
 
 COLUMN = {"organization": 0, "model": 1, "technique": 2, "paper": 3, "hardware": 4, "unknown": 5}
+
+
 ROWS_PER_COLUMN = 60
 
 
@@ -124,7 +88,7 @@ def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False) -> t
 
     from pyvis.network import Network
 
-    from lineage.graph import project
+    from lineage.questions.projection import project
 
     g = project(store, catalog)
     if not include_unlinked:
@@ -173,73 +137,3 @@ def strip_remote_assets(page: str) -> str:
     page = re.sub(r"<link\b[^>]*href=\"https?://[^\"]*\"[^>]*>", "", page, flags=re.S)
     page = re.sub(r"<script\b[^>]*src=\"https?://[^\"]*\"[^>]*>\s*</script>", "", page, flags=re.S)
     return page
-
-
-def flat_graph(store: Store, catalog: Catalog):
-    """The projection with only scalar attributes (what GraphML and GEXF can hold).
-
-    Lists are joined with "; "; evidence becomes a count, the source ids and a JSON string;
-    literal facts become JSON strings too.
-    """
-    import json
-
-    from lineage.graph import project
-
-    g = project(store, catalog)
-    flat = type(g)()
-    for n, d in g.nodes(data=True):
-        attrs = {}
-        for k, v in d.items():
-            if v is None:
-                continue
-            if k == "facts":
-                attrs[k] = json.dumps(v, sort_keys=True, default=str)
-            elif isinstance(v, (list, tuple)):
-                attrs[k] = "; ".join(map(str, v))
-            else:
-                attrs[k] = v if isinstance(v, (int, float, bool)) else str(v)
-        flat.add_node(n, **attrs)
-    for u, v, k, d in g.edges(keys=True, data=True):
-        evidence = d.get("evidence", [])
-        flat.add_edge(u, v, key=k, predicate=d["predicate"], status=d["status"], reason=d.get("reason", ""),
-                      evidence_count=len(evidence), sources="; ".join(sorted({e["source"] for e in evidence})),
-                      evidence=json.dumps(evidence, sort_keys=True))
-    return flat
-
-
-def to_graph_text(store: Store, catalog: Catalog, fmt: str) -> tuple[str, int, int]:
-    """GraphML, GEXF or a CSV edge list of the projection: (text, nodes, edges)."""
-    import csv
-    import io
-
-    import networkx as nx
-
-    g = flat_graph(store, catalog)
-    buf = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(g, buf, encoding="utf-8")
-    elif fmt == "gexf":
-        nx.write_gexf(g, buf, encoding="utf-8")
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["source", "target", "predicate", "status", "reason", "evidence_count", "sources",
-                         "source_kind", "target_kind"])
-        for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[0], e[2]["predicate"], e[1])):
-            writer.writerow([u, v, d["predicate"], d["status"], d["reason"], d["evidence_count"], d["sources"],
-                             g.nodes[u].get("kind", ""), g.nodes[v].get("kind", "")])
-        return text.getvalue(), g.number_of_nodes(), g.number_of_edges()
-    return buf.getvalue().decode("utf-8"), g.number_of_nodes(), g.number_of_edges()
-
-
-def export(store: Store, catalog: Catalog, fmt: str, path: Path) -> ExportReport:
-    """Write the store to ``path`` in ``fmt`` (ttl, trig, jsonld, html, graphml, gexf or csv)."""
-    if fmt not in FORMATS:
-        raise SourceFormatError(f'unknown export format "{fmt}"; choose one of {", ".join(FORMATS)}')
-    if fmt in GRAPH_FORMATS:
-        text, nodes, edges = to_graph_text(store, catalog, fmt)
-        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, text), nodes=nodes, edges=edges)
-    if fmt == "html":
-        page, nodes, edges = to_html(store, catalog)
-        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, page), nodes=nodes, edges=edges)
-    return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, store.serialize(fmt)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -304,7 +304,7 @@ class Claim(Strict):
 
 def utcnow() -> datetime:
     """Timezone-aware now, truncated to seconds (what evidence records)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def clip(text: str, limit: int = SNIPPET_MAX) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from lineage.models import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
+from lineage.domain import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}

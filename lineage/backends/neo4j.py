@@ -6,7 +6,7 @@ Layout on the server (portable Cypher, no server-specific functions):
   one per catalog entity (``id`` unique);
 - one relationship per (subject, predicate, object), typed by the predicate
   (``USES``, ``INTRODUCED_BY``, ``DEVELOPED_BY``, ``CITES``, ``DERIVED_FROM``, …) and carrying
-  the claim: ``status``, ``rank`` (its :data:`~lineage.models.STATUS_RANK`, so queries filter
+  the claim: ``status``, ``rank`` (its :data:`~lineage.domain.STATUS_RANK`, so queries filter
   ``rank <= $min_status``), ``reason``, ``basis`` (for ``INTRODUCED_BY``: ``introduced`` when
   the catalog or a primary source makes it, ``claimed`` otherwise), ``sources`` and ``key``;
 - ``(:Evidence {id, edge, subject, predicate, object, source, source_kind, method, locator,
@@ -32,8 +32,8 @@ from collections.abc import Iterable, Iterator
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from lineage.domain import STATUS_RANK
 from lineage.errors import ExternalServiceError, SourceFormatError
-from lineage.models import STATUS_RANK
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from lineage.models import (
+from lineage.domain import (
     Claim,
     Entity,
     Evidence,
@@ -71,7 +71,7 @@ CLASS_OF = {
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 INDEX = URIRef(BASE + "index/adoption")
-"""Named graph of the adoption index (derived data; :mod:`lineage.adoption_index`)."""
+"""Named graph of the adoption index (derived data; :mod:`lineage.store.adoption_index`)."""
 
 USES_WITH_STATUS = {s: LIN["uses" + s.value.title()] for s in Status}
 """Index predicate per combined status of a (model, technique) pair's ``uses`` claims."""

@@ -1,0 +1,69 @@
+"""``lineage export``: the store as RDF (ttl, trig, jsonld), an interactive HTML graph, or for graph
+tools: GraphML and GEXF (Gephi, Cytoscape) and a CSV edge list.
+
+The HTML page is fully offline: pyvis inlines vis-network, and the Bootstrap
+links pyvis adds are removed.  Every piece of source text in a tooltip is
+HTML-escaped before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.errors import SourceFormatError
+from lineage.export.graph_formats import to_graph_text
+from lineage.export.html import to_html
+from lineage.store import Store
+
+RDF_FORMATS = ("ttl", "trig", "jsonld")
+
+
+GRAPH_FORMATS = ("graphml", "gexf", "csv")
+
+
+FORMATS = (*RDF_FORMATS, "html", *GRAPH_FORMATS)
+
+
+class ExportReport(BaseModel):
+    """What an export wrote."""
+
+    path: str = Field(description="File written.")
+    format: str = Field(description="Export format.")
+    bytes: int = Field(description="Size of the file.")
+    nodes: int | None = Field(None, description="Nodes in the HTML graph.")
+    edges: int | None = Field(None, description="Edges in the HTML graph.")
+
+
+def _write_atomic(path: Path, text: str) -> int:
+    path = Path(path)
+    if path.is_dir():
+        raise SourceFormatError(f'"{path}" is a directory; give a file name to export to')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(data)
+
+
+def export(store: Store, catalog: Catalog, fmt: str, path: Path) -> ExportReport:
+    """Write the store to ``path`` in ``fmt`` (ttl, trig, jsonld, html, graphml, gexf or csv)."""
+    if fmt not in FORMATS:
+        raise SourceFormatError(f'unknown export format "{fmt}"; choose one of {", ".join(FORMATS)}')
+    if fmt in GRAPH_FORMATS:
+        text, nodes, edges = to_graph_text(store, catalog, fmt)
+        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, text), nodes=nodes, edges=edges)
+    if fmt == "html":
+        page, nodes, edges = to_html(store, catalog)
+        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, page), nodes=nodes, edges=edges)
+    return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, store.serialize(fmt)))

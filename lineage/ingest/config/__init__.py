@@ -1,0 +1,280 @@
+"""Config ingestion: techniques, shapes and parameter counts read from model configs.
+
+Reads Hugging Face ``config.json`` files (a multimodal wrapper's ``text_config``
+too) and DeepSeek's inference-format configs (``dim``, ``n_layers`` …).  Every
+finding becomes a claim whose evidence is the ``key = value`` it was read from.
+
+A config only shows what a checkpoint *is*.  It cannot show how the model was
+trained (optimizer, RL method, FP8 training): those claims come from reports.
+
+Modules: ``read`` (parsing and typed access), ``detect`` (technique rules), ``params`` and
+``counting`` (total and active parameters); this module turns findings into claims and ingests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
+from lineage.errors import SourceFormatError, UnsupportedLayout
+from lineage.ingest.config.detect import Finding, findings_for
+from lineage.ingest.config.params import count_parameters
+from lineage.ingest.config.read import MAX_CONFIG_BYTES, read_config
+
+
+class ConfigSource(BaseModel):
+    """Where a config file came from (from ``seeds/sources/configs.yaml`` or the command line)."""
+
+    file: str = Field(description="File name.")
+    model: str = Field(description="Model id the config describes.")
+    repo: str | None = Field(None, description="Hugging Face repo whose config this is.")
+    copied_from: str | None = Field(None, description="Repository this copy was taken from.")
+    path_in_repo: str | None = Field(None, description="Path of the file in that repository.")
+    commit: str | None = Field(None, description="Commit of that repository.")
+    sha256: str | None = Field(None, description="Hash of the exact bytes.")
+    kind: SourceKind = Field(SourceKind.PRIMARY, description="Primary for the publisher's own file.")
+    derivative: bool = Field(False, description="A third party's re-encoding (quantization) of the model.")
+    url: str | None = Field(None, description="Where to fetch this exact copy.")
+    note: str | None = Field(None, description="Provenance caveats.")
+
+
+class ParameterSummary(BaseModel):
+    """Computed counts, or why none could be computed."""
+
+    total: int | None = Field(None, description="Total parameters excluding MTP modules.")
+    active: int | None = Field(None, description="Parameters active per token.")
+    mtp: int | None = Field(None, description="Parameters of MTP modules, reported separately.")
+    mtp_estimated: bool = Field(False, description="The MTP count is an estimate (layout not in the config).")
+    layout: str | None = Field(None, description="Layout the count used.")
+    unsupported: str | None = Field(None, description="Why the layout could not be counted.")
+
+
+class ConfigReport(BaseModel):
+    """Result of ingesting one config."""
+
+    source: str = Field(description="Source document id.")
+    model: str = Field(description="Model id.")
+    status: Status = Field(description="Status given to the config's claims.")
+    techniques: list[str] = Field(description="Technique ids found.")
+    claims: int = Field(description="Number of claims written.")
+    parameters: ParameterSummary = Field(description="Computed parameter counts.")
+    skipped: list[str] = Field(default_factory=list, description="Findings not claimed, with the reason.")
+
+
+def _owner(repo: str | None) -> str | None:
+    return repo.split("/")[0] if repo else None
+
+
+def source_document(src: ConfigSource, digest: str) -> SourceDocument:
+    """The SourceDocument for one config file."""
+    title = f"{src.repo or src.model} config ({src.file})"
+    return SourceDocument(
+        id=f"config:{src.model}/{src.file}",
+        title=title,
+        kind=src.kind,
+        format="config",
+        url=src.url,
+        revision=src.commit or f"sha256:{digest}",
+        publisher=_owner(src.copied_from if src.kind is SourceKind.SECONDARY and not src.derivative else src.repo),
+        about=src.model,
+        note=src.note,
+    )
+
+
+def claims_for(
+    findings: list[Finding], doc: SourceDocument, params: ParameterSummary, derivative: bool
+) -> tuple[list[Claim], list[str]]:
+    """Turn findings into claims with status and evidence; also return what was skipped and why."""
+    now = utcnow()
+    primary = doc.kind is SourceKind.PRIMARY
+    status = Status.VERIFIED if primary else Status.REPORTED
+    who = doc.publisher or "a third party"
+    claims, skipped = [], []
+
+    def evidence(locator: str, snippet: str) -> Evidence:
+        return Evidence(
+            source=doc.id,
+            revision=doc.revision,
+            source_kind=doc.kind,
+            locator=locator,
+            snippet=snippet,
+            method=Method.CONFIG,
+            retrieved_at=now,
+        )
+
+    file = doc.id.rsplit("/", 1)[-1]
+    for f in findings:
+        if f.describes_checkpoint and derivative:
+            skipped.append(f"{f.object}: {f.snippet} describes the derivative's own encoding, not {doc.about}")
+            continue
+        if primary and derivative:
+            reason = f"architecture key kept unchanged in {who}'s quantized derivative: {f.snippet}"
+        elif primary:
+            reason = f"stated in the model's own config: {f.snippet}"
+        else:
+            kind = f"{who}'s derivative" if derivative else f"a third-party copy by {who}"
+            reason = f"read from {kind}, not the publisher's own config"
+        if f.describes_checkpoint and primary:
+            reason = f"released checkpoint is stored this way per its config: {f.snippet}"
+        claims.append(
+            Claim(
+                subject=doc.about,
+                predicate=f.predicate,
+                object=f.object,
+                value=f.value,
+                unit=f.unit,
+                qualifiers=f.qualifiers,
+                status=status,
+                reason=clip(reason, 200),
+                evidence=(evidence(f"{file}#/" + ",".join(f.keys).replace(".", "/"), f.snippet),),
+            )
+        )
+    if params.total is not None:
+        for pred, value in (
+            (Predicate.TOTAL_PARAMETERS, params.total),
+            (Predicate.ACTIVE_PARAMETERS, params.active),
+            (Predicate.MTP_PARAMETERS, params.mtp),
+        ):
+            if value is None or (pred is Predicate.MTP_PARAMETERS and value == 0):
+                continue
+            if pred is Predicate.MTP_PARAMETERS and params.mtp_estimated:
+                skipped.append(f"mtpParameters: ~{value:,} is an estimate (the config does not describe the modules)")
+                continue
+            reason = f"computed by lineage from the config's shapes (layout {params.layout})"
+            if not primary:
+                reason += f"; config from {who}, not the publisher"
+            claims.append(
+                Claim(
+                    subject=doc.about,
+                    predicate=pred,
+                    value=value,
+                    unit="parameters",
+                    qualifiers={"method": "computed"},
+                    status=status,
+                    reason=reason,
+                    evidence=(
+                        evidence(
+                            f"{file} (whole file; layout {params.layout})",
+                            clip(f"{pred.value} = {value:,} computed from the shapes in {file}"),
+                        ),
+                    ),
+                )
+            )
+    return claims, skipped
+
+
+def count(cfg: dict[str, Any]) -> ParameterSummary:
+    """Parameter counts via :mod:`lineage.ingest.config.params`, or the reason there are none."""
+    try:
+        pc = count_parameters(cfg)
+    except UnsupportedLayout as exc:
+        return ParameterSummary(unsupported=str(exc))
+    return ParameterSummary(
+        total=pc.total, active=pc.active, mtp=pc.mtp, mtp_estimated=pc.mtp_estimated, layout=pc.layout
+    )
+
+
+@dataclass
+class PreparedConfig:
+    """A parsed, analysed config ready to be written in one transaction."""
+
+    doc: SourceDocument
+    claims: list[Claim]
+    report: ConfigReport
+
+
+def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
+    """Read, validate and analyse one config file without touching the store."""
+    cfg, raw = read_config(path)
+    digest = hashlib.sha256(raw).hexdigest()
+    if src.sha256 and src.sha256 != digest:
+        raise SourceFormatError(
+            f'config "{path}" does not match the sha256 recorded for it ({src.sha256[:12]}…); '
+            "was the bundled copy edited?"
+        )
+    findings = findings_for(cfg, path.name)
+    doc = source_document(src, digest)
+    params = count(cfg)
+    claims, skipped = claims_for(findings, doc, params, src.derivative)
+    techniques = sorted({c.object for c in claims if c.predicate is Predicate.USES and c.object})
+    report = ConfigReport(
+        source=doc.id,
+        model=src.model,
+        status=claims[0].status if claims else Status.UNVERIFIED,
+        techniques=techniques,
+        claims=len(claims),
+        parameters=params,
+        skipped=skipped,
+    )
+    return PreparedConfig(doc=doc, claims=claims, report=report)
+
+
+def bundled_configs() -> list[ConfigSource]:
+    """The configs shipped in ``seeds/sources/configs.yaml``."""
+    import yaml
+
+    from lineage.paths import data_dir
+
+    rows = yaml.safe_load((data_dir("seeds") / "sources" / "configs.yaml").read_text(encoding="utf-8"))
+    return [ConfigSource.model_validate(r) for r in rows]
+
+
+def identify(path: Path, catalog, model: str | None) -> ConfigSource:
+    """Provenance for a config given on the command line.
+
+    A file whose bytes match a bundled source inherits that source's provenance;
+    otherwise the model comes from ``--model`` or from a ``org__name`` folder or
+    file name matching a catalog model's Hugging Face repo.
+    """
+    from lineage.domain import EntityKind
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_CONFIG_BYTES else ""
+    except OSError:
+        digest = ""  # read_config reports the problem
+    known = {s.sha256: s for s in bundled_configs()}
+    if model is not None:
+        model_id = catalog.resolve(model, EntityKind.MODEL)
+        if digest in known and known[digest].model == model_id:
+            return known[digest]
+        return ConfigSource(file=path.name, model=model_id, sha256=None, kind=SourceKind.PRIMARY,
+                            note=f"ingested from local file {path.name}; provenance given by the user (--model)")
+    if digest in known:
+        return known[digest]
+    for candidate in (path.parent.name, path.stem):
+        if "__" in candidate:
+            repo = candidate.replace("__", "/", 1)
+            m = catalog.model_by_repo(repo)
+            if m is not None:
+                return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo, kind=SourceKind.PRIMARY,
+                                    note=f"model inferred from the path {candidate!r}")
+    raise SourceFormatError(
+        f'cannot tell which model "{path}" describes. Pass --model ID (see \'lineage models\').'
+    )
+
+
+def ingest_config(store, catalog, paths: list[Path], model: str | None = None, progress=None) -> list[ConfigReport]:
+    """Ingest config files: every file is checked first, then each source graph is replaced atomically.
+
+    If any file is malformed nothing is written.  ``progress`` is called once per
+    file written (for progress bars).
+    """
+    prepared = []
+    for path in paths:
+        src = identify(Path(path), catalog, model)
+        if src.model not in catalog:
+            raise catalog.unknown(src.model)
+        prepared.append(prepare(Path(path), src))
+    for p in prepared:
+        for c in p.claims:
+            if c.object is not None and c.object not in catalog:
+                raise catalog.unknown(c.object)
+        store.replace_source(p.doc, p.claims)
+        if progress:
+            progress(p.report)
+    return [p.report for p in prepared]

@@ -1,0 +1,321 @@
+"""Technique detection: which keys and values of a config show which technique or fact.
+
+Each rule returns a :class:`Finding` with the key paths it read, so every claim cites them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from lineage.domain import Predicate, clip
+from lineage.errors import SourceFormatError
+from lineage.ingest.config.read import View, is_inference_format, text_config
+
+LINEAR_LAYER_KIND = {
+    # model_type -> what its transformers implementation runs in "linear_attention" layers
+    "qwen3_next": "gated-deltanet",
+    "qwen3_5_moe": "gated-deltanet",
+    "qwen3_5_moe_text": "gated-deltanet",
+    "qwen3_5": "gated-deltanet",
+    "qwen3_5_text": "gated-deltanet",
+}
+
+
+class Finding(BaseModel):
+    """One thing a config shows, before it becomes a claim."""
+
+    predicate: Predicate = Field(description="What is claimed.")
+    object: str | None = Field(None, description="Technique id for 'uses' findings.")
+    value: str | int | float | None = Field(None, description="Literal for attribute findings.")
+    unit: str | None = Field(None, description="Unit of the literal.")
+    keys: list[str] = Field(description="Key paths the finding was read from.")
+    snippet: str = Field(description="'key = value' rendering of the evidence.")
+    qualifiers: dict[str, str] = Field(default_factory=dict, description="Layers or component qualifiers.")
+    describes_checkpoint: bool = Field(False, description="True for facts about a file's encoding (quantization).")
+
+
+def _uses(v: View, technique: str, keys: list[str], qualifiers: dict[str, str] | None = None, **kw) -> Finding:
+    present = [k for k in keys if v.has(k)]
+    return Finding(
+        predicate=Predicate.USES,
+        object=technique,
+        keys=[v.path(k) for k in present],
+        snippet=v.show(*present),
+        qualifiers=qualifiers or {},
+        **kw,
+    )
+
+
+def _value(v: View, predicate: Predicate, value, unit: str | None, keys: list[str]) -> Finding:
+    present = [k for k in keys if v.has(k)]
+    return Finding(
+        predicate=predicate, value=value, unit=unit, keys=[v.path(k) for k in present], snippet=v.show(*present)
+    )
+
+
+def _layer_share(count: int, total: int | None, kind: str) -> dict[str, str]:
+    return {"layers": f"{count} of {total} ({kind})" if total else f"{count} ({kind})"}
+
+
+def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> list[Finding]:
+    """Everything a (text) config shows, as findings with key-path evidence.
+
+    Examples
+    --------
+    >>> found = detect({"model_type": "x", "num_attention_heads": 32, "num_key_value_heads": 8})
+    >>> [f.object for f in found if f.object]
+    ['gqa']
+    """
+    v = View(cfg, prefix, name)
+    out: list[Finding] = []
+
+    # -- identity
+    arch = v.list("architectures")
+    if arch:
+        out.append(_value(v, Predicate.ARCHITECTURE, str(arch[0]), None, ["architectures"]))
+    model_type = v.str("model_type")
+    if model_type:
+        out.append(_value(v, Predicate.MODEL_TYPE, model_type, None, ["model_type"]))
+
+    layers = v.int("num_hidden_layers")
+    if layers:
+        out.append(_value(v, Predicate.LAYERS, layers, "layers", ["num_hidden_layers"]))
+
+    # -- attention
+    heads, kv_heads = v.int("num_attention_heads"), v.int("num_key_value_heads")
+    kv_lora = v.int("kv_lora_rank")
+    linear_cfg = v.dict("linear_attn_config") or {}
+    full_layers = linear_cfg.get("full_attn_layers")
+    kda_layers = linear_cfg.get("kda_layers")
+    layer_types = v.list("layer_types") or []
+    mla = bool(kv_lora and kv_lora > 0)
+    if mla:
+        q = {}
+        if isinstance(full_layers, list) and full_layers:
+            q = _layer_share(len(full_layers), layers, "full-attention layers")
+        out.append(_uses(v, "mla", ["kv_lora_rank", "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim"], q))
+        rope_dim = v.int("qk_rope_head_dim")
+        if rope_dim and rope_dim > 0 and not v.bool("mla_use_nope"):
+            out.append(_uses(v, "decoupled-rope", ["qk_rope_head_dim", "kv_lora_rank"], q))
+    elif heads and kv_heads is not None:
+        full_share = {}
+        n_full = sum(1 for t in layer_types if t == "full_attention")
+        if n_full and n_full < len(layer_types):
+            full_share = _layer_share(n_full, len(layer_types), "full-attention layers")
+        if kv_heads == 1:
+            out.append(_uses(v, "mqa", ["num_key_value_heads", "num_attention_heads"], full_share))
+        elif kv_heads < heads:
+            out.append(_uses(v, "gqa", ["num_key_value_heads", "num_attention_heads"], full_share))
+        elif kv_heads == heads:
+            out.append(_uses(v, "mha", ["num_key_value_heads", "num_attention_heads"], full_share))
+
+    window = v.int("sliding_window")
+    if window and window > 0 and v.bool("use_sliding_window") is not False:
+        n_sliding = sum(1 for t in layer_types if t == "sliding_attention")
+        q = _layer_share(n_sliding, len(layer_types), "sliding-window layers") if n_sliding else {}
+        keys = ["sliding_window", "use_sliding_window"] + (["layer_types"] if n_sliding else [])
+        out.append(_uses(v, "sliding-window-attention", keys, q))
+
+    if v.bool("attn_output_gate") or v.bool("mla_use_output_gate"):
+        out.append(_uses(v, "gated-attention", ["attn_output_gate", "mla_use_output_gate"]))
+    if v.bool("use_qk_norm"):
+        out.append(_uses(v, "qk-norm", ["use_qk_norm", "qk_norm_type"]))
+
+    # -- sparse and compressed attention
+    ratios = v.list("compress_ratios")
+    index_topk = v.int("index_topk")
+    if ratios and any(isinstance(r, int) and r > 0 for r in ratios):
+        n = sum(1 for r in ratios if isinstance(r, int) and r > 0)
+        q = _layer_share(n, len(ratios), "compressed layers")
+        out.append(_uses(v, "compressed-sparse-attention", ["compress_ratios", "index_topk", "index_n_heads"], q))
+    elif index_topk and index_topk > 0:
+        out.append(_uses(v, "dsa", ["index_topk", "index_n_heads", "index_head_dim"]))
+
+    # -- linear and hybrid attention
+    if isinstance(kda_layers, list) and kda_layers:
+        out.append(
+            Finding(
+                predicate=Predicate.USES,
+                object="kda",
+                keys=[v.prefix + "linear_attn_config.kda_layers"],
+                snippet=clip(f"{v.prefix}linear_attn_config.kda_layers = {len(kda_layers)} layers"),
+                qualifiers=_layer_share(len(kda_layers), layers, "KDA layers"),
+            )
+        )
+        out.append(
+            Finding(
+                predicate=Predicate.USES,
+                object="linear-attention",
+                keys=[v.prefix + "linear_attn_config.kda_layers"],
+                snippet=clip(f"{v.prefix}linear_attn_config.kda_layers = {len(kda_layers)} layers"),
+            )
+        )
+        if isinstance(full_layers, list) and full_layers:
+            out.append(
+                Finding(
+                    predicate=Predicate.USES,
+                    object="hybrid-attention",
+                    keys=[v.prefix + "linear_attn_config.kda_layers", v.prefix + "linear_attn_config.full_attn_layers"],
+                    snippet=clip(
+                        f"{v.prefix}linear_attn_config: {len(kda_layers)} kda_layers, "
+                        f"{len(full_layers)} full_attn_layers"
+                    ),
+                )
+            )
+    n_linear = sum(1 for t in layer_types if t == "linear_attention")
+    if n_linear:
+        share = _layer_share(n_linear, len(layer_types), "linear-attention layers")
+        out.append(_uses(v, "linear-attention", ["layer_types"], share))
+        if n_linear < len(layer_types):
+            out.append(_uses(v, "hybrid-attention", ["layer_types", "full_attention_interval"]))
+        kind = LINEAR_LAYER_KIND.get(model_type or "")
+        if kind:
+            f = _uses(v, kind, ["layer_types", "model_type", "linear_key_head_dim", "linear_conv_kernel_dim"], share)
+            out.append(f)
+    attn_types = v.list("attn_type_list")
+    if attn_types and 0 in attn_types and (model_type or "").startswith("minimax"):
+        n_light = attn_types.count(0)
+        share = _layer_share(n_light, len(attn_types), "lightning-attention layers")
+        out.append(_uses(v, "lightning-attention", ["attn_type_list", "model_type"], share))
+        out.append(_uses(v, "linear-attention", ["attn_type_list"], share))
+        if n_light < len(attn_types):
+            out.append(_uses(v, "hybrid-attention", ["attn_type_list"]))
+
+    # -- mixture of experts
+    routed_key = v.first("n_routed_experts", "num_experts", "num_local_experts")
+    per_tok_key = v.first("num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_topk")
+    routed = v.int(routed_key) if routed_key else None
+    if routed and routed > 1 and per_tok_key:
+        per_tok = v.int(per_tok_key)
+        out.append(_uses(v, "moe", [routed_key, per_tok_key]))
+        out.append(_value(v, Predicate.ROUTED_EXPERTS, routed, "experts", [routed_key]))
+        out.append(_value(v, Predicate.EXPERTS_PER_TOKEN, per_tok, "experts", [per_tok_key]))
+        shared_key = v.first("n_shared_experts", "num_shared_experts")
+        shared = v.int(shared_key) if shared_key else None
+        shared_size_key = v.first("shared_expert_intermediate_size", "shared_intermediate_size")
+        shared_size = v.int(shared_size_key) if shared_size_key else None
+        if shared and shared > 0:
+            out.append(_uses(v, "shared-experts", [shared_key]))
+            out.append(_value(v, Predicate.SHARED_EXPERTS, shared, "experts", [shared_key]))
+        elif shared_size and shared_size > 0:
+            out.append(_uses(v, "shared-experts", [shared_size_key]))
+        groups_key = v.first("n_group", "num_expert_group")
+        groups = v.int(groups_key) if groups_key else None
+        if groups and groups > 1:
+            out.append(_uses(v, "group-limited-routing", [groups_key, "topk_group"]))
+        if v.str("topk_method") == "noaux_tc":
+            out.append(_uses(v, "aux-loss-free-balancing", ["topk_method", "scoring_func"]))
+        elif v.bool("use_routing_bias"):
+            out.append(_uses(v, "aux-loss-free-balancing", ["use_routing_bias", "scoring_func"]))
+        hash_layers = v.int("num_hash_layers")
+        if hash_layers and hash_layers > 0:
+            out.append(_uses(v, "hash-routing", ["num_hash_layers"], _layer_share(hash_layers, layers, "hash-routed")))
+
+    # -- multi-token prediction
+    for mtp_key in ("num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules"):
+        n = v.int(mtp_key)
+        if n and n > 0 and (mtp_key != "num_mtp_modules" or v.bool("use_mtp") is not False):
+            out.append(_uses(v, "mtp", [mtp_key, "use_mtp"], {"modules": str(n)}))
+            break
+
+    # -- residual stream
+    hc = v.int("hc_mult")
+    if hc and hc > 1:
+        out.append(_uses(v, "hyper-connections", ["hc_mult"]))
+        iters = v.int("hc_sinkhorn_iters")
+        if iters and iters > 0:
+            out.append(_uses(v, "mhc", ["hc_sinkhorn_iters", "hc_mult"]))
+
+    # -- positions and context
+    rope = v.dict("rope_scaling") or v.dict("rope_parameters") or {}
+    rope_kind = rope.get("type") or rope.get("rope_type")
+    rope_key = "rope_scaling" if v.has("rope_scaling") else "rope_parameters"
+    if rope_kind == "yarn":
+        out.append(
+            Finding(
+                predicate=Predicate.USES,
+                object="yarn",
+                keys=[v.path(rope_key)],
+                snippet=clip(f"{v.path(rope_key)}.type = yarn; factor = {rope.get('factor')}"),
+            )
+        )
+    elif v.inference and v.has("beta_fast") and v.has("beta_slow") and v.has("rope_factor"):
+        out.append(_uses(v, "yarn", ["rope_factor", "beta_fast", "beta_slow", "original_seq_len"]))
+    theta_key = v.first("rope_theta")
+    nope = bool(v.bool("mla_use_nope"))  # Kimi Linear's MLA layers carry no positional encoding
+    if not nope and (theta_key or "rope_theta" in rope or v.has("qk_rope_head_dim")):
+        keys = ["rope_theta"] if theta_key else ["qk_rope_head_dim"] if v.has("qk_rope_head_dim") else []
+        if keys:
+            out.append(_uses(v, "rope", keys))
+        else:
+            out.append(
+                Finding(
+                    predicate=Predicate.USES,
+                    object="rope",
+                    keys=[v.path(rope_key)],
+                    snippet=clip(f"{v.path(rope_key)}.rope_theta = {rope.get('rope_theta')}"),
+                )
+            )
+    ctx_key = v.first("max_position_embeddings", "max_seq_len")
+    if ctx_key:
+        out.append(_value(v, Predicate.CONTEXT_LENGTH, v.int(ctx_key), "tokens", [ctx_key]))
+
+    # -- checkpoint encoding (describes this file, not how the model was trained)
+    out += _quantization(v)
+    return out
+
+
+def _quantization(v: View) -> list[Finding]:
+    found: list[Finding] = []
+    q = v.dict("quantization_config") or {}
+    text = json.dumps(q).lower()
+    qpath = v.path("quantization_config")
+    method = str(q.get("quant_method", "")).lower()
+    fmt = str(q.get("fmt", "") or q.get("format", "") or q.get("quant_algo", "")).lower()
+    if method == "fp8" or "e4m3" in fmt:
+        snippet = clip(f"{qpath}.quant_method = {q.get('quant_method')}; fmt = {q.get('fmt')}")
+        found.append(Finding(predicate=Predicate.USES, object="fp8-quantization", keys=[qpath], snippet=snippet))
+    elif v.inference and v.str("dtype") == "fp8":
+        found.append(_uses(v, "fp8-quantization", ["dtype", "scale_fmt"]))
+    fp4_markers = ("mxfp4", "nvfp4", "fp4")
+    if any(m in method or m in fmt for m in fp4_markers) or ('"num_bits": 4' in text and '"type": "float"' in text):
+        snippet = clip(f"{qpath}.quant_method = {q.get('quant_method')}; format = {fmt or 'float, 4 bits'}")
+        found.append(Finding(predicate=Predicate.USES, object="fp4-quantization", keys=[qpath], snippet=snippet))
+    elif v.str("expert_dtype") == "fp4":
+        found.append(_uses(v, "fp4-quantization", ["expert_dtype"], {"weights": "routed experts"}))
+    for f in found:
+        f.describes_checkpoint = True
+    return found
+
+
+def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
+    """Findings for a whole config: the wrapper's identity plus the text model's details."""
+    inner, prefix = text_config(cfg, name)
+    if not prefix:
+        found = detect(cfg, name)
+    else:
+        outer = View(cfg, "", name)
+        found = []
+        arch = outer.list("architectures")
+        if arch:
+            found.append(_value(outer, Predicate.ARCHITECTURE, str(arch[0]), None, ["architectures"]))
+        mt = outer.str("model_type")
+        if mt:
+            found.append(_value(outer, Predicate.MODEL_TYPE, mt, None, ["model_type"]))
+        for f in detect(inner, name, prefix):
+            if f.predicate in (Predicate.ARCHITECTURE, Predicate.MODEL_TYPE):
+                f.qualifiers = {**f.qualifiers, "component": "text_config"}
+            found.append(f)
+        found += [f for f in _quantization(outer) if f.object not in {g.object for g in found}]
+    if not any(f.predicate in (Predicate.ARCHITECTURE, Predicate.MODEL_TYPE) for f in found) and not is_inference_format(
+        inner
+    ):
+        raise SourceFormatError(
+            f'config "{name}" has neither "model_type" nor "architectures"; is it a model config.json?'
+        )
+    if not any(k in inner for k in ("num_hidden_layers", "n_layers")):
+        raise SourceFormatError(f'config "{name}" has no "num_hidden_layers"; is it a model config.json?')
+    return found

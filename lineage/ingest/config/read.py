@@ -1,0 +1,148 @@
+"""Reading a model config: size and format checks, JSON parsing, and typed access with key paths.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lineage.domain import clip
+from lineage.errors import SourceFormatError
+from lineage.ingest.config.counting import INFERENCE_KEYS
+
+MAX_CONFIG_BYTES = 5 * 1024 * 1024
+"""Real configs are a few kB; anything above this is not a config."""
+
+
+def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
+    """Parse a config file; ``SourceFormatError`` with a one-line reason otherwise."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceFormatError(f'config "{path}" cannot be read: {exc.strerror or exc}') from None
+    if not path.is_file():
+        raise SourceFormatError(f'config "{path}" is not a file')
+    if size > MAX_CONFIG_BYTES:
+        raise SourceFormatError(
+            f'config "{path}" is {size / 1e6:.1f} MB; model configs are a few kB '
+            f"(limit {MAX_CONFIG_BYTES // (1024 * 1024)} MB). Is this a weights or data file?"
+        )
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SourceFormatError(f'config "{path}" is not UTF-8 text') from None
+    except json.JSONDecodeError as exc:
+        raise SourceFormatError(f'config "{path}" is not valid JSON: {exc.msg} at line {exc.lineno}') from None
+    if not isinstance(data, dict):
+        raise SourceFormatError(f'config "{path}" holds a JSON {type(data).__name__}, expected an object')
+    return data, raw
+
+
+def is_inference_format(cfg: dict[str, Any]) -> bool:
+    """DeepSeek's inference configs use ``dim``/``n_layers`` instead of HF names."""
+    return "dim" in cfg and "n_layers" in cfg
+
+
+class View:
+    """Typed access to a config dict that remembers key paths for evidence."""
+
+    def __init__(self, cfg: dict[str, Any], prefix: str, name: str):
+        self.cfg, self.prefix, self.name = cfg, prefix, name
+        self.inference = is_inference_format(cfg)
+        self._alias = {hf: inf for inf, hf in INFERENCE_KEYS.items()} if self.inference else {}
+
+    def key(self, hf_key: str) -> str:
+        """Actual key spelling in this config for an HF key name."""
+        alt = self._alias.get(hf_key)
+        return alt if alt is not None and alt in self.cfg else hf_key
+
+    def path(self, hf_key: str) -> str:
+        return self.prefix + self.key(hf_key)
+
+    def has(self, hf_key: str) -> bool:
+        return self.cfg.get(self.key(hf_key)) is not None
+
+    def raw(self, hf_key: str) -> Any:
+        return self.cfg.get(self.key(hf_key))
+
+    def _bad(self, hf_key: str, want: str) -> SourceFormatError:
+        got = self.raw(hf_key)
+        return SourceFormatError(
+            f'config "{self.name}": key "{self.path(hf_key)}" should be {want}, '
+            f"got {type(got).__name__} {json.dumps(got)[:40]}"
+        )
+
+    def int(self, hf_key: str) -> int | None:
+        v = self.raw(hf_key)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):
+            raise self._bad(hf_key, "an integer")
+        return int(v)
+
+    def bool(self, hf_key: str) -> bool | None:
+        v = self.raw(hf_key)
+        if v is None:
+            return None
+        if not isinstance(v, bool):
+            raise self._bad(hf_key, "true or false")
+        return v
+
+    def str(self, hf_key: str) -> str | None:
+        v = self.raw(hf_key)
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            raise self._bad(hf_key, "a string")
+        return v
+
+    def dict(self, hf_key: str) -> dict[str, Any] | None:
+        v = self.raw(hf_key)
+        if v is None:
+            return None
+        if not isinstance(v, dict):
+            raise self._bad(hf_key, "an object")
+        return v
+
+    def list(self, hf_key: str) -> list | None:
+        v = self.raw(hf_key)
+        if v is None:
+            return None
+        if not isinstance(v, list):
+            raise self._bad(hf_key, "a list")
+        return v
+
+    def first(self, *hf_keys: str) -> str | None:
+        """First of several alternative spellings that is present."""
+        return next((k for k in hf_keys if self.has(k)), None)
+
+    def show(self, *hf_keys: str) -> str:
+        """``key = value; key = value`` for the keys that are present."""
+        parts = []
+        for k in hf_keys:
+            if self.has(k):
+                v = self.raw(k)
+                if isinstance(v, list) and len(v) > 8:
+                    shown = json.dumps(v[:6])[:-1] + f", … ({len(v)} items)]"
+                else:
+                    shown = json.dumps(v)
+                parts.append(f"{self.path(k)} = {shown}")
+        return clip("; ".join(parts))
+
+
+def text_config(cfg: dict[str, Any], name: str) -> tuple[dict[str, Any], str]:
+    """The language-model part of a config and the key prefix that reaches it."""
+    inner = cfg.get("text_config")
+    if inner is None:
+        return cfg, ""
+    if not isinstance(inner, dict):
+        raise SourceFormatError(f'config "{name}": key "text_config" should be an object')
+    return inner, "text_config."
+
+
+def bundled_dir() -> Path:
+    from lineage.paths import data_dir
+
+    return data_dir("seeds") / "sources" / "configs"

@@ -1,0 +1,80 @@
+"""Claims as they are stored, one claim by id, and the flags worth a reader's attention.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.domain import Predicate, Status
+from lineage.errors import UnknownEntity
+from lineage.questions.evidence import require_built
+from lineage.store import Store, StoredClaim
+
+
+def claims(store: Store, status: Status | None = None, source: str | None = None) -> list[StoredClaim]:
+    """Claims filtered by status and/or source document."""
+    require_built(store)
+    if source is not None:
+        ids = [d.id for d in store.sources()]
+        if source not in ids:
+            import difflib
+
+            raise UnknownEntity("source", source, difflib.get_close_matches(source, ids, n=3, cutoff=0.5), "sources")
+    return sorted(store.claims(status=status, source=source), key=lambda c: (c.subject, c.predicate.value, str(c.object or c.value)))
+
+
+def claim(store: Store, ident: str) -> StoredClaim:
+    """One claim by its id (``c-…`` as shown by ``lineage claims --json``, or its full IRI)."""
+    require_built(store)
+    local = ident.rsplit("/", 1)[-1]
+    for c in store.claims():
+        if c.ref.rsplit("/", 1)[-1] == local:
+            return c
+    raise UnknownEntity("claim", ident, [], "claims --json")
+
+
+class Flag(BaseModel):
+    """A claim that is not verified, or something odd about one."""
+
+    kind: str = Field(description="contradicted, disputed, unverified, reported, anachronism or unknown-id.")
+    claim: str = Field(description="Claim id.")
+    source: str = Field(description="Source document of the claim.")
+    statement: str = Field(description="subject predicate object/value.")
+    status: Status = Field(description="The claim's status.")
+    reason: str = Field(description="Why it is flagged.")
+
+
+FLAG_ORDER = {"contradicted": 0, "disputed": 1, "anachronism": 2, "unknown-id": 3, "unverified": 4, "reported": 5}
+
+
+def _statement(c: StoredClaim) -> str:
+    obj = c.object if c.object is not None else f"{c.value}{' ' + c.unit if c.unit else ''}"
+    return f"{c.subject} {c.predicate.value} {obj}"
+
+
+def flags(store: Store, catalog: Catalog) -> list[Flag]:
+    """Every claim that is not verified, contradicted first; plus anachronisms and ids not in the catalog."""
+    require_built(store)
+    out: list[Flag] = []
+    for c in store.claims():
+        ident = c.ref.rsplit("/", 1)[-1]
+        if c.status is not Status.VERIFIED:
+            kind = "unknown-id" if c.reason.startswith("[unknown-id]") else c.status.value
+            out.append(Flag(kind=kind, claim=ident, source=c.source, statement=_statement(c), status=c.status, reason=c.reason))
+        if c.predicate is Predicate.USES and c.status is not Status.CONTRADICTED:
+            model, tech = catalog.entities.get(c.subject), catalog.entities.get(c.object)
+            released = getattr(model, "released", None)
+            first = getattr(tech, "first_appeared", None)
+            if released and first and released[:7] < first[:7]:
+                out.append(
+                    Flag(
+                        kind="anachronism",
+                        claim=ident,
+                        source=c.source,
+                        statement=_statement(c),
+                        status=c.status,
+                        reason=f"{c.subject} was released {released}, before {c.object} first appeared ({first})",
+                    )
+                )
+    return sorted(out, key=lambda f: (FLAG_ORDER.get(f.kind, 9), f.source, f.statement))

@@ -1,0 +1,105 @@
+"""What the store knows about one id (``show``) and the lists of techniques and models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.domain import EntityKind, Predicate, Status
+from lineage.questions.evidence import Fact, _facts, require_built
+from lineage.store import Store
+
+
+class Show(BaseModel):
+    """Answer to ``lineage show``: an entity and every claim about it."""
+
+    id: str = Field(description="Entity id.")
+    kind: str = Field(description="Entity kind.")
+    entity: dict = Field(description="Catalog entry.")
+    about: list[Fact] = Field(description="Claims with the entity as subject.")
+    referenced_by: list[Fact] = Field(description="Claims with the entity as object (subject in 'object').")
+
+
+def show(store: Store, catalog: Catalog, ident: str) -> Show:
+    """Everything the catalog and the store say about one id."""
+    entity = catalog.get(ident)
+    require_built(store)
+    about = store.claims(subject=entity.id)
+    incoming = store.claims(object=entity.id)
+    return Show(
+        id=entity.id,
+        kind=entity.kind,
+        entity=entity.model_dump(mode="json", exclude_none=True),
+        about=sorted(_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
+        referenced_by=sorted(_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
+    )
+
+
+class TechniqueRow(BaseModel):
+    """One line of ``lineage techniques``."""
+
+    id: str = Field(description="Technique id.")
+    name: str = Field(description="Name.")
+    category: str = Field(description="Category.")
+    introduced_by: list[str] = Field(description="Introducing organizations.")
+    first_appeared: str | None = Field(None, description="First appearance.")
+    adopters: int = Field(description="Models with a verified or reported 'uses' claim.")
+
+
+def techniques(store: Store, catalog: Catalog) -> list[TechniqueRow]:
+    """Every catalog technique with how many models use it."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for c in store.claims(predicate=Predicate.USES):
+        if c.status in (Status.VERIFIED, Status.REPORTED):
+            users[c.object].add(c.subject)
+    return [
+        TechniqueRow(
+            id=t.id,
+            name=t.name,
+            category=t.category.value,
+            introduced_by=list(t.introduced_by),
+            first_appeared=t.first_appeared,
+            adopters=len(users[t.id]),
+        )
+        for t in catalog.of_kind(EntityKind.TECHNIQUE)
+    ]
+
+
+class ModelRow(BaseModel):
+    """One line of ``lineage models``."""
+
+    id: str = Field(description="Model id.")
+    name: str = Field(description="Name.")
+    organization: str = Field(description="Publisher.")
+    released: str | None = Field(None, description="Release month.")
+    hf_repo: str | None = Field(None, description="Hugging Face repo.")
+    techniques: int = Field(description="Techniques with a 'uses' claim.")
+    total_parameters: int | None = Field(None, description="Computed total parameters, when a config was ingested.")
+    active_parameters: int | None = Field(None, description="Computed active parameters.")
+
+
+def models(store: Store, catalog: Catalog) -> list[ModelRow]:
+    """Every catalog model with what the store knows about it."""
+    uses: dict[str, set[str]] = defaultdict(set)
+    for c in store.claims(predicate=Predicate.USES):
+        uses[c.subject].add(c.object)
+    sizes: dict[tuple[str, Predicate], int] = {}
+    for pred in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS):
+        for c in sorted(store.claims(predicate=pred), key=lambda c: c.status is not Status.VERIFIED, reverse=True):
+            sizes[(c.subject, pred)] = int(c.value)
+    return [
+        ModelRow(
+            id=m.id,
+            name=m.name,
+            organization=m.organization,
+            released=m.released,
+            hf_repo=m.hf_repo,
+            techniques=len(uses[m.id]),
+            total_parameters=sizes.get((m.id, Predicate.TOTAL_PARAMETERS)),
+            active_parameters=sizes.get((m.id, Predicate.ACTIVE_PARAMETERS)),
+        )
+        for m in catalog.of_kind(EntityKind.MODEL)
+    ]

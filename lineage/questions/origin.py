@@ -1,0 +1,134 @@
+"""Where an idea came from: the introducing paper and lab of a technique, and who credits whom.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from lineage.domain import Status
+from lineage.questions.evidence import EvidenceSummary
+from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, organization_of, weakest
+
+
+class Attribution(BaseModel):
+    """Why an organization is credited with a technique, and how well that is backed."""
+
+    organization: str = Field(description="Organization id credited.")
+    basis: Literal["introduced", "claimed", "cited"] = Field(
+        description="introduced: catalog or primary introducedBy claim; claimed: only secondary sources say so; "
+        "cited: the adopter's report cites this organization's earlier report whose model used it."
+    )
+    status: Status = Field(description="Weakest status of the claims behind the attribution.")
+    reason: str = Field(description="Why the status is what it is.")
+    via: str | None = Field(None, description="For 'cited': the cited paper id.")
+    evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
+
+
+class Introduction(BaseModel):
+    """Where a technique came from, per the evidence."""
+
+    technique: str = Field(description="Technique id.")
+    name: str = Field(description="Technique name.")
+    first_appeared: str | None = Field(None, description="First public appearance (catalog).")
+    paper: str | None = Field(None, description="Introducing paper id.")
+    organizations: list[Attribution] = Field(default_factory=list, description="Introducing organizations.")
+    inventors: list[str] = Field(default_factory=list, description="People credited when no lab is.")
+    claimed: list[Attribution] = Field(
+        default_factory=list, description="Attributions only secondary sources make (not counted as the origin)."
+    )
+
+    @property
+    def origin(self) -> str:
+        """One line: the introducing organizations, or the people credited."""
+        if self.organizations:
+            return ", ".join(f"{a.organization} [{a.status.value}]" for a in self.organizations)
+        if self.inventors:
+            return ", ".join(self.inventors) + " (people, no organization)"
+        return "no introducing record"
+
+
+def introduction(g: nx.MultiDiGraph, technique: str) -> Introduction:
+    """Who introduced a technique, per the catalog and primary sources; secondary-only claims apart.
+
+    Examples
+    --------
+    >>> g = example_graph()
+    >>> introduction(g, "mla").origin
+    'deepseek [verified]'
+    >>> intro = introduction(g, "muon")
+    >>> intro.origin
+    'Keller Jordan, Jeremy Bernstein (people, no organization)'
+    >>> [(a.organization, a.basis, a.status.value) for a in intro.claimed]
+    [('moonshot-ai', 'claimed', 'reported')]
+    """
+    data = _require(g, technique, "technique")
+    orgs, claimed = [], []
+    for org, d in _edges(g, technique, "introducedBy"):
+        if d["status"] == "contradicted":
+            continue
+        curated = any(ev["source"].startswith("catalog:") for ev in d.get("evidence", []))
+        primary = d["status"] in ("verified", "disputed")
+        basis = "introduced" if curated or primary else "claimed"
+        (orgs if basis == "introduced" else claimed).append(
+            Attribution(organization=org, basis=basis, status=d["status"], reason=d["reason"], evidence=_edge_evidence(d))
+        )
+    papers = [p for p, d in _edges(g, technique, "introducedIn") if d["status"] != "contradicted"]
+    return Introduction(
+        technique=technique,
+        name=data.get("label", technique),
+        first_appeared=data.get("first_appeared"),
+        paper=papers[0] if papers else data.get("introduced_in"),
+        organizations=sorted(orgs, key=lambda a: a.organization),
+        inventors=list(data.get("inventors", [])),
+        claimed=sorted(claimed, key=lambda a: a.organization),
+    )
+
+
+def _cited_papers(g: nx.MultiDiGraph, model: str) -> dict[str, dict]:
+    """Papers a model cites, directly or through its own report: paper -> the best-backed cites edge's data."""
+    out: dict[str, dict] = {}
+    citers = [model] + ([g.nodes[model]["report"]] if g.nodes[model].get("report") else [])
+    for citer in citers:
+        for paper, d in _edges(g, citer, "cites"):
+            if d["status"] != "contradicted" and (paper not in out or _RANK[d["status"]] < _RANK[out[paper]["status"]]):
+                out[paper] = d
+    return out
+
+
+def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribution]:
+    """Every organization a model's use of ``technique`` can be credited to, with the basis and status.
+
+    ``introduced`` and ``claimed`` come from :func:`introduction`; ``cited`` when the model (or
+    its report) cites the report of another organization's model that used the technique earlier.
+
+    Examples
+    --------
+    >>> [(a.organization, a.basis, a.via, a.status.value) for a in attributions(example_graph(), "muon", "deepseek-v4")]
+    [('moonshot-ai', 'claimed', None, 'reported'), ('moonshot-ai', 'cited', 'moonlight-report', 'verified')]
+    """
+    intro = introduction(g, technique)
+    out = list(intro.organizations) + list(intro.claimed)
+    released = g.nodes[model].get("released") or "9999"
+    own = organization_of(g, model)
+    for paper, cite in _cited_papers(g, model).items():
+        for earlier, rep in ((m, d) for m, d in g.nodes(data=True) if d.get("report") == paper):
+            if earlier == model or (d_rel := rep.get("released") or "9999") >= released:
+                continue
+            use = next((d for t, d in _edges(g, earlier, "uses") if t == technique), None)
+            org = organization_of(g, earlier)
+            if use is None or use["status"] == "contradicted" or org in (None, own):
+                continue
+            out.append(
+                Attribution(
+                    organization=org,
+                    basis="cited",
+                    via=paper,
+                    status=weakest(cite["status"], use["status"]),
+                    reason=f"{model} cites {paper}, the report of {earlier} ({d_rel}), which uses {technique}",
+                    evidence=_edge_evidence(cite) + _edge_evidence(use),
+                )
+            )
+    return out

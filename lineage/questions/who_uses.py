@@ -1,0 +1,140 @@
+"""Who uses a technique and where it came from, answered from the store (``who-uses``, ``origin``).
+
+The adoption index makes ``who_uses`` one indexed read; rows carry status and evidence, and
+uses a primary source rules out are listed apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.domain import EntityKind, Predicate, Status, Technique
+from lineage.questions.evidence import EvidenceSummary, Fact, _evidence, _facts, require_built
+from lineage.store import Store, StoredClaim
+from lineage.verify import combine
+
+
+class Adoption(BaseModel):
+    """One model's use of a technique, with its combined status."""
+
+    model: str = Field(description="Model id.")
+    name: str = Field(description="Model name.")
+    organization: str | None = Field(None, description="Publisher organization id.")
+    released: str | None = Field(None, description="Release month.")
+    technique: str = Field(description="Technique id the evidence names (the asked one or a variant).")
+    status: Status = Field(description="Combined status over all sources.")
+    reason: str = Field(description="Why the status is what it is.")
+    qualifiers: dict[str, str] = Field(default_factory=dict, description="Layer shares and other qualifiers.")
+    evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
+
+
+class WhoUses(BaseModel):
+    """Answer to ``lineage who-uses``."""
+
+    technique: str = Field(description="Technique id.")
+    name: str = Field(description="Technique name.")
+    first_appeared: str | None = Field(None, description="First public appearance per the catalog.")
+    introduced_by: list[str] = Field(default_factory=list, description="Introducing organization ids.")
+    introduced_in: str | None = Field(None, description="Introducing paper id.")
+    first_adopter: str | None = Field(None, description="Earliest-released model with a verified row.")
+    rows: list[Adoption] = Field(description="Models using it, earliest release first.")
+
+
+def narrower(catalog: Catalog, technique: str) -> list[str]:
+    """Techniques that are kinds or variants of ``technique``, transitively."""
+    out, frontier = [], [technique]
+    while frontier:
+        current = frontier.pop()
+        for t in catalog.of_kind(EntityKind.TECHNIQUE):
+            if (current in t.broader or current in t.variant_of) and t.id not in out and t.id != technique:
+                out.append(t.id)
+                frontier.append(t.id)
+    return out
+
+
+def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = False) -> WhoUses:
+    """Models that use a technique (optionally its variants too), each with status and evidence."""
+    tech: Technique = catalog.get(technique, EntityKind.TECHNIQUE)
+    require_built(store)
+    wanted = [tech.id] + (narrower(catalog, tech.id) if variants else [])
+    by_model: dict[tuple[str, str], list[StoredClaim]] = defaultdict(list)
+    for t in wanted:
+        for c in store.claims(predicate=Predicate.USES, object=t):
+            by_model[(c.subject, t)].append(c)
+    rows = []
+    for (model_id, t), claims in by_model.items():
+        status, reason = combine(claims)
+        model = catalog.entities.get(model_id)
+        qualifiers: dict[str, str] = {}
+        for c in claims:
+            qualifiers.update(c.qualifiers)
+        rows.append(
+            Adoption(
+                model=model_id,
+                name=model.name if model else model_id,
+                organization=getattr(model, "organization", None),
+                released=getattr(model, "released", None),
+                technique=t,
+                status=status,
+                reason=reason,
+                qualifiers=qualifiers,
+                evidence=_evidence(claims),
+            )
+        )
+    rows.sort(key=lambda r: (r.released or "9999", r.name))
+    first = next((r.model for r in rows if r.status is Status.VERIFIED and r.released), None)
+    return WhoUses(
+        technique=tech.id,
+        name=tech.name,
+        first_appeared=tech.first_appeared,
+        introduced_by=list(tech.introduced_by),
+        introduced_in=tech.introduced_in,
+        first_adopter=first,
+        rows=rows,
+    )
+
+
+class Origin(BaseModel):
+    """Answer to ``lineage origin``: who introduced a technique, when, in which paper."""
+
+    technique: str = Field(description="Technique id.")
+    name: str = Field(description="Technique name.")
+    category: str = Field(description="Technique category.")
+    description: str | None = Field(None, description="What it is.")
+    paper: dict[str, str | None] | None = Field(None, description="Introducing paper: id, title, arxiv, published.")
+    inventors: list[str] = Field(default_factory=list, description="People credited when no lab is.")
+    variant_of: list[str] = Field(default_factory=list, description="Techniques it modifies.")
+    variants: list[str] = Field(default_factory=list, description="Techniques that modify it.")
+    facts: list[Fact] = Field(description="introducedBy / introducedIn / firstAppeared with evidence.")
+    earliest_adopters: list[Adoption] = Field(description="First models with a verified or reported use.")
+
+
+def origin(store: Store, catalog: Catalog, technique: str) -> Origin:
+    """Who introduced a technique per the primary record, when, in which paper, and its first adopters."""
+    tech: Technique = catalog.get(technique, EntityKind.TECHNIQUE)
+    require_built(store)
+    claims = [
+        c
+        for c in store.claims(subject=tech.id)
+        if c.predicate in (Predicate.INTRODUCED_BY, Predicate.INTRODUCED_IN, Predicate.FIRST_APPEARED)
+    ]
+    paper = None
+    if tech.introduced_in:
+        p = catalog.get(tech.introduced_in)
+        paper = {"id": p.id, "title": p.title or p.name, "arxiv": p.arxiv, "published": p.published}
+    adopters = [r for r in who_uses(store, catalog, tech.id).rows if r.status in (Status.VERIFIED, Status.REPORTED)]
+    return Origin(
+        technique=tech.id,
+        name=tech.name,
+        category=tech.category.value,
+        description=tech.description,
+        paper=paper,
+        inventors=list(tech.inventors),
+        variant_of=list(tech.variant_of),
+        variants=[t.id for t in catalog.of_kind(EntityKind.TECHNIQUE) if tech.id in t.variant_of],
+        facts=_facts(catalog, claims),
+        earliest_adopters=adopters[:3],
+    )

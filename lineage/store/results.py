@@ -1,0 +1,130 @@
+"""Decoding Oxigraph results into Python values: terms, typed literals and TSV rows.
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+
+def _python(term) -> str | int | float | None:
+    if term is None:
+        return None
+    value = term.toPython() if isinstance(term, Literal) else str(term)
+    if hasattr(value, "is_integer") and not isinstance(value, float):  # Decimal
+        return float(value)
+    return value
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+
+
+_DECIMALS = {_XSD + t for t in ("decimal", "double", "float")}
+
+
+_XSD_STRING = _XSD + "string"
+
+
+def _typed(lexical: str, datatype: str) -> str | int | float | bool:
+    """A literal's lexical form as Python: numbers and booleans typed, anything else kept as text."""
+    try:
+        if datatype in _INTEGERS:
+            return int(lexical)
+        if datatype in _DECIMALS:
+            return float(lexical)
+    except ValueError:
+        return lexical
+    if datatype == _XSD + "boolean":
+        return lexical in ("true", "1")
+    return lexical
+
+
+def _plain_ox(term) -> str | int | float | bool:
+    """A pyoxigraph term as plain Python: numbers and booleans typed, everything else its lexical form."""
+    datatype = getattr(term, "datatype", None)  # only literals have one
+    if datatype is None or datatype.value == _XSD_STRING:
+        return term.value
+    return _typed(term.value, datatype.value)
+
+
+def _rows_from_tsv(raw: bytes, omit: set[str], strip: str = "") -> list[dict[str, str | int | float | bool]] | None:
+    """SPARQL TSV results as rows of plain values, or None when a cell holds an escape sequence.
+
+    Without a backslash every cell is ``<iri>``, ``_:blank``, ``"lexical"`` optionally followed
+    by ``@lang`` or ``^^<datatype>``, or a bare number or boolean; values come out as
+    :func:`_plain_ox` gives them for the same terms, IRIs starting with ``strip`` without it.
+    No cell holds a raw tab or newline then, so the text splits into columns in one go
+    (measured: 10,000 rows of an IRI and a status, 9.6 -> 4 ms against a row at a time).
+    """
+    if b"\\" in raw:
+        return None
+    text = raw.decode("utf-8")
+    header_line, _, body = text.partition("\n")
+    if not body:
+        return []
+    header = [h[1:] for h in header_line.split("\t")] if header_line else []
+    names = [name for name in header if name not in omit]
+    n_rows = body.count("\n")  # every row ends with a newline
+    if not names:
+        return [{} for _ in range(n_rows)]
+    cells = body[:-1].replace("\t", "\n").split("\n")
+    width = len(header)
+    columns = [_tsv_column(cells[i::width], strip) for i, name in enumerate(header) if name not in omit]
+    if any(None in column for column in columns):  # unbound cells are left out of their row
+        return [{k: v for k, v in zip(names, values) if v is not None} for values in zip(*columns)]
+    if len(names) == 1:  # dict literals: twice as fast as dict(zip(...)) per row
+        (a,) = names
+        return [{a: x} for x in columns[0]]
+    if len(names) == 2:
+        a, b = names
+        return [{a: x, b: y} for x, y in zip(*columns)]
+    return [dict(zip(names, values)) for values in zip(*columns)]
+
+
+def _tsv_column(cells: list[str], strip: str) -> list:
+    """One TSV column as plain values (None for an unbound cell); repeated cells converted once."""
+    lead = "<" + strip
+    if strip and cells:  # a column of entity IRIs, the common case, in three string operations
+        joined = "\t".join(cells)
+        if joined.startswith(lead) and joined.count("\t" + lead) == len(cells) - 1:
+            return joined[len(lead) : -1].split(">\t" + lead)  # IRIs hold no '>', '<' or tab
+    seen: dict[str, str | int | float | bool | None] = {"": None}
+    out = []
+    for cell in cells:
+        if cell in seen:
+            out.append(seen[cell])
+        else:
+            out.append(seen.setdefault(cell, _tsv_value(cell, strip)))
+    return out
+
+
+def _tsv_value(cell: str, strip: str = "") -> str | int | float | bool:
+    first = cell[0]
+    if first == "<":
+        return cell[len(strip) + 1 : -1] if strip and cell.startswith(strip, 1) else cell[1:-1]
+    if first == '"':
+        end = cell.index('"', 1)  # no escapes, so the next quote closes the lexical form
+        lexical, rest = cell[1:end], cell[end + 1 :]
+        if not rest or rest[0] == "@":
+            return lexical
+        return _typed(lexical, rest[3:-1])  # rest is ^^<datatype>
+    if cell.startswith("_:"):
+        return cell[2:]
+    if cell in ("true", "false"):
+        return cell == "true"
+    try:
+        return int(cell)
+    except ValueError:
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+
+
+def _triple_from_ox(quad):
+    from oxrdflib._converter import from_ox
+
+    return from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
