@@ -324,7 +324,12 @@ def grpo_demo() -> Demo:
 def fp8_demo() -> Demo:
     """FP8 error on ordinary tokens next to outlier tokens: 1x128 tiles vs one scale per tensor."""
     torch = require_torch()
-    from lineage.techniques.fp8_blockwise import dequantize_blocks, quantize_activations, quantize_per_tensor, relative_error
+    from lineage.techniques.fp8_blockwise import (
+        dequantize_blocks,
+        quantize_activations,
+        quantize_per_tensor,
+        relative_error,
+    )
 
     torch.manual_seed(0)
     x = torch.randn(256, 1024)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["GRPOConfig", "GRPOLoss", "grpo_loss", "group_advantages", "kl_estimate", "token_logprobs"]
+__all__ = ["GRPOConfig", "GRPOLoss", "group_advantages", "grpo_loss", "kl_estimate", "token_logprobs"]
 
 
 @dataclass(frozen=True)

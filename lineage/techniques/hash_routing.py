@@ -35,7 +35,7 @@ from torch import nn
 
 from lineage.techniques.moe import mix_experts
 
-__all__ = ["HashRoutingConfig", "HashMoE", "HashRouter", "balanced_hash_table", "hash_route", "random_hash_table"]
+__all__ = ["HashMoE", "HashRouter", "HashRoutingConfig", "balanced_hash_table", "hash_route", "random_hash_table"]
 
 
 @dataclass(frozen=True)

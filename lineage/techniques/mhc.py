@@ -105,7 +105,7 @@ def hc_update(streams: torch.Tensor, layer, pre: torch.Tensor, post: torch.Tenso
     return post.to(dtype)[..., None] * out[..., None, :] + mixed  # post_k F(h_in) broadcast over C
 
 
-def hc_dynamic_mappings(streams: torch.Tensor, hc: "HyperConnection"):
+def hc_dynamic_mappings(streams: torch.Tensor, hc: HyperConnection):
     """Dynamic HC's pre = A_m(H), post = B(H), res = A_r(H) for streams (..., n, C) (HC eq. 10-13)."""
     wide = torch.promote_types(streams.dtype, torch.float32)
     h_bar = rms_normalise(streams.to(wide), hc.cfg.rms_norm_eps)  # (..., n, C): H_bar = norm(H), per stream

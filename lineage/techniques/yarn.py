@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["YaRNConfig", "YaRNRotaryEmbedding", "attention_factor", "correction_range", "yarn_inv_freq", "yarn_angles"]
+__all__ = ["YaRNConfig", "YaRNRotaryEmbedding", "attention_factor", "correction_range", "yarn_angles", "yarn_inv_freq"]
 
 
 @dataclass(frozen=True)

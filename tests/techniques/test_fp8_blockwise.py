@@ -7,8 +7,15 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from lineage.techniques.fp8_blockwise import (  # noqa: E402
-    E4M3, FP8Config, FP8Linear, blockwise_matmul, dequantize_blocks, quantize_activations, quantize_per_tensor,
-    quantize_weight, relative_error,
+    E4M3,
+    FP8Config,
+    FP8Linear,
+    blockwise_matmul,
+    dequantize_blocks,
+    quantize_activations,
+    quantize_per_tensor,
+    quantize_weight,
+    relative_error,
 )
 
 # Tolerances.

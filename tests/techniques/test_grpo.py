@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from lineage.techniques.grpo import GRPOConfig, GRPOLoss, grpo_loss, group_advantages, kl_estimate  # noqa: E402
+from lineage.techniques.grpo import GRPOConfig, GRPOLoss, group_advantages, grpo_loss, kl_estimate  # noqa: E402
 
 # Tolerances. Everything here is float64 on both sides (trl computes the loss in the dtype of the
 # log-probs it is given), so results differ only in op order: sums of <= 24 terms of size ~1,

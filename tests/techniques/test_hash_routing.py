@@ -5,7 +5,12 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from lineage.techniques.hash_routing import (  # noqa: E402
-    HashMoE, HashRouter, HashRoutingConfig, balanced_hash_table, hash_route, random_hash_table,
+    HashMoE,
+    HashRouter,
+    HashRoutingConfig,
+    balanced_hash_table,
+    hash_route,
+    random_hash_table,
 )
 from lineage.techniques.moe import swiglu  # noqa: E402
 

@@ -5,7 +5,12 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from lineage.techniques.mhc import (  # noqa: E402
-    HCConfig, HyperConnection, ManifoldHyperConnection, expand_streams, hc_update, sinkhorn_knopp,
+    HCConfig,
+    HyperConnection,
+    ManifoldHyperConnection,
+    expand_streams,
+    hc_update,
+    sinkhorn_knopp,
 )
 
 # Tolerances.
