@@ -1,4 +1,4 @@
-"""Technique benchmark: KV-cache sizes, MLA decode paths, Muon step time and state, Muon vs AdamW training.
+"""Technique benchmark: KV-cache sizes, MLA decode, Muon, Muon vs AdamW training, references vs their ecosystem twins.
 
 Run: ``.venv/bin/python benchmarks/techniques.py [--quick] [--store PATH]``.  Every ratio is
 measured in this one run on this machine (CPU).  Prints tables, writes
@@ -165,6 +165,65 @@ def muon_section(repeat: int) -> dict:
     return {"optimizers": out, **ratios}
 
 
+# --------------------------------------------------------------------------- references vs ecosystem
+
+
+def ecosystem_section(repeat: int) -> list[dict]:
+    """YaRN, mHC, hash routing and FP8 references against transformers' implementations, one realistic shape each."""
+    from types import SimpleNamespace
+
+    from transformers import DeepseekV4Config, LlamaConfig
+    from transformers.integrations.finegrained_fp8 import Fp8Quantize
+    from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
+    from transformers.models.deepseek_v4.modeling_deepseek_v4 import DeepseekV4HashRouter, DeepseekV4HyperConnection
+    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
+
+    from lineage.techniques.fp8_blockwise import quantize_weight
+    from lineage.techniques.hash_routing import HashRouter, HashRoutingConfig
+    from lineage.techniques.mhc import HCConfig, ManifoldHyperConnection
+    from lineage.techniques.yarn import YaRNConfig, YaRNRotaryEmbedding
+
+    torch.manual_seed(0)
+    rows = []
+
+    def row(name, shape, ours, theirs):
+        with torch.no_grad():
+            t_ours, t_theirs = best_ms(ours, repeat), best_ms(theirs, repeat)
+        rows.append({"technique": name, "shape": shape, "lineage_ms": round(t_ours, 3), "transformers_ms": round(t_theirs, 3),
+                     "lineage_over_transformers": round(t_ours / t_theirs, 2)})
+
+    yarn = YaRNConfig()  # DeepSeek-V3: 64 rotary dims, 4K -> 160K
+    hf_yarn = LlamaConfig(hidden_size=128, num_attention_heads=2, head_dim=64, num_hidden_layers=1, max_position_embeddings=163840,
+                          rope_parameters={"rope_type": "yarn", "rope_theta": 10000.0, "factor": 40.0, "original_max_position_embeddings": 4096})
+    positions = torch.arange(32768)
+    rotary = LlamaRotaryEmbedding(hf_yarn)
+    row("yarn", "inv_freq + cos/sin for 32,768 positions, 64 dims",
+        lambda: YaRNRotaryEmbedding(yarn)(positions), lambda: (ROPE_INIT_FUNCTIONS["yarn"](hf_yarn), rotary(positions[None].float(), positions[None])))
+
+    hc = HCConfig(hidden_size=1024)  # n = 4 streams as DeepSeek-V4, a quarter of its width
+    hf_v4 = DeepseekV4Config(hidden_size=hc.hidden_size, hc_mult=4, num_hidden_layers=1, vocab_size=129280)
+    ref_hc = DeepseekV4HyperConnection(hf_v4)
+    ours_hc = ManifoldHyperConnection(hc)
+    ref_hc.load_state_dict(ours_hc.state_dict())
+    streams = torch.randn(1, 2048, 4, hc.hidden_size)
+    row("mhc", "mappings for 2,048 tokens x 4 streams x 1,024", lambda: ours_hc.mappings(streams), lambda: ref_hc(streams))
+
+    hr = HashRoutingConfig(hidden_size=1024)  # V4's 256 experts, 6 per token, its vocabulary
+    ours_router, ref_router = HashRouter(hr), DeepseekV4HashRouter(DeepseekV4Config(hidden_size=1024, num_hidden_layers=1))
+    ref_router.load_state_dict(ours_router.state_dict())
+    x, ids = torch.randn(4096, hr.hidden_size), torch.randint(0, hr.vocab_size, (4096,))
+    row("hash-routing", "4,096 tokens x 1,024, 256 experts, top-6", lambda: ours_router(x, ids), lambda: ref_router(x, ids))
+
+    w = torch.randn(2048, 7168) * 0.02  # a DeepSeek-V3 expert's down-projection shape, transposed
+    quantizer = Fp8Quantize(SimpleNamespace(quantization_config=SimpleNamespace(weight_block_size=(128, 128), scale_fmt="float")))
+    row("fp8-quantization", "2,048 x 7,168 weight, 128x128 blocks", lambda: quantize_weight(w), lambda: quantizer._quantize_one("w.weight", w))
+
+    print("\nReference implementations vs transformers, same run, float32 CPU (grpo: trl's loss needs a Trainer, not timed)")
+    print(table(["TECHNIQUE", "SHAPE", "LINEAGE ms", "TRANSFORMERS ms", "LINEAGE/TRANSFORMERS"],
+                [[r["technique"], r["shape"], r["lineage_ms"], r["transformers_ms"], f"{r['lineage_over_transformers']}x"] for r in rows]))
+    return rows
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -274,6 +333,7 @@ def main() -> None:
         "kv_cache": kv_section(),
         "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
         "muon": muon_section(repeat=3 if args.quick else 10),
+        "ecosystem": ecosystem_section(repeat=3 if args.quick else 10),
         "training": train_section(steps=50 if args.quick else 300),
     }
     if args.store:

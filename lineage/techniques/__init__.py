@@ -2,7 +2,8 @@
 
 This package's ``__init__`` does not import torch: it only says which file implements which
 technique, so ``lineage explain`` can name the file without the ``techniques`` extra.  The
-modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``) need torch.
+modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``, ``yarn``, ``mhc``,
+``hash_routing``, ``grpo``, ``fp8_blockwise``) need torch.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ IMPLEMENTATIONS: dict[str, str] = {
     "muonclip": "muon",
     "mtp": "mtp",
     "dsa": "dsa",
+    "yarn": "yarn",
+    "hyper-connections": "mhc",
+    "mhc": "mhc",
+    "hash-routing": "hash_routing",
+    "grpo": "grpo",
+    "fp8-training": "fp8_blockwise",
+    "fp8-quantization": "fp8_blockwise",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -41,6 +49,11 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "muon": ("https://kellerjordan.github.io/posts/muon/", "2502.16982", "2507.20534"),
     "mtp": ("2412.19437", "2404.19737"),
     "dsa": ("2512.02556",),
+    "yarn": ("2309.00071",),
+    "mhc": ("2409.19606", "2512.24880"),
+    "hash_routing": ("2106.04426",),
+    "grpo": ("2402.03300",),
+    "fp8_blockwise": ("2412.19437",),
 }
 
 

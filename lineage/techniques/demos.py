@@ -222,6 +222,134 @@ def dsa_demo() -> Demo:
     )
 
 
+def yarn_demo() -> Demo:
+    """DeepSeek-V3's YaRN: which rotary pairs keep their frequency, which are slowed 40x, and the attention factor."""
+    torch = require_torch()
+    from lineage.techniques.yarn import YaRNConfig, attention_factor, correction_range, yarn_inv_freq
+
+    cfg = YaRNConfig()
+    theta = 1.0 / cfg.rope_theta ** (torch.arange(0, cfg.head_dim, 2, dtype=torch.float64) / cfg.head_dim)
+    ratio = yarn_inv_freq(cfg, torch.float64) / theta  # 1: extrapolated, 1/s: interpolated
+    low, high = correction_range(cfg)
+    long_ctx = int(cfg.factor * cfg.original_max_position_embeddings)
+    slowest = yarn_inv_freq(cfg, torch.float64)[-1].item()
+    return Demo(
+        technique="yarn",
+        module="lineage/techniques/yarn.py",
+        measurements=[
+            Measurement(label="context", value=f"{cfg.original_max_position_embeddings:,} -> {long_ctx:,} tokens (s = {cfg.factor:g})", note="DeepSeek-V3 rope_scaling, 64-dim rotary part"),
+            Measurement(label="attention factor sqrt(1/t)", value=round(attention_factor(cfg), 4), note="0.1 ln s + 1 on cos and sin; logits scale by its square"),
+            Measurement(label="pairs keeping their frequency", value=int((ratio == 1).sum()), note=f"pairs 0-{low}: over 32 rotations in 4K tokens"),
+            Measurement(label="pairs interpolated by 1/s", value=int((ratio - 1 / cfg.factor).abs().lt(1e-12).sum()), note=f"pairs {high}-31: under one rotation in 4K tokens"),
+            Measurement(label="pairs blended", value=int(((ratio < 1) & (ratio > 1 / cfg.factor + 1e-12)).sum()), note="linear ramp between"),
+            Measurement(label="slowest pair's angle at 160K (YaRN) / at 4K (RoPE)", value=round(long_ctx * slowest / (cfg.original_max_position_embeddings * theta[-1].item()), 6), note="1: no angle beyond the pretrained range"),
+        ],
+    )
+
+
+def mhc_demo() -> Demo:
+    """mHC's residual mixing after Sinkhorn-Knopp: doubly stochastic per layer, gain 1 over 64 layers."""
+    torch = require_torch()
+    from lineage.techniques.mhc import HCConfig, ManifoldHyperConnection, sinkhorn_knopp
+
+    torch.manual_seed(0)
+    cfg = HCConfig(hidden_size=256)  # DeepSeek-V4's n = 4 streams and 20 iterations, narrower streams
+    hc = ManifoldHyperConnection(cfg).double()
+    _, _, res = hc.mappings(torch.randn(8, 128, cfg.n_streams, cfg.hidden_size, dtype=torch.float64))  # (8, 128, 4, 4)
+    logits = torch.randn(64, 4, 4, dtype=torch.float64)
+    eye = torch.eye(4, dtype=torch.float64)
+    mhc, hc_plain = eye, eye
+    for layer in logits:
+        mhc = mhc @ sinkhorn_knopp(layer, cfg.sinkhorn_iters)
+        hc_plain = hc_plain @ (eye + 0.1 * layer.tanh())  # HC's A_r = I + s tanh(.), unconstrained
+    return Demo(
+        technique="mhc",
+        module="lineage/techniques/mhc.py",
+        measurements=[
+            Measurement(label="max |row sum - 1| of res", value=f"{(res.sum(-1) - 1).abs().max().item():.1e}", note="1,024 tokens, 20 Sinkhorn-Knopp iterations"),
+            Measurement(label="max |column sum - 1| of res", value=f"{(res.sum(-2) - 1).abs().max().item():.1e}", note="columns are normalised last"),
+            Measurement(label="min entry of res", value=f"{res.min().item():.1e}", note="non-negative: a convex mix of streams"),
+            Measurement(label="composite gain over 64 layers, mHC", value=round(mhc.abs().sum(-1).max().item(), 4), note="max row sum of the product of res"),
+            Measurement(label="composite gain over 64 layers, HC-style I + 0.1 tanh", value=round(hc_plain.abs().sum(-1).max().item(), 2), note="same logits, no manifold constraint"),
+        ],
+    )
+
+
+def hash_routing_demo() -> Demo:
+    """Expert load of a random vs a balanced hash table on Zipf-distributed tokens."""
+    torch = require_torch()
+    from lineage.techniques.hash_routing import HashRoutingConfig, balanced_hash_table, random_hash_table
+
+    v4 = HashRoutingConfig()
+    vocab, experts, k = 8000, 64, v4.num_experts_per_tok
+    counts = (1e6 / torch.arange(1, vocab + 1, dtype=torch.float64)).round()  # frequency ~ 1 / rank
+
+    def imbalance(table):
+        load = torch.zeros(experts, dtype=torch.float64).index_add_(0, table.flatten(), counts.repeat_interleave(k))
+        return round((load.max() / load.mean()).item(), 3)
+
+    return Demo(
+        technique="hash-routing",
+        module="lineage/techniques/hash_routing.py",
+        measurements=[
+            Measurement(label="DeepSeek-V4 hash layers", value=f"first 3 MoE layers, {k} of {v4.n_routed_experts} experts per token id", note="mlp_layer_types in transformers' DeepseekV4Config"),
+            Measurement(label="max/mean expert load, random hash", value=imbalance(random_hash_table(vocab, experts, k)), unit="x", note=f"Zipf tokens, vocab {vocab:,}, {experts} experts"),
+            Measurement(label="max/mean expert load, balanced hash", value=imbalance(balanced_hash_table(counts, experts, k)), unit="x", note="frequent tokens first to the emptiest experts"),
+        ],
+    )
+
+
+def grpo_demo() -> Demo:
+    """Group-relative advantages: mean 0 and std 1 in every group, whatever the reward scale."""
+    torch = require_torch()
+    from lineage.techniques.grpo import GRPOConfig, group_advantages
+
+    cfg = GRPOConfig()
+    torch.manual_seed(0)
+    rewards = torch.cat([torch.randint(0, 2, (cfg.group_size,)).double(), torch.rand(cfg.group_size, dtype=torch.float64) * 100])
+    adv = group_advantages(rewards, cfg.group_size, cfg.std_eps).view(2, -1)  # (2 groups, G)
+    return Demo(
+        technique="grpo",
+        module="lineage/techniques/grpo.py",
+        measurements=[
+            Measurement(label="group size G", value=cfg.group_size, note="DeepSeekMath section 4.2"),
+            Measurement(label="advantage mean, 0/1 rewards", value=f"{adv[0].mean().item():.1e}"),
+            Measurement(label="advantage std, 0/1 rewards", value=round(adv[0].std().item(), 5), note="std / (std + 1e-4)"),
+            Measurement(label="advantage mean, 0-100 rewards", value=f"{adv[1].mean().item():.1e}"),
+            Measurement(label="advantage std, 0-100 rewards", value=round(adv[1].std().item(), 5), note="same scale as the 0/1 group"),
+        ],
+    )
+
+
+def fp8_demo() -> Demo:
+    """FP8 error on ordinary tokens next to outlier tokens: 1x128 tiles vs one scale per tensor."""
+    torch = require_torch()
+    from lineage.techniques.fp8_blockwise import (
+        dequantize_blocks,
+        quantize_activations,
+        quantize_per_tensor,
+        relative_error,
+    )
+
+    torch.manual_seed(0)
+    x = torch.randn(256, 1024)
+    rows = []
+    for outlier in (1e2, 1e4, 1e5, 1e6):
+        a = x.clone()
+        a[:2] *= outlier  # two "massive activation" tokens
+        tile = relative_error(a[2:], dequantize_blocks(*quantize_activations(a))[2:])
+        tensor = relative_error(a[2:], dequantize_blocks(*quantize_per_tensor(a))[2:])
+        rows.append(Measurement(label=f"error on other tokens, outliers x{outlier:.0e}", value=f"{tile:.3f} (1x128 tiles) vs {tensor:.3f} (per tensor)", note="relative Frobenius error, E4M3"))
+    return Demo(
+        technique="fp8-training",
+        module="lineage/techniques/fp8_blockwise.py",
+        measurements=[
+            *rows,
+            Measurement(label="scale storage per weight element", value=f"{4 / 128**2:.5f}", unit="B", note="one float32 per 128x128 block, next to 1 B of E4M3"),
+        ],
+    )
+
+
 DEMOS: dict[str, Callable[[], Demo]] = {
     "mla": mla_demo,
     "kv-cache": kv_cache_demo,
@@ -230,4 +358,11 @@ DEMOS: dict[str, Callable[[], Demo]] = {
     "muonclip": muon_demo,
     "mtp": mtp_demo,
     "dsa": dsa_demo,
+    "yarn": yarn_demo,
+    "hyper-connections": mhc_demo,
+    "mhc": mhc_demo,
+    "hash-routing": hash_routing_demo,
+    "grpo": grpo_demo,
+    "fp8-training": fp8_demo,
+    "fp8-quantization": fp8_demo,
 }

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["MoEConfig", "DeepSeekMoE", "route", "update_bias", "swiglu"]
+__all__ = ["MoEConfig", "DeepSeekMoE", "mix_experts", "route", "update_bias", "swiglu"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,18 @@ def route(u: torch.Tensor, w_router: torch.Tensor, bias: torch.Tensor, cfg: MoEC
     if cfg.norm_topk_prob:
         gates = gates / (gates.sum(-1, keepdim=True) + 1e-20)  # eq. 13
     return gates * cfg.routed_scaling_factor, chosen, scores
+
+
+def mix_experts(u, gates, chosen, gate_up_proj, down_proj) -> torch.Tensor:
+    """sum_k gates[:, k] FFN_{chosen[:, k]}(u) for tokens u (N, d); experts stacked (E, 2I, d), (E, d, I)."""
+    out = torch.zeros_like(u)
+    inter = down_proj.shape[-1]
+    for e in chosen.unique().tolist():
+        token, slot = (chosen == e).nonzero(as_tuple=True)  # tokens that chose expert e, and where
+        w_gate, w_up = gate_up_proj[e].split(inter)  # (I, d) each
+        y = swiglu(u[token], w_gate, w_up, down_proj[e])  # (n_e, d)
+        out.index_add_(0, token, y * gates[token, slot, None].to(y.dtype))
+    return out
 
 
 def expert_load(chosen: torch.Tensor, n_experts: int) -> torch.Tensor:
@@ -136,13 +148,7 @@ class DeepSeekMoE(nn.Module):
         gates, chosen, _ = route(u, self.gate.weight, self.gate.e_score_correction_bias, self.cfg)
         if self.training:
             self.load += expert_load(chosen, self.cfg.n_routed_experts)
-        out = torch.zeros_like(u)
-        inter = self.cfg.moe_intermediate_size
-        for e in chosen.unique().tolist():
-            token, slot = (chosen == e).nonzero(as_tuple=True)  # tokens that chose expert e, and where
-            w_gate, w_up = self.experts.gate_up_proj[e].split(inter)  # (I, d) each
-            y = swiglu(u[token], w_gate, w_up, self.experts.down_proj[e])  # (n_e, d)
-            out.index_add_(0, token, y * gates[token, slot, None].to(y.dtype))
+        out = mix_experts(u, gates, chosen, self.experts.gate_up_proj, self.experts.down_proj)
         sh = self.shared_experts
         out = out + swiglu(u, sh.gate_proj.weight, sh.up_proj.weight, sh.down_proj.weight)
         return out.view(shape)
