@@ -2,7 +2,8 @@
 
 This package's ``__init__`` does not import torch: it only says which file implements which
 technique, so ``lineage explain`` can name the file without the ``techniques`` extra.  The
-modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``) need torch.
+modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``,
+``gated_deltanet``, ``kda``, ``lightning_attention``, ``deepseek_v4_attention``) need torch.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ IMPLEMENTATIONS: dict[str, str] = {
     "muonclip": "muon",
     "mtp": "mtp",
     "dsa": "dsa",
+    "gated-deltanet": "gated_deltanet",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -41,6 +43,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "muon": ("https://kellerjordan.github.io/posts/muon/", "2502.16982", "2507.20534"),
     "mtp": ("2412.19437", "2404.19737"),
     "dsa": ("2512.02556",),
+    "gated_deltanet": ("2412.06464",),
 }
 
 
