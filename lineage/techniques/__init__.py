@@ -33,6 +33,7 @@ IMPLEMENTATIONS: dict[str, str] = {
     "mtp": "mtp",
     "dsa": "dsa",
     "gated-deltanet": "gated_deltanet",
+    "kda": "kda",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -44,6 +45,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "mtp": ("2412.19437", "2404.19737"),
     "dsa": ("2512.02556",),
     "gated_deltanet": ("2412.06464",),
+    "kda": ("2510.26692", "2412.06464"),
 }
 
 

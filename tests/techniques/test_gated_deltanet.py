@@ -6,8 +6,9 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from lineage.techniques.gated_deltanet import (  # noqa: E402
-    GatedDeltaNet, GatedDeltaNetConfig, RecurrentState, chunked_gated_delta_rule, l2_normalize, recurrent_gated_delta_rule,
+    GatedDeltaNet, GatedDeltaNetConfig, chunked_gated_delta_rule, l2_normalize, recurrent_gated_delta_rule,
 )
+from linear_state import both_outputs, decode_after_prefill, same_weights  # noqa: E402
 
 # Tolerances.
 # * Against transformers: its torch fallbacks cast q, k, v, beta and the decay to float32 and run the
@@ -88,32 +89,18 @@ def pair(seed=0):
                          linear_conv_kernel_dim=c.conv_kernel, num_hidden_layers=1, layer_types=["linear_attention"],
                          num_attention_heads=2, num_key_value_heads=1, vocab_size=16)
     torch.manual_seed(seed)
-    ref = Qwen3NextGatedDeltaNet(hf, layer_idx=0).double()
-    for name, p in ref.named_parameters():
-        torch.nn.init.normal_(p, std=0.1 if name == "A_log" else 0.3)
-    ours = GatedDeltaNet(c).double()
-    ours.load_state_dict(ref.state_dict())  # strict: every weight has the same name and shape
-    return ours, ref
+    return same_weights(Qwen3NextGatedDeltaNet(hf, layer_idx=0), GatedDeltaNet(c))
 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "recurrent"])
 def test_layer_matches_qwen3_next_gated_deltanet(chunked):
-    ours, ref = pair()
-    x = torch.randn(2, 19, TINY.hidden_size, dtype=torch.float64)
-    with torch.no_grad():
-        torch.testing.assert_close(ours(x, chunked=chunked), ref(x), **VS_TRANSFORMERS)
+    got, want = both_outputs(*pair(), TINY.hidden_size, chunked)
+    torch.testing.assert_close(got, want, **VS_TRANSFORMERS)
 
 
 def test_prefill_then_decode_equals_one_pass_and_the_state_stays_fixed():
-    ours, _ = pair(seed=1)
-    x = torch.randn(1, 20, TINY.hidden_size, dtype=torch.float64)
-    cache = RecurrentState()
-    with torch.no_grad():
-        full = ours(x)
-        steps = [ours(x[:, :12], cache)]
-        size = cache.nbytes()
-        steps += [ours(x[:, t : t + 1], cache) for t in range(12, 20)]
-    torch.testing.assert_close(torch.cat(steps, 1), full, **FLOAT64_ONLY)
-    c = TINY
-    assert cache.nbytes() == size == 8 * (c.num_value_heads * c.key_head_dim * c.value_head_dim
+    full, stepwise, after_prefill, at_end = decode_after_prefill(pair(seed=1)[0], TINY.hidden_size)
+    torch.testing.assert_close(stepwise, full, **FLOAT64_ONLY)
+    c = TINY  # float64 state S (heads x d_k x d_v) plus the conv window (K - 1 inputs)
+    assert after_prefill == at_end == 8 * (c.num_value_heads * c.key_head_dim * c.value_head_dim
                                           + (c.conv_kernel - 1) * (2 * c.key_dim + c.value_dim))
