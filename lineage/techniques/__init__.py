@@ -34,6 +34,7 @@ IMPLEMENTATIONS: dict[str, str] = {
     "dsa": "dsa",
     "gated-deltanet": "gated_deltanet",
     "kda": "kda",
+    "lightning-attention": "lightning_attention",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "dsa": ("2512.02556",),
     "gated_deltanet": ("2412.06464",),
     "kda": ("2510.26692", "2412.06464"),
+    "lightning_attention": ("2307.14995", "2401.04658", "2501.08313"),
 }
 
 
