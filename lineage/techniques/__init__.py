@@ -35,6 +35,8 @@ IMPLEMENTATIONS: dict[str, str] = {
     "gated-deltanet": "gated_deltanet",
     "kda": "kda",
     "lightning-attention": "lightning_attention",
+    "compressed-sparse-attention": "deepseek_v4_attention",
+    "heavily-compressed-attention": "deepseek_v4_attention",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -48,6 +50,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "gated_deltanet": ("2412.06464",),
     "kda": ("2510.26692", "2412.06464"),
     "lightning_attention": ("2307.14995", "2401.04658", "2501.08313"),
+    "deepseek_v4_attention": ("2606.19348", "https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro"),
 }
 
 
