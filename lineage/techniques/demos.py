@@ -222,6 +222,79 @@ def dsa_demo() -> Demo:
     )
 
 
+def _state_vs_kv(technique: str, module: str, rule, heads: int, d_k: int, d_v: int, per_channel: bool,
+                 kv_per_token: int, kv_note: str, model: str) -> Demo:
+    """A linear-attention state measured after two lengths, next to a softmax layer's growing KV cache."""
+    torch = require_torch()
+    sizes = {}
+    for t in (64, 256):
+        torch.manual_seed(0)
+        q, k = (torch.nn.functional.normalize(torch.randn(1, t, heads, d_k), dim=-1) for _ in range(2))
+        decay = -torch.rand(1, t, heads, *((d_k,) if per_channel else ())) * 0.1
+        _, state = rule(q, k, torch.randn(1, t, heads, d_v), decay, torch.rand(1, t, heads))
+        sizes[t] = state.numel() * state.element_size()
+    rows = [
+        Measurement(label=f"state per layer after {t} tokens (measured)", value=b, unit="B",
+                    note=f"{heads} heads x {d_k} x {d_v}, float32, {model}") for t, b in sizes.items()
+    ]
+    rows += [
+        Measurement(label=f"softmax KV cache per layer at {t:,} tokens", value=kv_per_token * t, unit="B", note=kv_note)
+        for t in (4096, 131072, 1048576)
+    ]
+    rows.append(Measurement(label="tokens at which the KV cache outgrows the state", value=sizes[256] // kv_per_token + 1))
+    return Demo(technique=technique, module=module, measurements=rows)
+
+
+def gated_deltanet_demo() -> Demo:
+    """Qwen3-Next's Gated DeltaNet state (fixed) vs its full-attention layers' GQA cache (growing)."""
+    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule
+
+    return _state_vs_kv("gated-deltanet", "lineage/techniques/gated_deltanet.py", chunked_gated_delta_rule, 32, 128, 128,
+                        False, 2 * 2 * 256 * 2, "Qwen3-Next full-attention layer: 2 KV heads x 256 dims, K and V, BF16",
+                        "Qwen3-Next-80B-A3B dims")
+
+
+def kda_demo() -> Demo:
+    """Kimi Linear's KDA state (fixed) vs its MLA layers' latent cache (growing)."""
+    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule
+
+    return _state_vs_kv("kda", "lineage/techniques/kda.py", chunked_gated_delta_rule, 32, 128, 128, True, (512 + 64) * 2,
+                        "Kimi Linear MLA layer: 512-dim latent + 64-dim rotary key, BF16", "Kimi-Linear-48B-A3B dims")
+
+
+def lightning_demo() -> Demo:
+    """MiniMax-Text-01's lightning state (fixed) vs its softmax layers' GQA cache (growing)."""
+    torch = require_torch()
+    from lineage.techniques.lightning_attention import decay_rates, lightning_blocks
+
+    def rule(q, k, v, _decay, _beta):  # (B, T, H, d) inputs; per-head rates of MiniMax-Text-01's first layer
+        return lightning_blocks(*(x.transpose(1, 2) for x in (q, k, v)), decay_rates(64, 0, 80, torch.float32), 256)
+
+    return _state_vs_kv("lightning-attention", "lineage/techniques/lightning_attention.py", rule, 64, 128, 128, False,
+                        2 * 8 * 128 * 2, "MiniMax-Text-01 softmax layer: 8 KV heads x 128 dims, K and V, BF16",
+                        "MiniMax-Text-01 dims")
+
+
+def deepseek_v4_demo() -> Demo:
+    """DeepSeek-V4-Pro vs V3.2: KV bytes and single-token FLOPs at 128K and 1M tokens, from their configs."""
+    require_torch()
+    from lineage.techniques.deepseek_v4_attention import v4_vs_v32_at
+
+    rows = []
+    for t in (131072, 1048576):
+        r = v4_vs_v32_at(t)
+        rows += [
+            Measurement(label=f"KV cache per token at {t:,} tokens, V4-Pro / V3.2", value=f"{r['v4_kv_bytes'] / t:,.0f} / {r['v32_kv_bytes'] / t:,.0f}",
+                        unit="B/token", note="all layers, BF16; window + compressed entries + indexer keys vs MLA latent + indexer keys"),
+            Measurement(label=f"KV ratio at {t:,} tokens", value=f"{r['kv_ratio']:.1%}"),
+            Measurement(label=f"FLOPs per token at {t:,} tokens, V4-Pro / V3.2", value=f"{r['v4_flops'] / 1e9:,.0f} / {r['v32_flops'] / 1e9:,.0f}",
+                        unit="GFLOP", note="attention (projections, indexer, attended entries) + active experts + head"),
+            Measurement(label=f"FLOPs ratio at {t:,} tokens", value=f"{r['flops_ratio']:.1%}",
+                        note=f"attention alone: {r['attention_flops_ratio']:.1%}"),
+        ]
+    return Demo(technique="compressed-sparse-attention", module="lineage/techniques/deepseek_v4_attention.py", measurements=rows)
+
+
 DEMOS: dict[str, Callable[[], Demo]] = {
     "mla": mla_demo,
     "kv-cache": kv_cache_demo,
@@ -230,4 +303,9 @@ DEMOS: dict[str, Callable[[], Demo]] = {
     "muonclip": muon_demo,
     "mtp": mtp_demo,
     "dsa": dsa_demo,
+    "gated-deltanet": gated_deltanet_demo,
+    "kda": kda_demo,
+    "lightning-attention": lightning_demo,
+    "compressed-sparse-attention": deepseek_v4_demo,
+    "heavily-compressed-attention": deepseek_v4_demo,
 }
