@@ -1,4 +1,5 @@
-"""Technique benchmark: KV-cache sizes, MLA decode, Muon, Muon vs AdamW training, references vs their ecosystem twins.
+"""Technique benchmark: KV-cache sizes, MLA decode, Muon, Muon vs AdamW training, references vs their ecosystem twins
+(YaRN, mHC, hash routing, FP8, Gated DeltaNet, KDA, Lightning, DeepSeek-V4 attention vs transformers).
 
 Run: ``.venv/bin/python benchmarks/techniques.py [--quick] [--store PATH]``.  Every ratio is
 measured in this one run on this machine (CPU).  Prints tables, writes
@@ -132,6 +133,71 @@ def mla_section(lengths: list[int], repeat: int) -> list[dict]:
           f"{r['plain_over_absorbed']}x", f"{r['transformers_over_absorbed']}x"] for r in rows],
     ))
     return rows
+
+
+# --------------------------------------------------------------------------- linear attention and DeepSeek-V4
+
+
+def linear_section(repeat: int) -> list[dict]:
+    """Ours vs transformers' torch paths at one realistic shape each, same inputs or weights, float32."""
+    from transformers import DeepseekV4Config, MiniMaxConfig
+    from transformers.models.deepseek_v4.modeling_deepseek_v4 import DeepseekV4Attention, DeepseekV4RotaryEmbedding
+    from transformers.models.kimi_linear.modeling_kimi_linear import chunk_kimi_delta_attention
+    from transformers.models.minimax.modeling_minimax import MiniMaxLightningAttention
+    from transformers.models.qwen3_next.modeling_qwen3_next import torch_chunk_gated_delta_rule
+
+    from lineage.techniques.deepseek_v4_attention import V4Attention, V4AttentionConfig
+    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule
+    from lineage.techniques.lightning_attention import LightningAttention, LightningConfig
+
+    torch.manual_seed(0)
+    t, h, d = 512, 32, 128  # Qwen3-Next / Kimi Linear heads and head width, 512 tokens, chunks of 64
+    q, k = (torch.nn.functional.normalize(torch.randn(1, t, h, d), dim=-1) for _ in range(2))
+    v, beta = torch.randn(1, t, h, d), torch.rand(1, t, h)
+    g_head, g_chan = -torch.rand(1, t, h) * 0.1, -torch.rand(1, t, h, d) * 0.1
+    rows = [
+        ("gated_deltanet.py (chunked rule)", "32 heads x 128, 512 tokens",
+         lambda: chunked_gated_delta_rule(q, k, v, g_head, beta), lambda: torch_chunk_gated_delta_rule(q, k, v, g_head, beta)),
+        ("kda.py (chunked rule, per-channel decay)", "32 heads x 128, 512 tokens",
+         lambda: chunked_gated_delta_rule(q, k, v, g_chan, beta), lambda: chunk_kimi_delta_attention(q, k, v, g_chan, beta)),
+    ]
+    lc = LightningConfig(hidden_size=2048, num_heads=16, head_dim=128, block_size=256, num_layers=80)
+    ref = MiniMaxLightningAttention(MiniMaxConfig(hidden_size=2048, num_attention_heads=16, head_dim=128, block_size=256,
+                                                  num_hidden_layers=80, layer_types=["linear_attention"] * 80), 0).eval()
+    ours = LightningAttention(lc).eval()
+    ours.load_state_dict(ref.state_dict(), strict=False)
+    x = torch.randn(1, 2048, 2048)
+    rows.append(("lightning_attention.py (layer)", "16 heads x 128, blocks of 256, 2,048 tokens", lambda: ours(x), lambda: ref(x, None, None)))
+    vc = V4AttentionConfig(hidden_size=1024, num_heads=16, q_lora_rank=512, o_groups=4, o_lora_rank=256, index_n_heads=16, index_topk=256)
+    hf = DeepseekV4Config(hidden_size=1024, num_attention_heads=16, head_dim=512, q_lora_rank=512, o_groups=4, o_lora_rank=256,
+                          index_n_heads=16, index_topk=256, num_hidden_layers=1, layer_types=["compressed_sparse_attention"],
+                          mlp_layer_types=["moe"])
+    hf._attn_implementation = "eager"
+    v4_ref, rotary = DeepseekV4Attention(hf, 0).eval(), DeepseekV4RotaryEmbedding(hf)
+    for p in v4_ref.parameters():
+        torch.nn.init.normal_(p, std=0.02)
+    v4 = V4Attention(vc).eval()
+    v4.load_state_dict(v4_ref.state_dict())
+    x4 = torch.randn(1, 1024, 1024)
+    pos = torch.arange(1024)[None]
+    rope = {kind: rotary(x4, pos, layer_type=kind) for kind in ("main", "compress")}
+    dist = pos[0][:, None] - pos[0][None, :]
+    mask = torch.zeros(1, 1, 1024, 1024).masked_fill((dist < 0) | (dist >= 128), float("-inf"))
+    rows.append(("deepseek_v4_attention.py (CSA layer)", "V4 head_dim 512, 16 heads, m 4, top-256, 1,024 tokens",
+                 lambda: v4(x4), lambda: v4_ref(x4, rope, pos, mask)))
+    out = []
+    with torch.no_grad():
+        for name, shape, mine, theirs in rows:
+            a, b = mine(), theirs()
+            a, b = (y[0] if isinstance(y, tuple) else y for y in (a, b))
+            ms_ours, ms_ref = best_ms(mine, repeat), best_ms(theirs, repeat)
+            out.append({"file": name, "shape": shape, "ours_ms": round(ms_ours, 1), "transformers_ms": round(ms_ref, 1),
+                        "ours_over_transformers": round(ms_ours / ms_ref, 2), "max_abs_diff": (a - b).abs().max().item()})
+    print("\nLinear attention and DeepSeek-V4 attention, prefill, batch 1, float32: ours vs transformers' torch path")
+    print(table(["FILE", "SHAPE", "OURS ms", "TRANSFORMERS ms", "OURS/TRANSFORMERS", "MAX |DIFF|"],
+                [[r["file"], r["shape"], r["ours_ms"], r["transformers_ms"], f"{r['ours_over_transformers']}x",
+                  f"{r['max_abs_diff']:.1e}"] for r in out]))
+    return out
 
 
 # --------------------------------------------------------------------------- Muon
@@ -332,6 +398,7 @@ def main() -> None:
                     "processor": platform.processor() or platform.machine()},
         "kv_cache": kv_section(),
         "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
+        "linear_and_v4": linear_section(repeat=1 if args.quick else 3),
         "muon": muon_section(repeat=3 if args.quick else 10),
         "ecosystem": ecosystem_section(repeat=3 if args.quick else 10),
         "training": train_section(steps=50 if args.quick else 300),

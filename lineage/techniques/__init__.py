@@ -2,8 +2,7 @@
 
 This package's ``__init__`` does not import torch: it only says which file implements which
 technique, so ``lineage explain`` can name the file without the ``techniques`` extra.  The
-modules themselves (``mla``, ``kv_cache``, ``moe``, ``muon``, ``mtp``, ``dsa``, ``yarn``, ``mhc``,
-``hash_routing``, ``grpo``, ``fp8_blockwise``) need torch.
+modules themselves (every value of :data:`IMPLEMENTATIONS`) need torch.
 """
 
 from __future__ import annotations
@@ -39,6 +38,11 @@ IMPLEMENTATIONS: dict[str, str] = {
     "grpo": "grpo",
     "fp8-training": "fp8_blockwise",
     "fp8-quantization": "fp8_blockwise",
+    "gated-deltanet": "gated_deltanet",
+    "kda": "kda",
+    "lightning-attention": "lightning_attention",
+    "compressed-sparse-attention": "deepseek_v4_attention",
+    "heavily-compressed-attention": "deepseek_v4_attention",
 }
 
 PAPERS: dict[str, tuple[str, ...]] = {
@@ -54,6 +58,10 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "hash_routing": ("2106.04426",),
     "grpo": ("2402.03300",),
     "fp8_blockwise": ("2412.19437",),
+    "gated_deltanet": ("2412.06464",),
+    "kda": ("2510.26692", "2412.06464"),
+    "lightning_attention": ("2307.14995", "2401.04658", "2501.08313"),
+    "deepseek_v4_attention": ("2606.19348", "https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro"),
 }
 
 

@@ -2,7 +2,6 @@
 
 import importlib.util
 
-collect_ignore = [] if importlib.util.find_spec("torch") else [
-    "mla.py", "kv_cache.py", "moe.py", "muon.py", "mtp.py", "dsa.py", "yarn.py", "mhc.py", "hash_routing.py", "grpo.py",
-    "fp8_blockwise.py",
-]
+from lineage.techniques import IMPLEMENTATIONS
+
+collect_ignore = [] if importlib.util.find_spec("torch") else sorted({f"{m}.py" for m in IMPLEMENTATIONS.values()})
