@@ -72,7 +72,8 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
         if entity.first_appeared:
             facts.append((Predicate.FIRST_APPEARED, None, entity.first_appeared, "first_appeared"))
     elif isinstance(entity, Model):
-        facts.append((Predicate.DEVELOPED_BY, entity.organization, None, "organization"))
+        if entity.organization:
+            facts.append((Predicate.DEVELOPED_BY, entity.organization, None, "organization"))
         if entity.released:
             facts.append((Predicate.RELEASED, None, entity.released, "released"))
         if entity.predecessor:

@@ -172,6 +172,13 @@ class Entity(Strict):
     unconfirmed: tuple[str, ...] = Field(
         (), description="Field names whose values no primary source confirms (the source note says why)."
     )
+    curation: Literal["curated", "discovered"] = Field(
+        "curated",
+        description="'curated' for catalog entries in seeds/; 'discovered' for entities a source introduced.",
+    )
+    discovered_in: str | None = Field(
+        None, description="Id of the source document that introduced a discovered entity."
+    )
 
 
 class Organization(Entity):
@@ -225,7 +232,9 @@ class Model(Entity):
 
     kind: Literal["model"] = Field("model", description="Entity kind tag.")
     hf_repo: str | None = Field(None, description="Hugging Face repo id (org/name).")
-    organization: EntityId = Field(description="Organization id of the publisher.")
+    organization: EntityId | None = Field(
+        description="Organization id of the publisher (None only for a discovered model whose source names no lab)."
+    )
     released: str | None = Field(None, description="Release month, YYYY-MM.")
     family: str | None = Field(None, description="Model family name (DeepSeek-V3, Kimi K2 …).")
     predecessor: EntityId | None = Field(None, description="Model id this one continues or is fine-tuned from.")

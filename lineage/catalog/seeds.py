@@ -8,7 +8,6 @@ come from ingesting sources.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,10 @@ LISTING = {
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    """The lookup key of a name: :func:`lineage.catalog.resolver.name_key` (versions and sizes kept)."""
+    from lineage.catalog.resolver import name_key
+
+    return name_key(text)
 
 
 @dataclass
@@ -76,6 +78,15 @@ class Catalog:
         self.entities[entry.id] = entry
         for name in (entry.id, entry.name, *entry.aliases):
             self._names.setdefault(_norm(name), entry.id)
+
+    def with_discovered(self, entities) -> Catalog:
+        """A copy overlaid with entities that sources introduced; a curated entry of the same id wins.
+        """
+        out = Catalog(dict(self.entities), dict(self._names))
+        for e in entities:
+            if e.id not in out.entities:
+                out.add(e)
+        return out
 
     def check_references(self) -> None:
         """Every id an entry points at exists and has the right kind."""

@@ -113,8 +113,8 @@ def push_neo4j_command(
     from lineage.questions.evidence import require_built
     from lineage.questions.projection import project
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         require_built(st)
         g = project(st, catalog)
     bolt = _connect(uri, user, password, database)

@@ -26,9 +26,9 @@ def build_command(
     from lineage.build import build
     from lineage.ingest.config import bundled_configs
 
-    catalog = load_catalog()
     steps = 5 + len(bundled_configs())
     with open_store(store) as st, progress(steps, "Building store") as bar:
+        catalog = load_catalog(st)
         report = build(st, catalog, fresh=fresh, progress=lambda _: bar.update(1))
     if json_out:
         emit_json(report)
@@ -62,8 +62,8 @@ def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.questions.evidence import require_built
     from lineage.verify import verify
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         require_built(st)
         report = verify(st, catalog)
     if json_out:

@@ -24,8 +24,8 @@ def explain_command(
     """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
     from lineage.techniques.explain import explain
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         if run and record:
             from lineage.techniques.record import record_kv
 

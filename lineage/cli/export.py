@@ -27,8 +27,8 @@ def export_command(
     from lineage.export import export
     from lineage.questions.evidence import require_built
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         require_built(st)
         report = export(st, catalog, fmt.lower(), path)
     if json_out:

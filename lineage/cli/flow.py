@@ -39,8 +39,8 @@ def _graph(store):
     from lineage.questions.evidence import require_built
     from lineage.questions.projection import project
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         require_built(st)
         return catalog, project(st, catalog)
 

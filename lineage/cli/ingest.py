@@ -32,8 +32,8 @@ def config_command(
     """
     from lineage.ingest.config import ingest_config
 
-    catalog = load_catalog()
     with open_store(store) as st, progress(len(paths), "Ingesting configs") as bar:
+        catalog = load_catalog(st)
         reports = ingest_config(st, catalog, paths, model=model, progress=lambda _: bar.update(1))
     if json_out:
         emit_json(reports)
@@ -68,8 +68,8 @@ def pdf_command(
     """
     from lineage.ingest.report import ingest_pdf
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv)
     if json_out:
         emit_json(report)
@@ -104,8 +104,8 @@ def arxiv_command(
     """
     from lineage.ingest.arxiv import ingest_arxiv
 
-    catalog = load_catalog()
     with open_store(store) as st, progress(len(ids), "Ingesting arXiv papers") as bar:
+        catalog = load_catalog(st)
         results = ingest_arxiv(st, catalog, ids, model=model, progress=lambda _: bar.update(1))
     if json_out:
         emit_json(results)
@@ -127,8 +127,8 @@ def article_command(
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
     from lineage.ingest.article import ingest_article
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         report = ingest_article(st, catalog, path)
     if json_out:
         emit_json(report)
@@ -154,8 +154,8 @@ def hf_command(
     """
     from lineage.ingest.card import ingest_hf
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         report = ingest_hf(st, catalog, repo_id, revision=revision)
     if json_out:
         emit_json(report)

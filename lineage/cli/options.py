@@ -58,10 +58,12 @@ def open_store(path: Path | None):
     return Store(path)
 
 
-def load_catalog():
+def load_catalog(store=None):
+    """The curated catalog, overlaid with the entities ``store``'s sources discovered (when given)."""
     from lineage.catalog import Catalog
 
-    return Catalog.load()
+    catalog = Catalog.load()
+    return catalog.with_discovered(store.discovered_entities()) if store is not None else catalog
 
 
 def emit_json(value: Any) -> None:

@@ -48,8 +48,8 @@ def who_uses_command(
     """Models that use a technique, each with status and evidence."""
     from lineage.questions.who_uses import who_uses
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         result = who_uses(st, catalog, technique, variants=variants)
     if json_out:
         emit_json(result)
@@ -89,8 +89,8 @@ def origin_command(
     """Who introduced a technique, when and in which paper, with evidence."""
     from lineage.questions.who_uses import origin
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         result = origin(st, catalog, technique)
     if json_out:
         emit_json(result)
@@ -124,14 +124,15 @@ def show_command(
     """Everything known about one id: its catalog entry and every claim about it."""
     from lineage.questions.listing import show
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         result = show(st, catalog, ident)
     if json_out:
         emit_json(result)
         return
     e = result.entity
-    typer.echo(f"{e['name']} ({result.id}), {result.kind}")
+    typer.echo(f"{e['name']} ({result.id}), {result.kind}"
+               + (f", discovered in {e.get('discovered_in')}" if e.get("curation") == "discovered" else ""))
     if e.get("description"):
         typer.echo(f"  {e['description']}")
     for key in ("organization", "released", "hf_repo", "family", "category", "arxiv", "published", "vendor"):
@@ -229,8 +230,8 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
     """Every claim that is not verified (contradicted first), plus anachronisms and unknown ids."""
     from lineage.questions.claims import flags
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         result = flags(st, catalog)
     shown = result[:limit] if limit else result
     if json_out:
@@ -246,8 +247,8 @@ def techniques_command(store: StoreOpt = None, json_out: JsonOpt = False) -> Non
     """Every catalog technique, with its origin and how many models use it."""
     from lineage.questions.listing import techniques
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         rows = techniques(st, catalog)
     if json_out:
         emit_json(rows)
@@ -266,8 +267,8 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Every catalog model, with computed sizes and technique counts where configs were ingested."""
     from lineage.questions.listing import models
 
-    catalog = load_catalog()
     with open_store(store) as st:
+        catalog = load_catalog(st)
         rows = models(st, catalog)
     if json_out:
         emit_json(rows)
@@ -276,12 +277,15 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         table(
             ["ID", "NAME", "ORG", "RELEASED", "TOTAL", "ACTIVE", "TECHNIQUES"],
             [
-                [r.id, r.name, r.organization, r.released, human(r.total_parameters), human(r.active_parameters), r.techniques]
+                [r.id + ("*" if r.curation == "discovered" else ""), r.name, r.organization, r.released,
+                 human(r.total_parameters), human(r.active_parameters), r.techniques]
                 for r in rows
             ],
             {1: 32},
         )
     )
+    if any(r.curation == "discovered" for r in rows):
+        typer.echo("* discovered: introduced by an ingested source, not in the curated catalog")
 
 
 @handles_errors

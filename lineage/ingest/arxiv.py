@@ -25,7 +25,8 @@ from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Paper, SourceRef
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest.pdf import read_pdf
-from lineage.ingest.report import ReportReport, analyse, report_document, subject_models
+from lineage.ingest.report import ReportReport, analyse_subjects
+from lineage.ingest.report_subjects import subjects
 from lineage.paths import cache_dir
 
 ARXIV_ID = re.compile(r"^(?:arXiv:)?(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?$", re.I)
@@ -151,6 +152,8 @@ def paper_entity(meta: PaperMetadata, catalog: Catalog) -> Paper:
         arxiv=meta.arxiv,
         published=meta.published,
         sources=(SourceRef(url=f"https://arxiv.org/abs/{meta.arxiv}{meta.version}"),),
+        curation="discovered",
+        discovered_in=f"report:arxiv-{meta.arxiv}",
         **fields,
     )
 
@@ -174,14 +177,10 @@ def ingest_arxiv(
         path, downloaded = download_pdf(meta, session=getattr(client, "_session", None))
         paper = paper_entity(meta, catalog)
         pdf = read_pdf(path)
-        if model is None and f"arxiv-{meta.arxiv}" not in catalog:
-            raise SourceFormatError(
-                f'arXiv {meta.arxiv} ("{meta.title[:60]}") is not a catalog model\'s report. Pass --model ID.'
-            )
-        models = subject_models(catalog, paper if paper.id in catalog else None, model)
-        doc = report_document(pdf, paper, models, meta.version)
-        claims, report = analyse(pdf, doc, catalog, models, paper)
-        store.replace_source(doc, claims, [paper])
+        found = subjects(pdf, catalog.with_discovered([paper]), paper, model)
+        prepared = analyse_subjects(pdf, found, meta.version)
+        report = prepared.report
+        store.replace_source(prepared.doc, prepared.claims, [paper, *(e for e in prepared.entities if e.id != paper.id)])
         out.append(ArxivReport(metadata=meta, pdf=str(path), downloaded=downloaded, report=report))
         if progress:
             progress(meta.arxiv)

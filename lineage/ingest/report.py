@@ -29,9 +29,9 @@ from lineage.domain import (
     clip,
     utcnow,
 )
-from lineage.errors import SourceFormatError
 from lineage.ingest import adoption, facts, references
 from lineage.ingest.pdf import PdfText, read_pdf
+from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_EVIDENCE = 3
@@ -51,6 +51,7 @@ class ReportReport(BaseModel):
     resolved: int = Field(description="Entries resolved to catalog papers.")
     facts: list[str] = Field(description="Stated numbers, one line each.")
     claims: int = Field(description="Claims written.")
+    discovered: list[str] = Field(default_factory=list, description="Entities this report introduced (not in the catalog).")
 
 
 @dataclass
@@ -59,44 +60,6 @@ class PreparedReport:
     claims: list[Claim]
     report: ReportReport
     entities: list
-
-
-# --------------------------------------------------------------------------- which report is this?
-
-
-def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper | None:
-    """The catalog paper a PDF is: by ``--arxiv``, an arXiv stamp on page 1, or its title on page 1."""
-    if arxiv:
-        arxiv = re.sub(r"v\d+$", "", arxiv.removeprefix("arXiv:").removeprefix("arxiv-"))
-        found = catalog.entities.get(f"arxiv-{arxiv}")
-        return found if isinstance(found, Paper) else None
-    first = pdf.pages[0][:3000]
-    stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first)
-    if stamp and f"arxiv-{stamp.group(1)}" in catalog:
-        return catalog.entities[f"arxiv-{stamp.group(1)}"]
-    norm_first = re.sub(r"[^a-z0-9]+", " ", first.lower())
-    best = None
-    for paper in catalog.of_kind(EntityKind.PAPER):
-        if paper.title and len(paper.title) > 15:
-            title = re.sub(r"[^a-z0-9]+", " ", paper.title.lower()).strip()
-            if title in norm_first and (best is None or len(title) > len(best.title or "")):
-                best = paper
-    return best
-
-
-def subject_models(catalog: Catalog, paper: Paper | None, model: str | None) -> list[str]:
-    """Models whose report this is (or the one given with ``--model``)."""
-    if model is not None:
-        return [catalog.resolve(model, EntityKind.MODEL)]
-    if paper is not None:
-        found = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.report == paper.id]
-        if found:
-            return found
-    raise SourceFormatError(
-        "cannot tell which model this report describes"
-        + (f' (paper "{paper.id}" is no catalog model\'s report)' if paper else "")
-        + ". Pass --model ID (see 'lineage models')."
-    )
 
 
 # --------------------------------------------------------------------------- analysis
@@ -335,10 +298,17 @@ def prepare(
     paper = identify(pdf, catalog, arxiv)
     if arxiv and paper is None:
         raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
-    models = subject_models(catalog, paper, model)
-    doc = report_document(pdf, paper, models, version)
-    claims, report = analyse(pdf, doc, catalog, models, paper)
-    return PreparedReport(doc=doc, claims=claims, report=report, entities=[])
+    found = subjects(pdf, catalog, paper, model)
+    return analyse_subjects(pdf, found, version)
+
+
+def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) -> PreparedReport:
+    """The document, claims and discovered entities of a report whose subjects are settled."""
+    doc = report_document(pdf, found.paper, found.models, version)
+    claims, report = analyse(pdf, doc, found.catalog, found.models, found.paper)
+    claims += discovery_claims(found, doc, utcnow())
+    report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in found.entities]})
+    return PreparedReport(doc=doc, claims=claims, report=report, entities=found.entities)
 
 
 def ingest_pdf(

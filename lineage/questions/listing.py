@@ -73,12 +73,14 @@ class ModelRow(BaseModel):
 
     id: str = Field(description="Model id.")
     name: str = Field(description="Name.")
-    organization: str = Field(description="Publisher.")
+    organization: str | None = Field(description="Publisher (None when a discovered model's source names no lab).")
     released: str | None = Field(None, description="Release month.")
     hf_repo: str | None = Field(None, description="Hugging Face repo.")
     techniques: int = Field(description="Techniques with a 'uses' claim.")
     total_parameters: int | None = Field(None, description="Computed total parameters, when a config was ingested.")
     active_parameters: int | None = Field(None, description="Computed active parameters.")
+    curation: str = Field("curated", description="'curated' (catalog) or 'discovered' (introduced by a source).")
+    discovered_in: str | None = Field(None, description="Source that introduced a discovered model.")
 
 
 def models(store: Store, catalog: Catalog) -> list[ModelRow]:
@@ -100,6 +102,8 @@ def models(store: Store, catalog: Catalog) -> list[ModelRow]:
             techniques=len(uses[m.id]),
             total_parameters=sizes.get((m.id, Predicate.TOTAL_PARAMETERS)),
             active_parameters=sizes.get((m.id, Predicate.ACTIVE_PARAMETERS)),
+            curation=m.curation,
+            discovered_in=m.discovered_in,
         )
         for m in catalog.of_kind(EntityKind.MODEL)
     ]

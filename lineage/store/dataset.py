@@ -14,17 +14,32 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from lineage.domain import Claim, Entity, Evidence, Predicate, SourceDocument, Status
+from lineage.domain import (
+    Claim,
+    Entity,
+    Evidence,
+    Hardware,
+    Model,
+    Organization,
+    Paper,
+    Predicate,
+    SourceDocument,
+    Status,
+    Technique,
+)
 from lineage.errors import StoreError
 from lineage.paths import data_dir, default_store
 from lineage.store import adoption_index, rdf
 from lineage.store.results import _plain_ox, _python, _rows_from_tsv, _triple_from_ox
 
 _PREFIXES = {k: str(v) for k, v in rdf.PREFIXES.items()}
+_ENTITY = TypeAdapter(Annotated[Model | Technique | Paper | Organization | Hardware, Field(discriminator="kind")])
+"""Reads a discovered entity's JSON record back into its pydantic model."""
 
 
 class StoredClaim(Claim):
@@ -209,6 +224,20 @@ class Store:
                 )
             )
         return sorted(out, key=lambda d: d.id)
+
+    def discovered_entities(self) -> list[Entity]:
+        """Entities that ingested sources introduced (``lin:DiscoveredEntity``), read back from their records.
+
+        One id found by several sources keeps the record of the first source in id order.
+        """
+        rows = self.select(
+            "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g"
+        )
+        out: dict[str, Entity] = {}
+        for r in rows:
+            entity = _ENTITY.validate_json(str(r["rec"]))
+            out.setdefault(entity.id, entity)
+        return list(out.values())
 
     def source(self, doc_id: str) -> SourceDocument | None:
         return next((d for d in self.sources() if d.id == doc_id), None)

@@ -227,6 +227,12 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         yield e, SKOS.definition, Literal(entity.description)
     for ref in entity.sources:
         yield e, DCTERMS.source, Literal(ref.url, datatype=XSD.anyURI)
+    if entity.curation == "discovered":
+        # found in a source, not curated: typed, linked to that source, and kept whole for reading back
+        yield e, RDF.type, LIN.DiscoveredEntity
+        if entity.discovered_in:
+            yield e, LIN.discoveredIn, source_iri(entity.discovered_in)
+        yield e, LIN.entityRecord, Literal(entity.model_dump_json(exclude_none=True))
     if isinstance(entity, Technique):
         yield e, LIN.category, LIN[entity.category.value.title() + "Category"]
         for other in entity.broader:

@@ -1,0 +1,255 @@
+"""Discovering what a source is about when the catalog does not say: its model, lab, month and paper.
+
+The catalog is an overlay, not a gate. A report of a model nobody catalogued still names the
+model (title, abstract), its lab (author block) and its month (arXiv stamp, dated title page);
+this module reads those from the first page and builds *discovered* entities
+(``curation="discovered"``, ``discovered_in`` the source) that live in the source's own graph.
+
+Every name goes through :class:`~lineage.catalog.resolver.Resolver` first: a name the catalog
+knows lands on that entity, a family name never lands on one member, and nothing is fuzzy.
+The rules read layout and wording common to technical reports, never a particular document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lineage.catalog.resolver import Resolver, name_key
+from lineage.domain import ID_PATTERN, Model, Organization, Paper, SourceKind, SourceRef
+
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+# a model name: a capitalised token with a digit, a hyphen or an inner capital, plus up to three
+# more tokens ("Hunyuan-A13B", "MiniCPM-o 4.5", "Kimi K1.5", "DeepSeek-OCR 2", "Step-3")
+_WORD = r"[A-Za-z][A-Za-z0-9.]*"
+_PART = r"-[A-Za-z0-9][A-Za-z0-9.]*"  # hyphenated parts may be lower case: "Ring-lite", "MiniCPM-o"
+_NAME = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
+_INTRO = re.compile(
+    rf"\b[Ww]e\s+(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?({_NAME})", re.S
+)
+_TITLE_FORMS = (
+    re.compile(rf"^(?:technical report of\s+)?({_NAME})\s*:", re.I),  # "Seed-Coder: Let the …"
+    re.compile(rf"^({_NAME})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
+    re.compile(rf"^({_NAME})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
+)
+_NOT_TITLE = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+ \d{1,2}, \d{4}|arxiv:|preprint|technical report$|under review|"
+    r"published as|work in progress)",
+    re.I,
+)
+_AUTHORISH = re.compile(r"\babstract\b|@|https?://|\bteam\b|\binc\b|\buniversity\b|\d\s*,|\*|†", re.I)
+_SERIES_WORDS = {"series", "family", "models", "model"}
+_COMMON = {
+    "the", "a", "an", "towards", "scaling", "every", "efficient", "open", "large", "language", "technical", "report",
+    "advancing", "boosting", "unlocking", "incentivizing", "breaking", "harnessing", "leveraging", "building",
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read from the source, with where it was read (page 1 text)."""
+
+    value: str
+    snippet: str
+
+
+@dataclass
+class ReportIdentity:
+    """What the first page says the report is."""
+
+    title: Found | None = None
+    model: Found | None = None
+    organization: Found | None = None
+    """An organization name as written (resolved later)."""
+    released: Found | None = None
+    arxiv: str | None = None
+
+
+def slug(name: str) -> str:
+    """A kebab-case id for a name (dots kept inside version numbers); '' when nothing is left.
+
+    >>> slug("Hunyuan-A13B"), slug("MiniCPM-o 4.5"), slug("Kimi K1.5"), slug("Seed1.5-Thinking")
+    ('hunyuan-a13b', 'minicpm-o-4.5', 'kimi-k1.5', 'seed1.5-thinking')
+    """
+    text = re.sub(r"[^a-z0-9.]+", "-", name.lower())
+    text = re.sub(r"\.(?![0-9])|(?<![0-9])\.", "-", text)
+    text = re.sub(r"-{2,}", "-", text).strip("-")[:80].strip("-.")
+    return text if re.fullmatch(ID_PATTERN, text) else ""
+
+
+def _model_like(name: str) -> bool:
+    words = name.split()
+    if not words or words[0].lower() in _COMMON or len(name) > 40 or not name[0].isupper():
+        return False
+    return bool(re.search(r"\d|-|[a-z][A-Z]", name))
+
+
+def _trim(name: str) -> str:
+    """Drop trailing generic words: "Llama-Nemotron series" -> "Llama-Nemotron"."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in _SERIES_WORDS | _COMMON or words[-1].lower() in {"an", "and", "of"}):
+        words.pop()
+    return " ".join(words).rstrip(".,;:")
+
+
+def _title(lines: list[str]) -> Found | None:
+    kept = []
+    for line in lines[:8]:
+        if _NOT_TITLE.search(line) or (not kept and len(line) < 3):
+            continue
+        if kept and (_AUTHORISH.search(line) or len(" ".join(kept)) > 160):
+            break
+        if not kept and _AUTHORISH.search(line):
+            continue
+        kept.append(line)
+        if len(kept) == 3:
+            break
+    # a running header repeating the model name ("MiniCPM4" above "MiniCPM4: …") is not the title
+    if len(kept) > 1 and kept[1].lower().startswith(kept[0].lower()):
+        kept = kept[1:]
+    return Found(" ".join(kept), " ".join(kept)) if kept else None
+
+
+def _cased(name: str, text: str) -> str:
+    """An all-caps title name in the spelling the body uses ("KIMI K1.5" -> "Kimi k1.5")."""
+    if name != name.upper():
+        return name
+    for m in re.finditer(re.escape(name), text, re.I):
+        if m.group(0) != m.group(0).upper():
+            return m.group(0)
+    return name
+
+
+def _month(text: str) -> Found | None:
+    stamp = re.search(r"arXiv:(\d{2})(\d{2})\.\d{4,5}(v\d+)?", text)
+    if stamp:  # the id's yymm is the month of version 1
+        return Found(f"20{stamp.group(1)}-{stamp.group(2)}", stamp.group(0))
+    iso = re.search(r"^\s*(20\d{2})-(\d{1,2})-\d{1,2}\s*$", text[:400], re.M)
+    if iso:
+        return Found(f"{iso.group(1)}-{int(iso.group(2)):02d}", iso.group(0).strip())
+    written = re.search(r"\b([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (20\d{2})\b", text[:600])
+    if written and written.group(1).lower() in MONTHS:
+        return Found(f"{written.group(3)}-{MONTHS[written.group(1).lower()]:02d}", written.group(0))
+    return None
+
+
+_LAB = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}?)\s+(Group|Inc\.?|Corporation|Technologies|Team|Lab|Labs)\b")
+
+
+def _organization(header: str, resolver: Resolver | None = None) -> Found | None:
+    """The author block's lab: a line the catalog knows as a lab ("NVIDIA"), else a company
+    ("AI@Ant Group", "StepFun Inc.") before a team ("Tencent Hunyuan Team")."""
+    lines = [ln.strip() for ln in header.splitlines() if ln.strip()]
+    if resolver is not None:
+        for line in lines:
+            for part in re.split(r",|&| and |@", line):
+                if resolver.organization(part.strip()):
+                    return Found(part.strip(), line)
+    found = []
+    for line in lines:
+        for m in _LAB.finditer(line):
+            name = m.group(1).split("@")[-1] + ("" if m.group(2) in ("Team", "Lab", "Labs") else " " + m.group(2))
+            found.append((m.group(2) in ("Team", "Lab", "Labs"), Found(name.strip(), line)))
+    found.sort(key=lambda f: f[0])  # companies before teams
+    return found[0][1] if found else None
+
+
+def read_identity(first_page: str, second_page: str = "", resolver: Resolver | None = None) -> ReportIdentity:
+    """Title, model name, lab line, month and arXiv id from a report's first page (pure)."""
+    lines = [ln.strip() for ln in first_page.splitlines() if ln.strip()]
+    head, _, _ = first_page.partition("Abstract") if "Abstract" in first_page else first_page.partition("ABSTRACT")
+    ident = ReportIdentity(title=_title(lines), released=_month(first_page))
+    stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
+    ident.arxiv = stamp.group(1) if stamp else None
+    candidates = []
+    if ident.title:
+        for form in _TITLE_FORMS:
+            m = form.match(ident.title.value)
+            if m:
+                candidates.append(Found(_trim(m.group(1)), ident.title.value))
+                break
+    body = first_page + "\n" + second_page
+    for m in _INTRO.finditer(re.sub(r"\s+", " ", body)):
+        candidates.append(Found(_trim(m.group(1)), m.group(0)))
+    names = [Found(_cased(c.value, body), c.snippet) for c in candidates]
+    names = [c for c in names if _model_like(c.value) and not _acronym_defined(c.value, ident.title)
+             and not _names_something_else(c.value, resolver)]
+    if names:
+        pick = names[0]
+        known = resolver is not None and resolver.model(pick.value) is not None
+        for c in names[1:]:  # "MiMo: …" then "we present MiMo-7B": the abstract's fuller name
+            if not known and name_key(c.value).startswith(name_key(pick.value)) and len(c.value) > len(pick.value):
+                pick = c
+                break
+        ident.model = pick
+    ident.organization = _organization(head[:1500], resolver)
+    return ident
+
+
+def _names_something_else(name: str, resolver: Resolver | None) -> bool:
+    """A name the catalog knows as a technique or a lab ("Muon", "Qwen") is not the report's model."""
+    found = resolver.resolve(name) if resolver is not None else None
+    return found is not None and found.kind not in ("model", "family")
+
+
+def _acronym_defined(name: str, title: Found | None) -> bool:
+    """ "MoBA: Mixture of Block Attention": a title that spells its acronym out names a method, not a model."""
+    if title is None or not re.fullmatch(r"[A-Za-z]{2,8}", name):
+        return False
+    rest = title.value.split(":", 1)[1] if ":" in title.value else ""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", rest) if w[0].isupper())
+    return initials.lower().startswith(name.lower()[: max(2, len(name) - 1)])
+
+
+# --------------------------------------------------------------------------- discovered entities
+
+
+def _ref(url: str, note: str) -> tuple[SourceRef, ...]:
+    return (SourceRef(url=url, kind=SourceKind.PRIMARY, note=note),)
+
+
+def discovered_organization(name: str, doc_id: str, url: str) -> Organization | None:
+    ident = slug(re.sub(r"\s+(?:team|inc\.?)$", "", name, flags=re.I))
+    if not ident:
+        return None
+    return Organization(id=ident, name=name, sources=_ref(url, "named in the source's author block"),
+                        curation="discovered", discovered_in=doc_id)
+
+
+def discovered_model(ident: str, name: str, organization: str | None, released: str | None, report: str | None,
+                     doc_id: str, url: str, hf_repo: str | None = None) -> Model:
+    return Model(id=ident, name=name, organization=organization, released=released, report=report, hf_repo=hf_repo,
+                 sources=_ref(url, "the model's own source names it"), curation="discovered", discovered_in=doc_id)
+
+
+def discovered_paper(ident: str, title: str, arxiv: str | None, published: str | None,
+                     organizations: tuple[str, ...], doc_id: str, url: str) -> Paper:
+    return Paper(id=ident, name=title[:120], title=title, arxiv=arxiv, published=published,
+                 organizations=organizations, sources=_ref(url, "the report itself"),
+                 curation="discovered", discovered_in=doc_id)
+
+
+def resolve_organization(resolver: Resolver, found: Found | None, model_name: str | None) -> str | None:
+    """A catalog organization for the author-block line or the model name's prefix, if one matches exactly."""
+    if found is not None:
+        for part in re.split(r",|&| and |@", found.value):
+            hit = resolver.organization(part.strip())
+            if hit:
+                return hit
+        words = found.value.split()
+        for n in range(len(words), 0, -1):  # "Tencent Hunyuan" -> "Tencent"; "ByteDance Seed" -> "ByteDance"
+            hit = resolver.organization(" ".join(words[:n]))
+            if hit:
+                return hit
+    if model_name:
+        prefix = re.split(r"[- ]", model_name)[0]
+        hit = resolver.organization(prefix)
+        if hit:
+            return hit
+        key = name_key(prefix)
+        for e in resolver.catalog.entities.values():  # "DeepSeekMath-V2": a lab name starting the model name
+            if e.kind == "organization" and key.startswith(name_key(e.name)) and len(name_key(e.name)) >= 4:
+                return e.id
+    return None

@@ -1,0 +1,141 @@
+"""Which report is this, and which model does it describe? Catalog first, then the report itself.
+
+1. ``--model ID``: that model. An id the catalog lacks is a new model (checked against the id
+   pattern), never the nearest known id.
+2. A catalog paper (by ``--arxiv``, the page-1 arXiv stamp, or its exact title): the catalog's
+   models whose report it is.
+3. Otherwise the first page (:func:`lineage.ingest.discovery.read_identity`): the model it
+   names, resolved exactly; a model nobody catalogued becomes a discovered model with its lab,
+   month and report, each a claim with page-1 evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lineage.catalog import Catalog
+from lineage.catalog.resolver import Resolver
+from lineage.domain import ID_PATTERN, Claim, Entity, EntityKind, Evidence, Method, Paper, Predicate, Status, clip
+from lineage.errors import SourceFormatError
+from lineage.ingest import discovery
+from lineage.ingest.pdf import PdfText
+
+
+def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper | None:
+    """The catalog paper a PDF is: by ``--arxiv``, an arXiv stamp on page 1, or its title on page 1."""
+    if arxiv:
+        arxiv = re.sub(r"v\d+$", "", arxiv.removeprefix("arXiv:").removeprefix("arxiv-"))
+        found = catalog.entities.get(f"arxiv-{arxiv}")
+        return found if isinstance(found, Paper) else None
+    first = pdf.pages[0][:3000]
+    stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first)
+    if stamp and f"arxiv-{stamp.group(1)}" in catalog:
+        return catalog.entities[f"arxiv-{stamp.group(1)}"]
+    norm_first = re.sub(r"[^a-z0-9]+", " ", first.lower())
+    best = None
+    for paper in catalog.of_kind(EntityKind.PAPER):
+        if paper.title and len(paper.title) > 15:
+            title = re.sub(r"[^a-z0-9]+", " ", paper.title.lower()).strip()
+            if title in norm_first and (best is None or len(title) > len(best.title or "")):
+                best = paper
+    return best
+
+
+@dataclass
+class Subjects:
+    """The report's paper and models, and what had to be discovered to name them."""
+
+    models: list[str]
+    paper: Paper | None
+    catalog: Catalog
+    """The catalog overlaid with the discovered entities (the analysis resolves names in it)."""
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[tuple[str, Predicate, str | None, str | None, str]] = field(default_factory=list)
+    """(subject, predicate, object, value, page-1 snippet) for each discovered fact."""
+
+
+def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | None) -> Subjects:
+    """Models (and paper) of a report, discovering what the catalog lacks; see the module docstring."""
+    resolver = Resolver(catalog)
+    if model is None and paper is not None:
+        found = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.report == paper.id]
+        if found:
+            return Subjects(found, paper, catalog)
+    if model is not None:
+        known = resolver.model(model) or (model if model in catalog else None)
+        if known is not None and catalog.get(known).kind == EntityKind.MODEL.value:
+            return Subjects([known], paper, catalog)
+        if known is not None or not re.fullmatch(ID_PATTERN, model) or len(model) > 80:
+            raise SourceFormatError(
+                f'--model "{model}" is not a model id: use lowercase letters, digits, "-" and "." '
+                "(a new id creates the model), or see 'lineage models'"
+            )
+    ident = discovery.read_identity(pdf.pages[0], pdf.pages[1] if pdf.page_count > 1 else "", resolver)
+    if model is None:
+        if ident.model is None:
+            raise SourceFormatError(
+                "cannot tell which model this report describes: its first page names none. "
+                "Pass --model ID (a new id creates the model; see 'lineage models')."
+            )
+        known = resolver.model(ident.model.value)
+        if known is not None:
+            return Subjects([known], paper, catalog)
+        model = discovery.slug(ident.model.value)
+        if not model:
+            raise SourceFormatError(f'the report names "{ident.model.value}", which gives no usable id. Pass --model ID.')
+    return _discover(ident, model, paper, catalog, resolver)
+
+
+def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver: Resolver) -> Subjects:
+    url = f"https://arxiv.org/abs/{ident.arxiv}" if ident.arxiv else f"urn:lineage:report:{model}"
+    doc_id = f"report:{paper.id}" if paper else None
+    entities: list[Entity] = []
+    facts = []
+    name = ident.model.value if ident.model and discovery.slug(ident.model.value) == model else model
+    org = discovery.resolve_organization(resolver, ident.organization, name)
+    if org is None and ident.organization is not None:
+        new_org = discovery.discovered_organization(ident.organization.value, doc_id or "", url)
+        if new_org is not None:
+            org = new_org.id if new_org.id in catalog else None
+            if org is None:
+                entities.append(new_org)
+                org = new_org.id
+    if paper is None:
+        pid = f"arxiv-{ident.arxiv}" if ident.arxiv else f"report-{model}"
+        title = ident.title.value if ident.title else f"{name} report"
+        paper = catalog.entities.get(pid) if pid in catalog else discovery.discovered_paper(
+            pid, title, ident.arxiv, ident.released.value if ident.released else None, (org,) if org else (), "", url
+        )
+        if paper.curation == "discovered":
+            entities.append(paper)
+    doc_id = f"report:{paper.id}"
+    released = ident.released.value if ident.released else None
+    entities.append(discovery.discovered_model(model, name, org, released, paper.id, doc_id, url))
+    entities = [e.model_copy(update={"discovered_in": doc_id}) for e in entities]
+    if org and ident.organization:
+        facts.append((model, Predicate.DEVELOPED_BY, org, None, ident.organization.snippet))
+    if released:
+        facts.append((model, Predicate.RELEASED, None, released, ident.released.snippet))
+    return Subjects([model], paper, catalog.with_discovered(entities), entities, facts)
+
+
+def discovery_claims(found: Subjects, doc, now) -> list[Claim]:
+    """Claims for what the first page says about discovered entities (lab, month, report)."""
+    out = []
+    for subject, predicate, obj, value, snippet in found.facts:
+        out.append(
+            Claim(
+                subject=subject,
+                predicate=predicate,
+                object=obj,
+                value=value,
+                status=Status.VERIFIED,
+                reason="stated on the first page of the model's own report (entity discovered there)",
+                evidence=(
+                    Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator="p. 1",
+                             snippet=clip(snippet), method=Method.TEXT, retrieved_at=now),
+                ),
+            )
+        )
+    return out
