@@ -64,6 +64,30 @@ def combine(claims: Iterable[Claim]) -> tuple[Status, str]:
     return Status.UNVERIFIED, claims[0].reason
 
 
+def anachronism(catalog, model: str, technique: str) -> str | None:
+    """Why a ``model uses technique`` claim cannot be right in time, or None.
+
+    A model released before the technique first appeared cannot have used it; such a claim is
+    never verified, whatever the sentence seemed to say (it is nearly always about a later sibling).
+    """
+    m, t = catalog.entities.get(model), catalog.entities.get(technique)
+    released, first = getattr(m, "released", None), getattr(t, "first_appeared", None)
+    if released and first and released[:7] < first[:7]:
+        return f"[anachronism] {model} was released {released[:7]}, before {technique} first appeared ({first[:7]})"
+    return None
+
+
+def guard_time(claims, catalog):
+    """``uses`` claims that would be verified but are anachronistic become unverified, with the reason."""
+    out = []
+    for c in claims:
+        why = anachronism(catalog, c.subject, c.object) if c.predicate is Predicate.USES and c.object else None
+        if why and c.status is Status.VERIFIED:
+            c = c.model_copy(update={"status": Status.UNVERIFIED, "reason": clip(f"{why}; {c.reason}", 250)})
+        out.append(c)
+    return out
+
+
 def _is_primary(claim) -> bool:
     """A claim its own source makes as a primary source (evidence borrowed by verification does not count)."""
     own = [e for e in claim.evidence if e.source == getattr(claim, "source", e.source)]

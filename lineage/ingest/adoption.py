@@ -42,6 +42,26 @@ _NEGATION = re.compile(
     r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
     re.I,
 )
+_FUTURE = re.compile(
+    r"\b(?:we\s+will\s+(?:further\s+)?(?:explore|investigate|consider|try|study)|plan(?:s|ned)?\s+to|"
+    r"future\s+(?:work|versions?|releases?|models?|iterations?)|next\s+"
+    r"(?:version|release|generation)|in\s+the\s+future|leave\b[^.;]{0,60}\bfor\s+future|aim\s+to\s+explore)\b",
+    re.I,
+)
+"""A plan is not an adoption: "we plan to integrate X", "we leave X for future work". ("We intend to use X
+for <model>" is the model's design, not a plan.)"""
+_TRIAL = re.compile(
+    r"\b(?:ablat\w*|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
+    r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?)\b",
+    re.I,
+)
+"""An ablation, a baseline or a comparison run is not the document's own model."""
+_COMPONENT = re.compile(
+    r"\b(?:(?:MTP|multi-token\s+prediction|draft|vision|visual|audio|image|speech)\s+"
+    r"(?:modules?|blocks?|layers?|heads?|encoders?|towers?|models?)|indexer|projector|adapter)\b",
+    re.I,
+)
+"""A part of the model, named next to a technique, scopes the sentence to that part."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
@@ -119,6 +139,13 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     if re.search(r"\bto (?:denote|represent|indicate|refer to)\b|\bdenotes?\b", text, re.I):
         return Kind.MENTION, "notation"
 
+    if _FUTURE.search(text):
+        return Kind.MENTION, "future plan"
+    if _TRIAL.search(text[:start]) or _TRIAL.search(after):
+        return Kind.MENTION, "ablation or baseline"
+    if _scoped_to_component(text, start, end):
+        return Kind.MENTION, "component"
+
     negations = list(_NEGATION.finditer(window))
     neg = negations[-1] if negations else None  # the negation nearest the alias
     if has_own and neg is not None:
@@ -159,9 +186,31 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     ):
         return Kind.ADOPTION, "for X, we"
     # "trained with/using/by X" when the sentence is about the own model
-    if has_own and re.search(r"\b(?:trained|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
+    if has_own and re.search(r"\b(?:train(?:ed)?|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
         return Kind.ADOPTION, "trained with"
     return Kind.MENTION, ""
+
+
+def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
+    """ "Zeta-3B (RoPE)": the own model's name with a technique in parentheses names a variant being
+    compared (a table row, an ablation arm), so nothing in the sentence is the model's own choice."""
+    for m in own.finditer(text):
+        if m.group(0).lower() in ("we", "our", "us"):
+            continue
+        paren = re.match(r"\s*\(([^()]{1,40})\)", text[m.end():])
+        if paren and pattern.search(paren.group(1)):
+            return True
+    return False
+
+
+def _scoped_to_component(text: str, start: int, end: int) -> bool:
+    """Is the technique at text[start:end] said of one part of the model ("the MTP module uses a dense FFN
+    rather than MoE", "no MoE in the vision encoder") rather than of the model? The part must not be the
+    technique itself ("the MTP module" names MTP)."""
+    for m in _COMPONENT.finditer(text):
+        if m.start() < end and m.end() > start:  # the technique is the component
+            return False
+    return bool(_COMPONENT.search(text))
 
 
 def find_mentions(
@@ -183,6 +232,10 @@ def find_mentions(
             continue
         for technique, pattern in patterns.items():
             best: Mention | None = None
+            if _names_a_variant(s.text, pattern, own):
+                m = pattern.search(s.text)
+                out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
+                continue
             for m in pattern.finditer(s.text):
                 kind, cue = classify(s.text, m.start(), m.end(), own, others)
                 candidate = Mention(technique, s, kind, m.group(0), cue)

@@ -43,6 +43,7 @@ from lineage.ingest import adoption, facts
 from lineage.ingest.article import _TextOnly, slug
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.paths import cache_dir
+from lineage.verify import guard_time
 
 MAX_CARD_BYTES = 1024 * 1024
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
@@ -299,7 +300,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
         prepared_config = prepare(config_path, src)
         config_claims = len(prepared_config.claims)
     # everything is read and checked; now write, one transaction per source
-    store.replace_source(doc, claims, entities)
+    store.replace_source(doc, guard_time(claims, catalog), entities)
     if prepared_config is not None:
         store.replace_source(prepared_config.doc, prepared_config.claims)
     return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
@@ -323,9 +324,12 @@ def _subjects(model_id: str, lines: list[str], catalog: Catalog) -> list[str]:
     if model is None or not model.family:
         return [model_id]
     text = "\n".join(lines)
+    # a series card describes models released together; a sibling named as the base or a comparison
+    # (the V3.2-Exp card naming DeepSeek-V3) is not the card's subject
     siblings = [
         m.id
         for m in catalog.of_kind(EntityKind.MODEL)
-        if m.family == model.family and m.id != model_id and re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
+        if m.family == model.family and m.id != model_id and (m.released or "")[:7] == (model.released or "?")[:7]
+        and re.search(rf"(?<![\w-]){re.escape(m.name)}(?![\w-])", text)
     ]
     return [model_id, *siblings]

@@ -33,6 +33,7 @@ from lineage.ingest import adoption, facts, references
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
+from lineage.verify import guard_time
 
 MAX_EVIDENCE = 3
 
@@ -242,7 +243,7 @@ def analyse(
         shown = f.object or f.value
         fact_lines.append(f"{f.model} {f.predicate.value} {shown} {f.qualifiers} (p. {f.sentence.page})")
 
-    claims = _merge_duplicates(claims)
+    claims = guard_time(_merge_duplicates(claims), catalog)
     report = ReportReport(
         source=doc.id,
         paper=where_paper,

@@ -88,3 +88,12 @@ def test_hub_failures_are_one_line_errors(hub, catalog, store, repo, behaviour, 
         ingest_hf(store, catalog, repo)
     assert "\n" not in str(err.value)
     assert store.is_empty()
+
+
+def test_a_card_naming_an_older_sibling_credits_only_its_own_release(hub, catalog, store):
+    """The V3.2-Exp card names DeepSeek-V3 as where it came from; DSA is V3.2-Exp's, never V3's."""
+    report = ingest_hf(store, catalog, "deepseek-ai/DeepSeek-V3.2-Exp")
+    assert "dsa" in report.uses
+    (dsa,) = store.claims(subject="deepseek-v3.2-exp", predicate=Predicate.USES, object="dsa")
+    assert dsa.status is Status.VERIFIED
+    assert [c for c in store.claims(predicate=Predicate.USES) if c.subject != "deepseek-v3.2-exp"] == []

@@ -1,0 +1,81 @@
+"""Adoption means the document's own model: baselines, ablations, plans, components and variants are not.
+
+Each sentence is our own minimal version of a misreading seen on real reports and cards
+(issue 12); each was classified as an adoption or a whole-model negation before these rules.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.domain import Claim, Evidence, Method, Predicate, SourceKind, Status, utcnow
+from lineage.ingest import adoption
+from lineage.ingest.text import Sentence, alias_patterns
+from lineage.verify import anachronism, guard_time
+
+OWN = ["Zeta-3B"]
+
+
+@pytest.fixture(scope="module")
+def patterns(catalog):
+    return alias_patterns(catalog)
+
+
+def kind_of(text, technique, patterns):
+    (m,) = adoption.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN)
+    return m.kind.value, m.cue
+
+
+NOT_ADOPTION = [
+    # an ablation arm is not the released model's optimizer
+    ("For ablation, we finetuned the model using both the Muon and AdamW optimizers.", "adamw", "ablation or baseline"),
+    ("To ablate the optimizer, we train with AdamW.", "adamw", "ablation or baseline"),
+    ("As a baseline, we train a variant of Zeta-3B with RoPE in all layers.", "rope", "ablation or baseline"),
+    # a plan is not a use
+    ("We plan to integrate sliding window attention in the next release.", "sliding-window-attention", "future plan"),
+    ("We will adopt FP8 training in the next version.", "fp8-training", "future plan"),
+    ("We leave the integration of MTP for future work.", "mtp", "future plan"),
+    # a component's choice is not the whole model's: no contradiction of the model's MoE
+    ("In the MTP module, we use a small dense FFN rather than MoE.", "moe", "component"),
+    ("For the MTP layers, we employ a dense FFN instead of an MoE layer.", "moe", "component"),
+    ("We do not use MoE in the vision encoder.", "moe", "component"),
+    # a named variant in a comparison table ("<model> (RoPE)")
+    ("Zeta-3B (RoPE) is trained with RoPE in all layers.", "rope", "variant"),
+]
+
+
+@pytest.mark.parametrize("text,technique,cue", NOT_ADOPTION, ids=[t[:50] for t, *_ in NOT_ADOPTION])
+def test_trials_plans_components_and_variants_are_mentions(patterns, text, technique, cue):
+    assert kind_of(text, technique, patterns) == ("mention", cue)
+
+
+STILL_ADOPTION = [
+    ("We train our model with the AdamW optimizer.", "adamw"),
+    ("We train the final model with Muon.", "muon"),
+    ("Zeta-3B is pre-trained using the Muon optimizer.", "muon"),
+    ("Zeta-3B uses RoPE in three of every four layers and NoPE in the rest.", "rope"),
+    ("Following earlier work, we intend to use RoPE for Zeta-3B.", "rope"),
+    ("We adopt grouped-query attention instead of multi-head latent attention.", "gqa"),
+]
+
+
+@pytest.mark.parametrize("text,technique", STILL_ADOPTION, ids=[t[:50] for t, _ in STILL_ADOPTION])
+def test_the_own_models_choices_are_still_adoptions(patterns, text, technique):
+    assert kind_of(text, technique, patterns)[0] == "adoption"
+
+
+def test_a_negation_of_the_whole_model_is_still_a_negation(patterns):
+    assert kind_of("Zeta-3B does not use multi-token prediction.", "mtp", patterns)[0] == "negation"
+    assert kind_of("We adopt grouped-query attention instead of multi-head latent attention.", "mla", patterns)[0] == "negation"
+
+
+def test_a_use_before_the_technique_existed_is_never_verified(catalog):
+    # DeepSeek-V3 (2024-12) cannot use DSA (first appeared 2025-09): a sibling's sentence, not V3's
+    assert anachronism(catalog, "deepseek-v3", "dsa").startswith("[anachronism] deepseek-v3 was released 2024-12")
+    assert anachronism(catalog, "deepseek-v3.2-exp", "dsa") is None
+    ev = Evidence(source="card:x/y", source_kind=SourceKind.PRIMARY, locator="README.md line 3", snippet="s",
+                  method=Method.CARD, retrieved_at=utcnow())
+    claim = Claim(subject="deepseek-v3", predicate=Predicate.USES, object="dsa", status=Status.VERIFIED,
+                  reason="the model's own card adopts it", evidence=(ev,))
+    (guarded,) = guard_time([claim], catalog)
+    assert guarded.status is Status.UNVERIFIED and guarded.reason.startswith("[anachronism]")
