@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.catalog.resolver import Resolver
 from lineage.domain import (
     Claim,
     EntityKind,
@@ -29,7 +30,7 @@ from lineage.domain import (
     clip,
     utcnow,
 )
-from lineage.ingest import adoption, facts, references
+from lineage.ingest import adoption, facts, proposals, references
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -304,12 +305,47 @@ def prepare(
 
 
 def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) -> PreparedReport:
-    """The document, claims and discovered entities of a report whose subjects are settled."""
+    """The document, claims and discovered entities of a report whose subjects are settled.
+
+    Techniques the report proposes, or adopts citing their origin, that no catalog lists are
+    discovered first (:mod:`lineage.ingest.proposals`), so the adoption analysis sees their names.
+    """
     doc = report_document(pdf, found.paper, found.models, version)
-    claims, report = analyse(pdf, doc, found.catalog, found.models, found.paper)
-    claims += discovery_claims(found, doc, utcnow())
-    report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in found.entities]})
-    return PreparedReport(doc=doc, claims=claims, report=report, entities=found.entities)
+    now = utcnow()
+    new = _proposals(pdf, found, doc)
+    catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers)
+    claims, report = analyse(pdf, doc, catalog, found.models, found.paper)
+    claims += discovery_claims(found, doc, now) + _proposal_claims(new, doc, pdf, now)
+    entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals)]
+    report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in entities]})
+    return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
+
+
+def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument) -> proposals.Found:
+    model = found.catalog.entities.get(found.models[0])
+    paper = found.paper
+    month = (paper.published if paper else None) or getattr(model, "released", None)
+    org = getattr(model, "organization", None)
+    bib = references.parse(pdf.references_text(), found.catalog)
+    return proposals.find(body_sentences(pdf), Resolver(found.catalog), bib, paper.id if paper else doc.id,
+                          org, month, doc.id, doc.url or f"urn:lineage:{doc.id}")
+
+
+def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, now) -> list[Claim]:
+    out = []
+    for p in new.proposals:
+        t = p.technique
+        facts = [(Predicate.INTRODUCED_IN, t.introduced_in, None)]
+        facts += [(Predicate.INTRODUCED_BY, o, None) for o in t.introduced_by]
+        if t.first_appeared:
+            facts.append((Predicate.FIRST_APPEARED, None, t.first_appeared))
+        how = "proposed in this report" if p.proposed else "adopted here citing its introducing paper"
+        for predicate, obj, value in facts:
+            out.append(Claim(subject=t.id, predicate=predicate, object=obj, value=value,
+                             status=Status.VERIFIED if p.proposed else Status.REPORTED,
+                             reason=f"technique discovered in the report: {how} (p. {p.sentence.page})",
+                             evidence=(_evidence(doc, p.sentence, pdf, now),)))
+    return out
 
 
 def ingest_pdf(
