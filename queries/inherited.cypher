@@ -11,17 +11,17 @@ CALL {
   RETURN src.id AS from_org, t.id AS technique, i.basis AS basis,
          CASE WHEN u.rank >= i.rank THEN u.status ELSE i.status END AS status
   UNION
-  MATCH (m:Entity {id: $model})-[u:USES]->(t:Entity)<-[ue:USES]-(e:Entity)
+  MATCH (m:Entity {id: $model})-[u:USES]->(t:Entity)-[ii:INTRODUCED_IN]->(p:Entity)
+  MATCH (t)-[i:INTRODUCED_BY]->(src:Entity)
   MATCH (m)-[d:DEVELOPED_BY]->(dst:Entity)
-  MATCH (e)-[de:DEVELOPED_BY]->(src:Entity)
-  MATCH (citer:Entity)-[c:CITES]->(p:Entity)
-  WHERE p.id = e.report AND (citer.id = m.id OR citer.id = m.report) AND e.id <> m.id AND src.id <> dst.id
-    AND coalesce(e.released, '9999') < coalesce(m.released, '9999')
-    AND u.status <> 'contradicted' AND ue.status <> 'contradicted' AND c.status <> 'contradicted'
-    AND d.status <> 'contradicted' AND de.status <> 'contradicted'
-  WITH src, t, u.rank AS urank, ue.rank AS erank, min(c.rank) AS crank
-  WITH src, t, CASE WHEN urank > erank THEN urank ELSE erank END AS r1, crank
-  WITH src, t, CASE WHEN r1 > crank THEN r1 ELSE crank END AS rank
+  MATCH (citer:Entity)-[c:CITES]->(p)
+  WHERE (citer.id = m.id OR citer.id = m.report) AND src.id <> dst.id AND i.basis = 'introduced'
+    AND u.status <> 'contradicted' AND ii.status <> 'contradicted' AND i.status <> 'contradicted'
+    AND c.status <> 'contradicted' AND d.status <> 'contradicted'
+  WITH src, t, p, u.rank AS urank, ii.rank AS nrank, i.rank AS orank, min(c.rank) AS crank
+  WITH src, t, p, CASE WHEN urank > crank THEN urank ELSE crank END AS r1, nrank, orank
+  WITH src, t, p, CASE WHEN r1 > nrank THEN r1 ELSE nrank END AS r2, orank
+  WITH src, t, CASE WHEN r2 > orank THEN r2 ELSE orank END AS rank
   WHERE rank <= $min_status
   RETURN src.id AS from_org, t.id AS technique, 'cited' AS basis,
          ['verified', 'disputed', 'contradicted', 'reported', 'unverified'][rank] AS status

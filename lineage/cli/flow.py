@@ -162,6 +162,7 @@ def adopters_command(
                f"{intro.first_appeared or 'unknown'}")
     if not result.rows:
         typer.echo(f"No model in the store uses it ({_scope(min_status)}).")
+        _ruled_out(result.ruled_out)
         return
     typer.echo(f"First adoption: {result.first_adopter} ({result.first_adoption})")
     typer.echo("")
@@ -173,8 +174,12 @@ def adopters_command(
                      [[u.model + (f" via {u.technique}" if u.technique != result.technique else ""),
                        u.released or "-", "-" if u.lag_months is None else u.lag_months, u.status.value,
                        _ev(u.evidence)] for u in result.rows]))
-    if result.contradicted:
-        typer.echo(f"\nContradicted by a primary source: {', '.join(result.contradicted)}")
+    _ruled_out(result.ruled_out)
+
+
+def _ruled_out(models: list[str]) -> None:
+    if models:
+        typer.echo(f"\nRuled out by a primary source: {', '.join(models)}")
 
 
 @handles_errors

@@ -63,21 +63,38 @@ def who_uses_command(
     if result.first_appeared:
         origin.append(f"first appeared {result.first_appeared}")
     typer.echo(f"{result.name} ({result.technique})" + (": " + ", ".join(origin) if origin else ""))
-    if not result.rows:
+    if not result.rows and not result.ruled_out:
         typer.echo("No model in the store has a claim of using it.")
         return
-    counts = {s: sum(r.status is s for r in result.rows) for s in Status}
-    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-    first = f"; first verified adopter: {result.first_adopter}" if result.first_adopter else ""
-    typer.echo(f"{len(result.rows)} models ({summary}){first}")
-    typer.echo("")
-    rows = []
-    for r in result.rows:
+    if result.rows:
+        counts = {s: sum(r.status is s for r in result.rows) for s in Status}
+        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        first = f"; first verified adopter: {result.first_adopter}" if result.first_adopter else ""
+        typer.echo(f"{_models(len(result.rows))} ({summary}){first}")
+        typer.echo("")
+        typer.echo(_adoption_table(result.rows, result.technique, status=True))
+    else:
+        typer.echo("No model in the store uses it.")
+    if result.ruled_out:
+        typer.echo("")
+        typer.echo(f"Ruled out by a primary source: {_models(len(result.ruled_out))}")
+        typer.echo(_adoption_table(result.ruled_out, result.technique, status=False))
+
+
+def _models(n: int) -> str:
+    return f"{n} model{'s' if n != 1 else ''}"
+
+
+def _adoption_table(rows, technique: str, status: bool) -> str:
+    """MODEL, RELEASED, [STATUS,] EVIDENCE: one line per row, its first piece of evidence."""
+    lines = []
+    for r in rows:
         ev = r.evidence[0]
         more = f" (+{len(r.evidence) - 1} more)" if len(r.evidence) > 1 else ""
-        via = f" via {r.technique}" if r.technique != result.technique else ""
-        rows.append([r.name + via, r.released or "-", r.status.value, _evidence_line(ev)[:90] + more])
-    typer.echo(table(["MODEL", "RELEASED", "STATUS", "EVIDENCE"], rows))
+        via = f" via {r.technique}" if r.technique != technique else ""
+        lines.append([r.name + via, r.released or "-", *([r.status.value] if status else []),
+                      _evidence_line(ev)[:90] + more])
+    return table(["MODEL", "RELEASED", *(["STATUS"] if status else []), "EVIDENCE"], lines)
 
 
 @handles_errors

@@ -61,7 +61,9 @@ class Adopters(BaseModel):
     first_adopter: str | None = Field(None, description="Earliest adopting model.")
     rows: list[Use] = Field(description="Adopting models, earliest first.")
     by_organization: list[OrgAdoption] = Field(description="Each organization's first adoption, earliest first.")
-    contradicted: list[str] = Field(default_factory=list, description="Models a primary source says do not use it.")
+    ruled_out: list[str] = Field(
+        default_factory=list, description="Models a primary source says do not use it (contradicted), not counted."
+    )
 
 
 class TimelineEvent(BaseModel):
@@ -175,7 +177,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
         for org, us in by_org.items()
     ]
     dated = [u for u in rows if u.released]
-    contradicted = sorted(m for t in wanted for m, d in _edges(g, t, "uses", out=False) if d["status"] == "contradicted")
+    ruled_out = sorted(m for t in wanted for m, d in _edges(g, t, "uses", out=False) if d["status"] == "contradicted")
     return Adopters(
         technique=technique,
         name=data.get("label", technique),
@@ -185,7 +187,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
         first_adopter=dated[0].model if dated else None,
         rows=rows,
         by_organization=sorted(orgs, key=lambda o: (o.first_released or "9999", o.organization)),
-        contradicted=contradicted,
+        ruled_out=ruled_out,
     )
 
 

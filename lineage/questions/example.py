@@ -9,16 +9,17 @@ import networkx as nx
 def example_graph() -> nx.MultiDiGraph:
     """A tiny hand-made graph, shaped like :func:`lineage.questions.projection.project`'s, for the examples.
 
-    DeepSeek introduced MLA (2024-05) and used it in DeepSeek-V3; Kimi K2 declares DeepSeek-V3's
-    architecture and uses MLA and Moonshot's MuonClip (a Muon variant).  Muon is credited to
-    people; an article claims Moonshot introduced it.  Moonlight (Moonshot) used Muon first;
-    DeepSeek-V4 uses Muon and cites Moonlight's report.
+    DeepSeek introduced MLA (2024-05, in its DeepSeek-V2 report) and used it in DeepSeek-V3; Kimi K2
+    declares DeepSeek-V3's architecture, uses MLA citing the DeepSeek-V2 report, and uses Moonshot's
+    MuonClip (a Muon variant).  Muon is credited to people; an article claims Moonshot introduced
+    it.  Moonlight (Moonshot) used Muon first; DeepSeek-V4 uses Muon and cites Moonlight's report,
+    which is not where Muon was introduced.
 
     Examples
     --------
     >>> g = example_graph()
     >>> g.number_of_nodes(), g.number_of_edges()
-    (10, 14)
+    (11, 16)
     """
 
     def ev(source, snippet, kind="primary", method="config"):
@@ -37,6 +38,7 @@ def example_graph() -> nx.MultiDiGraph:
                inventors=["Keller Jordan", "Jeremy Bernstein"])
     g.add_node("muonclip", kind="technique", label="MuonClip", first_appeared="2025-07")
     g.add_node("moonlight-report", kind="paper", label="Muon is Scalable for LLM Training")
+    g.add_node("deepseek-v2-report", kind="paper", label="DeepSeek-V2 report")
     arch = {"value": "DeepseekV3ForCausalLM", "unit": None, "qualifiers": {}, "status": "verified", "reason": "config"}
     for m, org, released in (("deepseek-v3", "deepseek", "2024-12"), ("moonlight", "moonshot-ai", "2025-02"),
                              ("kimi-k2", "moonshot-ai", "2025-07"), ("deepseek-v4", "deepseek", "2026-04")):
@@ -46,6 +48,7 @@ def example_graph() -> nx.MultiDiGraph:
     for m in ("deepseek-v3", "kimi-k2"):
         g.nodes[m]["facts"] = {"architecture": [dict(arch, evidence=[ev(f"config:{m}", "architectures")])]}
     claim("mla", "deepseek", "introducedBy")
+    claim("mla", "deepseek-v2-report", "introducedIn")
     claim("muonclip", "moonshot-ai", "introducedBy")
     claim("muonclip", "muon", "variantOf", "curated")
     claim("muon", "moonshot-ai", "introducedBy", "reported", ev("article:blog", "Moonshot's Muon", "secondary", "text"))
@@ -55,4 +58,5 @@ def example_graph() -> nx.MultiDiGraph:
     claim("moonlight", "muon", "uses", "verified", ev("report:moonlight", "we train with Muon", method="text"))
     claim("deepseek-v4", "muon", "uses", "verified", ev("report:deepseek-v4", "we adopt Muon", method="text"))
     claim("deepseek-v4", "moonlight-report", "cites", "verified", ev("report:deepseek-v4", "[12]", method="citation"))
+    claim("kimi-k2", "deepseek-v2-report", "cites", "verified", ev("report:kimi-k2", "[7]", method="citation"))
     return g

@@ -119,13 +119,19 @@ def inherited(g: nx.MultiDiGraph, model: str, min_status: str | Status = ANY) ->
     Examples
     --------
     >>> r = inherited(example_graph(), "kimi-k2")
-    >>> {org: [i.technique for i in items] for org, items in r.groups.items()}
-    {'deepseek': ['mla']}
+    >>> {org: [(i.technique, i.attribution.basis) for i in items] for org, items in r.groups.items()}
+    {'deepseek': [('mla', 'cited'), ('mla', 'introduced')]}
     >>> r.own
     ['muonclip']
-    >>> r = inherited(example_graph(), "deepseek-v4", min_status="verified")
-    >>> [(org, i.technique, i.attribution.basis) for org, items in r.groups.items() for i in items]
-    [('moonshot-ai', 'muon', 'cited')]
+
+    DeepSeek-V4 cites Moonlight's report, not Muon's introducing paper: Moonshot is credited only
+    as far as an article's claim goes, and not at all from primary sources.
+
+    >>> [(org, i.technique, i.attribution.basis) for org, items in inherited(example_graph(), "deepseek-v4").groups.items()
+    ...  for i in items]
+    [('moonshot-ai', 'muon', 'claimed')]
+    >>> inherited(example_graph(), "deepseek-v4", min_status="verified").groups
+    {}
     """
     _require(g, model, "model")
     org = organization_of(g, model)
@@ -156,8 +162,9 @@ def flow(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Flow:
     >>> f = flow(example_graph())
     >>> f.matrix["deepseek"]["moonshot-ai"], f.matrix["moonshot-ai"]["deepseek"]
     (1, 1)
-    >>> flow(example_graph(), min_status="verified").pairs[1].items[0].attribution.basis
-    'cited'
+    >>> [(p.from_org, p.to_org, i.technique, i.attribution.basis) for p in flow(example_graph(), "verified").pairs
+    ...  for i in p.items]
+    [('deepseek', 'moonshot-ai', 'mla', 'introduced'), ('deepseek', 'moonshot-ai', 'mla', 'cited')]
     """
     items = [i for i in _flow_items(g, min_status) if i.from_org != i.to_org]
     cells: dict[tuple[str, str], list[FlowItem]] = defaultdict(list)
@@ -202,7 +209,7 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
     --------
     >>> s = symbiosis(example_graph())
     >>> [(p.a, p.b, p.a_to_b, p.b_to_a, p.status.value) for p in s.pairs]
-    [('deepseek', 'moonshot-ai', ['mla'], ['muon'], 'verified')]
+    [('deepseek', 'moonshot-ai', ['mla'], ['muon'], 'reported')]
     """
     f = flow(g, min_status)
     best: dict[tuple[str, str], str] = {}

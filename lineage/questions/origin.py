@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, organization_of, weakest
+from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, weakest
 
 
 class Attribution(BaseModel):
@@ -19,7 +19,8 @@ class Attribution(BaseModel):
     organization: str = Field(description="Organization id credited.")
     basis: Literal["introduced", "claimed", "cited"] = Field(
         description="introduced: catalog or primary introducedBy claim; claimed: only secondary sources say so; "
-        "cited: the adopter's report cites this organization's earlier report whose model used it."
+        "cited: the adopter (or its report) cites the paper that introduced the technique, whose "
+        "introducing organization this is."
     )
     status: Status = Field(description="Weakest status of the claims behind the attribution.")
     reason: str = Field(description="Why the status is what it is.")
@@ -101,34 +102,41 @@ def _cited_papers(g: nx.MultiDiGraph, model: str) -> dict[str, dict]:
 def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribution]:
     """Every organization a model's use of ``technique`` can be credited to, with the basis and status.
 
-    ``introduced`` and ``claimed`` come from :func:`introduction`; ``cited`` when the model (or
-    its report) cites the report of another organization's model that used the technique earlier.
+    ``introduced`` and ``claimed`` come from :func:`introduction`.  ``cited`` when the model (or
+    its report) cites **the paper that introduced the technique** (its ``introducedIn`` paper):
+    the credit goes to the technique's introducing organizations and nobody else.  Citing another
+    lab's report is not credit for everything that lab's model uses, and a technique credited to
+    people, not a lab, gives no organization ``cited`` credit.
 
     Examples
     --------
-    >>> [(a.organization, a.basis, a.via, a.status.value) for a in attributions(example_graph(), "muon", "deepseek-v4")]
-    [('moonshot-ai', 'claimed', None, 'reported'), ('moonshot-ai', 'cited', 'moonlight-report', 'verified')]
+    >>> g = example_graph()
+    >>> [(a.organization, a.basis, a.via, a.status.value) for a in attributions(g, "mla", "kimi-k2")]
+    [('deepseek', 'introduced', None, 'verified'), ('deepseek', 'cited', 'deepseek-v2-report', 'verified')]
+
+    DeepSeek-V4 cites Moonlight's report, which is not where Muon was introduced: no ``cited`` credit.
+
+    >>> [(a.organization, a.basis, a.status.value) for a in attributions(g, "muon", "deepseek-v4")]
+    [('moonshot-ai', 'claimed', 'reported')]
     """
     intro = introduction(g, technique)
     out = list(intro.organizations) + list(intro.claimed)
-    released = g.nodes[model].get("released") or "9999"
-    own = organization_of(g, model)
-    for paper, cite in _cited_papers(g, model).items():
-        for earlier, rep in ((m, d) for m, d in g.nodes(data=True) if d.get("report") == paper):
-            if earlier == model or (d_rel := rep.get("released") or "9999") >= released:
-                continue
-            use = next((d for t, d in _edges(g, earlier, "uses") if t == technique), None)
-            org = organization_of(g, earlier)
-            if use is None or use["status"] == "contradicted" or org in (None, own):
-                continue
+    if not intro.organizations:
+        return out
+    cited = _cited_papers(g, model)
+    for paper, record in _edges(g, technique, "introducedIn"):
+        cite = cited.get(paper)
+        if cite is None or record["status"] == "contradicted":
+            continue
+        for a in intro.organizations:
             out.append(
                 Attribution(
-                    organization=org,
+                    organization=a.organization,
                     basis="cited",
                     via=paper,
-                    status=weakest(cite["status"], use["status"]),
-                    reason=f"{model} cites {paper}, the report of {earlier} ({d_rel}), which uses {technique}",
-                    evidence=_edge_evidence(cite) + _edge_evidence(use),
+                    status=weakest(cite["status"], record["status"], a.status),
+                    reason=f"{model} cites {paper}, the paper that introduced {technique} ({a.organization})",
+                    evidence=_edge_evidence(cite) + a.evidence,
                 )
             )
     return out

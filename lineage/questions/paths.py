@@ -115,9 +115,9 @@ def path(
     --------
     >>> r = path(example_graph(), "mla", "kimi-k2")
     >>> [" > ".join(route.nodes) for route in r.routes]
-    ['mla > kimi-k2', 'mla > deepseek-v3 > kimi-k2']
-    >>> r.routes[1].hops[1].relation
-    'architecture reused by'
+    ['mla > kimi-k2', 'mla > deepseek-v2-report > kimi-k2', 'mla > deepseek-v3 > kimi-k2']
+    >>> [h.relation for h in r.routes[1].hops], r.routes[2].hops[1].relation
+    (['introduced in', 'cited by'], 'architecture reused by')
     """
     src = _require(g, source, ("technique", "model"))
     _require(g, model, "model")

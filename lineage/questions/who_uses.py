@@ -1,7 +1,8 @@
 """Who uses a technique and where it came from, answered from the store (``who-uses``, ``origin``).
 
 The adoption index makes ``who_uses`` one indexed read; rows carry status and evidence, and
-uses a primary source rules out are listed apart.
+uses a primary source rules out (status ``contradicted``) are listed apart in ``ruled_out``,
+never among the users.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ class WhoUses(BaseModel):
     introduced_by: list[str] = Field(default_factory=list, description="Introducing organization ids.")
     introduced_in: str | None = Field(None, description="Introducing paper id.")
     first_adopter: str | None = Field(None, description="Earliest-released model with a verified row.")
-    rows: list[Adoption] = Field(description="Models using it, earliest release first.")
+    rows: list[Adoption] = Field(description="Models using it (no contradicted row), earliest release first.")
+    ruled_out: list[Adoption] = Field(
+        default_factory=list, description="Models a primary source says do not use it (contradicted), not counted as users."
+    )
 
 
 def narrower(catalog: Catalog, technique: str) -> list[str]:
@@ -56,7 +60,11 @@ def narrower(catalog: Catalog, technique: str) -> list[str]:
 
 
 def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = False) -> WhoUses:
-    """Models that use a technique (optionally its variants too), each with status and evidence."""
+    """Models that use a technique (optionally its variants too), each with status and evidence.
+
+    A model whose use a primary source rules out (combined status ``contradicted``) is not a
+    user: it goes to ``ruled_out``, with the evidence against it.
+    """
     tech: Technique = catalog.get(technique, EntityKind.TECHNIQUE)
     require_built(store)
     wanted = [tech.id] + (narrower(catalog, tech.id) if variants else [])
@@ -85,6 +93,8 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
             )
         )
     rows.sort(key=lambda r: (r.released or "9999", r.name))
+    ruled_out = [r for r in rows if r.status is Status.CONTRADICTED]
+    rows = [r for r in rows if r.status is not Status.CONTRADICTED]
     first = next((r.model for r in rows if r.status is Status.VERIFIED and r.released), None)
     return WhoUses(
         technique=tech.id,
@@ -94,6 +104,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
         introduced_in=tech.introduced_in,
         first_adopter=first,
         rows=rows,
+        ruled_out=ruled_out,
     )
 
 

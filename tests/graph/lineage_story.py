@@ -1,7 +1,8 @@
 """A store with the Muon story planted: the claims report ingestion would add.
 
-DeepSeek-V4's report says it uses Muon and cites Moonlight's report (Moonshot, whose
-Moonlight model used Muon first); an article claims Moonshot introduced Muon.  Shared by
+Moonlight's report says it uses Muon and no MTP layers.  DeepSeek-V4's report says it uses Muon and cites Moonlight's report (Moonshot, whose
+Moonlight model used Muon first), Muon's blog post (people, no lab) and Meta's multi-token
+prediction paper (its config shows MTP); an article claims Moonshot introduced Muon.  Shared by
 tests/graph, tests/queries and tests/neo4j, whose conftest files import the fixtures below.
 """
 
@@ -27,11 +28,14 @@ def plant_muon_story(store) -> None:
     store.replace_source(v4, [
         _claim(v4, "deepseek-v4-pro", "uses", "muon", "verified", "we employ the Muon optimizer"),
         _claim(v4, "arxiv-2606.19348", "cites", "arxiv-2502.16982", "verified", "[41] Muon is scalable", "citation"),
+        _claim(v4, "arxiv-2606.19348", "cites", "muon-blog-post", "verified", "[23] Muon blog", "citation"),
+        _claim(v4, "arxiv-2606.19348", "cites", "arxiv-2404.19737", "verified", "[12] multi-token", "citation"),
     ])
     moonlight = SourceDocument(id="report:moonlight", title="Moonlight report", kind="primary", format="report",
                                about="moonlight-16b-a3b")
     store.replace_source(moonlight, [
         _claim(moonlight, "moonlight-16b-a3b", "uses", "muon", "verified", "we train Moonlight with Muon"),
+        _claim(moonlight, "moonlight-16b-a3b", "uses", "mtp", "contradicted", "Moonlight has no MTP layers"),
     ])
     article = SourceDocument(id="article:muon-is-moonshots", title="A blog post", kind="secondary", format="article")
     store.replace_source(article, [
@@ -64,4 +68,36 @@ def built_graph(built_store_path, catalog):
     from lineage.questions.projection import project
 
     with Store(built_store_path) as s:
+        return project(s, catalog)
+
+
+@pytest.fixture(scope="session")
+def reports_store_path(tmp_path_factory, corpus, catalog):
+    """A built store with every corpus report (``../shared/corpus/reports/*.pdf``) ingested (read-only).
+
+    A report whose model cannot be told is left out (it is refused, the store unchanged); at least
+    ten of the corpus reports must go in.
+    """
+    from lineage.build import build
+    from lineage.errors import SourceFormatError
+    from lineage.ingest.report import ingest_pdf
+
+    path = tmp_path_factory.mktemp("reports") / "store"
+    ingested = []
+    with Store(path) as s:
+        build(s, catalog)
+        for pdf in sorted((corpus / "reports").glob("*.pdf")):
+            try:
+                ingested.append(ingest_pdf(s, catalog, pdf).source)
+            except SourceFormatError:
+                continue
+    assert len(ingested) >= 10, ingested
+    return path
+
+
+@pytest.fixture(scope="session")
+def reports_graph(reports_store_path, catalog):
+    from lineage.questions.projection import project
+
+    with Store(reports_store_path) as s:
         return project(s, catalog)

@@ -29,11 +29,13 @@ def _load(name: str, path: Path):
 _expected = _load("expected", Path(__file__).resolve().parents[1] / "queries" / "expected.py")
 CASES, actual, expected = _expected.CASES, _expected.actual, _expected.expected
 built_graph, story_graph, story_store_path = _expected.built_graph, _expected.story_graph, _expected.story_store_path
+reports_graph, reports_store_path = _expected.reports_graph, _expected.reports_store_path
 
 
-@pytest.fixture(scope="module", params=["built", "story"])
+@pytest.fixture(scope="module", params=["built", "story", "reports"])
 def pushed(request, bolt, built_graph, story_graph):
-    g = built_graph if request.param == "built" else story_graph
+    """The graph pushed: built, story, or built with every corpus report ingested (skips without ../shared)."""
+    g = {"built": built_graph, "story": story_graph}.get(request.param) or request.getfixturevalue("reports_graph")
     report = push(g, bolt, fresh=True)
     return g, report
 

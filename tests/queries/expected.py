@@ -25,14 +25,17 @@ def load_test_module(name: str, path: Path):
 
 _story = load_test_module("lineage_story", Path(__file__).resolve().parents[1] / "graph" / "lineage_story.py")
 built_graph, story_graph, story_store_path = _story.built_graph, _story.story_graph, _story.story_store_path
+reports_graph, reports_store_path = _story.reports_graph, _story.reports_store_path
 """Fixtures, re-exported for the test modules that import this one."""
 
 CASES = {
     # query name -> list of parameter sets
     "who_uses": [{"technique": "mla"}, {"technique": "muon"}, {"technique": "mtp", "min_status": "contradicted"}],
+    "ruled_out": [{"technique": "mtp"}, {"technique": "mla"}],
     "adopters": [{"technique": "mla"}, {"technique": "muon"}, {"technique": "moe", "min_status": "verified"}],
     "flow": [{}, {"min_status": "verified"}],
-    "inherited": [{"model": "kimi-k2"}, {"model": "deepseek-v4-pro"}, {"model": "kimi-k2.6", "min_status": "verified"}],
+    "inherited": [{"model": "kimi-k2"}, {"model": "deepseek-v4-pro"}, {"model": "kimi-k2.6", "min_status": "verified"},
+                  {"model": "qwen3-235b-a22b"}],
     "symbiosis": [{}, {"min_status": "verified"}],
     "timeline": [{"technique": "mla"}, {"technique": "muon", "min_status": "verified"}],
     "compare": [{"a": "deepseek-v3", "b": "kimi-k2"}, {"a": "kimi-k2.6", "b": "glm-5", "min_status": "verified"}],
@@ -45,7 +48,10 @@ def expected(g, name: str, params: dict) -> set[tuple]:
     p = dict(params)
     ms = p.pop("min_status", "unverified")
     if name == "who_uses":
-        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False) if at_least(d["status"], ms)}
+        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False)
+                if d["status"] != "contradicted" and at_least(d["status"], ms)}
+    if name == "ruled_out":
+        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False) if d["status"] == "contradicted"}
     if name == "adopters":
         return {(u.model, u.released, u.status.value) for u in adopters(g, p["technique"], ms).rows}
     if name == "flow":
@@ -80,6 +86,7 @@ def actual(name: str, rows: list[dict]) -> set[tuple]:
     """Saved-query rows as a set of tuples in the order :func:`expected` uses."""
     cols = {
         "who_uses": ("model", "status"),
+        "ruled_out": ("model", "status"),
         "adopters": ("model", "released", "status"),
         "flow": ("from_org", "to_org", "technique", "model", "basis", "status"),
         "inherited": ("from_org", "technique", "basis", "status"),

@@ -7,7 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from expected import CASES, actual, built_graph, expected, story_graph, story_store_path  # noqa: F401
+from expected import (  # noqa: F401  (fixtures)
+    CASES,
+    actual,
+    built_graph,
+    expected,
+    reports_graph,
+    reports_store_path,
+    story_graph,
+    story_store_path,
+)
 from typer.testing import CliRunner
 
 from lineage.cli import app
@@ -35,13 +44,18 @@ def story_store(story_store_path):
         yield s
 
 
-@pytest.fixture(scope="module", params=["built", "story"])
+@pytest.fixture(scope="module", params=["built", "story", "reports"])
 def store_and_graph(request, built_store_path, story_store, built_graph, story_graph):
+    """The built store, the story store, and the built store with every corpus report ingested."""
     if request.param == "story":
         yield story_store, story_graph
         return
-    with Store(built_store_path) as s:
-        yield s, built_graph
+    if request.param == "built":
+        path, g = built_store_path, built_graph
+    else:  # skips without ../shared; projected before the store is opened here
+        path, g = request.getfixturevalue("reports_store_path"), request.getfixturevalue("reports_graph")
+    with Store(path) as s:
+        yield s, g
 
 
 @pytest.mark.parametrize("name,params", [(n, p) for n, ps in CASES.items() for p in ps])
@@ -51,11 +65,15 @@ def test_sparql_query_matches_library(store_and_graph, name, params):
     assert actual(name, rows) == expected(g, name, params)
 
 
-def test_story_flow_rq_marks_the_article_attribution_as_claimed_and_credits_the_cited_report(story_store):
+def test_story_flow_rq_credits_the_introducing_paper_not_the_cited_report(story_store):
     rows = run(load("flow.rq"), {}, store=story_store)
-    muon = sorted((r for r in rows if r["technique"] == "muon"), key=lambda r: r["basis"])
+    muon = [r for r in rows if r["technique"] == "muon"]
     base = {"from_org": "moonshot-ai", "to_org": "deepseek", "technique": "muon", "model": "deepseek-v4-pro"}
-    assert muon == [base | {"basis": "cited", "status": "verified"}, base | {"basis": "claimed", "status": "reported"}]
+    assert muon == [base | {"basis": "claimed", "status": "reported"}]
+    mtp = sorted((r for r in rows if r["model"] == "deepseek-v4-pro" and r["technique"] == "mtp"),
+                 key=lambda r: r["basis"])
+    base = {"from_org": "meta", "to_org": "deepseek", "technique": "mtp", "model": "deepseek-v4-pro"}
+    assert mtp == [base | {"basis": "cited", "status": "verified"}, base | {"basis": "introduced", "status": "verified"}]
 
 
 def test_parameters_are_checked_then_bound_as_terms_not_pasted(built_store_path):

@@ -22,7 +22,11 @@ def _uses(doc: SourceDocument, technique: str, status: str, model: str = "kimi-k
 
 
 def who_uses(store: Store, technique: str) -> dict[str, str]:
-    return {r["model"]: r["status"] for r in run(load("who_uses.rq"), {"technique": technique}, store=store)}
+    """Every indexed pair for ``technique``: the users (who_uses.rq) and the ruled-out models (ruled_out.rq)."""
+    rows = run(load("who_uses.rq"), {"technique": technique}, store=store)
+    ruled_out = run(load("ruled_out.rq"), {"technique": technique}, store=store)
+    assert not {r["model"] for r in rows} & {r["model"] for r in ruled_out}
+    return {r["model"]: r["status"] for r in rows + ruled_out}
 
 
 def test_each_write_recombines_the_pairs_it_touches(store):
@@ -45,12 +49,15 @@ def test_each_write_recombines_the_pairs_it_touches(store):
     assert who_uses(store, "muon") == {"kimi-k2": "reported"}
 
 
-def test_min_status_filters_on_the_combined_status(store):
+def test_min_status_filters_on_the_combined_status_and_ruled_out_models_are_apart(store):
     a, b = _doc("a"), _doc("b", "secondary")
     store.replace_source(a, [_uses(a, "mla", "verified", "kimi-k2"), _uses(a, "mla", "contradicted", "glm-5")])
     store.replace_source(b, [_uses(b, "mla", "reported", "deepseek-v3")])
     rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "contradicted"}, store=store)
-    assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified"), ("glm-5", "contradicted")}
+    assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified")}
+    rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "reported"}, store=store)
+    assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified"), ("deepseek-v3", "reported")}
+    assert run(load("ruled_out.rq"), {"technique": "mla"}, store=store) == [{"model": "glm-5", "status": "contradicted"}]
 
 
 def test_the_index_of_a_built_store_matches_combining_its_claims(built_store):
