@@ -260,20 +260,40 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
 
 
 @handles_errors
-def techniques_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """Every catalog technique, with its origin and how many models use it."""
+def techniques_command(
+    discovered: Annotated[
+        bool, typer.Option("--discovered", help="Only techniques that ingested sources introduced (not in the catalog).")
+    ] = False,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every technique, with its origin and how many models use it."""
     from lineage.questions.listing import techniques
 
     with open_store(store) as st:
         catalog = load_catalog(st)
-        rows = techniques(st, catalog)
+        rows = techniques(st, catalog, discovered=discovered)
     if json_out:
         emit_json(rows)
+        return
+    if discovered:
+        if not rows:
+            typer.echo("No ingested source introduced a technique the catalog lacks.")
+            return
+        typer.echo(
+            table(
+                ["ID", "NAME", "CATEGORY", "INTRODUCED IN", "BY", "FIRST", "MODELS", "FOUND IN"],
+                [[r.id, r.name, r.category, r.introduced_in or "-", ", ".join(r.introduced_by) or "-",
+                  r.first_appeared or "-", r.adopters, r.discovered_in] for r in rows],
+                {1: 40},
+            )
+        )
         return
     typer.echo(
         table(
             ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS"],
-            [[r.id, r.name, r.category, ", ".join(r.introduced_by), r.first_appeared, r.adopters] for r in rows],
+            [[r.id + ("*" if r.curation == "discovered" else ""), r.name, r.category, ", ".join(r.introduced_by),
+              r.first_appeared, r.adopters] for r in rows],
             {1: 40},
         )
     )

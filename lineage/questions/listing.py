@@ -47,10 +47,13 @@ class TechniqueRow(BaseModel):
     introduced_by: list[str] = Field(description="Introducing organizations.")
     first_appeared: str | None = Field(None, description="First appearance.")
     adopters: int = Field(description="Models with a verified or reported 'uses' claim.")
+    introduced_in: str | None = Field(None, description="Paper id of the introducing paper, when known.")
+    curation: str = Field("curated", description="'curated' (catalog) or 'discovered' (found in a source).")
+    discovered_in: str | None = Field(None, description="Source that introduced a discovered technique.")
 
 
-def techniques(store: Store, catalog: Catalog) -> list[TechniqueRow]:
-    """Every catalog technique with how many models use it."""
+def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list[TechniqueRow]:
+    """Every technique with how many models use it; with ``discovered`` only those sources introduced."""
     users: dict[str, set[str]] = defaultdict(set)
     for c in store.claims(predicate=Predicate.USES):
         if c.status in (Status.VERIFIED, Status.REPORTED):
@@ -63,8 +66,12 @@ def techniques(store: Store, catalog: Catalog) -> list[TechniqueRow]:
             introduced_by=list(t.introduced_by),
             first_appeared=t.first_appeared,
             adopters=len(users[t.id]),
+            introduced_in=t.introduced_in,
+            curation=t.curation,
+            discovered_in=t.discovered_in,
         )
         for t in catalog.of_kind(EntityKind.TECHNIQUE)
+        if not discovered or t.curation == "discovered"
     ]
 
 

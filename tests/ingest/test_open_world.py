@@ -100,3 +100,21 @@ def test_new_reports_name_their_own_model_and_catalog_lab(corpus, catalog, path,
     assert entity.curation == "discovered" and entity.discovered_in == prepared.doc.id
     if model.startswith(("deepseek", "mimo", "longcat")):  # labs the catalog knows are not rediscovered
         assert entity.organization in catalog
+
+
+def test_techniques_a_report_proposes_or_adopts_with_a_citation_are_discovered(tmp_path, corpus):
+    store = tmp_path / "store"
+    for path in (STEP3, "new/reports/inclusionAI__Ling__Ling_Coder_Lite_TR.pdf"):
+        assert run("ingest", "pdf", corpus / path, "--store", store).exit_code == 0
+    rows = {r["id"]: r for r in json.loads(run("techniques", "--discovered", "--store", store, "--json").stdout)}
+    # Step-3 proposes MFA: introduced in its own report, by its lab, used by its model
+    mfa = rows["mfa"]
+    assert mfa["name"] == "Multi-Matrix Factorization Attention" and mfa["category"] == "attention"
+    assert mfa["introduced_in"] == "arxiv-2507.19427" and mfa["introduced_by"] == ["stepfun"]
+    assert mfa["adopters"] == 1 and mfa["discovered_in"] == "report:arxiv-2507.19427"
+    # Ling-Coder-Lite adopts DPO citing its paper: introduced there, not by Ling's lab
+    dpo = rows["dpo"]
+    assert dpo["introduced_in"] == "arxiv-2305.18290" and dpo["introduced_by"] == []
+    shown = run("techniques", "--discovered", "--store", store).stdout.splitlines()
+    assert shown[0].split() == ["ID", "NAME", "CATEGORY", "INTRODUCED", "IN", "BY", "FIRST", "MODELS", "FOUND", "IN"]
+    assert any(line.startswith("mfa ") for line in shown)
