@@ -53,6 +53,7 @@ class Found:
 
     value: str
     snippet: str
+    locator: str = "p. 1"
 
 
 @dataclass
@@ -138,6 +139,14 @@ def _month(text: str) -> Found | None:
 _LAB = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}?)\s+(Group|Inc\.?|Corporation|Technologies|Team|Lab|Labs)\b")
 
 
+def _created_month(created: str | None) -> Found | None:
+    """The month of the PDF's CreationDate ("D:20250626085228Z"): when the report was produced."""
+    m = re.match(r"D:(20\d{2})(\d{2})", created or "")
+    if m and 1 <= int(m.group(2)) <= 12:
+        return Found(f"{m.group(1)}-{m.group(2)}", f"CreationDate {created}", "PDF metadata: CreationDate")
+    return None
+
+
 def _organization(header: str, resolver: Resolver | None = None) -> Found | None:
     """The author block's lab: a line the catalog knows as a lab ("NVIDIA"), else a company
     ("AI@Ant Group", "StepFun Inc.") before a team ("Tencent Hunyuan Team")."""
@@ -156,11 +165,13 @@ def _organization(header: str, resolver: Resolver | None = None) -> Found | None
     return found[0][1] if found else None
 
 
-def read_identity(first_page: str, second_page: str = "", resolver: Resolver | None = None) -> ReportIdentity:
+def read_identity(
+    first_page: str, second_page: str = "", resolver: Resolver | None = None, created: str | None = None
+) -> ReportIdentity:
     """Title, model name, lab line, month and arXiv id from a report's first page (pure)."""
     lines = [ln.strip() for ln in first_page.splitlines() if ln.strip()]
     head, _, _ = first_page.partition("Abstract") if "Abstract" in first_page else first_page.partition("ABSTRACT")
-    ident = ReportIdentity(title=_title(lines), released=_month(first_page))
+    ident = ReportIdentity(title=_title(lines), released=_month(first_page) or _created_month(created))
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
     ident.arxiv = stamp.group(1) if stamp else None
     candidates = []

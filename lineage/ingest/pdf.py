@@ -49,6 +49,7 @@ class PdfText:
     references_page: int | None = None  # 1-based page where the bibliography starts
     references_offset: int = 0
     references_end: tuple[int, int] | None = None  # (page, offset) of the first appendix after it
+    created: str | None = None  # the PDF's own CreationDate metadata, "D:YYYYMMDD…", when present
 
     @property
     def page_count(self) -> int:
@@ -119,6 +120,7 @@ def read_pdf(path: Path) -> PdfText:
             raise SourceFormatError(f'PDF "{path}" is encrypted; decrypt it first (qpdf --decrypt)') from None
         raise SourceFormatError(f'PDF "{path}" is corrupt: {reason}') from None
     try:
+        created = (doc.get_metadata_dict().get("CreationDate") or "").strip() or None
         pages = []
         for i in range(len(doc)):
             page = doc[i]
@@ -134,7 +136,7 @@ def read_pdf(path: Path) -> PdfText:
         raise SourceFormatError(
             f'PDF "{path}" has no text layer ({len(pages)} pages, image-only?); OCR it first (ocrmypdf)'
         )
-    result = PdfText(path=path, sha256=hashlib.sha256(data).hexdigest(), pages=pages)
+    result = PdfText(path=path, sha256=hashlib.sha256(data).hexdigest(), pages=pages, created=created)
     _find_structure(result)
     return result
 

@@ -51,8 +51,8 @@ class Subjects:
     catalog: Catalog
     """The catalog overlaid with the discovered entities (the analysis resolves names in it)."""
     entities: list[Entity] = field(default_factory=list)
-    facts: list[tuple[str, Predicate, str | None, str | None, str]] = field(default_factory=list)
-    """(subject, predicate, object, value, page-1 snippet) for each discovered fact."""
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found]] = field(default_factory=list)
+    """(subject, predicate, object, value, where it was read) for each discovered fact."""
 
 
 def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | None) -> Subjects:
@@ -71,7 +71,7 @@ def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | N
                 f'--model "{model}" is not a model id: use lowercase letters, digits, "-" and "." '
                 "(a new id creates the model), or see 'lineage models'"
             )
-    ident = discovery.read_identity(pdf.pages[0], pdf.pages[1] if pdf.page_count > 1 else "", resolver)
+    ident = discovery.read_identity(pdf.pages[0], pdf.pages[1] if pdf.page_count > 1 else "", resolver, pdf.created)
     if model is None:
         if ident.model is None:
             raise SourceFormatError(
@@ -114,16 +114,16 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
     entities.append(discovery.discovered_model(model, name, org, released, paper.id, doc_id, url))
     entities = [e.model_copy(update={"discovered_in": doc_id}) for e in entities]
     if org and ident.organization:
-        facts.append((model, Predicate.DEVELOPED_BY, org, None, ident.organization.snippet))
+        facts.append((model, Predicate.DEVELOPED_BY, org, None, ident.organization))
     if released:
-        facts.append((model, Predicate.RELEASED, None, released, ident.released.snippet))
+        facts.append((model, Predicate.RELEASED, None, released, ident.released))
     return Subjects([model], paper, catalog.with_discovered(entities), entities, facts)
 
 
 def discovery_claims(found: Subjects, doc, now) -> list[Claim]:
     """Claims for what the first page says about discovered entities (lab, month, report)."""
     out = []
-    for subject, predicate, obj, value, snippet in found.facts:
+    for subject, predicate, obj, value, where in found.facts:
         out.append(
             Claim(
                 subject=subject,
@@ -131,10 +131,10 @@ def discovery_claims(found: Subjects, doc, now) -> list[Claim]:
                 object=obj,
                 value=value,
                 status=Status.VERIFIED,
-                reason="stated on the first page of the model's own report (entity discovered there)",
+                reason=f"read from the model's own report ({where.locator}; entity discovered there)",
                 evidence=(
-                    Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator="p. 1",
-                             snippet=clip(snippet), method=Method.TEXT, retrieved_at=now),
+                    Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=where.locator,
+                             snippet=clip(where.snippet), method=Method.TEXT, retrieved_at=now),
                 ),
             )
         )
