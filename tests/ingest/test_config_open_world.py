@@ -124,3 +124,36 @@ def test_every_corpus_config_gives_layers_and_a_model(corpus, catalog, folder):
         preds = {c.predicate for c in prepared.claims}
         assert Predicate.LAYERS in preds, path.name
         assert prepared.report.claims - len(prepared.report.unrecognised) >= 4, path.name
+
+
+# --------------------------------------------------------------------------- disagreeing primary sources
+
+
+def test_two_primary_configs_that_disagree_make_the_fact_disputed_and_flagged(catalog, store, tmp_path):
+    from lineage.questions.claims import flags
+
+    small = {"_name_or_path": "lab/Tiny-1B", "model_type": "tiny", "num_hidden_layers": 2, "hidden_size": 64,
+             "max_position_embeddings": 32768}
+    first, second = tmp_path / "config.json", tmp_path / "config-long.json"
+    first.write_text(json.dumps(small))
+    second.write_text(json.dumps({**small, "max_position_embeddings": 131072}))
+    ingest_config(store, catalog, [first])
+    (report,) = ingest_config(store, catalog, [second])
+    assert report.disputed == ["contextLength 131072"]
+    ctx = store.claims(subject="tiny-1b", predicate=Predicate.CONTEXT_LENGTH)
+    assert {c.value: c.status for c in ctx} == {32768: Status.DISPUTED, 131072: Status.DISPUTED}
+    for c in ctx:
+        assert c.reason.startswith("[primary-disagree] primary configs disagree: ")
+        assert {(e.source, e.supports) for e in c.evidence} == {
+            ("config:tiny-1b/config.json", c.value == 32768),
+            ("config:tiny-1b/config-long.json", c.value == 131072),
+        }
+    flagged = {f.statement for f in flags(store, catalog) if f.kind == "disputed"}
+    assert flagged == {"tiny-1b contextLength 32768 tokens", "tiny-1b contextLength 131072 tokens"}
+    assert {c.status for c in store.claims(subject="tiny-1b", predicate=Predicate.LAYERS)} == {Status.VERIFIED}
+
+    second.write_text(json.dumps(small))  # the second source now agrees: both are verified again
+    ingest_config(store, catalog, [second])
+    ctx = store.claims(subject="tiny-1b", predicate=Predicate.CONTEXT_LENGTH)
+    assert [(c.status, len(c.evidence)) for c in ctx] == [(Status.VERIFIED, 1), (Status.VERIFIED, 1)]
+    assert all(c.reason == "stated in the model's own config: max_position_embeddings = 32768" for c in ctx)

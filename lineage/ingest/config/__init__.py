@@ -25,6 +25,7 @@ from lineage.errors import SourceFormatError, UnsupportedLayout
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
+from lineage.verify import reconcile_primary_values
 
 
 class ConfigSource(BaseModel):
@@ -67,6 +68,7 @@ class ConfigReport(BaseModel):
     skipped: list[str] = Field(default_factory=list, description="Findings not claimed, with the reason.")
     discovered: bool = Field(False, description="The model was discovered from the source, not found in the catalog.")
     unrecognised: list[str] = Field(default_factory=list, description="Architecture keys the detector does not know.")
+    disputed: list[str] = Field(default_factory=list, description="Facts another primary config gives differently.")
 
 
 def _owner(repo: str | None) -> str | None:
@@ -324,7 +326,14 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
         for c in p.claims:
             if c.object is not None and c.object not in catalog:
                 raise catalog.unknown(c.object)
-        store.replace_source(p.doc, p.claims)
+    batch = {p.doc.id: p.claims for p in prepared}
+    others = reconcile_primary_values(store, batch)
+    for p in prepared:
+        p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
+        store.replace_source(p.doc, batch[p.doc.id])
         if progress:
             progress(p.report)
+    for doc in store.sources():
+        if doc.id in others:
+            store.replace_source(doc, others[doc.id])
     return [p.report for p in prepared]
