@@ -115,18 +115,36 @@ def test_malformed_config_is_one_line_exit_2_and_store_unchanged(seeded_store, t
     assert fragment in refuse(seeded_store, bad)
 
 
-def test_a_fifo_is_refused_without_blocking(seeded_store, tmp_path, alarm):
+def refuse_in_child(store: Path, target: Path) -> str:
+    """``refuse`` in a child process capped at 1 GiB and CASE_SECONDS: old code read /dev/zero into memory."""
+    import resource
+    import subprocess
+    import sys
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    before = quads(store)
+    argv = [sys.executable, "-m", "lineage", "ingest", "config", str(target), "--model", "llama-3.1-8b", "--store", str(store)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=CASE_SECONDS * 3, preexec_fn=cap,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 2, done.stderr[-500:]
+    assert done.stdout == "" and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert quads(store) == before
+    return done.stderr
+
+
+def test_a_fifo_is_refused_without_blocking(seeded_store, tmp_path):
     fifo = tmp_path / "in" / "config.json"
     fifo.parent.mkdir()
     os.mkfifo(fifo)
-    assert "is not a regular file (a device, FIFO or socket)" in refuse(seeded_store, fifo)
+    assert "is not a regular file (a device, FIFO or socket)" in refuse_in_child(seeded_store, fifo)
 
 
-def test_dev_zero_is_refused_without_reading(seeded_store, tmp_path, alarm):
-    (tmp_path / "in").mkdir()
+def test_dev_zero_is_refused_without_reading(seeded_store):
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero on this system")
-    assert refuse(seeded_store, Path("/dev/zero")) == (
+    assert refuse_in_child(seeded_store, Path("/dev/zero")) == (
         'Error: config "/dev/zero" is not a regular file (a device, FIFO or socket); give a config.json file\n'
     )
 
