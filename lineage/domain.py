@@ -118,6 +118,8 @@ class Predicate(str, Enum):
     SHARED_EXPERTS = "sharedExperts"
     EXPERTS_PER_TOKEN = "expertsPerToken"
     LAYERS = "layers"
+    HIDDEN_SIZE = "hiddenSize"
+    UNRECOGNISED_CONFIG_KEY = "unrecognisedConfigKey"
     INTRODUCED_BY = "introducedBy"
     INTRODUCED_IN = "introducedIn"
     FIRST_APPEARED = "firstAppeared"

@@ -252,3 +252,63 @@ def verify(store, catalog) -> VerifyReport:
             counts[c.status.value] += 1
         store.replace_source(doc, after)
     return VerifyReport(sources=len(docs), claims=total, by_status=dict(counts), changed=changed)
+
+
+SINGLE_VALUED = frozenset({
+    Predicate.LAYERS, Predicate.HIDDEN_SIZE, Predicate.CONTEXT_LENGTH, Predicate.ROUTED_EXPERTS,
+    Predicate.SHARED_EXPERTS, Predicate.EXPERTS_PER_TOKEN,
+})
+"""Facts a model has one value of: two primary configs giving different values dispute each other."""
+
+DISAGREE = "[primary-disagree]"
+
+
+def _config_fact(c) -> bool:
+    return (
+        c.predicate in SINGLE_VALUED and c.status in (Status.VERIFIED, Status.DISPUTED)
+        and c.evidence[0].source_kind is SourceKind.PRIMARY and c.evidence[0].method.value == "config"
+    )
+
+
+def reconcile_primary_values(store, batch: dict[str, list[Claim]]) -> dict[str, list[Claim]]:
+    """Dispute single-valued facts on which primary configs disagree; restore them when they agree again.
+
+    ``batch`` maps the source ids about to be written to their claims (changed in place).  Returns
+    the other sources in the store whose claims changed, with all their claims, to be rewritten.
+    A disputed claim keeps its own evidence first and adds each disagreeing source's evidence
+    with ``supports=False``; its reason names every value and source.
+    """
+    stored = defaultdict(list)
+    for c in store.claims():
+        if c.source not in batch:
+            stored[c.source].append(Claim.model_validate(c.model_dump(exclude={"source", "ref"})))
+    every = {**stored, **batch}
+    groups: dict[tuple, list[tuple[str, int]]] = defaultdict(list)
+    for source, claims in every.items():
+        for i, c in enumerate(claims):
+            if _config_fact(c):
+                groups[(c.subject, c.predicate, tuple(sorted(c.qualifiers.items())))].append((source, i))
+    changed: set[str] = set()
+    for members in groups.values():
+        values = {str(every[s][i].value) for s, i in members}
+        for source, i in members:
+            c = every[source][i]
+            own = tuple(e for e in c.evidence if e.source == source)
+            if len(values) > 1:
+                others = [(s, every[s][j]) for s, j in members if s != source and str(every[s][j].value) != str(c.value)]
+                said = "; ".join(f"{s.rsplit('/', 1)[-1]} gives {o.value}" for s, o in [(source, c), *others[:3]])
+                update = {
+                    "status": Status.DISPUTED,
+                    "reason": clip(f"{DISAGREE} primary configs disagree: {said}", 250),
+                    "evidence": own + tuple(o.evidence[0].model_copy(update={"supports": False}) for _, o in others[:3]),
+                }
+            elif c.status is Status.DISPUTED and c.reason.startswith(DISAGREE):
+                update = {"status": Status.VERIFIED, "reason": clip(f"stated in the model's own config: {own[0].snippet}", 200),
+                          "evidence": own}
+            else:
+                continue
+            new = c.model_copy(update=update)
+            if new != c:
+                every[source][i] = new
+                changed.add(source)
+    return {s: stored[s] for s in changed if s in stored}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, ingest, query
+from lineage.cli import backends, build, explain, export, flow, ingest, query, unknowns
 
 app = typer.Typer(
     name="lineage",
@@ -21,6 +21,7 @@ export.register(app)
 explain.register(app)
 flow.register(app)
 backends.register(app)
+unknowns.register(app)
 
 
 def main() -> None:

@@ -149,7 +149,7 @@ GOOD = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "num_hidde
 BAD = {
     "invalid-json": ('{"model_type": "llama",', "is not valid JSON: Expecting property name enclosed in double quotes at line 1"),
     "array": ("[1, 2]", "holds a JSON list, expected an object"),
-    "wrong-type": (json.dumps({**GOOD, "kv_lora_rank": "512"}), 'key "kv_lora_rank" should be an integer, got str "512"'),
+    "wrong-type": (json.dumps({**GOOD, "kv_lora_rank": "512"}), 'key "kv_lora_rank" should be a non-negative integer <= 1,048,576 (MAX_WIDTH), got str "512"'),
     "missing-keys": (json.dumps({"vocab_size": 10}), 'has neither "model_type" nor "architectures"'),
     "not-utf8": (b"\xff\xfe{}", "is not UTF-8 text"),
 }

@@ -94,6 +94,8 @@ VALUE_OF = {
     Predicate.SHARED_EXPERTS: 1,
     Predicate.EXPERTS_PER_TOKEN: 8,
     Predicate.LAYERS: 61.0,
+    Predicate.HIDDEN_SIZE: 7168,
+    Predicate.UNRECOGNISED_CONFIG_KEY: "text_config.attn_res_block_size",
     Predicate.FIRST_APPEARED: "2025-01",
     Predicate.RELEASED: "2025-01",
     Predicate.TRAINING_TOKENS: 14_800_000_000_000,

@@ -24,7 +24,8 @@ from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, S
 from lineage.errors import SourceFormatError, UnsupportedLayout
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
-from lineage.ingest.config.read import MAX_CONFIG_BYTES, read_config
+from lineage.ingest.config.read import read_config
+from lineage.verify import reconcile_primary_values
 
 
 class ConfigSource(BaseModel):
@@ -41,6 +42,7 @@ class ConfigSource(BaseModel):
     derivative: bool = Field(False, description="A third party's re-encoding (quantization) of the model.")
     url: str | None = Field(None, description="Where to fetch this exact copy.")
     note: str | None = Field(None, description="Provenance caveats.")
+    discovered: bool = Field(False, description="The model is not in the catalog; its id comes from the repo name.")
 
 
 class ParameterSummary(BaseModel):
@@ -64,6 +66,9 @@ class ConfigReport(BaseModel):
     claims: int = Field(description="Number of claims written.")
     parameters: ParameterSummary = Field(description="Computed parameter counts.")
     skipped: list[str] = Field(default_factory=list, description="Findings not claimed, with the reason.")
+    discovered: bool = Field(False, description="The model was discovered from the source, not found in the catalog.")
+    unrecognised: list[str] = Field(default_factory=list, description="Architecture keys the detector does not know.")
+    disputed: list[str] = Field(default_factory=list, description="Facts another primary config gives differently.")
 
 
 def _owner(repo: str | None) -> str | None:
@@ -210,6 +215,8 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
         claims=len(claims),
         parameters=params,
         skipped=skipped,
+        discovered=src.discovered,
+        unrecognised=[str(c.value) for c in claims if c.predicate is Predicate.UNRECOGNISED_CONFIG_KEY],
     )
     return PreparedConfig(doc=doc, claims=claims, report=report)
 
@@ -224,19 +231,61 @@ def bundled_configs() -> list[ConfigSource]:
     return [ConfigSource.model_validate(r) for r in rows]
 
 
+def discovered_model_id(repo: str, catalog) -> str:
+    """A model id for a Hugging Face repo the catalog lacks: the repo name in lowercase kebab-case.
+
+    ``Qwen/Qwen3.6-27B`` -> ``qwen3.6-27b``.  When that id already names a catalog entity (whose
+    repo is a different one, or the catalog would have matched it), the owner is prefixed
+    (``someone/DeepSeek-V3`` -> ``someone-deepseek-v3``) so a claim never lands on a neighbour.
+    Kept in one function for the entity resolver (``lineage/catalog/resolver.py``) to replace.
+
+    Examples
+    --------
+    >>> discovered_model_id("Qwen/Qwen3.6-27B", {})
+    'qwen3.6-27b'
+    >>> discovered_model_id("nvidia/Llama-3_3-Nemotron-Super-49B-v1", {})
+    'llama-3-3-nemotron-super-49b-v1'
+    >>> discovered_model_id("someone/DeepSeek-V3", {"deepseek-v3": None})
+    'someone-deepseek-v3'
+    """
+    import re
+
+    def kebab(text: str) -> str:
+        return re.sub(r"[-.]*[^a-z0-9.]+[-.]*", "-", text.lower()).strip("-.")[:80].strip("-.")
+
+    owner, _, name = repo.rpartition("/")
+    ident = kebab(name)
+    if ident in catalog and owner:
+        ident = kebab(f"{owner}-{name}")
+    return ident
+
+
+def _repo_named_by(path: Path, cfg: dict[str, Any]) -> tuple[str, str] | None:
+    """``(repo, where)``: the repo an ``org__name`` file or folder name, else ``_name_or_path``, names."""
+    import re
+
+    for candidate in (path.parent.name, path.stem):
+        if "__" in candidate:
+            return candidate.replace("__", "/", 1), f"the path {candidate!r}"
+    named = cfg.get("_name_or_path")
+    if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", named):
+        return named, f"_name_or_path {named!r}"
+    return None
+
+
 def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     """Provenance for a config given on the command line.
 
     A file whose bytes match a bundled source inherits that source's provenance;
-    otherwise the model comes from ``--model`` or from a ``org__name`` folder or
-    file name matching a catalog model's Hugging Face repo.
+    otherwise the model comes from ``--model``, or from the Hugging Face repo an ``org__name``
+    folder or file name (else the config's ``_name_or_path``) names: the catalog's model for
+    that repo, or a *discovered* model (:func:`discovered_model_id`) when the catalog lacks it.
+    ``--model`` must still name a catalog model (``catalog.resolve`` below refuses others).
     """
     from lineage.domain import EntityKind
 
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size <= MAX_CONFIG_BYTES else ""
-    except OSError:
-        digest = ""  # read_config reports the problem
+    cfg, raw = read_config(path)
+    digest = hashlib.sha256(raw).hexdigest()
     known = {s.sha256: s for s in bundled_configs()}
     if model is not None:
         model_id = catalog.resolve(model, EntityKind.MODEL)
@@ -246,16 +295,19 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
                             note=f"ingested from local file {path.name}; provenance given by the user (--model)")
     if digest in known:
         return known[digest]
-    for candidate in (path.parent.name, path.stem):
-        if "__" in candidate:
-            repo = candidate.replace("__", "/", 1)
-            m = catalog.model_by_repo(repo)
-            if m is not None:
-                return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo, kind=SourceKind.PRIMARY,
-                                    note=f"model inferred from the path {candidate!r}")
-    raise SourceFormatError(
-        f'cannot tell which model "{path}" describes. Pass --model ID (see \'lineage models\').'
-    )
+    named = _repo_named_by(path, cfg)
+    if named is None:
+        raise SourceFormatError(
+            f'cannot tell which model "{path}" describes: no org__name file or folder name and no '
+            "_name_or_path. Pass --model ID (see 'lineage models')."
+        )
+    repo, where = named
+    m = catalog.model_by_repo(repo)
+    if m is not None:
+        return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo, kind=SourceKind.PRIMARY,
+                            note=f"model inferred from {where}")
+    return ConfigSource(file=path.name, model=discovered_model_id(repo, catalog), repo=repo, kind=SourceKind.PRIMARY,
+                        discovered=True, note=f"model discovered from {where}; not in the catalog")
 
 
 def ingest_config(store, catalog, paths: list[Path], model: str | None = None, progress=None) -> list[ConfigReport]:
@@ -267,14 +319,21 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
     prepared = []
     for path in paths:
         src = identify(Path(path), catalog, model)
-        if src.model not in catalog:
+        if src.model not in catalog and not src.discovered:
             raise catalog.unknown(src.model)
         prepared.append(prepare(Path(path), src))
     for p in prepared:
         for c in p.claims:
             if c.object is not None and c.object not in catalog:
                 raise catalog.unknown(c.object)
-        store.replace_source(p.doc, p.claims)
+    batch = {p.doc.id: p.claims for p in prepared}
+    others = reconcile_primary_values(store, batch)
+    for p in prepared:
+        p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
+        store.replace_source(p.doc, batch[p.doc.id])
         if progress:
             progress(p.report)
+    for doc in store.sources():
+        if doc.id in others:
+            store.replace_source(doc, others[doc.id])
     return [p.report for p in prepared]

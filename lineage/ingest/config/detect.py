@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import Predicate, clip
 from lineage.errors import SourceFormatError
+from lineage.ingest.config.keys import ALIASES, unrecognised
+from lineage.ingest.config.patterns import attention_share, pattern_findings
 from lineage.ingest.config.read import View, is_inference_format, text_config
 
 LINEAR_LAYER_KIND = {
@@ -60,6 +62,30 @@ def _layer_share(count: int, total: int | None, kind: str) -> dict[str, str]:
     return {"layers": f"{count} of {total} ({kind})" if total else f"{count} ({kind})"}
 
 
+def _made(predicate, obj, value, unit, key, snippet, qualifiers) -> Finding:
+    return Finding(predicate=predicate, object=obj, value=value, unit=unit, keys=[key], snippet=snippet,
+                   qualifiers=qualifiers)
+
+
+def _kv_heads(v: View) -> int | None:
+    """KV heads under any spelling; ChatGLM's ``multi_query_group_num`` only with ``multi_query_attention``."""
+    if v.key("num_key_value_heads") == "multi_query_group_num" and not v.bool("multi_query_attention"):
+        return None
+    return v.int("num_key_value_heads")
+
+
+def unrecognised_findings(cfg: dict[str, Any], prefix: str = "") -> list[Finding]:
+    """One ``unrecognisedConfigKey`` finding per architecture key no table in :mod:`.keys` knows."""
+    out = []
+    for key in unrecognised(cfg):
+        shown = json.dumps(cfg[key])
+        out.append(
+            Finding(predicate=Predicate.UNRECOGNISED_CONFIG_KEY, value=prefix + key, keys=[prefix + key],
+                    snippet=clip(f"{prefix}{key} = {shown}"))
+        )
+    return out
+
+
 def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> list[Finding]:
     """Everything a (text) config shows, as findings with key-path evidence.
 
@@ -83,9 +109,16 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
     layers = v.int("num_hidden_layers")
     if layers:
         out.append(_value(v, Predicate.LAYERS, layers, "layers", ["num_hidden_layers"]))
+    layers, hybrid = pattern_findings(v, layers, _made)
+    out += hybrid
+    hidden = v.int("hidden_size")
+    if hidden:
+        out.append(_value(v, Predicate.HIDDEN_SIZE, hidden, None, ["hidden_size"]))
 
     # -- attention
-    heads, kv_heads = v.int("num_attention_heads"), v.int("num_key_value_heads")
+    heads, kv_heads, kv_keys = v.int("num_attention_heads"), _kv_heads(v), ["num_key_value_heads", "num_attention_heads"]
+    if kv_heads is None and v.bool("multi_query"):
+        kv_heads, kv_keys = 1, ["multi_query", "num_attention_heads"]  # GPT-BigCode / Falcon: one shared KV head
     kv_lora = v.int("kv_lora_rank")
     linear_cfg = v.dict("linear_attn_config") or {}
     full_layers = linear_cfg.get("full_attn_layers")
@@ -101,16 +134,16 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
         if rope_dim and rope_dim > 0 and not v.bool("mla_use_nope"):
             out.append(_uses(v, "decoupled-rope", ["qk_rope_head_dim", "kv_lora_rank"], q))
     elif heads and kv_heads is not None:
-        full_share = {}
+        full_share = attention_share(v)
         n_full = sum(1 for t in layer_types if t == "full_attention")
         if n_full and n_full < len(layer_types):
             full_share = _layer_share(n_full, len(layer_types), "full-attention layers")
         if kv_heads == 1:
-            out.append(_uses(v, "mqa", ["num_key_value_heads", "num_attention_heads"], full_share))
+            out.append(_uses(v, "mqa", kv_keys, full_share))
         elif kv_heads < heads:
-            out.append(_uses(v, "gqa", ["num_key_value_heads", "num_attention_heads"], full_share))
+            out.append(_uses(v, "gqa", kv_keys, full_share))
         elif kv_heads == heads:
-            out.append(_uses(v, "mha", ["num_key_value_heads", "num_attention_heads"], full_share))
+            out.append(_uses(v, "mha", kv_keys, full_share))
 
     window = v.int("sliding_window")
     if window and window > 0 and v.bool("use_sliding_window") is not False:
@@ -295,7 +328,7 @@ def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
     """Findings for a whole config: the wrapper's identity plus the text model's details."""
     inner, prefix = text_config(cfg, name)
     if not prefix:
-        found = detect(cfg, name)
+        found = detect(cfg, name) + unrecognised_findings(cfg)
     else:
         outer = View(cfg, "", name)
         found = []
@@ -310,12 +343,14 @@ def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
                 f.qualifiers = {**f.qualifiers, "component": "text_config"}
             found.append(f)
         found += [f for f in _quantization(outer) if f.object not in {g.object for g in found}]
+        found += unrecognised_findings(cfg) + unrecognised_findings(inner, prefix)
     if not any(f.predicate in (Predicate.ARCHITECTURE, Predicate.MODEL_TYPE) for f in found) and not is_inference_format(
         inner
     ):
         raise SourceFormatError(
             f'config "{name}" has neither "model_type" nor "architectures"; is it a model config.json?'
         )
-    if not any(k in inner for k in ("num_hidden_layers", "n_layers")):
-        raise SourceFormatError(f'config "{name}" has no "num_hidden_layers"; is it a model config.json?')
+    if not any(f.predicate is Predicate.LAYERS for f in found):
+        spellings = ", ".join(f'"{k}"' for k in ("num_hidden_layers", *ALIASES["num_hidden_layers"]))
+        raise SourceFormatError(f'config "{name}" has no layer count ({spellings}); is it a model config.json?')
     return found

@@ -4,39 +4,58 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from lineage.domain import clip
 from lineage.errors import SourceFormatError
 from lineage.ingest.config.counting import INFERENCE_KEYS
+from lineage.ingest.config.keys import ALIASES, check_values
+from lineage.ingest.config.limits import MAX_CONFIG_BYTES, parse
 
-MAX_CONFIG_BYTES = 5 * 1024 * 1024
-"""Real configs are a few kB; anything above this is not a config."""
+__all__ = ["MAX_CONFIG_BYTES", "View", "bundled_dir", "is_inference_format", "read_config", "text_config"]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most ``MAX_CONFIG_BYTES``; never opens a FIFO or a device."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as exc:
+        raise SourceFormatError(f'config "{path}" cannot be read: {getattr(exc, "strerror", None) or exc}') from None
+    if not stat.S_ISREG(st.st_mode):
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file (a device, FIFO or socket)"
+        raise SourceFormatError(f'config "{path}" is {what}; give a config.json file')
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise SourceFormatError(
+            f'config "{path}" is {st.st_size / 1e6:.1f} MB; model configs are a few kB '
+            f"(limit {MAX_CONFIG_BYTES // (1024 * 1024)} MB). Is this a weights or data file?"
+        )
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise SourceFormatError(f'config "{path}" cannot be read: {exc.strerror or exc}') from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise SourceFormatError(f'config "{path}" grew past {MAX_CONFIG_BYTES // (1024 * 1024)} MB while being read')
+    return raw
 
 
 def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
-    """Parse a config file; ``SourceFormatError`` with a one-line reason otherwise."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceFormatError(f'config "{path}" cannot be read: {exc.strerror or exc}') from None
-    if not path.is_file():
-        raise SourceFormatError(f'config "{path}" is not a file')
-    if size > MAX_CONFIG_BYTES:
-        raise SourceFormatError(
-            f'config "{path}" is {size / 1e6:.1f} MB; model configs are a few kB '
-            f"(limit {MAX_CONFIG_BYTES // (1024 * 1024)} MB). Is this a weights or data file?"
-        )
-    raw = path.read_bytes()
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SourceFormatError(f'config "{path}" is not UTF-8 text') from None
-    except json.JSONDecodeError as exc:
-        raise SourceFormatError(f'config "{path}" is not valid JSON: {exc.msg} at line {exc.lineno}') from None
+    """Parse and check a config file; ``SourceFormatError`` with a one-line reason otherwise.
+
+    The limits (file kind and size, JSON depth, integer size, finite numbers, valid text,
+    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`.
+    """
+    raw = read_bytes(path)
+    data = parse(raw, str(path))
     if not isinstance(data, dict):
         raise SourceFormatError(f'config "{path}" holds a JSON {type(data).__name__}, expected an object')
+    check_values(data, path.name)
+    inner = data.get("text_config")
+    if isinstance(inner, dict):
+        check_values(inner, path.name, "text_config.")
     return data, raw
 
 
@@ -54,9 +73,13 @@ class View:
         self._alias = {hf: inf for inf, hf in INFERENCE_KEYS.items()} if self.inference else {}
 
     def key(self, hf_key: str) -> str:
-        """Actual key spelling in this config for an HF key name."""
+        """Actual key spelling in this config for an HF key name (see ``keys.ALIASES``)."""
         alt = self._alias.get(hf_key)
-        return alt if alt is not None and alt in self.cfg else hf_key
+        if alt is not None and alt in self.cfg:
+            return alt
+        if self.cfg.get(hf_key) is None:
+            return next((a for a in ALIASES.get(hf_key, ()) if self.cfg.get(a) is not None), hf_key)
+        return hf_key
 
     def path(self, hf_key: str) -> str:
         return self.prefix + self.key(hf_key)
@@ -75,7 +98,12 @@ class View:
         )
 
     def int(self, hf_key: str) -> int | None:
+        """An integer; a per-layer list gives its value when every layer has the same one, else None."""
         v = self.raw(hf_key)
+        if isinstance(v, list) and v and all(x == v[0] for x in v):
+            v = v[0]
+        elif isinstance(v, list) and v:
+            return None
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):

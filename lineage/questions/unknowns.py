@@ -1,0 +1,43 @@
+"""Config keys lineage does not understand yet, across every ingested config.
+
+Config ingestion records each architecture key its detector does not know as an
+``unrecognisedConfigKey`` claim (:mod:`lineage.ingest.config.keys`).  Listing them by key shows
+a new mechanism the day its first config is ingested, and how many models share it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from lineage.domain import Predicate
+from lineage.questions.evidence import require_built
+from lineage.store import Store
+
+
+class UnknownKey(BaseModel):
+    """One config key the detector does not interpret, and the models whose configs carry it."""
+
+    key: str = Field(description="Key name, without a wrapper prefix such as 'text_config.'.")
+    models: list[str] = Field(description="Model ids whose configs carry the key, sorted.")
+    sources: list[str] = Field(description="Config source ids the key was read from, sorted.")
+    example: str = Field(description="One 'key = value' snippet, from the first source.")
+
+
+def unknowns(store: Store, model: str | None = None) -> list[UnknownKey]:
+    """Unrecognised config keys, the most widespread first; only ``model``'s when given."""
+    require_built(store)
+    by_key: dict[str, list] = defaultdict(list)
+    for c in store.claims(subject=model, predicate=Predicate.UNRECOGNISED_CONFIG_KEY):
+        by_key[str(c.value).rsplit(".", 1)[-1]].append(c)
+    rows = [
+        UnknownKey(
+            key=key,
+            models=sorted({c.subject for c in claims}),
+            sources=sorted({c.source for c in claims}),
+            example=sorted(claims, key=lambda c: c.source)[0].evidence[0].snippet,
+        )
+        for key, claims in by_key.items()
+    ]
+    return sorted(rows, key=lambda r: (-len(r.models), r.key))
