@@ -36,10 +36,11 @@ from lineage.domain import (
     SourceKind,
     Status,
     clip,
+    slug,
     utcnow,
 )
-from lineage.errors import SourceFormatError
 from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -121,24 +122,13 @@ class _TextOnly(HTMLParser):
 def read_article(path: Path) -> ArticleText:
     """Text of an article file (txt, md, html); ``SourceFormatError`` for anything unreadable."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceFormatError(f'article "{path}" cannot be read: {exc.strerror or exc}') from None
-    if size == 0:
-        raise SourceFormatError(f'article "{path}" is empty')
-    if size > MAX_ARTICLE_BYTES:
-        raise SourceFormatError(f'article "{path}" is {size / 1e6:.1f} MB; articles up to {MAX_ARTICLE_BYTES // 2**20} MB are read')
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SourceFormatError(f'article "{path}" is not UTF-8 text') from None
+    raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
+    text = decode(raw, "article", path)
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
         parser = _TextOnly()
         parser.feed(text)
         text = "".join(parser.parts)
-    text = html.unescape(text)
+    text = check_text(html.unescape(text), "article", path)
     lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
     title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
     return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
@@ -200,10 +190,6 @@ def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
     text = pattern.pattern.replace("(?<![A-Za-z0-9])", "").replace("(?<![\\w.-])", "")
     text = text.replace("(?![A-Za-z0-9])", "").replace("(?![\\w-]|\\.\\d)", "")  # glued on both sides
     return re.compile(text, pattern.flags)
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "unknown"
 
 
 # --------------------------------------------------------------------------- extraction

@@ -19,7 +19,7 @@ from pydantic import Field
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from lineage.domain import Claim, Entity, Evidence, Predicate, SourceDocument, Status
-from lineage.errors import StoreError
+from lineage.errors import SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.store import adoption_index, rdf
 from lineage.store.results import _plain_ox, _python, _rows_from_tsv, _triple_from_ox
@@ -92,22 +92,43 @@ class Store:
         self, doc: SourceDocument, claims: Iterable[Claim], entities: Iterable[Entity] = ()
     ) -> int:
         """Atomically replace the named graph of ``doc`` with its claims; return the triple count."""
-        claims = list(claims)
-        triples = rdf.document_triples(doc, claims, entities)
-        # n3() escapes every term, so source text cannot break out of the update.
-        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        name = rdf.source_iri(doc.id).n3()
-        pairs = self._uses_pairs(doc.id) | {
-            (c.subject, c.object) for c in claims if c.predicate is Predicate.USES and c.object
-        }
-        update = (
-            f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}}\n"
-            f"GRAPH {rdf.INDEX.n3()} {{ {adoption_index.marker()} }} }}"
-        )
+        return self.replace_sources([(doc, claims, entities)])
+
+    def replace_sources(self, sources: Iterable[tuple[SourceDocument, Iterable[Claim], Iterable[Entity]]]) -> int:
+        """Replace several sources' graphs in one transaction: all of them are written, or none.
+
+        Every text is checked to be valid Unicode first (a lone surrogate from a JSON escape
+        cannot be stored), so a bad source fails before the store is touched.
+        """
+        parts, pairs, count, ids = [], set(), 0, []
+        for doc, claims, entities in sources:
+            ids.append(doc.id)
+            claims = list(claims)
+            triples = rdf.document_triples(doc, claims, entities)
+            count += len(triples)
+            # n3() escapes every term, so source text cannot break out of the update.
+            body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+            name = rdf.source_iri(doc.id).n3()
+            try:
+                body.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise SourceFormatError(
+                    f'source "{doc.id}" holds an invalid character (lone surrogate U+{ord(body[exc.start]):04X}); '
+                    "nothing was written"
+                ) from None
+            pairs |= self._uses_pairs(doc.id) | {
+                (c.subject, c.object) for c in claims if c.predicate is Predicate.USES and c.object
+            }
+            parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}}\n"
+                         f"GRAPH {rdf.INDEX.n3()} {{ {adoption_index.marker()} }} }}")
+        if not parts:
+            return 0
+        update = " ;\n".join(parts)
         if pairs:  # the adoption index changes in the same transaction as the claims
             update += f" ;\n{adoption_index.reindex_pairs(pairs)}"
-        self._update(update, f'writing source "{doc.id}" to the store failed')
-        return len(triples)
+        what = f'source "{ids[0]}"' if len(ids) == 1 else f"{len(ids)} sources ({', '.join(ids)})"
+        self._update(update, f"writing {what} to the store failed")
+        return count
 
     def remove_source(self, doc_id: str) -> None:
         """Drop one source's graph (no-op if absent)."""
