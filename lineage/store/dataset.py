@@ -167,6 +167,8 @@ class Store:
         result = self.dataset.query(sparql, initNs=_PREFIXES, initBindings=init)
         if result.type == "ASK":
             return [{"ask": bool(result.askAnswer)}]
+        if result.type == "CONSTRUCT":
+            return [{"subject": s, "predicate": p, "object": o} for s, p, o in result]
         return [{str(k): row[k] for k in result.vars if row[k] is not None} for row in result.bindings]
 
     def select(
