@@ -59,6 +59,7 @@ def open_store(path: Path | None):
     return Store(path)
 
 
+@functools.cache
 def load_catalog():
     from lineage.catalog import Catalog
 

@@ -45,6 +45,9 @@ from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
+MAX_CLAUSE_CHARS = 300
+"""How far after a use verb its techniques are looked for when no clause break comes first."""
+
 USE_VERBS = (
     r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|introduc\w*|employ\w*|comes? from|came from|"
     r"train\w* with|built on|builds? on|based on|equipped with|relies on|rel(?:y|ies) on|integrat\w*|incorporat\w*"
@@ -221,8 +224,9 @@ def _sentence_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
         if _NEGATED.search(s.text[before[-1].end : verb.start()]):
             continue
         # techniques up to the next clause break after the verb
-        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", s.text[verb.end() :])
-        limit = verb.end() + stop.start() if stop else len(s.text)
+        clause = s.text[verb.end() : verb.end() + MAX_CLAUSE_CHARS]
+        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", clause)
+        limit = verb.end() + (stop.start() if stop else len(clause))
         for t in after:
             if t.start < limit:
                 for model in before[-1].ids:
