@@ -125,3 +125,22 @@ def test_hostile_but_readable_article_is_ingested_within_the_bound(tmp_path, cas
     outcome = run_cli(["ingest", "article", path, "--store", str(tmp_path / "store")], bound=2 * LARGE_INPUT_CPU_SECONDS)
     assert outcome.code == 0 and outcome.stderr == "", outcome.stderr[-2000:]
     assert outcome.cpu < LARGE_INPUT_CPU_SECONDS
+
+
+def test_a_stamped_stub_cannot_replace_the_real_report(corpus, tmp_path):
+    """Issue 13: a 2 KB PDF stamped "arXiv:2412.19437" replaced the 53-page V3 report (37 claims -> 1)."""
+    from lineage.catalog import Catalog
+    from lineage.ingest.report import ingest_pdf
+    from lineage.store import Store
+
+    store = tmp_path / "store"
+    with Store(store) as st:
+        real = ingest_pdf(st, Catalog.load(), V3_REPORT)
+    stub = _write(tmp_path, "stub.pdf", tiny_pdf("arXiv:2412.19437 " + "we adopt FP8 training " * 12))
+    before = quads_hash(store)
+    outcome = run_cli(["ingest", "pdf", stub, "--store", str(store)])
+    assert_refused(outcome, 2, f'claims to be source "{real.source}", which the store holds from different bytes')
+    assert quads_hash(store) == before
+    outcome = run_cli(["ingest", "pdf", stub, "--replace", "--store", str(store)])
+    assert outcome.code == 0 and outcome.stdout.startswith(f"replaced {real.source} (sha256:")
+    assert quads_hash(store) != before
