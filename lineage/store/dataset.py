@@ -66,6 +66,7 @@ class Store:
         if self.path is not None:
             self._ox.flush()  # otherwise the next open replays the write-ahead log
             self.dataset.close()
+            _drop_old_logs(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -330,6 +331,15 @@ class Store:
 
         index = NamedNode(str(rdf.INDEX))
         return (q for q in self._ox if q.graph_name != index)
+
+
+def _drop_old_logs(path: Path) -> None:
+    """Remove RocksDB's rotated info logs (``LOG.old.*``, ~130 KB per open: 109 MB after ~800 calls, issue 13).
+
+    They are diagnostics only; the current ``LOG`` is kept.
+    """
+    for old in path.glob("LOG.old.*"):
+        old.unlink(missing_ok=True)
 
 
 @contextmanager
