@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -19,7 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 """Kebab-case id; dots are allowed inside version numbers (``kimi-k2.5``)."""
 
-EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+MAX_ID_LENGTH = 80
+"""Longest id anywhere (entities, saved-query parameters, slugs of untrusted names)."""
+
+EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
 SNIPPET_MAX = 300
 
 
@@ -311,6 +315,27 @@ class Claim(Strict):
             default=str,
         )
         return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def slug(name: str) -> str:
+    """A valid id for any name: lowercase, runs of other characters become one ``-``.
+
+    A name longer than :data:`MAX_ID_LENGTH` keeps its start and gains a hash of the whole,
+    so two long names never share a slug.
+
+    Examples
+    --------
+    >>> slug("Qwen3.6 27B"), slug("x/a._b"), slug("...")
+    ('qwen3.6-27b', 'x-a-b', 'unknown')
+    >>> len(slug("m" * 500)) <= MAX_ID_LENGTH
+    True
+    """
+    text = re.sub(r"[^a-z0-9.]+", "-", name.lower())
+    text = re.sub(r"[.-]*-[.-]*|\.{2,}", "-", text).strip("-.") or "unknown"
+    if len(text) > MAX_ID_LENGTH:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        text = text[: MAX_ID_LENGTH - len(digest) - 1].rstrip("-.") + "-" + digest
+    return text
 
 
 def utcnow() -> datetime:

@@ -34,6 +34,10 @@ class UnsupportedLayout(LineageError, ValueError):
     """A config whose parameter layout we cannot count without guessing."""
 
 
+class SourceConflict(LineageError, ValueError):
+    """A document claims the id of a source already in the store but is different bytes (``--replace`` to allow)."""
+
+
 class CatalogError(LineageError, ValueError):
     """Seed data that fails validation (typo, dangling reference, duplicate id)."""
 
@@ -72,6 +76,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     UnknownEntity: 2,
     SourceFormatError: 2,
     UnsupportedLayout: 2,
+    SourceConflict: 2,
     CatalogError: 2,
     EmptyStore: 2,
     StoreError: 3,

@@ -189,8 +189,10 @@ class Bolt:
     def run(self, session, cypher: str, params: dict | None = None):
         return session.run(cypher, self.params(params or {}))
 
-    def session(self):
-        return self.driver.session(database=self.database)
+    def session(self, access_mode: str | None = None):
+        """A session; ``READ_ACCESS`` makes the server run it as a read transaction."""
+        extra = {"default_access_mode": access_mode} if access_mode else {}
+        return self.driver.session(database=self.database, **extra)
 
     @property
     def agent(self) -> str:
@@ -331,9 +333,11 @@ def push(
 
 
 def run_read(bolt: Bolt, cypher: str, params: dict | None = None) -> list[dict]:
-    """Run Cypher and return plain dict rows."""
+    """Run Cypher in a read-access session (the server refuses writes) and return plain dict rows."""
+    from neo4j import READ_ACCESS
+
     try:
-        with bolt.session() as session:
+        with bolt.session(READ_ACCESS) as session:
             return [record.data() for record in bolt.run(session, cypher, params)]
     except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types
         raise ExternalServiceError(f"the Cypher query failed on the server: {str(exc).splitlines()[0]}") from None

@@ -55,10 +55,16 @@ def query_command(
     user: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
+    allow_service: Annotated[
+        bool, typer.Option("--allow-service", help="Let a SPARQL query call other endpoints (SERVICE).")
+    ] = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Run a saved query: SPARQL on the embedded store, Cypher on Neo4j (parameters bound, never pasted)."""
+    """Run a saved query, read-only: SPARQL (SELECT, ASK, CONSTRUCT) on the embedded store, Cypher on Neo4j.
+
+    Parameters are bound, never pasted; a query that writes is refused.
+    """
     from lineage.errors import SourceFormatError
     from lineage.questions.saved import load, run
 
@@ -76,7 +82,7 @@ def query_command(
 
         with open_store(store) as st:
             require_built(st)
-            rows = run(query, params, store=st)
+            rows = run(query, params, store=st, allow_service=allow_service)
     else:
         bolt = _connect(uri, user, password, database)
         try:

@@ -59,6 +59,9 @@ def pdf_command(
         str | None, typer.Option("--model", "-m", help="Model the report describes (default: from the catalog).")
     ] = None,
     arxiv: Annotated[str | None, typer.Option("--arxiv", help="arXiv id of the report, e.g. 2412.19437.")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a stored report of the same id made from different bytes.")
+    ] = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -70,7 +73,7 @@ def pdf_command(
 
     with open_store(store) as st:
         catalog = load_catalog(st)
-        report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv)
+        report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv, replace=replace)
     if json_out:
         emit_json(report)
         return
@@ -78,6 +81,8 @@ def pdf_command(
 
 
 def _print_report(report) -> None:
+    if getattr(report, "replaced", None):
+        typer.echo(f"replaced {report.source} ({report.replaced})")
     typer.echo(f"{report.source}: {report.claims} claims about {', '.join(report.models)} ({report.pages} pages)")
     typer.echo(f"  uses: {', '.join(report.uses) or '-'}")
     if report.ruled_out:

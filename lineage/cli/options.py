@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -58,11 +59,16 @@ def open_store(path: Path | None):
     return Store(path)
 
 
-def load_catalog(store=None):
-    """The curated catalog, overlaid with the entities ``store``'s sources discovered (when given)."""
+@functools.cache
+def _curated():
     from lineage.catalog import Catalog
 
-    catalog = Catalog.load()
+    return Catalog.load()
+
+
+def load_catalog(store=None):
+    """The curated catalog (read once per process), overlaid with what ``store``'s sources discovered."""
+    catalog = _curated()
     return catalog.with_discovered(store.discovered_entities()) if store is not None else catalog
 
 
@@ -79,6 +85,30 @@ def emit_json(value: Any) -> None:
     typer.echo(json.dumps(plain(value), indent=2, default=json_default, ensure_ascii=False))
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, zero-width and bidi overrides: shown as ``\\xNN``/``\\uNNNN``, never sent to a terminal."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&\"'])")
+"""Every character CommonMark or an HTML renderer gives meaning to; each is backslash-escaped."""
+
+
+def printable(text: str) -> str:
+    """Source text safe for a terminal: control and bidi characters written as escapes."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+
+
+def md_cell(value: Any) -> str:
+    """Source text as one Markdown table cell: one line, no raw HTML, links or emphasis.
+
+    Examples
+    --------
+    >>> md_cell("<img src=x onerror=alert(1)> | [a](javascript:x)")
+    '\\\\<img src=x onerror=alert\\\\(1\\\\)\\\\> \\\\| \\\\[a\\\\]\\\\(javascript:x\\\\)'
+    """
+    text = printable(" ".join(str("" if value is None else value).split()))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: dict[int, int] | None = None) -> str:
     """Left-aligned plain-text table; column ``i`` is cut to ``widths[i]`` characters."""
     widths = widths or {}
@@ -86,7 +116,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: dict[in
     for row in rows:
         out = []
         for i, v in enumerate(row):
-            text = "" if v is None else str(v)
+            text = printable("" if v is None else str(v))
             limit = widths.get(i)
             if limit and len(text) > limit:
                 text = text[: limit - 1] + "…"

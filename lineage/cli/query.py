@@ -15,6 +15,7 @@ from lineage.cli.options import (
     handles_errors,
     human,
     load_catalog,
+    md_cell,
     open_store,
     table,
 )
@@ -210,7 +211,7 @@ def claims_command(
         typer.echo("| claim | statement | status | reason | best evidence |")
         typer.echo("|---|---|---|---|---|")
         for r in rows:
-            typer.echo("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+            typer.echo("| " + " | ".join(md_cell(x) for x in r) + " |")
         return
     typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70}))
     typer.echo(f"\n{len(shown)} of {len(result)} claims")

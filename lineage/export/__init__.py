@@ -39,17 +39,38 @@ class ExportReport(BaseModel):
     edges: int | None = Field(None, description="Edges in the HTML graph.")
 
 
-def _write_atomic(path: Path, text: str) -> int:
+def check_target(path: Path) -> Path:
+    """``path`` when a file can be written there; a one-line error otherwise, before any work is done."""
     path = Path(path)
     if path.is_dir():
         raise SourceFormatError(f'"{path}" is a directory; give a file name to export to')
-    path.parent.mkdir(parents=True, exist_ok=True)
+    for parent in path.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise SourceFormatError(f'cannot export to "{path}": "{parent}" is a file, not a directory')
+            if not os.access(parent, os.W_OK | os.X_OK) and parent == path.absolute().parent:
+                raise SourceFormatError(f'cannot export to "{path}": directory "{parent}" is not writable')
+            break
+    if path.exists() and not path.is_file():
+        raise SourceFormatError(f'cannot export to "{path}": it exists and is not a regular file')
+    return path
+
+
+def _write_atomic(path: Path, text: str) -> int:
+    path = check_target(path)
     data = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise SourceFormatError(f'cannot export to "{path}": {exc.strerror or exc}') from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SourceFormatError(f'cannot export to "{path}": {exc.strerror or exc}') from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -60,6 +81,7 @@ def export(store: Store, catalog: Catalog, fmt: str, path: Path) -> ExportReport
     """Write the store to ``path`` in ``fmt`` (ttl, trig, jsonld, html, graphml, gexf or csv)."""
     if fmt not in FORMATS:
         raise SourceFormatError(f'unknown export format "{fmt}"; choose one of {", ".join(FORMATS)}')
+    check_target(path)
     if fmt in GRAPH_FORMATS:
         text, nodes, edges = to_graph_text(store, catalog, fmt)
         return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, text), nodes=nodes, edges=edges)

@@ -36,13 +36,17 @@ from lineage.domain import (
     SourceKind,
     Status,
     clip,
+    slug,
     utcnow,
 )
-from lineage.errors import SourceFormatError
 from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+
+MAX_CLAUSE_CHARS = 300
+"""How far after a use verb its techniques are looked for when no clause break comes first."""
 
 USE_VERBS = (
     r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|introduc\w*|employ\w*|comes? from|came from|"
@@ -121,24 +125,13 @@ class _TextOnly(HTMLParser):
 def read_article(path: Path) -> ArticleText:
     """Text of an article file (txt, md, html); ``SourceFormatError`` for anything unreadable."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceFormatError(f'article "{path}" cannot be read: {exc.strerror or exc}') from None
-    if size == 0:
-        raise SourceFormatError(f'article "{path}" is empty')
-    if size > MAX_ARTICLE_BYTES:
-        raise SourceFormatError(f'article "{path}" is {size / 1e6:.1f} MB; articles up to {MAX_ARTICLE_BYTES // 2**20} MB are read')
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SourceFormatError(f'article "{path}" is not UTF-8 text') from None
+    raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
+    text = decode(raw, "article", path)
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
         parser = _TextOnly()
         parser.feed(text)
         text = "".join(parser.parts)
-    text = html.unescape(text)
+    text = check_text(html.unescape(text), "article", path)
     lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
     title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
     return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
@@ -202,10 +195,6 @@ def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
     return re.compile(text, pattern.flags)
 
 
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "unknown"
-
-
 # --------------------------------------------------------------------------- extraction
 
 
@@ -235,8 +224,9 @@ def _sentence_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
         if _NEGATED.search(s.text[before[-1].end : verb.start()]):
             continue
         # techniques up to the next clause break after the verb
-        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", s.text[verb.end() :])
-        limit = verb.end() + stop.start() if stop else len(s.text)
+        clause = s.text[verb.end() : verb.end() + MAX_CLAUSE_CHARS]
+        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", clause)
+        limit = verb.end() + (stop.start() if stop else len(clause))
         for t in after:
             if t.start < limit:
                 for model in before[-1].ids:

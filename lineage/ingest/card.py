@@ -15,9 +15,8 @@ the commit the Hub resolves.  From the card:
 
 from __future__ import annotations
 
-import os
+import json
 import re
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
@@ -36,17 +35,29 @@ from lineage.domain import (
     SourceRef,
     Status,
     clip,
+    slug,
     utcnow,
 )
-from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.errors import SourceFormatError
 from lineage.ingest import adoption, facts
-from lineage.ingest.article import _TextOnly, slug
+from lineage.ingest.article import _TextOnly
+from lineage.ingest.files import check_text, decode, read_bytes
+from lineage.ingest.hub import check_repo, check_revision, fetch, is_repo_id
 from lineage.ingest.text import Sentence, alias_patterns, sentences
-from lineage.paths import cache_dir
 from lineage.verify import guard_time
 
 MAX_CARD_BYTES = 1024 * 1024
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
+"""Cards are a few kB to a few hundred kB; a bigger README is refused before it is decoded."""
+
+MAX_FRONT_MATTER_NODES = 5_000
+"""YAML nodes in a card's front matter (aliases included): real cards hold a few dozen to a few hundred."""
+
+MAX_FRONT_MATTER_ALIASES = 100
+"""YAML aliases (``*name``) in a front matter; bounds an alias bomb ("billion laughs") before it expands."""
+
+MAX_FRONT_MATTER_DEPTH = 50
+"""Nesting of the front matter's collections; deeper input would exhaust the parser's recursion."""
+
 RELATIONS = {"finetune", "adapter", "quantized", "merge", "distill", "continued-pretraining"}
 
 
@@ -63,71 +74,6 @@ class CardReport(BaseModel):
     config_claims: int = Field(0, description="Claims from config.json, when present.")
 
 
-# --------------------------------------------------------------------------- fetching
-
-
-def fetch(repo_id: str, filename: str, revision: str | None, required: bool = True) -> tuple[Path | None, str | None]:
-    """Download one file of a model repo; returns (path, resolved commit)."""
-    from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import (
-        EntryNotFoundError,
-        HfHubHTTPError,
-        LocalEntryNotFoundError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
-
-    endpoint = os.environ.get("HF_ENDPOINT") or None
-    try:
-        path = Path(
-            hf_hub_download(
-                repo_id,
-                filename,
-                revision=revision,
-                endpoint=endpoint,
-                cache_dir=str(cache_dir() / "hf"),
-                etag_timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")),
-            )
-        )
-    except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
-        cause = exc.__cause__ or exc.__context__
-        status = getattr(getattr(cause, "response", None), "status_code", None)
-        if status:
-            raise ExternalServiceError(f"Hugging Face answered HTTP {status} for {repo_id}/{filename}") from None
-        name = type(cause).__name__ if cause else "no connection"
-        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
-    except RepositoryNotFoundError:
-        raise SourceFormatError(f'Hugging Face has no model repo "{repo_id}" (or it is private)') from None
-    except RevisionNotFoundError:
-        raise SourceFormatError(f'repo "{repo_id}" has no revision "{revision}"') from None
-    except EntryNotFoundError:
-        if required:
-            raise SourceFormatError(f'repo "{repo_id}" has no {filename}') from None
-        return None, None
-    except HfHubHTTPError as exc:
-        status = getattr(getattr(exc, "response", None), "status_code", None)
-        if status == 404 and not required:
-            return None, None
-        raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {repo_id}/{filename}") from None
-    except (OSError, ValueError, _transport_errors()) as exc:  # timeouts, dropped or refused connections
-        name = type(exc).__name__
-        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
-    commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
-    return path, commit
-
-
-def _transport_errors() -> type[Exception]:
-    """The HTTP client's base class for network failures (httpx2 in huggingface_hub 2.x)."""
-    try:
-        import httpx2
-
-        return httpx2.TransportError
-    except ImportError:  # older huggingface_hub on requests
-        import requests
-
-        return requests.RequestException
-
-
 # --------------------------------------------------------------------------- parsing
 
 
@@ -136,15 +82,70 @@ def split_card(text: str, name: str) -> tuple[dict, str]:
     m = re.match(r"^\ufeff?---\s*\n(.*?)\n---\s*(?:\n|$)", text, re.S)
     if not m:
         return {}, text
+    loader = _BoundedLoader(m.group(1))
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node, {})
+        meta = (loader.construct_document(node) if node is not None else None) or {}
+    except _TooLarge as exc:
+        raise SourceFormatError(f'card "{name}" has front matter with {exc}; refused') from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         raise SourceFormatError(f'card "{name}" has front matter that is not valid YAML{where}') from None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         raise SourceFormatError(f'card "{name}" has front matter that is not a mapping')
+    check_text(json.dumps(meta, ensure_ascii=False, default=str), "card", name)
     return meta, text[m.end() :]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _expanded_size(node, sizes: dict[int, int]) -> int:
+    """Nodes ``node`` stands for once every alias is expanded; refuses past :data:`MAX_FRONT_MATTER_NODES`."""
+    if id(node) in sizes:
+        if sizes[id(node)] < 0:
+            raise _TooLarge("a YAML alias that contains itself")
+        return sizes[id(node)]
+    sizes[id(node)] = -1
+    children = node.value if isinstance(node.value, list) else []
+    total = 1
+    for child in children:
+        for part in child if isinstance(child, tuple) else (child,):  # mapping items are (key, value)
+            total += _expanded_size(part, sizes)
+    if total > MAX_FRONT_MATTER_NODES:
+        raise _TooLarge(f"more than {MAX_FRONT_MATTER_NODES} YAML nodes once its aliases are expanded (an alias bomb?)")
+    sizes[id(node)] = total
+    return total
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that counts nodes, aliases and depth while composing, before anything expands."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.nodes = self.aliases = self.depth = 0
+
+    def compose_node(self, parent, index):
+        self.nodes += 1
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_FRONT_MATTER_ALIASES:
+                raise _TooLarge(f"more than {MAX_FRONT_MATTER_ALIASES} YAML aliases (an alias bomb?)")
+        if self.nodes > MAX_FRONT_MATTER_NODES:
+            raise _TooLarge(f"more than {MAX_FRONT_MATTER_NODES} YAML nodes")
+        self.depth += 1
+        try:
+            if self.depth > MAX_FRONT_MATTER_DEPTH:
+                raise _TooLarge(f"YAML nested deeper than {MAX_FRONT_MATTER_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _as_list(value) -> list:
@@ -160,7 +161,8 @@ def card_text_lines(body: str) -> list[str]:
     parser.feed(body)
     text = "".join(parser.parts)
     text = re.sub(r"\*\*|__|`", "", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)  # [label](url) -> label
+    # [label](url) -> label; bounded, so a line of 1 MB of "[" stays linear
+    text = re.sub(r"\[([^\[\]\n]{1,500}+)\]\([^()\s]{1,2000}+\)", r"\1", text)
     return [ln.strip().lstrip("#").strip() for ln in text.splitlines()]
 
 
@@ -197,22 +199,17 @@ def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
 
 
 def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:
-    """Ingest a model repo's card (and config.json): everything fetched and checked before one write per source."""
+    """Ingest a model repo's card (and config.json): everything fetched and checked, then written in one transaction."""
     from lineage.ingest.config import ConfigSource, prepare
 
-    if not REPO_ID.match(repo_id):
-        raise SourceFormatError(f'"{repo_id}" is not a Hugging Face repo id (expected org/name)')
+    check_repo(repo_id)
+    check_revision(revision)
     card_path, commit = fetch(repo_id, "README.md", revision)
-    if card_path.stat().st_size > MAX_CARD_BYTES:
-        raise SourceFormatError(f'card of "{repo_id}" is {card_path.stat().st_size / 1e6:.1f} MB; cards up to 1 MB are read')
-    try:
-        text = card_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceFormatError(f'card of "{repo_id}" is not UTF-8 text') from None
+    text = decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id)
     meta, body = split_card(text, repo_id)
     bases = [str(b) for b in _as_list(meta.get("base_model"))]
     for b in bases:
-        if not REPO_ID.match(b):
+        if not is_repo_id(b):
             raise SourceFormatError(f'card of "{repo_id}": base_model "{b}" is not a repo id (expected org/name)')
     relation = str(meta.get("base_model_relation") or "").lower() or None
     if relation is not None and relation not in RELATIONS:
@@ -299,10 +296,11 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
                            note="fetched from the Hugging Face repo with its card")
         prepared_config = prepare(config_path, src)
         config_claims = len(prepared_config.claims)
-    # everything is read and checked; now write, one transaction per source
-    store.replace_source(doc, guard_time(claims, catalog), entities)
+    # everything is read and checked; now write both sources in one transaction
+    written = [(doc, guard_time(claims, catalog), entities)]
     if prepared_config is not None:
-        store.replace_source(prepared_config.doc, prepared_config.claims)
+        written.append((prepared_config.doc, prepared_config.claims, []))
+    store.replace_sources(written)
     return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
                       uses=uses, claims=len(claims), config_claims=config_claims)
 

@@ -14,9 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lineage.errors import SourceFormatError
+from lineage.ingest.files import read_bytes
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
 """Technical reports are a few MB; refuse anything far beyond that before parsing."""
+
+MAX_PDF_PAGES = 1000
+"""Pages read at most: the longest technical reports run to a few hundred; beyond this, refuse before extracting."""
+
+MAX_PDF_TEXT_CHARS = 10_000_000
+"""Extracted text at most (about 2,000 dense pages): bounds the memory and time of the analysis."""
 
 MIN_TEXT_CHARS = 200
 """A PDF with less extractable text than this is treated as having no text layer."""
@@ -97,17 +104,7 @@ def clean(text: str) -> str:
 def read_pdf(path: Path) -> PdfText:
     """Extract text per page; ``SourceFormatError`` for anything that is not a readable text PDF."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceFormatError(f'PDF "{path}" cannot be read: {exc.strerror or exc}') from None
-    if size == 0:
-        raise SourceFormatError(f'PDF "{path}" is empty (0 bytes)')
-    if size > MAX_PDF_BYTES:
-        raise SourceFormatError(
-            f'PDF "{path}" is {size / 1e6:.0f} MB; lineage reads reports up to {MAX_PDF_BYTES // 2**20} MB'
-        )
-    data = path.read_bytes()
+    data = read_bytes(path, "PDF", MAX_PDF_BYTES, plural="reports")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise SourceFormatError(f'"{path}" is not a PDF (no %PDF header)')
     import pypdfium2 as pdfium
@@ -121,13 +118,26 @@ def read_pdf(path: Path) -> PdfText:
         raise SourceFormatError(f'PDF "{path}" is corrupt: {reason}') from None
     try:
         created = (doc.get_metadata_dict().get("CreationDate") or "").strip() or None
-        pages = []
+        if len(doc) > MAX_PDF_PAGES:
+            raise SourceFormatError(f'PDF "{path}" has {len(doc)} pages; lineage reads reports up to {MAX_PDF_PAGES} pages')
+        pages, chars = [], 0
         for i in range(len(doc)):
-            page = doc[i]
-            textpage = page.get_textpage()
-            pages.append(clean(textpage.get_text_range()))
-            textpage.close()
-            page.close()
+            try:
+                page = doc[i]
+                textpage = page.get_textpage()
+                text = clean(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as exc:
+                reason = str(exc).split("(")[0].strip().rstrip(".") or "unreadable"
+                raise SourceFormatError(f'PDF "{path}" is corrupt: page {i + 1}: {reason}') from None
+            chars += len(text)
+            if chars > MAX_PDF_TEXT_CHARS:
+                raise SourceFormatError(
+                    f'PDF "{path}" holds more than {MAX_PDF_TEXT_CHARS:,} characters of text by page {i + 1}; '
+                    "lineage reads reports up to that"
+                )
+            pages.append(text)
     finally:
         doc.close()
     if not pages:

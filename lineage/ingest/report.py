@@ -30,6 +30,7 @@ from lineage.domain import (
     clip,
     utcnow,
 )
+from lineage.errors import SourceConflict
 from lineage.ingest import adoption, facts, proposals, references
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
@@ -54,6 +55,7 @@ class ReportReport(BaseModel):
     facts: list[str] = Field(description="Stated numbers, one line each.")
     claims: int = Field(description="Claims written.")
     discovered: list[str] = Field(default_factory=list, description="Entities this report introduced (not in the catalog).")
+    replaced: str | None = Field(None, description="Revision of the stored source this report replaced (--replace).")
 
 
 @dataclass
@@ -277,7 +279,8 @@ def _merge_duplicates(claims: list[Claim]) -> list[Claim]:
 
 
 def report_document(pdf: PdfText, paper: Paper | None, models: list[str], version: str | None = None) -> SourceDocument:
-    ident = f"report:{paper.id}" if paper else f"report:{models[0]}/{pdf.path.name}"
+    # identity: the catalog paper it is, or else its bytes (never the file name alone)
+    ident = f"report:{paper.id}" if paper else f"report:{models[0]}/sha256-{pdf.sha256[:16]}"
     url = f"https://arxiv.org/abs/{paper.arxiv}{version or ''}" if paper and paper.arxiv else None
     return SourceDocument(
         id=ident,
@@ -348,10 +351,38 @@ def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, no
     return out
 
 
+def check_identity(store, doc: SourceDocument, path: Path, replace: bool = False) -> str | None:
+    """The revision ``doc`` would replace; refuses different bytes under a stored id unless ``replace``.
+
+    A PDF claiming to be a report already in the store (an arXiv stamp on a 1-page file, issue 13)
+    must not silently take its place.
+    """
+    old = store.source(doc.id)
+    if old is None:
+        return None
+    digest = re.search(r"sha256:([0-9a-f]+)", old.revision or "")
+    new = re.search(r"sha256:([0-9a-f]+)", doc.revision or "")
+    if digest and new and digest.group(1) == new.group(1):
+        return None  # the same bytes again: an idempotent re-ingest
+    if not replace:
+        count = len(store.claims(source=doc.id))
+        raise SourceConflict(
+            f'"{path}" claims to be source "{doc.id}", which the store holds from different bytes '
+            f"({old.revision}, {count} claims); pass --replace to replace it"
+        )
+    return old.revision or "an unrecorded revision"
+
+
 def ingest_pdf(
-    store, catalog: Catalog, path: Path, model: str | None = None, arxiv: str | None = None, version: str | None = None
+    store, catalog: Catalog, path: Path, model: str | None = None, arxiv: str | None = None,
+    version: str | None = None, replace: bool = False,
 ) -> ReportReport:
-    """Ingest one report PDF: analysed completely first, then written as one named graph in one transaction."""
+    """Ingest one report PDF: analysed completely first, then written as one named graph in one transaction.
+
+    A different PDF under the id of a stored report is refused unless ``replace``
+    (:func:`check_identity`); the report then says what it replaced.
+    """
     prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version)
+    replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
-    return prepared.report
+    return prepared.report.model_copy(update={"replaced": replaced})

@@ -24,6 +24,11 @@ class Sentence:
     text: str
 
 
+MAX_SENTENCE_CHARS = 2000
+"""A "sentence" longer than this (a pasted table, a run-on line without full stops) is cut at
+whitespace into pieces of at most this size, so the work per sentence is bounded and splitting
+stays linear in the size of the text (issue 13: a 172 KB single-line article took 224 s)."""
+
 _HEADING_LINE = re.compile(r"(?m)^((?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.\n]{2,80})$")
 
 
@@ -40,10 +45,24 @@ def sentences(page_text: str, page: int) -> list[Sentence]:
         start = 0
         for piece in _SPLIT.split(flat):
             piece = piece.strip()
-            if piece:
-                out.append(Sentence(page=page, offset=para_match.start() + start, text=piece))
-            start += len(piece) + 1
+            for cut in _bounded(piece):
+                out.append(Sentence(page=page, offset=para_match.start() + start, text=cut))
+                start += len(cut) + 1
+            start += not piece
     return out
+
+
+def _bounded(piece: str) -> list[str]:
+    """``piece`` in chunks of at most :data:`MAX_SENTENCE_CHARS`, cut at the last space when there is one."""
+    chunks = []
+    while len(piece) > MAX_SENTENCE_CHARS:
+        cut = piece.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        chunks.append(piece[:cut].strip())
+        piece = piece[cut:].strip()
+    if piece:
+        chunks.append(piece)
+    return chunks
 
 
 def _alias_regex(alias: str) -> str:

@@ -21,10 +21,29 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lineage.domain import ID_PATTERN, STATUS_RANK, Status
+from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
 from lineage.errors import SourceFormatError
 from lineage.paths import data_dir
 from lineage.store import rdf
+
+MAX_STRING_PARAM = 200
+"""Longest ``string`` parameter value; entity values are ids, at most :data:`~lineage.domain.MAX_ID_LENGTH`."""
+
+MAX_INTEGER_DIGITS = 18
+"""Integer parameters fit a signed 64-bit integer (what Bolt servers and SPARQL engines take)."""
+
+READ_FORMS = ("SelectQuery", "AskQuery", "ConstructQuery")
+"""SPARQL query forms ``lineage query`` runs; updates and DESCRIBE are refused."""
+
+_CYPHER_WRITE = re.compile(
+    r"\b(?:CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
+    r"CALL\s+(?:dbms|db\.create|db\.drop|apoc|gds))\b",
+    re.I,
+)
+"""Cypher clauses that write or administer; refused before the query reaches the server."""
+
+_CYPHER_CODE = re.compile(r"//[^\n]*|/\*[\s\S]*?\*/|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
+"""Cypher comments, strings and quoted names: blanked before looking for write clauses."""
 
 _PARAM = re.compile(r"^(?:#|//)\s*@param\s+(\w+)\s+(entity|status|integer|string)(?:=(\S+))?\s*(.*)$")
 TYPES = ("entity", "status", "integer", "string")
@@ -109,23 +128,68 @@ def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
                     f'--param {p.name}="{value}" is not a status; use one of {", ".join(s.value for s in Status)}'
                 ) from None
         elif p.type == "integer":
-            try:
-                out[p.name] = int(value)
-            except ValueError:
-                raise SourceFormatError(f'--param {p.name}="{value}" is not an integer') from None
+            if not re.fullmatch(rf"-?\d{{1,{MAX_INTEGER_DIGITS}}}", value.strip()):
+                raise SourceFormatError(f'--param {p.name}="{_short(value)}" is not an integer (at most {MAX_INTEGER_DIGITS} digits)')
+            out[p.name] = int(value)
         elif p.type == "entity":
-            if not re.match(ID_PATTERN, value):
-                raise SourceFormatError(f'--param {p.name}="{value}" is not a lineage id (kebab-case, e.g. mla)')
+            if len(value) > MAX_ID_LENGTH or not re.match(ID_PATTERN, value):
+                raise SourceFormatError(
+                    f'--param {p.name}="{_short(value)}" is not a lineage id (kebab-case, at most {MAX_ID_LENGTH} characters, e.g. mla)'
+                )
             out[p.name] = value
         else:
+            if len(value) > MAX_STRING_PARAM or re.search(r"[\x00-\x1f\x7f]", value):
+                raise SourceFormatError(
+                    f'--param {p.name}="{_short(value)}" is not accepted: at most {MAX_STRING_PARAM} characters, no control characters'
+                )
             out[p.name] = value
     return out
 
 
-def run_sparql(store, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:
-    """Run a SPARQL saved query on the embedded store; parameters bound as RDF terms."""
+def _short(value: str) -> str:
+    return value if len(value) <= 60 else value[:60] + f"…({len(value)} characters)"
+
+
+def sparql_form(query: SavedQuery, allow_service: bool = False) -> str:
+    """The query's form (``SelectQuery``, ``AskQuery``, ``ConstructQuery``); a one-line refusal for anything else.
+
+    Updates (``DROP``, ``INSERT`` …) and ``DESCRIBE`` are refused, and so is ``SERVICE`` (a call to
+    another endpoint) unless ``allow_service``.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    name = query.path.name
+    try:
+        form = parseQuery(query.text)[1].name
+    except ParseException as exc:
+        try:
+            parseUpdate(query.text)
+        except ParseException:
+            raise SourceFormatError(f"{name} is not valid SPARQL: {str(exc).splitlines()[0]}") from None
+        raise SourceFormatError(f"{name} is a SPARQL update; 'lineage query' runs SELECT, ASK and CONSTRUCT only") from None
+    if form not in READ_FORMS:
+        raise SourceFormatError(f"{name} is a {form.removesuffix('Query').upper()} query; 'lineage query' runs SELECT, ASK and CONSTRUCT only")
+    code = _SPARQL_TOKEN.sub(lambda m: m.group(0) if m.group(1) else " ", query.text)
+    if not allow_service and re.search(r"\bSERVICE\b", code, re.I):
+        raise SourceFormatError(f"{name} calls another endpoint (SERVICE); pass --allow-service to let it")
+    return form
+
+
+def check_cypher(query: SavedQuery) -> None:
+    """A one-line refusal when a Cypher query writes (it also runs in a read transaction)."""
+    code = _CYPHER_CODE.sub(" ", query.text)
+    if m := _CYPHER_WRITE.search(code):
+        raise SourceFormatError(f"{query.path.name} writes ({m.group(0).upper()}); 'lineage query' runs read-only Cypher")
+
+
+def run_sparql(store, query: SavedQuery, params: dict[str, str | int], allow_service: bool = False) -> list[dict]:
+    """Run a read-only SPARQL saved query on the embedded store; parameters bound as RDF terms."""
+    form = sparql_form(query, allow_service)
     text, bindings = sparql_request(query, params)
-    return store.select(text, omit=[p.name for p in query.params], entity_ids=True, **bindings)
+    if form == "SelectQuery":
+        return store.select(text, omit=[p.name for p in query.params], entity_ids=True, **bindings)
+    return [{k: str(v) for k, v in row.items()} for row in store.query(text, **bindings)]
 
 
 def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str, dict]:
@@ -211,13 +275,14 @@ def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int]) -> list[di
     return run_read(bolt, query.text, params)
 
 
-def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None) -> list[dict]:
-    """Run a saved query on the backend its language needs."""
+def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None, allow_service: bool = False) -> list[dict]:
+    """Run a saved query, read-only, on the backend its language needs."""
     bound = bind(query, params)
     if query.language == "sparql":
         if store is None:
             raise SourceFormatError(f"{query.path.name} is SPARQL; it runs on the embedded store, not --backend neo4j")
-        return run_sparql(store, query, bound)
+        return run_sparql(store, query, bound, allow_service)
+    check_cypher(query)
     if bolt is None:
         raise SourceFormatError(f"{query.path.name} is Cypher; run it with --backend neo4j --uri bolt://…")
     return run_cypher(bolt, query, bound)

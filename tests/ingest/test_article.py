@@ -102,7 +102,7 @@ def test_models_outside_the_catalog_are_flagged_not_dropped(article_store, catal
 
 @pytest.mark.parametrize(
     "content,message",
-    [(b"", "is empty"), (b"\xff\xfe\x00", "is not UTF-8 text"), (b"x" * (3 * 1024 * 1024), "articles up to 2 MB are read")],
+    [(b"", "is empty"), (b"\xff\xfe\x00", "is not UTF-8 text"), (b"x" * (3 * 1024 * 1024), "is 3.15 MB; lineage reads articles up to 2 MB")],
 )
 def test_bad_articles_are_refused(catalog, store, tmp_path, content, message):
     path = tmp_path / "a.txt"

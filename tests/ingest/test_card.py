@@ -50,7 +50,7 @@ def _repo(hub, tmp_path, name, text):
 BAD_CARDS = {
     "broken-yaml": ("---\nlicense: [mit\n---\nhello", "has front matter that is not valid YAML at line"),
     "bad-base": ("---\nbase_model: not a repo id\n---\nhello", 'base_model "not a repo id" is not a repo id'),
-    "huge": ("---\nlicense: mit\n---\n" + "x" * (10 * 1024 * 1024), "cards up to 1 MB are read"),
+    "huge": ("---\nlicense: mit\n---\n" + "x" * (10 * 1024 * 1024), "MB; lineage reads cards up to 1 MB"),
 }
 
 

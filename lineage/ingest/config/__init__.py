@@ -14,13 +14,26 @@ Modules: ``read`` (parsing and typed access), ``detect`` (technique rules), ``pa
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
+from lineage.catalog.resolver import Resolver
+from lineage.domain import (
+    ID_PATTERN,
+    Claim,
+    Evidence,
+    Method,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    Status,
+    clip,
+    utcnow,
+)
 from lineage.errors import SourceFormatError, UnsupportedLayout
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
@@ -191,6 +204,7 @@ class PreparedConfig:
     doc: SourceDocument
     claims: list[Claim]
     report: ConfigReport
+    source: ConfigSource | None = None
 
 
 def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
@@ -218,7 +232,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
         discovered=src.discovered,
         unrecognised=[str(c.value) for c in claims if c.predicate is Predicate.UNRECOGNISED_CONFIG_KEY],
     )
-    return PreparedConfig(doc=doc, claims=claims, report=report)
+    return PreparedConfig(doc=doc, claims=claims, report=report, source=src)
 
 
 def bundled_configs() -> list[ConfigSource]:
@@ -288,7 +302,17 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     digest = hashlib.sha256(raw).hexdigest()
     known = {s.sha256: s for s in bundled_configs()}
     if model is not None:
-        model_id = catalog.resolve(model, EntityKind.MODEL)
+        model_id = Resolver(catalog).model(model) or (model if model in catalog else None)
+        if model_id is None:  # a new id creates the model; a near miss never maps to a neighbour
+            if not re.fullmatch(ID_PATTERN, model) or len(model) > 80:
+                raise SourceFormatError(
+                    f'--model "{model}" is not a model id: use lowercase letters, digits, "-" and "." '
+                    "(a new id creates the model), or see 'lineage models'"
+                )
+            return ConfigSource(file=path.name, model=model, sha256=None, kind=SourceKind.PRIMARY, discovered=True,
+                                note=f"ingested from local file {path.name}; a new model named by the user (--model)")
+        if catalog.get(model_id).kind != EntityKind.MODEL.value:
+            raise SourceFormatError(f'--model "{model}" names a {catalog.get(model_id).kind}, not a model')
         if digest in known and known[digest].model == model_id:
             return known[digest]
         return ConfigSource(file=path.name, model=model_id, sha256=None, kind=SourceKind.PRIMARY,
@@ -302,9 +326,9 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
             "_name_or_path. Pass --model ID (see 'lineage models')."
         )
     repo, where = named
-    m = catalog.model_by_repo(repo)
+    m = catalog.model_by_repo(repo) or catalog.entities.get(Resolver(catalog).model(repo) or "")
     if m is not None:
-        return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo, kind=SourceKind.PRIMARY,
+        return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo or repo, kind=SourceKind.PRIMARY,
                             note=f"model inferred from {where}")
     return ConfigSource(file=path.name, model=discovered_model_id(repo, catalog), repo=repo, kind=SourceKind.PRIMARY,
                         discovered=True, note=f"model discovered from {where}; not in the catalog")
@@ -328,12 +352,36 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
                 raise catalog.unknown(c.object)
     batch = {p.doc.id: p.claims for p in prepared}
     others = reconcile_primary_values(store, batch)
+    written = []
     for p in prepared:
         p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
-        store.replace_source(p.doc, batch[p.doc.id])
-        if progress:
+        written.append((p.doc, batch[p.doc.id], discovered_entities(p, catalog)))
+    written += [(doc, others[doc.id], []) for doc in store.sources() if doc.id in others]
+    store.replace_sources(written)  # every file, and every source a dispute touches, in one transaction
+    if progress:
+        for p in prepared:
             progress(p.report)
-    for doc in store.sources():
-        if doc.id in others:
-            store.replace_source(doc, others[doc.id])
     return [p.report for p in prepared]
+
+
+def discovered_entities(p: PreparedConfig, catalog) -> list:
+    """The model a config introduced (and its lab, from the repo's owner) when the catalog lacks them."""
+    from lineage.ingest.discovery import discovered_model, discovered_organization
+
+    src = p.source
+    if src is None or not src.discovered or src.model in catalog:
+        return []
+    repo = src.repo
+    owner = repo.split("/")[0] if repo and "/" in repo else None
+    org = Resolver(catalog).organization(owner) if owner else None
+    out = []
+    if owner and org is None:
+        found = discovered_organization(owner, p.doc.id, f"https://huggingface.co/{owner}")
+        if found is not None:
+            org = found.id
+            if org not in catalog:
+                out.append(found)
+    url = p.doc.url or f"https://huggingface.co/{repo}" if repo else f"urn:lineage:{p.doc.id}"
+    name = repo.split("/")[-1] if repo else src.model
+    out.append(discovered_model(src.model, name, org, None, None, p.doc.id, url, hf_repo=repo or None))
+    return out

@@ -1,0 +1,124 @@
+"""Files of a Hugging Face model repo, through ``huggingface_hub`` (``HF_ENDPOINT`` points it at a mirror).
+
+Repo ids and revisions are untrusted input: both are checked against the Hub's own naming
+rules before any I/O.  huggingface_hub stores ``refs/<revision>`` in its cache, so a revision
+such as ``../../../../etc/passwd`` accepted by a lax mirror would write outside the cache
+(issue 13); here it is a one-line error and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.paths import cache_dir
+
+MAX_REPO_PART = 96
+"""Longest org or repo name the Hub accepts."""
+
+MAX_REVISION_LENGTH = 80
+"""Longest branch or tag name accepted (a commit is 40 hex digits)."""
+
+_PART = rf"[A-Za-z0-9](?:[\w.-]{{0,{MAX_REPO_PART - 2}}}[A-Za-z0-9])?"
+REPO_ID = re.compile(rf"^{_PART}/{_PART}$")
+"""``org/name``: letters, digits, ``_ . -``; each part starts and ends with a letter or digit."""
+
+REVISION = re.compile(r"^(?:[0-9a-f]{40}|[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)*)$")
+"""A 40-hex commit, or a branch/tag name (``main``, ``v1.0``, ``refs/pr/3``): no leading ``/``, no empty part."""
+
+
+def is_repo_id(value: str) -> bool:
+    """Whether ``value`` follows the Hub's repo naming rules (``org/name``, no ``--`` or ``..``)."""
+    return len(value) <= 2 * MAX_REPO_PART + 1 and bool(REPO_ID.match(value)) and "--" not in value and ".." not in value
+
+
+def check_repo(repo_id: str) -> str:
+    """``repo_id`` unchanged, or a one-line error when it is not a Hub repo id."""
+    if not is_repo_id(repo_id):
+        shown = repo_id if len(repo_id) <= 100 else repo_id[:100] + "…"
+        raise SourceFormatError(f'"{shown}" is not a Hugging Face repo id (expected org/name, e.g. deepseek-ai/DeepSeek-V3)')
+    return repo_id
+
+
+def check_revision(revision: str | None) -> str | None:
+    """``revision`` unchanged, or a one-line error unless it is a commit or a branch/tag name."""
+    if revision is None:
+        return None
+    bad = len(revision) > MAX_REVISION_LENGTH or not REVISION.match(revision) or ".." in revision
+    if bad or revision.endswith((".", ".lock")):
+        shown = revision if len(revision) <= 100 else revision[:100] + "…"
+        raise SourceFormatError(
+            f'--revision "{shown}" is not a branch, tag or 40-hex commit (no "..", no leading "/", '
+            f"at most {MAX_REVISION_LENGTH} characters)"
+        )
+    return revision
+
+
+def fetch(repo_id: str, filename: str, revision: str | None, required: bool = True) -> tuple[Path | None, str | None]:
+    """Download one file of a model repo; returns (path, resolved commit).
+
+    The repo id and revision are checked first (:func:`check_repo`, :func:`check_revision`):
+    nothing reaches the network or the cache for a value that fails.
+    """
+    check_repo(repo_id)
+    check_revision(revision)
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    try:
+        path = Path(
+            hf_hub_download(
+                repo_id,
+                filename,
+                revision=revision,
+                endpoint=endpoint,
+                cache_dir=str(cache_dir() / "hf"),
+                etag_timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")),
+            )
+        )
+    except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
+        cause = exc.__cause__ or exc.__context__
+        status = getattr(getattr(cause, "response", None), "status_code", None)
+        if status:
+            raise ExternalServiceError(f"Hugging Face answered HTTP {status} for {repo_id}/{filename}") from None
+        name = type(cause).__name__ if cause else "no connection"
+        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
+    except RepositoryNotFoundError:
+        raise SourceFormatError(f'Hugging Face has no model repo "{repo_id}" (or it is private)') from None
+    except RevisionNotFoundError:
+        raise SourceFormatError(f'repo "{repo_id}" has no revision "{revision}"') from None
+    except EntryNotFoundError:
+        if required:
+            raise SourceFormatError(f'repo "{repo_id}" has no {filename}') from None
+        return None, None
+    except HfHubHTTPError as exc:
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        if status == 404 and not required:
+            return None, None
+        raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {repo_id}/{filename}") from None
+    except (OSError, ValueError, _transport_errors()) as exc:  # timeouts, dropped or refused connections
+        name = type(exc).__name__
+        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
+    commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
+    return path, commit
+
+
+def _transport_errors() -> type[Exception]:
+    """The HTTP client's base class for network failures (httpx2 in huggingface_hub 2.x)."""
+    try:
+        import httpx2
+
+        return httpx2.TransportError
+    except ImportError:  # older huggingface_hub on requests
+        import requests
+
+        return requests.RequestException
