@@ -27,6 +27,7 @@ from lineage.domain import (
     SourceKind,
     Status,
     Technique,
+    TechniqueRelation,
     clip,
     utcnow,
 )
@@ -86,6 +87,8 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
             facts.append((Predicate.RELEASED, None, entity.published, "published"))
     out = []
     now = utcnow()
+    if isinstance(entity, Technique):
+        facts += [(Predicate.VARIANT_OF, other, None, "variant_of") for other in entity.variant_of]
     for predicate, obj, value, field in facts:
         said = f"{entity.id} {predicate.value} {obj or value}"
         fact_status = status
@@ -113,7 +116,37 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
                 ),
             )
         )
+    if isinstance(entity, Technique):
+        out += [relation_claim(entity, r, doc, now) for r in entity.relations]
     return out
+
+
+def relation_claim(technique: Technique, relation: TechniqueRelation, doc: SourceDocument, now) -> Claim:
+    """A curated technique -> technique relation as a claim citing the relation's own source.
+
+    Verified when the cited record is primary (the subject technique's introducing record states
+    the relation), reported otherwise.
+    """
+    ref = relation.source
+    primary = ref.kind is SourceKind.PRIMARY
+    said = f"{technique.id} {relation.relation} {relation.to}"
+    return Claim(
+        subject=technique.id,
+        predicate=Predicate(relation.relation),
+        object=relation.to,
+        status=Status.VERIFIED if primary else Status.REPORTED,
+        reason=clip(f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}", 200),
+        evidence=(
+            Evidence(
+                source=doc.id,
+                source_kind=ref.kind,
+                locator=f"{doc.url}#{technique.id} (cites {ref.url})",
+                snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
+                method=Method.CURATED,
+                retrieved_at=now,
+            ),
+        ),
+    )
 
 
 def build(
