@@ -25,6 +25,7 @@ from lineage.domain import (
     Predicate,
     SourceDocument,
     SourceKind,
+    SourceRef,
     Status,
     Technique,
     TechniqueRelation,
@@ -33,6 +34,7 @@ from lineage.domain import (
 )
 from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
 from lineage.ingest.config.read import bundled_dir
+from lineage.ingest.family import FamilyChange, ingest_family_changes
 from lineage.store import Store
 
 
@@ -43,6 +45,9 @@ class BuildReport(BaseModel):
     entities: int = Field(description="Catalog entities written.")
     catalog_claims: int = Field(description="Curated claims from the catalog.")
     configs: list[ConfigReport] = Field(description="One report per bundled config.")
+    family_changes: list[FamilyChange] = Field(
+        default_factory=list, description="Replacement candidates read from consecutive generations' configs."
+    )
     triples: int = Field(description="Triples in the store afterwards.")
 
 
@@ -56,6 +61,18 @@ def catalog_document(filename: str) -> SourceDocument:
         format="catalog",
         url=f"seeds/{filename}",
         note="Curated by the lineage maintainers; each entry cites its public source.",
+    )
+
+
+def curated_evidence(doc: SourceDocument, entity_id: str, ref: SourceRef, said: str, now) -> Evidence:
+    """Evidence for a curated fact: the seed entry, pointing at the source it cites."""
+    return Evidence(
+        source=doc.id,
+        source_kind=ref.kind,
+        locator=f"{doc.url}#{entity_id} (cites {ref.url})",
+        snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
+        method=Method.CURATED,
+        retrieved_at=now,
     )
 
 
@@ -104,16 +121,7 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
                 value=value,
                 status=fact_status,
                 reason=clip(reason, 200),
-                evidence=(
-                    Evidence(
-                        source=doc.id,
-                        source_kind=ref.kind,
-                        locator=f"{doc.url}#{entity.id} (cites {ref.url})",
-                        snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
-                        method=Method.CURATED,
-                        retrieved_at=now,
-                    ),
-                ),
+                evidence=(curated_evidence(doc, entity.id, ref, said, now),),
             )
         )
     if isinstance(entity, Technique):
@@ -136,16 +144,7 @@ def relation_claim(technique: Technique, relation: TechniqueRelation, doc: Sourc
         object=relation.to,
         status=Status.VERIFIED if primary else Status.REPORTED,
         reason=clip(f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}", 200),
-        evidence=(
-            Evidence(
-                source=doc.id,
-                source_kind=ref.kind,
-                locator=f"{doc.url}#{technique.id} (cites {ref.url})",
-                snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
-                method=Method.CURATED,
-                retrieved_at=now,
-            ),
-        ),
+        evidence=(curated_evidence(doc, technique.id, ref, said, now),),
     )
 
 
@@ -176,11 +175,13 @@ def build(
         reports += ingest_config(store, catalog, [path], model=src.model)
         if progress:
             progress(src.file)
+    family = ingest_family_changes(store, catalog)
     store.optimize()
     return BuildReport(
         store=str(store.path) if store.path else ":memory:",
         entities=len(catalog),
         catalog_claims=n_claims,
         configs=reports,
+        family_changes=family,
         triples=len(store),
     )
