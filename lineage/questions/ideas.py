@@ -9,6 +9,8 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 from pydantic import BaseModel, Field
 
@@ -198,6 +200,16 @@ def _uses(g: nx.MultiDiGraph, model: str, min_status) -> dict[str, dict]:
     }
 
 
+def _this_pair(link: IdeaLink, older: str, newer: str) -> IdeaLink:
+    """A replaces link with only the evidence about this pair of models (config-diff candidates name theirs)."""
+    own = [e for e in link.evidence if not re.match(r"^[a-z0-9.-]+: ", e.snippet) or e.snippet.split(":")[0] in (older, newer)]
+    reason = link.reason
+    if reason.startswith("[config-diff]"):
+        reason = (f"[config-diff] {older}'s config shows {link.object}, {newer}'s shows {link.subject} instead; "
+                  "a candidate until a primary text states it")
+    return link.model_copy(update={"evidence": own, "reason": reason})
+
+
 def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str | Status = ANY) -> FamilyChanges:
     """Techniques ``newer`` kept, added and dropped relative to ``older``, with the evidence on both sides.
 
@@ -219,8 +231,8 @@ def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str |
         sides = [d for d in (a.get(t), b.get(t)) if d]
         links = []
         if change == "added":
-            links = [link for other, ls in idea_links(g, t, True, min_status).items() if other in set(a) - set(b)
-                     for link in ls if link.relation == "replaces"]
+            links = [_this_pair(link, older, newer) for other, ls in idea_links(g, t, True, min_status).items()
+                     if other in set(a) - set(b) for link in ls if link.relation == "replaces"]
         return TechniqueChange(
             technique=t, name=g.nodes[t].get("label", t) if t in g else t, change=change,
             before=_edge_evidence(a[t])[:2] if t in a else [], after=_edge_evidence(b[t])[:2] if t in b else [],
