@@ -25,13 +25,16 @@ from lineage.domain import (
     Predicate,
     SourceDocument,
     SourceKind,
+    SourceRef,
     Status,
     Technique,
+    TechniqueRelation,
     clip,
     utcnow,
 )
 from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
 from lineage.ingest.config.read import bundled_dir
+from lineage.ingest.family import FamilyChange, ingest_family_changes
 from lineage.store import Store
 
 
@@ -42,6 +45,9 @@ class BuildReport(BaseModel):
     entities: int = Field(description="Catalog entities written.")
     catalog_claims: int = Field(description="Curated claims from the catalog.")
     configs: list[ConfigReport] = Field(description="One report per bundled config.")
+    family_changes: list[FamilyChange] = Field(
+        default_factory=list, description="Replacement candidates read from consecutive generations' configs."
+    )
     triples: int = Field(description="Triples in the store afterwards.")
 
 
@@ -55,6 +61,18 @@ def catalog_document(filename: str) -> SourceDocument:
         format="catalog",
         url=f"seeds/{filename}",
         note="Curated by the lineage maintainers; each entry cites its public source.",
+    )
+
+
+def curated_evidence(doc: SourceDocument, entity_id: str, ref: SourceRef, said: str, now) -> Evidence:
+    """Evidence for a curated fact: the seed entry, pointing at the source it cites."""
+    return Evidence(
+        source=doc.id,
+        source_kind=ref.kind,
+        locator=f"{doc.url}#{entity_id} (cites {ref.url})",
+        snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
+        method=Method.CURATED,
+        retrieved_at=now,
     )
 
 
@@ -87,6 +105,8 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
             facts.append((Predicate.RELEASED, None, entity.published, "published"))
     out = []
     now = utcnow()
+    if isinstance(entity, Technique):
+        facts += [(Predicate.VARIANT_OF, other, None, "variant_of") for other in entity.variant_of]
     for predicate, obj, value, field in facts:
         said = f"{entity.id} {predicate.value} {obj or value}"
         fact_status = status
@@ -102,19 +122,31 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
                 value=value,
                 status=fact_status,
                 reason=clip(reason, 200),
-                evidence=(
-                    Evidence(
-                        source=doc.id,
-                        source_kind=ref.kind,
-                        locator=f"{doc.url}#{entity.id} (cites {ref.url})",
-                        snippet=clip(said + (f" — {ref.note}" if ref.note else "")),
-                        method=Method.CURATED,
-                        retrieved_at=now,
-                    ),
-                ),
+                evidence=(curated_evidence(doc, entity.id, ref, said, now),),
             )
         )
+    if isinstance(entity, Technique):
+        out += [relation_claim(entity, r, doc, now) for r in entity.relations]
     return out
+
+
+def relation_claim(technique: Technique, relation: TechniqueRelation, doc: SourceDocument, now) -> Claim:
+    """A curated technique -> technique relation as a claim citing the relation's own source.
+
+    Verified when the cited record is primary (the subject technique's introducing record states
+    the relation), reported otherwise.
+    """
+    ref = relation.source
+    primary = ref.kind is SourceKind.PRIMARY
+    said = f"{technique.id} {relation.relation} {relation.to}"
+    return Claim(
+        subject=technique.id,
+        predicate=Predicate(relation.relation),
+        object=relation.to,
+        status=Status.VERIFIED if primary else Status.REPORTED,
+        reason=clip(f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}", 200),
+        evidence=(curated_evidence(doc, technique.id, ref, said, now),),
+    )
 
 
 def build(
@@ -144,11 +176,13 @@ def build(
         reports += ingest_config(store, catalog, [path], model=src.model)
         if progress:
             progress(src.file)
+    family = ingest_family_changes(store, catalog)
     store.optimize()
     return BuildReport(
         store=str(store.path) if store.path else ":memory:",
         entities=len(catalog),
         catalog_claims=n_claims,
         configs=reports,
+        family_changes=family,
         triples=len(store),
     )

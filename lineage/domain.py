@@ -137,6 +137,33 @@ class Predicate(str, Enum):
     CITES = "cites"
     BENCHMARK_SCORE = "benchmarkScore"
     API_COST_RATIO = "apiCostRatio"
+    VARIANT_OF = "variantOf"
+    EXTENDS = "extends"
+    SIMPLIFIES = "simplifies"
+    COMBINES = "combines"
+    REPLACES = "replaces"
+    CONTRASTS_WITH = "contrastsWith"
+    COMPONENT_OF = "componentOf"
+
+
+IDEA_RELATIONS = (
+    Predicate.EXTENDS,
+    Predicate.VARIANT_OF,
+    Predicate.SIMPLIFIES,
+    Predicate.COMBINES,
+    Predicate.REPLACES,
+    Predicate.CONTRASTS_WITH,
+    Predicate.COMPONENT_OF,
+)
+"""Technique -> technique relations (idea lineage), strongest link first.
+
+``extends``, ``variantOf``, ``simplifies``, ``combines`` and ``componentOf`` point from the
+newer idea to the one it builds on; ``replaces`` from the idea that took another's place (in a
+model family or a design); ``contrastsWith`` from an idea to the one it was designed against.
+"""
+
+IdeaRelation = Literal["extends", "variantOf", "simplifies", "combines", "replaces", "contrastsWith", "componentOf"]
+"""The seed spelling of :data:`IDEA_RELATIONS` (the Predicate values)."""
 
 
 ENTITY_PREDICATES = {
@@ -149,6 +176,7 @@ ENTITY_PREDICATES = {
     Predicate.PUBLISHED_BY,
     Predicate.TRAINED_ON,
     Predicate.CITES,
+    *IDEA_RELATIONS,
 }
 """Predicates whose object is a catalog entity rather than a literal value."""
 
@@ -220,6 +248,16 @@ class Paper(Entity):
     categories: tuple[str, ...] = Field((), description="arXiv categories.")
 
 
+class TechniqueRelation(Strict):
+    """A curated technique -> technique relation, citing the record that states it."""
+
+    relation: IdeaRelation = Field(description="How the technique relates to the target (a Predicate value).")
+    to: EntityId = Field(description="Technique id of the related (usually earlier) idea.")
+    source: SourceRef = Field(
+        description="Where the relation is stated; primary when it is the subject technique's own introducing record."
+    )
+
+
 class Technique(Entity):
     """An architectural, training or inference idea."""
 
@@ -231,6 +269,9 @@ class Technique(Entity):
     introduced_by: tuple[EntityId, ...] = Field((), description="Organization ids that introduced it.")
     inventors: tuple[str, ...] = Field((), description="People credited by the primary record, when no lab is.")
     first_appeared: str | None = Field(None, description="First public appearance, YYYY-MM or YYYY-MM-DD.")
+    relations: tuple[TechniqueRelation, ...] = Field(
+        (), description="Typed links to the ideas it builds on, each with its own citation (idea lineage)."
+    )
 
 
 class Model(Entity):

@@ -99,6 +99,7 @@ class Catalog:
             elif isinstance(e, Technique):
                 refs += [(e.id, "broader", t, EntityKind.TECHNIQUE) for t in e.broader]
                 refs += [(e.id, "variant_of", t, EntityKind.TECHNIQUE) for t in e.variant_of]
+                refs += [(e.id, f"relations.{r.relation}", r.to, EntityKind.TECHNIQUE) for r in e.relations]
                 refs += [(e.id, "introduced_by", o, EntityKind.ORGANIZATION) for o in e.introduced_by]
                 refs.append((e.id, "introduced_in", e.introduced_in, EntityKind.PAPER))
             elif isinstance(e, Model):

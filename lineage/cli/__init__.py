@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, ingest, query, unknowns
+from lineage.cli import backends, build, explain, export, flow, ideas, ingest, query, unknowns
 
 app = typer.Typer(
     name="lineage",
@@ -20,6 +20,7 @@ query.register(app)
 export.register(app)
 explain.register(app)
 flow.register(app)
+ideas.register(app)
 backends.register(app)
 unknowns.register(app)
 

@@ -230,6 +230,11 @@ def timeline_command(
         emit_json(result)
         return
     typer.echo(f"{result.name} ({result.technique}), origin {result.introduction.origin}")
+    from lineage.questions.ideas import ancestor_line
+
+    ancestors = ancestor_line(g, result.technique, min_status)
+    if ancestors:
+        typer.echo(f"  builds on: {ancestors}")
     for a in result.introduction.claimed:
         typer.echo(f"  attribution to {a.organization} only claimed by {a.evidence[0].source if a.evidence else '?'}"
                    f" [{a.status.value}]")

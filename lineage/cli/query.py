@@ -105,15 +105,20 @@ def origin_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Who introduced a technique, when and in which paper, with evidence."""
+    from lineage.questions.ideas import ancestor_line
+    from lineage.questions.projection import project
     from lineage.questions.who_uses import origin
 
     with open_store(store) as st:
         catalog = load_catalog(st)
         result = origin(st, catalog, technique)
+        ancestors = "" if json_out else ancestor_line(project(st, catalog), result.technique)
     if json_out:
         emit_json(result)
         return
     typer.echo(f"{result.name} ({result.technique}), {result.category}")
+    if ancestors:
+        typer.echo(f"  builds on: {ancestors}")
     if result.description:
         typer.echo(f"  {result.description}")
     if result.paper:

@@ -31,7 +31,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceConflict
-from lineage.ingest import adoption, facts, proposals, references
+from lineage.ingest import adoption, facts, proposals, references, relations
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -53,6 +53,7 @@ class ReportReport(BaseModel):
     references: int = Field(description="Bibliography entries parsed.")
     resolved: int = Field(description="Entries resolved to catalog papers.")
     facts: list[str] = Field(description="Stated numbers, one line each.")
+    relations: list[str] = Field(default_factory=list, description="Technique -> technique relations stated, one line each.")
     claims: int = Field(description="Claims written.")
     discovered: list[str] = Field(default_factory=list, description="Entities this report introduced (not in the catalog).")
     replaced: str | None = Field(None, description="Revision of the stored source this report replaced (--replace).")
@@ -246,6 +247,9 @@ def analyse(
         shown = f.object or f.value
         fact_lines.append(f"{f.model} {f.predicate.value} {shown} {f.qualifiers} (p. {f.sentence.page})")
 
+    related = relations.find(body, alias_patterns(catalog), catalog, bib)
+    claims += relations.claims(related, catalog, where_paper, lambda s: _evidence(doc, s, pdf, now))
+
     claims = guard_time(_merge_duplicates(claims), catalog)
     report = ReportReport(
         source=doc.id,
@@ -258,6 +262,7 @@ def analyse(
         references=len(bib.entries),
         resolved=len(bib.resolved),
         facts=fact_lines,
+        relations=[f"{r.subject} {r.predicate.value} {r.object} (p. {r.sentence.page})" for r in related],
         claims=len(claims),
     )
     return claims, report

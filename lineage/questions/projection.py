@@ -77,6 +77,8 @@ def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
         )
     for t in catalog.of_kind(EntityKind.TECHNIQUE):
         for other in t.variant_of:
+            if g.has_edge(t.id, other, key="variantOf"):
+                continue  # already there as a curated claim, with its status and evidence
             g.add_edge(t.id, other, key="variantOf", predicate="variantOf", status="curated",
                        reason="catalog definition", evidence=[])
     return g

@@ -31,7 +31,8 @@ EXPECTED = {
     },
     "deepseek-ai__DeepSeek-V4-Pro.json": {
         # no kv_lora_rank: not MLA; one KV head; compress_ratios + index_topk; hc_mult 4 with Sinkhorn
-        "mqa", "compressed-sparse-attention", "sliding-window-attention", "rope", "yarn", "moe",
+        # compress ratios of 128 beside the 4s: heavily compressed attention layers
+        "mqa", "compressed-sparse-attention", "heavily-compressed-attention", "sliding-window-attention", "rope", "yarn", "moe",
         "shared-experts", "aux-loss-free-balancing", "hash-routing", "mtp", "hyper-connections", "mhc",
         "fp8-quantization", "fp4-quantization",
     },

@@ -9,6 +9,7 @@ from rdflib import Graph
 
 from lineage.domain import (
     ENTITY_PREDICATES,
+    IDEA_RELATIONS,
     Claim,
     Evidence,
     Hardware,
@@ -81,6 +82,7 @@ OBJECT_OF = {
     Predicate.PUBLISHED_BY: ("demo-1-report", "demo-lab"),
     Predicate.TRAINED_ON: ("demo-1", "chip-x1"),
     Predicate.CITES: ("demo-1-report", "old-paper"),
+    **dict.fromkeys(IDEA_RELATIONS, ("demo-attention", "attention")),
 }
 VALUE_OF = {
     Predicate.ARCHITECTURE: "DemoForCausalLM",

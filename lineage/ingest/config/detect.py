@@ -58,6 +58,10 @@ def _value(v: View, predicate: Predicate, value, unit: str | None, keys: list[st
     )
 
 
+HEAVY_COMPRESSION = 64
+"""Smallest compress ratio read as heavily compressed attention (HCA) rather than CSA."""
+
+
 def _layer_share(count: int, total: int | None, kind: str) -> dict[str, str]:
     return {"layers": f"{count} of {total} ({kind})" if total else f"{count} ({kind})"}
 
@@ -164,6 +168,12 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
         n = sum(1 for r in ratios if isinstance(r, int) and r > 0)
         q = _layer_share(n, len(ratios), "compressed layers")
         out.append(_uses(v, "compressed-sparse-attention", ["compress_ratios", "index_topk", "index_n_heads"], q))
+        # HCA layers compress on the order of a hundred tokens per entry, CSA layers a few (transformers'
+        # DeepSeek-V4 implementation: ~128 vs ~4); a ratio this large marks heavily compressed layers.
+        heavy = sum(1 for r in ratios if isinstance(r, int) and r >= HEAVY_COMPRESSION)
+        if heavy:
+            hq = _layer_share(heavy, len(ratios), "heavily compressed layers")
+            out.append(_uses(v, "heavily-compressed-attention", ["compress_ratios"], hq))
     elif index_topk and index_topk > 0:
         out.append(_uses(v, "dsa", ["index_topk", "index_n_heads", "index_head_dim"]))
 
