@@ -25,15 +25,18 @@ from lineage.ingest.text import Sentence
 
 VERBS = (
     r"adopt\w*|employ\w*|use|uses|used|using|utili[sz]\w*|appl(?:y|ies|ied)|incorporat\w*|introduc\w*|"
-    r"implement\w*|follow\w*|leverag\w*|build\w*|built|adds?|added|propos\w*|design\w*|support\w*|equip\w*|"
-    r"cho(?:o)?se\w*|select\w*|train\w*|pre-?train\w*|extend\w*|instantiat\w*|integrat\w*|pioneer\w*|"
-    r"featur\w*|combin\w*|relies|rely|retain\w*|keeps?|maintain\w*|sets?|perform(?:s|ed)?|isolat\w*|segment\w*|"
+    r"implement(?:s|ed|ing)?|follow\w*|leverag\w*|build\w*|built|adds?|added|propos\w*|design(?:s|ed|ing)?|"
+    r"support\w*|equip\w*|cho(?:o)?se\w*|select\w*|train\w*|pre-?train\w*|extend\w*|instantiat\w*|"
+    r"integrat(?:e|es|ed|ing)|pioneer\w*|featur(?:e|es|ed|ing)|combin(?:e|es|ed|ing)|relies|rely|retain\w*|keeps?|"
+    r"maintain\w*|sets?|perform(?:s|ed)?|isolat\w*|segment\w*|"
     r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*"
 )
 NON_ADOPTING = (
     r"provid\w*|compar\w*|show\w*|evaluat\w*|discuss\w*|analy[sz]\w*|observ\w*|report\w*|illustrat\w*|"
     r"describ\w*|present\w*|investigat\w*|stud(?:y|ies|ied)|examin\w*|conduct\w*|measur\w*|contrast\w*|"
-    r"demonstrat\w*|explain\w*|review\w*|ablat\w*|benchmark\w*|versus|vs\.?|respectively|baselines?|unlike|than"
+    r"demonstrat\w*|explain\w*|review\w*|ablat\w*|benchmark\w*|versus|vs\.?|respectively|baselines?|unlike|than|"
+    r"align\w*\s+with|similar\s+to|same\s+as|in\s+line\s+with|consistent\s+with|allow\w*|enabl\w*|could|would|"
+    r"outperform\w*|surpass\w*"
 )
 _NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
 _BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
@@ -44,6 +47,7 @@ _NEGATION = re.compile(
 )
 _FUTURE = re.compile(
     r"\b(?:we\s+will\s+(?:further\s+)?(?:explore|investigate|consider|try|study)|plan(?:s|ned)?\s+to|"
+    r"recommend\w*|suggest\s+(?:that\s+)?(?:hardware|vendors|future)|"
     r"future\s+(?:work|versions?|releases?|models?|iterations?)|next\s+"
     r"(?:version|release|generation)|in\s+the\s+future|leave\b[^.;]{0,60}\bfor\s+future|aim\s+to\s+explore)\b",
     re.I,
@@ -52,7 +56,8 @@ _FUTURE = re.compile(
 for <model>" is the model's design, not a plan.)"""
 _TRIAL = re.compile(
     r"\b(?:ablat\w*|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
-    r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?)\b",
+    r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?|"
+    r"to\s+(?:evaluate|assess|investigate|study)\s+the\s+(?:influence|effect|impact|role)s?)\b",
     re.I,
 )
 """An ablation, a baseline or a comparison run is not the document's own model."""
@@ -139,6 +144,11 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     if re.search(r"\bto (?:denote|represent|indicate|refer to)\b|\bdenotes?\b", text, re.I):
         return Kind.MENTION, "notation"
 
+    possessor = re.search(r"([\w.-]+(?:\s[\w.-]+)?)['’]s\s+(?:\w+\s+){0,2}$", text[:start])
+    if possessor and not own.search(possessor.group(1)):
+        return Kind.MENTION, "another model's"  # "MiniMax-M1's Lightning Attention states"
+    if others is not None and others.search(text) and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", text[:start]):
+        return Kind.MENTION, "another model's"  # "we give <other model> FP8 for its chunked GQA"
     if _FUTURE.search(text):
         return Kind.MENTION, "future plan"
     if _TRIAL.search(text[:start]) or _TRIAL.search(after):

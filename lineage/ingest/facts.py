@@ -94,9 +94,11 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
                 add(Fact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
         for m in _PARAMS.finditer(text):
             after = m.group("after").lower()
-            before = text[max(0, m.start() - 25) : m.start()].lower()
+            before = text[max(0, m.start() - 45) : m.start()].lower()
             stated = re.match(r"\s*(?:total\s+|activated\s+|active\s+)?(?:parameters|params)\b|\s*(?:are\s+)?activated\b", after)
-            if not stated and not ("total of" in before and re.match(r"[^.;]{0,15}\bparameters\b", after)):
+            # a table flattened to text puts the label before the number: "Total Parameters (LLM) 316 Billion"
+            label = re.search(r"\b(total|activated|active)\s+(?:parameters|params)(?:\s*\([^)]*\))?(?:\s+per\s+token)?\s*$", before)
+            if not stated and not label and not ("total of" in before and re.match(r"[^.;]{0,15}\bparameters\b", after)):
                 continue
             model = _model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
             if model is None:
@@ -104,7 +106,10 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
             value = int(scaled(m.group(1), m.group(2)))
             if value < 1e8:
                 continue
-            active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after)
+            if label:
+                active = label.group(1) != "total"
+            else:  # "37B activated parameters", "activating 38B parameters per token"
+                active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after) or re.search(r"\bactivat\w*\s*$", before)
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
             add(Fact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
         if re.search(r"\b(?:pre-?train\w*|train\w*)\b", text, re.I) and not re.search(
@@ -117,7 +122,8 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
                     if value >= 1e11:
                         add(Fact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
         ctx = _CONTEXT_WORD.search(text)
-        if ctx:
+        # "how memory grows with context length, from 8K to 32K, for each model": an analysis range
+        if ctx and not re.search(r"\b(?:each|every|all|different)\s+models?\b|\bgrow\w*|\bvar(?:y|ies|ying)\b", text, re.I):
             found = list(_CONTEXT.finditer(text, ctx.end()))
             if found:
                 m = found[-1]  # "from 4K to 32K and then to 128K": the last is where it ends

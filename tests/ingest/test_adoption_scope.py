@@ -41,6 +41,12 @@ NOT_ADOPTION = [
     ("We do not use MoE in the vision encoder.", "moe", "component"),
     # a named variant in a comparison table ("<model> (RoPE)")
     ("Zeta-3B (RoPE) is trained with RoPE in all layers.", "rope", "variant"),
+    # another model's part, a likeness, a hypothetical, an evaluation arm, a wish list
+    ("We keep FP32 for Omega-1's Lightning Attention states, as its authors do.", "lightning-attention", "another model's"),
+    ("We use FP8 for the KV cache, which aligns with the MLA family.", "mla", "comparison"),
+    ("Our design allows enabling MTP later for further savings.", "mtp", "comparison"),
+    ("To evaluate the effect of isolation, we isolate one shared expert based on GShard.", "gshard", "ablation or baseline"),
+    ("We recommend supporting fused layer normalization in future hardware.", "layernorm", "future plan"),
 ]
 
 
@@ -62,6 +68,21 @@ STILL_ADOPTION = [
 @pytest.mark.parametrize("text,technique", STILL_ADOPTION, ids=[t[:50] for t, _ in STILL_ADOPTION])
 def test_the_own_models_choices_are_still_adoptions(patterns, text, technique):
     assert kind_of(text, technique, patterns)[0] == "adoption"
+
+
+def test_sizes_and_context_are_read_as_the_sentence_means_them(catalog):
+    from lineage.ingest.facts import extract
+
+    def facts(text):
+        return {(f.predicate.value, f.value) for f in extract([Sentence(1, 0, text)], {"zeta-3b": OWN}, catalog)}
+
+    # "activating N parameters" is the active count, not the total
+    assert facts("Zeta-3B keeps cost low while activating 38B parameters per token.") == {("activeParameters", 38e9)}
+    # a table flattened to text: the label comes before its number
+    row = "Zeta-3B Layers 61 Total Parameters (LLM) 316 Billion Activated Params per Token 38 Billion in total"
+    assert ("totalParameters", 316e9) in facts(row) and ("activeParameters", 316e9) not in facts(row)
+    # a range of an analysis is not the model's context window
+    assert facts("We show how memory grows with context length, from 8K to 32K, for each model.") == set()
 
 
 def test_a_negation_of_the_whole_model_is_still_a_negation(patterns):
