@@ -224,7 +224,8 @@ def _line(locator: str) -> int | None:
 
 def matches(claim, st: Statement) -> bool:
     """The matching rule of the module docstring."""
-    if claim.subject not in st.subjects or _line(claim.locator) not in st.lines:
+    places = [claim.locator, *(loc for loc, _ in getattr(claim, "more", []))]
+    if claim.subject not in st.subjects or not any(_line(p) in st.lines for p in places):
         return False
     pred = Predicate.INTRODUCED_BY if claim.predicate in _ORIGINS else claim.predicate
     if pred is not st.predicate:
