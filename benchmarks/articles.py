@@ -282,7 +282,7 @@ def score_articles(catalog: Catalog, folder: Path = ARTICLES) -> list[Score]:
 
 
 def score_cards(catalog: Catalog) -> list[Score]:
-    from lineage.ingest.card import card_drafts
+    from lineage.ingest.card import read_card
 
     names = Names(catalog)
     out = []
@@ -290,8 +290,19 @@ def score_cards(catalog: Catalog) -> list[Score]:
         repo = labels.name.replace(".labels.md", "")
         card = CARDS / repo / "README.md"
         labelled, rows = statements(labels, names)
-        out.append(score(repo, card_drafts(card.read_text(encoding="utf-8"), repo.replace("__", "/"), catalog), labelled, rows))
+        claims = read_card(card.read_text(encoding="utf-8"), repo.replace("__", "/", 1), catalog).claims
+        out.append(score(repo, [_Located(c) for c in claims], labelled, rows))
     return out
+
+
+class _Located:
+    """A card claim seen like an article draft: its evidence locators as ``locator`` and ``more``."""
+
+    def __init__(self, claim):
+        self.subject, self.predicate, self.object, self.value = claim.subject, claim.predicate, claim.object, claim.value
+        self.locator = claim.evidence[0].locator
+        self.more = [(e.locator, e.snippet) for e in claim.evidence[1:]]
+        self.snippet = claim.evidence[0].snippet
 
 
 def table(scores: list[Score]) -> str:

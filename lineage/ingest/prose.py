@@ -34,7 +34,8 @@ from lineage.ingest.text import sentences
 _ADOPT = (
     r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|employ\w*|featur\w*|ships?|shipped|incorporat\w*|integrat\w*|"
     r"equipped|relies|rely|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
-    r"with|comes? from|came from|introduc\w*|appl(?:y|ies|ied)|add\w*|the use of|changes like|such as"
+    r"with|comes? from|came from|introduc\w*|(?:mov|switch|migrat|return)\w*\b[^.;]{0,40}\bto|went back to|"
+    r"swap\w*[^.;]{0,40}\bfor|replac\w*[^.;]{0,40}\bwith|appl(?:y|ies|ied)|add\w*|the use of|changes like|such as"
 )
 _ADOPT_RE = re.compile(rf"\b(?:{_ADOPT})\b", re.I)
 _BLOCK = re.compile(
