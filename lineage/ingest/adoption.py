@@ -195,10 +195,26 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
         rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b", after, re.I
     ):
         return Kind.ADOPTION, "for X, we"
+    # a feature list's label: "- MuonClip Optimizer: We apply …" — the item names the technique, its body is the own subject's adoption
+    if _feature_label(text, start, end, own):
+        return Kind.ADOPTION, "feature label"
     # "trained with/using/by X" when the sentence is about the own model
     if has_own and re.search(r"\b(?:train(?:ed)?|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
         return Kind.ADOPTION, "trained with"
     return Kind.MENTION, ""
+
+
+def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
+    """Is text[start:end] inside a short leading label ("- X Optimizer:", "2. X:") whose body says the own
+    subject adopts something ("We apply …"), without negation, comparison or plan?"""
+    label = re.match(r"\W{0,3}(?:\d{1,2}[.)]\s*)?(?P<label>[^:.;]{0,60}?):\s+(?P<body>.+)", text)
+    if not label or not (label.start("label") <= start and end <= label.end("label")):
+        return False
+    if len(label.group("label").split()) > 6:
+        return False
+    body = label.group("body")
+    first = re.match(rf"(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
+    return bool(first) and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
 
 
 def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:

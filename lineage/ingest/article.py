@@ -17,15 +17,14 @@ claims, under a slug id, and is flagged.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.catalog.resolver import Resolver as ExactResolver
 from lineage.domain import (
     Claim,
     EntityKind,
@@ -39,8 +38,10 @@ from lineage.domain import (
     slug,
     utcnow,
 )
+from lineage.ingest import markup
 from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.files import check_text, decode, read_bytes
+from lineage.ingest.prose import prose_drafts
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -52,7 +53,6 @@ USE_VERBS = (
     r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|introduc\w*|employ\w*|comes? from|came from|"
     r"train\w* with|built on|builds? on|based on|equipped with|relies on|rel(?:y|ies) on|integrat\w*|incorporat\w*"
 )
-_USE = re.compile(rf"\b(?:{USE_VERBS})\b", re.I)
 _ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|invented|created|proposed|pioneered|introduced)\s+by\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no longer|without)\b", re.I)
 _GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
@@ -95,44 +95,12 @@ class ArticleText:
 # --------------------------------------------------------------------------- reading
 
 
-class _TextOnly(HTMLParser):
-    """HTML to text: scripts and styles dropped, block elements become line breaks, cells glue."""
-
-    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def read_article(path: Path) -> ArticleText:
     """Text of an article file (txt, md, html); ``SourceFormatError`` for anything unreadable."""
     path = Path(path)
     raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
-    text = decode(raw, "article", path)
-    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*(?:<!doctype html|<html)", text, re.I):
-        parser = _TextOnly()
-        parser.feed(text)
-        text = "".join(parser.parts)
-    text = check_text(html.unescape(text), "article", path)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.splitlines()]
+    text = check_text(decode(raw, "article", path), "article", path)
+    lines = markup.text_lines(text)
     title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
     return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
 
@@ -145,6 +113,7 @@ class Resolver:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
+        self.exact = ExactResolver(catalog)
         self.techniques = alias_patterns(catalog, EntityKind.TECHNIQUE)
         self.orgs = alias_patterns(catalog, EntityKind.ORGANIZATION)
         self.models = alias_patterns(catalog, EntityKind.MODEL)
@@ -186,7 +155,29 @@ class Resolver:
             if kept and m.start < kept[-1].end:
                 continue
             kept.append(m)
-        return kept
+        return self._coordinated(text, kept)
+
+    def _coordinated(self, text: str, kept: list[Mention]) -> list[Mention]:
+        """Names that share the previous name's prefix: "DeepSeek V3/R1", "DeepSeek V2, V3, and R1"."""
+        out: list[Mention] = []
+        for m in kept:
+            out.append(m)
+            if m.kind not in ("model", "family"):
+                continue
+            prefix = re.split(r"(?<=[\s-])(?=[^\s-]+$)", m.text)[0] if re.search(r"[\s-]", m.text) else ""
+            pos = m.end
+            while prefix:
+                nxt = re.match(r"(?:\s*/\s*|,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Za-z]{0,2}\d[\w.]*)(?![\w-])", text[pos:])
+                if not nxt or any(k.start < pos + nxt.end() and k.end > pos for k in kept if k is not m):
+                    break
+                hit = self.exact.resolve(prefix + nxt.group(1))
+                if hit is None or hit.kind not in ("model", "family"):
+                    break
+                ids = list(hit.members) if hit.kind == "family" else [hit.id]
+                start = pos + nxt.start(1)
+                pos += nxt.end()
+                out.append(Mention(hit.kind, ids, start, pos, nxt.group(1)))
+        return out
 
 
 def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
@@ -210,33 +201,20 @@ class Draft:
     qualifiers: dict[str, str] = field(default_factory=dict)
     locator: str = ""
     snippet: str = ""
+    more: list[tuple[str, str]] = field(default_factory=list)
+    """Further (locator, snippet) pairs where the article says the same thing."""
 
 
-def _sentence_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
+def _origin_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
+    """ "Y, originally developed by ORG": who introduced a technique."""
     mentions = r.find(s.text)
     drafts: list[Draft] = []
-    where = f"line {line_no}"
-    for verb in _USE.finditer(s.text):
-        before = [m for m in mentions if m.end <= verb.start() and m.kind in ("model", "family")]
-        after = [m for m in mentions if m.start >= verb.end() and m.kind == "technique"]
-        if not before or not after:
-            continue
-        if _NEGATED.search(s.text[before[-1].end : verb.start()]):
-            continue
-        # techniques up to the next clause break after the verb
-        clause = s.text[verb.end() : verb.end() + MAX_CLAUSE_CHARS]
-        stop = re.search(r"[.;:—–]|,\s*and\b|\b(?:while|whereas|but)\b", clause)
-        limit = verb.end() + (stop.start() if stop else len(clause))
-        for t in after:
-            if t.start < limit:
-                for model in before[-1].ids:
-                    drafts.append(Draft(model, Predicate.USES, object=t.ids[0], locator=where, snippet=s.text))
     for origin in _ORIGIN.finditer(s.text):
         tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"]
         orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"]
         if tech and orgs:
             for org in {o.ids[0] for o in orgs[:2]}:
-                drafts.append(Draft(tech[-1].ids[0], Predicate.INTRODUCED_BY, object=org, locator=where, snippet=s.text))
+                drafts.append(Draft(tech[-1].ids[0], Predicate.INTRODUCED_BY, object=org, locator=f"line {line_no}", snippet=s.text))
     return drafts
 
 
@@ -337,6 +315,7 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
     """Every claim the article makes that lineage can represent."""
     r = Resolver(catalog)
     drafts: list[Draft] = []
+    tables: set[int] = set()
     i = 0
     lines = article.lines
     while i < len(lines):
@@ -349,15 +328,24 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
             not _is_prose(line) and len(_cells(line)) >= 3 and nxt and not _is_prose(nxt) and bool(re.search(r"\d", nxt))
         )
         if looks_like_table:
+            start = i
             table, i = _table_drafts(lines, i, r)
+            tables.update(range(start, i))
             drafts += table
             continue
         for s in sentences(line, 1):
-            drafts += _sentence_drafts(s, r, i + 1)
+            drafts += _origin_drafts(s, r, i + 1)
         i += 1
+    for f in prose_drafts(lines, r, tables):
+        q = {"stated": f.stated} if f.stated else {}
+        unit = {Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens"}.get(f.predicate, "parameters" if f.value else None)
+        drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
+                            locator=f"line {f.line}", snippet=f.snippet))
     unique: dict[tuple, Draft] = {}
     for d in drafts:
-        unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)
+        first = unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)
+        if first is not d and len(first.more) < 2 and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
+            first.more.append((d.locator, d.snippet))
     return list(unique.values())
 
 
@@ -381,14 +369,10 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
     now = utcnow()
     out = []
     for d in drafts:
-        ev = Evidence(
-            source=doc.id,
-            revision=doc.revision,
-            source_kind=SourceKind.SECONDARY,
-            locator=d.locator,
-            snippet=clip(d.snippet),
-            method=Method.TEXT,
-            retrieved_at=now,
+        ev = tuple(
+            Evidence(source=doc.id, revision=doc.revision, source_kind=SourceKind.SECONDARY, locator=locator,
+                     snippet=clip(snippet), method=Method.TEXT, retrieved_at=now)
+            for locator, snippet in [(d.locator, d.snippet), *d.more]
         )
         out.append(
             Claim(
@@ -400,7 +384,7 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
                 qualifiers=d.qualifiers,
                 status=Status.REPORTED,
                 reason="stated only by a secondary source",
-                evidence=(ev,),
+                evidence=ev,
             )
         )
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import yaml
 from pydantic import BaseModel, Field
@@ -39,8 +40,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, facts
-from lineage.ingest.article import _TextOnly
+from lineage.ingest import adoption, facts, markup
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, fetch, is_repo_id
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -154,16 +154,11 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def card_text_lines(body: str) -> list[str]:
-    """Card body as text lines: HTML tags and comments gone, code blocks dropped."""
-    body = re.sub(r"```.*?```", "\n", body, flags=re.S)
-    parser = _TextOnly()
-    parser.feed(body)
-    text = "".join(parser.parts)
-    text = re.sub(r"\*\*|__|`", "", text)
-    # [label](url) -> label; bounded, so a line of 1 MB of "[" stays linear
-    text = re.sub(r"\[([^\[\]\n]{1,500}+)\]\([^()\s]{1,2000}+\)", r"\1", text)
-    return [ln.strip().lstrip("#").strip() for ln in text.splitlines()]
+def card_text_lines(text: str) -> list[str]:
+    """The card as text lines numbered as in the file: front matter blank, markup and code gone."""
+    _, body = split_card(text, "card")
+    front = text[: len(text) - len(body)].count("\n")
+    return [""] * front + [markup.heading(ln) or ln for ln in markup.text_lines(body)]
 
 
 # --------------------------------------------------------------------------- ingestion
@@ -205,7 +200,43 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
     check_repo(repo_id)
     check_revision(revision)
     card_path, commit = fetch(repo_id, "README.md", revision)
-    text = decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id)
+    text = check_text(decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id), "card", repo_id)
+    card = read_card(text, repo_id, catalog, commit, revision)
+    model_id, kind, doc, claims, entities = card.model, card.kind, card.doc, card.claims, card.entities
+
+    config_claims = 0
+    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
+    prepared_config = None
+    if config_path is not None and model_id in catalog:
+        src = ConfigSource(file="config.json", model=model_id, repo=repo_id, commit=commit, kind=kind,
+                           url=f"https://huggingface.co/{repo_id}/blob/{commit}/config.json" if commit else None,
+                           note="fetched from the Hugging Face repo with its card")
+        prepared_config = prepare(config_path, src)
+        config_claims = len(prepared_config.claims)
+    # everything is read and checked; now write both sources in one transaction
+    written = [(doc, guard_time(claims, catalog), entities)]
+    if prepared_config is not None:
+        written.append((prepared_config.doc, prepared_config.claims, []))
+    store.replace_sources(written)
+    return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=card.derived,
+                      uses=card.uses, claims=len(claims), config_claims=config_claims)
+
+
+@dataclass
+class CardRead:
+    """Everything one card says, before anything is written."""
+
+    model: str
+    kind: SourceKind
+    doc: SourceDocument
+    claims: list[Claim]
+    entities: list
+    derived: list[str]
+    uses: list[str]
+
+
+def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = None, revision: str | None = None) -> CardRead:
+    """The claims of one card's text (front matter and prose), its source document and new entities."""
     meta, body = split_card(text, repo_id)
     bases = [str(b) for b in _as_list(meta.get("base_model"))]
     for b in bases:
@@ -264,7 +295,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
             )
 
     # prose: the same adoption extraction as reports, for the card's model (and siblings a series card names)
-    lines = card_text_lines(body)
+    lines = card_text_lines(text)
     body_sentences: list[Sentence] = [s for i, ln in enumerate(lines, start=1) if ln for s in sentences(ln, i)]
     subjects = _subjects(model_id, lines, catalog) if own else [model_id]
     names = [n for mid in subjects if mid in catalog for n in (catalog.get(mid).name, *catalog.get(mid).aliases)]
@@ -287,22 +318,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
                   evidence=(ev(f"README.md line {f.sentence.page}", f.sentence.text),))
         )
 
-    config_claims = 0
-    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
-    prepared_config = None
-    if config_path is not None and model_id in catalog:
-        src = ConfigSource(file="config.json", model=model_id, repo=repo_id, commit=commit, kind=kind,
-                           url=f"https://huggingface.co/{repo_id}/blob/{commit}/config.json" if commit else None,
-                           note="fetched from the Hugging Face repo with its card")
-        prepared_config = prepare(config_path, src)
-        config_claims = len(prepared_config.claims)
-    # everything is read and checked; now write both sources in one transaction
-    written = [(doc, guard_time(claims, catalog), entities)]
-    if prepared_config is not None:
-        written.append((prepared_config.doc, prepared_config.claims, []))
-    store.replace_sources(written)
-    return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
-                      uses=uses, claims=len(claims), config_claims=config_claims)
+    return CardRead(model_id, kind, doc, claims, entities, derived, uses)
 
 
 def _guess_relation(repo_id: str, meta: dict) -> str:

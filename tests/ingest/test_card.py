@@ -97,3 +97,27 @@ def test_a_card_naming_an_older_sibling_credits_only_its_own_release(hub, catalo
     (dsa,) = store.claims(subject="deepseek-v3.2-exp", predicate=Predicate.USES, object="dsa")
     assert dsa.status is Status.VERIFIED
     assert [c for c in store.claims(predicate=Predicate.USES) if c.subject != "deepseek-v3.2-exp"] == []
+
+
+def test_a_card_naming_a_technique_only_in_a_feature_bullet_makes_its_model_a_user(hub, catalog, tmp_path):
+    from lineage.build import build
+    from lineage.questions.who_uses import who_uses
+    from lineage.store import Store
+
+    s = Store(tmp_path / "built")
+    try:
+        build(s, catalog)
+        ingest_hf(s, catalog, "moonshotai/Kimi-K2-Instruct")
+        (claim,) = s.claims(subject="kimi-k2", predicate=Predicate.USES, object="muonclip", source="card:moonshotai/Kimi-K2-Instruct")
+        assert claim.status is Status.VERIFIED and claim.evidence[0].locator == "README.md line 34"
+        assert "kimi-k2" in {r.model for r in who_uses(s, catalog, "muonclip").rows}
+    finally:
+        s.close()
+
+
+def test_card_evidence_cites_the_file_line_of_its_sentence(hub, catalog, store, corpus):
+    ingest_hf(store, catalog, "deepseek-ai/DeepSeek-V4-Flash")
+    (muon,) = store.claims(subject="deepseek-v4-flash", predicate=Predicate.USES, object="muon", source="card:deepseek-ai/DeepSeek-V4-Flash")
+    line = int(muon.evidence[0].locator.rsplit(" ", 1)[1])
+    raw = (corpus / "hf" / "deepseek-ai__DeepSeek-V4-Flash" / "README.md").read_text().splitlines()[line - 1]
+    assert "Muon optimizer" in raw and "Muon optimizer" in muon.evidence[0].snippet

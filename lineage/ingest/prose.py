@@ -1,0 +1,284 @@
+"""Article prose as claims: who each sentence is about, what it says they use, and their sizes.
+
+Rules over sentence structure, no per-article cases:
+
+- **subjects** — the models a sentence names (coordinated names share a prefix: "DeepSeek V2, V3,
+  and R1", "DeepSeek V3/R1"; a family name stands for all its members).  A sentence that names none
+  but refers back ("it", "the model", "these models", "both models") is about the last subject; a
+  list item is about the subject of the line that introduced the list ("… a combination of:") or of
+  its heading ("## Kimi K2"); otherwise the article's title names the topic;
+- **uses** — a technique in the same clause as its subject with an adoption cue (a verb such as
+  adopt/use/feature/ship/incorporate, "with", "the use of", "is a … <technique> model", a list item
+  that starts with the technique) and no negation, contrast or comparison in between.  "X, which is
+  used in A, B and C" gives each of A, B, C.  Changes give only the new side: "moved from X to Y",
+  "swapped X for Y", "replacing X with Y", "Y instead of X" are uses Y, never uses X;
+- **sizes** — parameter counts with what they count ("671B total", "37B active", "a total of 671
+  billion parameters", "3B parameters are active per token", "a 1.6T parameter M", "M's 37B"); a
+  number in parentheses with no word of its own counts what the number before it counts;
+- **tokens and context** — "trained on 14.8T tokens", "up to one million tokens of context",
+  "a 128k-token window".
+
+Numbers are never given to a family (its members differ in size); techniques are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lineage.domain import Predicate
+from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.markup import bullet, heading
+from lineage.ingest.text import sentences
+
+_ADOPT = (
+    r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|employ\w*|featur\w*|ships?|shipped|incorporat\w*|integrat\w*|"
+    r"equipped|relies|rely|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
+    r"with|comes? from|came from|introduc\w*|(?:mov|switch|migrat|return)\w*\b[^.;]{0,40}\bto|went back to|"
+    r"swap\w*[^.;]{0,40}\bfor|replac\w*[^.;]{0,40}\bwith|appl(?:y|ies|ied)|add\w*|the use of|changes like|such as"
+)
+_ADOPT_RE = re.compile(rf"\b(?:{_ADOPT})\b", re.I)
+_BLOCK = re.compile(
+    r"\b(?:not|never|no longer|without|instead of|rather than|unlike|than|compar\w*|similar\w*|vs\.?|versus|"
+    r"alternatives?|outperform\w*|beat\w*|predecessor|successor|like|plans?|will|would|could|might|if|"
+    r"separate from|different from)\b|\?",
+    re.I,
+)
+_CHANGE_OLD = re.compile(
+    r"\b(?:(?:mov\w*|switch\w*|migrat\w*|went|go(?:es|ing)?|chang\w*)\s+(?:away\s+)?from|swap\w*|replac\w*|"
+    r"drop\w*|abandon\w*|remov\w*|instead of|rather than|in place of)\s+(?:the\s+|a\s+|an\s+|standard\s+|regular\s+)?$",
+    re.I,
+)
+_CLAUSE = re.compile(r"[;:—–]|\.\s|,\s+(?:but|while|whereas|although|though|unlike)\b|\b(?:but|whereas|while)\b", re.I)
+_ANAPHOR = re.compile(
+    r"^\W*(?:(?:its|their|this|these|both|the|our)\s+(?:[\w-]+\s+){0,2}(?:models?|releases?|variants?)\b|it\b|its\b|they\b)",
+    re.I,
+)
+_NUM = r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|T|B)\b"
+_PARAM = re.compile(_NUM, re.I)
+_WORD_NUM = {"one": 1, "two": 2, "four": 4, "half a": 0.5}
+_CONTEXT = re.compile(
+    r"\b(?:up to|supports?|scal\w* to|extend\w* to|window of|context (?:window|length) of)\s+(?:the\s+)?"
+    r"(?:(\d+(?:\.\d+)?)\s*([KM])\b|(\d+(?:\.\d+)?|one|two|four|half a)\s+million)[-\s]*(?:tokens?)?"
+    r"(?=[^.;]{0,25}\bcontext\b|[-\s]*(?:context|window)\b)",
+    re.I,
+)
+GENERIC = {"kv-cache"}
+"""Parts every decoder has: naming them says nothing about what a model chose."""
+_TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\s+tokens\b", re.I)
+
+
+@dataclass
+class Found:
+    """One claim read from prose, before it becomes a Draft."""
+
+    subject: str
+    predicate: Predicate
+    object: str | None
+    value: int | None
+    stated: str
+    line: int
+    snippet: str
+
+
+def title_topic(lines: list[str], r) -> list:
+    """The models the article's title names (front-matter ``title:`` or the first heading)."""
+    for line in lines[:15]:
+        m = re.match(r'title:\s*"?(.+?)"?$', line) or re.match(r"#\s+(.+)$", line)
+        if m:
+            return _subjects(r.find(m.group(1)))
+    return []
+
+
+def _subjects(mentions) -> list:
+    return [m for m in mentions if m.kind in ("model", "family")]
+
+
+def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Found]:
+    """Claims from every prose line (0-based indices in ``skip`` are tables, read elsewhere)."""
+    topic = title_topic(lines, r)
+    if lines and lines[0] == "---":  # front matter: metadata, not the article's statements
+        end = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0)
+        skip = set(skip) | set(range(end + 1))
+    section: list = []
+    intro: list = []
+    last: list = topic
+    out: list[Found] = []
+    for i, line in enumerate(lines):
+        if not line or i in skip:
+            continue
+        h = heading(line)
+        if h is not None:
+            section = _subjects(r.find(h))
+            intro, last = [], section or topic
+            continue
+        item = bullet(line)
+        if item is None and not line.startswith(" "):
+            intro = []
+        for s in sentences(item or line, i + 1):
+            mentions = r.find(s.text)
+            named = _subjects(mentions)
+            if item is not None:
+                fallback = intro or section
+            else:
+                fallback = last if _ANAPHOR.match(s.text) else []
+            out += _uses(s.text, mentions, fallback, i + 1, item is not None)
+            out += _numbers(s.text, mentions, fallback if _ANAPHOR.match(s.text) or not named else [], i + 1)
+            if named:
+                last = [named[0]]
+        if line.rstrip("*").endswith(":"):
+            intro = _subjects(r.find(item or line)) or last
+    return out
+
+
+def _ids(mention, numbers: bool = False) -> list[str]:
+    if numbers and mention.kind == "family" and len(mention.ids) > 1:
+        return []
+    return mention.ids
+
+
+def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found]:
+    out = []
+    techniques = [m for m in mentions if m.kind == "technique" and m.ids[0] not in GENERIC]
+    for t in techniques:
+        if _CHANGE_OLD.search(text[: t.start]):
+            continue  # the old side of a change
+        subjects = _subject_for(text, t, mentions, fallback, is_item)
+        for s in subjects:
+            for mid in s.ids if hasattr(s, "ids") else [s]:
+                out.append(Found(mid, Predicate.USES, t.ids[0], None, "", line, text))
+    return out
+
+
+def _subject_for(text: str, t, mentions, fallback, is_item: bool) -> list:
+    """The models a technique mention is said of, or [] when the sentence does not adopt it."""
+    models = _subjects(mentions)
+    before = [m for m in models if m.end <= t.start]
+    clause_start = max([c.end() for c in _CLAUSE.finditer(text[: t.start])], default=0)
+    # "T, which is used in A, B, and C" / "T is used by A"
+    after = re.match(r"[^.;]{0,40}?\b(?:is|are|was|were)\s+(?:also\s+)?(?:used|adopted|employed)\s+(?:in|by)\s+", text[t.end :], re.I)
+    if after:
+        start = t.end + after.end()
+        group = _group(text, [m for m in models if m.start >= start], start)
+        if group:
+            return group
+    if len(before) > 1 and re.match(r"['’]s\b", text[before[-1].end :]) and _ADOPT_RE.search(text[before[-2].end : before[-1].start]):
+        before = before[:-1]  # "A adopted B's MoE": B is where it came from, A adopts it
+    if before:
+        m = before[-1]
+        group = _group_back(text, before)
+        between = text[m.end : t.start]
+        if m.start >= clause_start or not re.search(r"[;:]", between):
+            adopts = _ADOPT_RE.search(between + " " + text[t.end : t.end + 12]) and not _BLOCK.search(between)
+            if not adopts and not _is_a(between, text[t.end :]):
+                return []
+            if re.search(r"\b(?:in|on|for|of)\s*$", text[max(0, m.start - 5) : m.start]) and not _ADOPT_RE.search(between):
+                return []
+            return group
+        return []
+    if not fallback or any(m.kind == "organization" and m.end <= t.start for m in mentions):
+        return []  # "Kimi uses X": the clause has a subject of its own
+    lead = text[clause_start : t.start]
+    if is_item and re.fullmatch(r"\W*(?:\d{1,2}[.)])?\W*(?:[A-Z][a-z]+\s+)?", text[: t.start]):
+        return fallback  # a list item that starts with the technique ("Efficient MoE …")
+    if _ANAPHOR.match(text) and not _BLOCK.search(lead) and (_ADOPT_RE.search(lead) or _is_a(lead, text[t.end :])):
+        return fallback
+    return []
+
+
+def _is_a(between: str, after: str) -> bool:
+    """ "… is a sparse <technique> model": the model is described as one."""
+    return bool(
+        re.search(r"(?:\b(?:is|was|are)|['’]s)\s+(?:a|an|their|its|our)\b[^.;]{0,40}$", between, re.I)
+        and re.match(r"[^.;,]{0,20}\b(?:model|architecture|design)s?\b", after, re.I)
+    )
+
+
+def _group_back(text: str, before) -> list:
+    """The last model before a position and those coordinated with it ("A, B and C adopt …")."""
+    group = [before[-1]]
+    for m in reversed(before[:-1]):
+        if re.fullmatch(r"\s*(?:,|and|&|/|or|,\s*and)\s*", text[m.end : group[0].start]):
+            group.insert(0, m)
+        else:
+            break
+    return group
+
+
+def _group(text: str, models, start: int) -> list:
+    group = []
+    pos = start
+    for m in models:
+        if re.fullmatch(r"\s*(?:,|and|&|/|,\s*and)?\s*(?:the\s+)?", text[pos : m.start]):
+            group.append(m)
+            pos = m.end
+        else:
+            break
+    return group
+
+
+def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
+    out = []
+    models = _subjects(mentions)
+    kind_before = None
+    for m in _PARAM.finditer(text):
+        value = scaled(m.group(1), m.group(2))
+        after, before = text[m.end() : m.end() + 45], text[max(0, m.start() - 30) : m.start()]
+        kind = _param_kind(after, before)
+        in_paren = text[: m.start()].count("(") > text[: m.start()].count(")")
+        if kind is None and in_paren and kind_before and re.match(r"\s*\)", after):
+            kind = kind_before
+        if kind is None or value < 1e8 or re.search(r"\d\s*[BT]?\s*(?:,|/|to|-|–|and|,\s*and)\s*$", before):
+            continue  # a range or a list of sizes ("from 1 to 7B", "32B, 14B, 8B") is not one model's size
+        kind_before = kind
+        owner = _owner(text, m, models, in_paren) or (fallback if not in_paren else [])
+        for s in owner:
+            for mid in _ids(s, numbers=True):
+                out.append(Found(mid, kind, None, int(value), m.group(0).strip(), line, text))
+    if re.search(r"\b(?:train\w*|pre-?train\w*)\b", text, re.I):
+        counted: set[str] = set()  # ">30T tokens of X and 5T of Y": a model's budget is the first
+        for m in _TOKENS.finditer(text):
+            owner = _owner(text, m, models, False) or fallback
+            for s in owner:
+                for mid in [i for i in s.ids if i not in counted]:
+                    counted.add(mid)
+                    out.append(Found(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
+    for m in _CONTEXT.finditer(text):
+        if m.group(1):
+            tokens = context_tokens(m.group(1), m.group(2))
+        else:
+            n = _WORD_NUM.get(m.group(3).lower()) or float(m.group(3))
+            tokens = int(n * 1_000_000)
+        owner = _owner(text, m, models, False) or fallback
+        for s in owner:
+            for mid in s.ids:
+                out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
+    return out
+
+
+def _param_kind(after: str, before: str) -> Predicate | None:
+    """What a parameter count counts, from the words around it; None when it is not a parameter count."""
+    head = re.split(r"\d", after, maxsplit=1)[0]
+    if re.match(r"[\s-]*(?:active|activated)\b", head, re.I) or re.match(
+        r"[\s-]*parameters?\s+(?:are\s+|is\s+)?(?:active|activated|used for each)\b", head, re.I
+    ):
+        return Predicate.ACTIVE_PARAMETERS
+    if re.match(r"[\s-]*(?:total\b|parameters?\b|params\b)", head, re.I):
+        return Predicate.TOTAL_PARAMETERS
+    if re.search(r"\btotal of\s*$", before, re.I) and re.match(r"\s*parameters", head, re.I):
+        return Predicate.TOTAL_PARAMETERS
+    return None
+
+
+def _owner(text: str, m: re.Match, models, in_paren: bool) -> list:
+    """The model a number belongs to: "M's N", "N parameter M", or the nearest model named before it."""
+    poss = [x for x in models if x.end <= m.start() and re.fullmatch(r"['’]s\s*", text[x.end : m.start()])]
+    if poss:
+        return _group_back(text, [x for x in models if x.end <= poss[-1].end])
+    nxt = [x for x in models if x.start >= m.end() and re.fullmatch(r"[\s-]*(?:parameters?\s+)?[`'\"]?", text[m.end() : x.start])]
+    if nxt:
+        return [nxt[0]]
+    prior = [x for x in models if x.end <= m.start()]
+    if not in_paren:  # a model named inside parentheses is an aside
+        prior = [x for x in prior if text[: x.start].count("(") == text[: x.start].count(")")]
+    return _group_back(text, prior) if prior else []
