@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, ingest, query
+from lineage.cli import backends, build, explain, export, flow, hardware, ingest, query
 
 app = typer.Typer(
     name="lineage",
@@ -20,6 +20,7 @@ query.register(app)
 export.register(app)
 explain.register(app)
 flow.register(app)
+hardware.register(app)
 backends.register(app)
 
 

@@ -39,7 +39,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import ExternalServiceError, SourceFormatError
-from lineage.ingest import adoption, facts
+from lineage.ingest import adoption, facts, hardware
 from lineage.ingest.article import _TextOnly, slug
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.paths import cache_dir
@@ -282,8 +282,12 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
         for mid in subjects:
             claims.append(Claim(subject=mid, predicate=Predicate.USES, object=technique, status=status,
                                 reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence))
-    model_names = {mid: [catalog.get(mid).name, *catalog.get(mid).aliases] for mid in subjects if mid in catalog}
-    for f in facts.extract(body_sentences, model_names, catalog):
+    devices = hardware.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    entities += devices
+    known = {e.id: e for e in entities} | {mid: catalog.get(mid) for mid in subjects if mid in catalog}
+    model_names = {mid: [known[mid].name, *known[mid].aliases] for mid in subjects if mid in known}
+    overlay = catalog.with_discovered(devices)
+    for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware.line_context(lines)):
         claims.append(
             Claim(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
                   status=status, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),
