@@ -115,7 +115,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _model_in(clause: str, names: dict[str, list[str]], others: re.Pattern | None, implicit: bool) -> list[str]:
-    """Own models the clause is about: the ones it names; else the only one for 'we'/'our', or a
+    """Own models the clause is about: the ones it names; else all of them for 'we'/'our', or a
     card's own model; none when the clause names another model instead."""
     named = [
         mid for mid, aliases in names.items()
@@ -125,7 +125,7 @@ def _model_in(clause: str, names: dict[str, list[str]], others: re.Pattern | Non
         return named
     if others is not None and others.search(clause):
         return []
-    if re.search(r"\b(?:we|our)\b", clause, re.I) and len(names) == 1:
+    if re.search(r"\b(?:we|our)\b", clause, re.I):  # "we conduct all experiments on …": every own model
         return list(names)
     return list(names)[:1] if implicit and names else []
 

@@ -23,7 +23,7 @@ Origin = Literal["domestic", "nvidia", "other"]
 
 
 class HardwareRow(BaseModel):
-    """One model tied to one device."""
+    """One model tied to one device (evidence: primary first, a report's page before a card's line)."""
 
     model: str = Field(description="Model id.")
     model_name: str = Field(description="Model name.")
@@ -85,7 +85,8 @@ def _row(g: nx.MultiDiGraph, model: str, device: str, key: str, d: dict) -> Hard
     return HardwareRow(
         model=model, model_name=node.get("label", model), released=node.get("released"),
         organization=node.get("organization"), predicate=key, device=device,
-        count=(d.get("qualifiers") or {}).get("count"), status=Status(d["status"]), evidence=_edge_evidence(d),
+        count=(d.get("qualifiers") or {}).get("count"), status=Status(d["status"]),
+        evidence=sorted(_edge_evidence(d), key=lambda e: (e.source_kind.value != "primary", e.method.value != "text")),
     )
 
 

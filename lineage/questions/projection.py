@@ -17,7 +17,7 @@ from lineage.store import Store, StoredClaim
 from lineage.verify import combine
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
-               "category", "family", "report", "introduced_by", "vendor", "memory_gb", "fp8", "fp4", "export_control")
+               "category", "family", "report", "introduced_by", "vendor", "memory_gb", "fp8", "fp4", "export_control", "country")
 """Catalog fields copied onto nodes (what a thing *is*; relations between things stay claims)."""
 
 
