@@ -365,6 +365,9 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
         for s in sentences(line, 1):
             drafts += _sentence_drafts(s, r, i + 1)
         i += 1
+    from lineage.ingest.article_hardware import hardware_drafts
+
+    drafts += hardware_drafts(lines, r, catalog)
     unique: dict[tuple, Draft] = {}
     for d in drafts:
         unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)

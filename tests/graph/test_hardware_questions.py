@@ -116,3 +116,24 @@ def test_cli_hardware_prints_the_rows_and_json(hw_store_path):
     assert missing.exit_code == 2 and missing.output.startswith('Error: hardware "h8000" not found.')
     flow = runner.invoke(app, ["flow", "--hardware", "--store", str(hw_store_path)])
     assert flow.exit_code == 0 and "zhipu-ai" in flow.output
+
+
+def test_the_seed_articles_hardware_sentences_are_classified(hw_store_path, corpus, catalog, tmp_path):
+    from lineage.domain import HARDWARE_PREDICATES
+    from lineage.ingest.article import ingest_article
+
+    seeds = corpus.parent / "seeds"
+    path = tmp_path / "store"
+    shutil.copytree(hw_store_path, path)
+    got = set()
+    with Store(path) as s:
+        for article in sorted(seeds.glob("*.txt")):
+            source = ingest_article(s, catalog, article).source
+            got |= {(c.evidence[0].locator, c.subject, c.predicate.value, c.object, c.status.value, c.reason.split("]")[0][1:])
+                    for p in HARDWARE_PREDICATES for c in s.claims(predicate=p, source=source)}
+    assert got == {
+        ("line 31", "muon", "optimizedFor", "huawei-ascend", "unverified", "uncheckable"),
+        ("line 58", "chinese-model-companies", "supportsHardware", "huawei-ascend", "unverified", "unknown-id"),
+        ("line 70", "deepseek-v4-flash", "optimizedFor", "huawei-ascend", "reported", "secondary-only"),
+        ("line 70", "deepseek-v4-pro", "optimizedFor", "huawei-ascend", "reported", "secondary-only"),
+    }
