@@ -132,6 +132,9 @@ class Predicate(str, Enum):
     DERIVED_FROM = "derivedFrom"
     PUBLISHED_BY = "publishedBy"
     TRAINED_ON = "trainedOn"
+    SERVED_ON = "servedOn"
+    SUPPORTS_HARDWARE = "supportsHardware"
+    OPTIMIZED_FOR = "optimizedFor"
     TRAINING_TOKENS = "trainingTokens"
     GPU_HOURS = "gpuHours"
     CITES = "cites"
@@ -175,10 +178,16 @@ ENTITY_PREDICATES = {
     Predicate.DERIVED_FROM,
     Predicate.PUBLISHED_BY,
     Predicate.TRAINED_ON,
+    Predicate.SERVED_ON,
+    Predicate.SUPPORTS_HARDWARE,
+    Predicate.OPTIMIZED_FOR,
     Predicate.CITES,
     *IDEA_RELATIONS,
 }
 """Predicates whose object is a catalog entity rather than a literal value."""
+
+HARDWARE_PREDICATES = (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPPORTS_HARDWARE, Predicate.OPTIMIZED_FOR)
+"""Predicates that tie a model to an accelerator (the object is a hardware id)."""
 
 
 # --------------------------------------------------------------------------- citations
@@ -232,6 +241,14 @@ class Hardware(Entity):
     family: str | None = Field(None, description="Product family or architecture (Hopper, Ascend …).")
     released: str | None = Field(None, description="Release year or month, YYYY or YYYY-MM.")
     memory_gb: float | None = Field(None, description="On-device memory in GB.")
+    fp8: bool | None = Field(None, description="Tensor cores run FP8 natively (None: no source checked).")
+    fp4: bool | None = Field(None, description="Tensor cores run FP4 natively (None: no source checked).")
+    export_control: str | None = Field(
+        None, description="US export-control class a primary source states for it (e.g. 'ECCN 3A090')."
+    )
+    broader: tuple[EntityId, ...] = Field(
+        (), description="Hardware ids of the product line this device belongs to (skos:broader)."
+    )
 
 
 class Paper(Entity):

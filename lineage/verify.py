@@ -128,6 +128,8 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
     p = claim.predicate
     if p in UNCHECKABLE:
         return Status.UNVERIFIED, f"[uncheckable] {UNCHECKABLE[p]}", []
+    if claim.qualifiers.get("uncheckable"):  # the extractor knew no primary source could state it
+        return Status.UNVERIFIED, clip(f"[uncheckable] {claim.qualifiers['uncheckable']}", 250), []
     if subject is None:
         name = claim.qualifiers.get("name", claim.subject)
         return Status.UNVERIFIED, f'[unknown-id] "{name}" is not in the catalog; nothing to check it against', []

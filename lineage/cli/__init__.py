@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, ideas, ingest, query, unknowns
+from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, unknowns
 
 app = typer.Typer(
     name="lineage",
@@ -21,6 +21,7 @@ export.register(app)
 explain.register(app)
 flow.register(app)
 ideas.register(app)
+hardware.register(app)
 backends.register(app)
 unknowns.register(app)
 

@@ -93,6 +93,8 @@ def flow_command(
     org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
     org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
     min_status: MinStatusOpt = Status.UNVERIFIED,
+    hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
+                                           "stated training or serving hardware is domestic vs NVIDIA.")] = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -103,6 +105,13 @@ def flow_command(
     if (org_a is None) != (org_b is None):
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
     catalog, g = _graph(store)
+    if hardware:
+        from lineage.cli.hardware import render_flow
+        from lineage.questions.hardware import hardware_flow
+
+        result = hardware_flow(g, min_status)
+        emit_json(result) if json_out else render_flow(result)
+        return
 
     def name(org):
         return catalog.entities[org].name if org in catalog.entities else org

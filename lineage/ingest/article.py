@@ -341,6 +341,9 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
         unit = {Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens"}.get(f.predicate, "parameters" if f.value else None)
         drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
                             locator=f"line {f.line}", snippet=f.snippet))
+    from lineage.ingest.article_hardware import hardware_drafts
+
+    drafts += hardware_drafts(lines, r, catalog)
     unique: dict[tuple, Draft] = {}
     for d in drafts:
         first = unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Predicate
+from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
+from lineage.ingest import hardware as devices
 from lineage.ingest.adoption import _without_parentheses, is_noise
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -23,7 +24,6 @@ _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\s+(?:[\w-]+\s+){
 _CONTEXT_WORD = re.compile(r"\bcontext(?:\s+(?:window|length))\b", re.I)
 _CONTEXT = re.compile(r"\b(?:to|of|up to|within|supports?)\s+(?:the\s+|a\s+)?(\d+(?:\.\d+)?)\s*([KM])\b", re.I)
 _GPU_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*([MK])\s+(?P<hw>[\w\- ]{2,30}?)\s+GPU\s+hours", re.I)
-_COUNT_HW = r"(\d{1,3}(?:,\d{3})+|\d{2,6})\s+(?:NVIDIA\s+|Huawei\s+)?(?P<hw>HW)\s+(?:GPUs?|NPUs?|chips|accelerators)"
 
 
 @dataclass
@@ -62,8 +62,15 @@ def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -
     return best
 
 
-def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog) -> list[Fact]:
-    """Stated facts about the given models (model id -> names it goes by)."""
+def extract(
+    sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog, card: bool = False,
+    context: dict[int, str] | None = None, other_names: list[str] = (),
+) -> list[Fact]:
+    """Stated facts about the given models (model id -> names it goes by).
+
+    Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware`,
+    which ``card``, ``context`` and ``other_names`` are passed to.
+    """
     hardware = alias_patterns(catalog, EntityKind.HARDWARE)
     facts: list[Fact] = []
     seen: set[tuple] = set()
@@ -73,7 +80,7 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
         first_of_kind = not any(
             f.model == fact.model and f.predicate == fact.predicate and f.object == fact.object for f in facts
         )
-        if key not in seen and (first_of_kind or fact.predicate is Predicate.TRAINED_ON):
+        if key not in seen and (first_of_kind or fact.predicate in HARDWARE_PREDICATES):
             seen.add(key)
             facts.append(fact)
 
@@ -132,16 +139,12 @@ def extract(sentences: list[Sentence], models: dict[str, list[str]], catalog: Ca
                     tokens = context_tokens(m.group(1), m.group(2))
                     add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
         for hw_id, pattern in hardware.items():
-            count_re = re.compile(_COUNT_HW.replace("HW", pattern.pattern), re.I)
-            for m in count_re.finditer(text):
-                model = _model_for(text, m.start(), models, we)
-                if model and re.search(r"\b(?:train\w*|cluster|deploy\w*)\b", text, re.I):
-                    count = m.group(1).replace(",", "")
-                    add(Fact(model, Predicate.TRAINED_ON, None, None, hw_id, {"count": count}, s))
             for m in _GPU_HOURS.finditer(text):
                 if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
                     model = _model_for(text, m.start(), models, we)
                     if model:
                         hours = scaled(m.group(1), m.group(2))
                         add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
+    for h in devices.extract(sentences, models, catalog, card, context, other_names):
+        add(Fact(h.model, h.predicate, None, None, h.device, h.qualifiers, h.sentence))
     return facts

@@ -31,7 +31,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceConflict
-from lineage.ingest import adoption, facts, proposals, references, relations
+from lineage.ingest import adoption, facts, hardware, proposals, references, relations
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -228,7 +228,7 @@ def analyse(
                 )
             )
 
-    stated = facts.extract(body, _names(catalog, models), catalog)
+    stated = facts.extract(body, _names(catalog, models), catalog, other_names=_other_names(catalog, own))
     fact_lines = []
     for f in stated:
         claims.append(
@@ -321,10 +321,11 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     doc = report_document(pdf, found.paper, found.models, version)
     now = utcnow()
     new = _proposals(pdf, found, doc)
-    catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers)
+    devices = hardware.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers + devices)
     claims, report = analyse(pdf, doc, catalog, found.models, found.paper)
     claims += discovery_claims(found, doc, now) + _proposal_claims(new, doc, pdf, now)
-    entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals)]
+    entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals), *devices]
     report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in entities]})
     return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
 

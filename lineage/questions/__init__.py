@@ -9,6 +9,7 @@ a detail of its function:
 * ``flow`` — ideas between labs, what a model inherited, mutual borrowing;
 * ``paths`` — provenance paths from an idea to a model;
 * ``compare`` — two models side by side;
+* ``hardware`` — models on a device, devices of a model, domestic vs NVIDIA hardware per lab;
 * ``listing`` — one id (``show``), the technique and model lists;
 * ``claims`` — stored claims and flags;
 * ``saved`` — the saved SPARQL/Cypher queries in ``queries/``;

@@ -17,7 +17,7 @@ from lineage.store import Store, StoredClaim
 from lineage.verify import combine
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
-               "category", "family", "report", "introduced_by")
+               "category", "family", "report", "introduced_by", "vendor", "memory_gb", "fp8", "fp4", "export_control", "country")
 """Catalog fields copied onto nodes (what a thing *is*; relations between things stay claims)."""
 
 
@@ -74,12 +74,17 @@ def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
             status=status.value,
             reason=reason,
             evidence=[ev.model_dump(mode="json") for c in claims for ev in c.evidence],
+            qualifiers={k: v for c in reversed(claims) for k, v in c.qualifiers.items()},
         )
     for t in catalog.of_kind(EntityKind.TECHNIQUE):
         for other in t.variant_of:
             if g.has_edge(t.id, other, key="variantOf"):
                 continue  # already there as a curated claim, with its status and evidence
             g.add_edge(t.id, other, key="variantOf", predicate="variantOf", status="curated",
+                       reason="catalog definition", evidence=[])
+    for h in catalog.of_kind(EntityKind.HARDWARE):
+        for line in h.broader:  # a device and the product line it belongs to (Ascend 910B -> Ascend)
+            g.add_edge(h.id, line, key="broader", predicate="broader", status="curated",
                        reason="catalog definition", evidence=[])
     return g
 

@@ -269,6 +269,13 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
             yield e, LIN.family, Literal(entity.family)
         if entity.memory_gb is not None:
             yield e, LIN.memoryGB, Literal(repr(float(entity.memory_gb)), datatype=XSD.decimal)
+        for flag, value in (("fp8Support", entity.fp8), ("fp4Support", entity.fp4)):
+            if value is not None:
+                yield e, LIN[flag], Literal(value)
+        if entity.export_control:
+            yield e, LIN.exportControl, Literal(entity.export_control)
+        for other in entity.broader:
+            yield e, SKOS.broader, entity_iri(other)
     elif isinstance(entity, Organization):
         if entity.homepage:
             yield e, SCHEMA.url, Literal(entity.homepage, datatype=XSD.anyURI)

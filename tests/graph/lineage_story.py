@@ -2,7 +2,8 @@
 
 Moonlight's report says it uses Muon and no MTP layers.  DeepSeek-V4's report says it uses Muon and cites Moonlight's report (Moonshot, whose
 Moonlight model used Muon first), Muon's blog post (people, no lab) and Meta's multi-token
-prediction paper (its config shows MTP); an article claims Moonshot introduced Muon.  Shared by
+prediction paper (its config shows MTP), and that it runs on Ascend 910B NPUs; an article claims
+Moonshot introduced Muon and that V4 was trained on H800 GPUs.  Shared by
 tests/graph, tests/queries and tests/neo4j, whose conftest files import the fixtures below.
 """
 
@@ -30,6 +31,7 @@ def plant_muon_story(store) -> None:
         _claim(v4, "arxiv-2606.19348", "cites", "arxiv-2502.16982", "verified", "[41] Muon is scalable", "citation"),
         _claim(v4, "arxiv-2606.19348", "cites", "muon-blog-post", "verified", "[23] Muon blog", "citation"),
         _claim(v4, "arxiv-2606.19348", "cites", "arxiv-2404.19737", "verified", "[12] multi-token", "citation"),
+        _claim(v4, "deepseek-v4-pro", "supportsHardware", "huawei-ascend-910b", "verified", "it runs on Ascend 910B"),
     ])
     moonlight = SourceDocument(id="report:moonlight", title="Moonlight report", kind="primary", format="report",
                                about="moonlight-16b-a3b")
@@ -40,6 +42,7 @@ def plant_muon_story(store) -> None:
     article = SourceDocument(id="article:muon-is-moonshots", title="A blog post", kind="secondary", format="article")
     store.replace_source(article, [
         _claim(article, "muon", "introducedBy", "moonshot-ai", "reported", "Moonshot's Muon optimizer"),
+        _claim(article, "deepseek-v4-pro", "trainedOn", "nvidia-h800", "reported", "V4 was trained on H800s"),
     ])
 
 

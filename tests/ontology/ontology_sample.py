@@ -53,7 +53,9 @@ ORG = Organization(
     country="US", homepage="https://demo.example", hf_org="demo-lab",
 )
 VENDOR = Organization(id="chip-co", name="Chip Co", sources=REF)
-HARDWARE = Hardware(id="chip-x1", name="Chip X1", sources=REF, vendor="chip-co", family="X", memory_gb=80)
+HARDWARE_LINE = Hardware(id="chip-x", name="Chip X line", sources=REF, vendor="chip-co", family="X")
+HARDWARE = Hardware(id="chip-x1", name="Chip X1", sources=REF, vendor="chip-co", family="X", memory_gb=80,
+                    fp8=True, fp4=False, export_control="ECCN 3A090", broader=("chip-x",))
 PAPER = Paper(
     id="demo-1-report", name="Demo-1 technical report", sources=REF, arxiv="2501.01234",
     published="2025-01", organizations=("demo-lab",), title="Demo-1: a demonstration",
@@ -70,7 +72,7 @@ MODEL = Model(
     released="2025-01", family="Demo", report="demo-1-report",
 )
 PREDECESSOR = Model(id="demo-0", name="Demo-0", sources=REF, organization="demo-lab")
-ENTITIES = (ORG, VENDOR, HARDWARE, PAPER, OLD_PAPER, BASE_TECHNIQUE, TECHNIQUE, MODEL, PREDECESSOR)
+ENTITIES = (ORG, VENDOR, HARDWARE_LINE, HARDWARE, PAPER, OLD_PAPER, BASE_TECHNIQUE, TECHNIQUE, MODEL, PREDECESSOR)
 
 OBJECT_OF = {
     Predicate.USES: ("demo-1", "demo-attention"),
@@ -81,6 +83,9 @@ OBJECT_OF = {
     Predicate.DERIVED_FROM: ("demo-1", "demo-0"),
     Predicate.PUBLISHED_BY: ("demo-1-report", "demo-lab"),
     Predicate.TRAINED_ON: ("demo-1", "chip-x1"),
+    Predicate.SERVED_ON: ("demo-1", "chip-x1"),
+    Predicate.SUPPORTS_HARDWARE: ("demo-1", "chip-x"),
+    Predicate.OPTIMIZED_FOR: ("demo-1", "chip-x1"),
     Predicate.CITES: ("demo-1-report", "old-paper"),
     **dict.fromkeys(IDEA_RELATIONS, ("demo-attention", "attention")),
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 from lineage.questions.adoption import adopters, timeline
 from lineage.questions.compare import compare
 from lineage.questions.flow import flow, inherited
+from lineage.questions.hardware import hardware
 from lineage.questions.paths import path
 from lineage.questions.status import _edges, at_least
 
@@ -40,6 +41,7 @@ CASES = {
     "timeline": [{"technique": "mla"}, {"technique": "muon", "min_status": "verified"}],
     "compare": [{"a": "deepseek-v3", "b": "kimi-k2"}, {"a": "kimi-k2.6", "b": "glm-5", "min_status": "verified"}],
     "path": [{"technique": "mla", "model": "kimi-k2.5"}, {"technique": "mla", "model": "deepseek-r1"}],
+    "hardware": [{"device": "nvidia-h800"}, {"device": "huawei-ascend"}, {"device": "nvidia-h800", "min_status": "verified"}],
 }
 
 
@@ -79,6 +81,8 @@ def expected(g, name: str, params: dict) -> set[tuple]:
         routes = path(g, p["technique"], p["model"], limit=50, cutoff=8).routes
         return {(n,) for r in routes if {h.relation for h in r.hops} == {"used by", "derived into"}
                 for n in r.nodes[1:-1]}
+    if name == "hardware":
+        return {(r.model, r.predicate, r.device, r.status.value) for r in hardware(g, p["device"], ms).rows}
     raise KeyError(name)
 
 
@@ -94,5 +98,6 @@ def actual(name: str, rows: list[dict]) -> set[tuple]:
         "timeline": ("date", "event", "who", "status"),
         "compare": ("model", "technique", "status"),
         "path": ("ancestor",),
+        "hardware": ("model", "predicate", "on", "status"),
     }[name]
     return {tuple(r.get(c) for c in cols) for r in rows}

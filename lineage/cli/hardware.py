@@ -1,0 +1,83 @@
+"""Hardware commands: ``lineage hardware DEVICE`` and ``lineage on-hardware MODEL`` (``flow --hardware``
+lives with the other flow commands and renders with :func:`render_flow` here)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lineage.cli.flow import MinStatusOpt, _ev, _graph, _scope
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, table
+from lineage.domain import EntityKind, Status
+
+ROLE = {"trainedOn": "trained", "servedOn": "served", "supportsHardware": "supported", "optimizedFor": "optimized"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("hardware")(hardware_command)
+    app.command("on-hardware")(on_hardware_command)
+
+
+@handles_errors
+def hardware_command(
+    device: Annotated[str, typer.Argument(help="Hardware id or name, e.g. nvidia-h800 or 'Ascend 910B'.")],
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Models trained, served, supported or optimized on a device (a product line includes its devices)."""
+    from lineage.questions.hardware import hardware
+
+    catalog, g = _graph(store)
+    result = hardware(g, catalog.resolve(device, EntityKind.HARDWARE), min_status)
+    if json_out:
+        emit_json(result)
+        return
+    facts = ", ".join(f"{k} {v}" for k, v in result.facts.items())
+    vendor = f"{result.vendor} ({result.country})" if result.country else result.vendor or "-"
+    typer.echo(f"{result.name} ({result.device}), vendor {vendor}" + (f"; {facts}" if facts else ""))
+    if len(result.devices) > 1:
+        typer.echo(f"  includes: {', '.join(result.devices[1:])}")
+    if not result.rows:
+        typer.echo(f"No model is tied to it ({_scope(min_status)}).")
+        return
+    typer.echo(f"{len({r.model for r in result.rows})} models ({_scope(min_status)})")
+    typer.echo("")
+    rows = [[r.model_name, r.released or "-", ROLE[r.predicate], r.device, r.count or "-", r.status.value, _ev(r.evidence)]
+            for r in result.rows]
+    typer.echo(table(["MODEL", "RELEASED", "ROLE", "DEVICE", "COUNT", "STATUS", "EVIDENCE"], rows))
+
+
+@handles_errors
+def on_hardware_command(
+    model: Annotated[str, typer.Argument(help="Model id or name, e.g. deepseek-v3.")],
+    min_status: MinStatusOpt = Status.UNVERIFIED,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Devices a model was trained, served, supported or optimized on."""
+    from lineage.questions.hardware import on_hardware
+
+    catalog, g = _graph(store)
+    result = on_hardware(g, catalog.resolve(model, EntityKind.MODEL), min_status)
+    if json_out:
+        emit_json(result)
+        return
+    if not result.rows:
+        typer.echo(f"No hardware is stated for {result.name} ({_scope(min_status)}).")
+        return
+    typer.echo(f"{result.name} ({result.model}): {len(result.rows)} hardware ties ({_scope(min_status)})")
+    typer.echo("")
+    rows = [[ROLE[r.predicate], r.device, r.count or "-", r.status.value, _ev(r.evidence)] for r in result.rows]
+    typer.echo(table(["ROLE", "DEVICE", "COUNT", "STATUS", "EVIDENCE"], rows))
+
+
+def render_flow(result) -> None:
+    """``lineage flow --hardware``: one line per lab and half-year."""
+    typer.echo(f"Stated training or serving hardware per lab and half-year ({_scope(result.min_status)}): "
+               "domestic = a vendor in the lab's own country other than NVIDIA.")
+    typer.echo("")
+    rows = [[c.organization, c.period, c.models, f"{c.domestic_share:.0%}", f"{c.nvidia_share:.0%}", c.status.value,
+             ", ".join(sorted({f"{r.model}:{r.device}" for r in c.rows}))[:90]] for c in result.cells]
+    typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))

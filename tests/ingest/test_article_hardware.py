@@ -1,0 +1,45 @@
+"""An article's hardware sentences become claims the verifier classifies against primary sources."""
+
+from __future__ import annotations
+
+from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, utcnow
+from lineage.ingest.article import ingest_article
+
+ARTICLE = """Hardware notes
+
+DeepSeek-V3 supports Huawei Ascend NPUs for inference.
+Kimi K2 was trained on H800 GPUs.
+Muon's strengths:
+  • Runs better on Ascend chips than older optimizers
+Some labs have turned to Ascend hardware.
+"""
+
+
+def _primary_card(store):
+    doc = SourceDocument(id="card:demo/DeepSeek-V3", title="card", kind=SourceKind.PRIMARY, format="card",
+                         about="deepseek-v3")
+    ev = Evidence(source=doc.id, source_kind=SourceKind.PRIMARY, locator="README.md line 9",
+                  snippet="runs on Ascend NPUs with MindIE", method=Method.CARD, retrieved_at=utcnow())
+    claim = Claim(subject="deepseek-v3", predicate=Predicate.SUPPORTS_HARDWARE, object="huawei-ascend",
+                  status=Status.VERIFIED, reason="stated in the model's own card (line 9)", evidence=(ev,))
+    store.replace_source(doc, [claim])
+
+
+def test_each_hardware_sentence_gets_a_status_and_a_reason(store, catalog, tmp_path):
+    _primary_card(store)
+    path = tmp_path / "notes.md"
+    path.write_text(ARTICLE)
+    report = ingest_article(store, catalog, path)
+    got = {
+        (c.subject, c.predicate.value, c.object): (c.status, c.reason.split("]")[0] + "]")
+        for p in (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPPORTS_HARDWARE, Predicate.OPTIMIZED_FOR)
+        for c in store.claims(predicate=p, source=report.source)
+    }
+    assert got == {
+        ("deepseek-v3", "supportsHardware", "huawei-ascend"): (Status.VERIFIED, "[primary-source]"),
+        ("kimi-k2", "trainedOn", "nvidia-h800"): (Status.REPORTED, "[secondary-only]"),
+        ("muon", "supportsHardware", "huawei-ascend"): (Status.UNVERIFIED, "[uncheckable]"),
+        ("some-labs", "supportsHardware", "huawei-ascend"): (Status.UNVERIFIED, "[unknown-id]"),
+    }
+    (verified,) = store.claims(subject="deepseek-v3", predicate=Predicate.SUPPORTS_HARDWARE, source=report.source)
+    assert {e.source for e in verified.evidence} == {report.source, "card:demo/DeepSeek-V3"}
