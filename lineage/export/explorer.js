@@ -183,8 +183,10 @@
   network.on("beforeDrawing", function (ctx) {
     var a = network.DOMtoCanvas({x: 0, y: 0}), b = network.DOMtoCanvas({x: ctx.canvas.clientWidth, y: ctx.canvas.clientHeight});
     config.lanes.forEach(function (l, i) {
+      var g = geom[l[0]];
+      if (!g) { return; }
       ctx.fillStyle = i % 2 ? "#f1f4f7" : "#ffffff";
-      ctx.fillRect(a.x, l[2], b.x - a.x, l[3] - l[2]);
+      ctx.fillRect(a.x, g[0], b.x - a.x, g[1] - g[0]);
     });
     ctx.strokeStyle = "#dde3e8"; ctx.lineWidth = 1 / network.getScale();
     config.ticks.forEach(function (t) {
@@ -195,11 +197,11 @@
   function placeOverlays() {
     var h = laneBox.clientHeight, last = -1e9;
     laneDivs.forEach(function (pair) {
-      var top = network.canvasToDOM({x: 0, y: pair[1][2]}).y - 24, bottom = network.canvasToDOM({x: 0, y: pair[1][3]}).y - 24;
-      var shown = bottom > 16 && top < h;
+      var g = geom[pair[1][0]] || [0, 0];
+      var top = network.canvasToDOM({x: 0, y: g[0]}).y - 24, bottom = network.canvasToDOM({x: 0, y: g[1]}).y - 24;
+      var shown = !!geom[pair[1][0]] && bottom > 16 && top < h;
       pair[0].style.display = shown ? "" : "none";
       if (shown) { pair[0].style.top = Math.max(2, Math.min(top + 2, bottom - 18)) + "px"; }
-      pair[0].classList.toggle("dim", !!focus && !laneUsed[pair[1][0]]);
     });
     tickDivs.forEach(function (pair) {
       var x = network.canvasToDOM({x: pair[1][0], y: 0}).x, shown = x > 0 && x < axis.clientWidth && x - last > 58;
@@ -207,8 +209,34 @@
       if (shown) { pair[0].style.left = x + "px"; last = x; }
     });
   }
-  var laneUsed = {};
   network.on("afterDrawing", placeOverlays);
+
+  // A focus view closes up the lanes it leaves empty: its nodes move up by the height of the empty
+  // lanes above them (the lineage view's positions come back when the focus ends).
+  var geom = {}, moved = {}, homeY = {};
+  Object.keys(byId).forEach(function (id) { homeY[id] = byId[id].y; });
+  config.lanes.forEach(function (l) { geom[l[0]] = [l[2], l[3]]; });
+  function closeUpLanes() {
+    var used = {}, shift = {}, cursor = config.lanes.length ? config.lanes[0][2] : 0, changes = [];
+    nodesView.get().forEach(function (n) { used[n.org] = true; });
+    geom = {};
+    config.lanes.forEach(function (l) {
+      if (focus && !used[l[0]]) { return; }
+      shift[l[0]] = focus ? cursor - l[2] : 0;
+      geom[l[0]] = [l[2] + shift[l[0]], l[3] + shift[l[0]]];
+      cursor = geom[l[0]][1];
+    });
+    Object.keys(moved).forEach(function (id) {
+      if (!focus || !focus.nodes[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
+    });
+    if (focus) {
+      Object.keys(focus.nodes).forEach(function (id) {
+        var dy = shift[byId[id].org] || 0;
+        if (dy || moved[id]) { changes.push({id: id, y: homeY[id] + dy}); moved[id] = true; }
+      });
+    }
+    if (changes.length) { nodes.update(changes); }
+  }
 
   // ---- the view: default lineage window, or a fit of the focus --------------------------------
   // A focus is framed on its adopters (ancestors may lie years to the left); the lineage view on its
@@ -228,7 +256,7 @@
       at.x = Math.min(Math.max(at.x, p.x - hw + 160), p.x + hw - 160);
       at.y = Math.min(Math.max(at.y, p.y - hh + 60), p.y + hh - 60);
     }
-    var first = config.lanes.length ? config.lanes[0][2] : 0;
+    var first = config.lanes.length ? config.lanes[0][2] : 0;  // lanes start at the top in the lineage view
     network.moveTo({position: at || {x: config.right + 30 - w / 2 / s, y: first - 30 + h / 2 / s}, scale: s, animation: false});
   }
   // Edges kept faint in the lineage view are drawn in full once a focus or filter narrows the page.
@@ -250,11 +278,10 @@
     readState();
     keep = filterSet();
     focus = state.focus ? focusOf(state.focus) : null;
-    laneUsed = {};
     nodesView.refresh();
     edgesView.refresh();
     light();
-    nodesView.get().forEach(function (n) { laneUsed[n.org] = true; });
+    closeUpLanes();
     el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown";
     el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
     window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
@@ -330,7 +357,8 @@
       list[1].forEach(function (row) {
         var li = make("li"); li.appendChild(focusLink(row[0]));
         li.appendChild(make("span", " " + (row[2] || "") + " "));
-        var ev = make("a", row[1].status); ev.href = "javascript:void 0"; ev.style.color = config.statuses[row[1].status];
+        var ev = make("a", row[1].status, "lineage-claim"); ev.href = "javascript:void 0"; ev.dataset.node = row[0];
+        ev.style.color = config.statuses[row[1].status];
         ev.title = "show the evidence";
         ev.addEventListener("click", function () { showEdge(row[1].id); });
         li.appendChild(ev); ul.appendChild(li);
