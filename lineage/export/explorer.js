@@ -10,14 +10,14 @@
     if (cls) { e.className = cls; }
     return e;
   }
-  // Tooltips are built by lineage with every piece of source text escaped; as elements their line breaks render.
+  // Tooltips are built by lineage with every piece of source text escaped (and their tags balanced);
+  // as elements their line breaks render.  One parse for all of them is much faster than one each.
   [nodes, edges].forEach(function (set) {
-    set.update(set.get().filter(function (item) { return typeof item.title === "string"; }).map(function (item) {
-      var div = document.createElement("div");
-      div.className = "lineage-tip";
-      div.innerHTML = item.title;
-      return {id: item.id, title: div};
-    }));
+    var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+    var box = document.createElement("div");
+    box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
+    var tips = Array.prototype.slice.call(box.children);
+    set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
   });
 
   // ---- indexes ------------------------------------------------------------------------------
@@ -167,7 +167,12 @@
   var edgesView = new vis.DataView(edges, {filter: function (e) {
     return edgeAllowed(e) && (!focus || focus.edges[e.id]) && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
   }});
-  network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false}});
+  var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
+  network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
+                      edges: {smooth: curve, font: {size: 13, align: "horizontal"}},
+                      groups: Object.fromEntries(Object.keys(config.fonts).map(function (kind) {  // one font per kind, not per node
+                        return [kind, {font: {size: config.fonts[kind], face: "sans-serif"}}];
+                      }))});
   network.setData({nodes: nodesView, edges: edgesView});
 
   // ---- lanes and time axis ------------------------------------------------------------------
@@ -195,7 +200,7 @@
     });
   });
   function placeOverlays() {
-    var h = laneBox.clientHeight, last = -1e9;
+    var h = laneBox.clientHeight, w = axis.clientWidth, last = -1e9;  // read layout once, then only write
     laneDivs.forEach(function (pair) {
       var g = geom[pair[1][0]] || [0, 0];
       var top = network.canvasToDOM({x: 0, y: g[0]}).y - 24, bottom = network.canvasToDOM({x: 0, y: g[1]}).y - 24;
@@ -204,7 +209,7 @@
       if (shown) { pair[0].style.top = Math.max(2, Math.min(top + 2, bottom - 18)) + "px"; }
     });
     tickDivs.forEach(function (pair) {
-      var x = network.canvasToDOM({x: pair[1][0], y: 0}).x, shown = x > 0 && x < axis.clientWidth && x - last > 58;
+      var x = network.canvasToDOM({x: pair[1][0], y: 0}).x, shown = x > 0 && x < w && x - last > 58;
       pair[0].style.display = shown ? "" : "none";
       if (shown) { pair[0].style.left = x + "px"; last = x; }
     });
@@ -260,16 +265,16 @@
     network.moveTo({position: at || {x: config.right + 30 - w / 2 / s, y: first - 30 + h / 2 / s}, scale: s, animation: false});
   }
   // Edges kept faint in the lineage view are drawn in full once a focus or filter narrows the page.
-  var baseColour = {}, lit = {};
-  allEdges.forEach(function (e) { if (e.faint) { baseColour[e.id] = e.color.color; } });
+  var baseColour = {}, byEdge = {}, lit = {};
+  allEdges.forEach(function (e) { if (e.faint) { baseColour[e.id] = config.statuses[e.status]; byEdge[e.id] = e; } });
   function light() {
     var want = {}, changes = [];
     if (focus || keep) { edgesView.getIds().forEach(function (id) { if (baseColour[id]) { want[id] = true; } }); }
     Object.keys(lit).forEach(function (id) {
-      if (!want[id]) { changes.push({id: id, color: {color: baseColour[id], opacity: config.faint}}); }
+      if (!want[id]) { changes.push({id: id, color: byEdge[id].color, dashes: false, smooth: false}); }
     });
-    Object.keys(want).forEach(function (id) {
-      if (!lit[id]) { changes.push({id: id, color: {color: baseColour[id], opacity: 1}}); }
+    Object.keys(want).forEach(function (id) {  // lit, an edge gets its status's dashes back
+      if (!lit[id]) { changes.push({id: id, color: baseColour[id], dashes: config.dashes[byEdge[id].status], smooth: curve}); }
     });
     lit = want;
     if (changes.length) { edges.update(changes); }
@@ -382,6 +387,6 @@
     if (params.nodes.length) { setFocus(params.nodes[0]); } else if (params.edges.length) { showEdge(params.edges[0]); }
   });
   applyHash();
-  network.once("afterDrawing", function () { window.lineageReady = performance.now(); });
-  network.redraw();
+  // Interactive: the first frame is drawn and the next task runs (nothing long is left queued).
+  network.once("afterDrawing", function () { setTimeout(function () { window.lineageReady = performance.now(); }, 0); });
 })();

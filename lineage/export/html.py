@@ -117,6 +117,18 @@ def first_crossings(g, edges, lane_of: dict[str, str]) -> set[int]:
     return bold | {i for *_, i in first.values()}
 
 
+def _faint(colour: str) -> str:
+    """``#2e7d32`` -> ``rgba(46,125,50,0.13)``: a plain string is cheaper for vis-network than a colour object.
+
+    Examples
+    --------
+    >>> _faint("#2e7d32")
+    'rgba(46,125,50,0.13)'
+    """
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{FAINT})"
+
+
 def _escaped_json(value) -> str:
     """JSON that is inert inside a ``<script>`` block and never spells out markup from sources."""
     return json.dumps(value).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -160,8 +172,7 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         x, y = lay.pos[node]
         net.add_node(node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
                      shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
-                     font={"size": FONT_PX.get(kind, 13), "face": "sans-serif"}, x=x, y=y, physics=False,
-                     kind=kind, **_node_fields(data, lay.lane_of[node]))
+                     group=kind, x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
     claims, bold = {}, first_crossings(g, edges, lay.lane_of)
     for i, (u, v, key, data) in enumerate(edges):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
@@ -172,12 +183,15 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         )
         edge_id = f"e{i}"
         claims[edge_id] = {"reason": data["reason"], "evidence": data["evidence"], "object": data.get("claim_object", v)}
-        net.add_edge(u, v, id=edge_id, title=title, color={"color": colour, "opacity": FAINT if faint else 1.0},
-                     dashes=dashes, width=width if faint else width + 1, faint=faint,
+        net.add_edge(u, v, id=edge_id, title=title, color=_faint(colour) if faint else colour,
+                     dashes=False if faint else dashes,  # dashed and curved lines are slow to draw: faint ones
+                     **({"smooth": False} if faint else {}),  # are plain until a focus lights them
+                     width=width if faint else width + 1, faint=faint,
                      arrows="from" if key == "uses" else "to",  # an idea flows from the technique to its adopter
-                     label="" if key in ("uses", "introducedIn") else key, font={"size": 13, "align": "horizontal"},
-                     status=data["status"], predicate=key, smooth={"type": "curvedCW", "roundness": 0.12})
-    page = strip_remote_assets(net.generate_html())
+                     status=data["status"], predicate=key, **({} if key in ("uses", "introducedIn") else {"label": key}))
+    # pyvis would draw every item once before the explorer script sets the filtered views: start empty.
+    page = strip_remote_assets(net.generate_html()).replace(
+        "new vis.Network(container, data, options)", "new vis.Network(container, {nodes: [], edges: []}, options)", 1)
     config = {
         "kinds": {k: NODE_COLOURS[k] for k in DRAWN_KINDS},
         "statuses": {k: v[0] for k, v in EDGE_STYLES.items()},
@@ -189,6 +203,8 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         "right": lay.right,
         "minScale": MIN_LABEL_PX / min(FONT_PX.values()),
         "faint": FAINT,
+        "fonts": FONT_PX,
+        "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
         "claims": claims,
         "introducedIn": {n: g.nodes[n].get("introduced_in") for n in nodes if g.nodes[n].get("introduced_in")},
         "papers": _papers(g),
