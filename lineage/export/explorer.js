@@ -169,10 +169,7 @@
   }});
   var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
   network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
-                      edges: {smooth: curve, font: {size: 13, align: "horizontal"}},
-                      groups: Object.fromEntries(Object.keys(config.fonts).map(function (kind) {  // one font per kind, not per node
-                        return [kind, {font: {size: config.fonts[kind], face: "sans-serif"}}];
-                      }))});
+                      edges: {smooth: curve, font: {size: 13, align: "horizontal"}}});
   network.setData({nodes: nodesView, edges: edgesView});
 
   // ---- lanes and time axis ------------------------------------------------------------------

@@ -97,11 +97,12 @@ def lineage_edges(g, drawn: set[str]) -> list[tuple[str, str, str, dict]]:
     return out
 
 
-def first_crossings(g, edges, lane_of: dict[str, str]) -> set[int]:
+def first_crossings(g, edges, lane_of: dict[str, str], early: set[str] = frozenset()) -> set[int]:
     """Indexes of the edges the default view draws bold: every relation that is not ``uses``, and for
     each technique and each other lab that took it up, the ``uses`` edge of that lab's first adopter
-    (the idea crossing over).  Later adopters in the same lab and uses of techniques with no recorded
-    origin stay faint until a focus view lights them."""
+    (the idea crossing over).  Later adopters in the same lab, uses of techniques with no recorded
+    origin and of the ``early`` ones (the common stock of the compressed years: MHA, RoPE, SwiGLU ...)
+    stay faint until a focus view lights them."""
     first: dict[tuple[str, str], tuple[str, str, int]] = {}
     bold = set()
     for i, (u, v, key, data) in enumerate(edges):
@@ -109,7 +110,7 @@ def first_crossings(g, edges, lane_of: dict[str, str]) -> set[int]:
             bold.add(i)
             continue
         lane = lane_of[u]
-        if lane == lane_of[v] or lane_of[v] == NO_ORIGIN:
+        if lane == lane_of[v] or lane_of[v] == NO_ORIGIN or v in early:
             continue
         candidate = (node_date(g.nodes[u]) or "9999", u, i)
         if (v, lane) not in first or candidate < first[(v, lane)]:
@@ -172,8 +173,9 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         x, y = lay.pos[node]
         net.add_node(node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
                      shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
-                     group=kind, x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
-    claims, bold = {}, first_crossings(g, edges, lay.lane_of)
+                     font=f"{FONT_PX.get(kind, 13)}px sans-serif #343434",  # a string is parsed faster than an object
+                     x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
+    claims, bold = {}, first_crossings(g, edges, lay.lane_of, lay.early)
     for i, (u, v, key, data) in enumerate(edges):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
         faint = i not in bold
@@ -203,7 +205,6 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         "right": lay.right,
         "minScale": MIN_LABEL_PX / min(FONT_PX.values()),
         "faint": FAINT,
-        "fonts": FONT_PX,
         "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
         "claims": claims,
         "introducedIn": {n: g.nodes[n].get("introduced_in") for n in nodes if g.nodes[n].get("introduced_in")},

@@ -51,6 +51,7 @@ class Layout:
     lanes: list[Lane] = field(default_factory=list)
     ticks: list[tuple[float, str]] = field(default_factory=list)
     right: float = 0.0  # x just after the last dated month
+    early: set[str] = field(default_factory=set)  # nodes dated in the compressed years before the dense era
 
 
 def month_index(date: str | None) -> int | None:
@@ -142,7 +143,8 @@ def lineage_layout(g, nodes: list[str], lane_labels: dict[str, str]) -> Layout:
     last = max(dated, default=scale.start + 1)
     right = scale.x(last + 1)
     labels = {PEOPLE: "People, no lab", NO_ORIGIN: "No recorded origin", **lane_labels}
-    out = Layout(lane_of=lane_of, ticks=[*scale.ticks(last), (right + UNDATED_GAP, "undated")], right=right)
+    out = Layout(lane_of=lane_of, ticks=[*scale.ticks(last), (right + UNDATED_GAP, "undated")], right=right,
+                 early={n for n, m in months.items() if m is not None and m < scale.dense_from})
     members: dict[str, list[str]] = {}
     for n in sorted(nodes, key=lambda n: (months[n] is None, months[n] or 0, n)):
         members.setdefault(lane_of[n], []).append(n)

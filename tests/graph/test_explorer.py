@@ -138,7 +138,7 @@ def test_the_default_view_shows_organization_lanes_a_time_axis_and_readable_labe
             var p = network.getPositions(['mla', 'kimi-k2', 'deepseek-v2']), out = {};
             Object.keys(p).forEach(function (id) { out[id] = network.canvasToDOM(p[id]); });
             return out; })()""")
-        smallest = page.evaluate("network.getScale() * Math.min.apply(null, Object.values(network.body.nodes).map(function (n) { return n.options.font.size; }))")
+        smallest = page.evaluate("network.getScale() * Math.min.apply(null, Object.values(network.body.nodes).map(function (n) { return n.labelModule.fontOptions.size; }))")
         return lanes, ticks, side, canvas, story, smallest
 
     (lanes, ticks, side, canvas, story, smallest), errors, _ = _open(path, look)
