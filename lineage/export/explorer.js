@@ -165,6 +165,7 @@
   }
   var nodesView = new vis.DataView(nodes, {filter: nodeVisible});
   var edgesView = new vis.DataView(edges, {filter: function (e) {
+    if (e.faint && config.hideFaint && !focus && !keep) { return false; }
     return edgeAllowed(e) && (!focus || focus.edges[e.id]) && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
   }});
   var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
@@ -284,7 +285,8 @@
     edgesView.refresh();
     light();
     closeUpLanes();
-    el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown";
+    el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown" +
+      (config.hideFaint && !focus && !keep ? " (faint ones left out at this size: focus or filter to see them)" : "");
     el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
     window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
     window.lineageFocus = state.focus ? {id: state.focus, nodes: focus ? focus.nodes : {}} : null;

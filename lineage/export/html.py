@@ -53,6 +53,10 @@ MIN_LABEL_PX = 11
 FAINT = 0.13
 """Opacity of the edges the default view keeps in the background (see :func:`first_crossings`)."""
 
+FAINT_LIMIT = 2000
+"""Above this many edges the lineage view leaves the faint ones out (unreadable, and slow to open); focus
+views and filters still draw them."""
+
 _PAGE = Path(__file__).parent
 
 
@@ -205,6 +209,7 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         "right": lay.right,
         "minScale": MIN_LABEL_PX / min(FONT_PX.values()),
         "faint": FAINT,
+        "hideFaint": len(edges) > FAINT_LIMIT,
         "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
         "claims": claims,
         "introducedIn": {n: g.nodes[n].get("introduced_in") for n in nodes if g.nodes[n].get("introduced_in")},
