@@ -119,15 +119,15 @@
     return f;
   }
   function focusModel(m) {
-    var f = {nodes: {}, edges: {}, lists: []}, inherited = [], own = [], ruled = [], introduced = [], family = [];
+    var f = {nodes: {}, edges: {}, lists: []}, inherited = [], own = [], common = [], ruled = [], introduced = [], family = [];
     f.nodes[m] = "focus";
     (outE[m] || []).forEach(function (e) {
       if (!edgeAllowed(e)) { return; }
       f.nodes[e.to] = e.predicate; f.edges[e.id] = true;
       if (e.predicate !== "uses") { family.push([e.to, e, e.predicate]); return; }
       var from = byId[e.to].org;
-      var row = [e.to, e, e.status === "contradicted" ? "" : "from " + label(from)];
-      (e.status === "contradicted" ? ruled : from === byId[m].org ? own : inherited).push(row);
+      var row = [e.to, e, e.status === "contradicted" || from === "~none" ? "" : "from " + label(from)];
+      (e.status === "contradicted" ? ruled : from === byId[m].org ? own : from === "~none" ? common : inherited).push(row);
     });
     (inE[m] || []).forEach(function (e) {
       if (!edgeAllowed(e)) { return; }
@@ -135,7 +135,8 @@
       (e.predicate === "introducedIn" ? introduced : family).push([e.from, e, e.predicate]);
     });
     f.lists = [["Inherited from other labs", inherited], ["Introduced here", introduced],
-               ["Its own lab's techniques", own], ["Ruled out by a primary source", ruled], ["Derivations", family]];
+               ["Its own lab's techniques", own], ["With no recorded origin", common], ["Ruled out by a primary source", ruled],
+               ["Derivations", family]];
     return f;
   }
   function focusOrg(o) {
@@ -315,7 +316,9 @@
   // ---- evidence panel ---------------------------------------------------------------------------
   var panel = el("lineage-evidence");
   function focusLink(id) {
-    var a = make("a", label(id)); a.href = "#focus=" + encodeURIComponent(id); return a;
+    var a = make("a", label(id)); a.href = "#focus=" + encodeURIComponent(id);
+    a.addEventListener("click", function () { if (state.focus === id) { showFocus(id); } });  // no hashchange then
+    return a;
   }
   function badge(status) {
     var s = make("span", status, "status"); s.style.background = config.statuses[status] || "#999"; return s;
