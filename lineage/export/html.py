@@ -1,13 +1,21 @@
-"""The explorable HTML graph: a pyvis page with lineage's controls, legend and evidence tooltips.
+"""The explorable HTML graph: a pyvis page drawn as a lineage (time x organization lanes), with
+lineage's controls, focus views, evidence panel and the evidence tooltips.
+
+The page draws models, techniques and ids the catalog does not know; organizations are its lanes,
+and a technique's introducing paper is drawn as the model whose report it is.  Every piece of
+source text reaches the page either HTML-escaped (tooltips) or inside JSON whose ``<``, ``>`` and
+``&`` are escaped and which the script only ever writes with ``textContent`` (evidence panel).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 from lineage.catalog import Catalog
+from lineage.export.layout import NO_ORIGIN, lineage_layout, node_date
 from lineage.store import Store
 
 NODE_COLOURS = {
@@ -31,7 +39,25 @@ EDGE_STYLES = {
 }
 
 
-_EXPLORER = (Path(__file__).parent / "explorer.html").read_text  # controls, legend and filtering script
+DRAWN_KINDS = ("model", "technique", "unknown")
+"""Kinds drawn as nodes; organizations are lanes, papers and hardware appear in the evidence panel."""
+
+HIDDEN_PREDICATES = ("mentions",)
+"""A report mentioning a technique (related work, comparisons) is not lineage."""
+
+FONT_PX = {"technique": 14, "model": 13, "unknown": 13}
+"""Label sizes in canvas pixels; the page opens at a zoom that keeps the smallest at 11 px or more."""
+
+MIN_LABEL_PX = 11
+
+FAINT = 0.13
+"""Opacity of the edges the default view keeps in the background (see :func:`first_crossings`)."""
+
+FAINT_LIMIT = 2000
+"""Above this many edges the lineage view leaves the faint ones out (unreadable, and slow to open); focus
+views and filters still draw them."""
+
+_PAGE = Path(__file__).parent
 
 
 def _tooltip_evidence(evidence: list[dict]) -> str:
@@ -46,90 +72,154 @@ def _tooltip_evidence(evidence: list[dict]) -> str:
     return "".join(lines)
 
 
-COLUMN = {"organization": 0, "model": 1, "technique": 2, "paper": 3, "hardware": 4, "unknown": 5}
+def _node_fields(data: dict, lane: str) -> dict[str, str]:
+    """What the page filters and focuses on: lane (organization), date and category of a node."""
+    return {"org": lane, "date": node_date(data)[:7], "category": str(data.get("category") or "")}
 
 
-ROWS_PER_COLUMN = 60
+def _introducing_models(g) -> dict[str, str]:
+    """Paper id -> the first model (by release) whose report it is, so ``introducedIn`` can point at a model."""
+    out: dict[str, str] = {}
+    for node, data in sorted(g.nodes(data=True), key=lambda nd: (node_date(nd[1]) or "9999", nd[0])):
+        if data.get("kind") == "model" and data.get("report"):
+            out.setdefault(data["report"], node)
+    return out
 
 
-def layout(g) -> dict[str, tuple[int, int]]:
-    """Deterministic positions: one band per kind (labs, models by release, techniques by category, papers …).
+def lineage_edges(g, drawn: set[str]) -> list[tuple[str, str, str, dict]]:
+    """The claims the page draws: every relation between drawn nodes (uses, derivedFrom, technique to
+    technique ...), and ``introducedIn`` redirected from a report to the model it reports."""
+    by_report = _introducing_models(g)
+    out = []
+    for u, v, key, data in g.edges(keys=True, data=True):
+        if key in HIDDEN_PREDICATES or u not in drawn:
+            continue
+        if key == "introducedIn" and v in by_report:
+            v, data = by_report[v], {**data, "claim_object": v}
+        if v in drawn:
+            out.append((u, v, key, data))
+    return out
 
-    No physics is run, so a graph of thousands of nodes opens at once and looks the same every time.
+
+def first_crossings(g, edges, lane_of: dict[str, str], early: set[str] = frozenset()) -> set[int]:
+    """Indexes of the edges the default view draws bold: every relation that is not ``uses``, and for
+    each technique and each other lab that took it up, the ``uses`` edge of that lab's first adopter
+    (the idea crossing over).  Later adopters in the same lab, uses of techniques with no recorded
+    origin and of the ``early`` ones (the common stock of the compressed years: MHA, RoPE, SwiGLU ...)
+    stay faint until a focus view lights them."""
+    first: dict[tuple[str, str], tuple[str, str, int]] = {}
+    bold = set()
+    for i, (u, v, key, data) in enumerate(edges):
+        if key != "uses" or data["status"] == "contradicted":
+            bold.add(i)
+            continue
+        lane = lane_of[u]
+        if lane == lane_of[v] or lane_of[v] == NO_ORIGIN or v in early:
+            continue
+        candidate = (node_date(g.nodes[u]) or "9999", u, i)
+        if (v, lane) not in first or candidate < first[(v, lane)]:
+            first[(v, lane)] = candidate
+    return bold | {i for *_, i in first.values()}
+
+
+def _faint(colour: str) -> str:
+    """``#2e7d32`` -> ``rgba(46,125,50,0.13)``: a plain string is cheaper for vis-network than a colour object.
+
+    Examples
+    --------
+    >>> _faint("#2e7d32")
+    'rgba(46,125,50,0.13)'
     """
-    def order(node):
-        d = g.nodes[node]
-        return (d.get("released") or d.get("first_appeared") or "", d.get("category") or "", node)
-
-    bands: dict[int, list[str]] = {}
-    for node, data in g.nodes(data=True):
-        bands.setdefault(COLUMN.get(data.get("kind", "unknown"), 5), []).append(node)
-    pos, x0 = {}, 0
-    for band in sorted(bands):
-        members = sorted(bands[band], key=order)
-        for i, node in enumerate(members):
-            pos[node] = (x0 + (i // ROWS_PER_COLUMN) * 260, (i % ROWS_PER_COLUMN) * 42)
-        x0 += ((len(members) - 1) // ROWS_PER_COLUMN + 1) * 260 + 420
-    return pos
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{FAINT})"
 
 
-def _node_fields(data: dict) -> dict[str, str]:
-    """What the page filters on: organization and date of a node."""
-    org = data.get("organization") or ""
-    if not org and data.get("introduced_by"):
-        org = data["introduced_by"][0] if isinstance(data["introduced_by"], (list, tuple)) else data["introduced_by"]
-    when = data.get("released") or data.get("first_appeared") or data.get("published") or ""
-    return {"org": str(org), "date": str(when)[:7], "category": str(data.get("category") or "")}
+def _escaped_json(value) -> str:
+    """JSON that is inert inside a ``<script>`` block and never spells out markup from sources."""
+    return json.dumps(value).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _papers(g) -> dict[str, dict]:
+    """What the evidence panel says about a technique's introducing paper."""
+    return {
+        n: {"label": d.get("label", n), "date": node_date(d)[:10]}
+        for n, d in g.nodes(data=True) if d.get("kind") == "paper"
+    }
 
 
 def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False) -> tuple[str, int, int]:
     """The explorable HTML page for the graph: (text, nodes, edges)."""
-    import json
-
-    from pyvis.network import Network
-
     from lineage.questions.projection import project
 
-    g = project(store, catalog)
+    return graph_to_html(project(store, catalog), include_unlinked=include_unlinked)
+
+
+def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
+    """The page for a projection ``g`` (see :func:`lineage.questions.projection.project`)."""
+    from pyvis.network import Network
+
+    drawn = {n for n, d in g.nodes(data=True) if d.get("kind", "unknown") in DRAWN_KINDS}
+    edges = lineage_edges(g, drawn)
     if not include_unlinked:
-        g = g.subgraph([n for n in g if g.degree(n) > 0]).copy()
-    pos = layout(g)
-    net = Network(height="860px", width="100%", directed=True, cdn_resources="in_line", select_menu=False)
+        drawn = {n for u, v, *_ in edges for n in (u, v)}
+    nodes = sorted(drawn)
+    orgs = {n: d.get("label", n) for n, d in g.nodes(data=True) if d.get("kind") == "organization"}
+    lay = lineage_layout(g, nodes, orgs)
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", select_menu=False)
     net.toggle_physics(False)
-    for node, data in g.nodes(data=True):
+    for node in nodes:
+        data = g.nodes[node]
         kind = data.get("kind", "unknown")
         title = (
             f"<b>{html.escape(data.get('label', node))}</b> ({html.escape(kind)})<br>id: {html.escape(node)}"
             + (f"<br>{html.escape(data['description'])}" if data.get("description") else "")
         )
-        x, y = pos[node]
+        x, y = lay.pos[node]
         net.add_node(node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
-                     shape="dot", size=18 if kind == "technique" else 12, x=x, y=y, physics=False,
-                     kind=kind, **_node_fields(data))
-    for u, v, key, data in g.edges(keys=True, data=True):
+                     shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
+                     font=f"{FONT_PX.get(kind, 13)}px sans-serif #343434",  # a string is parsed faster than an object
+                     x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
+    claims, bold = {}, first_crossings(g, edges, lay.lane_of, lay.early)
+    for i, (u, v, key, data) in enumerate(edges):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
+        faint = i not in bold
         title = (
             f"<b>{html.escape(u)} {html.escape(key)} {html.escape(v)}</b><br>status: {html.escape(data['status'])}"
             f" — {html.escape(data['reason'])}{_tooltip_evidence(data['evidence'])}"
         )
-        net.add_edge(u, v, title=title, color=colour, dashes=dashes, width=width, label=key, arrows="to",
-                     status=data["status"], predicate=key, smooth=False)
-    n_edges = g.number_of_edges()
-    page = strip_remote_assets(net.generate_html())
-    legend = {
-        "kinds": NODE_COLOURS,
+        edge_id = f"e{i}"
+        claims[edge_id] = {"reason": data["reason"], "evidence": data["evidence"], "object": data.get("claim_object", v)}
+        net.add_edge(u, v, id=edge_id, title=title, color=_faint(colour) if faint else colour,
+                     dashes=False if faint else dashes,  # dashed and curved lines are slow to draw: faint ones
+                     **({"smooth": False} if faint else {}),  # are plain until a focus lights them
+                     width=width if faint else width + 1, faint=faint,
+                     arrows="from" if key == "uses" else "to",  # an idea flows from the technique to its adopter
+                     status=data["status"], predicate=key, **({} if key in ("uses", "introducedIn") else {"label": key}))
+    # pyvis would draw every item once before the explorer script sets the filtered views: start empty.
+    page = strip_remote_assets(net.generate_html()).replace(
+        "new vis.Network(container, data, options)", "new vis.Network(container, {nodes: [], edges: []}, options)", 1)
+    config = {
+        "kinds": {k: NODE_COLOURS[k] for k in DRAWN_KINDS},
         "statuses": {k: v[0] for k, v in EDGE_STYLES.items()},
-        "techniques": sorted(
-            ((n, d.get("label", n)) for n, d in g.nodes(data=True) if d.get("kind") == "technique"), key=lambda t: t[1].lower()
-        ),
-        "organizations": sorted(
-            ((n, d.get("label", n)) for n, d in g.nodes(data=True) if d.get("kind") == "organization"), key=lambda t: t[1].lower()
-        ),
+        "techniques": sorted(((n, g.nodes[n].get("label", n)) for n in nodes if g.nodes[n].get("kind") == "technique"),
+                             key=lambda t: t[1].lower()),
+        "organizations": sorted(((lane.id, lane.label) for lane in lay.lanes), key=lambda t: t[1].lower()),
+        "lanes": [[lane.id, lane.label, lane.top, lane.bottom] for lane in lay.lanes],
+        "ticks": lay.ticks,
+        "right": lay.right,
+        "minScale": MIN_LABEL_PX / min(FONT_PX.values()),
+        "faint": FAINT,
+        "hideFaint": len(edges) > FAINT_LIMIT,
+        "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
+        "claims": claims,
+        "introducedIn": {n: g.nodes[n].get("introduced_in") for n in nodes if g.nodes[n].get("introduced_in")},
+        "papers": _papers(g),
     }
-    # </script> can't appear inside JSON that is embedded in a script block
-    config = json.dumps(legend).replace("<", "\\u003c").replace(">", "\\u003e")
-    page = page.replace("</body>", _EXPLORER().replace("__LINEAGE_CONFIG__", config) + "</body>", 1)
-    return page, g.number_of_nodes(), n_edges
+    explorer = (_PAGE / "explorer.html").read_text().replace(
+        "__LINEAGE_SCRIPT__", (_PAGE / "explorer.js").read_text().replace("__LINEAGE_CONFIG__", _escaped_json(config))
+    )
+    page = page.replace("</body>", explorer + "</body>", 1)
+    return page, len(nodes), len(edges)
 
 
 def strip_remote_assets(page: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from lineage.build import build
 from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.export import export
+from lineage.questions.projection import project
 from lineage.store import Store
 
 pytestmark = pytest.mark.browser
@@ -22,37 +23,41 @@ def _chromium():
     return path
 
 
-def _open(html_path, run):
+def _open(html_path, run, fragment=""):
     from playwright.sync_api import sync_playwright
 
     errors, remote = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu",
                                     "--disable-background-networking", "--no-first-run"])
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.route("http*://**", lambda route: (remote.append(route.request.url), route.abort()))
-        page.goto(html_path.as_uri())
-        page.wait_for_function("window.lineageShown !== undefined")
+        page.goto(html_path.as_uri() + fragment)
+        page.wait_for_function("window.lineageShown !== undefined && window.lineageReady !== undefined")
         result = run(page)
         browser.close()
     return result, errors, remote
 
 
+def _page_with(tmp, catalog, doc, subject, obj, status, text, supports=True):
+    """Export the built store plus one ``uses`` claim from ``doc``: (page, export report, projection)."""
+    with Store(tmp / "store") as s:
+        build(s, catalog)
+        ev = Evidence(source=doc.id, source_kind=doc.kind, locator=text, snippet=text, method="text",
+                      supports=supports, retrieved_at=utcnow())
+        s.replace_source(doc, [Claim(subject=subject, predicate="uses", object=obj, status=status, reason=text,
+                                     evidence=(ev,))])
+        return tmp / "graph.html", export(s, catalog, "html", tmp / "graph.html"), project(s, catalog)
+
+
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory, catalog):
     _chromium()
-    tmp = tmp_path_factory.mktemp("explorer")
-    with Store(tmp / "store") as s:
-        build(s, catalog)
-        doc = SourceDocument(id="article:hostile", title=HOSTILE, kind="secondary", format="article", about="kimi-k2")
-        ev = Evidence(source=doc.id, source_kind="secondary", locator=HOSTILE, snippet=HOSTILE, method="text",
-                      retrieved_at=utcnow())
-        s.replace_source(doc, [Claim(subject="kimi-k2", predicate="uses", object="muon", status="reported",
-                                     reason=HOSTILE, evidence=(ev,))])
-        report = export(s, catalog, "html", tmp / "graph.html")
-    return tmp / "graph.html", report
+    doc = SourceDocument(id="article:hostile", title=HOSTILE, kind="secondary", format="article", about="kimi-k2")
+    path, report, _ = _page_with(tmp_path_factory.mktemp("explorer"), catalog, doc, "kimi-k2", "muon", "reported", HOSTILE)
+    return path, report
 
 
 def test_the_page_loads_offline_without_errors_and_draws_every_node(page_file):
@@ -116,3 +121,91 @@ def test_thousands_of_nodes_open_with_a_fixed_layout(tmp_path, catalog):
     )
     assert report.nodes > 2100 and shown["nodes"] == report.nodes
     assert physics is False and errors == [] and remote == []
+
+
+def test_the_default_view_shows_organization_lanes_a_time_axis_and_readable_labels(page_file):
+    path, _ = page_file
+
+    def look(page):
+        lanes = page.evaluate("""Array.from(document.querySelectorAll('.lineage-lane'))
+            .filter(function (d) { return d.style.display !== 'none'; })
+            .map(function (d) { var r = d.getBoundingClientRect(); return [d.textContent, r.left, r.right]; })""")
+        ticks = page.evaluate("""Array.from(document.querySelectorAll('.lineage-tick'))
+            .filter(function (d) { return d.style.display !== 'none'; }).map(function (d) { return d.textContent; })""")
+        side = page.evaluate("document.getElementById('lineage-side').getBoundingClientRect().left")
+        canvas = page.evaluate("document.getElementById('mynetwork').getBoundingClientRect().toJSON()")
+        story = page.evaluate("""(function () {
+            var p = network.getPositions(['mla', 'kimi-k2', 'deepseek-v2']), out = {};
+            Object.keys(p).forEach(function (id) { out[id] = network.canvasToDOM(p[id]); });
+            return out; })()""")
+        smallest = page.evaluate("network.getScale() * Math.min.apply(null, Object.values(network.body.nodes).map(function (n) { return n.labelModule.fontOptions.size; }))")
+        return lanes, ticks, side, canvas, story, smallest
+
+    (lanes, ticks, side, canvas, story, smallest), errors, _ = _open(path, look)
+    assert errors == []
+    names = [name for name, *_ in lanes]
+    assert names[0] == "DeepSeek" and "Moonshot AI" in names, "the labs that exchange most ideas come first"
+    assert all(right < side for _, _, right in lanes), "lane labels are never under the side panel"
+    assert len(ticks) >= 6 and any(t.isdigit() and len(t) == 4 for t in ticks)
+    assert smallest >= 11
+    for node, at in story.items():  # MLA's birth at DeepSeek and its crossing to Kimi K2, with no control touched
+        assert canvas["left"] <= at["x"] <= canvas["right"] and canvas["top"] <= at["y"] <= canvas["bottom"], node
+
+
+@pytest.fixture(scope="module")
+def ruled_out_page(tmp_path_factory, catalog):
+    """A built store where a primary source rules MLA out for Qwen3-235B-A22B."""
+    _chromium()
+    doc = SourceDocument(id="report:qwen3-test", title="Qwen3 report", kind="primary", format="report",
+                         about="qwen3-235b-a22b")
+    path, _, g = _page_with(tmp_path_factory.mktemp("focus"), catalog, doc, "qwen3-235b-a22b", "mla", "contradicted",
+                            "we use GQA, not MLA", supports=False)
+    users = {u: d["status"] for u, _, k, d in g.in_edges("mla", keys=True, data=True) if k == "uses"}
+    return path, users
+
+
+def test_focusing_mla_through_the_url_hash_shows_exactly_its_adopters_and_ruled_out_models(ruled_out_page):
+    path, users = ruled_out_page
+
+    def focused(page):
+        shown = page.evaluate("""network.body.data.nodes.get().filter(function (n) { return n.kind === 'model'; })
+            .map(function (n) { return n.id; })""")
+        return shown, page.evaluate("window.lineageFocus"), page.inner_text("#lineage-evidence")
+
+    (shown, focus, panel), errors, _ = _open(path, focused, "#focus=mla")
+    assert errors == []
+    assert sorted(shown) == sorted(users) and users["qwen3-235b-a22b"] == "contradicted"
+    assert focus["id"] == "mla" and focus["nodes"]["qwen3-235b-a22b"] == "ruled-out"
+    assert {role for node, role in focus["nodes"].items() if node in users} == {"adopter", "ruled-out"}
+    assert "Ruled out by a primary source (1)" in panel and f"Adopters over time ({len(users) - 1})" in panel
+
+
+def test_a_click_focuses_and_the_evidence_panel_shows_the_claim_as_selectable_text(page_file):
+    path, _ = page_file
+
+    def click_through(page):
+        page.evaluate("location.hash = 'focus=kimi-k2'")
+        page.wait_for_function("window.lineageFocus && window.lineageFocus.id === 'kimi-k2'")
+        page.click("#lineage-evidence a.lineage-claim[data-node=muon]")
+        return (page.inner_text("#lineage-evidence"), page.evaluate("window.__pwned === undefined"),
+                page.evaluate("getComputedStyle(document.getElementById('lineage-evidence')).userSelect"))
+
+    (panel, untouched, select), errors, _ = _open(path, click_through)
+    assert errors == [] and untouched and select == "text"
+    assert "reported" in panel and HOSTILE in panel, "source text is shown as text, never as markup"
+
+
+def test_the_default_view_is_drawn_not_blank(page_file, tmp_path):
+    from PIL import Image
+
+    path, _ = page_file
+    shot = tmp_path / "default.png"
+    _, errors, _ = _open(path, lambda page: page.screenshot(path=str(shot)))
+    image = Image.open(shot).convert("RGB")
+    width = image.width - 370  # the graph, without the side panel
+    graph = image.crop((0, 0, width, image.height))
+    colours = graph.getcolors(graph.width * graph.height)  # [(count, (r, g, b)), ...]
+    ink = sum(count for count, (r, g, b) in colours if min(r, g, b) < 200)
+    assert errors == [] and shot.stat().st_size > 20_000
+    assert len(colours) > 200, "lanes, nodes of several kinds and status-coloured edges"
+    assert ink > graph.width * graph.height // 50, "more than a blank canvas with an axis"

@@ -1,0 +1,394 @@
+// lineage explorer: lanes and time axis over the pyvis network, focus views kept in the URL hash
+// (#focus=mla), an evidence panel, filters and legend.  Source text is only ever written with
+// textContent; the tooltips arrive HTML-escaped from lineage.
+(function () {
+  var config = __LINEAGE_CONFIG__;
+  function el(id) { return document.getElementById(id); }
+  function make(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  // Tooltips are built by lineage with every piece of source text escaped (and their tags balanced);
+  // as elements their line breaks render.  One parse for all of them is much faster than one each.
+  [nodes, edges].forEach(function (set) {
+    var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+    var box = document.createElement("div");
+    box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
+    var tips = Array.prototype.slice.call(box.children);
+    set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
+  });
+
+  // ---- indexes ------------------------------------------------------------------------------
+  var byId = nodes.get({returnType: "Object"}), allEdges = edges.get(), outE = {}, inE = {};
+  allEdges.forEach(function (e) {
+    (outE[e.from] = outE[e.from] || []).push(e);
+    (inE[e.to] = inE[e.to] || []).push(e);
+  });
+  var lanes = {}, laneLabel = {};
+  config.lanes.forEach(function (l) { lanes[l[0]] = l; laneLabel[l[0]] = l[1]; });
+  function label(id) { return byId[id] ? byId[id].label : (laneLabel[id] || id); }
+
+  // ---- controls and legend ------------------------------------------------------------------
+  function option(select, value, text) {
+    var o = document.createElement("option"); o.value = value; o.textContent = text; select.appendChild(o);
+  }
+  config.techniques.forEach(function (t) { option(el("lineage-technique"), t[0], t[1]); });
+  config.organizations.forEach(function (t) { option(el("lineage-org"), t[0], t[1]); });
+  Object.keys(config.statuses).forEach(function (s) {
+    var l = document.createElement("label"); l.style.display = "inline-block"; l.style.fontWeight = "normal";
+    var c = document.createElement("input"); c.type = "checkbox"; c.checked = true; c.value = s; c.className = "lineage-status";
+    l.appendChild(c); l.appendChild(document.createTextNode(" " + s + " ")); el("lineage-status").appendChild(l);
+  });
+  var legend = el("lineage-legend");
+  Object.keys(config.kinds).forEach(function (k) {
+    var s = make("span", null, "sw"); s.style.background = config.kinds[k];
+    legend.appendChild(s); legend.appendChild(document.createTextNode(k + "  "));
+  });
+  legend.appendChild(document.createElement("br"));
+  Object.keys(config.statuses).forEach(function (k) {
+    var s = make("span", null, "ln"); s.style.background = config.statuses[k];
+    legend.appendChild(s); legend.appendChild(document.createTextNode(k + "  "));
+  });
+
+  // ---- filters (technique, organization, dates, statuses) -----------------------------------
+  var state = {technique: "", org: "", from: "", to: "", statuses: {}, focus: ""};
+  function readState() {
+    state.technique = el("lineage-technique").value;
+    state.org = el("lineage-org").value;
+    state.from = el("lineage-from").value;
+    state.to = el("lineage-to").value;
+    state.statuses = {};
+    document.querySelectorAll(".lineage-status").forEach(function (c) { state.statuses[c.value] = c.checked; });
+  }
+  function edgeAllowed(e) { return state.statuses[e.status] !== false; }
+  // Nodes a technique or organization filter keeps: the focus, and what its allowed edges reach.
+  function filterSet() {
+    var keep = null;
+    function around(ids, predicate) {
+      var out = {};
+      ids.forEach(function (id) { out[id] = true; });
+      allEdges.forEach(function (e) {
+        if (!edgeAllowed(e) || (predicate && e.predicate !== predicate)) { return; }
+        if (out[e.to] === true && !out[e.from]) { out[e.from] = "n"; }
+        if (out[e.from] === true && !out[e.to]) { out[e.to] = "n"; }
+      });
+      return out;
+    }
+    if (state.technique) {
+      keep = around([state.technique], "uses");
+      Object.keys(around([state.technique])).forEach(function (id) { keep[id] = keep[id] || "n"; });
+    }
+    if (state.org) {
+      var members = Object.keys(byId).filter(function (id) { return byId[id].org === state.org; });
+      var byOrg = around(members);
+      if (keep) {
+        Object.keys(keep).forEach(function (id) { if (!byOrg[id]) { delete keep[id]; } });
+      } else { keep = byOrg; }
+    }
+    return keep;
+  }
+
+  // ---- focus views: a technique, a model or an organization ---------------------------------
+  // Each returns {nodes: id -> role, edges: id -> true, lists: [[title, [[node id, edge, note]...]]...]}.
+  function usable(e) { return edgeAllowed(e) && e.status !== "contradicted"; }
+  function focusTechnique(t) {
+    var f = {nodes: {}, edges: {}, lists: []}, adopters = [], ruled = [], ancestry = [], variants = [];
+    f.nodes[t] = "focus";
+    var seen = {}, todo = [t];
+    while (todo.length) {  // ancestry: what it extends, is a variant of, replaces ... transitively
+      (outE[todo.pop()] || []).forEach(function (e) {
+        if (!edgeAllowed(e) || !byId[e.to] || byId[e.to].kind !== "technique" || seen[e.to]) { return; }
+        seen[e.to] = true; f.nodes[e.to] = "ancestor"; f.edges[e.id] = true; todo.push(e.to); ancestry.push([e.to, e, e.predicate]);
+      });
+    }
+    (inE[t] || []).forEach(function (e) {
+      if (!edgeAllowed(e)) { return; }
+      var kind = byId[e.from].kind;
+      if (e.predicate === "uses") {
+        f.nodes[e.from] = e.status === "contradicted" ? "ruled-out" : "adopter"; f.edges[e.id] = true;
+        (e.status === "contradicted" ? ruled : adopters).push([e.from, e, byId[e.from].date || "undated"]);
+      } else if (kind === "technique") {
+        f.nodes[e.from] = "variant"; f.edges[e.id] = true; variants.push([e.from, e, e.predicate]);
+      }
+    });
+    var byDate = function (a, b) { return a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0; };
+    f.lists = [["Ancestry", ancestry], ["Adopters over time", adopters.sort(byDate)],
+               ["Ruled out by a primary source", ruled.sort(byDate)], ["Variants and successors", variants]];
+    return f;
+  }
+  function focusModel(m) {
+    var f = {nodes: {}, edges: {}, lists: []}, inherited = [], own = [], common = [], ruled = [], introduced = [], family = [];
+    f.nodes[m] = "focus";
+    (outE[m] || []).forEach(function (e) {
+      if (!edgeAllowed(e)) { return; }
+      f.nodes[e.to] = e.predicate; f.edges[e.id] = true;
+      if (e.predicate !== "uses") { family.push([e.to, e, e.predicate]); return; }
+      var from = byId[e.to].org;
+      var row = [e.to, e, e.status === "contradicted" || from === "~none" ? "" : "from " + label(from)];
+      (e.status === "contradicted" ? ruled : from === byId[m].org ? own : from === "~none" ? common : inherited).push(row);
+    });
+    (inE[m] || []).forEach(function (e) {
+      if (!edgeAllowed(e)) { return; }
+      f.nodes[e.from] = e.predicate; f.edges[e.id] = true;
+      (e.predicate === "introducedIn" ? introduced : family).push([e.from, e, e.predicate]);
+    });
+    f.lists = [["Inherited from other labs", inherited], ["Introduced here", introduced],
+               ["Its own lab's techniques", own], ["With no recorded origin", common], ["Ruled out by a primary source", ruled],
+               ["Derivations", family]];
+    return f;
+  }
+  function focusOrg(o) {
+    var f = {nodes: {}, edges: {}, lists: []}, out = [], ins = [];
+    allEdges.forEach(function (e) {
+      if (e.predicate !== "uses" || !usable(e)) { return; }
+      var a = byId[e.from].org, b = byId[e.to].org;
+      if (a === b || b === "~none" || (a !== o && b !== o)) { return; }
+      f.nodes[e.from] = "model"; f.nodes[e.to] = "technique"; f.edges[e.id] = true;
+      if (b === o) { out.push([e.from, e, e.to]); } else { ins.push([e.to, e, "into " + label(e.from)]); }
+    });
+    f.lists = [["Ideas out (its techniques in other labs' models)", out], ["Ideas in (other labs' techniques it uses)", ins]];
+    return f;
+  }
+  function focusOf(id) {
+    if (byId[id]) { return byId[id].kind === "technique" ? focusTechnique(id) : focusModel(id); }
+    return lanes[id] ? focusOrg(id) : null;
+  }
+
+  // ---- the data views -----------------------------------------------------------------------
+  var keep = null, focus = null;
+  function nodeVisible(n) {
+    if (keep && !keep[n.id]) { return false; }
+    if (focus && !focus.nodes[n.id]) { return false; }
+    if (n.date && ((state.from && n.date < state.from) || (state.to && n.date > state.to))) { return false; }
+    return true;
+  }
+  var nodesView = new vis.DataView(nodes, {filter: nodeVisible});
+  var edgesView = new vis.DataView(edges, {filter: function (e) {
+    if (e.faint && config.hideFaint && !focus && !keep) { return false; }
+    return edgeAllowed(e) && (!focus || focus.edges[e.id]) && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
+  }});
+  var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
+  network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
+                      edges: {smooth: curve, font: {size: 13, align: "horizontal"}}});
+  network.setData({nodes: nodesView, edges: edgesView});
+
+  // ---- lanes and time axis ------------------------------------------------------------------
+  var axis = el("lineage-axis"), laneBox = el("lineage-lanes"), laneDivs = [], tickDivs = [];
+  config.lanes.forEach(function (l) {
+    var d = make("div", l[1], "lineage-lane"); d.dataset.lane = l[0]; d.title = "focus " + l[1];
+    d.addEventListener("click", function () { setFocus(l[0]); });
+    laneBox.appendChild(d); laneDivs.push([d, l]);
+  });
+  config.ticks.forEach(function (t) {
+    var d = make("div", t[1], "lineage-tick" + (/^\d{4}$/.test(t[1]) ? " year" : "")); axis.appendChild(d); tickDivs.push([d, t]);
+  });
+  network.on("beforeDrawing", function (ctx) {
+    var a = network.DOMtoCanvas({x: 0, y: 0}), b = network.DOMtoCanvas({x: ctx.canvas.clientWidth, y: ctx.canvas.clientHeight});
+    config.lanes.forEach(function (l, i) {
+      var g = geom[l[0]];
+      if (!g) { return; }
+      ctx.fillStyle = i % 2 ? "#f1f4f7" : "#ffffff";
+      ctx.fillRect(a.x, g[0], b.x - a.x, g[1] - g[0]);
+    });
+    ctx.strokeStyle = "#dde3e8"; ctx.lineWidth = 1 / network.getScale();
+    config.ticks.forEach(function (t) {
+      if (!/^\d{4}$/.test(t[1]) && t[1] !== "undated") { return; }
+      ctx.beginPath(); ctx.moveTo(t[0], a.y); ctx.lineTo(t[0], b.y); ctx.stroke();
+    });
+  });
+  function placeOverlays() {
+    var h = laneBox.clientHeight, w = axis.clientWidth, last = -1e9;  // read layout once, then only write
+    laneDivs.forEach(function (pair) {
+      var g = geom[pair[1][0]] || [0, 0];
+      var top = network.canvasToDOM({x: 0, y: g[0]}).y - 24, bottom = network.canvasToDOM({x: 0, y: g[1]}).y - 24;
+      var shown = !!geom[pair[1][0]] && bottom > 16 && top < h;
+      pair[0].style.display = shown ? "" : "none";
+      if (shown) { pair[0].style.top = Math.max(2, Math.min(top + 2, bottom - 18)) + "px"; }
+    });
+    tickDivs.forEach(function (pair) {
+      var x = network.canvasToDOM({x: pair[1][0], y: 0}).x, shown = x > 0 && x < w && x - last > 58;
+      pair[0].style.display = shown ? "" : "none";
+      if (shown) { pair[0].style.left = x + "px"; last = x; }
+    });
+  }
+  network.on("afterDrawing", placeOverlays);
+
+  // A focus view closes up the lanes it leaves empty: its nodes move up by the height of the empty
+  // lanes above them (the lineage view's positions come back when the focus ends).
+  var geom = {}, moved = {}, homeY = {};
+  Object.keys(byId).forEach(function (id) { homeY[id] = byId[id].y; });
+  config.lanes.forEach(function (l) { geom[l[0]] = [l[2], l[3]]; });
+  function closeUpLanes() {
+    var used = {}, shift = {}, cursor = config.lanes.length ? config.lanes[0][2] : 0, changes = [];
+    nodesView.get().forEach(function (n) { used[n.org] = true; });
+    geom = {};
+    config.lanes.forEach(function (l) {
+      if (focus && !used[l[0]]) { return; }
+      shift[l[0]] = focus ? cursor - l[2] : 0;
+      geom[l[0]] = [l[2] + shift[l[0]], l[3] + shift[l[0]]];
+      cursor = geom[l[0]][1];
+    });
+    Object.keys(moved).forEach(function (id) {
+      if (!focus || !focus.nodes[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
+    });
+    if (focus) {
+      Object.keys(focus.nodes).forEach(function (id) {
+        var dy = shift[byId[id].org] || 0;
+        if (dy || moved[id]) { changes.push({id: id, y: homeY[id] + dy}); moved[id] = true; }
+      });
+    }
+    if (changes.length) { nodes.update(changes); }
+  }
+
+  // ---- the view: default lineage window, or a fit of the focus --------------------------------
+  // A focus is framed on its adopters (ancestors may lie years to the left); the lineage view on its
+  // latest years.  Never zoomed out so far that a label drops under 11 px.
+  function frame() {
+    var ids = nodesView.getIds();
+    if (!ids.length) { return; }
+    if (focus) {
+      var near = ids.filter(function (id) { return focus.nodes[id] !== "ancestor"; });
+      network.fit({nodes: near.length > 1 ? near : ids, animation: false});
+    } else { network.fit({animation: false}); }
+    if (network.getScale() >= config.minScale) { return; }
+    var w = el("mynetwork").clientWidth, h = el("mynetwork").clientHeight, s = config.minScale;
+    var at = focus ? network.getViewPosition() : null;
+    if (at && byId[state.focus]) {  // keep the focused node itself on screen
+      var p = network.getPositions([state.focus])[state.focus], hw = w / 2 / s, hh = h / 2 / s;
+      at.x = Math.min(Math.max(at.x, p.x - hw + 160), p.x + hw - 160);
+      at.y = Math.min(Math.max(at.y, p.y - hh + 60), p.y + hh - 60);
+    }
+    var first = config.lanes.length ? config.lanes[0][2] : 0;  // lanes start at the top in the lineage view
+    network.moveTo({position: at || {x: config.right + 30 - w / 2 / s, y: first - 30 + h / 2 / s}, scale: s, animation: false});
+  }
+  // Edges kept faint in the lineage view are drawn in full once a focus or filter narrows the page.
+  var baseColour = {}, byEdge = {}, lit = {};
+  allEdges.forEach(function (e) { if (e.faint) { baseColour[e.id] = config.statuses[e.status]; byEdge[e.id] = e; } });
+  function light() {
+    var want = {}, changes = [];
+    if (focus || keep) { edgesView.getIds().forEach(function (id) { if (baseColour[id]) { want[id] = true; } }); }
+    Object.keys(lit).forEach(function (id) {
+      if (!want[id]) { changes.push({id: id, color: byEdge[id].color, dashes: false, smooth: false}); }
+    });
+    Object.keys(want).forEach(function (id) {  // lit, an edge gets its status's dashes back
+      if (!lit[id]) { changes.push({id: id, color: baseColour[id], dashes: config.dashes[byEdge[id].status], smooth: curve}); }
+    });
+    lit = want;
+    if (changes.length) { edges.update(changes); }
+  }
+  function refresh() {
+    readState();
+    keep = filterSet();
+    focus = state.focus ? focusOf(state.focus) : null;
+    nodesView.refresh();
+    edgesView.refresh();
+    light();
+    closeUpLanes();
+    el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown" +
+      (config.hideFaint && !focus && !keep ? " (faint ones left out at this size: focus or filter to see them)" : "");
+    el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
+    window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
+    window.lineageFocus = state.focus ? {id: state.focus, nodes: focus ? focus.nodes : {}} : null;
+  }
+  ["lineage-technique", "lineage-org", "lineage-from", "lineage-to"].forEach(function (id) {
+    el(id).addEventListener("change", refresh);
+  });
+  el("lineage-status").addEventListener("change", refresh);
+  el("lineage-reset").addEventListener("click", function () {
+    ["lineage-technique", "lineage-org", "lineage-from", "lineage-to", "lineage-search"].forEach(function (id) { el(id).value = ""; });
+    document.querySelectorAll(".lineage-status").forEach(function (c) { c.checked = true; });
+    if (state.focus) { setFocus(""); } else { refresh(); frame(); }
+  });
+  el("lineage-home").addEventListener("click", function () { setFocus(""); });
+  el("lineage-search").addEventListener("keyup", function (ev) {
+    var q = this.value.trim().toLowerCase();
+    if (!q) { network.unselectAll(); return; }
+    var hits = nodesView.get().filter(function (n) {
+      return String(n.label).toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
+    }).map(function (n) { return n.id; });
+    network.selectNodes(hits);
+    el("lineage-count").textContent = hits.length + " match" + (hits.length === 1 ? "" : "es");
+    if (ev.key === "Enter" && hits.length) { setFocus(hits[0]); }
+  });
+
+  // ---- evidence panel ---------------------------------------------------------------------------
+  var panel = el("lineage-evidence");
+  function focusLink(id) {
+    var a = make("a", label(id)); a.href = "#focus=" + encodeURIComponent(id);
+    a.addEventListener("click", function () { if (state.focus === id) { showFocus(id); } });  // no hashchange then
+    return a;
+  }
+  function badge(status) {
+    var s = make("span", status, "status"); s.style.background = config.statuses[status] || "#999"; return s;
+  }
+  function showEdge(id) {
+    var e = edges.get(id), claim = config.claims[id];
+    if (!e || !claim) { return; }
+    panel.textContent = "";
+    panel.appendChild(make("h2", "Claim"));
+    var p = make("div");
+    p.appendChild(focusLink(e.from)); p.appendChild(make("b", " " + e.predicate + " "));
+    p.appendChild(claim.object === e.to ? focusLink(e.to) : make("span", claim.object + " (report of " + label(e.to) + ")"));
+    panel.appendChild(p);
+    var st = make("div", "status: "); st.appendChild(badge(e.status)); panel.appendChild(st);
+    panel.appendChild(make("div", "rule: " + claim.reason));
+    panel.appendChild(make("h2", "Evidence (" + claim.evidence.length + ")"));
+    if (!claim.evidence.length) { panel.appendChild(make("div", "none: a curated catalog definition", "muted")); }
+    claim.evidence.forEach(function (ev) {
+      var d = make("div");
+      d.appendChild(make("b", ev.source));
+      d.appendChild(make("span", " [" + ev.source_kind + ", " + ev.method + (ev.supports === false ? ", against" : "") + "]", "muted"));
+      d.appendChild(make("div", "at: " + ev.locator));
+      if (ev.snippet) { d.appendChild(make("blockquote", ev.snippet)); }
+      panel.appendChild(d);
+    });
+  }
+  function showFocus(id) {
+    panel.textContent = "";
+    var n = byId[id];
+    panel.appendChild(make("h2", label(id)));
+    if (n) {
+      panel.appendChild(make("div", n.kind + " · " + id + " · " + label(n.org) + " · " + (n.date || "undated"), "muted"));
+      var paper = config.introducedIn[id];
+      if (paper) {
+        var info = config.papers[paper];
+        panel.appendChild(make("div", "introduced in: " + (info ? info.label + (info.date ? " (" + info.date + ")" : "") : paper)));
+      }
+    } else { panel.appendChild(make("div", "organization · " + id, "muted")); }
+    (focus ? focus.lists : []).forEach(function (list) {
+      if (!list[1].length) { return; }
+      panel.appendChild(make("h2", list[0] + " (" + list[1].length + ")"));
+      var ul = make("ul");
+      list[1].forEach(function (row) {
+        var li = make("li"); li.appendChild(focusLink(row[0]));
+        li.appendChild(make("span", " " + (row[2] || "") + " "));
+        var ev = make("a", row[1].status, "lineage-claim"); ev.href = "javascript:void 0"; ev.dataset.node = row[0];
+        ev.style.color = config.statuses[row[1].status];
+        ev.title = "show the evidence";
+        ev.addEventListener("click", function () { showEdge(row[1].id); });
+        li.appendChild(ev); ul.appendChild(li);
+      });
+      panel.appendChild(ul);
+    });
+  }
+
+  // ---- focus through the URL hash: #focus=mla ---------------------------------------------------
+  function setFocus(id) { location.hash = id ? "focus=" + encodeURIComponent(id) : ""; }
+  function applyHash() {
+    var m = /^#focus=(.+)$/.exec(location.hash);
+    var id = m ? decodeURIComponent(m[1]) : "";
+    state.focus = byId[id] || lanes[id] ? id : "";
+    refresh();
+    frame();
+    if (state.focus) { showFocus(state.focus); }
+  }
+  window.addEventListener("hashchange", applyHash);
+  network.on("click", function (params) {
+    if (params.nodes.length) { setFocus(params.nodes[0]); } else if (params.edges.length) { showEdge(params.edges[0]); }
+  });
+  applyHash();
+  // Interactive: the first frame is drawn and the next task runs (nothing long is left queued).
+  network.once("afterDrawing", function () { setTimeout(function () { window.lineageReady = performance.now(); }, 0); });
+})();
