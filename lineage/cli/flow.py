@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
-from lineage.domain import EntityKind, Status
+from lineage.vocab import EntityKind, Status
 
 MinStatusOpt = Annotated[
     Status,

@@ -28,6 +28,7 @@ from lineage.domain import (
     SourceKind,
     Status,
     clip,
+    human,
     utcnow,
 )
 from lineage.errors import SourceConflict
@@ -243,8 +244,10 @@ def analyse(
                 evidence=(_evidence(doc, f.sentence, pdf, now),),
             )
         )
-        shown = f.object or f.value
-        fact_lines.append(f"{f.model} {f.predicate.value} {shown} {f.qualifiers} (p. {f.sentence.page})")
+        big = isinstance(f.value, int | float) and not isinstance(f.value, bool) and abs(f.value) >= 1e6
+        shown = f.object or (human(f.value) if big else f.value)
+        stated_as = "".join(f', {k} "{v}"' for k, v in f.qualifiers.items())  # 'stated "671B"', never a dict repr
+        fact_lines.append(f"{f.model} {f.predicate.value} {shown} (p. {f.sentence.page}{stated_as})")
 
     claims = guard_time(_merge_duplicates(claims), catalog)
     report = ReportReport(
