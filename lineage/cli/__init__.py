@@ -64,19 +64,18 @@ def main() -> None:
     (``lineage claims | head -1``) ends the command quietly with 0. With ``--json`` a usage error
     is ``{"error": …, "code": 2}`` on stderr.
     """
-    import os
     import sys
 
     from typer._click import exceptions as click  # typer vendors click (0.29+); its errors live here
 
-    from lineage.cli.options import report_error
+    from lineage.cli.options import quiet_stdout, report_error
 
     json_out = "--json" in sys.argv[1:]
     try:
         code = app(standalone_mode=False)
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python would complain at exit
+        quiet_stdout()
         sys.exit(0)
     except click.NoArgsIsHelpError as exc:  # a bare group: its help
         typer.echo(exc.ctx.get_help())

@@ -70,8 +70,17 @@ def handles_errors(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             message = "interrupted; every source already written is complete, the rest unchanged"
             raise fail(message, 130, json_out) from None
+        except BrokenPipeError:  # the reader left (`lineage claims | head -1`): not an error
+            quiet_stdout()
+            raise typer.Exit(0) from None
 
     return wrapper
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null after a broken pipe, so the flush at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # no real file descriptor: a test runner's buffer
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def open_store(path: Path | None):
@@ -311,11 +320,35 @@ def quantity(predicate: str, value: Any) -> str:
     return f"{int(number):,} {unit}" if number.is_integer() else f"{number:,} {unit}"
 
 
+# --------------------------------------------------------------------------- files
+
+
+STDIN = Path("-")
+"""``-`` as a path: standard input for ingest commands, standard output for ``export``."""
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths: list[Path], name: str):
+    """``paths`` with ``-`` replaced by a temporary file named ``name`` holding standard input."""
+    if STDIN not in paths:
+        yield paths
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lineage-stdin-") as tmp:
+        target = Path(tmp) / name
+        target.write_bytes(sys.stdin.buffer.read())
+        yield [target if p == STDIN else p for p in paths]
+
+
 # --------------------------------------------------------------------------- progress
 
 
 class _Silent:
     def update(self, n: int = 1) -> None:
+        pass
+
+    def pages(self, done: int, total: int) -> None:
         pass
 
 
@@ -325,6 +358,10 @@ class _Bar:
 
     def update(self, n: int = 1) -> None:
         self._progress.advance(self._task, n)
+
+    def pages(self, done: int, total: int) -> None:
+        """Set the position when the total is learnt as the work goes (pages of a PDF)."""
+        self._progress.update(self._task, completed=done, total=total)
 
 
 @contextlib.contextmanager
