@@ -1,7 +1,5 @@
 """``lineage export FORMAT PATH``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

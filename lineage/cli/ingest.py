@@ -1,7 +1,5 @@
 """``lineage ingest …``: read source documents into the store."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

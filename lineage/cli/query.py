@@ -1,7 +1,5 @@
 """Query commands: who-uses, origin, show, claims, techniques, models, sources."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated
 

@@ -169,6 +169,8 @@ def test_export_dash_writes_stdout_and_files_get_umask_permissions(built_store_p
 
 
 def test_offline_hub_fails_at_once_naming_the_mirror(monkeypatch, tmp_path):
+    import huggingface_hub.constants  # noqa: F401  (reads HF_HUB_OFFLINE once, at import: before it is set here)
+
     from lineage.errors import ExternalServiceError
     from lineage.ingest.hub import fetch, hub_cache
 
