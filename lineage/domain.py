@@ -35,15 +35,7 @@ class Strict(BaseModel):
 
 # --------------------------------------------------------------------------- vocabularies
 
-
-class EntityKind(str, Enum):
-    """The five kinds of thing the catalog knows."""
-
-    MODEL = "model"
-    TECHNIQUE = "technique"
-    PAPER = "paper"
-    ORGANIZATION = "organization"
-    HARDWARE = "hardware"
+from lineage.vocab import EntityKind, Status  # noqa: E402, F401  (re-exported; pydantic-free so the CLI parses options without pydantic)
 
 
 class TechniqueCategory(str, Enum):
@@ -60,21 +52,6 @@ class TechniqueCategory(str, Enum):
     ALIGNMENT = "alignment"
     OBJECTIVE = "objective"
     NORMALIZATION = "normalization"
-
-
-class Status(str, Enum):
-    """How well a primary source backs a claim."""
-
-    VERIFIED = "verified"
-    """A primary source (the model's own config, report, card or code) states it."""
-    CONTRADICTED = "contradicted"
-    """A primary source states the opposite."""
-    DISPUTED = "disputed"
-    """Primary sources disagree with each other."""
-    REPORTED = "reported"
-    """Only a secondary source (article, third party, derivative) states it."""
-    UNVERIFIED = "unverified"
-    """Nobody with standing backs it yet."""
 
 
 STATUS_RANK = {

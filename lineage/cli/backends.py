@@ -1,7 +1,5 @@
 """Backend commands: ``lineage query FILE`` (saved SPARQL or Cypher) and ``lineage push neo4j``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

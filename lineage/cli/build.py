@@ -1,7 +1,5 @@
 """``lineage build``: the store from the seed catalog and the bundled sources."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """``lineage explain``: a technique's card and, with --run, its measured demo."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,13 +1,11 @@
 """``lineage export FORMAT PATH``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store
+from lineage.cli.options import STDIN, JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, progress
 
 
 def register(app: typer.Typer) -> None:
@@ -18,24 +16,40 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def export_command(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ttl, trig, jsonld, html, graphml, gexf or csv.")],
-    path: Annotated[Path, typer.Argument(help="File to write.")],
+    path: Annotated[Path, typer.Argument(help="File to write; - writes to stdout.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Export the store as RDF (ttl, trig with one graph per source, jsonld), an offline HTML graph, GraphML/GEXF
     (Gephi, Cytoscape) or a CSV edge list."""
-    from lineage.export import export
-    from lineage.questions.evidence import require_built
+    if path == STDIN:
+        import shutil
+        import sys
+        import tempfile
 
-    with open_store(store) as st:
-        catalog = load_catalog(st)
-        require_built(st)
-        report = export(st, catalog, fmt.lower(), path)
+        with tempfile.TemporaryDirectory(prefix="lineage-export-") as tmp:
+            target = Path(tmp) / f"export.{fmt.lower()}"
+            _export(store, fmt, target)
+            with open(target, "rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+        sys.stdout.flush()
+        return
+    report = _export(store, fmt, path)
     if json_out:
         emit_json(report)
         return
     extra = f" ({report.nodes} nodes, {report.edges} edges)" if report.nodes is not None else ""
     typer.echo(f"Wrote {report.path}: {report.format}, {report.bytes:,} bytes{extra}.")
+
+
+def _export(store, fmt: str, path: Path):
+    from lineage.export import export
+    from lineage.questions.evidence import require_built
+
+    with open_store(store) as st, progress(None, f"Exporting {fmt}"):
+        catalog = load_catalog(st)
+        require_built(st)
+        return export(st, catalog, fmt.lower(), path)
 
 
 @handles_errors
@@ -45,7 +59,7 @@ def validate_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.questions.evidence import require_built
     from lineage.store.shapes import validate
 
-    with open_store(store) as st:
+    with open_store(store) as st, progress(None, "Validating against ontology/shapes.ttl"):
         require_built(st)
         conforms, report = validate(st.union_graph())
     if json_out:

@@ -4,14 +4,12 @@ Each parses its arguments, projects the store to a graph, calls the function of 
 name in :mod:`lineage.questions` and renders the answer (or prints it with ``--json``).
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
-from lineage.domain import EntityKind, Status
+from lineage.vocab import EntityKind, Status
 
 MinStatusOpt = Annotated[
     Status,
@@ -312,9 +310,9 @@ def compare_command(
     techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
                    cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
                   for r in result.techniques]
-    typer.echo(table(["", a, b, ""], info + facts, {1: 40, 2: 40}))
+    typer.echo(table(["", a, b, ""], info + facts, wrap=[1, 2]))  # values wrap to fit, never cut
     typer.echo("")
-    typer.echo(table(["TECHNIQUE", a, b, ""], techniques))
+    typer.echo(table(["TECHNIQUE", a, b, ""], techniques, wrap=[1, 2]))
 
 
 @handles_errors

@@ -1,13 +1,21 @@
 """``lineage ingest …``: read source documents into the store."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
+from lineage.cli.options import (
+    JsonOpt,
+    StoreOpt,
+    emit_json,
+    handles_errors,
+    human,
+    load_catalog,
+    open_store,
+    progress,
+    stdin_as_file,
+)
 
 ingest_app = typer.Typer(help="Read source documents (configs, …) into the store.", no_args_is_help=True)
 
@@ -19,7 +27,10 @@ def register(app: typer.Typer) -> None:
 @ingest_app.command("config")
 @handles_errors
 def config_command(
-    paths: Annotated[list[Path], typer.Argument(help="config.json files (Hugging Face or DeepSeek inference format).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="config.json files (Hugging Face or DeepSeek inference format); - reads stdin."),
+    ],
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage models').")
     ] = None,
@@ -32,9 +43,10 @@ def config_command(
     """
     from lineage.ingest.config import ingest_config
 
-    with open_store(store) as st, progress(len(paths), "Ingesting configs") as bar:
+    with stdin_as_file(paths, "stdin.json") as files, open_store(store) as st, \
+            progress(len(files), "Ingesting configs") as bar:
         catalog = load_catalog(st)
-        reports = ingest_config(st, catalog, paths, model=model, progress=lambda _: bar.update(1))
+        reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1))
     if json_out:
         emit_json(reports)
         return
@@ -71,9 +83,9 @@ def pdf_command(
     """
     from lineage.ingest.report import ingest_pdf
 
-    with open_store(store) as st:
+    with open_store(store) as st, progress(None, "Reading pages") as bar:
         catalog = load_catalog(st)
-        report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv, replace=replace)
+        report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv, replace=replace, progress=bar.pages)
     if json_out:
         emit_json(report)
         return
@@ -125,16 +137,16 @@ def arxiv_command(
 @ingest_app.command("article")
 @handles_errors
 def article_command(
-    path: Annotated[Path, typer.Argument(help="Article as plain text, Markdown or HTML.")],
+    path: Annotated[Path, typer.Argument(help="Article as plain text, Markdown or HTML; - reads stdin.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
     from lineage.ingest.article import ingest_article
 
-    with open_store(store) as st:
+    with stdin_as_file([path], "stdin.md") as (file,), open_store(store) as st:
         catalog = load_catalog(st)
-        report = ingest_article(st, catalog, path)
+        report = ingest_article(st, catalog, file)
     if json_out:
         emit_json(report)
         return

@@ -1,4 +1,10 @@
-"""Options shared by every command, the error table in action, and plain-text rendering helpers."""
+"""Options shared by every command, the error table in action, and the terminal renderers.
+
+Rendering fits the terminal: :func:`table` shrinks its widest columns to ``$COLUMNS`` (or the
+terminal's width; nothing is cut when output goes to a pipe without ``COLUMNS``), colours status
+cells only on a terminal and never under ``NO_COLOR``; numbers are written for people
+(:func:`human`, :func:`quantity`).  Nothing here imports the library at module import.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,13 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from lineage.domain import json_default
 from lineage.errors import LineageError, exit_code_for
 
 StoreOpt = Annotated[
@@ -22,35 +28,59 @@ StoreOpt = Annotated[
     typer.Option(
         "--store",
         envvar="LINEAGE_STORE",
+        metavar="DIR",
         help="Store directory (default: the user data dir; env LINEAGE_STORE).",
         show_default=False,
+        show_envvar=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
-LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, help="Show at most this many rows.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (errors too, on stderr).")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="Show at most this many rows.")]
 
 
-def fail(message: str, code: int) -> typer.Exit:
-    """Print ``Error: message`` on stderr and return the Exit to raise."""
-    typer.echo(f"Error: {message}", err=True)
+def report_error(message: str, code: int, json_out: bool = False) -> None:
+    """One error on stderr: ``Error: message``, or ``{"error": message, "code": code}`` with ``--json``."""
+    if json_out:
+        typer.echo(json.dumps({"error": message, "code": code}, ensure_ascii=False), err=True)
+    else:
+        typer.echo(f"Error: {message}", err=True)
+
+
+def fail(message: str, code: int, json_out: bool = False) -> typer.Exit:
+    """Report ``message`` on stderr and return the Exit to raise."""
+    report_error(message, code, json_out)
     return typer.Exit(code)
 
 
 def handles_errors(fn: Callable) -> Callable:
-    """Turn library errors into one-line messages and exit codes (tracebacks with LINEAGE_DEBUG=1)."""
+    """Turn library errors into one-line messages and exit codes (tracebacks with LINEAGE_DEBUG=1).
+
+    A command called with ``--json`` reports its error as JSON on stderr, with the same exit code.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        json_out = bool(kwargs.get("json_out"))
         try:
             return fn(*args, **kwargs)
         except LineageError as exc:
             if os.environ.get("LINEAGE_DEBUG"):
                 raise
-            raise fail(str(exc).splitlines()[0], exit_code_for(exc)) from None
+            raise fail(str(exc).splitlines()[0], exit_code_for(exc), json_out) from None
         except KeyboardInterrupt:
-            raise fail("interrupted; every source already written is complete, the rest unchanged", 130) from None
+            message = "interrupted; every source already written is complete, the rest unchanged"
+            raise fail(message, 130, json_out) from None
+        except BrokenPipeError:  # the reader left (`lineage claims | head -1`): not an error
+            quiet_stdout()
+            raise typer.Exit(0) from None
 
     return wrapper
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null after a broken pipe, so the flush at exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # no real file descriptor: a test runner's buffer
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def open_store(path: Path | None):
@@ -74,6 +104,7 @@ def load_catalog(store=None):
 
 def emit_json(value: Any) -> None:
     """Print pydantic models (or lists of them) as indented JSON."""
+    from lineage.domain import json_default
 
     def plain(v):
         if hasattr(v, "model_dump"):
@@ -109,34 +140,141 @@ def md_cell(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: dict[int, int] | None = None) -> str:
-    """Left-aligned plain-text table; column ``i`` is cut to ``widths[i]`` characters."""
+# --------------------------------------------------------------------------- terminal
+
+
+def terminal_width() -> int | None:
+    """Columns to fit: ``$COLUMNS``, else the terminal's width, else ``None`` (a pipe: no limit)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def colour() -> bool:
+    """Whether to colour output: stdout is a terminal and ``NO_COLOR`` is unset (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+STATUS_COLOURS = {"verified": "32", "reported": "33", "disputed": "35", "contradicted": "31", "unverified": "2"}
+"""ANSI SGR code per status: green, yellow, magenta, red, dim."""
+
+
+def paint(text: str, status: str) -> str:
+    """``text`` in the colour of ``status`` when colour is on (call with the already padded cell)."""
+    code = STATUS_COLOURS.get(status.strip())
+    return f"\x1b[{code}m{text}\x1b[0m" if code and colour() else text
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}"
+    return printable(str(value))
+
+
+def _fit(natural: list[int], floors: list[int], budget: int) -> list[int]:
+    """Column widths summing to at most ``budget``: the widest shrinkable column gives up space first."""
+    sizes = list(natural)
+    excess = sum(sizes) - budget
+    while excess > 0:
+        candidates = [i for i, s in enumerate(sizes) if s > floors[i]]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: sizes[i])
+        others = [sizes[i] for i in candidates if i != widest]
+        step = min(excess, sizes[widest] - floors[widest], max(1, sizes[widest] - max(others, default=0)))
+        sizes[widest] -= step
+        excess -= step
+    return sizes
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: dict[int, int] | None = None,
+    *,
+    wrap: Iterable[int] = (),
+    keep: Iterable[int] = (),
+    optional: Sequence[int] = (),
+    width: int | None = None,
+) -> str:
+    """Left-aligned plain-text table that fits the terminal.
+
+    ``widths[i]`` caps column ``i``; when the table is wider than ``width`` (default
+    :func:`terminal_width`), the widest columns shrink first, down to their header, except those in
+    ``keep`` (ids a user copies). When that would leave a column narrower than 20 characters, the
+    ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
+    onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
+    coloured on a terminal. Identical rows are shown once.
+
+    Examples
+    --------
+    >>> print(table(["ID", "TEXT"], [["a", "one two three four"], ["b", 12345]], width=12))
+    ID  TEXT
+    a   one two…
+    b   12,345
+    """
     widths = widths or {}
-    cells = [[str(h) for h in headers]]
+    cells: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
     for row in rows:
         out = []
         for i, v in enumerate(row):
-            text = printable("" if v is None else str(v))
+            text = _cell(v)
             limit = widths.get(i)
             if limit and len(text) > limit:
                 text = text[: limit - 1] + "…"
             out.append(text)
-        cells.append(out)
-    sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells]
+        if tuple(out) not in seen:
+            seen.add(tuple(out))
+            cells.append(out)
+    head = [str(h) for h in headers]
+    natural = [max([len(head[i])] + [len(r[i]) for r in cells]) for i in range(len(head))]
+    limit = width if width is not None else terminal_width()
+    sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
+    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() == "STATUS"}
+    optional = list(optional)
+    while limit:
+        floors = [natural[i] if i in keep else min(natural[i], max(len(head[i]), 6)) for i in shown]
+        sizes = _fit([natural[i] for i in shown], floors, limit - 2 * (len(shown) - 1))
+        squeezed = any(s < min(natural[i], 20) for s, i in zip(sizes, shown) if i not in keep)
+        if not (squeezed and optional):
+            break
+        shown.remove(optional.pop(0))
+    if len(shown) < len(head):
+        head = [head[i] for i in shown]
+        cells = [[r[i] for i in shown] for r in cells]
+        wrap = {n for n, i in enumerate(shown) if i in wrap}
+    status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None)
+    lines = [_line(head, sizes, None)]
+    for r in cells:
+        parts = []
+        for i, text in enumerate(r):
+            if len(text) <= sizes[i]:
+                parts.append([text])
+            elif i in wrap:
+                parts.append(textwrap.wrap(text, sizes[i], break_long_words=True) or [""])
+            else:
+                parts.append([text[: sizes[i] - 1] + "…"])
+        for n in range(max(len(p) for p in parts)):
+            lines.append(_line([p[n] if n < len(p) else "" for p in parts], sizes, status_col))
     return "\n".join(lines)
 
 
-class _Silent:
-    def update(self, n: int) -> None:
-        pass
+def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
+    padded = [t.ljust(sizes[i]) for i, t in enumerate(texts)]
+    if status_col is not None:
+        padded[status_col] = paint(padded[status_col], texts[status_col])
+    return "  ".join(padded).rstrip()
 
 
-def progress(total: int, label: str):
-    """A progress bar on stderr, drawn only when stderr is a terminal (pipes and logs stay clean)."""
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext(_Silent())
-    return typer.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+# --------------------------------------------------------------------------- numbers
 
 
 def human(n: int | None) -> str:
@@ -144,3 +282,102 @@ def human(n: int | None) -> str:
     from lineage.domain import human as short
 
     return "-" if n is None else short(n)
+
+
+QUANTITIES = {
+    "totalParameters": "parameters",
+    "activeParameters": "parameters",
+    "mtpParameters": "parameters",
+    "trainingTokens": "tokens",
+    "contextLength": "tokens",
+    "kvBytesPerToken": "bytes/token",
+    "gpuHours": "GPU hours",
+}
+"""Predicates whose value is a count, and its unit: parameter and token counts are read in B/T."""
+
+
+def quantity(predicate: str, value: Any) -> str:
+    """A claim's value as a person reads it.
+
+    Examples
+    --------
+    >>> quantity("totalParameters", "1026408232448"), quantity("contextLength", 262144)
+    ('1.03T', '262,144 tokens')
+    >>> quantity("trainingTokens", 14.8e12), quantity("layers", 61), quantity("released", "2025-07")
+    ('14.8T tokens', '61', '2025-07')
+    """
+    unit = QUANTITIES.get(predicate)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    if unit is None:
+        return f"{int(number):,}" if number.is_integer() and abs(number) >= 10_000 else str(value)
+    if unit == "parameters":
+        return human(number)
+    if number >= 1e9:
+        return f"{human(number)} {unit}"
+    return f"{int(number):,} {unit}" if number.is_integer() else f"{number:,} {unit}"
+
+
+# --------------------------------------------------------------------------- files
+
+
+STDIN = Path("-")
+"""``-`` as a path: standard input for ingest commands, standard output for ``export``."""
+
+
+@contextlib.contextmanager
+def stdin_as_file(paths: list[Path], name: str):
+    """``paths`` with ``-`` replaced by a temporary file named ``name`` holding standard input."""
+    if STDIN not in paths:
+        yield paths
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lineage-stdin-") as tmp:
+        target = Path(tmp) / name
+        target.write_bytes(sys.stdin.buffer.read())
+        yield [target if p == STDIN else p for p in paths]
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def pages(self, done: int, total: int) -> None:
+        pass
+
+
+class _Bar:
+    def __init__(self, progress, task):
+        self._progress, self._task = progress, task
+
+    def update(self, n: int = 1) -> None:
+        self._progress.advance(self._task, n)
+
+    def pages(self, done: int, total: int) -> None:
+        """Set the position when the total is learnt as the work goes (pages of a PDF)."""
+        self._progress.update(self._task, completed=done, total=total)
+
+
+@contextlib.contextmanager
+def progress(total: int | None, label: str):
+    """A rich progress bar on stderr, only when stderr is a terminal (pipes and logs stay clean).
+
+    ``total=None`` draws a spinner with the elapsed time, for work that cannot count its steps.
+    """
+    if not sys.stderr.isatty():
+        yield _Silent()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        yield _Bar(bar, bar.add_task(label, total=total))

@@ -1,7 +1,5 @@
 """Query commands: who-uses, origin, show, claims, techniques, models, sources."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Annotated
 
@@ -17,9 +15,10 @@ from lineage.cli.options import (
     load_catalog,
     md_cell,
     open_store,
+    quantity,
     table,
 )
-from lineage.domain import Status
+from lineage.vocab import Status
 
 
 def register(app: typer.Typer) -> None:
@@ -166,16 +165,22 @@ def show_command(
             continue
         typer.echo(f"\n{title}:")
         rows = [
-            [f.predicate.value, f.label, f.status.value, _evidence_line(f.evidence[0])[:80]]
+            [f.predicate.value, quantity(f.predicate.value, f.label), f.status.value, _evidence_line(f.evidence[0])]
             for f in facts
         ]
-        typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32}))
+        typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32, 3: 80}))
 
 
 class Format(str, Enum):
     table = "table"
     json = "json"
     md = "md"
+
+
+def _value(c) -> str:
+    """A claim's literal value with its unit, numbers written for people (3.58B, 202,752 tokens)."""
+    text = quantity(c.predicate.value, c.value)
+    return text if text != str(c.value) or not c.unit else f"{c.value} {c.unit}"
 
 
 def _best_evidence(c) -> str:
@@ -187,7 +192,10 @@ def _best_evidence(c) -> str:
 @handles_errors
 def claims_command(
     status: Annotated[Status | None, typer.Option("--status", help="Only claims with this status.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only claims from this source document id.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", metavar="SOURCE", help="Only claims from this source: its id, or the path or URL ingested."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or md (Markdown for reports).")] = Format.table,
     limit: LimitOpt = None,
     store: StoreOpt = None,
@@ -205,7 +213,7 @@ def claims_command(
     rows = [
         [
             c.ref.rsplit("/", 1)[-1],
-            f"{c.subject} {c.predicate.value} {c.object or f'{c.value}{chr(32) + c.unit if c.unit else chr(32)}'.strip()}",
+            f"{c.subject} {c.predicate.value} {c.object or _value(c)}",
             c.status.value,
             c.reason,
             _best_evidence(c),
@@ -218,7 +226,8 @@ def claims_command(
         for r in rows:
             typer.echo("| " + " | ".join(md_cell(x) for x in r) + " |")
         return
-    typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70}))
+    typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70},
+                     keep=[0], wrap=[1], optional=[4]))
     typer.echo(f"\n{len(shown)} of {len(result)} claims")
 
 
@@ -236,7 +245,7 @@ def why_command(
     if json_out:
         emit_json(c)
         return
-    obj = c.object if c.object is not None else f"{c.value}{' ' + c.unit if c.unit else ''}"
+    obj = c.object if c.object is not None else _value(c)
     typer.echo(f"{c.subject} {c.predicate.value} {obj}")
     typer.echo(f"  status: {c.status.value}")
     typer.echo(f"  reason: {c.reason}")
@@ -261,7 +270,7 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
         emit_json(shown)
         return
     rows = [[f.kind, f.statement, f.source, f.reason] for f in shown]
-    typer.echo(table(["FLAG", "STATEMENT", "SOURCE", "REASON"], rows, {1: 50, 2: 36, 3: 90}))
+    typer.echo(table(["FLAG", "STATEMENT", "SOURCE", "REASON"], rows, {1: 50, 2: 36, 3: 90}, wrap=[3]))
     typer.echo(f"\n{len(shown)} of {len(result)} flags")
 
 

@@ -1,7 +1,5 @@
 """``lineage unknowns``: config keys the detector does not understand yet."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -56,6 +56,16 @@ def check_target(path: Path) -> Path:
     return path
 
 
+def _mode(path: Path) -> int:
+    """Permissions for a written file: the replaced file's, else what ``open()`` gives (0666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write_atomic(path: Path, text: str) -> int:
     path = check_target(path)
     data = text.encode("utf-8")
@@ -67,6 +77,7 @@ def _write_atomic(path: Path, text: str) -> int:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), _mode(path))  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

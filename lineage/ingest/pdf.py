@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,8 +102,11 @@ def clean(text: str) -> str:
     return text
 
 
-def read_pdf(path: Path) -> PdfText:
-    """Extract text per page; ``SourceFormatError`` for anything that is not a readable text PDF."""
+def read_pdf(path: Path, progress: Callable[[int, int], None] | None = None) -> PdfText:
+    """Extract text per page; ``SourceFormatError`` for anything that is not a readable text PDF.
+
+    ``progress(page, pages)`` is called after each page is read.
+    """
     path = Path(path)
     data = read_bytes(path, "PDF", MAX_PDF_BYTES, plural="reports")
     if not data.lstrip()[:5].startswith(b"%PDF"):
@@ -138,6 +142,8 @@ def read_pdf(path: Path) -> PdfText:
                     "lineage reads reports up to that"
                 )
             pages.append(text)
+            if progress is not None:
+                progress(i + 1, len(doc))
     finally:
         doc.close()
     if not pages:

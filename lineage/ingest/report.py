@@ -10,6 +10,7 @@ Nothing is written unless the whole report was read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from lineage.domain import (
     SourceKind,
     Status,
     clip,
+    human,
     utcnow,
 )
 from lineage.errors import SourceConflict
@@ -244,8 +246,10 @@ def analyse(
                 evidence=(_evidence(doc, f.sentence, pdf, now),),
             )
         )
-        shown = f.object or f.value
-        fact_lines.append(f"{f.model} {f.predicate.value} {shown} {f.qualifiers} (p. {f.sentence.page})")
+        big = isinstance(f.value, int | float) and not isinstance(f.value, bool) and abs(f.value) >= 1e6
+        shown = f.object or (human(f.value) if big else f.value)
+        stated_as = "".join(f', {k} "{v}"' for k, v in f.qualifiers.items())  # 'stated "671B"', never a dict repr
+        fact_lines.append(f"{f.model} {f.predicate.value} {shown} (p. {f.sentence.page}{stated_as})")
 
     related = relations.find(body, alias_patterns(catalog), catalog, bib)
     claims += relations.claims(related, catalog, where_paper, lambda s: _evidence(doc, s, pdf, now))
@@ -301,10 +305,11 @@ def report_document(pdf: PdfText, paper: Paper | None, models: list[str], versio
 
 
 def prepare(
-    path: Path, catalog: Catalog, model: str | None = None, arxiv: str | None = None, version: str | None = None
+    path: Path, catalog: Catalog, model: str | None = None, arxiv: str | None = None, version: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PreparedReport:
-    """Read and analyse a report PDF without touching the store."""
-    pdf = read_pdf(Path(path))
+    """Read and analyse a report PDF without touching the store (``progress(page, pages)`` per page read)."""
+    pdf = read_pdf(Path(path), progress)
     paper = identify(pdf, catalog, arxiv)
     if arxiv and paper is None:
         raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
@@ -381,14 +386,14 @@ def check_identity(store, doc: SourceDocument, path: Path, replace: bool = False
 
 def ingest_pdf(
     store, catalog: Catalog, path: Path, model: str | None = None, arxiv: str | None = None,
-    version: str | None = None, replace: bool = False,
+    version: str | None = None, replace: bool = False, progress: Callable[[int, int], None] | None = None,
 ) -> ReportReport:
     """Ingest one report PDF: analysed completely first, then written as one named graph in one transaction.
 
     A different PDF under the id of a stored report is refused unless ``replace``
     (:func:`check_identity`); the report then says what it replaced.
     """
-    prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version)
+    prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version, progress=progress)
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
     return prepared.report.model_copy(update={"replaced": replaced})

@@ -13,15 +13,40 @@ from lineage.store import Store, StoredClaim
 
 
 def claims(store: Store, status: Status | None = None, source: str | None = None) -> list[StoredClaim]:
-    """Claims filtered by status and/or source document."""
+    """Claims filtered by status and/or source document.
+
+    ``source`` is a source id (``lineage sources``), or the path or URL that was ingested: a file
+    is matched by the hash of its bytes (or its file name), a URL by the source's URL.
+    """
     require_built(store)
     if source is not None:
-        ids = [d.id for d in store.sources()]
-        if source not in ids:
-            import difflib
-
-            raise UnknownEntity("source", source, difflib.get_close_matches(source, ids, n=3, cutoff=0.5), "sources")
+        source = source_id(store, source)
     return sorted(store.claims(status=status, source=source), key=lambda c: (c.subject, c.predicate.value, str(c.object or c.value)))
+
+
+def source_id(store: Store, given: str) -> str:
+    """The id of the ingested source that ``given`` names: an id, the file that was ingested, or its URL."""
+    import hashlib
+    from pathlib import Path
+
+    docs = store.sources()
+    ids = [d.id for d in docs]
+    if given in ids:
+        return given
+    path = Path(given).expanduser()
+    if path.is_file():
+        digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        found = [d.id for d in docs if d.revision and digest in d.revision]
+        found = found or [d.id for d in docs if d.id.endswith((f"/{path.name}", f":{path.name}"))]
+    else:
+        url = given.rstrip("/")
+        found = [d.id for d in docs if d.url and d.url.rstrip("/") == url]
+    if len(found) == 1:
+        return found[0]
+    import difflib
+
+    suggestions = found or difflib.get_close_matches(given, ids, n=3, cutoff=0.5)
+    raise UnknownEntity("source", given, suggestions, "sources")
 
 
 def claim(store: Store, ident: str) -> StoredClaim:

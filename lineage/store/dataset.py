@@ -35,7 +35,7 @@ from lineage.domain import (
 from lineage.errors import SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.store import adoption_index, rdf
-from lineage.store.results import _plain_ox, _python, _rows_from_tsv, _triple_from_ox
+from lineage.store.results import _plain_ox, _rows_from_tsv, _triple_from_ox
 
 _PREFIXES = {k: str(v) for k, v in rdf.PREFIXES.items()}
 _ENTITY = TypeAdapter(Annotated[Model | Technique | Paper | Organization | Hardware, Field(discriminator="kind")])
@@ -59,28 +59,30 @@ class Store:
     """A lineage dataset on disk (or in memory with ``path=None``)."""
 
     def __init__(self, path: Path | str | None = None, *, memory: bool = False):
+        import pyoxigraph
+
         self.path = None if memory else Path(path) if path else default_store()
-        self.dataset = Dataset(store="Oxigraph", default_union=True)
-        if self.path is not None:
-            try:
+        self._dataset: Dataset | None = None
+        try:
+            if self.path is None:
+                self._store = pyoxigraph.Store()
+            else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.dataset.open(str(self.path))
-            except OSError as exc:
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise StoreError(
-                    f'cannot open store "{self.path}": {first}. Is another lineage process using it?'
-                ) from None
-        for prefix, ns in rdf.PREFIXES.items():
-            self.dataset.bind(prefix, ns)
+                self._store = pyoxigraph.Store(str(self.path))
+        except OSError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f'cannot open store "{self.path}": {first}. Is another lineage process using it?') from None
         if not self.is_empty() and not self._ox.query(adoption_index.is_current()):
             self.reindex()  # written before the index existed, or by another index version
 
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
-        if self.path is not None:
-            self._ox.flush()  # otherwise the next open replays the write-ahead log
-            self.dataset.close()
+        if self.path is not None and self._store is not None:
+            self._store.flush()  # otherwise the next open replays the write-ahead log
+            if self._dataset is not None:
+                self._dataset.close()
+            self._store = self._dataset = None  # the last reference: Oxigraph releases its lock
             _drop_old_logs(self.path)
 
     def __enter__(self) -> Store:
@@ -90,9 +92,20 @@ class Store:
         self.close()
 
     @property
+    def dataset(self) -> Dataset:
+        """The store as an rdflib ``Dataset`` (built on first use: rdflib's SPARQL engine loads in ~0.3 s)."""
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore
+
+            self._dataset = Dataset(store=OxigraphStore(store=self._store), default_union=True)
+            for prefix, ns in rdf.PREFIXES.items():
+                self._dataset.bind(prefix, ns)
+        return self._dataset
+
+    @property
     def _ox(self):
         """The underlying pyoxigraph store (for transactional updates)."""
-        return self.dataset.store._inner
+        return self._store
 
     def __len__(self) -> int:
         """Quads in the source graphs (the derived adoption index is not counted)."""
@@ -196,10 +209,9 @@ class Store:
         ``bindings`` are substituted as RDF terms, never as text; columns in ``omit`` are
         left out of the rows; with ``entity_ids`` entity IRIs come back as their ids.
         """
-        from oxrdflib._converter import to_ox
         from pyoxigraph import NamedNode, QueryResultsFormat, Variable
 
-        subs = {Variable(k): to_ox(v if isinstance(v, (URIRef, Literal)) else Literal(v)) for k, v in bindings.items()}
+        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
 
         def run():
             try:
@@ -231,7 +243,7 @@ class Store:
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
-        rows = self.query(saved_query("sources"))
+        rows = self.select(saved_query("sources"))
         out = []
         for r in rows:
             out.append(
@@ -240,11 +252,11 @@ class Store:
                     title=str(r["title"]),
                     kind=rdf.kind_from_iri(r["kind"]),
                     format=str(r["format"]),
-                    url=_python(r.get("url")),
-                    revision=_python(r.get("revision")),
-                    publisher=_python(r.get("publisher")),
+                    url=_text(r.get("url")),
+                    revision=_text(r.get("revision")),
+                    publisher=_text(r.get("publisher")),
                     about=rdf.entity_id(r["about"]) if "about" in r else None,
-                    note=_python(r.get("note")),
+                    note=_text(r.get("note")),
                 )
             )
         return sorted(out, key=lambda d: d.id)
@@ -291,7 +303,7 @@ class Store:
             # A substituted variable inside OPTIONAL does not filter (the left join keeps
             # rows without a match), so an object filter makes the pattern required.
             sparql = sparql.replace("OPTIONAL { ?c rdf:object ?o }", "?c rdf:object ?o .")
-        return list(self._assemble(self.query(sparql, **bindings)))
+        return list(self._assemble(self.select(sparql, **bindings)))
 
     def _assemble(self, rows: list[dict]) -> Iterator[StoredClaim]:
         grouped: dict[str, list[dict]] = {}
@@ -303,21 +315,21 @@ class Store:
             for r in group:
                 evidence[str(r["ev"])] = Evidence(
                     source=rdf.source_id(r["evsrc"]),
-                    revision=_python(r.get("rev")),
+                    revision=_text(r.get("rev")),
                     source_kind=rdf.kind_from_iri(r["kind"]),
                     locator=str(r["loc"]),
                     snippet=str(r["snip"]),
                     method=rdf.method_from_iri(r["meth"]),
                     retrieved_at=datetime.fromisoformat(str(r["at"])),
-                    supports=bool(_python(r["sup"])),
+                    supports=bool(r["sup"]),
                 )
             value = head.get("v")
             yield StoredClaim(
                 subject=rdf.entity_id(head["s"]),
                 predicate=Predicate(str(head["p"]).removeprefix(str(rdf.LIN))),
                 object=rdf.entity_id(head["o"]) if "o" in head else None,
-                value=_python(value) if value is not None else None,
-                unit=_python(head.get("unit")),
+                value=value,
+                unit=_text(head.get("unit")),
                 qualifiers=json.loads(str(head["q"])) if "q" in head else {},
                 status=rdf.status_from_iri(head["status"]),
                 reason=str(head["reason"]),
@@ -360,6 +372,27 @@ class Store:
 
         index = NamedNode(str(rdf.INDEX))
         return (q for q in self._ox if q.graph_name != index)
+
+
+def _text(value) -> str | None:
+    """An optional text cell of :meth:`Store.select` as text (a number-like string comes back typed)."""
+    return None if value is None else str(value)
+
+
+def _to_ox(value):
+    """An rdflib term (or a plain value, as a literal) as a pyoxigraph term, for substitutions."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode
+
+    if isinstance(value, URIRef):
+        return NamedNode(str(value))
+    if not isinstance(value, Literal):
+        value = Literal(value)
+    if value.language:
+        return OxLiteral(str(value), language=value.language)
+    if value.datatype:
+        return OxLiteral(str(value), datatype=NamedNode(str(value.datatype)))
+    return OxLiteral(str(value))
 
 
 def _drop_old_logs(path: Path) -> None:
