@@ -34,7 +34,11 @@ def source_id(store: Store, given: str) -> str:
     if given in ids:
         return given
     path = Path(given).expanduser()
-    if path.is_file():
+    try:  # a regular file of bounded size, as every reader takes; a name too long for the OS is no file
+        is_file = len(given) <= 4096 and path.is_file()
+    except OSError:
+        is_file = False
+    if is_file:
         digest = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
         found = [d.id for d in docs if d.revision and digest in d.revision]
         found = found or [d.id for d in docs if d.id.endswith((f"/{path.name}", f":{path.name}"))]
@@ -45,7 +49,7 @@ def source_id(store: Store, given: str) -> str:
         return found[0]
     import difflib
 
-    suggestions = found or difflib.get_close_matches(given, ids, n=3, cutoff=0.5)
+    suggestions = found or (difflib.get_close_matches(given, ids, n=3, cutoff=0.5) if len(given) <= 200 else [])
     raise UnknownEntity("source", given, suggestions, "sources")
 
 
