@@ -333,11 +333,11 @@ def push(
 
 
 def run_read(bolt: Bolt, cypher: str, params: dict | None = None) -> list[dict]:
-    """Run Cypher in a read-access session (the server refuses writes) and return plain dict rows."""
-    from neo4j import READ_ACCESS
-
+    """Run Cypher and return plain dict rows; write clauses are refused before this is called
+    (:func:`lineage.questions.saved.load`). A READ_ACCESS session is not used: FalkorDB's Bolt
+    endpoint answers it from an empty graph, so it cannot serve as the guard."""
     try:
-        with bolt.session(READ_ACCESS) as session:
+        with bolt.session() as session:
             return [record.data() for record in bolt.run(session, cypher, params)]
     except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types
         raise ExternalServiceError(f"the Cypher query failed on the server: {str(exc).splitlines()[0]}") from None
