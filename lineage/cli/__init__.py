@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, ingest, query, unknowns
+from lineage.cli import backends, build, explain, export, flow, ingest, query, release, unknowns
 
 app = typer.Typer(
     name="lineage",
@@ -22,6 +22,7 @@ explain.register(app)
 flow.register(app)
 backends.register(app)
 unknowns.register(app)
+release.register(app)
 
 
 def main() -> None:
