@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
@@ -200,11 +201,24 @@ def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
 
 def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:
     """Ingest a model repo's card (and config.json): everything fetched and checked, then written in one transaction."""
-    from lineage.ingest.config import ConfigSource, prepare
-
     check_repo(repo_id)
     check_revision(revision)
     card_path, commit = fetch(repo_id, "README.md", revision)
+    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
+    written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision)
+    store.replace_sources(written)
+    return report
+
+
+def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | None, config_path: Path | None = None,
+                 revision: str | None = None) -> tuple[list, CardReport]:
+    """The sources (card, and config.json when given) a repo's files become, without touching the store.
+
+    ``card_path`` and ``config_path`` are local files: fetched from a Hub by :func:`ingest_hf`, or a
+    corpus folder's copies pinned to ``commit`` (the graph release).
+    """
+    from lineage.ingest.config import ConfigSource, prepare
+
     text = decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id)
     meta, body = split_card(text, repo_id)
     bases = [str(b) for b in _as_list(meta.get("base_model"))]
@@ -288,7 +302,6 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
         )
 
     config_claims = 0
-    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
     prepared_config = None
     if config_path is not None and model_id in catalog:
         src = ConfigSource(file="config.json", model=model_id, repo=repo_id, commit=commit, kind=kind,
@@ -300,8 +313,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
     written = [(doc, guard_time(claims, catalog), entities)]
     if prepared_config is not None:
         written.append((prepared_config.doc, prepared_config.claims, []))
-    store.replace_sources(written)
-    return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
+    return written, CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=derived,
                       uses=uses, claims=len(claims), config_claims=config_claims)
 
 

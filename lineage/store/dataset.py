@@ -310,6 +310,9 @@ class Store:
                     method=rdf.method_from_iri(r["meth"]),
                     retrieved_at=datetime.fromisoformat(str(r["at"])),
                     supports=bool(_python(r["sup"])),
+                    span_start=_python(r.get("s0")),
+                    span_end=_python(r.get("s1")),
+                    span_sha256=_python(r.get("sh")),
                 )
             value = head.get("v")
             yield StoredClaim(

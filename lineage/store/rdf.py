@@ -185,6 +185,10 @@ def evidence_triples(ev: Evidence, claim_node: URIRef, index: int) -> Iterator[T
     yield node, LIN.sourceKind, kind_iri(ev.source_kind)
     yield node, LIN.locator, Literal(ev.locator)
     yield node, LIN.snippet, Literal(ev.snippet)
+    if ev.span_sha256 is not None:
+        yield node, LIN.spanStart, Literal(ev.span_start)
+        yield node, LIN.spanEnd, Literal(ev.span_end)
+        yield node, LIN.spanSha256, Literal(ev.span_sha256)
     yield node, LIN.method, method_iri(ev.method)
     yield node, PROV.generatedAtTime, Literal(ev.retrieved_at.isoformat(), datatype=XSD.dateTime)
     yield node, LIN.supports, Literal(ev.supports)

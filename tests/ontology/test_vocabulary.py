@@ -43,7 +43,8 @@ def test_sample_exercises_the_mapping():
         "Claim", "Evidence", "SourceDocument", "Model", "Technique", "Paper", "Organization", "Hardware",
         "claimKey", "value", "unit", "qualifiers", "status", "statusReason", "claimedIn", "revision",
         "sourceKind", "locator", "snippet", "method", "supports", "format", "about", "category", "variantOf",
-        "inventor", "hfRepo", "family", "report", "arxivId", "memoryGB", "hfOrg",
+        "inventor", "hfRepo", "family", "report", "arxivId", "memoryGB", "hfOrg", "spanStart", "spanEnd",
+        "spanSha256",
     } <= local
     assert {p.value for p in Predicate} <= local
     assert {status.value.title() for status in Status} <= local
