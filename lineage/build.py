@@ -2,13 +2,15 @@
 
 The catalog becomes one named graph per seed file: what each entity is, plus
 curated claims (who introduced a technique, in which paper, when; who released
-a model) whose evidence is the entry's cited source.  Bundled configs are then
-ingested like any other config.
+a model) whose evidence is the entry's cited source.  Then the graph release
+(``seeds/release``, :mod:`lineage.release`) is bulk-loaded when one is given; without
+one, the bundled configs are ingested like any other config.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +34,7 @@ from lineage.domain import (
 )
 from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
 from lineage.ingest.config.read import bundled_dir
+from lineage.release.build import ReleaseManifest
 from lineage.store import Store
 
 
@@ -43,6 +46,7 @@ class BuildReport(BaseModel):
     catalog_claims: int = Field(description="Curated claims from the catalog.")
     configs: list[ConfigReport] = Field(description="One report per bundled config.")
     triples: int = Field(description="Triples in the store afterwards.")
+    release: ReleaseManifest | None = Field(None, description="Manifest of the graph release loaded, when one was.")
 
 
 def catalog_document(filename: str) -> SourceDocument:
@@ -122,8 +126,13 @@ def build(
     catalog: Catalog | None = None,
     fresh: bool = False,
     progress: Callable[[str], None] | None = None,
+    release: Path | None = None,
 ) -> BuildReport:
-    """Write the catalog and every bundled source to ``store``; idempotent."""
+    """Write the catalog and every bundled source to ``store``; idempotent.
+
+    With ``release`` (a folder from ``lineage release build``; the CLI passes the shipped one)
+    its graphs replace the bundled configs: they hold those configs and every corpus source.
+    """
     catalog = catalog or Catalog.load()
     if fresh:
         store.clear()
@@ -137,6 +146,14 @@ def build(
         store.replace_source(doc, claims, entities)
         if progress:
             progress(doc.id)
+    if release is not None:
+        from lineage.release.load import load_release
+
+        manifest = load_release(store, release)
+        store.optimize()
+        return BuildReport(store=str(store.path) if store.path else ":memory:", entities=len(catalog),
+                           catalog_claims=n_claims, configs=[], triples=len(store),
+                           release=manifest.model_copy(update={"graph_names": []}))
     sources = bundled_configs()
     paths = [bundled_dir() / s.file for s in sources]
     reports = []

@@ -349,6 +349,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+FETCH_HINT = "(text not shipped; 'lineage fetch' shows it)"
+
+
+def shown(ev) -> str:
+    """What a table shows for a piece of evidence: its snippet, or how to get it when only a span is kept."""
+    return ev.snippet or FETCH_HINT
+
+
 def clip(text: str, limit: int = SNIPPET_MAX) -> str:
     """Collapse whitespace and cut text to fit an evidence snippet."""
     text = " ".join(text.split())

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import handles_errors
+from lineage.cli.options import JsonOpt, emit_json, handles_errors
 
 release_app = typer.Typer(help="The graph release: pinned sources, built into N-Quads.", no_args_is_help=True)
 
@@ -28,3 +28,30 @@ def sources_command(corpus: FromOpt, output: Annotated[Path | None, typer.Option
     path = write(found, output)
     counts = {k: sum(s.kind == k for s in found) for k in ("config", "report", "card")}
     typer.echo(f"Wrote {path}: {len(found)} sources ({', '.join(f'{n} {k}s' for k, n in counts.items())}).")
+
+
+@release_app.command("build")
+@handles_errors
+def build_command(
+    directory: Annotated[Path, typer.Argument(help="Where to write release.nq.gz and manifest.json (shipped: seeds/release).")],
+    corpus: FromOpt,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest every pinned source from a corpus folder, verify, and write the release as N-Quads."""
+    from lineage.cli.options import progress
+    from lineage.release.build import QUADS, build_release
+    from lineage.release.sources import load
+
+    sources = load()
+    with progress(len(sources), "Building release") as bar:
+        manifest = build_release(directory, corpus, sources, progress=lambda _: bar.update(1))
+    if json_out:
+        emit_json(manifest)
+        return
+    size = (directory / QUADS).stat().st_size / 1e6
+    typer.echo(
+        f"Wrote {directory / QUADS} ({size:.1f} MB): {manifest.graphs} source graphs, {manifest.claims} claims, "
+        f"{manifest.quads} quads; {manifest.models} models from {manifest.organizations} organizations."
+    )
+    for s in manifest.skipped:
+        typer.echo(f"  skipped {s.path}: {s.reason}")

@@ -236,7 +236,10 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         yield e, RDF.type, LIN.DiscoveredEntity
         if entity.discovered_in:
             yield e, LIN.discoveredIn, source_iri(entity.discovered_in)
-        yield e, LIN.entityRecord, Literal(entity.model_dump_json(exclude_none=True))
+        record = entity.model_dump(mode="json", exclude_none=True)
+        if isinstance(entity, Model):
+            record.setdefault("organization", None)  # required, though None for a discovered model of no lab
+        yield e, LIN.entityRecord, Literal(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     if isinstance(entity, Technique):
         yield e, LIN.category, LIN[entity.category.value.title() + "Category"]
         for other in entity.broader:
