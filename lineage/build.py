@@ -136,24 +136,25 @@ def build(
     catalog = catalog or Catalog.load()
     if fresh:
         store.clear()
-    n_claims = 0
     kinds = {cls: name for name, cls in SEED_FILES.items()}
+    curated = [e for e in catalog.entities.values() if e.curation == "curated"]  # discovered ones live in their sources
+    graphs = []
     for cls in (Organization, Hardware, Paper, Technique, Model):
         doc = catalog_document(kinds[cls])
-        entities = [e for e in catalog.entities.values() if isinstance(e, cls)]
-        claims = [c for e in entities for c in catalog_claims(e, doc)]
-        n_claims += len(claims)
+        entities = [e for e in curated if isinstance(e, cls)]
+        graphs.append((doc, [c for e in entities for c in catalog_claims(e, doc)], entities))
+    n_claims = sum(len(claims) for _, claims, _ in graphs)
+    if release is not None:  # the catalog graphs go into the release's bulk load: one write
+        from lineage.release.load import load_release
+
+        manifest = load_release(store, release, graphs)
+        return BuildReport(store=str(store.path) if store.path else ":memory:", entities=len(curated),
+                           catalog_claims=n_claims, configs=[], triples=len(store),
+                           release=manifest.model_copy(update={"graph_names": []}))
+    for doc, claims, entities in graphs:
         store.replace_source(doc, claims, entities)
         if progress:
             progress(doc.id)
-    if release is not None:
-        from lineage.release.load import load_release
-
-        manifest = load_release(store, release)
-        store.optimize()
-        return BuildReport(store=str(store.path) if store.path else ":memory:", entities=len(catalog),
-                           catalog_claims=n_claims, configs=[], triples=len(store),
-                           release=manifest.model_copy(update={"graph_names": []}))
     sources = bundled_configs()
     paths = [bundled_dir() / s.file for s in sources]
     reports = []
@@ -164,7 +165,7 @@ def build(
     store.optimize()
     return BuildReport(
         store=str(store.path) if store.path else ":memory:",
-        entities=len(catalog),
+        entities=len(curated),
         catalog_claims=n_claims,
         configs=reports,
         triples=len(store),

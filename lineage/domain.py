@@ -350,11 +350,7 @@ def utcnow() -> datetime:
 
 
 FETCH_HINT = "(text not shipped; 'lineage fetch' shows it)"
-
-
-def shown(ev) -> str:
-    """What a table shows for a piece of evidence: its snippet, or how to get it when only a span is kept."""
-    return ev.snippet or FETCH_HINT
+"""Shown for evidence whose quoted text the release replaced by a span, until the document is fetched."""
 
 
 def clip(text: str, limit: int = SNIPPET_MAX) -> str:

@@ -58,7 +58,8 @@ class Catalog:
             path = seeds / filename
             if not path.exists():
                 raise CatalogError(f'seed file "{path}" is missing')
-            rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            # libyaml's loader when PyYAML has it: the same safe subset, 10x faster (the catalog is read on every command)
+            rows = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
             adapter = TypeAdapter(list[model])
             try:
                 entries = adapter.validate_python(rows)

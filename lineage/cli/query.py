@@ -19,7 +19,8 @@ from lineage.cli.options import (
     open_store,
     table,
 )
-from lineage.domain import Status, shown
+from lineage.domain import Status
+from lineage.release.fetch import quoted
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
 def _evidence_line(ev) -> str:
     where = ev.locator.split("#")[0].split(",")[0]  # file name, or "p. 12" without the section title
-    return f"[{ev.method.value}] {where}: {shown(ev)}"
+    return f"[{ev.method.value}] {where}: {quoted(ev)}"
 
 
 @handles_errors
@@ -240,7 +241,7 @@ def why_command(
         typer.echo(f"  qualifiers: {c.qualifiers}")
     for e in c.evidence:
         stance = "supports" if e.supports else "against"
-        typer.echo(f"  - [{stance}, {e.source_kind.value}, {e.method.value}] {e.source} {e.locator}: {shown(e)}")
+        typer.echo(f"  - [{stance}, {e.source_kind.value}, {e.method.value}] {e.source} {e.locator}: {quoted(e)}")
 
 
 @handles_errors

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, emit_json, handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store
 
 release_app = typer.Typer(help="The graph release: pinned sources, built into N-Quads.", no_args_is_help=True)
 
@@ -16,6 +16,8 @@ FromOpt = Annotated[Path, typer.Option("--from", help="Corpus folder with MANIFE
 
 def register(app: typer.Typer) -> None:
     app.add_typer(release_app, name="release")
+    app.command("fetch")(fetch_command)
+    app.command("diff")(diff_command)
 
 
 @release_app.command("sources")
@@ -55,3 +57,48 @@ def build_command(
     )
     for s in manifest.skipped:
         typer.echo(f"  skipped {s.path}: {s.reason}")
+
+
+@handles_errors
+def fetch_command(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids or corpus paths (default: every report and card).")] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="A folder laid out like the corpus (e.g. ../shared/corpus).")] = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Bring the release's reports and cards into the cache (sha256 checked), so evidence shows its text."""
+    from lineage.errors import SourceFormatError
+    from lineage.questions.evidence import require_built
+    from lineage.release.fetch import fetch
+
+    if mirror is None:
+        raise SourceFormatError("fetching from arXiv and the Hub is not supported yet; pass --mirror DIR (e.g. ../shared/corpus)")
+    with open_store(store) as st:
+        require_built(st)
+        report = fetch(st, mirror, sources or [])
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(f"Fetched {len(report.fetched)} documents into {report.cache}; evidence now shows their text.")
+
+
+@handles_errors
+def diff_command(
+    a: Annotated[Path, typer.Argument(help="A store folder or a release folder (with manifest.json).")],
+    b: Annotated[Path, typer.Argument(help="The store or release to compare it with.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Compare two stores or releases claim by claim: added, removed, status changed (with reasons)."""
+    from lineage.release.diff import diff
+
+    report = diff(a, b)
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(f"{len(report.added)} added, {len(report.removed)} removed, {len(report.changed)} changed status.")
+    for r in report.added:
+        typer.echo(f"+ {r.source}  {r.statement}  [{r.status}]")
+    for r in report.removed:
+        typer.echo(f"- {r.source}  {r.statement}  [{r.status}]")
+    for c in report.changed:
+        typer.echo(f"~ {c.source}  {c.statement}  {c.before} -> {c.after}: {c.reason_after}")

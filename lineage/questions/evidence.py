@@ -29,12 +29,15 @@ class EvidenceSummary(BaseModel):
 
     @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
+        """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
+        from lineage.release.fetch import snippet
+
         return cls(
             source=ev.source,
             source_kind=ev.source_kind,
             method=ev.method,
             locator=ev.locator,
-            snippet=ev.snippet,
+            snippet=snippet(ev),
             supports=ev.supports,
             span_start=ev.span_start,
             span_end=ev.span_end,

@@ -102,8 +102,8 @@ def _models(store, catalog) -> list:
     """Models that some source claims something about (what ``lineage models`` lists)."""
     from lineage.domain import EntityKind
 
-    rows = store.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?c a lin:Claim ; "
-                        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s } }", entity_ids=True)
+    rows = store.select("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+                        "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?c a lin:Claim ; rdf:subject ?s } }", entity_ids=True)
     subjects = {r["s"] for r in rows}
     return [m for m in catalog.of_kind(EntityKind.MODEL) if m.id in subjects]
 

@@ -100,10 +100,34 @@ def _report(store, catalog, path: Path, s: ReleaseSource, seen: dict[str, str]) 
 
     pdf = read_pdf(path)
     paper = identify(pdf, catalog, s.arxiv if s.arxiv and f"arxiv-{s.arxiv}" in catalog else None)
-    prepared = analyse_subjects(pdf, subjects(pdf, catalog, paper, None))
+    try:
+        found = subjects(pdf, catalog, paper, None)
+    except SourceFormatError:
+        # a first page that names no model: the repository the report is published in may name a
+        # known one (MoonshotAI/Moonlight -> moonlight-16b-a3b); a repo named after a technique or a
+        # series (MoBA, granite-code-models) is no model, so the report stays skipped with the reason
+        model = repo_model(s.repo, catalog)
+        if model is None:
+            raise
+        found = subjects(pdf, catalog, paper, model)
+    prepared = analyse_subjects(pdf, found)
     _claim_once(seen, prepared.doc.id, s.path)
     claims = _redacted(prepared.claims, prepared.doc.id, "\f".join(pdf.pages))
     store.replace_source(prepared.doc, claims, prepared.entities)
+
+
+def repo_model(repo: str, catalog) -> str | None:
+    """The known model a report's repository names (by the resolver), or None.
+
+    Examples
+    --------
+    >>> from lineage.catalog import Catalog
+    >>> repo_model("MoonshotAI/Moonlight", Catalog.load()), repo_model("MoonshotAI/MoBA", Catalog.load())
+    ('moonlight-16b-a3b', None)
+    """
+    from lineage.catalog.resolver import Resolver
+
+    return Resolver(catalog).model(repo.rsplit("/", 1)[-1])
 
 
 def _claim_once(seen: dict[str, str], doc_id: str, path: str) -> None:

@@ -16,8 +16,8 @@ def shipped() -> Path | None:
     return folder if (folder / QUADS).is_file() and (folder / MANIFEST).is_file() else None
 
 
-def load_release(store, directory: Path) -> ReleaseManifest:
-    """Replace the graphs of the release in ``store`` with the release's quads (one bulk load).
+def load_release(store, directory: Path, sources=()) -> ReleaseManifest:
+    """Replace the graphs of the release (and of ``sources``: (document, claims, entities)) in one bulk load.
 
     The quads must hash as the manifest says; a different file is refused, naming it.
     """
@@ -28,5 +28,7 @@ def load_release(store, directory: Path) -> ReleaseManifest:
             f'release "{Path(directory) / QUADS}" does not match its manifest (sha256 {digest[:12]}… != '
             f"{manifest.quads_sha256[:12]}…); rebuild it with 'lineage release build'"
         )
-    store.load_quads(data, manifest.graph_names)
+    from lineage.store.bulk import load_quads
+
+    load_quads(store, data, manifest.graph_names, sources)
     return manifest

@@ -146,23 +146,6 @@ class Store:
         self._update(update, f"writing {what} to the store failed")
         return count
 
-    def load_quads(self, nquads: bytes, graphs: Iterable[str]) -> None:
-        """Bulk-load N-Quads (a graph release) after dropping ``graphs`` (their IRIs), then rebuild the index.
-
-        Oxigraph's bulk loader skips the transaction log: measured 10x faster than an update of the
-        same quads.  Not atomic: a killed load leaves a partial store, which ``lineage build`` redoes.
-        """
-        from pyoxigraph import RdfFormat
-
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-        if drops:
-            self._update(drops, "clearing the release's graphs failed")
-        try:
-            self._ox.bulk_load(nquads, format=RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as exc:
-            raise StoreError(f"loading the release failed: {exc}") from None
-        self.reindex()
-
     def remove_source(self, doc_id: str) -> None:
         """Drop one source's graph (no-op if absent)."""
         update = f"DROP SILENT GRAPH {rdf.source_iri(doc_id).n3()}"

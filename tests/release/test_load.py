@@ -8,16 +8,8 @@ import pytest
 
 from lineage.build import build
 from lineage.errors import SourceFormatError
-from lineage.release.build import QUADS, build_release
+from lineage.release.build import QUADS
 from lineage.store import Store
-
-
-@pytest.fixture(scope="module")
-def small_release(tmp_path_factory):
-    """A release of no corpus source: the bundled configs only (what build() ingests)."""
-    out = tmp_path_factory.mktemp("release")
-    manifest = build_release(out, tmp_path_factory.mktemp("corpus"), sources=[])
-    return out, manifest
 
 
 def claim_keys(store):
