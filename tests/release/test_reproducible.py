@@ -88,3 +88,22 @@ def test_full_rebuild_equals_the_shipped_release(corpus, release, tmp_path):
         a, b = by_graph(new.decode().splitlines(keepends=True)), by_graph(data.decode().splitlines(keepends=True))
         problems = [drift(g, a.get(g, set()), b.get(g, set())) for g in sorted(set(a) | set(b)) if a.get(g) != b.get(g)]
         pytest.fail("the rebuild drifted from the shipped release:\n" + "\n".join(problems[:20]))
+
+
+def test_no_evidence_from_a_report_or_card_carries_its_text(release):
+    data, _ = release
+    source, snippet, locator = {}, {}, {}
+    for ln in data.decode("utf-8").splitlines():
+        s, p, rest = ln.split(" ", 2)
+        obj = rest.rsplit(" ", 2)[0]
+        if p.endswith("#hadPrimarySource>"):
+            source[s] = obj
+        elif p.endswith("#snippet>"):
+            snippet[s] = obj
+        elif p.endswith("#locator>"):
+            locator[s] = obj
+    quoted = [(locator[ev], snippet[ev]) for ev, src in source.items()
+              if "/report%3A" in src or "/card%3A" in src or "/article%3A" in src
+              if snippet[ev] != '""' and not locator[ev].startswith('"README.md front matter')]
+    assert not quoted, f"{len(quoted)} evidence carry quoted text, e.g. {quoted[:3]}"
+    assert sum(v == '""' for v in snippet.values()) > 900  # report and card text evidence, as spans
