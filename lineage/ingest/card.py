@@ -170,21 +170,28 @@ def card_text_lines(body: str) -> list[str]:
 # --------------------------------------------------------------------------- ingestion
 
 
-def _ensure_model(repo_id: str, catalog: Catalog) -> tuple[str, list]:
-    """Catalog model for a repo, or a Model (and Organization) entity describing it."""
+def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, list]:
+    """Catalog model for a repo, or a discovered Model (and Organization) entity describing it.
+
+    Discovered in the card's own source (``card:<repo>``), so the entities are read back with it
+    (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
+    """
     known = catalog.model_by_repo(repo_id)
     if known is not None:
         return known.id, []
     org_name, name = repo_id.split("/", 1)
     org_id = catalog.find(org_name, EntityKind.ORGANIZATION) or slug(org_name)
+    found = {"curation": "discovered", "discovered_in": f"card:{card_repo}"}
     entities = []
     if org_id not in catalog:
         entities.append(
-            Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),))
+            Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),),
+                         **found)
         )
     model_id = slug(repo_id.replace("/", "-"))
     entities.append(
-        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),))
+        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),),
+              **found)
     )
     return model_id, entities
 
@@ -229,7 +236,7 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     if relation is not None and relation not in RELATIONS:
         raise SourceFormatError(f'card of "{repo_id}": base_model_relation "{relation}" is not one of {sorted(RELATIONS)}')
 
-    model_id, entities = _ensure_model(repo_id, catalog)
+    model_id, entities = _ensure_model(repo_id, catalog, repo_id)
     own = _is_own(repo_id, model_id, catalog)
     kind = SourceKind.PRIMARY if own else SourceKind.SECONDARY
     details = [f"{k}: {meta[k]}" for k in ("license", "pipeline_tag", "library_name") if meta.get(k)]
@@ -258,7 +265,7 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     claims: list[Claim] = []
     derived = []
     for b in bases:
-        base_id, base_entities = _ensure_model(b, catalog)
+        base_id, base_entities = _ensure_model(b, catalog, repo_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
         rel = relation or _guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")

@@ -249,13 +249,14 @@ class Store:
             )
         return sorted(out, key=lambda d: d.id)
 
-    def discovered_entities(self) -> list[Entity]:
-        """Entities that ingested sources introduced (``lin:DiscoveredEntity``), read back from their records.
+    def discovered_entities(self, source: str | None = None) -> list[Entity]:
+        """Entities that ingested sources (or ``source`` alone) introduced, read back from their records.
 
         One id found by several sources keeps the record of the first source in id order.
         """
+        bindings = {"g": rdf.source_iri(source)} if source else {}
         rows = self.select(
-            "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g"
+            "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g", **bindings
         )
         out: dict[str, Entity] = {}
         for r in rows:

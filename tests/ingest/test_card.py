@@ -97,3 +97,17 @@ def test_a_card_naming_an_older_sibling_credits_only_its_own_release(hub, catalo
     (dsa,) = store.claims(subject="deepseek-v3.2-exp", predicate=Predicate.USES, object="dsa")
     assert dsa.status is Status.VERIFIED
     assert [c for c in store.claims(predicate=Predicate.USES) if c.subject != "deepseek-v3.2-exp"] == []
+
+
+def test_a_third_party_cards_new_model_is_discovered_and_survives_verify(store, catalog, tmp_path):
+    from lineage.ingest.card import prepare_card
+    from lineage.verify import verify
+
+    card = tmp_path / "README.md"
+    card.write_text("---\nbase_model: deepseek-ai/DeepSeek-V3\n---\n# A quantization\nSmaller weights.\n")
+    written, report = prepare_card(catalog, "someone/DeepSeek-V3-Q4", card, "0" * 40)
+    store.replace_sources(written)
+    verify(store, catalog)
+    found = {e.id: e for e in store.discovered_entities("card:someone/DeepSeek-V3-Q4")}
+    assert report.model in found and found[report.model].curation == "discovered"
+    assert found["someone"].kind == "organization"
