@@ -2,13 +2,15 @@
 
 The catalog becomes one named graph per seed file: what each entity is, plus
 curated claims (who introduced a technique, in which paper, when; who released
-a model) whose evidence is the entry's cited source.  Bundled configs are then
-ingested like any other config.
+a model) whose evidence is the entry's cited source.  Then the graph release
+(``seeds/release``, :mod:`lineage.release`) is bulk-loaded when one is given; without
+one, the bundled configs are ingested like any other config.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
@@ -35,6 +37,7 @@ from lineage.domain import (
 from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
 from lineage.ingest.config.read import bundled_dir
 from lineage.ingest.family import FamilyChange, ingest_family_changes
+from lineage.release.build import ReleaseManifest
 from lineage.store import Store
 
 
@@ -49,6 +52,7 @@ class BuildReport(BaseModel):
         default_factory=list, description="Replacement candidates read from consecutive generations' configs."
     )
     triples: int = Field(description="Triples in the store afterwards.")
+    release: ReleaseManifest | None = Field(None, description="Manifest of the graph release loaded, when one was.")
 
 
 def catalog_document(filename: str) -> SourceDocument:
@@ -154,18 +158,32 @@ def build(
     catalog: Catalog | None = None,
     fresh: bool = False,
     progress: Callable[[str], None] | None = None,
+    release: Path | None = None,
 ) -> BuildReport:
-    """Write the catalog and every bundled source to ``store``; idempotent."""
+    """Write the catalog and every bundled source to ``store``; idempotent.
+
+    With ``release`` (a folder from ``lineage release build``; the CLI passes the shipped one)
+    its graphs replace the bundled configs: they hold those configs and every corpus source.
+    """
     catalog = catalog or Catalog.load()
     if fresh:
         store.clear()
-    n_claims = 0
     kinds = {cls: name for name, cls in SEED_FILES.items()}
+    curated = [e for e in catalog.entities.values() if e.curation == "curated"]  # discovered ones live in their sources
+    graphs = []
     for cls in (Organization, Hardware, Paper, Technique, Model):
         doc = catalog_document(kinds[cls])
-        entities = [e for e in catalog.entities.values() if isinstance(e, cls)]
-        claims = [c for e in entities for c in catalog_claims(e, doc)]
-        n_claims += len(claims)
+        entities = [e for e in curated if isinstance(e, cls)]
+        graphs.append((doc, [c for e in entities for c in catalog_claims(e, doc)], entities))
+    n_claims = sum(len(claims) for _, claims, _ in graphs)
+    if release is not None:  # the catalog graphs go into the release's bulk load: one write
+        from lineage.release.load import load_release
+
+        manifest = load_release(store, release, graphs)
+        return BuildReport(store=str(store.path) if store.path else ":memory:", entities=len(curated),
+                           catalog_claims=n_claims, configs=[], triples=len(store),
+                           release=manifest.model_copy(update={"graph_names": []}))
+    for doc, claims, entities in graphs:
         store.replace_source(doc, claims, entities)
         if progress:
             progress(doc.id)
@@ -180,7 +198,7 @@ def build(
     store.optimize()
     return BuildReport(
         store=str(store.path) if store.path else ":memory:",
-        entities=len(catalog),
+        entities=len(curated),
         catalog_claims=n_claims,
         configs=reports,
         family_changes=family,

@@ -312,10 +312,16 @@ class Evidence(Strict):
     revision: str | None = Field(None, description="Revision of the source the snippet was read from.")
     source_kind: SourceKind = Field(description="Primary or secondary, copied from the source.")
     locator: str = Field(description="Page, section, config key path or line inside the source.")
-    snippet: str = Field(max_length=SNIPPET_MAX, description="Short excerpt or 'key = value' rendering.")
+    snippet: str = Field(max_length=SNIPPET_MAX, description="Short excerpt or 'key = value' rendering; empty where a "
+                         "release keeps only the span (quoted text of reports and cards is never shipped).")
     method: Method = Field(description="How the evidence was obtained.")
     retrieved_at: datetime = Field(description="When the source was read (UTC).")
     supports: bool = Field(True, description="False when this evidence speaks against the claim.")
+    span_start: int | None = Field(None, ge=0, description="Character offset where the quoted span starts in the "
+                                   "document's extracted text (lineage.release.spans.document_text).")
+    span_end: int | None = Field(None, ge=0, description="Character offset where the quoted span ends (exclusive).")
+    span_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the quoted span with its "
+                                    "whitespace collapsed: what a snippet re-cut from the document must hash to.")
 
 
 class Claim(Strict):
@@ -376,6 +382,10 @@ def slug(name: str) -> str:
 def utcnow() -> datetime:
     """Timezone-aware now, truncated to seconds (what evidence records)."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+FETCH_HINT = "(text not shipped; 'lineage fetch' shows it)"
+"""Shown for evidence whose quoted text the release replaced by a span, until the document is fetched."""
 
 
 def clip(text: str, limit: int = SNIPPET_MAX) -> str:

@@ -252,7 +252,7 @@ def verify(store, catalog) -> VerifyReport:
         total += len(after)
         for c in after:
             counts[c.status.value] += 1
-        store.replace_source(doc, after)
+        store.replace_source(doc, after, store.discovered_entities(doc.id))  # the entities the source introduced stay
     return VerifyReport(sources=len(docs), claims=total, by_status=dict(counts), changed=changed)
 
 

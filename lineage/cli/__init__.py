@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, unknowns
+from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, release, unknowns
 
 ENVIRONMENT = """\
 Environment: LINEAGE_STORE (store directory, as --store), LINEAGE_CACHE (downloads and the compiled
@@ -59,6 +59,7 @@ ideas.register(app)
 hardware.register(app)
 backends.register(app)
 unknowns.register(app)
+release.register(app)
 
 
 def _command_name(argv: list[str]) -> str | None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
+from lineage.release.fetch import quoted
 from lineage.vocab import EntityKind, Status
 
 MinStatusOpt = Annotated[
@@ -48,7 +49,7 @@ def _ev(evidence) -> str:
         return "-"
     ev = evidence[0]
     more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
-    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {ev.snippet}"[:90] + more
+    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {quoted(ev)}"[:90] + more
 
 
 def _scope(min_status: Status) -> str:

@@ -18,6 +18,7 @@ from lineage.cli.options import (
     quantity,
     table,
 )
+from lineage.release.fetch import quoted
 from lineage.vocab import Status
 
 
@@ -35,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
 def _evidence_line(ev) -> str:
     where = ev.locator.split("#")[0].split(",")[0]  # file name, or "p. 12" without the section title
-    return f"[{ev.method.value}] {where}: {ev.snippet}"
+    return f"[{ev.method.value}] {where}: {quoted(ev)}"
 
 
 @handles_errors
@@ -254,7 +255,7 @@ def why_command(
         typer.echo(f"  qualifiers: {c.qualifiers}")
     for e in c.evidence:
         stance = "supports" if e.supports else "against"
-        typer.echo(f"  - [{stance}, {e.source_kind.value}, {e.method.value}] {e.source} {e.locator}: {e.snippet}")
+        typer.echo(f"  - [{stance}, {e.source_kind.value}, {e.method.value}] {e.source} {e.locator}: {quoted(e)}")
 
 
 @handles_errors

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
@@ -164,21 +165,28 @@ def card_text_lines(text: str) -> list[str]:
 # --------------------------------------------------------------------------- ingestion
 
 
-def _ensure_model(repo_id: str, catalog: Catalog) -> tuple[str, list]:
-    """Catalog model for a repo, or a Model (and Organization) entity describing it."""
+def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, list]:
+    """Catalog model for a repo, or a discovered Model (and Organization) entity describing it.
+
+    Discovered in the card's own source (``card:<repo>``), so the entities are read back with it
+    (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
+    """
     known = catalog.model_by_repo(repo_id)
     if known is not None:
         return known.id, []
     org_name, name = repo_id.split("/", 1)
     org_id = catalog.find(org_name, EntityKind.ORGANIZATION) or slug(org_name)
+    found = {"curation": "discovered", "discovered_in": f"card:{card_repo}"}
     entities = []
     if org_id not in catalog:
         entities.append(
-            Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),))
+            Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),),
+                         **found)
         )
     model_id = slug(repo_id.replace("/", "-"))
     entities.append(
-        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),))
+        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),),
+              **found)
     )
     return model_id, entities
 
@@ -195,17 +203,29 @@ def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
 
 def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:
     """Ingest a model repo's card (and config.json): everything fetched and checked, then written in one transaction."""
-    from lineage.ingest.config import ConfigSource, prepare
-
     check_repo(repo_id)
     check_revision(revision)
     card_path, commit = fetch(repo_id, "README.md", revision)
+    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
+    written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision)
+    store.replace_sources(written)
+    return report
+
+
+def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | None, config_path: Path | None = None,
+                 revision: str | None = None) -> tuple[list, CardReport]:
+    """The sources (card, and config.json when given) a repo's files become, without touching the store.
+
+    ``card_path`` and ``config_path`` are local files: fetched from a Hub by :func:`ingest_hf`, or a
+    corpus folder's copies pinned to ``commit`` (the graph release).
+    """
+    from lineage.ingest.config import ConfigSource, prepare
+
     text = check_text(decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id), "card", repo_id)
     card = read_card(text, repo_id, catalog, commit, revision)
     model_id, kind, doc, claims, entities = card.model, card.kind, card.doc, card.claims, card.entities
 
     config_claims = 0
-    config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
     prepared_config = None
     if config_path is not None and model_id in catalog:
         src = ConfigSource(file="config.json", model=model_id, repo=repo_id, commit=commit, kind=kind,
@@ -213,13 +233,12 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
                            note="fetched from the Hugging Face repo with its card")
         prepared_config = prepare(config_path, src)
         config_claims = len(prepared_config.claims)
-    # everything is read and checked; now write both sources in one transaction
+    # everything is read and checked; the caller writes both sources in one transaction
     written = [(doc, guard_time(claims, catalog), entities)]
     if prepared_config is not None:
         written.append((prepared_config.doc, prepared_config.claims, []))
-    store.replace_sources(written)
-    return CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=card.derived,
-                      uses=card.uses, claims=len(claims), config_claims=config_claims)
+    return written, CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=card.derived,
+                               uses=card.uses, claims=len(claims), config_claims=config_claims)
 
 
 @dataclass
@@ -246,7 +265,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     if relation is not None and relation not in RELATIONS:
         raise SourceFormatError(f'card of "{repo_id}": base_model_relation "{relation}" is not one of {sorted(RELATIONS)}')
 
-    model_id, entities = _ensure_model(repo_id, catalog)
+    model_id, entities = _ensure_model(repo_id, catalog, repo_id)
     own = _is_own(repo_id, model_id, catalog)
     kind = SourceKind.PRIMARY if own else SourceKind.SECONDARY
     details = [f"{k}: {meta[k]}" for k in ("license", "pipeline_tag", "library_name") if meta.get(k)]
@@ -275,7 +294,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     claims: list[Claim] = []
     derived = []
     for b in bases:
-        base_id, base_entities = _ensure_model(b, catalog)
+        base_id, base_entities = _ensure_model(b, catalog, repo_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
         rel = relation or _guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")

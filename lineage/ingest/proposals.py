@@ -109,13 +109,17 @@ def find(
     body: list[Sentence],
     resolver: Resolver,
     bib: references.Bibliography,
-    paper_id: str,
+    paper_id: str | None,
     organization: str | None,
     month: str | None,
     doc_id: str,
     url: str,
 ) -> Found:
-    """Discovered techniques (and the cited papers they come from) in a report's body (pure)."""
+    """Discovered techniques (and the cited papers they come from) in a report's body (pure).
+
+    ``paper_id`` is the report's catalog paper, or None for a report no catalog paper describes:
+    a technique it proposes then has no ``introduced_in`` (the report's source id is no paper id).
+    """
     out = Found()
     seen: set[str] = set()
     for s in body:

@@ -341,7 +341,7 @@ def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument) -> proposals.
     month = (paper.published if paper else None) or getattr(model, "released", None)
     org = getattr(model, "organization", None)
     bib = references.parse(pdf.references_text(), found.catalog)
-    return proposals.find(body_sentences(pdf), Resolver(found.catalog), bib, paper.id if paper else doc.id,
+    return proposals.find(body_sentences(pdf), Resolver(found.catalog), bib, paper.id if paper else None,
                           org, month, doc.id, doc.url or f"urn:lineage:{doc.id}")
 
 
@@ -349,7 +349,7 @@ def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, no
     out = []
     for p in new.proposals:
         t = p.technique
-        facts = [(Predicate.INTRODUCED_IN, t.introduced_in, None)]
+        facts = [(Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else []
         facts += [(Predicate.INTRODUCED_BY, o, None) for o in t.introduced_by]
         if t.first_appeared:
             facts.append((Predicate.FIRST_APPEARED, None, t.first_appeared))

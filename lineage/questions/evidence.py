@@ -21,19 +21,29 @@ class EvidenceSummary(BaseModel):
     source_kind: SourceKind = Field(description="Primary or secondary.")
     method: Method = Field(description="How it was obtained.")
     locator: str = Field(description="Where in the source.")
-    snippet: str = Field(description="Short excerpt.")
+    snippet: str = Field(description="Short excerpt; empty where the release keeps only the span.")
     supports: bool = Field(description="False when it speaks against the claim.")
+    span_start: int | None = Field(None, description="Offset of the quoted span in the document's extracted text.")
+    span_end: int | None = Field(None, description="Offset just after the quoted span.")
+    span_sha256: str | None = Field(None, description="sha256 of the quoted span, whitespace collapsed.")
 
     @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
+        """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
+        from lineage.release.fetch import snippet
+
         return cls(
             source=ev.source,
             source_kind=ev.source_kind,
             method=ev.method,
             locator=ev.locator,
-            snippet=ev.snippet,
+            snippet=snippet(ev),
             supports=ev.supports,
+            span_start=ev.span_start,
+            span_end=ev.span_end,
+            span_sha256=ev.span_sha256,
         )
+
 
 
 def _evidence(claims: list[StoredClaim]) -> list[EvidenceSummary]:

@@ -261,13 +261,14 @@ class Store:
             )
         return sorted(out, key=lambda d: d.id)
 
-    def discovered_entities(self) -> list[Entity]:
-        """Entities that ingested sources introduced (``lin:DiscoveredEntity``), read back from their records.
+    def discovered_entities(self, source: str | None = None) -> list[Entity]:
+        """Entities that ingested sources (or ``source`` alone) introduced, read back from their records.
 
         One id found by several sources keeps the record of the first source in id order.
         """
+        bindings = {"g": rdf.source_iri(source)} if source else {}
         rows = self.select(
-            "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g"
+            "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g", **bindings
         )
         out: dict[str, Entity] = {}
         for r in rows:
@@ -322,6 +323,9 @@ class Store:
                     method=rdf.method_from_iri(r["meth"]),
                     retrieved_at=datetime.fromisoformat(str(r["at"])),
                     supports=bool(r["sup"]),
+                    span_start=r.get("s0"),
+                    span_end=r.get("s1"),
+                    span_sha256=_text(r.get("sh")),
                 )
             value = head.get("v")
             yield StoredClaim(

@@ -185,6 +185,10 @@ def evidence_triples(ev: Evidence, claim_node: URIRef, index: int) -> Iterator[T
     yield node, LIN.sourceKind, kind_iri(ev.source_kind)
     yield node, LIN.locator, Literal(ev.locator)
     yield node, LIN.snippet, Literal(ev.snippet)
+    if ev.span_sha256 is not None:
+        yield node, LIN.spanStart, Literal(ev.span_start)
+        yield node, LIN.spanEnd, Literal(ev.span_end)
+        yield node, LIN.spanSha256, Literal(ev.span_sha256)
     yield node, LIN.method, method_iri(ev.method)
     yield node, PROV.generatedAtTime, Literal(ev.retrieved_at.isoformat(), datatype=XSD.dateTime)
     yield node, LIN.supports, Literal(ev.supports)
@@ -232,7 +236,10 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         yield e, RDF.type, LIN.DiscoveredEntity
         if entity.discovered_in:
             yield e, LIN.discoveredIn, source_iri(entity.discovered_in)
-        yield e, LIN.entityRecord, Literal(entity.model_dump_json(exclude_none=True))
+        record = entity.model_dump(mode="json", exclude_none=True)
+        if isinstance(entity, Model):
+            record.setdefault("organization", None)  # required, though None for a discovered model of no lab
+        yield e, LIN.entityRecord, Literal(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     if isinstance(entity, Technique):
         yield e, LIN.category, LIN[entity.category.value.title() + "Category"]
         for other in entity.broader:

@@ -121,3 +121,17 @@ def test_card_evidence_cites_the_file_line_of_its_sentence(hub, catalog, store, 
     line = int(muon.evidence[0].locator.rsplit(" ", 1)[1])
     raw = (corpus / "hf" / "deepseek-ai__DeepSeek-V4-Flash" / "README.md").read_text().splitlines()[line - 1]
     assert "Muon optimizer" in raw and "Muon optimizer" in muon.evidence[0].snippet
+
+
+def test_a_third_party_cards_new_model_is_discovered_and_survives_verify(store, catalog, tmp_path):
+    from lineage.ingest.card import prepare_card
+    from lineage.verify import verify
+
+    card = tmp_path / "README.md"
+    card.write_text("---\nbase_model: deepseek-ai/DeepSeek-V3\n---\n# A quantization\nSmaller weights.\n")
+    written, report = prepare_card(catalog, "someone/DeepSeek-V3-Q4", card, "0" * 40)
+    store.replace_sources(written)
+    verify(store, catalog)
+    found = {e.id: e for e in store.discovered_entities("card:someone/DeepSeek-V3-Q4")}
+    assert report.model in found and found[report.model].curation == "discovered"
+    assert found["someone"].kind == "organization"

@@ -113,6 +113,12 @@ VALUE_OF = {
 
 
 def evidence(doc: SourceDocument, method: Method, *, supports: bool = True, n: int = 0) -> Evidence:
+    if method is Method.TEXT:  # as the graph release ships text evidence: a span, no quoted text
+        return Evidence(
+            source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=f"line {n}", snippet="",
+            method=method, retrieved_at=WHEN, supports=supports, span_start=10 * n, span_end=10 * n + 9,
+            span_sha256="0" * 64,
+        )
     return Evidence(
         source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=f"#/key{n}",
         snippet=f"key{n} = value", method=method, retrieved_at=WHEN, supports=supports,

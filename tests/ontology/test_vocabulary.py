@@ -44,7 +44,7 @@ def test_sample_exercises_the_mapping():
         "claimKey", "value", "unit", "qualifiers", "status", "statusReason", "claimedIn", "revision",
         "sourceKind", "locator", "snippet", "method", "supports", "format", "about", "category", "variantOf",
         "inventor", "hfRepo", "family", "report", "arxivId", "memoryGB", "hfOrg", "fp8Support", "fp4Support",
-        "exportControl",
+        "exportControl", "spanStart", "spanEnd", "spanSha256",
     } <= local
     assert {p.value for p in Predicate} <= local
     assert {status.value.title() for status in Status} <= local

@@ -31,6 +31,26 @@ def test_claims_round_trip_with_their_evidence(store):
     assert back.source == doc.id
 
 
+def test_evidence_spans_round_trip(store):
+    doc = _doc()
+    claim = _claim(doc, snippet="")
+    ev = claim.evidence[0].model_copy(update={"span_start": 10, "span_end": 42, "span_sha256": "a" * 64})
+    claim = claim.model_copy(update={"evidence": (ev,)})
+    store.replace_source(doc, [claim])
+    (back,) = store.claims()
+    assert (back.evidence[0].span_start, back.evidence[0].span_end, back.evidence[0].span_sha256) == (10, 42, "a" * 64)
+
+
+def test_a_discovered_model_without_a_lab_reads_back(store):
+    from lineage.domain import Model, SourceRef
+
+    doc = _doc()
+    model = Model(id="no-lab-model", name="No-Lab", organization=None, curation="discovered",
+                  discovered_in=doc.id, sources=(SourceRef(url="https://example.org"),))
+    store.replace_source(doc, [_claim(doc)], [model])
+    assert store.discovered_entities() == [model]
+
+
 def test_replacing_a_source_touches_only_its_graph(store):
     a, b = _doc("a"), _doc("b")
     store.replace_source(a, [_claim(a, "mla")])

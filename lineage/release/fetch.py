@@ -1,0 +1,110 @@
+"""``lineage fetch``: the release's documents into the cache, so evidence shows its text again.
+
+The release keeps spans, not sentences (:mod:`lineage.release.spans`).  ``fetch`` copies each pinned
+report and card from a mirror (a folder laid out like the corpus, e.g. ``../shared/corpus``), checks
+its sha256 against ``seeds/sources/release.yaml``, and caches the document's extracted text under
+``<cache>/documents/``, indexed by source id.  From then on :func:`quoted` re-cuts each snippet by its
+offsets and checks it against the span's hash; a cached text that does not hash as the release
+says is an error naming the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from lineage.domain import FETCH_HINT
+from lineage.errors import SourceFormatError
+from lineage.paths import cache_dir
+from lineage.release.sources import ReleaseSource, load
+
+
+class FetchReport(BaseModel):
+    """What ``lineage fetch`` brought into the cache."""
+
+    fetched: list[str] = Field(description="Source ids whose text is now cached.")
+    cache: str = Field(description="Folder of the cached texts.")
+
+
+def documents_dir() -> Path:
+    return cache_dir() / "documents"
+
+
+def source_ids(store, pinned: list[ReleaseSource]) -> dict[str, ReleaseSource]:
+    """Source id in the store -> its pinned document (reports by the sha256 in their revision, cards by repo)."""
+    by_sha = {s.sha256: s for s in pinned if s.kind == "report"}
+    by_repo = {s.hub_repo: s for s in pinned if s.kind == "card"}
+    out = {}
+    for doc in store.sources():
+        if doc.format == "report":
+            m = re.search(r"sha256:([0-9a-f]{64})", doc.revision or "")
+            if m and m.group(1) in by_sha:
+                out[doc.id] = by_sha[m.group(1)]
+        elif doc.format == "card" and doc.id.removeprefix("card:") in by_repo:
+            out[doc.id] = by_repo[doc.id.removeprefix("card:")]
+    return out
+
+
+def fetch(store, mirror: Path, wanted: list[str] = ()) -> FetchReport:
+    """Copy the documents of the release's reports and cards from ``mirror`` into the cache.
+
+    ``wanted`` narrows it to source ids or corpus paths.  A document whose bytes are not the pinned
+    ones is refused, naming it, before anything is cached for it.
+    """
+    from lineage.release.ingest import check_bytes
+    from lineage.release.spans import document_text
+
+    ids = source_ids(store, load())
+    chosen = {i: s for i, s in ids.items() if not wanted or i in wanted or s.path in wanted}
+    unknown = [w for w in wanted if w not in chosen and all(s.path != w for s in chosen.values())]
+    if unknown:
+        raise SourceFormatError(f'"{unknown[0]}" is not a report or card of the release; see \'lineage sources\'')
+    folder = documents_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    index = _index()
+    for doc_id, s in sorted(chosen.items()):
+        path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "")
+        check_bytes(path, s.sha256, s.path)
+        text_file = folder / f"{s.sha256}.txt"
+        text_file.write_text(document_text(s.kind, path), encoding="utf-8")
+        index[doc_id] = {"path": s.path, "sha256": s.sha256, "text": text_file.name}
+    (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
+    _text.cache_clear()
+    return FetchReport(fetched=sorted(chosen), cache=str(folder))
+
+
+def _index() -> dict:
+    path = documents_dir() / "index.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+@cache
+def _text(doc_id: str) -> tuple[str, str] | None:
+    entry = _index().get(doc_id)
+    if entry is None:
+        return None
+    path = documents_dir() / entry["text"]
+    return (path.read_text(encoding="utf-8"), entry["path"]) if path.is_file() else None
+
+
+def snippet(ev) -> str:
+    """The evidence's snippet, else its span re-cut from a fetched document, else ``""``.
+
+    Raises :class:`~lineage.errors.SourceFormatError` naming the document when the cached text does
+    not hash as the span says (a tampered or different document).
+    """
+    from lineage.release.spans import recut
+
+    if ev.snippet or ev.span_sha256 is None:
+        return ev.snippet
+    cached = _text(ev.source)
+    return recut(ev, *cached) if cached is not None else ""
+
+
+def quoted(ev) -> str:
+    """What a table shows for a piece of evidence: :func:`snippet`, or how to get the text."""
+    return snippet(ev) or FETCH_HINT

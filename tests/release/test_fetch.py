@@ -1,0 +1,84 @@
+"""``lineage fetch --mirror``: documents come back, evidence shows re-cut text, tampering is refused.
+
+No sentence of a card is written here: re-cut text is checked against the span hashes the
+release keeps.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from lineage.build import build
+from lineage.cli import app
+from lineage.domain import FETCH_HINT
+from lineage.release.load import shipped
+from lineage.release.spans import span_hash
+from lineage.store import Store
+
+CARD = "hf/deepseek-ai__DeepSeek-V4-Flash"
+
+
+@pytest.fixture(scope="module")
+def release_store(tmp_path_factory, catalog):
+    if shipped() is None:
+        pytest.fail("no graph release is shipped in seeds/release")
+    path = tmp_path_factory.mktemp("rel") / "store"
+    with Store(path) as st:
+        build(st, catalog, release=shipped())
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
+    from lineage.release import fetch
+
+    fetch._text.cache_clear()
+    yield tmp_path / "cache"
+    fetch._text.cache_clear()
+
+
+def run(*args):
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_without_the_document_evidence_shows_its_locator_and_a_fetch_hint(release_store, cache):
+    code, out = run("who-uses", "muon", "--store", str(release_store))
+    assert code == 0
+    v4 = [ln for ln in out.splitlines() if ln.startswith("DeepSeek-V4-Flash")]
+    assert v4 and "[card] README.md line" in v4[0] and FETCH_HINT[:20] in v4[0]
+
+
+def test_after_fetch_the_snippets_are_recut_and_match_their_hashes(release_store, cache, corpus):
+    code, out = run("fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
+    assert (code, out.splitlines()[0].split(" into ")[0]) == (0, "Fetched 1 documents")
+    code, out = run("who-uses", "muon", "--store", str(release_store), "--json")
+    assert code == 0
+    import json
+
+    rows = [r for r in json.loads(out)["rows"] if r["model"] == "deepseek-v4-flash"]
+    card = [e for e in rows[0]["evidence"] if e["source"] == "card:deepseek-ai/DeepSeek-V4-Flash"]
+    assert card and all(e["snippet"] and span_hash(e["snippet"]) == e["span_sha256"] for e in card)
+
+
+def test_a_tampered_document_is_refused_naming_it(release_store, cache, corpus, tmp_path):
+    mirror = tmp_path / "mirror" / CARD
+    shutil.copytree(corpus / CARD, mirror)
+    (mirror / "README.md").write_bytes((mirror / "README.md").read_bytes().replace(b"Muon", b"Adam"))
+    code, out = run("fetch", CARD, "--mirror", str(tmp_path / "mirror"), "--store", str(release_store))
+    assert code == 2
+    assert out.startswith(f'Error: source "{CARD}" does not match its pinned sha256')
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_a_tampered_cached_text_is_an_error_naming_the_document(release_store, cache, corpus):
+    run("fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
+    for text in (cache / "documents").glob("*.txt"):
+        text.write_text(text.read_text(encoding="utf-8").replace("Muon", "Adam"), encoding="utf-8")
+    code, out = run("who-uses", "muon", "--store", str(release_store))
+    assert code == 2
+    assert out.startswith(f'Error: document "{CARD}" does not match the release')
