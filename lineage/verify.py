@@ -102,12 +102,45 @@ class PrimaryIndex:
     def __init__(self, store, exclude_source: str | None = None):
         self.by_spo: dict[tuple, list] = defaultdict(list)
         self.by_sp: dict[tuple, list] = defaultdict(list)
+        self.tuned: dict[str, list[str]] = defaultdict(list)  # base model -> its instruction-tuned releases
         for c in store.claims():
-            if c.source == exclude_source or not _is_primary(c):
+            if c.source == exclude_source:
+                continue
+            if _names_a_tuned_release(c):
+                self.tuned[c.object].append(c.subject)
+            if not _is_primary(c):
                 continue
             self.by_sp[(c.subject, c.predicate)].append(c)
             if c.object is not None:
                 self.by_spo[(c.subject, c.predicate, c.object)].append(c)
+
+
+def _names_a_tuned_release(c) -> bool:
+    """``X derivedFrom B`` (finetune) read by a config ingest: X is B's instruction-tuned release, same shapes."""
+    return (c.predicate is Predicate.DERIVED_FROM and c.qualifiers.get("relation") == "finetune"
+            and any(e.method.value == "config" for e in c.evidence))
+
+
+def _from_tuned_release(claim: Claim, idx: PrimaryIndex):
+    """Parameter counts and context length of ``claim.subject`` as its instruction-tuned release's config states them.
+
+    Instruction tuning keeps every weight shape, so a parameter count carries over and may verify or
+    contradict.  It can lengthen the context window, so a context length only verifies on an exact match
+    and is otherwise left reported.
+    """
+    for release in idx.tuned.get(claim.subject, []):
+        values = idx.by_sp.get((release, claim.predicate), [])
+        if not values:
+            continue
+        if claim.predicate is Predicate.CONTEXT_LENGTH:
+            status, reason, ev = _judge_context(claim, values)
+            if status is not Status.VERIFIED:
+                shown = ", ".join(sorted({f"{int(v.value):,}" for v in values}))
+                return Status.REPORTED, f"[variant-bound] its instruction-tuned release {release} configures {shown} tokens", []
+        else:
+            status, reason, ev = _judge_close(claim, values, PARAMETER_TOLERANCE, "parameters")
+        return status, clip(f"{reason.split('] ', 1)[0]}] its instruction-tuned release {release}: {reason.split('] ', 1)[-1]}", 250), ev
+    return None
 
 
 def _primary_evidence(claims, supports: bool, limit: int = 2) -> list[Evidence]:
@@ -168,6 +201,11 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
         return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
 
     values = idx.by_sp.get((claim.subject, p), [])
+    if not values and claim.value is not None and p in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS,
+                                                        Predicate.CONTEXT_LENGTH):
+        judged = _from_tuned_release(claim, idx)
+        if judged is not None:
+            return judged
     if not values or claim.value is None:
         return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
     if p in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS):

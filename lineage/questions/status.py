@@ -49,7 +49,7 @@ def _edge_evidence(data: dict) -> list[EvidenceSummary]:
         key = (ev["source"], ev["locator"])
         if key not in seen:
             seen.add(key)
-            out.append(EvidenceSummary(**{k: ev[k] for k in EvidenceSummary.model_fields}))
+            out.append(EvidenceSummary(**{k: ev[k] for k in EvidenceSummary.model_fields if k in ev}))
     return out
 
 

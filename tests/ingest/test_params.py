@@ -214,3 +214,28 @@ def test_not_a_config_raises_unsupported_layout(config):
 def test_parameter_count_fields_are_documented():
     for name, info in ParameterCount.model_fields.items():
         assert info.description, name
+
+
+@pytest.mark.parametrize("name, config_class, model_class", [
+    ("nvidia__Gemma-4-31B-IT-NVFP4.json", "gemma4.Gemma4TextConfig", "gemma4.Gemma4ForCausalLM"),
+    ("nvidia__Qwen3.6-27B-NVFP4.json", "qwen3_5.Qwen3_5TextConfig", "qwen3_5.Qwen3_5ForCausalLM"),
+])
+def test_interleaved_layouts_count_what_transformers_builds(configs, name, config_class, model_class):
+    """Gemma 4 (sliding + global layers, keys reused as values) and dense Qwen3.5: the total equals the
+    parameters of transformers' own module built on the meta device (no weights allocated)."""
+    import importlib
+
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    text = load(configs.parent / "new" / "configs", name)["text_config"]
+
+    def cls(dotted):
+        module, attr = dotted.split(".")
+        return getattr(importlib.import_module(f"transformers.models.{module}.modeling_{module}"
+                                               if "ForCausalLM" in attr else
+                                               f"transformers.models.{module}.configuration_{module}"), attr)
+
+    with torch.device("meta"):
+        model = cls(model_class)(cls(config_class)(**text))
+    built = sum(p.numel() for p in model.parameters())  # transformers' module has no MTP layers
+    assert count_parameters({"text_config": text}).total == built

@@ -35,6 +35,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError, UnsupportedLayout
+from lineage.ingest.config.derivative import base_name, instruct_base, publisher_owns
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
@@ -220,6 +221,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
     doc = source_document(src, digest)
     params = count(cfg)
     claims, skipped = claims_for(findings, doc, params, src.derivative)
+    claims += _variant_of(src, doc)
     techniques = sorted({c.object for c in claims if c.predicate is Predicate.USES and c.object})
     report = ConfigReport(
         source=doc.id,
@@ -326,12 +328,50 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
             "_name_or_path. Pass --model ID (see 'lineage models')."
         )
     repo, where = named
+    derived = _as_derivative(repo, where, cfg, catalog, path)
+    if derived is not None:
+        return derived
     m = catalog.model_by_repo(repo) or catalog.entities.get(Resolver(catalog).model(repo) or "")
     if m is not None:
         return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo or repo, kind=SourceKind.PRIMARY,
                             note=f"model inferred from {where}")
     return ConfigSource(file=path.name, model=discovered_model_id(repo, catalog), repo=repo, kind=SourceKind.PRIMARY,
                         discovered=True, note=f"model discovered from {where}; not in the catalog")
+
+
+def _model_name(src: ConfigSource) -> str:
+    """The model's name as its repo spells it (a derivative's base name, else the repo's name)."""
+    name = src.repo.split("/")[-1] if src.repo else src.model
+    return (base_name(name, {"quantization_config": {}}) if src.derivative else None) or name
+
+
+def _variant_of(src: ConfigSource, doc: SourceDocument) -> list[Claim]:
+    """A discovered instruction-tuned release is derived from the base its name names (reported: a naming convention)."""
+    base = instruct_base(_model_name(src)) if src.discovered else None
+    if base is None:
+        return []
+    ev = Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator="repo name",
+                  snippet=src.repo or src.model, method=Method.CONFIG, retrieved_at=utcnow())
+    return [Claim(subject=src.model, predicate=Predicate.DERIVED_FROM, object=discovered_model_id(base, {}),
+                  qualifiers={"relation": "finetune"}, status=Status.REPORTED, evidence=(ev,),
+                  reason=f"named as an instruction-tuned release of {base} (name suffix); the config does not state it")]
+
+
+def _as_derivative(repo: str, where: str, cfg: dict[str, Any], catalog, path: Path) -> ConfigSource | None:
+    """A quantized derivative's config speaks about its base model (see :mod:`.derivative`)."""
+    owner, _, name = repo.rpartition("/")
+    base = base_name(name, cfg)
+    if base is None:
+        return None
+    model = catalog.entities.get(Resolver(catalog).model(base) or "")
+    ident = model.id if model is not None else discovered_model_id(base, {})
+    if model is None and ident in catalog:
+        model = catalog.get(ident)
+    who = "its publisher's own" if publisher_owns(owner, model, catalog) else f"{owner}'s"
+    return ConfigSource(file=path.name, model=ident, repo=repo, kind=SourceKind.PRIMARY, derivative=True,
+                        discovered=model is None,
+                        note=f"{who} quantized derivative of {base} (from {where}): architecture keys describe "
+                             f"{base}, quantization keys only the derivative")
 
 
 def ingest_config(store, catalog, paths: list[Path], model: str | None = None, progress=None) -> list[ConfigReport]:
@@ -347,8 +387,9 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
             raise catalog.unknown(src.model)
         prepared.append(prepare(Path(path), src))
     for p in prepared:
+        found = {e.id for e in discovered_entities(p, catalog)}
         for c in p.claims:
-            if c.object is not None and c.object not in catalog:
+            if c.object is not None and c.object not in catalog and c.object not in found:
                 raise catalog.unknown(c.object)
     batch = {p.doc.id: p.claims for p in prepared}
     others = reconcile_primary_values(store, batch)
@@ -365,23 +406,30 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
 
 
 def discovered_entities(p: PreparedConfig, catalog) -> list:
-    """The model a config introduced (and its lab, from the repo's owner) when the catalog lacks them."""
-    from lineage.ingest.discovery import discovered_model, discovered_organization
+    """The model a config introduced (its lab, from the repo's owner, and the base an instruction-tuned name names).
+
+    A quantized derivative's model is its base: its lab is not the derivative's publisher, so it comes
+    from the model name's prefix when that names a catalog lab, else stays unknown.
+    """
+    from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
     src = p.source
     if src is None or not src.discovered or src.model in catalog:
         return []
-    repo = src.repo
-    owner = repo.split("/")[0] if repo and "/" in repo else None
+    repo, name, out = src.repo, _model_name(src), []
+    owner = repo.split("/")[0] if repo and "/" in repo and not src.derivative else None
     org = Resolver(catalog).organization(owner) if owner else None
-    out = []
-    if owner and org is None:
+    if src.derivative:
+        org = resolve_organization(Resolver(catalog), None, name)
+    elif owner and org is None:
         found = discovered_organization(owner, p.doc.id, f"https://huggingface.co/{owner}")
         if found is not None:
             org = found.id
             if org not in catalog:
                 out.append(found)
-    url = p.doc.url or f"https://huggingface.co/{repo}" if repo else f"urn:lineage:{p.doc.id}"
-    name = repo.split("/")[-1] if repo else src.model
-    out.append(discovered_model(src.model, name, org, None, None, p.doc.id, url, hf_repo=repo or None))
+    url = p.doc.url or (f"https://huggingface.co/{repo}" if repo else f"urn:lineage:{p.doc.id}")
+    hf_repo = repo if repo and not src.derivative else None
+    out.append(discovered_model(src.model, name, org, None, None, p.doc.id, url, hf_repo=hf_repo))
+    out += [discovered_model(c.object, instruct_base(name), org, None, None, p.doc.id, url)
+            for c in _variant_of(src, p.doc) if c.object not in catalog]
     return out

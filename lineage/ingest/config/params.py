@@ -39,6 +39,7 @@ from lineage.ingest.config.counting import (
     _swiglu,
     _Tally,
 )
+from lineage.ingest.config.gemma_layout import gemma4_dense
 
 
 def _deepseek_v3(c: _Config, *, layout: str = "deepseek-v3", inference: bool = False) -> ParameterCount:
@@ -141,7 +142,7 @@ def _qwen3_moe(c: _Config) -> ParameterCount:
     step, mlp_only = c.num("decoder_sparse_step", 1), set(c.ints("mlp_only_layers", []))
     expert = _swiglu(h, moe_inter)
     for i in range(layers):
-        if i not in mlp_only and (i + 1) % step == 0:
+        if experts and i not in mlp_only and (i + 1) % step == 0:
             t.add(attn + 2 * h + experts * (expert + h), attn + 2 * h + top_k * expert + experts * h)
         else:
             t.add(attn + 2 * h + _swiglu(h, c.num("intermediate_size")))
@@ -230,7 +231,7 @@ def _gpt_oss(c: _Config) -> ParameterCount:
 
 
 def _qwen3_hybrid(c: _Config) -> ParameterCount:
-    """Qwen3-Next / Qwen3.5-MoE: Gated DeltaNet + gated full attention, MoE with shared expert.
+    """Qwen3-Next / Qwen3.5 (MoE or dense): Gated DeltaNet + gated full attention, MoE with shared expert.
 
     Gated DeltaNet (modeling_qwen3_next.py Qwen3NextGatedDeltaNet; Qwen3.5 splits the same
     in_proj into qkv/z/b/a): in_proj_qkvz (hidden x 2*key_dim + 2*value_dim), in_proj_ba
@@ -256,14 +257,17 @@ def _qwen3_hybrid(c: _Config) -> ParameterCount:
         h * (2 * k_dim + 2 * v_dim) + h * 2 * v_heads + (2 * k_dim + v_dim) * c.num("linear_conv_kernel_dim")
         + 2 * v_heads + c.num("linear_value_head_dim") + v_dim * h
     )
-    experts, top_k, moe_inter = c.num("num_experts"), c.num("num_experts_per_tok"), c.num("moe_intermediate_size")
+    experts = c.num("num_experts", 0, minimum=0)  # none: Qwen3.5's dense text model, an MLP on every layer
+    top_k, moe_inter = (c.num("num_experts_per_tok"), c.num("moe_intermediate_size")) if experts else (0, 0)
     shared_inter = c.num("shared_expert_intermediate_size", 0, minimum=0)
     shared = _swiglu(h, shared_inter) + h if shared_inter else 0
     router, expert = experts * h, _swiglu(h, moe_inter)
+    if not experts:  # the dense MLP stands where the sparse block would (and in the MTP layer)
+        shared, router = _swiglu(h, c.num("intermediate_size")), 0
     mlp_only, step = set(c.ints("mlp_only_layers", [])), c.num("decoder_sparse_step", 1)
     for i in range(layers):
         attn = full if types[i] == "full_attention" else linear
-        if i not in mlp_only and (i + 1) % step == 0:
+        if experts and i not in mlp_only and (i + 1) % step == 0:
             t.add(attn + 2 * h + router + shared + experts * expert, attn + 2 * h + router + shared + top_k * expert)
         else:
             t.add(attn + 2 * h + _swiglu(h, c.num("intermediate_size")))
@@ -358,6 +362,10 @@ _LAYOUTS: dict[str, Callable[[_Config], ParameterCount]] = {
     "qwen3_next": _qwen3_hybrid,
     "qwen3_5_moe": _qwen3_hybrid,
     "qwen3_5_moe_text": _qwen3_hybrid,
+    "qwen3_5": _qwen3_hybrid,
+    "qwen3_5_text": _qwen3_hybrid,
+    "gemma4": gemma4_dense,
+    "gemma4_text": gemma4_dense,
     "deepseek_v4": _deepseek_v4,
 }
 
