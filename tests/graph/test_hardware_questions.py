@@ -141,7 +141,7 @@ def test_the_seed_articles_hardware_sentences_are_classified(hw_store_path, corp
         for article in sorted(seeds.glob("*.txt")):
             source = ingest_article(s, catalog, article).source
             for c in (c for p in HARDWARE_PREDICATES for c in s.claims(predicate=p, source=source)):
-                line = next(e.locator for e in c.evidence if e.source == source)
+                line = min((e.locator for e in c.evidence if e.source == source), key=lambda x: int(x.split()[1]))
                 got.add((article.name[:3], line, c.subject, c.predicate.value, c.object, c.status.value,
                          c.reason.split("]")[0][1:]))
     assert got == {
