@@ -210,11 +210,25 @@ class Organization(Entity):
     hf_org: str | None = Field(None, description="Hugging Face organization name.")
 
 
+class DeviceClass(Strict):
+    """Which devices a class of hardware holds, by their vendor ("NVIDIA GPUs", "domestic chips"):
+    the catalog links every matching device to the class (``broader``), so a claim about the
+    class is checked against claims about its member devices."""
+
+    vendor: EntityId | None = Field(None, description="Every device of this vendor (organization id).")
+    country: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="Every device whose vendor is in this country (ISO 3166 alpha-2)."
+    )
+    except_vendor: EntityId | None = Field(
+        None, description="Every device not made by this vendor (organization id): 'beyond NVIDIA'."
+    )
+
+
 class Hardware(Entity):
-    """An accelerator used to train or serve models."""
+    """An accelerator used to train or serve models, or a class of them (``members``)."""
 
     kind: Literal["hardware"] = Field("hardware", description="Entity kind tag.")
-    vendor: EntityId = Field(description="Organization id of the vendor.")
+    vendor: EntityId | None = Field(description="Organization id of the vendor (None for a class of several vendors' devices).")
     family: str | None = Field(None, description="Product family or architecture (Hopper, Ascend …).")
     released: str | None = Field(None, description="Release year or month, YYYY or YYYY-MM.")
     memory_gb: float | None = Field(None, description="On-device memory in GB.")
@@ -225,6 +239,9 @@ class Hardware(Entity):
     )
     broader: tuple[EntityId, ...] = Field(
         (), description="Hardware ids of the product line this device belongs to (skos:broader)."
+    )
+    members: DeviceClass | None = Field(
+        None, description="For a class of devices: which devices belong to it (the catalog adds their broader links)."
     )
 
 

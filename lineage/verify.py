@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
-from lineage.domain import Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
+from lineage.domain import HARDWARE_PREDICATES, Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
@@ -163,6 +163,10 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
         return Status.UNVERIFIED, f"[uncheckable] {UNCHECKABLE[p]}", []
     if claim.qualifiers.get("uncheckable"):  # the extractor knew no primary source could state it
         return Status.UNVERIFIED, clip(f"[uncheckable] {claim.qualifiers['uncheckable']}", 250), []
+    if p in HARDWARE_PREDICATES:
+        found = judge_hardware(claim, idx, catalog)
+        if found is not None:
+            return found
     if subject is None:
         name = claim.qualifiers.get("name", claim.subject)
         return Status.UNVERIFIED, f'[unknown-id] "{name}" is not in the catalog; nothing to check it against', []
@@ -216,6 +220,52 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
     if matches:
         return Status.VERIFIED, f"[primary-source] {matches[0].reason}", _primary_evidence(matches, True)
     return Status.CONTRADICTED, f"[primary-value] primary sources give {values[0].value}", _primary_evidence(values, False)
+
+
+RUNS_ON = (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPPORTS_HARDWARE)
+"""What a lab's or a group's hardware path is made of: a sentence about labs does not tell training from serving."""
+
+
+def judge_hardware(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[Evidence]] | None:
+    """A hardware claim about a lab, a country's labs or a class of devices, checked through its members.
+
+    The subject stands for its models (a lab: the models it publishes; a group with a ``country``
+    qualifier: the models of that country's labs), the object for itself and every device that
+    points at it (``broader``: Ascend 910B -> Ascend -> Chinese accelerators).  A primary claim
+    tying one such model to one such device verifies it (for labs and groups, training, serving
+    and stated support all count).  None for a model and a single device: the plain rules apply.
+    """
+    subject = catalog.entities.get(claim.subject)
+    devices = _members(catalog, claim.object)
+    if subject is not None and subject.kind == EntityKind.MODEL.value:
+        if len(devices) == 1 or idx.by_spo.get((subject.id, claim.predicate, claim.object)):
+            return None  # a single device, or the device itself stated: the plain rules
+        models, what = [subject.id], subject.id
+    elif subject is not None and subject.kind == EntityKind.ORGANIZATION.value:
+        models, what = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.organization == subject.id], f"a {subject.name} model"
+    elif subject is None and claim.qualifiers.get("country"):
+        country = claim.qualifiers["country"]
+        labs = {o.id for o in catalog.of_kind(EntityKind.ORGANIZATION) if o.country == country}
+        models, what = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.organization in labs], f"a model of a {country} lab"
+    else:
+        return None
+    predicates = RUNS_ON if claim.predicate in RUNS_ON and what != claim.subject else (claim.predicate,)
+    pro = [c for m in models for q in predicates for d in devices
+           for c in idx.by_spo.get((m, q, d), []) if c.status is Status.VERIFIED]
+    if pro:
+        c = pro[0]
+        return (Status.VERIFIED, clip(f"[primary-member] {c.subject} {c.predicate.value} {c.object}: {c.reason}", 250),
+                _primary_evidence(pro, True))
+    scope = claim.object if len(devices) == 1 else f"{claim.object} or a device in it"
+    return Status.REPORTED, clip(f"[secondary-only] no primary source in the store ties {what} to {scope}", 250), []
+
+
+def _members(catalog, device: str | None) -> list[str]:
+    """The device and every catalog device that points at it through ``broader``, transitively."""
+    found = [device] if device else []
+    for d in found:
+        found += [h.id for h in catalog.of_kind(EntityKind.HARDWARE) if d in h.broader and h.id not in found]
+    return found
 
 
 def _judge_close(claim, values, tolerance: float, what: str):

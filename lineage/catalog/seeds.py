@@ -62,6 +62,15 @@ LISTING = {
 }
 
 
+def _member(vendor: str, country: str | None, rule) -> bool:
+    """Whether a device of ``vendor`` (in ``country``) meets a class's ``members`` rule (every part stated)."""
+    return (
+        (rule.vendor is None or rule.vendor == vendor)
+        and (rule.country is None or rule.country == country)
+        and (rule.except_vendor is None or rule.except_vendor != vendor)
+    )
+
+
 def _norm(text: str) -> str:
     """The lookup key of a name: :func:`lineage.catalog.resolver.name_key` (versions and sizes kept)."""
     from lineage.catalog.resolver import name_key
@@ -124,6 +133,7 @@ class Catalog:
             for entry in entries:
                 catalog.add(entry)
         catalog.check_references()
+        catalog.link_classes()
         return catalog
 
     def add(self, entry: Organization | Hardware | Paper | Technique | Model) -> None:
@@ -141,7 +151,23 @@ class Catalog:
         for e in entities:
             if e.id not in out.entities:
                 out.add(e)
+        out.link_classes()
         return out
+
+    def link_classes(self) -> None:
+        """Link every device to the device classes whose ``members`` rule it meets (``broader``).
+
+        A class holds devices by vendor, by the vendor's country or by not being one vendor's;
+        classes hold devices, not other classes.  Idempotent.
+        """
+        classes = [h for h in self.of_kind(EntityKind.HARDWARE) if h.members is not None]
+        for h in list(self.of_kind(EntityKind.HARDWARE)):
+            if h.members is not None:
+                continue
+            country = getattr(self.entities.get(h.vendor), "country", None)
+            extra = tuple(c.id for c in classes if c.id not in h.broader and _member(h.vendor, country, c.members))
+            if extra:
+                self.entities[h.id] = h.model_copy(update={"broader": h.broader + extra})
 
     def check_references(self) -> None:
         """Every id an entry points at exists and has the right kind."""
@@ -149,6 +175,10 @@ class Catalog:
         for e in self.entities.values():
             if isinstance(e, Hardware):
                 refs.append((e.id, "vendor", e.vendor, EntityKind.ORGANIZATION))
+                refs += [(e.id, "broader", b, EntityKind.HARDWARE) for b in e.broader]
+                if e.members is not None:
+                    refs += [(e.id, f"members.{k}", getattr(e.members, k), EntityKind.ORGANIZATION)
+                             for k in ("vendor", "except_vendor")]
             elif isinstance(e, Paper):
                 refs += [(e.id, "organizations", o, EntityKind.ORGANIZATION) for o in e.organizations]
             elif isinstance(e, Technique):

@@ -1,16 +1,23 @@
 """Hardware sentences of articles (secondary sources) as claims the verifier can classify.
 
-An article line that names an accelerator (a catalog alias, or an Ascend stack such as MindIE)
-becomes one claim per subject:
+An article line that names an accelerator — a catalog device, a product line, a class of devices
+("NVIDIA GPUs", "Chinese chips"), an inference stack built for one line (MindIE), a relative
+class ("domestic hardware": the class of the subject's own country; "beyond NVIDIA": the class of
+every other vendor's devices) — becomes one claim per subject and device:
 
-- the subject is the model (or family) named before the device; else, for a bullet, the model or
+- the subject is the model (or family) named before the device; "both" names the last two labs
+  the sentence (or, failing that, the lines before it) speaks of; else, for a bullet, the model or
   technique its lead-in line names ("Muon's core advantages:" then "• … on Huawei Ascend NPUs");
-  else the group the sentence starts with ("Chinese model companies have …"), kept under a slug
-  id that no catalog entry has, so the verifier says it cannot be checked;
+  else the group the sentence starts with ("Chinese model companies have …"), kept under a slug id
+  with the country its nationality word names, so the verifier can check it against that
+  country's labs;
+- a device that belongs to a class the sentence also names is enough: the class is dropped
+  ("Chinese chip compatibility … on Huawei Ascend NPUs" is about Ascend);
 - the predicate comes from the wording (train → ``trainedOn``, serve/deploy → ``servedOn``,
   optimization/adaptation/native → ``optimizedFor``, otherwise ``supportsHardware``);
-- a comparison of how well something runs there ("better adaptation … than …") is marked
-  ``uncheckable``: no primary source measures it.
+- a comparison of how well something runs there ("better adaptation … than …") and access to
+  a device ("limited access to …", export rules) are marked ``uncheckable``: no primary source
+  states them as a model's hardware.
 """
 
 from __future__ import annotations
@@ -25,7 +32,16 @@ from lineage.ingest.text import alias_patterns, sentences
 _BULLET = re.compile(r"^\s*(?:[•●▪∙*+-]|\d+\.)\s+")
 _COMPARATIVE = re.compile(r"\b(?:better|worse|faster|slower|more|less|higher|lower)\b[^.;]*\bthan\b", re.I)
 _GROUP = re.compile(r"^([A-Z][\w-]*(?:\s+[a-z][\w-]*){0,4})\s+(?:have|has|are|is|were|was)\b")
+_BOTH = re.compile(r"(?:\b[Bb]|(?<=[a-z])B)oth\b(?!\s+\w+\s+and\b)")
+"""'both' as a subject ("… and both are …"); a capital B glued to a word is a table cell's start."""
+_DOMESTIC = re.compile(r"\b(?:domestic|local|home-?grown|indigenous)\s+(?:hardware|chips?|accelerators?|GPUs?|NPUs?|compute)\b", re.I)
+_BEYOND = re.compile(r"\b(?:beyond|other than|besides|instead of|alternatives?\s+to|non-)\s*(?:pure(?:ly)?\s+)?(?P<vendor>[A-Z][\w-]+)")
+_ACCESS = re.compile(r"\b(?:limited|restricted|no|little|lack(?:s|ing)? of)\s+access\b|\bexport\s+(?:controls?|restrictions?|rules?|bans?)\b|"
+                     r"\bsanction\w*\b|\bban(?:s|ned)?\b", re.I)
+NATIONALITIES = {"Chinese": "CN", "American": "US", "US": "US", "French": "FR", "Korean": "KR", "Japanese": "JP"}
+"""Nationality words that start a group of labs ("Chinese model companies"), and their ISO 3166 codes."""
 UNCHECKABLE = "the article compares how well it runs on the device; no primary source measures that"
+ACCESS = "access to a device (supply, export rules) is not a model's hardware; no primary source states it as a tie"
 
 
 def _role(text: str) -> Predicate:
@@ -38,11 +54,46 @@ def _role(text: str) -> Predicate:
     return Predicate.SUPPORTS_HARDWARE
 
 
-def _devices(text: str, patterns: dict) -> list[tuple[int, str]]:
-    found = [(m.start(), hid) for hid, p in patterns.items() for m in p.finditer(text)]
-    found += [(m.start(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
-    found += [(text.index(n), hid) for n, hid in NATIVE_NAMES.items() if n in text]
+def _classes(catalog: Catalog) -> list:
+    return [h for h in catalog.of_kind(EntityKind.HARDWARE) if h.members is not None]
+
+
+def _devices(text: str, patterns: dict, catalog: Catalog, country: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, hardware id) of every device, line or class the text names, in order."""
+    found = [(m.start(), m.end(), hid) for hid, p in patterns.items() for m in p.finditer(text)]
+    found += [(m.start(), m.end(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
+    found += [(text.index(n), text.index(n) + len(n), hid) for n, hid in NATIVE_NAMES.items() if n in text]
+    classes = _classes(catalog)
+    for m in _DOMESTIC.finditer(text):
+        found += [(m.start(), m.end(), c.id) for c in classes
+                  if country and c.members.country == country and not (c.members.vendor or c.members.except_vendor)]
+    for m in _BEYOND.finditer(text):
+        vendor = catalog.find(m.group("vendor"), EntityKind.ORGANIZATION)
+        found += [(m.start(), m.end(), c.id) for c in classes if vendor and c.members.except_vendor == vendor]
+        found = [f for f in found if not (m.start() <= f[0] < m.end() and catalog.get(f[2]).members is None)]
+    named = {hid for _, _, hid in found}
+    # a class named beside one of its own members says no more than the member
+    found = [f for f in found if not any(f[2] in catalog.get(other).broader for other in named if other != f[2])]
     return sorted(found)
+
+
+def _orgs(mentions, catalog: Catalog) -> list[str]:
+    """Organizations of the labs, models and families mentioned, in order of mention."""
+    out = []
+    for m in mentions:
+        if m.kind == "organization":
+            out += m.ids
+        elif m.kind in ("model", "family"):
+            out += [o for o in (getattr(catalog.entities.get(i), "organization", None) for i in m.ids) if o]
+    return out
+
+
+def _last_two(orgs: list[str]) -> list[str]:
+    distinct: list[str] = []
+    for o in reversed(orgs):
+        if o not in distinct:
+            distinct.append(o)
+    return distinct[:2] if len(distinct) >= 2 else []
 
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
@@ -50,7 +101,7 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     from lineage.ingest.article import Draft, slug
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
-    out, lead = [], []
+    out, lead, recent = [], [], []
     for i, line in enumerate(lines, start=1):
         if not line:
             continue
@@ -60,27 +111,50 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
             named = [m for m in mentions if m.kind in ("model", "family", "technique")]
             if not bullet and named:
                 lead = named[0].ids
-            devices = _devices(s.text, patterns)
-            if not devices:
-                continue
-            at, device = devices[0]
-            before = [m for m in named if m.end <= at and m.kind != "technique"] or [m for m in named if m.end <= at]
-            qualifiers: dict[str, str] = {}
-            if before:
-                subjects = before[-1].ids
-            elif bullet and lead:
-                subjects = lead
-            else:
-                # the sentence's own start: a quotation may have glued the previous one on ("… constraints.” Chinese …")
-                starts = [m.end() for m in re.finditer(r"[.!?][\"”’']?\s+", s.text[:at])]
-                group = _GROUP.match(s.text[starts[-1] if starts else 0:])
-                if not group:
+            labs = _orgs(mentions, catalog)
+            subjects_country = catalog.entities.get(labs[-1]).country if labs else None
+            end = 0
+            for at, stop, device in _devices(s.text, patterns, catalog, subjects_country or _group_country(s.text)):
+                segment, end = s.text[end:stop], stop
+                subjects, qualifiers = _subjects(s.text, at, mentions, recent, lead if bullet else [], catalog, slug)
+                if not subjects:
                     continue
-                subjects = [slug(group.group(1))]
-                qualifiers["name"] = group.group(1)
-            if _COMPARATIVE.search(s.text):
-                qualifiers["uncheckable"] = UNCHECKABLE
-            for subject in subjects:
-                out.append(Draft(subject, _role(s.text), object=device, qualifiers=dict(qualifiers),
-                                 locator=f"line {i}", snippet=line))
+                if _ACCESS.search(segment):
+                    qualifiers["uncheckable"] = ACCESS
+                elif _COMPARATIVE.search(s.text):
+                    qualifiers["uncheckable"] = UNCHECKABLE
+                for subject in subjects:
+                    out.append(Draft(subject, _role(s.text), object=device, qualifiers=dict(qualifiers),
+                                     locator=f"line {i}", snippet=line))
+            recent += labs
     return out
+
+
+def _group_country(text: str) -> str | None:
+    group = _GROUP.match(text)
+    return NATIONALITIES.get(group.group(1).split()[0]) if group else None
+
+
+def _subjects(text: str, at: int, mentions, recent, lead, catalog, slug) -> tuple[list[str], dict[str, str]]:
+    """Who the device at ``at`` is about, and the qualifiers that say so (see the module docstring)."""
+    if _BOTH.search(text[:at]):
+        before = _orgs([m for m in mentions if m.end <= at], catalog)
+        pair = _last_two(before) or _last_two(recent + before)
+        if pair:
+            return pair, {}
+    named = [m for m in mentions if m.kind in ("model", "family", "technique")]
+    before = [m for m in named if m.end <= at and m.kind != "technique"] or [m for m in named if m.end <= at]
+    if before:
+        return before[-1].ids, {}
+    if lead:
+        return lead, {}
+    # the sentence's own start: a quotation may have glued the previous one on ("… constraints.” Chinese …")
+    starts = [m.end() for m in re.finditer(r"[.!?][\"”’']?\s+", text[:at])]
+    group = _GROUP.match(text[starts[-1] if starts else 0:])
+    if not group:
+        return [], {}
+    qualifiers = {"name": group.group(1)}
+    country = NATIONALITIES.get(group.group(1).split()[0])
+    if country:
+        qualifiers["country"] = country
+    return [slug(group.group(1))], qualifiers

@@ -171,7 +171,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, 
     Discovered in the card's own source (``card:<repo>``), so the entities are read back with it
     (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
     """
-    known = catalog.model_by_repo(repo_id)
+    known = _catalog_model(repo_id, catalog)
     if known is not None:
         return known.id, []
     org_name, name = repo_id.split("/", 1)
@@ -191,14 +191,31 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, 
     return model_id, entities
 
 
+def _catalog_model(repo_id: str, catalog: Catalog):
+    """The catalog model a repo holds: the one with that ``hf_repo``; else the model the repo's name
+    names, when the repo's owner is that model's organization (a copy of the lab's card kept under
+    the lab's own name, such as a mirror of a repository hosted outside the Hub)."""
+    known = catalog.model_by_repo(repo_id)
+    if known is not None:
+        return known
+    owner, name = repo_id.split("/", 1)
+    mid = catalog.find(name, EntityKind.MODEL)
+    model = catalog.entities.get(mid) if mid else None
+    return model if model is not None and _owned_by_org(owner, model, catalog) else None
+
+
+def _owned_by_org(owner: str, model, catalog: Catalog) -> bool:
+    """Whether a repo owner is the model's organization: its Hugging Face org, the owner of the
+    model's own repo, or the organization's id, name or alias."""
+    org = catalog.entities.get(model.organization) if model.organization else None
+    hf_orgs = {o.lower() for o in filter(None, [getattr(org, "hf_org", None), (model.hf_repo or "").split("/")[0]])}
+    return owner.lower() in hf_orgs or (org is not None and catalog.find(owner, EntityKind.ORGANIZATION) == org.id)
+
+
 def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
     """A card is the model's own when its repo belongs to the model's organization."""
     model = catalog.entities.get(model_id)
-    if model is None:
-        return False
-    org = catalog.entities.get(model.organization)
-    hf_orgs = {o.lower() for o in filter(None, [getattr(org, "hf_org", None), (model.hf_repo or "").split("/")[0]])}
-    return repo_id.split("/")[0].lower() in hf_orgs
+    return model is not None and _owned_by_org(repo_id.split("/")[0], model, catalog)
 
 
 def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:

@@ -114,13 +114,22 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _model_in(clause: str, names: dict[str, list[str]], others: re.Pattern | None, implicit: bool) -> list[str]:
+def _model_in(clause: str, names: dict[str, list[str]], others: re.Pattern | None, implicit: bool,
+              at: int | None = None) -> list[str]:
     """Own models the clause is about: the ones it names; else all of them for 'we'/'our', or a
-    card's own model; none when the clause names another model instead."""
-    named = [
-        mid for mid, aliases in names.items()
-        if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", clause, re.I) for a in aliases if a)
-    ]
+    card's own model; none when the clause names another model instead, or names another model
+    between the own model and the device at ``at`` ("Zeta-9 matches what Other-7B reached on …")."""
+    last = {
+        mid: max((m.start() for a in aliases if a
+                  for m in re.finditer(rf"(?<![\w-]){re.escape(a)}(?![\w-])", clause, re.I)), default=-1)
+        for mid, aliases in names.items()
+    }
+    named = [mid for mid, pos in last.items() if pos >= 0]
+    if named and others is not None and at is not None:
+        own = max((pos for pos in last.values() if 0 <= pos < at), default=-1)
+        other = max((m.start() for m in others.finditer(clause[:at])), default=-1)
+        if other > own:
+            return []
     if named:
         return named
     if others is not None and others.search(clause):
@@ -173,7 +182,7 @@ def extract(
             before = text[max(a, start - 12):start]
             if _NOT_OWN.search(clause) or _TRIAL.search(clause) or re.search(r"\b(?:like|than|as)\s*$", before, re.I):
                 continue
-            models = _model_in(clause, names, others, card)
+            models = _model_in(clause, names, others, card, start - a)
             role = _role(clause, card, (context or {}).get(s.page, "")) if models else None
             if role is None:
                 continue

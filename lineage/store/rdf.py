@@ -271,7 +271,8 @@ def entity_triples(entity: Entity) -> Iterator[Triple]:
         for category in entity.categories:
             yield e, DCTERMS.subject, Literal(category)
     elif isinstance(entity, Hardware):
-        yield e, SCHEMA.manufacturer, entity_iri(entity.vendor)
+        if entity.vendor:
+            yield e, SCHEMA.manufacturer, entity_iri(entity.vendor)
         if entity.family:
             yield e, LIN.family, Literal(entity.family)
         if entity.memory_gb is not None:

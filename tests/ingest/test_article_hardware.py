@@ -43,3 +43,56 @@ def test_each_hardware_sentence_gets_a_status_and_a_reason(store, catalog, tmp_p
     }
     (verified,) = store.claims(subject="deepseek-v3", predicate=Predicate.SUPPORTS_HARDWARE, source=report.source)
     assert {e.source for e in verified.evidence} == {report.source, "card:demo/DeepSeek-V3"}
+
+
+CLASSES = """Hardware paths
+
+Chinese labs have limited access to NVIDIA GPUs, with some moving to Huawei Ascend chips.
+DeepSeek and Moonshot trade ideas, and both are pushing domestic hardware paths.
+PathsBoth explore routes beyond NVIDIA serving.
+"""
+
+
+def _hardware_claims(store, source):
+    from lineage.domain import HARDWARE_PREDICATES
+
+    return {(c.subject, c.predicate.value, c.object): (c.status, c.reason.split("]")[0] + "]")
+            for p in HARDWARE_PREDICATES for c in store.claims(predicate=p, source=source)}
+
+
+def test_device_classes_are_claims_verified_through_a_member_device(store, catalog, tmp_path):
+    _primary_card(store)  # DeepSeek-V3 (a DeepSeek model, a CN lab) supports Ascend, which is Chinese and not NVIDIA
+    path = tmp_path / "classes.md"
+    path.write_text(CLASSES)
+    got = _hardware_claims(store, ingest_article(store, catalog, path).source)
+    assert got == {
+        ("chinese-labs", "supportsHardware", "nvidia-gpus"): (Status.UNVERIFIED, "[uncheckable]"),
+        ("chinese-labs", "supportsHardware", "huawei-ascend"): (Status.VERIFIED, "[primary-member]"),
+        ("deepseek", "supportsHardware", "cn-accelerators"): (Status.VERIFIED, "[primary-member]"),
+        ("moonshot-ai", "supportsHardware", "cn-accelerators"): (Status.REPORTED, "[secondary-only]"),
+        ("deepseek", "servedOn", "non-nvidia-accelerators"): (Status.VERIFIED, "[primary-member]"),
+        ("moonshot-ai", "servedOn", "non-nvidia-accelerators"): (Status.REPORTED, "[secondary-only]"),
+    }
+
+
+def test_a_class_claim_stays_reported_when_no_member_device_is_stated(store, catalog, tmp_path):
+    path = tmp_path / "plain.md"
+    path.write_text("Notes\n\nDeepSeek-V3 runs on Chinese chips.\n")
+    got = _hardware_claims(store, ingest_article(store, catalog, path).source)
+    assert got == {("deepseek-v3", "supportsHardware", "cn-accelerators"): (Status.REPORTED, "[secondary-only]")}
+
+
+def test_the_catalog_links_devices_to_the_classes_whose_rule_they_meet(catalog):
+    assert "nvidia-gpus" in catalog.get("nvidia-h20").broader
+    assert {"huawei-ascend", "cn-accelerators", "non-nvidia-accelerators"} <= set(catalog.get("huawei-ascend-910b").broader)
+    assert "cn-accelerators" not in catalog.get("amd-mi300x").broader
+    assert "non-nvidia-accelerators" in catalog.get("amd-mi300x").broader
+    assert catalog.get("cn-accelerators").broader == ()  # classes hold devices, not classes
+    found = catalog.with_discovered([catalog.get("nvidia-h20").model_copy(update={"id": "nvidia-q1", "broader": ()})])
+    assert found.get("nvidia-q1").broader == ("nvidia-gpus",)
+
+
+def test_h20_carries_its_export_class_with_a_primary_source(catalog):
+    h20 = catalog.get("nvidia-h20")
+    assert h20.export_control and "licence" in h20.export_control
+    assert any("sec.gov" in s.url and s.kind != "secondary" for s in h20.sources)

@@ -39,6 +39,10 @@ NOT_THE_MODELS_HARDWARE = [
     "To reach high utilization on hardware like H800, we keep Zeta-9 dense.",
     "The experiment is conducted on 64 H20 GPUs using our validation set.",
     "In related work, Ascend 910B clusters were used to train dense models.",
+    "Following previous studies, the reference model is trained on 512 A100 GPUs.",
+    "Table 4 compares the training throughput of Zeta-9 and a dense baseline on H800 GPUs.",
+    "Related work trains comparable MoE models on TPU v5p pods for months.",
+    "Zeta-9 reaches the score that Other-7B reached after training on 2,048 H100 GPUs.",
 ]
 
 
