@@ -62,17 +62,14 @@ def build_command(
 @handles_errors
 def fetch_command(
     sources: Annotated[list[str] | None, typer.Argument(help="Source ids or corpus paths (default: every report and card).")] = None,
-    mirror: Annotated[Path | None, typer.Option("--mirror", help="A folder laid out like the corpus (e.g. ../shared/corpus).")] = None,
+    mirror: Annotated[Path | None, typer.Option("--mirror", help="A folder laid out like the corpus (e.g. ../shared/corpus); default: download each document from the repository and commit it is pinned to (env LINEAGE_RAW_BASE).")] = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Bring the release's reports and cards into the cache (sha256 checked), so evidence shows its text."""
-    from lineage.errors import SourceFormatError
     from lineage.questions.evidence import require_built
     from lineage.release.fetch import fetch
 
-    if mirror is None:
-        raise SourceFormatError("fetching from arXiv and the Hub is not supported yet; pass --mirror DIR (e.g. ../shared/corpus)")
     with open_store(store) as st:
         require_built(st)
         report = fetch(st, mirror, sources or [])

@@ -49,11 +49,12 @@ def source_ids(store, pinned: list[ReleaseSource]) -> dict[str, ReleaseSource]:
     return out
 
 
-def fetch(store, mirror: Path, wanted: list[str] = ()) -> FetchReport:
+def fetch(store, mirror: Path | None, wanted: list[str] = ()) -> FetchReport:
     """Copy the documents of the release's reports and cards from ``mirror`` into the cache.
 
-    ``wanted`` narrows it to source ids or corpus paths.  A document whose bytes are not the pinned
-    ones is refused, naming it, before anything is cached for it.
+    Without a mirror each document is downloaded from the repository and commit it is pinned to
+    (:func:`download`).  ``wanted`` narrows it to source ids or corpus paths.  A document whose bytes
+    are not the pinned ones is refused, naming it, before anything is cached for it.
     """
     from lineage.release.ingest import check_bytes
     from lineage.release.spans import document_text
@@ -67,7 +68,7 @@ def fetch(store, mirror: Path, wanted: list[str] = ()) -> FetchReport:
     folder.mkdir(parents=True, exist_ok=True)
     index = _index()
     for doc_id, s in sorted(chosen.items()):
-        path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "")
+        path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "") if mirror else download(s)
         check_bytes(path, s.sha256, s.path)
         text_file = folder / f"{s.sha256}.txt"
         text_file.write_text(document_text(s.kind, path), encoding="utf-8")
@@ -75,6 +76,44 @@ def fetch(store, mirror: Path, wanted: list[str] = ()) -> FetchReport:
     (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
     _text.cache_clear()
     return FetchReport(fetched=sorted(chosen), cache=str(folder))
+
+
+RAW_BASE = "https://raw.githubusercontent.com"  # override: LINEAGE_RAW_BASE (a mirror, or a local test server)
+DOWNLOAD_TIMEOUT = 60  # seconds per request
+
+
+def raw_url(s: ReleaseSource) -> str:
+    """Where the pinned bytes of ``s`` are served: ``<base>/<repo>/<commit>/<path in repo>``."""
+    import os
+    from urllib.parse import quote
+
+    if not s.commit or not s.path_in_repo:
+        raise SourceFormatError(f'source "{s.path}" has no pinned commit and path to download it from; use --mirror DIR')
+    base = os.environ.get("LINEAGE_RAW_BASE", RAW_BASE).rstrip("/")
+    return f"{base}/{quote(s.repo)}/{s.commit}/{quote(s.path_in_repo)}"
+
+
+def download(s: ReleaseSource) -> Path:
+    """Download the pinned document of ``s`` into the cache (at most its pinned size); return the file.
+
+    Any network failure is one line naming the document; its sha256 is checked by the caller.
+    """
+    import urllib.error
+    import urllib.request
+
+    url = raw_url(s)
+    target = cache_dir() / "downloads" / s.sha256
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (https or a set base)
+            data = response.read(s.bytes + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise SourceFormatError(f'cannot download "{s.path}" from {url}: {reason}; use --mirror DIR when offline') from None
+    if len(data) > s.bytes:
+        raise SourceFormatError(f'source "{s.path}" from {url} is larger than its pinned {s.bytes} bytes')
+    target.write_bytes(data)
+    return target
 
 
 def _index() -> dict:

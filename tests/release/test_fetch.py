@@ -82,3 +82,63 @@ def test_a_tampered_cached_text_is_an_error_naming_the_document(release_store, c
     code, out = run("who-uses", "muon", "--store", str(release_store))
     assert code == 2
     assert out.startswith(f'Error: document "{CARD}" does not match the release')
+
+
+@pytest.fixture
+def raw_server(corpus, monkeypatch):
+    """A local server answering like raw.githubusercontent.com: ``/<repo>/<commit>/<path in repo>``,
+    serving the corpus files the pinned list names (``tamper`` swaps one file's bytes)."""
+    import http.server
+    import threading
+    from urllib.parse import unquote
+
+    from lineage.release.sources import load
+
+    files = {f"/{s.repo}/{s.commit}/{s.path_in_repo}": corpus / s.path / ("README.md" if s.kind == "card" else "")
+             for s in load() if s.commit and s.path_in_repo}
+    tampered: dict[str, bytes] = {}
+
+    class Raw(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            path = unquote(self.path)
+            if path not in files:
+                self.send_error(404)
+                return
+            body = tampered.get(path, files[path].read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Raw)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("LINEAGE_RAW_BASE", f"http://127.0.0.1:{server.server_port}")
+    yield files, tampered
+    server.shutdown()
+
+
+def test_without_a_mirror_documents_come_from_their_pinned_commit(release_store, cache, raw_server):
+    code, out = run("fetch", CARD, "--store", str(release_store))
+    assert (code, out.splitlines()[0].split(" into ")[0]) == (0, "Fetched 1 documents")
+    code, out = run("who-uses", "muon", "--store", str(release_store))
+    v4 = [ln for ln in out.splitlines() if ln.startswith("DeepSeek-V4-Flash")]
+    assert code == 0 and v4 and FETCH_HINT[:20] not in v4[0] and "Muon" in v4[0]
+
+
+def test_a_download_that_is_not_the_pinned_document_is_refused(release_store, cache, raw_server):
+    files, tampered = raw_server
+    (url,) = [u for u, p in files.items() if p.parent.name == CARD.split("/")[1]]
+    tampered[url] = files[url].read_bytes().replace(b"Muon", b"Adam")
+    code, out = run("fetch", CARD, "--store", str(release_store))
+    assert code == 2 and len(out.strip().splitlines()) == 1
+    assert f'source "{CARD}" does not match its pinned sha256' in out
+
+
+def test_an_unreachable_source_is_one_line_naming_it(release_store, cache, monkeypatch):
+    monkeypatch.setenv("LINEAGE_RAW_BASE", "http://127.0.0.1:9")  # discard port: nothing listens
+    code, out = run("fetch", CARD, "--store", str(release_store))
+    assert code == 2 and len(out.strip().splitlines()) == 1
+    assert out.startswith(f'Error: cannot download "{CARD}"')
