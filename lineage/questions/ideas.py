@@ -86,9 +86,9 @@ def idea_links(g: nx.MultiDiGraph, technique: str, older: bool, min_status: str 
 
 
 def _models(g: nx.MultiDiGraph, technique: str, min_status) -> list[str]:
+    # only models use techniques: a discovered model the projection's catalog lacks counts too
     return sorted(
-        u for u, _, k, d in g.in_edges(technique, keys=True, data=True)
-        if k == "uses" and g.nodes[u].get("kind") == "model" and at_least(d["status"], min_status)
+        u for u, _, k, d in g.in_edges(technique, keys=True, data=True) if k == "uses" and at_least(d["status"], min_status)
     )
 
 

@@ -1,4 +1,5 @@
-"""The adoption index: one triple per (model, technique) holding the combined status of its ``uses`` claims.
+"""The adoption index: one triple per (model, technique) holding the combined status of its ``uses`` claims,
+and one per idea-lineage link (technique -> earlier technique) holding the status of its relation claims.
 
 Answering "who uses MLA?" from the claims means grouping every ``uses`` claim of every
 adopter across source graphs and combining their statuses (:func:`lineage.verify.combine`)
@@ -17,6 +18,15 @@ The store keeps the index exact: :meth:`lineage.store.Store.replace_source` and
 in the same SPARQL update that rewrites the source graph, so a reader never sees claims and
 index disagree.  A store written before the index existed is indexed when it is opened.
 The index is derived data: exports and SHACL validation leave it out.
+
+Idea relations (:data:`lineage.domain.IDEA_RELATIONS`) are indexed the same way, one triple per
+(subject, relation, object) group, written from the newer idea to the one it builds on::
+
+    ent:kda  lin:buildsOnVerified  ent:gated-deltanet .
+
+(``componentOf`` is turned round: the whole builds on its component; ``contrastsWith`` is not
+a step back and is not indexed), so ``ancestry`` and ``descendants`` are property paths over
+these predicates (``queries/ancestry.rq``).
 """
 
 from __future__ import annotations
@@ -25,10 +35,10 @@ from collections.abc import Iterable
 
 from rdflib import RDF
 
-from lineage.domain import STATUS_RANK, Status
+from lineage.domain import IDEA_RELATIONS, STATUS_RANK, Predicate, Status
 from lineage.store import rdf
 
-VERSION = 1
+VERSION = 2
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""
 
 # Every IRI is written in full: Oxigraph accepts PREFIX only at the start of an update request,
@@ -44,28 +54,49 @@ _STATUS_ROWS = " ".join(
     for s in Status
 )
 _PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.USES_WITH_STATUS[s].n3()})" for s in Status)
+_BUILDS_ON_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.BUILDS_ON_WITH_STATUS[s].n3()})" for s in Status)
+_BUILDS_ON = " ".join(p.n3() for p in rdf.BUILDS_ON_WITH_STATUS.values())
+
+# Idea relations indexed, and whether the object (1) or the subject (0) is the earlier idea.
+_IDEA_ROWS = " ".join(f"({rdf.LIN[p.value].n3()} {int(p is not Predicate.COMPONENT_OF)})"
+                      for p in IDEA_RELATIONS if p is not Predicate.CONTRASTS_WITH)
+_IDEA_CLAIM = f"{RDF.subject.n3()} ?m ; {RDF.predicate.n3()} ?rel ; {RDF.object.n3()} ?t"
 
 
 def _pair_values(model: str, technique: str) -> str:
     return f"VALUES (?m ?t) {{ ({rdf.entity_iri(model).n3()} {rdf.entity_iri(technique).n3()}) }}"
 
 
-def _insert(scope: str) -> str:
-    """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair).
+def _combined(scope: str, claim: str, group: str) -> str:
+    """Subquery and BIND giving ``?rank``: the combined status of the claims ``claim`` matches, per ``group``.
 
     Same rule as :func:`lineage.verify.combine`: a verified and a contradicted claim make
     the pair disputed; otherwise verified, then contradicted, then the strongest other status.
     """
-    g = rdf.INDEX.n3()
-    return f"""INSERT {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{
-  {{ SELECT ?m ?t (MAX(?pro) AS ?anyPro) (MAX(?con) AS ?anyCon) (MIN(?r) AS ?best) WHERE {{
+    return f"""{{ SELECT {group} (MAX(?pro) AS ?anyPro) (MAX(?con) AS ?anyCon) (MIN(?r) AS ?best) WHERE {{
       {scope}
-      GRAPH ?src {{ ?c {_USES_CLAIM} ; {rdf.LIN.status.n3()} ?st . }}
+      GRAPH ?src {{ ?c {claim} ; {rdf.LIN.status.n3()} ?st . }}
       VALUES (?st ?r ?pro ?con) {{ {_STATUS_ROWS} }}
-    }} GROUP BY ?m ?t }}
+    }} GROUP BY {group} }}
   BIND(IF(?anyPro = 1 && ?anyCon = 1, {STATUS_RANK[Status.DISPUTED]}, IF(?anyPro = 1, {STATUS_RANK[Status.VERIFIED]},
-       IF(?anyCon = 1, {STATUS_RANK[Status.CONTRADICTED]}, ?best))) AS ?rank)
+       IF(?anyCon = 1, {STATUS_RANK[Status.CONTRADICTED]}, ?best))) AS ?rank)"""
+
+
+def _insert(scope: str) -> str:
+    """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair)."""
+    return f"""INSERT {{ GRAPH {rdf.INDEX.n3()} {{ ?m ?p ?t }} }} WHERE {{
+  {_combined(scope, _USES_CLAIM, "?m ?t")}
   VALUES (?rank ?p) {{ {_PREDICATE_ROWS} }}
+}}"""
+
+
+def _insert_ideas(scope: str) -> str:
+    """INSERT the ``buildsOn…`` rows of the idea claims in ``scope`` (one (?m ?t) row, or empty for all)."""
+    return f"""INSERT {{ GRAPH {rdf.INDEX.n3()} {{ ?newer ?p ?older }} }} WHERE {{
+  {_combined(scope + f" VALUES (?rel ?forward) {{ {_IDEA_ROWS} }}", _IDEA_CLAIM, "?m ?rel ?t ?forward")}
+  VALUES (?rank ?p) {{ {_BUILDS_ON_ROWS} }}
+  BIND(IF(?forward = 1, ?m, ?t) AS ?newer)
+  BIND(IF(?forward = 1, ?t, ?m) AS ?older)
 }}"""
 
 
@@ -74,12 +105,13 @@ def marker() -> str:
     return f"{rdf.INDEX.n3()} {rdf.LIN.indexVersion.n3()} {VERSION} ."
 
 
-def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
-    """SPARQL update recomputing the index rows of the given (model, technique) pairs.
+def reindex_pairs(pairs: Iterable[tuple[str, str]], idea_pairs: Iterable[tuple[str, str]] = ()) -> str:
+    """SPARQL update recomputing the index rows of the given (model, technique) and idea (technique, technique) pairs.
 
     One DELETE/INSERT pair of operations per pair: Oxigraph turns a one-row ``VALUES`` into
     index lookups (9 ms at a million models) but joins a longer one after scanning every
     ``uses`` claim (51 s for ten pairs), so the pairs are never batched into one ``VALUES``.
+    An idea pair is recomputed both ways round (a ``componentOf`` row points against its claim).
     """
     g = rdf.INDEX.n3()
     ops = []
@@ -87,13 +119,18 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
         values = _pair_values(model, technique)
         ops.append(f"DELETE {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{ {values} GRAPH {g} {{ ?m ?p ?t }} }}")
         ops.append(_insert(values))
+    both = {(a, b) for pair in idea_pairs for a, b in (pair, pair[::-1])}
+    for a, b in sorted(both):
+        values = _pair_values(a, b)
+        ops.append(f"DELETE {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{ {values} VALUES ?p {{ {_BUILDS_ON} }} GRAPH {g} {{ ?m ?p ?t }} }}")
+    ops += [_insert_ideas(_pair_values(a, b)) for a, b in sorted(both)]
     return " ;\n".join(ops)
 
 
 def rebuild() -> str:
     """SPARQL update recomputing the whole index (and its version marker)."""
     g = rdf.INDEX.n3()
-    return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
+    return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\n{_insert_ideas('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
 
 
 def is_current() -> str:
@@ -104,3 +141,9 @@ def is_current() -> str:
 def source_pairs(doc_id: str) -> str:
     """SELECT the (model, technique) pairs of a source's ``uses`` claims (the graph IRI is percent-encoded)."""
     return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_USES_CLAIM} }} }}"
+
+
+def source_idea_pairs(doc_id: str) -> str:
+    """SELECT the (subject, object) pairs of a source's indexed idea-relation claims."""
+    return (f"SELECT DISTINCT ?m ?t WHERE {{ VALUES (?rel ?forward) {{ {_IDEA_ROWS} }} "
+            f"GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_IDEA_CLAIM} }} }}")

@@ -76,6 +76,9 @@ INDEX = URIRef(BASE + "index/adoption")
 USES_WITH_STATUS = {s: LIN["uses" + s.value.title()] for s in Status}
 """Index predicate per combined status of a (model, technique) pair's ``uses`` claims."""
 
+BUILDS_ON_WITH_STATUS = {s: LIN["buildsOn" + s.value.title()] for s in Status}
+"""Index predicate per combined status of an idea relation, from the newer technique to the earlier one."""
+
 
 # --------------------------------------------------------------------------- IRIs
 

@@ -104,3 +104,25 @@ def reports_graph(reports_store_path, catalog):
 
     with Store(reports_store_path) as s:
         return project(s, catalog)
+
+
+@pytest.fixture(scope="session")
+def relations_graph(tmp_path_factory, built_store_path, catalog):
+    """The built graph plus idea relations read from a report's text (page locators), as ingestion writes them."""
+    import shutil
+
+    from lineage.questions.projection import project
+
+    path = tmp_path_factory.mktemp("relations") / "store"
+    shutil.copytree(built_store_path, path)
+    doc = SourceDocument(id="report:kimi-linear", title="Kimi Linear report", kind="primary", format="report",
+                         about="kimi-linear-48b-a3b")
+    claims = [
+        _claim(doc, "kda", "extends", "gated-deltanet", "verified", "our attention refines the gated delta rule"),
+        _claim(doc, "kda", "contrastsWith", "mla", "verified", "unlike latent attention, it keeps a fixed-size state"),
+    ]
+    claims = [c.model_copy(update={"evidence": tuple(e.model_copy(update={"locator": "p. 3, §2"}) for e in c.evidence)})
+              for c in claims]
+    with Store(path) as s:
+        s.replace_source(doc, claims)
+        return project(s, catalog)

@@ -1,4 +1,5 @@
 """Exports: RDF that conforms to the shapes, and an offline HTML graph that escapes source text."""
+# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import shutil
 
 import pytest
+from lineage_story import relations_graph  # noqa: F401  (fixture)
 
 from lineage.build import build
 from lineage.domain import Claim, Evidence, SourceDocument, utcnow
@@ -92,3 +94,21 @@ def test_html_graph_renders_offline_in_chromium(built_store, catalog, tmp_path):
     assert remote == []
     assert n_nodes > 40
     assert tip_is_element
+
+
+def test_idea_relations_reach_the_html_explorer_with_status_and_evidence(relations_graph):
+    from lineage.export.html import graph_to_html
+    from lineage.questions.ideas import RELATIONS
+
+    page, _, _ = graph_to_html(relations_graph)
+    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*?)\);\n", page).group(1))
+    drawn = {(e["from"], e["predicate"], e["to"]): e for e in edges}
+    ideas = {(u, k, v): d for u, v, k, d in relations_graph.edges(keys=True, data=True) if k in RELATIONS}
+    from_text = {key for key, d in ideas.items() if any(ev["method"] == "text" for ev in d["evidence"])}
+    assert len(ideas) >= 40 and {("kda", "extends", "gated-deltanet"), ("kda", "contrastsWith", "mla")} <= from_text
+    assert set(ideas) <= set(drawn)
+    assert all(drawn[key]["status"] == d["status"] and drawn[key]["label"] == key[1] for key, d in ideas.items())
+    config = json.loads(re.search(r"var config = (\{.*?\});\n", page).group(1))
+    for key in from_text:  # the evidence panel gets the report page of each relation read from text
+        evidence = config["claims"][drawn[key]["id"]]["evidence"]
+        assert any(ev["method"] == "text" and ev["locator"].startswith("p. ") for ev in evidence), key

@@ -15,46 +15,47 @@ from lineage.ingest.config.read import bundled_dir, read_config
 
 # Techniques each config shows, checked by hand against the raw JSON values
 # (e.g. DeepSeek-V3: kv_lora_rank 512, n_group 8, topk_method noaux_tc,
-# num_nextn_predict_layers 1, rope_scaling.type yarn, quant_method fp8).
+# num_nextn_predict_layers 1, rope_scaling.type yarn, quant_method fp8; experts of 2048 beside a dense
+# FFN of 18432 plus a shared expert: fine-grained experts and DeepSeekMoE).
 EXPECTED = {
     "deepseek-ai__DeepSeek-V3.json": {
-        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "group-limited-routing",
+        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "group-limited-routing",
         "aux-loss-free-balancing", "mtp", "fp8-quantization",
     },
     "deepseek-ai__DeepSeek-V3-inference-config_671B.json": {
         # inference format: no topk_method, no MTP and no rope_scaling keys, so none of those are claimed
-        "mla", "decoupled-rope", "rope", "moe", "shared-experts", "group-limited-routing", "fp8-quantization",
+        "mla", "decoupled-rope", "rope", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "group-limited-routing", "fp8-quantization",
     },
     "deepseek-ai__DeepSeek-V3.2.json": {
-        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "group-limited-routing",
+        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "group-limited-routing",
         "aux-loss-free-balancing", "mtp", "fp8-quantization", "dsa",
     },
     "deepseek-ai__DeepSeek-V4-Pro.json": {
         # no kv_lora_rank: not MLA; one KV head; compress_ratios + index_topk; hc_mult 4 with Sinkhorn
         # compress ratios of 128 beside the 4s: heavily compressed attention layers
         "mqa", "compressed-sparse-attention", "heavily-compressed-attention", "sliding-window-attention", "rope", "yarn", "moe",
-        "shared-experts", "aux-loss-free-balancing", "hash-routing", "mtp", "hyper-connections", "mhc",
+        "shared-experts", "fine-grained-experts", "deepseekmoe", "aux-loss-free-balancing", "hash-routing", "mtp", "hyper-connections", "mhc",
         "fp8-quantization", "fp4-quantization",
     },
     "moonshotai__Kimi-K2-Instruct.json": {
         # n_group 1: no group-limited routing; num_nextn_predict_layers 0: no MTP module shipped
-        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "aux-loss-free-balancing",
+        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "aux-loss-free-balancing",
         "fp8-quantization",
     },
     "moonshotai__Kimi-K2.5.json": {
-        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "aux-loss-free-balancing",
+        "mla", "decoupled-rope", "rope", "yarn", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "aux-loss-free-balancing",
     },
     "moonshotai__Kimi-K3.json": {
         # mla_use_nope: the MLA layers carry no RoPE
-        "mla", "kda", "linear-attention", "hybrid-attention", "gated-attention", "moe", "shared-experts",
+        "mla", "kda", "linear-attention", "hybrid-attention", "gated-attention", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe",
         "aux-loss-free-balancing", "fp4-quantization",
     },
     "zai-org__GLM-5.json": {
-        "mla", "decoupled-rope", "rope", "dsa", "moe", "shared-experts", "aux-loss-free-balancing", "mtp",
+        "mla", "decoupled-rope", "rope", "dsa", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "aux-loss-free-balancing", "mtp",
     },
-    "Qwen__Qwen3-235B-A22B.json": {"gqa", "rope", "moe"},
+    "Qwen__Qwen3-235B-A22B.json": {"gqa", "rope", "moe", "fine-grained-experts"},
     "Qwen__Qwen3.5-397B-A17B.json": {
-        "gqa", "rope", "moe", "shared-experts", "linear-attention", "hybrid-attention", "gated-deltanet",
+        "gqa", "rope", "moe", "shared-experts", "fine-grained-experts", "deepseekmoe", "linear-attention", "hybrid-attention", "gated-deltanet",
         "gated-attention", "mtp",
     },
     "XiaomiMiMo__MiMo-7B-Base.json": {"gqa", "rope", "mtp"},  # sliding_window set but use_sliding_window false

@@ -12,7 +12,7 @@ import pytest
 from bolt_server import bolt  # noqa: F401  (fixture)
 from typer.testing import CliRunner
 
-from lineage.backends.neo4j import batches, push, rows, run_read
+from lineage.backends.neo4j import batches, push, rel_type, rows, run_read
 from lineage.cli import app
 from lineage.questions.saved import load, run
 
@@ -30,6 +30,7 @@ _expected = _load("expected", Path(__file__).resolve().parents[1] / "queries" / 
 CASES, actual, expected = _expected.CASES, _expected.actual, _expected.expected
 built_graph, story_graph, story_store_path = _expected.built_graph, _expected.story_graph, _expected.story_store_path
 reports_graph, reports_store_path = _expected.reports_graph, _expected.reports_store_path
+relations_graph = _expected._story.relations_graph
 
 
 @pytest.fixture(scope="module", params=["built", "story", "reports"])
@@ -61,6 +62,19 @@ def test_claims_and_evidence_survive_as_properties(bolt, built_graph):
     assert ev[0]["method"] == "config" and "kv_lora_rank = 512" in ev[0]["snippet"]
     (org,) = run_read(bolt, "MATCH (n:Entity {id: $id}) RETURN n.description AS d", {"id": "zhipu-ai"})
     assert "Tsinghua's" in org["d"]  # a quote in a parameter round-trips
+
+
+def test_idea_relations_reach_neo4j_with_status_and_page_evidence(bolt, relations_graph):
+    from lineage.questions.ideas import RELATIONS
+
+    push(relations_graph, bolt, fresh=True)
+    ideas = {(u, k, v, d["status"]) for u, v, k, d in relations_graph.edges(keys=True, data=True) if k in RELATIONS}
+    types = "|".join(sorted({rel_type(k) for _, k, _, _ in ideas}))
+    rows = run_read(bolt, f"MATCH (a:Entity)-[r:{types}]->(b:Entity) RETURN a.id AS a, r.key AS key, b.id AS b, r.status AS status")
+    assert {(r["a"], r["key"].split("|")[1], r["b"], r["status"]) for r in rows} == ideas and len(ideas) >= 40
+    evidence = run_read(bolt, "MATCH (v:Evidence {edge: $k}) RETURN v.method AS method, v.locator AS locator, v.source AS source",
+                        {"k": "kda|extends|gated-deltanet"})
+    assert {"method": "text", "locator": "p. 3, §2", "source": "report:kimi-linear"} in evidence
 
 
 def test_batches_stay_under_the_byte_cap(built_graph):

@@ -10,6 +10,7 @@ from lineage.questions.adoption import adopters, timeline
 from lineage.questions.compare import compare
 from lineage.questions.flow import flow, inherited
 from lineage.questions.hardware import hardware
+from lineage.questions.ideas import ancestry, descendants, family_changes, idea_links
 from lineage.questions.paths import path
 from lineage.questions.status import _edges, at_least
 
@@ -42,7 +43,25 @@ CASES = {
     "compare": [{"a": "deepseek-v3", "b": "kimi-k2"}, {"a": "kimi-k2.6", "b": "glm-5", "min_status": "verified"}],
     "path": [{"technique": "mla", "model": "kimi-k2.5"}, {"technique": "mla", "model": "deepseek-r1"}],
     "hardware": [{"device": "nvidia-h800"}, {"device": "huawei-ascend"}, {"device": "nvidia-h800", "min_status": "verified"}],
+    "ancestry": [{"technique": "kda"}, {"technique": "mhc"}, {"technique": "deepseekmoe", "min_status": "verified"},
+                 {"technique": "grpo", "min_status": "reported"}],
+    "descendants": [{"technique": "muon"}, {"technique": "mla", "min_status": "verified"}, {"technique": "gated-deltanet"}],
+    "family_changes": [{"older": "deepseek-v3.2", "newer": "deepseek-v4-flash"},
+                       {"older": "kimi-k2", "newer": "kimi-k2.6", "min_status": "verified"}],
 }
+
+
+def _tree_edges(g, tree, older: bool, ms) -> set[tuple]:
+    """Every link of an ancestry/descendants tree's nodes one step further (and the root's contrasts), and its models."""
+    rows, nodes = set(), [tree.root]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.children
+        rows |= {(link.subject, link.relation, link.object, link.status.value)
+                 for links in idea_links(g, node.technique, older, ms).values() for link in links}
+        rows |= {(node.technique, "usedBy", m, d["status"]) for m, d in _edges(g, node.technique, "uses", out=False)
+                 if m in node.models}
+    return rows | {(link.subject, link.relation, link.object, link.status.value) for link in tree.contrasts}
 
 
 def expected(g, name: str, params: dict) -> set[tuple]:
@@ -83,6 +102,13 @@ def expected(g, name: str, params: dict) -> set[tuple]:
                 for n in r.nodes[1:-1]}
     if name == "hardware":
         return {(r.model, r.predicate, r.device, r.status.value) for r in hardware(g, p["device"], ms).rows}
+    if name in ("ancestry", "descendants"):
+        question = ancestry if name == "ancestry" else descendants
+        return _tree_edges(g, question(g, p["technique"], ms), name == "ancestry", ms)
+    if name == "family_changes":
+        c = family_changes(g, p["older"], p["newer"], ms)
+        return {(r.technique, r.change, r.status.value, link) for r in (*c.kept, *c.added, *c.dropped)
+                for link in [x.object for x in r.replaces] or [None]}
     raise KeyError(name)
 
 
@@ -99,5 +125,8 @@ def actual(name: str, rows: list[dict]) -> set[tuple]:
         "compare": ("model", "technique", "status"),
         "path": ("ancestor",),
         "hardware": ("model", "predicate", "on", "status"),
+        "ancestry": ("subject", "relation", "object", "status"),
+        "descendants": ("subject", "relation", "object", "status"),
+        "family_changes": ("technique", "change", "status", "replaced"),
     }[name]
     return {tuple(r.get(c) for c in cols) for r in rows}

@@ -89,3 +89,35 @@ def test_the_index_is_derived_data_left_out_of_counts_and_exports(store):
         text = store.serialize(fmt)
         assert "usesVerified" not in text and "index/adoption" not in text
         assert "config:test" in text or "config%3Atest" in text  # the source itself is exported
+
+
+def _relation(doc: SourceDocument, subject: str, relation: str, obj: str, status: str) -> Claim:
+    ev = Evidence(source=doc.id, source_kind=doc.kind, locator="p. 1", snippet="s", method="text",
+                  retrieved_at=utcnow(), supports=status != "contradicted")
+    return Claim(subject=subject, predicate=relation, object=obj, status=status, reason=f"{doc.id} says {status}",
+                 evidence=(ev,))
+
+
+def _ancestry(store: Store, technique: str, min_status: str = "unverified") -> set[tuple]:
+    rows = run(load("ancestry.rq"), {"technique": technique, "min_status": min_status}, store=store)
+    return {(r["subject"], r["relation"], r["object"], r["status"]) for r in rows}
+
+
+def test_idea_relations_are_indexed_as_steps_back_and_recombined_on_each_write(store):
+    a, b = _doc("a"), _doc("b", "secondary")
+    store.replace_source(a, [_relation(a, "kda", "extends", "gated-deltanet", "verified"),
+                             _relation(a, "delta-rule", "componentOf", "gated-deltanet", "verified")])
+    # componentOf is a step back from the whole to its part: kda <- gated-deltanet <- delta-rule
+    assert _ancestry(store, "kda") == {("kda", "extends", "gated-deltanet", "verified"),
+                                       ("delta-rule", "componentOf", "gated-deltanet", "verified")}
+    assert _ancestry(store, "delta-rule") == set()
+
+    store.replace_source(b, [_relation(b, "delta-rule", "componentOf", "gated-deltanet", "reported")])
+    assert ("delta-rule", "componentOf", "gated-deltanet", "verified") in _ancestry(store, "kda")
+
+    store.remove_source(a.id)  # only the secondary source is left: a reported step, cut at min_status verified
+    assert _ancestry(store, "kda") == set()
+    assert _ancestry(store, "gated-deltanet") == {("delta-rule", "componentOf", "gated-deltanet", "reported")}
+    assert _ancestry(store, "gated-deltanet", "verified") == set()
+    store.reindex()
+    assert _ancestry(store, "gated-deltanet") == {("delta-rule", "componentOf", "gated-deltanet", "reported")}

@@ -240,11 +240,23 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
         shared = v.int(shared_key) if shared_key else None
         shared_size_key = v.first("shared_expert_intermediate_size", "shared_intermediate_size")
         shared_size = v.int(shared_size_key) if shared_size_key else None
+        shared_keys = [shared_key] if shared and shared > 0 else [shared_size_key] if shared_size and shared_size > 0 else []
+        if shared_keys:
+            out.append(_uses(v, "shared-experts", shared_keys))
         if shared and shared > 0:
-            out.append(_uses(v, "shared-experts", [shared_key]))
             out.append(_value(v, Predicate.SHARED_EXPERTS, shared, "experts", [shared_key]))
-        elif shared_size and shared_size > 0:
-            out.append(_uses(v, "shared-experts", [shared_size_key]))
+        # DeepSeekMoE (arXiv 2401.06066, §3): fine-grained segmentation splits each expert FFN into
+        # m smaller ones (hidden size 1/m of a dense FFN, m >= 2) and activates m times more of them;
+        # shared expert isolation adds always-active experts.  Both in one config is the design.
+        # The dense FFN is the config's own intermediate_size, else a SwiGLU FFN's 8/3 x hidden_size.
+        expert_size, dense_size = v.int("moe_intermediate_size"), v.int("intermediate_size")
+        sizes = ["moe_intermediate_size", "intermediate_size"]
+        if not dense_size and v.int("hidden_size"):
+            dense_size, sizes = v.int("hidden_size") * 8 // 3, ["moe_intermediate_size", "hidden_size"]
+        if expert_size and dense_size and 2 * expert_size <= dense_size:
+            out.append(_uses(v, "fine-grained-experts", [*sizes, routed_key, per_tok_key]))
+            if shared_keys:
+                out.append(_uses(v, "deepseekmoe", [*sizes, *shared_keys, routed_key]))
         groups_key = v.first("n_group", "num_expert_group")
         groups = v.int(groups_key) if groups_key else None
         if groups and groups > 1:
