@@ -3,8 +3,8 @@
 An article line that names an accelerator (a catalog alias, or an Ascend stack such as MindIE)
 becomes one claim per subject:
 
-- the subject is the model (or family) named before the device; else, for a bullet, the model or
-  technique its lead-in line names ("Muon's core advantages:" then "• … on Huawei Ascend NPUs");
+- the subject is the model (or family) named before the device, or after it by "… supports M";
+  else, for a bullet, the model or technique its lead-in line names ("Muon's core advantages:" then "• … on Huawei Ascend NPUs");
   else the group the sentence starts with ("Chinese model companies have …"), kept under a slug
   id that no catalog entry has, so the verifier says it cannot be checked;
 - the predicate comes from the wording (train → ``trainedOn``, serve/deploy → ``servedOn``,
@@ -66,8 +66,11 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
             at, device = devices[0]
             before = [m for m in named if m.end <= at and m.kind != "technique"] or [m for m in named if m.end <= at]
             qualifiers: dict[str, str] = {}
+            after = [m for m in named if m.start > at and m.kind != "technique"]
             if before:
                 subjects = before[-1].ids
+            elif after and re.search(r"\b(?:support\w*|runs?)\b", s.text[at : after[0].start], re.I):
+                subjects = after[0].ids  # "vLLM-Ascend already supports M"
             elif bullet and lead:
                 subjects = lead
             else:
