@@ -43,3 +43,12 @@ def test_each_hardware_sentence_gets_a_status_and_a_reason(store, catalog, tmp_p
     }
     (verified,) = store.claims(subject="deepseek-v3", predicate=Predicate.SUPPORTS_HARDWARE, source=report.source)
     assert {e.source for e in verified.evidence} == {report.source, "card:demo/DeepSeek-V3"}
+
+
+def test_a_stack_that_supports_a_model_named_after_it_gives_that_model(catalog, tmp_path):
+    from lineage.ingest.article import extract, read_article
+
+    path = tmp_path / "a.md"
+    path.write_text("## DSA\n\n- Plugins help. For example, vLLM-Ascend already supports DeepSeek V3.2.\n")
+    got = {(d.subject, d.predicate.value, d.object) for d in extract(read_article(path), catalog) if d.object == "huawei-ascend"}
+    assert got == {("deepseek-v3.2", "supportsHardware", "huawei-ascend")}

@@ -117,3 +117,7 @@ def test_teams_and_formulas_named_after_techniques_are_not_uses(claims):
 
 def test_a_singular_alias_still_names_the_technique(claims):
     assert ("deepseek-v3", "uses", "moe", "line 3") in claims("## DeepSeek V3\n\n- Efficient mixture of expert layers\n")
+
+
+def test_a_line_that_is_one_code_span_is_a_command_not_a_statement(claims):
+    assert claims("`vllm serve Qwen/Qwen3-30B-A3B -tp 4`\n") == set()
