@@ -4,10 +4,11 @@ A primary source (the model's own config, card, report, or a measurement) outran
 number of secondary ones:
 
 - **verified** — a primary source states it (values within tolerance: parameters ±5 %,
-  context exact in tokens with K read as 1,024 or 1,000);
+  context exact in tokens with K read as 1,024 or 1,000, release dates to the month);
 - **contradicted** — a primary source gives a different value, or rules it out (a config
   whose attention is GQA/MQA/MHA and has no MLA latent contradicts "uses MLA"; the
-  catalog's sourced origin contradicts a different inventor);
+  catalog's sourced origin contradicts a different inventor, its sourced developer a different
+  developer, its release month a different month);
 - **disputed** — primary sources disagree;
 - **reported** — only secondary sources state it;
 - **unverified** — nothing can check it (scores of unnamed evaluations, prices, models that
@@ -202,6 +203,11 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
                     clip(f"[config-rules-out] its own config shows {o.object} ({o.evidence[0].snippet}), not {claim.object}", 250),
                     _primary_evidence(others, False, 1),
                 )
+        if p is Predicate.DEVELOPED_BY:
+            makers = [c for c in idx.by_sp.get((claim.subject, p), []) if c.status is Status.VERIFIED]
+            if makers:
+                credited = ", ".join(sorted({c.object for c in makers}))
+                return Status.CONTRADICTED, clip(f"[primary-source] the primary record credits {credited}", 250), _primary_evidence(makers, False, 1)
         return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
 
     values = idx.by_sp.get((claim.subject, p), [])
@@ -216,6 +222,8 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
         return _judge_close(claim, values, PARAMETER_TOLERANCE, "parameters")
     if p is Predicate.CONTEXT_LENGTH:
         return _judge_context(claim, values)
+    if p is Predicate.RELEASED:
+        return _judge_month(claim, values)
     matches = [c for c in values if str(c.value) == str(claim.value)]
     if matches:
         return Status.VERIFIED, f"[primary-source] {matches[0].reason}", _primary_evidence(matches, True)
@@ -291,6 +299,19 @@ def _judge_context(claim, values):
         shown = ", ".join(sorted({f"{int(c.value):,}" for c in values}))
         return Status.CONTRADICTED, clip(f"[primary-value] longer than any primary figure ({shown} tokens)", 250), _primary_evidence(values, False)
     return Status.REPORTED, "[primary-bound] within the configured maximum but not stated exactly by a primary source", []
+
+
+def _judge_month(claim, values):
+    """A release date against the primary one, at month precision (a year alone checks nothing)."""
+    stated = str(claim.value)[:7]
+    months = [c for c in values if len(str(c.value)) >= 7]
+    same = [c for c in months if str(c.value)[:7] == stated]
+    if same:
+        return Status.VERIFIED, clip(f"[primary-value] released {stated}: {same[0].reason}", 250), _primary_evidence(same, True)
+    if months and len(stated) == 7:
+        shown = ", ".join(sorted({str(c.value)[:7] for c in months}))
+        return Status.CONTRADICTED, clip(f"[primary-value] the primary record gives {shown}, not {stated}", 250), _primary_evidence(months, False)
+    return Status.REPORTED, "[primary-bound] no primary source states the month", []
 
 
 def _judge_origin(claim, technique, catalog):

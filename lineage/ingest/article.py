@@ -41,20 +41,16 @@ from lineage.domain import (
 from lineage.ingest import markup
 from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.files import check_text, decode, read_bytes
+from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
-from lineage.ingest.text import Sentence, alias_patterns, sentences
+from lineage.ingest.text import alias_patterns
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
-MAX_CLAUSE_CHARS = 300
-"""How far after a use verb its techniques are looked for when no clause break comes first."""
-
-USE_VERBS = (
-    r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|introduc\w*|employ\w*|comes? from|came from|"
-    r"train\w* with|built on|builds? on|based on|equipped with|relies on|rel(?:y|ies) on|integrat\w*|incorporat\w*"
-)
-_ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|invented|created|proposed|pioneered|introduced)\s+by\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|never|no longer|without)\b", re.I)
+_UNITS = {
+    Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens",
+    Predicate.TOTAL_PARAMETERS: "parameters", Predicate.ACTIVE_PARAMETERS: "parameters",
+}
 _GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
 _QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
 _CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
@@ -121,18 +117,17 @@ class Resolver:
         for m in catalog.of_kind(EntityKind.MODEL):
             if m.family:
                 families.setdefault(m.family, []).append(m.id)
-        self.families = {
-            name: (re.compile(r"(?<![\w.-])" + re.escape(name).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]+") + r"(?![\w-]|\.\d)", re.I), ids)
-            for name, ids in families.items()
-        }
+        self.papers = alias_patterns(catalog, EntityKind.PAPER)
+        self.families = {name: (_family_pattern(name), ids) for name, ids in families.items()}
         self._loose_models = {k: _drop_left_boundary(p) for k, p in self.models.items()}
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
 
-    def find(self, text: str, glued: bool = False) -> list[Mention]:
+    def find(self, text: str, glued: bool = False, context: list[Mention] = ()) -> list[Mention]:
         """Mentions, longest first where they overlap.
 
         ``glued``: table text whose cells ran together ("DimensionDeepSeek v3 …"), so a name
-        may start right after a letter.
+        may start right after a letter.  ``context``: the models the text before this one was
+        about, for a bare size that names a member of their family.
         """
         models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
         found: list[Mention] = []
@@ -155,7 +150,36 @@ class Resolver:
             if kept and m.start < kept[-1].end:
                 continue
             kept.append(m)
-        return self._coordinated(text, kept)
+        return self._sized(text, self._members(text, self._coordinated(text, kept)), list(context))
+
+    def _members(self, text: str, kept: list[Mention]) -> list[Mention]:
+        """A word that names a member of a family named earlier: "Llama 4 … for Scout" is Llama 4 Scout."""
+        out = list(kept)
+        for fam in (k for k in kept if k.kind == "family"):
+            for w in re.finditer(r"(?<![\w.-])[A-Za-z][\w.]{2,}(?![\w-])", text[fam.end :]):
+                start, end = fam.end + w.start(), fam.end + w.end()
+                if any(k.start < end and k.end > start for k in out):
+                    continue
+                hit = self.exact.resolve(f"{fam.text} {w.group(0)}")
+                if hit is not None and hit.kind == "model" and hit.id in fam.ids:
+                    out.append(Mention("model", [hit.id], start, end, w.group(0)))
+        return sorted(out, key=lambda x: x.start)
+
+    def _sized(self, text: str, kept: list[Mention], context: list[Mention]) -> list[Mention]:
+        """A bare total-active size ("the flagship 80B-A3B model") names the member of the family named before it."""
+        out = list(kept)
+        for m in _SIZE_NAME.finditer(text):
+            if any(k.start < m.end() and k.end > m.start() for k in kept):
+                continue
+            prior = context + [k for k in kept if k.end <= m.start() and k.kind in ("model", "family")]
+            if not prior:
+                continue
+            last = prior[-1]
+            family = last.text if last.kind == "family" else getattr(self.catalog.entities[last.ids[0]], "family", None)
+            hit = self.exact.resolve(f"{family}-{m.group(0)}") if family else None
+            if hit is not None and hit.kind == "model":
+                out.append(Mention("model", [hit.id], m.start(), m.end(), m.group(0)))
+        return sorted(out, key=lambda x: x.start)
 
     def _coordinated(self, text: str, kept: list[Mention]) -> list[Mention]:
         """Names that share the previous name's prefix: "DeepSeek V3/R1", "DeepSeek V2, V3, and R1"."""
@@ -178,6 +202,16 @@ class Resolver:
                 pos += nxt.end()
                 out.append(Mention(hit.kind, ids, start, pos, nxt.group(1)))
         return out
+
+
+_SIZE_NAME = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?B-A\d+(?:\.\d+)?B(?![\w-])", re.I)
+
+
+def _family_pattern(name: str) -> re.Pattern:
+    """A family name as written in prose: hyphens and spaces interchangeable, "Qwen3" also as "Qwen 3"."""
+    parts = re.split(r"(?<=[A-Za-z])(?=\d)", name)
+    body = "[-\\s]?".join(re.escape(p).replace(r"\-", "[-\\s]?").replace(r"\ ", r"[-\s]+") for p in parts)
+    return re.compile(r"(?<![\w.-])" + body + r"(?![\w-]|\.\d)", re.I)
 
 
 def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
@@ -203,19 +237,6 @@ class Draft:
     snippet: str = ""
     more: list[tuple[str, str]] = field(default_factory=list)
     """Further (locator, snippet) pairs where the article says the same thing."""
-
-
-def _origin_drafts(s: Sentence, r: Resolver, line_no: int) -> list[Draft]:
-    """ "Y, originally developed by ORG": who introduced a technique."""
-    mentions = r.find(s.text)
-    drafts: list[Draft] = []
-    for origin in _ORIGIN.finditer(s.text):
-        tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"]
-        orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"]
-        if tech and orgs:
-            for org in {o.ids[0] for o in orgs[:2]}:
-                drafts.append(Draft(tech[-1].ids[0], Predicate.INTRODUCED_BY, object=org, locator=f"line {line_no}", snippet=s.text))
-    return drafts
 
 
 def _cells(line: str) -> list[str]:
@@ -333,12 +354,10 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
             tables.update(range(start, i))
             drafts += table
             continue
-        for s in sentences(line, 1):
-            drafts += _origin_drafts(s, r, i + 1)
         i += 1
-    for f in prose_drafts(lines, r, tables):
+    for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
         q = {"stated": f.stated} if f.stated else {}
-        unit = {Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens"}.get(f.predicate, "parameters" if f.value else None)
+        unit = _UNITS.get(f.predicate)
         drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
                             locator=f"line {f.line}", snippet=f.snippet))
     from lineage.ingest.article_hardware import hardware_drafts

@@ -5,7 +5,7 @@ An article line that names an accelerator — a catalog device, a product line, 
 class ("domestic hardware": the class of the subject's own country; "beyond NVIDIA": the class of
 every other vendor's devices) — becomes one claim per subject and device:
 
-- the subject is the model (or family) named before the device; "both" names the last two labs
+- the subject is the model (or family) named before the device, or after it by "… supports M"; "both" names the last two labs
   the sentence (or, failing that, the lines before it) speaks of; else, for a bullet, the model or
   technique its lead-in line names ("Muon's core advantages:" then "• … on Huawei Ascend NPUs");
   else the group the sentence starts with ("Chinese model companies have …"), kept under a slug id
@@ -144,8 +144,11 @@ def _subjects(text: str, at: int, mentions, recent, lead, catalog, slug) -> tupl
             return pair, {}
     named = [m for m in mentions if m.kind in ("model", "family", "technique")]
     before = [m for m in named if m.end <= at and m.kind != "technique"] or [m for m in named if m.end <= at]
+    after = [m for m in named if m.start > at and m.kind != "technique"]
     if before:
         return before[-1].ids, {}
+    if after and re.search(r"\b(?:support\w*|runs?)\b", text[at : after[0].start], re.I):
+        return after[0].ids, {}  # "vLLM-Ascend already supports M"
     if lead:
         return lead, {}
     # the sentence's own start: a quotation may have glued the previous one on ("… constraints.” Chinese …")

@@ -50,6 +50,7 @@ def text_lines(text: str) -> list[str]:
         line = re.sub(r"\[\d{1,3}\]\(#[^)]*\)", "", line)  # footnote references: [2](#footnote-2)
         line = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", line)  # ![alt](src) -> alt
         line = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line)  # [label](url) -> label
+        line = re.sub(r"^\s*`[^`]+`\s*$", "", line)  # a line that is one code span is a command, not prose
         line = re.sub(r"\*\*|__|`", "", line)
         line = re.sub(r"\\([\\`*_{}\[\]()#+\-.!~'\"<>|$])", r"\1", line)  # Markdown escapes: \~ \" \'
         line = re.sub(r"\\$", "", line)  # a hard line break

@@ -33,7 +33,7 @@ from lineage.ingest.text import sentences
 
 _ADOPT = (
     r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|employ\w*|featur\w*|ships?|shipped|incorporat\w*|integrat\w*|"
-    r"equipped|relies|rely|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
+    r"equipped|relies|rely|quantiz\w*|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
     r"with|comes? from|came from|introduc\w*|(?:mov|switch|migrat|return)\w*\b[^.;]{0,40}\bto|went back to|"
     r"swap\w*[^.;]{0,40}\bfor|replac\w*[^.;]{0,40}\bwith|appl(?:y|ies|ied)|add\w*|the use of|changes like|such as"
 )
@@ -65,7 +65,10 @@ _CONTEXT = re.compile(
 )
 GENERIC = {"kv-cache"}
 """Parts every decoder has: naming them says nothing about what a model chose."""
-_TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\s+tokens\b", re.I)
+_SIZE_IN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])", re.I)
+_NAME_OF_GROUP = re.compile(r"^\s*(?:team|authors|library|kernels?|repo(?:sitory)?|project|community|contributors)\b", re.I)
+_FEATURE_IN = re.compile(r"\b(?:innovations?|features?|additions?|changes?|upgrades?|novelt(?:y|ies))\s+(?:in|of|to)\s+$", re.I)
+_TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\b(\s+tokens\b)?", re.I)
 
 
 @dataclass
@@ -115,19 +118,35 @@ def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Foun
         item = bullet(line)
         if item is None and not line.startswith(" "):
             intro = []
+        paragraph: dict[str, object] = {}  # the models this line named so far, by id
         for s in sentences(item or line, i + 1):
-            mentions = r.find(s.text)
+            mentions = r.find(s.text, context=last)
             named = _subjects(mentions)
             if item is not None:
-                fallback = intro or section
+                fallback = intro or section or (last if _ANAPHOR.match(s.text) else [])
             else:
                 fallback = last if _ANAPHOR.match(s.text) else []
             out += _uses(s.text, mentions, fallback, i + 1, item is not None)
-            out += _numbers(s.text, mentions, fallback if _ANAPHOR.match(s.text) or not named else [], i + 1)
+            sole = list(paragraph.values()) if len(paragraph) == 1 else []  # "M has … . This means 37B are active"
+            numbers = _numbers(s.text, mentions, fallback or sole if _ANAPHOR.match(s.text) or not named else [], i + 1)
+            said = {(f.subject, f.predicate, f.value) for f in numbers}
+            out += numbers + [f for f in _named_sizes(s.text, named, i + 1) if (f.subject, f.predicate, f.value) not in said]
+            paragraph.update({m.ids[0]: m for m in named if m.kind == "model"})
             if named:
                 last = [named[0]]
         if line.rstrip("*").endswith(":"):
             intro = _subjects(r.find(item or line)) or last
+    return out
+
+
+def _named_sizes(text: str, named, line: int) -> list[Found]:
+    """Sizes a model's name states in the total-active notation ("Qwen3-30B-A3B": 30B total, 3B active)."""
+    out = []
+    for m in named:
+        size = _SIZE_IN_NAME.search(m.text)
+        if m.kind == "model" and size:
+            for pred, num, unit in ((Predicate.TOTAL_PARAMETERS, *size.group(1, 2)), (Predicate.ACTIVE_PARAMETERS, *size.group(3, 4))):
+                out.append(Found(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
     return out
 
 
@@ -140,7 +159,11 @@ def _ids(mention, numbers: bool = False) -> list[str]:
 def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found]:
     out = []
     techniques = [m for m in mentions if m.kind == "technique" and m.ids[0] not in GENERIC]
+    if is_item and re.search(r"=|\$", text):
+        return []  # a list item that works out a formula states a quantity, not a choice
     for t in techniques:
+        if _NAME_OF_GROUP.match(text[t.end :]):
+            continue  # "the Flash Linear Attention team": a group named after the technique
         if _CHANGE_OLD.search(text[: t.start]):
             continue  # the old side of a change
         subjects = _subject_for(text, t, mentions, fallback, is_item)
@@ -169,6 +192,8 @@ def _subject_for(text: str, t, mentions, fallback, is_item: bool) -> list:
         group = _group_back(text, before)
         between = text[m.end : t.start]
         if m.start >= clause_start or not re.search(r"[;:]", between):
+            if _FEATURE_IN.search(text[: m.start]) and re.fullmatch(r"\s+(?:is|are|was|were|includes?)\s+(?:the\s+|a\s+|an\s+)?", between):
+                return group  # "another innovation in M is T"
             adopts = _ADOPT_RE.search(between + " " + text[t.end : t.end + 12]) and not _BLOCK.search(between)
             if not adopts and not _is_a(between, text[t.end :]):
                 return []
@@ -238,9 +263,11 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
     if re.search(r"\b(?:train\w*|pre-?train\w*)\b", text, re.I):
         counted: set[str] = set()  # ">30T tokens of X and 5T of Y": a model's budget is the first
         for m in _TOKENS.finditer(text):
-            owner = _owner(text, m, models, False) or fallback
+            if not (m.group(3) or re.search(r"\btokens?\b", text, re.I)) or re.match(r"[\s-]*(?:total|active|param|models?\b)", text[m.end() :], re.I):
+                continue  # a bare "40T" counts tokens only in a sentence about tokens, never parameters
+            owner = _for_model(text, m, models) or _owner(text, m, models, False) or fallback
             for s in owner:
-                for mid in [i for i in s.ids if i not in counted]:
+                for mid in [i for i in _ids(s, numbers=True) if i not in counted]:
                     counted.add(mid)
                     out.append(Found(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
     for m in _CONTEXT.finditer(text):
@@ -254,6 +281,12 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
             for mid in s.ids:
                 out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
     return out
+
+
+def _for_model(text: str, m: re.Match, models) -> list:
+    """ "40T for Scout", "22T multimodal for Maverick": the model a count is given for."""
+    lead = re.match(r"\s*(?:[\w-]+\s+){0,3}?for\s+(?:the\s+)?", text[m.end() :])
+    return [x for x in models if lead and x.start == m.end() + lead.end()][:1]
 
 
 def _param_kind(after: str, before: str) -> Predicate | None:

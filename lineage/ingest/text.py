@@ -67,6 +67,8 @@ def _bounded(piece: str) -> list[str]:
 
 def _alias_regex(alias: str) -> str:
     body = re.escape(alias).replace(r"\-", "[-‐ ]?").replace(r"\ ", r"[-\s]+")
+    if re.search(r"[\s-][A-Za-z]+[^s]s$", alias):  # "mixture of experts" also as "mixture of expert architectures"
+        body += "?"
     return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
 
 

@@ -96,3 +96,12 @@ def test_h20_carries_its_export_class_with_a_primary_source(catalog):
     h20 = catalog.get("nvidia-h20")
     assert h20.export_control and "licence" in h20.export_control
     assert any("sec.gov" in s.url and s.kind != "secondary" for s in h20.sources)
+
+
+def test_a_stack_that_supports_a_model_named_after_it_gives_that_model(catalog, tmp_path):
+    from lineage.ingest.article import extract, read_article
+
+    path = tmp_path / "a.md"
+    path.write_text("## DSA\n\n- Plugins help. For example, vLLM-Ascend already supports DeepSeek V3.2.\n")
+    got = {(d.subject, d.predicate.value, d.object) for d in extract(read_article(path), catalog) if d.object == "huawei-ascend"}
+    assert got == {("deepseek-v3.2", "supportsHardware", "huawei-ascend")}

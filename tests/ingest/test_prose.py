@@ -48,7 +48,7 @@ def test_a_parameter_count_before_the_name(claims):
 
 def test_a_list_of_sizes_is_no_models_size(claims):
     got = claims("Qwen3-30B-A3B came with dense models of 14B, 8B, and 4B parameters.\n")
-    assert not any(p == "totalParameters" for _, p, _, _ in got)
+    assert {v for _, p, v, _ in got if p == "totalParameters"} == {30_000_000_000}  # from the name alone
 
 
 def test_context_and_tokens_in_prose(claims):
@@ -86,3 +86,38 @@ def test_a_possessive_origin_is_not_the_adopter(claims):
 def test_markdown_links_and_front_matter_are_not_statements(claims):
     got = claims('---\ntitle: "Kimi K2 notes"\nsummary: "Kimi K2 uses MLA"\n---\nSee [the card](https://x.org/deepseek-v3).\n')
     assert got == set()
+
+
+def test_a_total_active_name_states_both_sizes(claims):
+    got = claims("Qwen3-Next is fast. Its flagship 80B-A3B model has only 3B parameters active per token.\n")
+    assert ("qwen3-next-80b-a3b", "totalParameters", 80_000_000_000, "line 1") in got
+    assert ("qwen3-next-80b-a3b", "activeParameters", 3_000_000_000, "line 1") in got
+
+
+def test_a_paragraph_about_one_model_gives_its_unnamed_sentences_a_subject(claims):
+    got = claims("DeepSeek-V3 has 256 experts. So only 37 billion parameters are used for each token.\n")
+    assert ("deepseek-v3", "activeParameters", 37_000_000_000, "line 1") in got
+    got = claims("DeepSeek-V3 and Kimi K2 have many experts. So only 37 billion parameters are used for each token.\n")
+    assert not any(p == "activeParameters" for _, p, _, _ in got)
+
+
+def test_a_token_count_for_a_family_member_lands_on_that_member_only(claims):
+    got = claims("Llama 4 saw about 40T tokens of pretraining for Scout.\n")
+    assert {(s, v) for s, p, v, _ in got if p == "trainingTokens"} == {("llama-4-scout-17b-16e", 40_000_000_000_000)}
+
+
+def test_an_innovation_in_a_model_is_used_by_it(claims):
+    assert ("kimi-k2", "uses", "muonclip", "line 1") in claims("Another innovation in Kimi K2 is MuonClip.\n")
+
+
+def test_teams_and_formulas_named_after_techniques_are_not_uses(claims):
+    got = claims("## Kimi K2\n\n- Thanks to the Flash Linear Attention team.\n- MLA cache per token: 512 x 2 = 1024 bytes\n")
+    assert not any(p == "uses" for _, p, _, _ in got)
+
+
+def test_a_singular_alias_still_names_the_technique(claims):
+    assert ("deepseek-v3", "uses", "moe", "line 3") in claims("## DeepSeek V3\n\n- Efficient mixture of expert layers\n")
+
+
+def test_a_line_that_is_one_code_span_is_a_command_not_a_statement(claims):
+    assert claims("`vllm serve Qwen/Qwen3-30B-A3B -tp 4`\n") == set()
