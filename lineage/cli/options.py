@@ -341,6 +341,13 @@ def stdin_as_file(paths: list[Path], name: str):
         yield [target if p == STDIN else p for p in paths]
 
 
+def quoted(ev) -> str:
+    """What a table shows for a piece of evidence (:func:`lineage.release.fetch.quoted`, loaded when first shown)."""
+    from lineage.release.fetch import quoted as release_quoted
+
+    return release_quoted(ev)
+
+
 # --------------------------------------------------------------------------- progress
 
 
