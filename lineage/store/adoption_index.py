@@ -4,7 +4,7 @@ Answering "who uses MLA?" from the claims means grouping every ``uses`` claim of
 adopter across source graphs and combining their statuses (:func:`lineage.verify.combine`)
 at query time: four or more index lookups per claim, about 200 µs per adopter on disk at a
 million models.  The index keeps that answer materialised in its own named graph,
-:data:`lineage.store.rdf.INDEX`::
+:data:`lineage.store.iris.INDEX`::
 
     ent:deepseek-v3  lin:usesVerified  ent:mla .
     ent:kimi-k2.6    lin:usesReported  ent:mla .
@@ -23,31 +23,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import RDF
-
 from lineage.domain import STATUS_RANK, Status
-from lineage.store import rdf
+from lineage.store.iris import INDEX, LIN, RDF, USES_WITH_STATUS, entity_iri, ref, source_iri, status_iri
 
 VERSION = 1
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""
 
 # Every IRI is written in full: Oxigraph accepts PREFIX only at the start of an update request,
 # and these operations are appended to the store's own.
-_USES_CLAIM = (
-    f"{RDF.subject.n3()} ?m ; {RDF.predicate.n3()} {rdf.LIN.uses.n3()} ; {RDF.object.n3()} ?t"
-)
+_USES_CLAIM = f"{ref(RDF + 'subject')} ?m ; {ref(RDF + 'predicate')} {ref(LIN + 'uses')} ; {ref(RDF + 'object')} ?t"
 
 # One row per status: the claim status, its rank, whether it is primary support / refutation,
 # and the index predicate a pair with that combined status gets.
 _STATUS_ROWS = " ".join(
-    f"({rdf.status_iri(s).n3()} {STATUS_RANK[s]} {int(s is Status.VERIFIED)} {int(s is Status.CONTRADICTED)})"
+    f"({ref(status_iri(s))} {STATUS_RANK[s]} {int(s is Status.VERIFIED)} {int(s is Status.CONTRADICTED)})"
     for s in Status
 )
-_PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.USES_WITH_STATUS[s].n3()})" for s in Status)
+_PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {ref(USES_WITH_STATUS[s])})" for s in Status)
 
 
 def _pair_values(model: str, technique: str) -> str:
-    return f"VALUES (?m ?t) {{ ({rdf.entity_iri(model).n3()} {rdf.entity_iri(technique).n3()}) }}"
+    return f"VALUES (?m ?t) {{ ({ref(entity_iri(model))} {ref(entity_iri(technique))}) }}"
 
 
 def _insert(scope: str) -> str:
@@ -56,11 +52,11 @@ def _insert(scope: str) -> str:
     Same rule as :func:`lineage.verify.combine`: a verified and a contradicted claim make
     the pair disputed; otherwise verified, then contradicted, then the strongest other status.
     """
-    g = rdf.INDEX.n3()
+    g = ref(INDEX)
     return f"""INSERT {{ GRAPH {g} {{ ?m ?p ?t }} }} WHERE {{
   {{ SELECT ?m ?t (MAX(?pro) AS ?anyPro) (MAX(?con) AS ?anyCon) (MIN(?r) AS ?best) WHERE {{
       {scope}
-      GRAPH ?src {{ ?c {_USES_CLAIM} ; {rdf.LIN.status.n3()} ?st . }}
+      GRAPH ?src {{ ?c {_USES_CLAIM} ; {ref(LIN + 'status')} ?st . }}
       VALUES (?st ?r ?pro ?con) {{ {_STATUS_ROWS} }}
     }} GROUP BY ?m ?t }}
   BIND(IF(?anyPro = 1 && ?anyCon = 1, {STATUS_RANK[Status.DISPUTED]}, IF(?anyPro = 1, {STATUS_RANK[Status.VERIFIED]},
@@ -71,7 +67,7 @@ def _insert(scope: str) -> str:
 
 def marker() -> str:
     """The triple saying the index is of this version (full IRIs: it needs no prefixes)."""
-    return f"{rdf.INDEX.n3()} {rdf.LIN.indexVersion.n3()} {VERSION} ."
+    return f"{ref(INDEX)} {ref(LIN + 'indexVersion')} {VERSION} ."
 
 
 def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
@@ -81,7 +77,7 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     index lookups (9 ms at a million models) but joins a longer one after scanning every
     ``uses`` claim (51 s for ten pairs), so the pairs are never batched into one ``VALUES``.
     """
-    g = rdf.INDEX.n3()
+    g = ref(INDEX)
     ops = []
     for model, technique in sorted(set(pairs)):
         values = _pair_values(model, technique)
@@ -92,15 +88,15 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]]) -> str:
 
 def rebuild() -> str:
     """SPARQL update recomputing the whole index (and its version marker)."""
-    g = rdf.INDEX.n3()
+    g = ref(INDEX)
     return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
 
 
 def is_current() -> str:
     """ASK query: does the store hold an index of this version?"""
-    return f"ASK {{ GRAPH {rdf.INDEX.n3()} {{ {marker()} }} }}"
+    return f"ASK {{ GRAPH {ref(INDEX)} {{ {marker()} }} }}"
 
 
 def source_pairs(doc_id: str) -> str:
     """SELECT the (model, technique) pairs of a source's ``uses`` claims (the graph IRI is percent-encoded)."""
-    return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_USES_CLAIM} }} }}"
+    return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {ref(source_iri(doc_id))} {{ ?c {_USES_CLAIM} }} }}"

@@ -1,19 +1,7 @@
-"""Decoding Oxigraph results into Python values: terms, typed literals and TSV rows.
+"""Oxigraph terms to and from Python values: results (terms, typed literals, TSV rows) and substitutions.
 """
 
 from __future__ import annotations
-
-from rdflib import Literal
-
-
-def _python(term) -> str | int | float | None:
-    if term is None:
-        return None
-    value = term.toPython() if isinstance(term, Literal) else str(term)
-    if hasattr(value, "is_integer") and not isinstance(value, float):  # Decimal
-        return float(value)
-    return value
-
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -124,7 +112,37 @@ def _tsv_value(cell: str, strip: str = "") -> str | int | float | bool:
             return cell
 
 
-def _triple_from_ox(quad):
-    from oxrdflib._converter import from_ox
+def _to_ox(value):
+    """A substitution as a pyoxigraph term: pyoxigraph terms as they are, rdflib terms converted,
+    plain values as literals (rdflib is consulted only when the caller has loaded it)."""
+    import sys
 
-    return from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+    from pyoxigraph import BlankNode, NamedNode
+    from pyoxigraph import Literal as OxLiteral
+
+    if isinstance(value, (NamedNode, OxLiteral, BlankNode)):
+        return value
+    rdflib = sys.modules.get("rdflib")
+    if rdflib is not None and isinstance(value, rdflib.URIRef):
+        return NamedNode(str(value))
+    if rdflib is None or not isinstance(value, rdflib.Literal):
+        return _plain_literal(value)
+    if value.language:
+        return OxLiteral(str(value), language=value.language)
+    if value.datatype:
+        return OxLiteral(str(value), datatype=NamedNode(str(value.datatype)))
+    return OxLiteral(str(value))
+
+
+def _plain_literal(value):
+    """A Python value as the literal rdflib would make of it (booleans, integers, decimals typed)."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode
+
+    if isinstance(value, bool):
+        return OxLiteral(str(value).lower(), datatype=NamedNode(_XSD + "boolean"))
+    if isinstance(value, int):
+        return OxLiteral(str(value), datatype=NamedNode(_XSD + "integer"))
+    if isinstance(value, float):
+        return OxLiteral(repr(value), datatype=NamedNode(_XSD + "double"))
+    return OxLiteral(str(value))
