@@ -36,7 +36,7 @@ from lineage.domain import (
 from lineage.errors import SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.store import adoption_index, iris
-from lineage.store.results import _plain_ox, _rows_from_tsv, _to_ox
+from lineage.store.results import _rows_from_tsv, _to_ox
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -213,40 +213,19 @@ class Store:
 
         The fast path for large answers (:meth:`query` builds rdflib terms for every cell).
         ``bindings`` (pyoxigraph or rdflib terms, or plain values as literals) are substituted as
-        RDF terms, never as text; columns in ``omit`` are
-        left out of the rows; with ``entity_ids`` entity IRIs come back as their ids.
+        RDF terms, never as text; columns in ``omit`` are left out of the rows; with
+        ``entity_ids`` entity IRIs come back as their ids.
         """
-        from pyoxigraph import NamedNode, QueryResultsFormat, Variable
+        from pyoxigraph import QueryResultsFormat, Variable
 
         subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
-
-        def run():
-            try:
-                return self._ox.query(sparql, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs)
-            except OSError as exc:
-                raise StoreError(f"reading the store failed: {exc}") from None
-
-        omit = set(omit)
+        try:
+            solutions = self._ox.query(sparql, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+        except OSError as exc:
+            raise StoreError(f"reading the store failed: {exc}") from None
         # Serialized by Oxigraph as TSV and split here: no Python object per term (measured:
-        # 10,000 rows 45 -> 34 ms before parsing).  Output with an escape goes the slow way.
-        strip = iris.ENT if entity_ids else ""
-        rows = _rows_from_tsv(run().serialize(format=QueryResultsFormat.TSV), omit, strip)
-        if rows is not None:
-            return rows
-        solutions = run()
-        columns = [(i, v.value) for i, v in enumerate(solutions.variables) if v.value not in omit]
-        out = []
-        for row in solutions:
-            cells = {}
-            for i, name in columns:
-                term = row[i]
-                if term is not None:
-                    value = _plain_ox(term)
-                    if strip and isinstance(term, NamedNode) and value.startswith(strip):
-                        value = value[len(strip):]
-                    cells[name] = value
-            out.append(cells)
-        return out
+        # 10,000 rows 45 -> 34 ms before parsing).
+        return _rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
@@ -254,7 +233,7 @@ class Store:
         out = []
         for r in rows:
             out.append(
-                SourceDocument(
+                SourceDocument.model_construct(  # read back as written: validated when it was stored
                     id=str(r["id"]),
                     title=str(r["title"]),
                     kind=_kind(r["kind"]),
@@ -296,28 +275,28 @@ class Store:
         status: Status | None = None,
         source: str | None = None,
     ) -> list[StoredClaim]:
-        """Claims matching every given filter, with all their evidence."""
+        """Claims matching every given filter, with all their evidence.
+
+        A subject, object or source is looked up through its index (:mod:`lineage.store.claim_lookup`);
+        other filters go through ``queries/claims.rq``.
+        """
         from pyoxigraph import NamedNode
 
-        bindings: dict[str, NamedNode] = {}
-        if subject:
-            bindings["s"] = NamedNode(iris.entity_iri(subject))
-        if predicate:
-            bindings["p"] = NamedNode(iris.LIN + Predicate(predicate).value)
-        if object:
-            bindings["o"] = NamedNode(iris.entity_iri(object))
-        if status:
-            bindings["status"] = NamedNode(iris.status_iri(Status(status)))
-        if source:
-            bindings["g"] = NamedNode(iris.source_iri(source))
-        sparql = saved_query("claims")
-        if object:
-            # A substituted variable inside OPTIONAL does not filter (the left join keeps
-            # rows without a match), so an object filter makes the pattern required.
-            sparql = sparql.replace("OPTIONAL { ?c rdf:object ?o }", "?c rdf:object ?o .")
-        return list(self._assemble(self.select(sparql, **bindings)))
+        from lineage.store.claim_lookup import claim_rows
+
+        filters = {"s": subject and iris.entity_iri(subject), "o": object and iris.entity_iri(object),
+                   "p": predicate and iris.LIN + Predicate(predicate).value,
+                   "status": status and iris.status_iri(Status(status)), "g": source and iris.source_iri(source)}
+        filters = {k: v for k, v in filters.items() if v}
+        rows = claim_rows(self._ox, filters)
+        if rows is None:
+            sparql = saved_query("claims")
+            rows = self.select(sparql, **{k: NamedNode(v) for k, v in filters.items()})
+        return list(self._assemble(rows))
 
     def _assemble(self, rows: list[dict]) -> Iterator[StoredClaim]:
+        """Claims from the rows of ``queries/claims.rq``: built without validation, as they were
+        validated when written (measured: 3,500 claims, 0.35 s of validation saved)."""
         grouped: dict[str, list[dict]] = {}
         for row in rows:
             grouped.setdefault(str(row["c"]), []).append(row)
@@ -325,7 +304,7 @@ class Store:
             head = group[0]
             evidence = {}
             for r in group:
-                evidence[str(r["ev"])] = Evidence(
+                evidence[str(r["ev"])] = Evidence.model_construct(
                     source=iris.source_id(r["evsrc"]),
                     revision=_text(r.get("rev")),
                     source_kind=_kind(r["kind"]),
@@ -339,7 +318,7 @@ class Store:
                     span_sha256=_text(r.get("sh")),
                 )
             value = head.get("v")
-            yield StoredClaim(
+            yield StoredClaim.model_construct(
                 subject=iris.entity_id(head["s"]),
                 predicate=Predicate(str(head["p"]).removeprefix(iris.LIN)),
                 object=iris.entity_id(head["o"]) if "o" in head else None,
