@@ -372,12 +372,13 @@ class _Bar:
 
 
 @contextlib.contextmanager
-def progress(total: int | None, label: str):
+def progress(total: int | None, label: str, show: bool = True):
     """A rich progress bar on stderr, only when stderr is a terminal (pipes and logs stay clean).
 
     ``total=None`` draws a spinner with the elapsed time, for work that cannot count its steps.
+    ``show=False`` (a ``--json`` run) draws nothing either.
     """
-    if not sys.stderr.isatty():
+    if not show or not sys.stderr.isatty():
         yield _Silent()
         return
     from rich.console import Console
