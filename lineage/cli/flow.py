@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
-from lineage.release.fetch import quoted
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
 from lineage.vocab import EntityKind, Status
 
 MinStatusOpt = Annotated[

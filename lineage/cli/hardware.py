@@ -9,7 +9,7 @@ import typer
 
 from lineage.cli.flow import MinStatusOpt, _ev, _graph, _scope
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, table
-from lineage.domain import EntityKind, Status
+from lineage.vocab import EntityKind, Status
 
 ROLE = {"trainedOn": "trained", "servedOn": "served", "supportsHardware": "supported", "optimizedFor": "optimized"}
 

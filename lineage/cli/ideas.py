@@ -12,7 +12,7 @@ import typer
 
 from lineage.cli.flow import MinStatusOpt, _graph
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors
-from lineage.domain import EntityKind, Status
+from lineage.vocab import EntityKind, Status
 
 
 def register(app: typer.Typer) -> None:

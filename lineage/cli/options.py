@@ -341,6 +341,13 @@ def stdin_as_file(paths: list[Path], name: str):
         yield [target if p == STDIN else p for p in paths]
 
 
+def quoted(ev) -> str:
+    """What a table shows for a piece of evidence (:func:`lineage.release.fetch.quoted`, loaded when first shown)."""
+    from lineage.release.fetch import quoted as release_quoted
+
+    return release_quoted(ev)
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -365,12 +372,13 @@ class _Bar:
 
 
 @contextlib.contextmanager
-def progress(total: int | None, label: str):
+def progress(total: int | None, label: str, show: bool = True):
     """A rich progress bar on stderr, only when stderr is a terminal (pipes and logs stay clean).
 
     ``total=None`` draws a spinner with the elapsed time, for work that cannot count its steps.
+    ``show=False`` (a ``--json`` run) draws nothing either.
     """
-    if not sys.stderr.isatty():
+    if not show or not sys.stderr.isatty():
         yield _Silent()
         return
     from rich.console import Console

@@ -16,9 +16,9 @@ from lineage.cli.options import (
     md_cell,
     open_store,
     quantity,
+    quoted,
     table,
 )
-from lineage.release.fetch import quoted
 from lineage.vocab import Status
 
 

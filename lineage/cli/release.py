@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store, progress
 
 release_app = typer.Typer(help="The graph release: pinned sources, built into N-Quads.", no_args_is_help=True)
 
@@ -40,12 +40,11 @@ def build_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest every pinned source from a corpus folder, verify, and write the release as N-Quads."""
-    from lineage.cli.options import progress
     from lineage.release.build import QUADS, build_release
     from lineage.release.sources import load
 
     sources = load()
-    with progress(len(sources), "Building release") as bar:
+    with progress(len(sources), "Building release", show=not json_out) as bar:
         manifest = build_release(directory, corpus, sources, progress=lambda _: bar.update(1))
     if json_out:
         emit_json(manifest)
@@ -70,9 +69,9 @@ def fetch_command(
     from lineage.questions.evidence import require_built
     from lineage.release.fetch import fetch
 
-    with open_store(store) as st:
+    with open_store(store) as st, progress(None, "Fetching documents", show=not json_out) as bar:
         require_built(st)
-        report = fetch(st, mirror, sources or [])
+        report = fetch(st, mirror, sources or [], progress=bar.pages)
     if json_out:
         emit_json(report)
         return

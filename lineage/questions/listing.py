@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Predicate, Status
 from lineage.questions.evidence import Fact, _facts, require_built
-from lineage.store import Store
+from lineage.store import Store, iris
 
 
 class Show(BaseModel):
@@ -90,15 +90,26 @@ class ModelRow(BaseModel):
     discovered_in: str | None = Field(None, description="Source that introduced a discovered model.")
 
 
+_TECHNIQUES_USED = f"""SELECT ?m (COUNT(?t) AS ?n) WHERE {{
+  VALUES ?p {{ {" ".join(iris.ref(p) for p in iris.USES_WITH_STATUS.values())} }}
+  GRAPH {iris.ref(iris.INDEX)} {{ ?m ?p ?t }}
+}} GROUP BY ?m"""
+"""Techniques per model from the adoption index: one row per (model, technique) with any ``uses`` claim."""
+
+_SIZES = f"""SELECT ?s ?p ?v ?status WHERE {{
+  VALUES ?p {{ lin:totalParameters lin:activeParameters }}
+  GRAPH ?g {{ ?c {iris.ref(iris.RDF + "predicate")} ?p ; {iris.ref(iris.RDF + "subject")} ?s ; lin:value ?v ; lin:status ?status }}
+}}"""
+"""Parameter-count claims without their evidence (the list shows the numbers only)."""
+
+
 def models(store: Store, catalog: Catalog) -> list[ModelRow]:
-    """Every catalog model with what the store knows about it."""
-    uses: dict[str, set[str]] = defaultdict(set)
-    for c in store.claims(predicate=Predicate.USES):
-        uses[c.subject].add(c.object)
+    """Every catalog model with what the store knows about it (a verified parameter count wins)."""
+    uses = {r["m"]: r["n"] for r in store.select(_TECHNIQUES_USED, entity_ids=True)}
+    verified = iris.status_iri(Status.VERIFIED)
     sizes: dict[tuple[str, Predicate], int] = {}
-    for pred in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS):
-        for c in sorted(store.claims(predicate=pred), key=lambda c: c.status is not Status.VERIFIED, reverse=True):
-            sizes[(c.subject, pred)] = int(c.value)
+    for r in sorted(store.select(_SIZES, entity_ids=True), key=lambda r: r["status"] == verified):
+        sizes[(r["s"], Predicate(r["p"].removeprefix(iris.LIN)))] = int(r["v"])
     return [
         ModelRow(
             id=m.id,
@@ -106,7 +117,7 @@ def models(store: Store, catalog: Catalog) -> list[ModelRow]:
             organization=m.organization,
             released=m.released,
             hf_repo=m.hf_repo,
-            techniques=len(uses[m.id]),
+            techniques=uses.get(m.id, 0),
             total_parameters=sizes.get((m.id, Predicate.TOTAL_PARAMETERS)),
             active_parameters=sizes.get((m.id, Predicate.ACTIVE_PARAMETERS)),
             curation=m.curation,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -49,12 +50,15 @@ def source_ids(store, pinned: list[ReleaseSource]) -> dict[str, ReleaseSource]:
     return out
 
 
-def fetch(store, mirror: Path | None, wanted: list[str] = ()) -> FetchReport:
+def fetch(
+    store, mirror: Path | None, wanted: list[str] = (), progress: Callable[[int, int], None] | None = None
+) -> FetchReport:
     """Copy the documents of the release's reports and cards from ``mirror`` into the cache.
 
     Without a mirror each document is downloaded from the repository and commit it is pinned to
     (:func:`download`).  ``wanted`` narrows it to source ids or corpus paths.  A document whose bytes
     are not the pinned ones is refused, naming it, before anything is cached for it.
+    ``progress(done, total)`` is called after each document.
     """
     from lineage.release.ingest import check_bytes
     from lineage.release.spans import document_text
@@ -67,12 +71,14 @@ def fetch(store, mirror: Path | None, wanted: list[str] = ()) -> FetchReport:
     folder = documents_dir()
     folder.mkdir(parents=True, exist_ok=True)
     index = _index()
-    for doc_id, s in sorted(chosen.items()):
+    for done, (doc_id, s) in enumerate(sorted(chosen.items()), 1):
         path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "") if mirror else download(s)
         check_bytes(path, s.sha256, s.path)
         text_file = folder / f"{s.sha256}.txt"
         text_file.write_text(document_text(s.kind, path), encoding="utf-8")
         index[doc_id] = {"path": s.path, "sha256": s.sha256, "text": text_file.name}
+        if progress:
+            progress(done, len(chosen))
     (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
     _text.cache_clear()
     return FetchReport(fetched=sorted(chosen), cache=str(folder))

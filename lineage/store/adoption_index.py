@@ -5,7 +5,7 @@ Answering "who uses MLA?" from the claims means grouping every ``uses`` claim of
 adopter across source graphs and combining their statuses (:func:`lineage.verify.combine`)
 at query time: four or more index lookups per claim, about 200 µs per adopter on disk at a
 million models.  The index keeps that answer materialised in its own named graph,
-:data:`lineage.store.rdf.INDEX`::
+:data:`lineage.store.iris.INDEX`::
 
     ent:deepseek-v3  lin:usesVerified  ent:mla .
     ent:kimi-k2.6    lin:usesReported  ent:mla .
@@ -33,38 +33,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import RDF
-
 from lineage.domain import IDEA_RELATIONS, STATUS_RANK, Predicate, Status
-from lineage.store import rdf
+from lineage.store.iris import (
+    BUILDS_ON_WITH_STATUS,
+    INDEX,
+    LIN,
+    RDF,
+    USES_WITH_STATUS,
+    entity_iri,
+    ref,
+    source_iri,
+    status_iri,
+)
 
 VERSION = 2
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""
 
 # Every IRI is written in full: Oxigraph accepts PREFIX only at the start of an update request,
 # and these operations are appended to the store's own.
-_USES_CLAIM = (
-    f"{RDF.subject.n3()} ?m ; {RDF.predicate.n3()} {rdf.LIN.uses.n3()} ; {RDF.object.n3()} ?t"
-)
+_USES_CLAIM = f"{ref(RDF + 'subject')} ?m ; {ref(RDF + 'predicate')} {ref(LIN + 'uses')} ; {ref(RDF + 'object')} ?t"
 
 # One row per status: the claim status, its rank, whether it is primary support / refutation,
 # and the index predicate a pair with that combined status gets.
 _STATUS_ROWS = " ".join(
-    f"({rdf.status_iri(s).n3()} {STATUS_RANK[s]} {int(s is Status.VERIFIED)} {int(s is Status.CONTRADICTED)})"
+    f"({ref(status_iri(s))} {STATUS_RANK[s]} {int(s is Status.VERIFIED)} {int(s is Status.CONTRADICTED)})"
     for s in Status
 )
-_PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.USES_WITH_STATUS[s].n3()})" for s in Status)
-_BUILDS_ON_ROWS = " ".join(f"({STATUS_RANK[s]} {rdf.BUILDS_ON_WITH_STATUS[s].n3()})" for s in Status)
-_BUILDS_ON = " ".join(p.n3() for p in rdf.BUILDS_ON_WITH_STATUS.values())
+_PREDICATE_ROWS = " ".join(f"({STATUS_RANK[s]} {ref(USES_WITH_STATUS[s])})" for s in Status)
+_BUILDS_ON_ROWS = " ".join(f"({STATUS_RANK[s]} {ref(BUILDS_ON_WITH_STATUS[s])})" for s in Status)
+_BUILDS_ON = " ".join(ref(p) for p in BUILDS_ON_WITH_STATUS.values())
 
 # Idea relations indexed, and whether the object (1) or the subject (0) is the earlier idea.
-_IDEA_ROWS = " ".join(f"({rdf.LIN[p.value].n3()} {int(p is not Predicate.COMPONENT_OF)})"
+_IDEA_ROWS = " ".join(f"({ref(LIN + p.value)} {int(p is not Predicate.COMPONENT_OF)})"
                       for p in IDEA_RELATIONS if p is not Predicate.CONTRASTS_WITH)
-_IDEA_CLAIM = f"{RDF.subject.n3()} ?m ; {RDF.predicate.n3()} ?rel ; {RDF.object.n3()} ?t"
+_IDEA_CLAIM = f"{ref(RDF + 'subject')} ?m ; {ref(RDF + 'predicate')} ?rel ; {ref(RDF + 'object')} ?t"
 
 
 def _pair_values(model: str, technique: str) -> str:
-    return f"VALUES (?m ?t) {{ ({rdf.entity_iri(model).n3()} {rdf.entity_iri(technique).n3()}) }}"
+    return f"VALUES (?m ?t) {{ ({ref(entity_iri(model))} {ref(entity_iri(technique))}) }}"
 
 
 def _combined(scope: str, claim: str, group: str) -> str:
@@ -75,7 +81,7 @@ def _combined(scope: str, claim: str, group: str) -> str:
     """
     return f"""{{ SELECT {group} (MAX(?pro) AS ?anyPro) (MAX(?con) AS ?anyCon) (MIN(?r) AS ?best) WHERE {{
       {scope}
-      GRAPH ?src {{ ?c {claim} ; {rdf.LIN.status.n3()} ?st . }}
+      GRAPH ?src {{ ?c {claim} ; {ref(LIN + 'status')} ?st . }}
       VALUES (?st ?r ?pro ?con) {{ {_STATUS_ROWS} }}
     }} GROUP BY {group} }}
   BIND(IF(?anyPro = 1 && ?anyCon = 1, {STATUS_RANK[Status.DISPUTED]}, IF(?anyPro = 1, {STATUS_RANK[Status.VERIFIED]},
@@ -84,7 +90,7 @@ def _combined(scope: str, claim: str, group: str) -> str:
 
 def _insert(scope: str) -> str:
     """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair)."""
-    return f"""INSERT {{ GRAPH {rdf.INDEX.n3()} {{ ?m ?p ?t }} }} WHERE {{
+    return f"""INSERT {{ GRAPH {ref(INDEX)} {{ ?m ?p ?t }} }} WHERE {{
   {_combined(scope, _USES_CLAIM, "?m ?t")}
   VALUES (?rank ?p) {{ {_PREDICATE_ROWS} }}
 }}"""
@@ -92,7 +98,7 @@ def _insert(scope: str) -> str:
 
 def _insert_ideas(scope: str) -> str:
     """INSERT the ``buildsOn…`` rows of the idea claims in ``scope`` (one (?m ?t) row, or empty for all)."""
-    return f"""INSERT {{ GRAPH {rdf.INDEX.n3()} {{ ?newer ?p ?older }} }} WHERE {{
+    return f"""INSERT {{ GRAPH {ref(INDEX)} {{ ?newer ?p ?older }} }} WHERE {{
   {_combined(scope + f" VALUES (?rel ?forward) {{ {_IDEA_ROWS} }}", _IDEA_CLAIM, "?m ?rel ?t ?forward")}
   VALUES (?rank ?p) {{ {_BUILDS_ON_ROWS} }}
   BIND(IF(?forward = 1, ?m, ?t) AS ?newer)
@@ -102,7 +108,7 @@ def _insert_ideas(scope: str) -> str:
 
 def marker() -> str:
     """The triple saying the index is of this version (full IRIs: it needs no prefixes)."""
-    return f"{rdf.INDEX.n3()} {rdf.LIN.indexVersion.n3()} {VERSION} ."
+    return f"{ref(INDEX)} {ref(LIN + 'indexVersion')} {VERSION} ."
 
 
 def reindex_pairs(pairs: Iterable[tuple[str, str]], idea_pairs: Iterable[tuple[str, str]] = ()) -> str:
@@ -113,7 +119,7 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]], idea_pairs: Iterable[tuple[s
     ``uses`` claim (51 s for ten pairs), so the pairs are never batched into one ``VALUES``.
     An idea pair is recomputed both ways round (a ``componentOf`` row points against its claim).
     """
-    g = rdf.INDEX.n3()
+    g = ref(INDEX)
     ops = []
     for model, technique in sorted(set(pairs)):
         values = _pair_values(model, technique)
@@ -129,21 +135,21 @@ def reindex_pairs(pairs: Iterable[tuple[str, str]], idea_pairs: Iterable[tuple[s
 
 def rebuild() -> str:
     """SPARQL update recomputing the whole index (and its version marker)."""
-    g = rdf.INDEX.n3()
+    g = ref(INDEX)
     return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\n{_insert_ideas('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
 
 
 def is_current() -> str:
     """ASK query: does the store hold an index of this version?"""
-    return f"ASK {{ GRAPH {rdf.INDEX.n3()} {{ {marker()} }} }}"
+    return f"ASK {{ GRAPH {ref(INDEX)} {{ {marker()} }} }}"
 
 
 def source_pairs(doc_id: str) -> str:
     """SELECT the (model, technique) pairs of a source's ``uses`` claims (the graph IRI is percent-encoded)."""
-    return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_USES_CLAIM} }} }}"
+    return f"SELECT DISTINCT ?m ?t WHERE {{ GRAPH {ref(source_iri(doc_id))} {{ ?c {_USES_CLAIM} }} }}"
 
 
 def source_idea_pairs(doc_id: str) -> str:
     """SELECT the (subject, object) pairs of a source's indexed idea-relation claims."""
     return (f"SELECT DISTINCT ?m ?t WHERE {{ VALUES (?rel ?forward) {{ {_IDEA_ROWS} }} "
-            f"GRAPH {rdf.source_iri(doc_id).n3()} {{ ?c {_IDEA_CLAIM} }} }}")
+            f"GRAPH {ref(source_iri(doc_id))} {{ ?c {_IDEA_CLAIM} }} }}")

@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from urllib.parse import quote, unquote
 
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from lineage.domain import (
     Claim,
@@ -34,31 +33,16 @@ from lineage.domain import (
     Status,
     Technique,
 )
+from lineage.store import iris
 
-BASE = "https://w3id.org/lineage/"
-LIN = Namespace(BASE + "vocab#")
-ENT = Namespace(BASE + "id/")
-CLAIM = Namespace(BASE + "claim/")
-SOURCE = Namespace(BASE + "source/")
-SCHEMA = Namespace("https://schema.org/")
-FABIO = Namespace("http://purl.org/spar/fabio/")
-CITO = Namespace("http://purl.org/spar/cito/")
+BASE = iris.BASE
+LIN = Namespace(iris.LIN)
+ENT = Namespace(iris.ENT)
+CLAIM = Namespace(iris.CLAIM)
+SOURCE = Namespace(iris.SOURCE)
+SCHEMA, FABIO, CITO = (Namespace(iris.PREFIXES[p]) for p in ("schema", "fabio", "cito"))
 
-PREFIXES = {
-    "lin": LIN,
-    "ent": ENT,
-    "claim": CLAIM,
-    "src": SOURCE,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "skos": SKOS,
-    "schema": SCHEMA,
-    "fabio": FABIO,
-    "cito": CITO,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-}
+PREFIXES = {prefix: Namespace(ns) for prefix, ns in iris.PREFIXES.items()}
 
 CLASS_OF = {
     Organization: LIN.Organization,
@@ -70,37 +54,30 @@ CLASS_OF = {
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-INDEX = URIRef(BASE + "index/adoption")
+INDEX = URIRef(iris.INDEX)
 """Named graph of the adoption index (derived data; :mod:`lineage.store.adoption_index`)."""
 
-USES_WITH_STATUS = {s: LIN["uses" + s.value.title()] for s in Status}
+USES_WITH_STATUS = {s: URIRef(iri) for s, iri in iris.USES_WITH_STATUS.items()}
 """Index predicate per combined status of a (model, technique) pair's ``uses`` claims."""
 
-BUILDS_ON_WITH_STATUS = {s: LIN["buildsOn" + s.value.title()] for s in Status}
+BUILDS_ON_WITH_STATUS = {s: URIRef(iri) for s, iri in iris.BUILDS_ON_WITH_STATUS.items()}
 """Index predicate per combined status of an idea relation, from the newer technique to the earlier one."""
 
 
 # --------------------------------------------------------------------------- IRIs
 
 
+entity_id, source_id = iris.entity_id, iris.source_id
+
+
 def entity_iri(ident: str) -> URIRef:
     """IRI of a catalog entity (ids are validated kebab-case, so safe as local names)."""
-    return ENT[ident]
-
-
-def entity_id(iri: URIRef | str) -> str:
-    """Inverse of :func:`entity_iri`."""
-    return str(iri).removeprefix(str(ENT))
+    return URIRef(iris.entity_iri(ident))
 
 
 def source_iri(doc_id: str) -> URIRef:
     """IRI (and named-graph name) of a source document; the id is percent-encoded."""
-    return SOURCE[quote(doc_id, safe="")]
-
-
-def source_id(iri: URIRef | str) -> str:
-    """Inverse of :func:`source_iri`."""
-    return unquote(str(iri).removeprefix(str(SOURCE)))
+    return URIRef(iris.source_iri(doc_id))
 
 
 def claim_iri(claim: Claim, doc_id: str) -> URIRef:
@@ -110,7 +87,7 @@ def claim_iri(claim: Claim, doc_id: str) -> URIRef:
 
 
 def status_iri(status: Status) -> URIRef:
-    return LIN[status.value.title()]
+    return URIRef(iris.status_iri(status))
 
 
 def method_iri(method: Method) -> URIRef:
@@ -121,21 +98,16 @@ def kind_iri(kind: SourceKind) -> URIRef:
     return LIN[kind.value.title() + "Source"]
 
 
-def _enum_from_iri(enum, iri, suffix: str = ""):
-    local = str(iri).removeprefix(str(LIN)).removesuffix(suffix).lower()
-    return enum(local)
-
-
 def status_from_iri(iri) -> Status:
-    return _enum_from_iri(Status, iri)
+    return iris.enum_from_iri(Status, iri)
 
 
 def method_from_iri(iri) -> Method:
-    return _enum_from_iri(Method, iri, "Method")
+    return iris.enum_from_iri(Method, iri, "Method")
 
 
 def kind_from_iri(iri) -> SourceKind:
-    return _enum_from_iri(SourceKind, iri, "Source")
+    return iris.enum_from_iri(SourceKind, iri, "Source")
 
 
 def literal(value: str | int | float) -> Literal:

@@ -65,6 +65,16 @@ def test_after_fetch_the_snippets_are_recut_and_match_their_hashes(release_store
     assert card and all(e["snippet"] and span_hash(e["snippet"]) == e["span_sha256"] for e in card)
 
 
+def test_fetch_reports_progress_after_each_document(release_store, cache, corpus):
+    from lineage.release.fetch import fetch
+
+    seen = []
+    with Store(release_store) as st:
+        report = fetch(st, corpus, [CARD, "hf/deepseek-ai__DeepSeek-V3"], progress=lambda done, total: seen.append((done, total)))
+    assert len(report.fetched) == 2
+    assert seen == [(1, 2), (2, 2)]
+
+
 def test_a_tampered_document_is_refused_naming_it(release_store, cache, corpus, tmp_path):
     mirror = tmp_path / "mirror" / CARD
     shutil.copytree(corpus / CARD, mirror)

@@ -135,13 +135,13 @@ def test_direct_edges_support_property_paths(built_store):
 
 
 def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
-    """select() splits Oxigraph's TSV output; cells with escapes fall back to the term objects."""
+    """select() splits Oxigraph's TSV output, escapes (tab, newline, quote, backslash) decoded."""
     from lineage.store.results import _plain_ox
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     store._ox.update(f"""INSERT DATA {{ GRAPH <http://g> {{ <http://a> <http://p> "plain", "lang"@en, "ünï ☃", "",
         "42"^^<{xsd}integer>, "-7"^^<{xsd}integer>, "4.5"^^<{xsd}decimal>, "1e3"^^<{xsd}double>, true,
-        "2024-12"^^<{xsd}gYearMonth>, <http://x/y?z=1#f> . <http://b> <http://p> "tab\\there", "quote\\"q" . }} }}""")
+        "2024-12"^^<{xsd}gYearMonth>, <http://x/y?z=1#f> . <http://b> <http://p> "tab\\there", "quote\\"q", "line\\nbreak \\\\ back\\\\slash\\"", "\\"q\\"@en" . }} }}""")
     for subject in ("<http://a>", "<http://b>", "?s"):
         query = f"SELECT ?o ?none WHERE {{ {subject} <http://p> ?o OPTIONAL {{ ?o <http://q> ?none }} }}"
         terms = store._ox.query(query, use_default_graph_as_union=True)
