@@ -130,7 +130,8 @@ def is_noise(text: str) -> bool:
 
 def own_subject(own_names: list[str]) -> re.Pattern:
     """'we', 'our', or any of the document's own model names."""
-    names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if n)
+    # a name broken at its hyphen by the line end reads "Seed1.5- Thinking"
+    names = "|".join(re.escape(n).replace(r"\-", r"-\s?") for n in sorted(own_names, key=len, reverse=True) if n)
     body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w-])" if names else "")
     return re.compile(body, re.I)
 
@@ -199,6 +200,12 @@ def classify(
     # "Our PPO process involves …": the own subject's possessive on the technique
     if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not _NON_ADOPTING.search(after[:40]):
         return Kind.ADOPTION, "our"
+    # "we use FA3 and FA2 for MFA/GQA": the technique is what a tool is used for, not what is used
+    # ("we apply EP for MoE layers" still names the model's own layers)
+    if re.search(rf"\b(?:{VERBS})\s+[A-Z][^;]{{0,60}}?\bfor\s+(?:the\s+|both\s+|all\s+)?(?:[\w-]+\s*/\s*)?$", window) and not re.match(
+        r"\s*(?:layers?|blocks?|modules?|experts?)\b", after, re.I
+    ):
+        return Kind.MENTION, "used for"
     subject = None
     for m in own.finditer(window):
         subject = m
@@ -223,8 +230,9 @@ def classify(
     if has_own and re.match(r"\W{0,3}(?:\([^)]{0,40}\)\s*)?(?:is|was|are|were)\s+(?:also\s+)?(?:used|adopted|employed|applied)\b", after, re.I):
         return Kind.ADOPTION, "passive"
     # "For the decoupled queries and key, we set …": a leading phrase naming what the own subject configures
+    # ("For X, we use FlashX": a named tool run for X says nothing of the model using X)
     if re.match(r"\s*(?:for|in|with)\s+(?:the\s+)?$", clause, re.I) and re.match(
-        rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b", after, re.I
+        rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b(?!\s+(?-i:[A-Z][\w-]*[A-Z0-9]))", after, re.I
     ):
         return Kind.ADOPTION, "for X, we"
     # a feature list's label: "- MuonClip Optimizer: We apply …" — the item names the technique, its body is the own subject's adoption
