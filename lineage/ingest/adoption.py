@@ -73,8 +73,9 @@ _ANAPHOR = re.compile(
     re.I,
 )
 """A sentence opening with "it" / "the model" right after a sentence about the own model continues it."""
-_THE_MODEL = r"\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
-"""Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …")."""
+_THE_MODEL = r"(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bfor\s)(?<!\bwith\s)\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
+"""Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …");
+not after a preposition ("we set the context window of the model to …")."""
 _PARTIAL = re.compile(r"^\W*(?:in|from|for)\s+(?:the\s+)?(?!attention\b)[\w-]+\s+(?:[\w-]+\s+){0,2}layers\b", re.I)
 """A negation scoped to some of the layers ("we remove X in the sparse attention layers") does not rule X
 out for the model; plain "in attention layers" still does."""
@@ -190,6 +191,9 @@ def classify(
         if not blocked and not _NON_ADOPTING.search(reach) and speaker and not reported:
             if _PARTIAL.search(text[end:]):
                 return Kind.MENTION, "some layers"
+            # "we remove the KL term in the GRPO loss": what is removed is a part of the technique
+            if re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+(?:in|of|from)\s+(?:the\s+|its\s+)?", reach, re.I):
+                return Kind.MENTION, "part of it"
             return Kind.NEGATION, neg.group(0)
     if has_own and re.search(r"\b(?:instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
         return Kind.NEGATION, "instead of"
