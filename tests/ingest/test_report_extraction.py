@@ -54,7 +54,7 @@ def test_uses_precision_and_recall_over_the_corpus(scores):
     fn = sum(len(s[4]) for s in scores.values())
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     detail = {k: (sorted(s[3]), sorted(s[4])) for k, s in scores.items() if s[3] or s[4]}
-    assert precision >= 0.9, detail
+    assert precision == 1.0, detail  # no labelled report gets a technique its model does not use
     assert recall >= 0.85, detail
 
 
