@@ -67,6 +67,18 @@ _COMPONENT = re.compile(
     re.I,
 )
 """A part of the model, named next to a technique, scopes the sentence to that part."""
+_ANAPHOR = re.compile(
+    r"^\W*(?:(?:specifically|in addition|additionally|moreover|furthermore|besides|overall|concretely)\s*,\s*)?"
+    r"(?:it|the model|this model)\b",
+    re.I,
+)
+"""A sentence opening with "it" / "the model" right after a sentence about the own model continues it."""
+_THE_MODEL = r"(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bfor\s)(?<!\bwith\s)\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
+"""Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …");
+not after a preposition ("we set the context window of the model to …")."""
+_PARTIAL = re.compile(r"^\W*(?:in|from|for)\s+(?:the\s+)?(?!attention\b)[\w-]+\s+(?:[\w-]+\s+){0,2}layers\b", re.I)
+"""A negation scoped to some of the layers ("we remove X in the sparse attention layers") does not rule X
+out for the model; plain "in attention layers" still does."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
@@ -119,7 +131,8 @@ def is_noise(text: str) -> bool:
 
 def own_subject(own_names: list[str]) -> re.Pattern:
     """'we', 'our', or any of the document's own model names."""
-    names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if n)
+    # a name broken at its hyphen by the line end reads "Seed1.5- Thinking"
+    names = "|".join(re.escape(n).replace(r"\-", r"-\s?") for n in sorted(own_names, key=len, reverse=True) if n)
     body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w-])" if names else "")
     return re.compile(body, re.I)
 
@@ -132,8 +145,18 @@ def _without_parentheses(text: str) -> str:
     return text
 
 
-def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Pattern | None) -> tuple[Kind, str]:
-    """Classify one alias occurrence text[start:end] within its sentence."""
+def classify(
+    text: str, start: int, end: int, own: re.Pattern, others: re.Pattern | None, continues: bool = False
+) -> tuple[Kind, str]:
+    """Classify one alias occurrence text[start:end] within its sentence.
+
+    ``continues``: the previous sentence was about the own model (and no other), so an opening
+    "it" / "the model" is the own model.
+    """
+    if continues and not own.search(text) and (others is None or not others.search(text)) and _ANAPHOR.search(text):
+        own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern, re.I)
+    elif own.search(text) and (others is None or not others.search(text)):
+        own = re.compile(own.pattern + r"|" + _THE_MODEL, re.I)
     prefix = _without_parentheses(text[:start])
     breaks = list(_CLAUSE_BREAK.finditer(prefix))
     clause = prefix[breaks[-1].end() :] if breaks else prefix
@@ -162,11 +185,31 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
         reach = window[neg.end() :]
         # "we remove X and introduce <alias>", "instead of FP32 to track … <alias>": the negation stops early
         blocked = re.search(r"\b(?:and|then|to)\s+[a-z]+", reach) and not re.fullmatch(r"\s*(?:\w+\s+){0,3}", reach)
-        if not blocked and not _NON_ADOPTING.search(reach) and own.search(window[: neg.start()]):
+        speaker = list(own.finditer(window[: neg.start()]))
+        # "we observe that models without X underperform": a finding about other runs, not the model's choice
+        reported = speaker and _NON_ADOPTING.search(window[speaker[-1].end() : neg.start()])
+        if not blocked and not _NON_ADOPTING.search(reach) and speaker and not reported:
+            if _PARTIAL.search(text[end:]):
+                return Kind.MENTION, "some layers"
+            # "we remove the KL term in the GRPO loss": what is removed is a part of the technique
+            if re.fullmatch(r"\s*(?:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+(?:in|of|from)\s+(?:the\s+|its\s+)?", reach, re.I):
+                return Kind.MENTION, "part of it"
             return Kind.NEGATION, neg.group(0)
     if has_own and re.search(r"\b(?:instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
         return Kind.NEGATION, "instead of"
 
+    # "we have replaced the layer normalization … with <alias>"
+    if has_own and re.search(rf"(?:{own.pattern})[^.;]{{0,40}}\breplac(?:e|es|ed|ing)\b[^.;]{{0,120}}\bwith\s+(?:the\s+|a\s+)?$", window, re.I):
+        return Kind.ADOPTION, "replaced with"
+    # "Our PPO process involves …": the own subject's possessive on the technique
+    if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not _NON_ADOPTING.search(after[:40]):
+        return Kind.ADOPTION, "our"
+    # "we use FA3 and FA2 for MFA/GQA": the technique is what a tool is used for, not what is used
+    # ("we apply EP for MoE layers" still names the model's own layers)
+    if re.search(rf"\b(?:{VERBS})\s+[A-Z][^;]{{0,60}}?\bfor\s+(?:the\s+|both\s+|all\s+)?(?:[\w-]+\s*/\s*)?$", window) and not re.match(
+        r"\s*(?:layers?|blocks?|modules?|experts?)\b", after, re.I
+    ):
+        return Kind.MENTION, "used for"
     subject = None
     for m in own.finditer(window):
         subject = m
@@ -191,8 +234,9 @@ def classify(text: str, start: int, end: int, own: re.Pattern, others: re.Patter
     if has_own and re.match(r"\W{0,3}(?:\([^)]{0,40}\)\s*)?(?:is|was|are|were)\s+(?:also\s+)?(?:used|adopted|employed|applied)\b", after, re.I):
         return Kind.ADOPTION, "passive"
     # "For the decoupled queries and key, we set …": a leading phrase naming what the own subject configures
+    # ("For X, we use FlashX": a named tool run for X says nothing of the model using X)
     if re.match(r"\s*(?:for|in|with)\s+(?:the\s+)?$", clause, re.I) and re.match(
-        rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b", after, re.I
+        rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b(?!\s+(?-i:[A-Z][\w-]*[A-Z0-9]))", after, re.I
     ):
         return Kind.ADOPTION, "for X, we"
     # a feature list's label: "- MuonClip Optimizer: We apply …" — the item names the technique, its body is the own subject's adoption
@@ -253,7 +297,13 @@ def find_mentions(
             r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])"
         )
     out: list[Mention] = []
+    previous: Sentence | None = None
     for s in sentences:
+        continues = (
+            previous is not None and previous.page == s.page and bool(own.search(previous.text))
+            and (others is None or not others.search(previous.text))
+        )
+        previous = s
         if is_noise(s.text):
             continue
         for technique, pattern in patterns.items():
@@ -263,7 +313,7 @@ def find_mentions(
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
             for m in pattern.finditer(s.text):
-                kind, cue = classify(s.text, m.start(), m.end(), own, others)
+                kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 candidate = Mention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
                     best = candidate

@@ -87,6 +87,16 @@ def _model_like(name: str) -> bool:
     return bool(re.search(r"\d|-|[a-z][A-Z]", name))
 
 
+def _series_title(name: str) -> bool:
+    """A title naming a model series by its plural ("Granite Code Models:"): capitalised words, the last a
+    series word, the first not a common title word ("Large Language Models:" names no series)."""
+    words = name.split()
+    return (
+        1 < len(words) <= 4 and words[-1].lower() in ("models", "llms") and words[0].lower() not in _COMMON
+        and all(w[0].isupper() for w in words)
+    )
+
+
 def _trim(name: str) -> str:
     """Drop trailing generic words: "Llama-Nemotron series" -> "Llama-Nemotron"."""
     words = name.split()
@@ -108,7 +118,11 @@ def _title(lines: list[str]) -> Found | None:
         if len(kept) == 3:
             break
     # a running header repeating the model name ("MiniCPM4" above "MiniCPM4: …") is not the title
-    if len(kept) > 1 and kept[1].lower().startswith(kept[0].lower()):
+    # ("IBM Granite Code Models" above "Granite Code Models: …": the header may lead with the lab)
+    if len(kept) > 1 and (
+        kept[1].lower().startswith(kept[0].lower())
+        or (len(kept[0].split()) > 2 and kept[1].lower().startswith(kept[0].lower().split(" ", 1)[1]))
+    ):
         kept = kept[1:]
     return Found(" ".join(kept), " ".join(kept)) if kept else None
 
@@ -175,17 +189,20 @@ def read_identity(
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
     ident.arxiv = stamp.group(1) if stamp else None
     candidates = []
+    series: set[str] = set()
     if ident.title:
         for form in _TITLE_FORMS:
             m = form.match(ident.title.value)
             if m:
                 candidates.append(Found(_trim(m.group(1)), ident.title.value))
+                if _trim(m.group(1)) != m.group(1).strip() and _series_title(m.group(1)):
+                    series.add(_trim(m.group(1)))  # "Granite Code Models: A Family of …"
                 break
     body = first_page + "\n" + second_page
     for m in _INTRO.finditer(re.sub(r"\s+", " ", body)):
         candidates.append(Found(_trim(m.group(1)), m.group(0)))
     names = [Found(_cased(c.value, body), c.snippet) for c in candidates]
-    names = [c for c in names if _model_like(c.value) and not _acronym_defined(c.value, ident.title)
+    names = [c for c in names if (_model_like(c.value) or c.value in series) and not _acronym_defined(c.value, ident.title)
              and not _names_something_else(c.value, resolver)]
     if names:
         pick = names[0]

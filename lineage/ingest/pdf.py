@@ -80,6 +80,23 @@ class PdfText:
         before_end = self.references_end is None or (page, offset) < self.references_end
         return after_start and before_end
 
+    def body_pages(self) -> list[str]:
+        """The pages with their running header blanked (same length, so offsets still hold).
+
+        A running header ("MiniCPM-SALA" above every page) is not part of the first sentence under
+        it: left in, "<model name> when utilizing X, the cache …" reads as the model adopting X.
+        """
+        header = running_header(self.pages)
+        if header is None:
+            return list(self.pages)
+        out = []
+        for page in self.pages:
+            m = re.match(r"\s*([^\n]*)", page)
+            if _header_key(m.group(1)) == header:
+                page = page[: m.start(1)] + " " * len(m.group(1)) + page[m.end(1) :]
+            out.append(page)
+        return out
+
     def references_text(self) -> str:
         """The bibliography, up to the first appendix that follows it."""
         if self.references_page is None:
@@ -90,6 +107,28 @@ class PdfText:
         first = self.pages[self.references_page - 1][self.references_offset :]
         middle = self.pages[self.references_page : end_page - 1]
         return "\n".join([first, *middle, self.pages[end_page - 1][:end_offset]])
+
+
+def _header_key(line: str) -> str:
+    """A top line without its page number ("MiniCPM4 12" and "MiniCPM4 13" are one header)."""
+    return re.sub(r"^(?:[\d–—-]+\s+)+|(?:\s+[\d–—-]+)+$", "", line.strip())
+
+
+def running_header(pages: list[str]) -> str | None:
+    """The top line most pages repeat (a running header), or None.
+
+    >>> running_header(["Zeta-1\\nTitle", "Zeta-1\\nwhen using X", "Zeta-1 3\\nmore", "4\\nZeta-1 text"])
+    'Zeta-1'
+    """
+    tops = [_header_key(re.match(r"\s*([^\n]*)", p).group(1)) for p in pages]
+    counts: dict[str, int] = {}
+    for t in tops:
+        if len(t) >= 3:
+            counts[t] = counts.get(t, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 3 and counts[best] * 3 >= len(pages) else None
 
 
 def clean(text: str) -> str:

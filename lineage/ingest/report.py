@@ -76,8 +76,20 @@ def _names(catalog: Catalog, models: list[str]) -> dict[str, list[str]]:
     out = {}
     for mid in models:
         m = catalog.get(mid)
-        out[mid] = [m.name, *m.aliases]
+        out[mid] = [m.name, *m.aliases, *_without_lab(catalog, m)]
     return out
+
+
+def _without_lab(catalog: Catalog, model) -> list[str]:
+    """The name without its lab's prefix ("NVIDIA Nemotron 3" is "Nemotron 3" in the prose), when a version is left."""
+    org = catalog.entities.get(model.organization) if model.organization else None
+    if org is None:
+        return []
+    for lab in (org.name, *getattr(org, "aliases", ())):
+        rest = model.name[len(lab) :].strip(" -") if model.name.lower().startswith(lab.lower() + " ") else ""
+        if rest and re.search(r"\d", rest) and rest not in model.aliases:
+            return [rest]
+    return []
 
 
 def _own_names(catalog: Catalog, models: list[str]) -> list[str]:
@@ -100,7 +112,7 @@ def body_sentences(pdf: PdfText) -> list[Sentence]:
     """Every sentence outside the bibliography."""
     return [
         s
-        for page_no, text in enumerate(pdf.pages, start=1)
+        for page_no, text in enumerate(pdf.body_pages(), start=1)
         for s in sentences(text, page_no)
         if not pdf.in_references(s.page, s.offset)
     ]

@@ -100,3 +100,57 @@ def test_a_use_before_the_technique_existed_is_never_verified(catalog):
                   reason="the model's own card adopts it", evidence=(ev,))
     (guarded,) = guard_time([claim], catalog)
     assert guarded.status is Status.UNVERIFIED and guarded.reason.startswith("[anachronism]")
+
+
+def kinds_in(texts, technique, patterns):
+    """Classify consecutive sentences (one page), as a report's body is read."""
+    found = adoption.find_mentions([Sentence(1, i, t) for i, t in enumerate(texts)], {technique: patterns[technique]}, OWN)
+    return [(m.kind.value, m.cue) for m in found]
+
+
+OPEN_WORLD_MISREADS = [
+    # a kernel or library run *for* a technique: the technique is the purpose, not what the model uses
+    ("For MLA, we use FlashMLA on the newer cards.", "mla", "mention"),
+    ("We use FA3 and FA2 for MFA/GQA.", "gqa", "mention"),
+    # ... but parallelism "for MoE layers" still names the model's own layers
+    ("We apply EP for MoE layers.", "moe", "adoption"),
+    # "the model" inside a sentence about the own architecture is that model
+    ("Our architecture is configured as follows: the model has 36 layers and employs GQA with 8 KV heads.", "gqa", "adoption"),
+    # replacing one technique with another adopts the second
+    ("We have replaced the usual normalization with RMSNorm in every block.", "rmsnorm", "adoption"),
+    # the own subject's possessive
+    ("Our PPO stage involves four models.", "ppo", "adoption"),
+    # removing one layer's use is not ruling the technique out for the model
+    ("We remove RoPE in the sparse attention layers.", "rope", "mention"),
+    # removing a part of the technique's loss is not ruling the technique out
+    ("We remove the KL term in the GRPO loss.", "grpo", "mention"),
+    # a finding about other runs ("models without X underperform") is not the model's choice
+    ("We observe that models without any shared expert underperform.", "shared-experts", "mention"),
+    # a name broken at its hyphen by a line end
+    ("Zeta- 3B is a Mixture-of-Experts (MoE) model with 3B parameters.", "moe", "adoption"),
+    # "the model" after a preposition is not the subject ("of the model to …, and adjusted the RoPE base")
+    ("We set the context window of the model to 32K and adjusted the RoPE base.", "rope", "adoption"),
+]
+
+
+@pytest.mark.parametrize("text,technique,kind", OPEN_WORLD_MISREADS, ids=[t[:50] for t, *_ in OPEN_WORLD_MISREADS])
+def test_open_world_report_sentences_are_read_for_what_they_say(patterns, text, technique, kind):
+    assert kind_of(text, technique, patterns)[0] == kind
+
+
+def test_a_sentence_continuing_the_own_model_reads_it_as_subject(patterns):
+    texts = ["The Zeta-3B model employs a fine-grained MoE design.", "Specifically, it uses one shared expert and 64 routed experts."]
+    assert kinds_in(texts, "shared-experts", patterns) == [("adoption", "uses")]
+    # after a sentence about another subject, "it" is not the own model
+    texts = ["A recent study examined routing.", "Specifically, it uses one shared expert and 64 routed experts."]
+    assert kinds_in(texts, "shared-experts", patterns) == [("mention", "")]
+
+
+def test_a_running_header_is_not_the_subject_of_the_sentence_under_it():
+    from lineage.ingest.pdf import PdfText
+
+    pages = ["Zeta-3B\nTitle page", "Zeta-3B\nwhen using GQA, the cache grows.", "Zeta-3B 3\nMore text.", "Zeta-3B\nEnd."]
+    pdf = PdfText(path=None, sha256="", pages=pages)
+    body = pdf.body_pages()
+    assert [len(p) for p in body] == [len(p) for p in pages]  # offsets still hold
+    assert body[1].strip().startswith("when using GQA") and "Zeta-3B" not in body[2]
