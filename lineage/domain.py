@@ -433,3 +433,14 @@ def json_default(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+def merge_discovered(known, other):
+    """One entity that two sources discovered: each fills what the other left blank (a lab, a repo, a month).
+
+    The first record's values stand; a curated entity, or a record of another kind, is never changed.
+    """
+    if known.curation != "discovered" or other.curation != "discovered" or type(known) is not type(other):
+        return known
+    gaps = {k: v for k, v in other if v not in (None, (), "") and getattr(known, k) in (None, (), "")}
+    return known.model_copy(update=gaps) if gaps else known

@@ -135,6 +135,14 @@ class Resolver:
         return found.id if found is not None else None
 
     def _same_org(self, model, owner: str) -> bool:
+        if known_only_by_name(model):  # discovered through a third party's copy: any owner's repo of that name
+            return True
         org = self.catalog.entities.get(model.organization or "")
         repo_owner = (model.hf_repo or "").split("/")[0].lower()
         return owner.lower() == repo_owner or (org is not None and owner.lower() == (getattr(org, "hf_org", "") or "").lower())
+
+
+def known_only_by_name(model) -> bool:
+    """A discovered model with neither lab nor repo (a third party's quantization named it): its
+    publisher's own repo of the same name is the same model."""
+    return getattr(model, "curation", None) == "discovered" and not model.organization and not model.hf_repo

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lineage.domain import EntityKind, Hardware, Model, Organization, Paper, Technique
+from lineage.domain import EntityKind, Hardware, Model, Organization, Paper, Technique, merge_discovered
 from lineage.errors import CatalogError, UnknownEntity
 from lineage.paths import cache_dir, data_dir
 
@@ -149,8 +149,11 @@ class Catalog:
         """
         out = Catalog(dict(self.entities), dict(self._names))
         for e in entities:
-            if e.id not in out.entities:
+            known = out.entities.get(e.id)
+            if known is None:
                 out.add(e)
+            elif known.curation == "discovered":
+                out.entities[e.id] = merge_discovered(known, e)
         out.link_classes()
         return out
 

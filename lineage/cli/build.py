@@ -8,6 +8,11 @@ import typer
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
 
 
+def _plural(kind: str) -> str:
+    """``config`` -> ``configs``; the family-change graphs read as such."""
+    return {"family": "family-change graphs"}.get(kind, kind + "s")
+
+
 def register(app: typer.Typer) -> None:
     app.command("build")(build_command)
     app.command("schema")(schema_command)
@@ -38,7 +43,7 @@ def build_command(
         r = report.release
         typer.echo(
             f"Built {report.store}: {report.entities} catalog entities and the graph release: {r.graphs} sources "
-            f"({', '.join(f'{n} {k}s' for k, n in r.kinds.items())}), {r.claims} claims; {r.models} models from "
+            f"({', '.join(f'{n} {_plural(k)}' for k, n in r.kinds.items())}), {r.claims} claims; {r.models} models from "
             f"{r.organizations} organizations; {report.triples} triples."
         )
         typer.echo("Text evidence of reports and cards is kept as locators; 'lineage fetch --mirror DIR' shows it.")

@@ -33,6 +33,7 @@ from lineage.domain import (
     SourceKind,
     Status,
     Technique,
+    merge_discovered,
 )
 from lineage.errors import SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
@@ -260,7 +261,8 @@ class Store:
     def discovered_entities(self, source: str | None = None) -> list[Entity]:
         """Entities that ingested sources (or ``source`` alone) introduced, read back from their records.
 
-        One id found by several sources keeps the record of the first source in id order.
+        One id found by several sources keeps the record of the first source in id order, with
+        blanks filled from the others (:func:`lineage.domain.merge_discovered`).
         """
         from pyoxigraph import NamedNode
 
@@ -271,7 +273,7 @@ class Store:
         out: dict[str, Entity] = {}
         for r in rows:
             entity = _entity_adapter().validate_json(str(r["rec"]))
-            out.setdefault(entity.id, entity)
+            out[entity.id] = merge_discovered(out[entity.id], entity) if entity.id in out else entity
         return list(out.values())
 
     def source(self, doc_id: str) -> SourceDocument | None:

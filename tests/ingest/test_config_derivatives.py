@@ -85,3 +85,17 @@ def test_corpus_quantizations_land_on_their_base_models(catalog, store, corpus, 
     (report,) = ingest_config(store, catalog, [corpus / "new" / "configs" / name])
     assert report.model == base and report.parameters.total is not None
     assert "nvidia" not in {e.id for e in store.discovered_entities(report.source)}
+
+
+def test_the_publishers_own_config_after_a_quantized_copy_is_the_same_model_with_its_lab(catalog, store, tmp_path):
+    from lineage.questions.listing import models
+
+    _ingest(catalog, store, tmp_path, "quantlab__Orca-9-7B-NVFP4.json", DENSE | {"quantization_config": NVFP4})
+    overlay = catalog.with_discovered(store.discovered_entities())
+    own = _ingest(overlay, store, tmp_path, "orcalab__Orca-9-7B.json", DENSE | {"max_position_embeddings": 4096})
+    assert own.model == "orca-9-7b"  # not "orcalab-orca-9-7b"
+    (row,) = [m for m in models(store, catalog.with_discovered(store.discovered_entities())) if m.id.endswith("orca-9-7b")]
+    assert (row.id, row.organization, row.hf_repo) == ("orca-9-7b", "orcalab", "orcalab/Orca-9-7B")
+    # the two configs disagree on the context length: rewriting the first for the dispute keeps its discovery
+    assert "orca-9-7b" in {e.id for e in store.discovered_entities(f"config:orca-9-7b/quantlab__Orca-9-7B-NVFP4.json")}
+    assert own.disputed

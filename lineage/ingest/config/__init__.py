@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from lineage.catalog.resolver import Resolver
+from lineage.catalog.resolver import Resolver, known_only_by_name
 from lineage.domain import (
     ID_PATTERN,
     Claim,
@@ -334,6 +334,7 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     m = catalog.model_by_repo(repo) or catalog.entities.get(Resolver(catalog).model(repo) or "")
     if m is not None:
         return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo or repo, kind=SourceKind.PRIMARY,
+                            discovered=known_only_by_name(m),  # its own repo now names its lab
                             note=f"model inferred from {where}")
     return ConfigSource(file=path.name, model=discovered_model_id(repo, catalog), repo=repo, kind=SourceKind.PRIMARY,
                         discovered=True, note=f"model discovered from {where}; not in the catalog")
@@ -397,7 +398,8 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
     for p in prepared:
         p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
         written.append((p.doc, batch[p.doc.id], discovered_entities(p, catalog)))
-    written += [(doc, others[doc.id], []) for doc in store.sources() if doc.id in others]
+    # a source rewritten for a dispute keeps the entities it discovered
+    written += [(doc, others[doc.id], store.discovered_entities(doc.id)) for doc in store.sources() if doc.id in others]
     store.replace_sources(written)  # every file, and every source a dispute touches, in one transaction
     if progress:
         for p in prepared:
@@ -414,7 +416,7 @@ def discovered_entities(p: PreparedConfig, catalog) -> list:
     from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
     src = p.source
-    if src is None or not src.discovered or src.model in catalog:
+    if src is None or not src.discovered or (src.model in catalog and not known_only_by_name(catalog.get(src.model))):
         return []
     repo, name, out = src.repo, _model_name(src), []
     owner = repo.split("/")[0] if repo and "/" in repo and not src.derivative else None
