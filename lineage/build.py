@@ -38,7 +38,7 @@ from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
 from lineage.ingest.config.read import bundled_dir
 from lineage.ingest.family import FamilyChange, ingest_family_changes
 from lineage.release.build import ReleaseManifest
-from lineage.store import Store
+from lineage.store import Store, access
 
 
 class BuildReport(BaseModel):
@@ -53,6 +53,9 @@ class BuildReport(BaseModel):
     )
     triples: int = Field(description="Triples in the store afterwards.")
     release: ReleaseManifest | None = Field(None, description="Manifest of the graph release loaded, when one was.")
+    restarted: str | None = Field(
+        None, description="When the interrupted build this one redid had started (it left the store incomplete)."
+    )
 
 
 def catalog_document(filename: str) -> SourceDocument:
@@ -164,8 +167,20 @@ def build(
 
     With ``release`` (a folder from ``lineage release build``; the CLI passes the shipped one)
     its graphs replace the bundled configs: they hold those configs and every corpus source.
+    The store is marked incomplete until the build finishes (:mod:`lineage.store.access`); a
+    build that finds the mark of an interrupted one redoes it, emptying the store first if that
+    one was ``fresh``.
     """
     catalog = catalog or Catalog.load()
+    interrupted = access.incomplete(store.path)
+    fresh = fresh or bool(interrupted and interrupted["fresh"])
+    access.mark_incomplete(store.path, fresh)
+    report = _build(store, catalog, fresh, progress, release)
+    access.mark_complete(store.path)
+    return report.model_copy(update={"restarted": interrupted["started"] if interrupted else None})
+
+
+def _build(store: Store, catalog: Catalog, fresh: bool, progress, release: Path | None) -> BuildReport:
     if fresh:
         store.clear()
     kinds = {cls: name for name, cls in SEED_FILES.items()}
@@ -191,7 +206,7 @@ def build(
     paths = [bundled_dir() / s.file for s in sources]
     reports = []
     for src, path in zip(sources, paths):
-        reports += ingest_config(store, catalog, [path], model=src.model)
+        reports += ingest_config(store, catalog, [path], model=src.model, replace=True)  # the bundled copy is the reference
         if progress:
             progress(src.file)
     family = ingest_family_changes(store, catalog)

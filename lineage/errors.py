@@ -48,11 +48,28 @@ class StoreError(LineageError, OSError):
     exit_code = 3
 
 
+class StoreLocked(StoreError):
+    """Another writer kept the store's lock for longer than a writer waits."""
+
+    def __init__(self, path: object, holder: str, waited: float):
+        super().__init__(
+            f'the store "{path}" is locked by {holder}; gave up after {waited:g} s. '
+            "Try again when it finishes (LINEAGE_LOCK_WAIT sets the wait)."
+        )
+
+
 class EmptyStore(LineageError, LookupError):
     """A query against a store that has not been built."""
 
     def __init__(self, path: object):
         super().__init__(f'the store at "{path}" is empty. Run \'lineage build\' first.')
+
+
+class MissingStore(EmptyStore):
+    """A read command pointed at a folder that holds no store (reading never creates one)."""
+
+    def __init__(self, path: object):
+        LookupError.__init__(self, f'no store at "{path}". Run \'lineage build\' first.')
 
 
 class ExternalServiceError(LineageError, ConnectionError):
@@ -69,6 +86,16 @@ class CheckFailed(LineageError):
     """A check ran and found problems (SHACL violations, unverified claims)."""
 
     exit_code = 1
+
+
+class IncompleteStore(CheckFailed):
+    """The store holds part of a build: ``lineage build`` was interrupted and has not been run again."""
+
+    def __init__(self, path: object, started: str):
+        super().__init__(
+            f'the store "{path}" is incomplete: the \'lineage build\' started at {started} did not finish. '
+            "Run 'lineage build' to redo it."
+        )
 
 
 EXIT_CODES: dict[type[BaseException], int] = {

@@ -33,12 +33,14 @@ def build_command(
 
     release = None if no_release else shipped()
     steps = 5 + (0 if release else len(bundled_configs()))
-    with open_store(store) as st, progress(steps, "Building store") as bar:
+    with open_store(store, write=True) as st, progress(steps, "Building store") as bar:
         catalog = load_catalog(st)
         report = build(st, catalog, fresh=fresh, progress=lambda _: bar.update(1), release=release)
     if json_out:
         emit_json(report)
         return
+    if report.restarted:
+        typer.echo(f"Redid the build started at {report.restarted}, which did not finish.")
     if report.release is not None:
         r = report.release
         typer.echo(
@@ -77,7 +79,7 @@ def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.questions.evidence import require_built
     from lineage.verify import verify
 
-    with open_store(store) as st:
+    with open_store(store, write=True) as st:
         catalog = load_catalog(st)
         require_built(st)
         report = verify(st, catalog)

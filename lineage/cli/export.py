@@ -60,6 +60,8 @@ def validate_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.store.shapes import validate
 
     with open_store(store) as st, progress(None, "Validating against ontology/shapes.ttl"):
+        if unfinished := st.unfinished_build():
+            raise unfinished
         require_built(st)
         conforms, report = validate(st.union_graph())
     if json_out:

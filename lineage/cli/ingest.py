@@ -17,6 +17,10 @@ from lineage.cli.options import (
     stdin_as_file,
 )
 
+ReplaceOpt = Annotated[
+    bool, typer.Option("--replace", help="Replace a stored source of the same id made from different bytes.")
+]
+
 ingest_app = typer.Typer(help="Read source documents (configs, …) into the store.", no_args_is_help=True)
 
 
@@ -34,6 +38,7 @@ def config_command(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage models').")
     ] = None,
+    replace: ReplaceOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -43,15 +48,17 @@ def config_command(
     """
     from lineage.ingest.config import ingest_config
 
-    with stdin_as_file(paths, "stdin.json") as files, open_store(store) as st, \
+    with stdin_as_file(paths, "stdin.json") as files, open_store(store, write=True) as st, \
             progress(len(files), "Ingesting configs") as bar:
         catalog = load_catalog(st)
-        reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1))
+        reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1), replace=replace)
     if json_out:
         emit_json(reports)
         return
     for r in reports:
         p = r.parameters
+        if r.replaced:
+            typer.echo(f"replaced {r.source} ({r.replaced})")
         typer.echo(f"{r.source}: {r.claims} claims ({r.status.value}) about {r.model}")
         typer.echo(f"  techniques: {', '.join(r.techniques) or '-'}")
         if p.total is not None:
@@ -71,9 +78,7 @@ def pdf_command(
         str | None, typer.Option("--model", "-m", help="Model the report describes (default: from the catalog).")
     ] = None,
     arxiv: Annotated[str | None, typer.Option("--arxiv", help="arXiv id of the report, e.g. 2412.19437.")] = None,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Replace a stored report of the same id made from different bytes.")
-    ] = False,
+    replace: ReplaceOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -83,7 +88,7 @@ def pdf_command(
     """
     from lineage.ingest.report import ingest_pdf
 
-    with open_store(store) as st, progress(None, "Reading pages") as bar:
+    with open_store(store, write=True) as st, progress(None, "Reading pages") as bar:
         catalog = load_catalog(st)
         report = ingest_pdf(st, catalog, path, model=model, arxiv=arxiv, replace=replace, progress=bar.pages)
     if json_out:
@@ -121,7 +126,7 @@ def arxiv_command(
     """
     from lineage.ingest.arxiv import ingest_arxiv
 
-    with open_store(store) as st, progress(len(ids), "Ingesting arXiv papers") as bar:
+    with open_store(store, write=True) as st, progress(len(ids), "Ingesting arXiv papers") as bar:
         catalog = load_catalog(st)
         results = ingest_arxiv(st, catalog, ids, model=model, progress=lambda _: bar.update(1))
     if json_out:
@@ -144,7 +149,7 @@ def article_command(
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
     from lineage.ingest.article import ingest_article
 
-    with stdin_as_file([path], "stdin.md") as (file,), open_store(store) as st:
+    with stdin_as_file([path], "stdin.md") as (file,), open_store(store, write=True) as st:
         catalog = load_catalog(st)
         report = ingest_article(st, catalog, file)
     if json_out:
@@ -171,7 +176,7 @@ def hf_command(
     """
     from lineage.ingest.card import ingest_hf
 
-    with open_store(store) as st:
+    with open_store(store, write=True) as st:
         catalog = load_catalog(st)
         report = ingest_hf(st, catalog, repo_id, revision=revision)
     if json_out:

@@ -83,10 +83,14 @@ def quiet_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def open_store(path: Path | None):
+def open_store(path: Path | None, write: bool = False):
+    """The store for one command: read-only (never created, never waiting) unless the command ``write``s.
+
+    A writer that finds another writer's lock prints one line on stderr while it waits.
+    """
     from lineage.store import Store
 
-    return Store(path)
+    return Store(path, read_only=not write, on_wait=lambda message: typer.echo(message, err=True))
 
 
 @functools.cache

@@ -345,13 +345,15 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
 def sources_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Every ingested source document (one named graph each)."""
     with open_store(store) as st:
-        docs = st.sources()
+        docs, unfinished = st.sources(), st.unfinished_build()
     if json_out:
         emit_json(docs)
-        return
-    typer.echo(
-        table(
-            ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
-            [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
+    else:
+        typer.echo(
+            table(
+                ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
+                [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
+            )
         )
-    )
+    if unfinished:
+        typer.echo(f"Warning: {unfinished}", err=True)

@@ -32,8 +32,8 @@ from lineage.domain import (
     human,
     utcnow,
 )
-from lineage.errors import SourceConflict
 from lineage.ingest import adoption, facts, hardware, proposals, references, relations
+from lineage.ingest.identity import check_identity
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -372,28 +372,6 @@ def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, no
                              reason=f"technique discovered in the report: {how} (p. {p.sentence.page})",
                              evidence=(_evidence(doc, p.sentence, pdf, now),)))
     return out
-
-
-def check_identity(store, doc: SourceDocument, path: Path, replace: bool = False) -> str | None:
-    """The revision ``doc`` would replace; refuses different bytes under a stored id unless ``replace``.
-
-    A PDF claiming to be a report already in the store (an arXiv stamp on a 1-page file, issue 13)
-    must not silently take its place.
-    """
-    old = store.source(doc.id)
-    if old is None:
-        return None
-    digest = re.search(r"sha256:([0-9a-f]+)", old.revision or "")
-    new = re.search(r"sha256:([0-9a-f]+)", doc.revision or "")
-    if digest and new and digest.group(1) == new.group(1):
-        return None  # the same bytes again: an idempotent re-ingest
-    if not replace:
-        count = len(store.claims(source=doc.id))
-        raise SourceConflict(
-            f'"{path}" claims to be source "{doc.id}", which the store holds from different bytes '
-            f"({old.revision}, {count} claims); pass --replace to replace it"
-        )
-    return old.revision or "an unrecorded revision"
 
 
 def ingest_pdf(

@@ -61,7 +61,7 @@ def opened(path: Path):
             from lineage.errors import SourceFormatError
 
             raise SourceFormatError(f'"{path}" is neither a store nor a release folder (with {MANIFEST})')
-        store = Store(path)
+        store = Store(path, read_only=True)
     try:
         yield store
     finally:

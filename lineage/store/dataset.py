@@ -9,7 +9,8 @@ that fails or is interrupted leaves the store as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
@@ -35,9 +36,9 @@ from lineage.domain import (
     Technique,
     merge_discovered,
 )
-from lineage.errors import SourceFormatError, StoreError
+from lineage.errors import IncompleteStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
-from lineage.store import adoption_index, iris
+from lineage.store import access, adoption_index, iris
 from lineage.store.results import _rows_from_tsv, _to_ox
 
 if TYPE_CHECKING:
@@ -70,32 +71,45 @@ def saved_query(name: str) -> str:
 class Store:
     """A lineage dataset on disk (or in memory with ``path=None``)."""
 
-    def __init__(self, path: Path | str | None = None, *, memory: bool = False):
+    def __init__(self, path: Path | str | None = None, *, memory: bool = False, read_only: bool = False,
+                 on_wait: Callable[[str], None] | None = None):
+        """Open the store at ``path`` (default location otherwise) read-write, or with ``read_only``.
+
+        A read-only store is never created and never waits (:mod:`lineage.store.access`); a
+        read-write one waits for another writer's lock, calling ``on_wait`` once with a message.
+        """
         import pyoxigraph
 
         self.path = None if memory else Path(path) if path else default_store()
+        self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
-        try:
-            if self.path is None:
-                self._store = pyoxigraph.Store()
-            else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._store = pyoxigraph.Store(str(self.path))
-        except OSError as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise StoreError(f'cannot open store "{self.path}": {first}. Is another lineage process using it?') from None
+        self._flushed = time.monotonic()
+        if self.path is None:
+            self._store = pyoxigraph.Store()
+        elif self.read_only:
+            self._store = access.open_reader(self.path)
+        else:
+            self._store = access.open_writer(self.path, on_wait)
         if not self.is_empty() and not self._ox.query(adoption_index.is_current()):
-            self.reindex()  # written before the index existed, or by another index version
+            # written before the index existed, or by another index version
+            if self.read_only:  # a writer's open brings it up to date; then read what it wrote
+                Store(self.path, on_wait=on_wait).close()
+                self._store = access.open_reader(self.path)
+            else:
+                self.reindex()
 
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
         if self.path is not None and self._store is not None:
-            self._store.flush()  # otherwise the next open replays the write-ahead log
+            if not self.read_only:
+                self._store.flush()  # otherwise the next open replays the write-ahead log
             if self._dataset is not None:
                 self._dataset.close()
             self._store = self._dataset = None  # the last reference: Oxigraph releases its lock
-            _drop_old_logs(self.path)
+            if not self.read_only:
+                access.release_writer(self.path)
+            access.drop_old_logs(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -121,6 +135,11 @@ class Store:
         """Quads in the source graphs (the derived adoption index is not counted)."""
         index = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iris.ref(iris.INDEX)} {{ ?s ?p ?o }} }}"
         return len(self._ox) - int(next(iter(self._ox.query(index)))[0].value)
+
+    def unfinished_build(self) -> IncompleteStore | None:
+        """What is wrong when a ``lineage build`` of this store started and did not finish, else ``None``."""
+        record = access.incomplete(self.path)
+        return IncompleteStore(self.path, record["started"]) if record else None
 
     def is_empty(self) -> bool:
         return not self._ox.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
@@ -187,8 +206,13 @@ class Store:
         self._update(adoption_index.rebuild(), "re-indexing the store failed")
 
     def _update(self, update: str, failure: str) -> None:
+        if self.read_only:  # a command that writes opened the store as a reader: a bug, said plainly
+            raise StoreError(f"{failure}: the store was opened read-only")
         try:
             self._ox.update(update)
+            if self.path is not None and time.monotonic() - self._flushed > access.FLUSH_SECONDS:
+                self._ox.flush()  # bounds the log a reader replays as it opens
+                self._flushed = time.monotonic()
         except OSError as exc:
             raise StoreError(f"{failure}: {exc}") from None
 
@@ -207,7 +231,7 @@ class Store:
             self._ox.optimize()
 
     def clear(self) -> None:
-        self._ox.update("DROP SILENT ALL")
+        self._update("DROP SILENT ALL", "emptying the store failed")
 
     # ------------------------------------------------------------------ reading
 
@@ -376,19 +400,12 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _drop_old_logs(path: Path) -> None:
-    """Remove RocksDB's rotated info logs (``LOG.old.*``, ~130 KB per open: 109 MB after ~800 calls, issue 13).
-
-    They are diagnostics only; the current ``LOG`` is kept.
-    """
-    for old in path.glob("LOG.old.*"):
-        old.unlink(missing_ok=True)
 
 
 @contextmanager
-def open_store(path: Path | str | None = None) -> Iterator[Store]:
+def open_store(path: Path | str | None = None, read_only: bool = False) -> Iterator[Store]:
     """Open the store at ``path`` (default location otherwise) and close it afterwards."""
-    store = Store(path)
+    store = Store(path, read_only=read_only)
     try:
         yield store
     finally:

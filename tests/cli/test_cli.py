@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -61,9 +62,41 @@ def test_unknown_source_filter_is_an_error(built_store_path):
 
 
 def test_queries_on_an_empty_store_say_to_build_first(tmp_path):
+    from lineage.store import Store
+
+    Store(tmp_path / "empty").close()  # created by a writer, never built
     result = run("who-uses", "mla", store=tmp_path / "empty")
     assert result.exit_code == 2
     assert result.stderr == f"Error: the store at \"{tmp_path / 'empty'}\" is empty. Run 'lineage build' first.\n"
+
+
+def test_claims_as_markdown_escape_html_and_markdown_in_source_text(tmp_path):
+    """Snippets and reasons come from documents: rendered Markdown must show them, never run or link them."""
+    from lineage.domain import Claim, Evidence, SourceDocument, utcnow
+    from lineage.store import Store
+
+    payloads = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[click](javascript:alert(3))",
+                "![x](https://example.org/t.png)", "a | b", "**bold** `code` <!-- c -->", "&lt;b&gt;"]
+    doc = SourceDocument(id="config:test/x.json", title="t", kind="primary", format="config", about="deepseek-v3")
+    claims = [
+        Claim(subject="deepseek-v3", predicate="layers", value=i, status="verified", reason=f"said {p}",
+              evidence=(Evidence(source=doc.id, source_kind="primary", locator="x.json", snippet=p,
+                                 method="config", retrieved_at=utcnow()),))
+        for i, p in enumerate(payloads, 1)
+    ]
+    with Store(tmp_path / "s") as st:
+        st.replace_source(doc, claims)
+    result = run("claims", "--format", "md", store=tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    header, rule, *rows = result.stdout.splitlines()
+    assert len(rows) == len(payloads)
+    for row in rows:
+        assert row.startswith("| ") and row.endswith(" |")
+        cells = row[2:-2].split(" | ")
+        assert len(cells) == 5  # no payload adds a column
+        for cell in cells:  # every character Markdown or HTML gives meaning to is backslash-escaped
+            assert re.search(r"(?<!\\)[<>\[\]()`*!&|]", cell) is None, cell
+    assert "said \\<script\\>alert\\(1\\)\\</script\\>" in result.stdout
 
 
 def test_malformed_config_exits_2_with_one_line_and_leaves_store_unchanged(built_store_path, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -160,3 +161,45 @@ def test_a_malformed_file_of_a_discovered_model_writes_nothing(seeded_store, tmp
     bad.parent.mkdir()
     bad.write_text(_json(num_hidden_layers=-1))
     assert 'key "num_hidden_layers" should be a positive integer' in refuse(seeded_store, bad, model=None)
+
+
+def _two_config_jsons(tmp_path: Path) -> tuple[Path, Path]:
+    """Two different files, both named config.json (as two Hub repos' copies are)."""
+    first, second = tmp_path / "a" / "config.json", tmp_path / "b" / "config.json"
+    for path, heads in ((first, 2), (second, 4)):
+        path.parent.mkdir()
+        path.write_text(_json(num_key_value_heads=heads))
+    return first, second
+
+
+def test_a_different_config_under_a_stored_id_is_refused_unless_replace(seeded_store, tmp_path, alarm):
+    first, second = _two_config_jsons(tmp_path)
+    ingest = ["ingest", "config", "--model", "llama-3.1-8b", "--store", str(seeded_store)]
+    assert CliRunner().invoke(app, [*ingest, str(first)]).exit_code == 0
+    before = quads(seeded_store)
+    result = CliRunner().invoke(app, [*ingest, str(second)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f'Error: "{second}" claims to be source "config:llama-3.1-8b/config.json", '
+                                    "which the store holds from different bytes (sha256:")
+    assert re.search(r", \d+ claims\); pass --replace to replace it\n$", result.stderr)
+    assert quads(seeded_store) == before
+    again = CliRunner().invoke(app, [*ingest, str(first)])  # the same bytes again: an idempotent re-ingest
+    assert again.exit_code == 0 and not again.stdout.startswith("replaced")
+    replaced = CliRunner().invoke(app, [*ingest, str(second), "--replace"])
+    assert replaced.exit_code == 0
+    assert replaced.stdout.startswith("replaced config:llama-3.1-8b/config.json (sha256:")
+    with Store(seeded_store) as s:
+        (gqa,) = [c for c in s.claims(source="config:llama-3.1-8b/config.json") if c.object == "gqa"] or [None]
+    assert gqa is None  # 4 of 4 key/value heads: the second file's plain multi-head attention
+
+
+def test_two_different_config_jsons_in_one_command_are_refused(seeded_store, tmp_path, alarm):
+    first, second = _two_config_jsons(tmp_path)
+    before = quads(seeded_store)
+    argv = ["ingest", "config", str(first), str(second), "--model", "llama-3.1-8b", "--store", str(seeded_store)]
+    for replace in ([], ["--replace"]):  # neither file can win
+        result = CliRunner().invoke(app, argv + replace)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (f'Error: "{first}" and "{second}" are different files that both claim to be source '
+                                 '"config:llama-3.1-8b/config.json"; ingest one of them, or rename the other\n')
+        assert quads(seeded_store) == before

@@ -32,7 +32,7 @@ def test_one_source_reingested_at_another_revision_shows_exactly_its_changed_cla
     store_path = tmp_path / "store"
     with Store(store_path) as st:
         build(st, catalog, release=folder)
-        ingest_config(st, catalog, [changed], model=src.model)
+        ingest_config(st, catalog, [changed], model=src.model, replace=True)  # other bytes: issue 13 asks for --replace
     d = diff(folder, store_path)
     sources = {r.source for r in d.added + d.removed}
     assert sources == {f"config:{src.model}/{FILE}"}

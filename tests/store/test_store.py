@@ -105,8 +105,9 @@ def test_an_ingest_killed_mid_write_leaves_a_complete_graph(tmp_path):
             assert row["status"] == ("verified" if len(claims) == 400 else "reported")
 
 
-def test_a_second_process_gets_a_clear_error_not_a_crash(store):
-    with pytest.raises(StoreError, match=r"^cannot open store .*Is another lineage process using it\?$"):
+def test_a_second_writer_gets_a_clear_error_not_a_crash(store, monkeypatch):
+    monkeypatch.setenv("LINEAGE_LOCK_WAIT", "0.2")
+    with pytest.raises(StoreError, match=r"^the store .* is locked by .*; gave up after 0.2 s\. Try again when"):
         Store(store.path)
 
 

@@ -39,6 +39,7 @@ from lineage.ingest.config.derivative import base_name, instruct_base, publisher
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
+from lineage.ingest.identity import check_batch, check_identity
 from lineage.verify import reconcile_primary_values
 
 
@@ -83,6 +84,7 @@ class ConfigReport(BaseModel):
     discovered: bool = Field(False, description="The model was discovered from the source, not found in the catalog.")
     unrecognised: list[str] = Field(default_factory=list, description="Architecture keys the detector does not know.")
     disputed: list[str] = Field(default_factory=list, description="Facts another primary config gives differently.")
+    replaced: str | None = Field(None, description="Revision of a different document stored under this id, replaced.")
 
 
 def _owner(repo: str | None) -> str | None:
@@ -375,11 +377,15 @@ def _as_derivative(repo: str, where: str, cfg: dict[str, Any], catalog, path: Pa
                              f"{base}, quantization keys only the derivative")
 
 
-def ingest_config(store, catalog, paths: list[Path], model: str | None = None, progress=None) -> list[ConfigReport]:
+def ingest_config(
+    store, catalog, paths: list[Path], model: str | None = None, progress=None, replace: bool = False
+) -> list[ConfigReport]:
     """Ingest config files: every file is checked first, then each source graph is replaced atomically.
 
-    If any file is malformed nothing is written.  ``progress`` is called once per
-    file written (for progress bars).
+    If any file is malformed nothing is written.  A file whose id names a stored source made
+    from different bytes (two ``config.json`` files for one ``--model``) is refused unless
+    ``replace`` (:mod:`lineage.ingest.identity`).  ``progress`` is called once per file written
+    (for progress bars).
     """
     prepared = []
     for path in paths:
@@ -387,6 +393,9 @@ def ingest_config(store, catalog, paths: list[Path], model: str | None = None, p
         if src.model not in catalog and not src.discovered:
             raise catalog.unknown(src.model)
         prepared.append(prepare(Path(path), src))
+    check_batch([(p.doc, Path(path)) for p, path in zip(prepared, paths)])
+    for p, path in zip(prepared, paths):
+        p.report.replaced = check_identity(store, p.doc, Path(path), replace)
     for p in prepared:
         found = {e.id for e in discovered_entities(p, catalog)}
         for c in p.claims:
