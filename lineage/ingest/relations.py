@@ -43,6 +43,9 @@ _KIND = r"(?:architecture|method|algorithm|variant|approach|technique|mechanism|
 """Head nouns of "X is an MoE architecture": X is a kind of Y, never "X is a Y model" (a model)."""
 _OWNER = r"(?:[\w.-]+\s?['’]s\s+)?"
 """"DSv3's MLA": a model's possessive before a technique's name."""
+_NAMED = r"(?:⟦\d+⟧(?:\s+\w+)?,\s+)?"
+""""our previous sparse attention model, InfLLM": a family named first, then the technique itself
+(a family followed by a name the catalog lacks is no object: the rule then finds none)."""
 _NOT = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b", re.I)
 
 # (predicate, pattern, group of the subject, groups of the objects); patterns run on a skeleton in
@@ -88,8 +91,9 @@ _RULES: list[tuple[Predicate, re.Pattern, int, tuple[int, ...]]] = [
     (
         Predicate.EXTENDS,
         re.compile(
-            r"\b(?:on\s+top\s+of|based\s+on|building\s+on)\s+(?:the\s+)?(?:\w+\s+)?" + _T
-            + r"[^;:⟦⟧]{0,60}?,\s+we\s+(?:introduce|propose|present|develop|design)\s+" + _T,
+            r"\b(?:on\s+top\s+of|based\s+on|building\s+(?:up)?on)\s+(?:the\s+|our\s+)?(?:\w+\s+){0,2}?" + _NAMED + _T
+            + r"(?!(?:\s+\w+)?,\s+(?-i:[A-Z]))[^;:⟦⟧]{0,60}?,\s+we\s+(?:introduce|propose|present|develop|design)\s+"
+            r"(?:an?\s+(?:[\w-]+\s+){0,2}?)?" + _NAMED + _T,
             re.I,
         ),
         2,
