@@ -1,8 +1,9 @@
 """Idea lineage in prose: sentences that relate one technique to another.
 
 A report says how its ideas relate to earlier ones: "X extends / builds on / generalises /
-improves Y", "we replace Y with X", "unlike Y, X …", "X combines Y and Z", "we instantiate X
-based on Y".  Each such sentence becomes a technique -> technique claim (a
+improves / is inspired by Y (and Z)", "X, a novel design that builds on Y", "X is an Y
+architecture", "we replace Y with X", "unlike Y, X …", "X … compared with (a lab's) Y", "X
+outperforms Y", "X combines Y and Z", "we instantiate X based on Y".  Each such sentence becomes a technique -> technique claim (a
 :data:`lineage.domain.IDEA_RELATIONS` predicate) with the sentence as page evidence.
 
 Techniques are found by their catalog names and aliases.  A citation marker (``[12]``,
@@ -34,6 +35,17 @@ _T = r"⟦(\d+)⟧"
 _NAME_TAIL = r"(?:\s*\([^()⟦⟧]{0,40}\))?"  # "X (Shazeer, 2019)" or "X [12]" after a name
 _LIKE = r"(?:(?:\w+\s+){0,2}?⟦\d+⟧\s+\w+\s+(?:like|such\s+as)\s+)?"
 """Skips "conventional MoE architectures like" so the example, not the family, is the object."""
+_APPOSITION = r"(?:an?\s+(?:[\w-]+\s+){0,3}?(?:that|which)\s+|which\s+|that\s+)?"
+"""", a novel architecture that builds upon …": the subject's apposition before the verb."""
+_AND_T = r"(?:" + _NAME_TAIL + r"\s+and\s+(?:the\s+)?" + _T + ")?"
+""""… builds on Y and Z": a second object, coordinated (its group is None when absent)."""
+_KIND = r"(?:architecture|method|algorithm|variant|approach|technique|mechanism|design)"
+"""Head nouns of "X is an MoE architecture": X is a kind of Y, never "X is a Y model" (a model)."""
+_OWNER = r"(?:[\w.-]+\s?['’]s\s+)?"
+""""DSv3's MLA": a model's possessive before a technique's name."""
+_NAMED = r"(?:⟦\d+⟧(?:\s+\w+)?,\s+)?"
+""""our previous sparse attention model, InfLLM": a family named first, then the technique itself
+(a family followed by a name the catalog lacks is no object: the rule then finds none)."""
 _NOT = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b", re.I)
 
 # (predicate, pattern, group of the subject, groups of the objects); patterns run on a skeleton in
@@ -42,14 +54,14 @@ _RULES: list[tuple[Predicate, re.Pattern, int, tuple[int, ...]]] = [
     (
         Predicate.EXTENDS,
         re.compile(
-            _T + _NAME_TAIL + r",?\s+(?:which\s+|that\s+)?(?:is\s+|further\s+)?"
-            r"(?:extends|extended|builds\s+(?:up)?on|built\s+(?:up)?on|generali[sz]es|improves\s+(?:up)?on|"
+            _T + _NAME_TAIL + r",?\s+" + _APPOSITION + r"(?:is\s+|was\s+|further\s+)?"
+            r"(?:extends|extended|builds\s+(?:up)?on|built\s+(?:up)?on|generali[sz]es|improves\s+(?:up)?on|inspired\s+by|"
             r"an?\s+(?:extension|generali[sz]ation|improved\s+version|refinement)\s+of)\s+(?:the\s+)?"
-            r"(?:\w+\s+(?:of|in)\s+)?" + _T,
+            r"(?:(?:[\w-]+\s+){1,3}?(?:of|in)\s+)?" + _T + _AND_T,
             re.I,
         ),
         1,
-        (2,),
+        (2, 3),
     ),
     (
         Predicate.EXTENDS,
@@ -68,10 +80,20 @@ _RULES: list[tuple[Predicate, re.Pattern, int, tuple[int, ...]]] = [
         (2,),
     ),
     (
+        Predicate.VARIANT_OF,
+        re.compile(
+            _T + _NAME_TAIL + r",?\s+(?:is|was)\s+(?:an?|another)\s+(?:[\w-]+\s+){0,2}?" + _T + r"\s+" + _KIND + r"\b",
+            re.I,
+        ),
+        1,
+        (2,),
+    ),
+    (
         Predicate.EXTENDS,
         re.compile(
-            r"\b(?:on\s+top\s+of|based\s+on|building\s+on)\s+(?:the\s+)?(?:\w+\s+)?" + _T
-            + r"[^;:⟦⟧]{0,60}?,\s+we\s+(?:introduce|propose|present|develop|design)\s+" + _T,
+            r"\b(?:on\s+top\s+of|based\s+on|building\s+(?:up)?on)\s+(?:the\s+|our\s+)?(?:\w+\s+){0,2}?" + _NAMED + _T
+            + r"(?!(?:\s+\w+)?,\s+(?-i:[A-Z]))[^;:⟦⟧]{0,60}?,\s+we\s+(?:introduce|propose|present|develop|design)\s+"
+            r"(?:an?\s+(?:[\w-]+\s+){0,2}?)?" + _NAMED + _T,
             re.I,
         ),
         2,
@@ -119,8 +141,18 @@ _RULES: list[tuple[Predicate, re.Pattern, int, tuple[int, ...]]] = [
     (
         Predicate.CONTRASTS_WITH,
         re.compile(
-            r"(?:^(?:\w+,\s+)?|\bthat\s+)(?:the\s+)?" + _T + r"(?:\s+\w+)?(?:\s*\([^()⟦⟧]{0,40}\))?\s+(?:[^;:⟦⟧]{0,70}?)"
-            r"\b(?:compared\s+(?:with|to)|in\s+contrast\s+to|relative\s+to)\s+(?:the\s+)?(?:its\s+)?" + _LIKE + _T,
+            r"(?:^(?:\w+,\s+)?|\bthat\s+(?:[^;:,⟦⟧]{0,30},\s+)?)(?:the\s+)?" + _OWNER + _T
+            + r"(?:\s+\w+)?(?:\s*\([^()⟦⟧]{0,40}\))?\s+(?:[^;:⟦⟧]{0,70}?)"
+            r"\b(?:compared\s+(?:with|to)|in\s+contrast\s+to|relative\s+to)\s+(?:the\s+)?(?:its\s+)?" + _OWNER + _LIKE + _T,
+            re.I,
+        ),
+        1,
+        (2,),
+    ),
+    (
+        Predicate.CONTRASTS_WITH,
+        re.compile(
+            _T + _NAME_TAIL + r"\s+(?:to\s+|can\s+)?(?:\w+ly\s+)?(?:outperforms?|surpass(?:es)?)\s+(?:the\s+)?" + _OWNER + _T,
             re.I,
         ),
         1,
@@ -238,6 +270,8 @@ def find(
                     continue
                 subject = spans[int(m.group(subj_group))][2]
                 for g in obj_groups:
+                    if m.group(g) is None:
+                        continue  # an optional second object that is not there
                     k = int(m.group(g))
                     obj = spans[k][2]
                     if obj == subject:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lineage.catalog.resolver import Resolver
 from lineage.domain import Predicate, Status
-from lineage.ingest import references, relations
+from lineage.ingest import proposals, references, relations
 from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import body_sentences, prepare
 from lineage.ingest.text import Sentence, alias_patterns
@@ -28,12 +29,16 @@ def _key(row) -> tuple:
 @pytest.fixture(scope="module")
 def extracted(corpus, catalog) -> dict[tuple, int]:
     """(report, subject, relation, object) -> page, over every corpus report."""
-    patterns = alias_patterns(catalog)
     out = {}
     for path in sorted([*(corpus / "reports").glob("*.pdf"), *(corpus / "new" / "reports").glob("*.pdf")]):
         pdf = read_pdf(path)
-        bib = references.parse(pdf.references_text(), catalog)
-        for r in relations.find(body_sentences(pdf), patterns, catalog, bib):
+        body = body_sentences(pdf)
+        # as in ingestion: the techniques a report introduces join the catalog for that report
+        new = proposals.find(body, Resolver(catalog), references.parse(pdf.references_text(), catalog),
+                             None, None, None, f"report:{path.stem}", f"urn:lineage:{path.stem}")
+        known = catalog.with_discovered([p.technique for p in new.proposals] + new.papers)
+        bib = references.parse(pdf.references_text(), known)
+        for r in relations.find(body, alias_patterns(known), known, bib):
             out[(path.name, r.subject, r.predicate.value, r.object)] = r.sentence.page
     return out
 
@@ -72,6 +77,18 @@ def test_own_introducing_report_verifies_and_a_third_party_only_reports(corpus, 
         ("Kimi Delta Attention, which builds on Gated DeltaNet, adds a channel-wise gate.", [("kda", "extends", "gated-deltanet")]),
         ("Hash Layers combines Switch Transformer and MoE routing.", [("hash-routing", "combines", "switch-moe"), ("hash-routing", "combines", "moe")]),
         ("Unlike GShard, DeepSeekMoE isolates shared experts.", [("deepseekmoe", "contrastsWith", "gshard")]),
+        ("Hash Layers, a routing design which builds on GShard and Switch Transformer, hashes tokens.",
+         [("hash-routing", "extends", "gshard"), ("hash-routing", "extends", "switch-moe")]),
+        ("Building on our earlier linear attention design, TransNormer, we introduce Lightning Attention.",
+         [("lightning-attention", "extends", "transnormer")]),
+        ("Building on our earlier linear attention design, FooNet, we introduce Lightning Attention.", []),
+        ("Kimi Delta Attention is inspired by Gated DeltaNet.", [("kda", "extends", "gated-deltanet")]),
+        ("GShard is a well-known MoE architecture with top-2 gating.", [("gshard", "variantOf", "moe")]),
+        ("GShard is a large MoE model.", []),
+        ("We observe that in our runs, the lab's MLA keeps less cache compared with Qwen's GQA.",
+         [("mla", "contrastsWith", "gqa")]),
+        ("In these runs Muon consistently outperforms AdamW.", [("muon", "contrastsWith", "adamw")]),
+        ("DeepSeekMoE 16B outperforms GShard 2B.", []),
         ("GRPO does not extend PPO.", []),
         ("We use GQA and RoPE.", []),
         ("Unlike Qwen2.5-MoE, the Qwen3-MoE design excludes shared experts.", []),
