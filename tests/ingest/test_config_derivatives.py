@@ -97,5 +97,5 @@ def test_the_publishers_own_config_after_a_quantized_copy_is_the_same_model_with
     (row,) = [m for m in models(store, catalog.with_discovered(store.discovered_entities())) if m.id.endswith("orca-9-7b")]
     assert (row.id, row.organization, row.hf_repo) == ("orca-9-7b", "orcalab", "orcalab/Orca-9-7B")
     # the two configs disagree on the context length: rewriting the first for the dispute keeps its discovery
-    assert "orca-9-7b" in {e.id for e in store.discovered_entities(f"config:orca-9-7b/quantlab__Orca-9-7B-NVFP4.json")}
+    assert "orca-9-7b" in {e.id for e in store.discovered_entities("config:orca-9-7b/quantlab__Orca-9-7B-NVFP4.json")}
     assert own.disputed
