@@ -55,7 +55,7 @@ def test_family_changes_v32_to_v4_flash(built_store_path):
     kept = {r["technique"] for r in data["kept"]}
     added = {r["technique"]: r for r in data["added"]}
     dropped = {r["technique"] for r in data["dropped"]}
-    assert {"aux-loss-free-balancing", "mtp", "moe", "shared-experts"} <= kept
+    assert {"aux-loss-free-balancing", "mtp", "moe", "shared-experts", "deepseekmoe", "fine-grained-experts"} <= kept
     assert {"mla", "group-limited-routing", "dsa"} <= dropped
     assert {"compressed-sparse-attention", "heavily-compressed-attention", "mhc", "hash-routing"} <= set(added)
     csa = added["compressed-sparse-attention"]
@@ -64,7 +64,8 @@ def test_family_changes_v32_to_v4_flash(built_store_path):
     assert replaced == {"mla": "reported", "dsa": "reported"}  # a config diff is a candidate, never verified
     assert {link["object"] for link in added["hash-routing"]["replaces"]} == {"group-limited-routing"}
     text = run("family-changes", "deepseek-v3.2", "deepseek-v4-flash", store=built_store_path).stdout.splitlines()
-    assert text[0] == "deepseek-v3.2 -> deepseek-v4-flash: 7 kept, 8 added, 4 dropped"
+    assert text[0] == f"deepseek-v3.2 -> deepseek-v4-flash: {len(kept)} kept, {len(added)} added, {len(dropped)} dropped"
+    assert (len(kept), len(added), len(dropped)) == (9, 8, 4)
 
 
 def test_min_status_verified_hides_reported_candidates(built_store_path):

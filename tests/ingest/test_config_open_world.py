@@ -153,7 +153,7 @@ def test_two_primary_configs_that_disagree_make_the_fact_disputed_and_flagged(ca
     assert {c.status for c in store.claims(subject="tiny-1b", predicate=Predicate.LAYERS)} == {Status.VERIFIED}
 
     second.write_text(json.dumps(small))  # the second source now agrees: both are verified again
-    ingest_config(store, catalog, [second])
+    ingest_config(store, catalog, [second], replace=True)  # new bytes under a stored id
     ctx = store.claims(subject="tiny-1b", predicate=Predicate.CONTEXT_LENGTH)
     assert [(c.status, len(c.evidence)) for c in ctx] == [(Status.VERIFIED, 1), (Status.VERIFIED, 1)]
     assert all(c.reason == "stated in the model's own config: max_position_embeddings = 32768" for c in ctx)
