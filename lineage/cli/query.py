@@ -234,18 +234,27 @@ def claims_command(
 
 @handles_errors
 def why_command(
-    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims'.")],
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims', or a subject id.")],
+    predicate: Annotated[str | None, typer.Argument(metavar="[PREDICATE]", help="With a subject: the predicate (kvCacheRatio).")] = None,
+    obj: Annotated[str | None, typer.Argument(metavar="[OBJECT]", help="With a predicate: the object id or value.")] = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Why a claim has its status: the rule, the reason and every piece of evidence used."""
-    from lineage.questions.claims import claim
+    from lineage.questions.claims import claim, claims_about
 
     with open_store(store) as st:
-        c = claim(st, claim_id)
+        found = claims_about(st, claim_id, predicate, obj) if predicate else [claim(st, claim_id)]
     if json_out:
-        emit_json(c)
+        emit_json(found if predicate else found[0])
         return
+    for i, c in enumerate(found):
+        if i:
+            typer.echo("")
+        _why(c)
+
+
+def _why(c) -> None:
     obj = c.object if c.object is not None else _value(c)
     typer.echo(f"{c.subject} {c.predicate.value} {obj}")
     typer.echo(f"  status: {c.status.value}")
