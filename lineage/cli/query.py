@@ -292,7 +292,7 @@ def techniques_command(
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Every technique, with its origin and how many models use it."""
+    """Every technique, with its origin, how many models use it and its reference implementation."""
     from lineage.questions.listing import techniques
 
     with open_store(store) as st:
@@ -316,9 +316,9 @@ def techniques_command(
         return
     typer.echo(
         table(
-            ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS"],
+            ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS", "IMPLEMENTATION"],
             [[r.id + ("*" if r.curation == "discovered" else ""), r.name, r.category, ", ".join(r.introduced_by),
-              r.first_appeared, r.adopters] for r in rows],
+              r.first_appeared, r.adopters, r.implementation or "-"] for r in rows],
             {1: 40},
         )
     )
