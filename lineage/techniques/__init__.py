@@ -46,6 +46,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "hash_routing": ("2106.04426",),
     "grpo": ("2402.03300",),
     "fp8_blockwise": ("2412.19437",),
+    "fp4_blockwise": ("2310.10537",),
     "gated_deltanet": ("2412.06464",),
     "kda": ("2510.26692", "2412.06464"),
     "lightning_attention": ("2307.14995", "2401.04658", "2501.08313"),

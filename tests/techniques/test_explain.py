@@ -94,7 +94,6 @@ def test_record_writes_verified_measurement_claims(built_store_path, tmp_path):
 
 
 SEED_SYSTEMS = ("deepseek-v3", "deepseek-v3.2", "deepseek-v4-pro", "kimi-k2")  # the systems the seed articles compare
-KNOWN_GAPS = {"fp4-quantization"}  # issue 17: no FP4 (e2m1, block-scaled) reference file yet
 
 
 def test_every_technique_the_seed_systems_use_has_a_reference_implementation(built_store):
@@ -106,10 +105,9 @@ def test_every_technique_the_seed_systems_use_has_a_reference_implementation(bui
         for c in built_store.claims(subject=model, predicate=Predicate.USES)
         if c.status is Status.VERIFIED and c.evidence[0].source_kind is SourceKind.PRIMARY
     }
-    assert {"mla", "mtp", "dsa", "yarn", "mhc", "compressed-sparse-attention", "fp8-quantization"} <= used
-    missing = {t for t in used if implementation_path(t) is None}
-    assert missing <= KNOWN_GAPS, f"no reference implementation for {sorted(missing - KNOWN_GAPS)}"
-    assert missing >= KNOWN_GAPS  # a gap that got filled must leave this list
+    assert {"mla", "mtp", "dsa", "yarn", "mhc", "compressed-sparse-attention", "fp4-quantization"} <= used
+    missing = sorted(t for t in used if implementation_path(t) is None)
+    assert not missing, f"no reference implementation for {missing}"
 
 
 def test_lineage_techniques_names_each_implementation_file(built_store_path):
