@@ -45,7 +45,7 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     evidence = Evidence(
         source=MEASUREMENT_DOC.id, source_kind=SourceKind.PRIMARY, method=Method.MEASUREMENT, retrieved_at=utcnow(),
         locator=f"{m.formula}({m.subject_config} | {m.baseline_config}, tokens={m.tokens})",
-        snippet=clip("; ".join(f"{r.label}: {human(r.subject)} / {human(r.baseline)} = {r.ratio:.1%}" for r in m.readings)),
+        snippet=clip("; ".join(f"{r.label}: {human(r.subject)} / {human(r.baseline)} {r.unit} = {r.ratio:.1%}" for r in m.readings)),
         supports=off <= RATIO_TOLERANCE,
     )
     said = (f"stated {stated:.0%}, measured {best.ratio:.1%} ({best.label}) at {m.tokens:,} tokens "

@@ -31,6 +31,7 @@ class Reading:
     ratio: float
     subject: float  # the quantity for the subject model
     baseline: float
+    unit: str  # of subject and baseline: "FLOPs", "bytes"
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def _flops(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
     from lineage.techniques.deepseek_v4_attention import flops_per_token
 
     a, b = flops_per_token(subject, tokens)["total"], flops_per_token(baseline, tokens)["total"]
-    return [Reading("matmul FLOPs, all layers and the output head", a / b, a, b)]
+    return [Reading("matmul FLOPs, all layers and the output head", a / b, a, b, "FLOPs")]
 
 
 def _kv(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
@@ -56,10 +57,10 @@ def _kv(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
 
     (low, low_w), (high, high_w) = sorted(PRECISIONS.items(), key=lambda kv: kv[1])
     a, b = kv_bytes_at(subject, tokens, high_w), kv_bytes_at(baseline, tokens, high_w)
-    out = [Reading(f"{high} KV for both; same in {low}", a / b, a, b)]
+    out = [Reading(f"{high} KV for both; same in {low}", a / b, a, b, "bytes")]
     for (sa, wa), (sb, wb) in (((low, low_w), (high, high_w)), ((high, high_w), (low, low_w))):
         a, b = kv_bytes_at(subject, tokens, wa), kv_bytes_at(baseline, tokens, wb)
-        out.append(Reading(f"{sa} KV vs {sb} KV", a / b, a, b))
+        out.append(Reading(f"{sa} KV vs {sb} KV", a / b, a, b, "bytes"))
     return out
 
 
