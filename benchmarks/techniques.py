@@ -401,7 +401,7 @@ def main() -> None:
     torch.manual_seed(0)
     result = {
         "machine": {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
-                    "processor": platform.processor() or platform.machine()},
+                    "processor": platform.processor() or platform.machine(), "quick": args.quick},
         "kv_cache": kv_section(),
         "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
         "linear_and_v4": linear_section(repeat=1 if args.quick else 3),
