@@ -1,4 +1,5 @@
-"""Numbers a report states about its own model: parameters, context, tokens, hardware, GPU hours.
+"""Numbers a report states about its own model: parameters, context, tokens, hardware, GPU hours,
+and efficiency ratios against another model (:mod:`lineage.ingest.comparisons`).
 
 Only sentences about the document's own model count (they name it, or say
 "we"/"our"); when a report covers several models, a number is assigned to the
