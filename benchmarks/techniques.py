@@ -1,5 +1,5 @@
 """Technique benchmark: KV-cache sizes, MLA decode, Muon, Muon vs AdamW training, references vs their ecosystem twins
-(YaRN, mHC, hash routing, FP8, Gated DeltaNet, KDA, Lightning, DeepSeek-V4 attention vs transformers).
+(YaRN, mHC, hash routing, FP8, FP4, Gated DeltaNet, KDA, Lightning, DeepSeek-V4 attention vs transformers).
 
 Run: ``.venv/bin/python benchmarks/techniques.py [--quick] [--store PATH]``.  Every ratio is
 measured in this one run on this machine (CPU).  Prints tables, writes
@@ -235,15 +235,17 @@ def muon_section(repeat: int) -> dict:
 
 
 def ecosystem_section(repeat: int) -> list[dict]:
-    """YaRN, mHC, hash routing and FP8 references against transformers' implementations, one realistic shape each."""
+    """YaRN, mHC, hash routing, FP8 and FP4 references against transformers' implementations, one realistic shape each."""
     from types import SimpleNamespace
 
     from transformers import DeepseekV4Config, LlamaConfig
     from transformers.integrations.finegrained_fp8 import Fp8Quantize
+    from transformers.integrations.mxfp4 import convert_moe_packed_tensors
     from transformers.modeling_rope_utils import ROPE_INIT_FUNCTIONS
     from transformers.models.deepseek_v4.modeling_deepseek_v4 import DeepseekV4HashRouter, DeepseekV4HyperConnection
     from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
 
+    from lineage.techniques.fp4_blockwise import dequantize_mxfp4, quantize_mxfp4
     from lineage.techniques.fp8_blockwise import quantize_weight
     from lineage.techniques.hash_routing import HashRouter, HashRoutingConfig
     from lineage.techniques.mhc import HCConfig, ManifoldHyperConnection
@@ -283,6 +285,10 @@ def ecosystem_section(repeat: int) -> list[dict]:
     w = torch.randn(2048, 7168) * 0.02  # a DeepSeek-V3 expert's down-projection shape, transposed
     quantizer = Fp8Quantize(SimpleNamespace(quantization_config=SimpleNamespace(weight_block_size=(128, 128), scale_fmt="float")))
     row("fp8-quantization", "2,048 x 7,168 weight, 128x128 blocks", lambda: quantize_weight(w), lambda: quantizer._quantize_one("w.weight", w))
+
+    blocks, scales = quantize_mxfp4(torch.randn(1, 2048, 7168) * 0.02)  # one expert's weight, as V4 stores experts
+    row("fp4-quantization", "MXFP4 dequantise, 2,048 x 7,168 weight, blocks of 32",
+        lambda: dequantize_mxfp4(blocks, scales), lambda: convert_moe_packed_tensors(blocks, scales, dtype=torch.float32))
 
     print("\nReference implementations vs transformers, same run, float32 CPU (grpo: trl's loss needs a Trainer, not timed)")
     print(table(["TECHNIQUE", "SHAPE", "LINEAGE ms", "TRANSFORMERS ms", "LINEAGE/TRANSFORMERS"],
@@ -395,7 +401,7 @@ def main() -> None:
     torch.manual_seed(0)
     result = {
         "machine": {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
-                    "processor": platform.processor() or platform.machine()},
+                    "processor": platform.processor() or platform.machine(), "quick": args.quick},
         "kv_cache": kv_section(),
         "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
         "linear_and_v4": linear_section(repeat=1 if args.quick else 3),

@@ -117,6 +117,8 @@ class Predicate(str, Enum):
     CITES = "cites"
     BENCHMARK_SCORE = "benchmarkScore"
     API_COST_RATIO = "apiCostRatio"
+    INFERENCE_FLOPS_RATIO = "inferenceFlopsRatio"
+    KV_CACHE_RATIO = "kvCacheRatio"
     VARIANT_OF = "variantOf"
     EXTENDS = "extends"
     SIMPLIFIES = "simplifies"

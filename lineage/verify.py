@@ -10,9 +10,14 @@ number of secondary ones:
   catalog's sourced origin contradicts a different inventor, its sourced developer a different
   developer, its release month a different month);
 - **disputed** — primary sources disagree;
-- **reported** — only secondary sources state it;
+- **reported** — only secondary sources state it (or a measured ratio is off by more than the
+  tolerance but less than twice it);
 - **unverified** — nothing can check it (scores of unnamed evaluations, prices, models that
   are not in the catalog).
+
+An efficiency ratio ("27 % of V3.2's single-token FLOPs") is checked by measurement whoever states
+it, the model's own card included: :func:`lineage.verify_ratios.judge_ratio` computes it from both models'
+configs (:mod:`lineage.techniques.ratios`) and compares within a stated tolerance.
 
 Every verdict names its rule in the reason (``[rule] …``) and carries the primary evidence
 it used, so ``lineage why`` can show it.  Re-running is idempotent.
@@ -26,6 +31,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from lineage.domain import HARDWARE_PREDICATES, Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
+from lineage.verify_ratios import MEASUREMENT_DOC, RATIO_PREDICATES, judge_ratio, judge_ratios
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
@@ -162,6 +168,8 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
     p = claim.predicate
     if p in UNCHECKABLE:
         return Status.UNVERIFIED, f"[uncheckable] {UNCHECKABLE[p]}", []
+    if p in RATIO_PREDICATES:
+        return judge_ratio(claim)
     if claim.qualifiers.get("uncheckable"):  # the extractor knew no primary source could state it
         return Status.UNVERIFIED, clip(f"[uncheckable] {claim.qualifiers['uncheckable']}", 250), []
     if p in HARDWARE_PREDICATES:
@@ -343,26 +351,36 @@ def verify_claims(store, catalog, claims: list[Claim], source: str | None = None
 class VerifyReport(BaseModel):
     """What ``lineage verify`` did."""
 
-    sources: int = Field(description="Secondary sources re-checked.")
+    sources: int = Field(description="Sources re-checked (secondary ones, and primary ones stating efficiency ratios).")
     claims: int = Field(description="Claims re-checked.")
     by_status: dict[str, int] = Field(description="Claims per status afterwards.")
     changed: int = Field(description="Claims whose status changed.")
 
 
 def verify(store, catalog) -> VerifyReport:
-    """Re-check every claim of every secondary source against the primary sources now in the store."""
-    docs = [d for d in store.sources() if d.kind is SourceKind.SECONDARY and d.format in ("article", "card")]
-    total, changed, counts = 0, 0, defaultdict(int)
+    """Re-check every claim of every secondary source against the primary sources now in the store,
+    and every efficiency ratio (primary sources' too) by measurement."""
+    docs = [d for d in store.sources() if d.format in ("article", "card", "report")]
+    total, changed, counts, measured, done = 0, 0, defaultdict(int), False, 0
     for doc in docs:
         before = store.claims(source=doc.id)
         plain = [Claim.model_validate(c.model_dump(exclude={"source", "ref"})) for c in before]
-        after = verify_claims(store, catalog, plain, source=doc.id)
+        if doc.kind is SourceKind.SECONDARY and doc.format != "report":
+            after = verify_claims(store, catalog, plain, source=doc.id)
+        elif any(c.predicate in RATIO_PREDICATES for c in plain):
+            after = judge_ratios(plain)
+        else:
+            continue
+        done += 1
+        measured = measured or any(e.source == MEASUREMENT_DOC.id for c in after for e in c.evidence)
         changed += sum(a.status is not b.status for a, b in zip(after, plain))
         total += len(after)
         for c in after:
             counts[c.status.value] += 1
         store.replace_source(doc, after, store.discovered_entities(doc.id))  # the entities the source introduced stay
-    return VerifyReport(sources=len(docs), claims=total, by_status=dict(counts), changed=changed)
+    if measured:
+        store.replace_source(MEASUREMENT_DOC, [])
+    return VerifyReport(sources=done, claims=total, by_status=dict(counts), changed=changed)
 
 
 SINGLE_VALUED = frozenset({

@@ -75,7 +75,7 @@ def schema_command(
 
 @handles_errors
 def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """Re-check every secondary claim against the primary sources now in the store (idempotent)."""
+    """Re-check every secondary claim against the primary sources now in the store, and efficiency ratios by measurement (idempotent)."""
     from lineage.questions.evidence import require_built
     from lineage.verify import verify
 
@@ -87,5 +87,5 @@ def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         emit_json(report)
         return
     counts = ", ".join(f"{n} {s}" for s, n in sorted(report.by_status.items()))
-    typer.echo(f"Verified {report.claims} claims from {report.sources} secondary sources: {counts or 'none'}.")
+    typer.echo(f"Verified {report.claims} claims from {report.sources} sources: {counts or 'none'}.")
     typer.echo(f"{report.changed} changed status. See 'lineage flags'.")

@@ -296,6 +296,8 @@ QUANTITIES = {
     "contextLength": "tokens",
     "kvBytesPerToken": "bytes/token",
     "gpuHours": "GPU hours",
+    "inferenceFlopsRatio": "%",
+    "kvCacheRatio": "%",
 }
 """Predicates whose value is a count, and its unit: parameter and token counts are read in B/T."""
 
@@ -309,6 +311,8 @@ def quantity(predicate: str, value: Any) -> str:
     ('1.03T', '262,144 tokens')
     >>> quantity("trainingTokens", 14.8e12), quantity("layers", 61), quantity("released", "2025-07")
     ('14.8T tokens', '61', '2025-07')
+    >>> quantity("kvCacheRatio", 0.1), quantity("inferenceFlopsRatio", 0.261)
+    ('10%', '26.1%')
     """
     unit = QUANTITIES.get(predicate)
     try:
@@ -319,6 +323,8 @@ def quantity(predicate: str, value: Any) -> str:
         return f"{int(number):,}" if number.is_integer() and abs(number) >= 10_000 else str(value)
     if unit == "parameters":
         return human(number)
+    if unit == "%":  # a fraction of a baseline's
+        return f"{number:.1%}".replace(".0%", "%")
     if number >= 1e9:
         return f"{human(number)} {unit}"
     return f"{int(number):,} {unit}" if number.is_integer() else f"{number:,} {unit}"

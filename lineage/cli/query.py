@@ -234,18 +234,27 @@ def claims_command(
 
 @handles_errors
 def why_command(
-    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims'.")],
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims', or a subject id.")],
+    predicate: Annotated[str | None, typer.Argument(metavar="[PREDICATE]", help="With a subject: the predicate (kvCacheRatio).")] = None,
+    obj: Annotated[str | None, typer.Argument(metavar="[OBJECT]", help="With a predicate: the object id or value.")] = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Why a claim has its status: the rule, the reason and every piece of evidence used."""
-    from lineage.questions.claims import claim
+    from lineage.questions.claims import claim, claims_about
 
     with open_store(store) as st:
-        c = claim(st, claim_id)
+        found = claims_about(st, claim_id, predicate, obj) if predicate else [claim(st, claim_id)]
     if json_out:
-        emit_json(c)
+        emit_json(found if predicate else found[0])
         return
+    for i, c in enumerate(found):
+        if i:
+            typer.echo("")
+        _why(c)
+
+
+def _why(c) -> None:
     obj = c.object if c.object is not None else _value(c)
     typer.echo(f"{c.subject} {c.predicate.value} {obj}")
     typer.echo(f"  status: {c.status.value}")
@@ -283,7 +292,7 @@ def techniques_command(
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Every technique, with its origin and how many models use it."""
+    """Every technique, with its origin, how many models use it and its reference implementation."""
     from lineage.questions.listing import techniques
 
     with open_store(store) as st:
@@ -307,9 +316,9 @@ def techniques_command(
         return
     typer.echo(
         table(
-            ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS"],
+            ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS", "IMPLEMENTATION"],
             [[r.id + ("*" if r.curation == "discovered" else ""), r.name, r.category, ", ".join(r.introduced_by),
-              r.first_appeared, r.adopters] for r in rows],
+              r.first_appeared, r.adopters, r.implementation or "-"] for r in rows],
             {1: 40},
         )
     )

@@ -46,6 +46,7 @@ from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, fetch, is_repo_id
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
+from lineage.verify_ratios import MEASUREMENT_DOC, judge_ratios
 
 MAX_CARD_BYTES = 1024 * 1024
 """Cards are a few kB to a few hundred kB; a bigger README is refused before it is decoded."""
@@ -251,7 +252,10 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
         prepared_config = prepare(config_path, src)
         config_claims = len(prepared_config.claims)
     # everything is read and checked; the caller writes both sources in one transaction
-    written = [(doc, guard_time(claims, catalog), entities)]
+    claims = judge_ratios(guard_time(claims, catalog))
+    written = [(doc, claims, entities)]
+    if any(e.source == MEASUREMENT_DOC.id for c in claims for e in c.evidence):  # the document its evidence cites
+        written.append((MEASUREMENT_DOC, [], []))
     if prepared_config is not None:
         written.append((prepared_config.doc, prepared_config.claims, []))
     return written, CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=card.derived,

@@ -1,4 +1,5 @@
-"""Numbers a report states about its own model: parameters, context, tokens, hardware, GPU hours.
+"""Numbers a report states about its own model: parameters, context, tokens, hardware, GPU hours,
+and efficiency ratios against another model (:mod:`lineage.ingest.comparisons`).
 
 Only sentences about the document's own model count (they name it, or say
 "we"/"our"); when a report covers several models, a number is assigned to the
@@ -71,7 +72,10 @@ def extract(
     Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware`,
     which ``card``, ``context`` and ``other_names`` are passed to.
     """
+    from lineage.ingest import comparisons  # it builds on this module's Fact
+
     hardware = alias_patterns(catalog, EntityKind.HARDWARE)
+    model_patterns = alias_patterns(catalog, EntityKind.MODEL)
     facts: list[Fact] = []
     seen: set[tuple] = set()
 
@@ -89,6 +93,8 @@ def extract(
             continue
         text = _without_parentheses(s.text)
         we = bool(re.search(r"\b(?:we|our)\b", text, re.I))
+        for fact in comparisons.extract(s, text, models, model_patterns, we):  # before comparisons are skipped
+            add(fact)
         if re.search(r"\b(?:compar\w*|baselines?|than|outperform\w*|surpass\w*)\b", text, re.I):
             continue
         # "a 3B/16B-parameter MoE model": active / total

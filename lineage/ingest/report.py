@@ -38,6 +38,7 @@ from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
+from lineage.verify_ratios import judge_ratios
 
 MAX_EVIDENCE = 3
 
@@ -266,7 +267,7 @@ def analyse(
     related = relations.find(body, alias_patterns(catalog), catalog, bib)
     claims += relations.claims(related, catalog, where_paper, lambda s: _evidence(doc, s, pdf, now))
 
-    claims = guard_time(_merge_duplicates(claims), catalog)
+    claims = judge_ratios(guard_time(_merge_duplicates(claims), catalog))
     report = ReportReport(
         source=doc.id,
         paper=where_paper,

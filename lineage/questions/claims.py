@@ -63,6 +63,25 @@ def claim(store: Store, ident: str) -> StoredClaim:
     raise UnknownEntity("claim", ident, [], "claims --json")
 
 
+def claims_about(store: Store, subject: str, predicate: str, obj: str | None = None) -> list[StoredClaim]:
+    """Every claim ``subject predicate [object or value]`` (``deepseek-v4-pro kvCacheRatio``), strongest status first."""
+    from lineage.domain import STATUS_RANK
+
+    require_built(store)
+    try:
+        p = Predicate(predicate)
+    except ValueError:
+        import difflib
+
+        raise UnknownEntity("predicate", predicate, difflib.get_close_matches(predicate, [x.value for x in Predicate], n=1)) from None
+    found = [c for c in store.claims() if c.subject == subject and c.predicate is p
+             and (obj is None or obj in (c.object, str(c.value)))]
+    if not found:
+        said = " ".join(x for x in (subject, predicate, obj) if x)
+        raise UnknownEntity("claim", said, [], "claims")
+    return sorted(found, key=lambda c: (STATUS_RANK[c.status], c.source))
+
+
 class Flag(BaseModel):
     """A claim that is not verified, or something odd about one."""
 

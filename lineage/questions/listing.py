@@ -50,10 +50,14 @@ class TechniqueRow(BaseModel):
     introduced_in: str | None = Field(None, description="Paper id of the introducing paper, when known.")
     curation: str = Field("curated", description="'curated' (catalog) or 'discovered' (found in a source).")
     discovered_in: str | None = Field(None, description="Source that introduced a discovered technique.")
+    implementation: str | None = Field(None, description="Reference implementation under lineage/techniques/, if any.")
 
 
 def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list[TechniqueRow]:
-    """Every technique with how many models use it; with ``discovered`` only those sources introduced."""
+    """Every technique with how many models use it and its reference implementation; with ``discovered``
+    only those sources introduced."""
+    from lineage.techniques import implementation_path
+
     users: dict[str, set[str]] = defaultdict(set)
     for c in store.claims(predicate=Predicate.USES):
         if c.status in (Status.VERIFIED, Status.REPORTED):
@@ -69,6 +73,7 @@ def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list
             introduced_in=t.introduced_in,
             curation=t.curation,
             discovered_in=t.discovered_in,
+            implementation=implementation_path(t.id),
         )
         for t in catalog.of_kind(EntityKind.TECHNIQUE)
         if not discovered or t.curation == "discovered"

@@ -1,8 +1,9 @@
 """Mini reference implementations of techniques in the graph, one readable torch file each.
 
 This package's ``__init__`` does not import torch: it only says which file implements which
-technique, so ``lineage explain`` can name the file without the ``techniques`` extra.  The
-modules themselves (every value of :data:`IMPLEMENTATIONS`) need torch.
+technique (each file's ``TECHNIQUES``, read without importing it), so ``lineage explain`` can
+name the file without the ``techniques`` extra.  The modules themselves (every value of
+:data:`IMPLEMENTATIONS`) need torch.
 """
 
 from __future__ import annotations
@@ -13,43 +14,30 @@ from lineage.errors import MissingExtra
 
 INSTALL_HINT = "pip install -c constraints.txt -e '.[techniques]'"
 
-IMPLEMENTATIONS: dict[str, str] = {
-    # technique id -> module under lineage/techniques/ implementing it
-    "mla": "mla",
-    "decoupled-rope": "mla",
-    "kv-cache": "kv_cache",
-    "mha": "kv_cache",
-    "gqa": "kv_cache",
-    "mqa": "kv_cache",
-    "sliding-window-attention": "kv_cache",
-    "deepseekmoe": "moe",
-    "fine-grained-experts": "moe",
-    "shared-experts": "moe",
-    "group-limited-routing": "moe",
-    "aux-loss-free-balancing": "moe",
-    "muon": "muon",
-    "muonclip": "muon",
-    "mtp": "mtp",
-    "dsa": "dsa",
-    "yarn": "yarn",
-    "hyper-connections": "mhc",
-    "mhc": "mhc",
-    "hash-routing": "hash_routing",
-    "grpo": "grpo",
-    "fp8-training": "fp8_blockwise",
-    "fp8-quantization": "fp8_blockwise",
-    "gated-deltanet": "gated_deltanet",
-    "kda": "kda",
-    "lightning-attention": "lightning_attention",
-    "compressed-sparse-attention": "deepseek_v4_attention",
-    "heavily-compressed-attention": "deepseek_v4_attention",
-}
+def _implementations() -> dict[str, str]:
+    """Technique id -> module, from the ``TECHNIQUES = (...)`` tuple each file here declares at top level.
+
+    Read as text (the tuple is a literal), so listing them imports no torch.
+    """
+    import ast
+    import re
+
+    out: dict[str, str] = {}
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        m = re.search(r"^TECHNIQUES = (\([^)]*\))", path.read_text(encoding="utf-8"), re.M)
+        if m:
+            out.update(dict.fromkeys(ast.literal_eval(re.sub(r"#[^\n]*", "", m.group(1))), path.stem))
+    return out
+
+
+IMPLEMENTATIONS: dict[str, str] = _implementations()
+"""Technique id -> module under lineage/techniques/ implementing it (derived from the files present)."""
 
 PAPERS: dict[str, tuple[str, ...]] = {
     # module -> arXiv ids (or URLs) its docstring cites for the equations it implements
-    "mla": ("2405.04434", "2412.19437"),
+    "mla": ("2405.04434", "2412.19437", "2104.09864"),
     "kv_cache": ("2405.04434", "1911.02150", "2305.13245", "2310.06825"),
-    "moe": ("2401.06066", "2412.19437"),
+    "moe": ("2401.06066", "2412.19437", "1701.06538"),
     "muon": ("https://kellerjordan.github.io/posts/muon/", "2502.16982", "2507.20534"),
     "mtp": ("2412.19437", "2404.19737"),
     "dsa": ("2512.02556",),
@@ -58,6 +46,7 @@ PAPERS: dict[str, tuple[str, ...]] = {
     "hash_routing": ("2106.04426",),
     "grpo": ("2402.03300",),
     "fp8_blockwise": ("2412.19437",),
+    "fp4_blockwise": ("2310.10537",),
     "gated_deltanet": ("2412.06464",),
     "kda": ("2510.26692", "2412.06464"),
     "lightning_attention": ("2307.14995", "2401.04658", "2501.08313"),

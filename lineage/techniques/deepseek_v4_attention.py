@@ -45,6 +45,8 @@ from torch import nn
 from lineage.techniques.kv_cache import kv_footprint
 from lineage.techniques.mla import apply_rope, rms_norm, rope_angles
 
+TECHNIQUES = ("compressed-sparse-attention", "heavily-compressed-attention")  # graph ids, read by lineage.techniques
+
 __all__ = [
     "V4AttentionConfig", "V4Attention", "V4Cache", "pool_windows", "flops_per_token", "kv_bytes_at", "v4_layer_macs",
     "v32_layer_macs", "v4_vs_v32_at",

@@ -19,6 +19,7 @@ from lineage.techniques.demos_attention import (
     yarn_demo,
 )
 from lineage.techniques.demos_training import (
+    fp4_demo,
     fp8_demo,
     grpo_demo,
     hash_routing_demo,
@@ -44,6 +45,7 @@ DEMOS: dict[str, Callable[[], Demo]] = {
     "grpo": grpo_demo,
     "fp8-training": fp8_demo,
     "fp8-quantization": fp8_demo,
+    "fp4-quantization": fp4_demo,
     "gated-deltanet": gated_deltanet_demo,
     "kda": kda_demo,
     "lightning-attention": lightning_demo,

@@ -41,6 +41,8 @@ from lineage.techniques.mla import (
     split_kv_up,
 )
 
+TECHNIQUES = ("dsa",)  # graph ids, read by lineage.techniques
+
 __all__ = ["DSAConfig", "DSA", "indexer_scores", "select_topk"]
 
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+TECHNIQUES = ("fp8-training", "fp8-quantization")  # graph ids, read by lineage.techniques
+
 __all__ = [
     "FP8Config", "FP8Linear", "blockwise_matmul", "dequantize_blocks", "quantize_activations", "quantize_blocks",
     "quantize_per_tensor", "quantize_weight", "relative_error",

@@ -42,6 +42,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+TECHNIQUES = ("gated-deltanet",)  # graph ids, read by lineage.techniques
+
 __all__ = [
     "GatedDeltaNetConfig", "GatedDeltaNet", "RecurrentState", "recurrent_gated_delta_rule",
     "chunked_gated_delta_rule", "l2_normalize", "causal_conv", "gated_rms_norm",

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+TECHNIQUES = ("grpo",)  # graph ids, read by lineage.techniques
+
 __all__ = ["GRPOConfig", "GRPOLoss", "group_advantages", "grpo_loss", "kl_estimate", "token_logprobs"]
 
 

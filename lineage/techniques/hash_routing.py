@@ -35,6 +35,8 @@ from torch import nn
 
 from lineage.techniques.moe import mix_experts
 
+TECHNIQUES = ("hash-routing",)  # graph ids, read by lineage.techniques
+
 __all__ = ["HashMoE", "HashRouter", "HashRoutingConfig", "balanced_hash_table", "hash_route", "random_hash_table"]
 
 

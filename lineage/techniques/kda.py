@@ -44,6 +44,8 @@ from lineage.techniques.gated_deltanet import (
     wide,
 )
 
+TECHNIQUES = ("kda",)  # graph ids, read by lineage.techniques
+
 __all__ = ["KDAConfig", "KDA", "ChannelForgetGate", "channel_log_decay"]
 
 

@@ -41,6 +41,8 @@ from lineage.errors import UnsupportedLayout
 from lineage.ingest.config.read import View, text_config
 from lineage.techniques.mla import LatentCache
 
+TECHNIQUES = ("kv-cache", "mha", "gqa", "mqa", "sliding-window-attention")  # graph ids, read by lineage.techniques
+
 __all__ = [
     "KVCache",
     "SlidingWindowCache",

@@ -41,6 +41,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+TECHNIQUES = ("lightning-attention",)  # graph ids, read by lineage.techniques
+
 __all__ = ["LightningConfig", "LightningAttention", "LinearState", "decay_rates", "decayed_linear_attention",
            "lightning_blocks", "lightning_step"]
 

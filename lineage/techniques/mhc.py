@@ -38,6 +38,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+TECHNIQUES = ("hyper-connections", "mhc")  # graph ids, read by lineage.techniques
+
 __all__ = [
     "HCConfig", "HyperConnection", "ManifoldHyperConnection", "expand_streams", "hc_update", "merge_streams", "mhc_mappings",
     "sinkhorn_knopp",

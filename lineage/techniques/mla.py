@@ -3,7 +3,8 @@
 Paper: DeepSeek-AI, "DeepSeek-V2: A Strong, Economical, and Efficient Mixture-of-Experts
 Language Model", arXiv:2405.04434, section 2.1 (equations 9-19) and appendix C (the
 "absorbed" matrices); the dimensions below are DeepSeek-V3's (arXiv:2412.19437, section 4.2).
-Graph ids: ``mla`` (and ``decoupled-rope`` for the rotary part).
+Graph ids: ``mla`` (and ``decoupled-rope`` for the rotary part; ``rope`` for :func:`rope_angles` and
+:func:`apply_rope`, RoPE as in Su et al., arXiv:2104.09864, section 3.2).
 
 Each token's hidden state h (dim d) is compressed to
 
@@ -37,6 +38,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+TECHNIQUES = ("mla", "decoupled-rope", "rope")  # graph ids, read by lineage.techniques
 
 __all__ = ["MLAConfig", "MLA", "LatentCache", "attend_absorbed", "attend_plain", "apply_rope", "rope_angles"]
 

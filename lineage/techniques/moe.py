@@ -7,7 +7,8 @@ isolation); DeepSeek-AI, "DeepSeek-V3 Technical Report", arXiv:2412.19437, secti
 a per-expert bias that only affects selection, nudged by gamma after each step) and section
 4.2 (group-limited routing: 8 groups, each token's experts come from at most 4 of them).
 Graph ids: ``deepseekmoe`` (with ``shared-experts``, ``fine-grained-experts``,
-``group-limited-routing``, ``aux-loss-free-balancing``).
+``group-limited-routing``, ``aux-loss-free-balancing``), and ``moe`` itself: a top-k routed
+mixture of experts (Shazeer et al., arXiv:1701.06538) is this layer without shared experts.
 
 For a token u (dim d), with routed experts FFN_i and shared experts FFN_s (eq. 12-16):
 
@@ -30,6 +31,10 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+TECHNIQUES = (  # graph ids, read by lineage.techniques
+    "moe", "deepseekmoe", "fine-grained-experts", "shared-experts", "group-limited-routing", "aux-loss-free-balancing",
+)
 
 __all__ = ["MoEConfig", "DeepSeekMoE", "mix_experts", "route", "update_bias", "swiglu"]
 

@@ -28,6 +28,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+TECHNIQUES = ("mtp",)  # graph ids, read by lineage.techniques
+
 __all__ = ["MTPConfig", "MTPModule", "MTP", "mtp_module_step", "mtp_loss"]
 
 

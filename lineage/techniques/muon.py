@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+TECHNIQUES = ("muon", "muonclip")  # graph ids, read by lineage.techniques
+
 __all__ = ["MuonConfig", "Muon", "adjust_lr", "newton_schulz", "qk_clip_", "qk_clip_mla_", "state_bytes"]
 
 NS_COEFFICIENTS = (3.4445, -4.7750, 2.0315)  # KellerJordan/Muon muon.py: maximise the slope at zero

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+TECHNIQUES = ("yarn",)  # graph ids, read by lineage.techniques
+
 __all__ = ["YaRNConfig", "YaRNRotaryEmbedding", "attention_factor", "correction_range", "yarn_angles", "yarn_inv_freq"]
 
 

@@ -109,6 +109,8 @@ VALUE_OF = {
     Predicate.GPU_HOURS: 2_788_000.0,
     Predicate.BENCHMARK_SCORE: 73.0,
     Predicate.API_COST_RATIO: "1/8",
+    Predicate.INFERENCE_FLOPS_RATIO: 0.27,
+    Predicate.KV_CACHE_RATIO: 0.1,
 }
 
 

@@ -91,3 +91,32 @@ def test_record_writes_verified_measurement_claims(built_store_path, tmp_path):
     assert (v3.value, v3.unit, v3.status) == (70_272, "bytes", Status.VERIFIED)
     assert v3.evidence[0].method is Method.MEASUREMENT and doc.format == "measurement"
     assert "deepseek-v4-flash" not in claims  # estimated layouts are not claimed
+
+
+SEED_SYSTEMS = ("deepseek-v3", "deepseek-v3.2", "deepseek-v4-pro", "kimi-k2")  # the systems the seed articles compare
+
+
+def test_every_technique_the_seed_systems_use_has_a_reference_implementation(built_store):
+    from lineage.domain import Predicate, SourceKind, Status
+
+    used = {
+        c.object
+        for model in SEED_SYSTEMS
+        for c in built_store.claims(subject=model, predicate=Predicate.USES)
+        if c.status is Status.VERIFIED and c.evidence[0].source_kind is SourceKind.PRIMARY
+    }
+    assert {"mla", "mtp", "dsa", "yarn", "mhc", "compressed-sparse-attention", "fp4-quantization"} <= used
+    missing = sorted(t for t in used if implementation_path(t) is None)
+    assert not missing, f"no reference implementation for {missing}"
+
+
+def test_lineage_techniques_names_each_implementation_file(built_store_path):
+    result = runner.invoke(app, ["techniques", "--json", "--store", str(built_store_path)])
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert rows["mla"]["implementation"] == "lineage/techniques/mla.py"
+    assert rows["heavily-compressed-attention"]["implementation"] == "lineage/techniques/deepseek_v4_attention.py"
+    assert rows["mamba"]["implementation"] is None
+    table = runner.invoke(app, ["techniques", "--store", str(built_store_path)]).stdout.splitlines()
+    assert table[0].split()[-1] == "IMPLEMENTATION"
+    (yarn,) = [line for line in table if line.startswith("yarn ")]
+    assert yarn.endswith(" lineage/techniques/yarn.py")
