@@ -121,6 +121,7 @@ class Resolver:
         self.families = {name: (_family_pattern(name), ids) for name, ids in families.items()}
         self._loose_models = {k: _drop_left_boundary(p) for k, p in self.models.items()}
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
+        self._scanned: dict[tuple[str, bool], list[Mention]] = {}
 
     def find(self, text: str, glued: bool = False, context: list[Mention] = ()) -> list[Mention]:
         """Mentions, longest first where they overlap.
@@ -129,6 +130,13 @@ class Resolver:
         may start right after a letter.  ``context``: the models the text before this one was
         about, for a bare size that names a member of their family.
         """
+        kept = self._scanned.get((text, glued))
+        if kept is None:
+            kept = self._scanned[(text, glued)] = self._scan(text, glued)  # each rule family asks again
+        return self._sized(text, self._members(text, self._coordinated(text, list(kept))), list(context))
+
+    def _scan(self, text: str, glued: bool) -> list[Mention]:
+        """Every name the catalog's patterns match, longest first where they overlap."""
         models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
         found: list[Mention] = []
         for mid, pat in models.items():
@@ -150,7 +158,7 @@ class Resolver:
             if kept and m.start < kept[-1].end:
                 continue
             kept.append(m)
-        return self._sized(text, self._members(text, self._coordinated(text, kept)), list(context))
+        return kept
 
     def _members(self, text: str, kept: list[Mention]) -> list[Mention]:
         """A word that names a member of a family named earlier: "Llama 4 … for Scout" is Llama 4 Scout."""

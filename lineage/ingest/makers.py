@@ -118,12 +118,20 @@ def _released(text: str, mentions) -> list:
     return before[-1:]
 
 
+INTRODUCER_WINDOW = 400
+"""Characters before a technique in which its introducer ("ORG introduced", "the P paper introduced") is looked for."""
+
+
 def _introduced(text: str, mentions, r) -> list[tuple[str, Predicate, str]]:
     """(technique, predicate, origin) for "ORG / M / the P paper introduced T"."""
     out = []
+    if not re.search(r"\bintroduced\b", text, re.I):
+        return out + _originally(text, mentions)
     for t in (m for m in mentions if m.kind == "technique"):
-        lead = [m for m in mentions if m.end <= t.start and _INTRODUCED.search(text[m.end : t.start])]
-        papers = [(m.end(), pid) for pid, p in r.papers.items() for m in p.finditer(text[: t.start])]
+        # the introducer stands within a clause before the technique: a bounded window keeps a long line linear
+        start = max(0, t.start - INTRODUCER_WINDOW)
+        lead = [m for m in mentions if start <= m.start and m.end <= t.start and _INTRODUCED.search(text[m.end : t.start])]
+        papers = [(start + m.end(), pid) for pid, p in r.papers.items() for m in p.finditer(text[start : t.start])]
         papers = [(end, pid) for end, pid in papers if re.fullmatch(r"[*_\"”’']*\s*(?:paper\s+)?introduced\s+(?:the\s+)?", text[end : t.start], re.I)]
         if papers:
             out.append((t.ids[0], Predicate.INTRODUCED_IN, papers[-1][1]))
@@ -133,7 +141,13 @@ def _introduced(text: str, mentions, r) -> list[tuple[str, Predicate, str]]:
             org = getattr(r.catalog.entities.get(lead[-1].ids[0]), "organization", None)
             if org:
                 out.append((t.ids[0], Predicate.INTRODUCED_BY, org))
-    for origin in _ORIGIN.finditer(text):  # "Y, originally developed by ORG"
+    return out + _originally(text, mentions)
+
+
+def _originally(text: str, mentions) -> list[tuple[str, Predicate, str]]:
+    """(technique, introducedBy, org) for "Y, originally developed by ORG"."""
+    out = []
+    for origin in _ORIGIN.finditer(text):
         tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"]
         orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"]
         if tech and orgs:
