@@ -8,9 +8,10 @@ import typer
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
 
 
-def _plural(kind: str) -> str:
-    """``config`` -> ``configs``; the family-change graphs read as such."""
-    return {"family": "family-change graphs"}.get(kind, kind + "s")
+def _counted(n: int, kind: str) -> str:
+    """``163 configs``, ``1 measurement``, ``2 family-change graphs``."""
+    name = {"family": "family-change graph"}.get(kind, kind)
+    return f"{n} {name}" + ("" if n == 1 else "s")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +46,7 @@ def build_command(
         r = report.release
         typer.echo(
             f"Built {report.store}: {report.entities} catalog entities and the graph release: {r.graphs} sources "
-            f"({', '.join(f'{n} {_plural(k)}' for k, n in r.kinds.items())}), {r.claims} claims; {r.models} models from "
+            f"({', '.join(_counted(n, k) for k, n in r.kinds.items())}), {r.claims} claims; {r.models} models from "
             f"{r.organizations} organizations; {report.triples} triples."
         )
         typer.echo("Text evidence of reports and cards is kept as locators; 'lineage fetch --mirror DIR' shows it.")

@@ -22,7 +22,7 @@ def explain_command(
     """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
     from lineage.techniques.explain import explain
 
-    with open_store(store) as st:
+    with open_store(store, write=run and record) as st:
         catalog = load_catalog(st)
         if run and record:
             from lineage.techniques.record import record_kv

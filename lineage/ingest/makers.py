@@ -55,7 +55,7 @@ def dates(text: str) -> list[tuple[int, str]]:
     Examples
     --------
     >>> dates("On December 26th, 2024, and again in March 2025.")
-    [(3, '2024-12-26'), (38, '2025-03')]
+    [(3, '2024-12-26'), (37, '2025-03')]
     """
     found: list[tuple[int, int, str]] = []
     for pattern, order in _DATES:
