@@ -97,10 +97,15 @@
     var f = {nodes: {}, edges: {}, lists: []}, adopters = [], ruled = [], ancestry = [], variants = [];
     f.nodes[t] = "focus";
     var seen = {}, todo = [t];
+    seen[t] = true;  // a cycle through later ideas (X replaces t) must not list t as its own ancestor
     while (todo.length) {  // ancestry: what it extends, is a variant of, replaces ... transitively
-      (outE[todo.pop()] || []).forEach(function (e) {
+      var at = todo.pop();
+      (outE[at] || []).forEach(function (e) {
         if (!edgeAllowed(e) || !byId[e.to] || byId[e.to].kind !== "technique" || seen[e.to]) { return; }
-        seen[e.to] = true; f.nodes[e.to] = "ancestor"; f.edges[e.id] = true; todo.push(e.to); ancestry.push([e.to, e, e.predicate]);
+        // a contrast is not a step back in lineage: listed for the focus itself, never walked (as `lineage ancestry`)
+        if (e.predicate === "contrastsWith" && at !== t) { return; }
+        seen[e.to] = true; f.nodes[e.to] = "ancestor"; f.edges[e.id] = true; ancestry.push([e.to, e, e.predicate]);
+        if (e.predicate !== "contrastsWith") { todo.push(e.to); }
       });
     }
     (inE[t] || []).forEach(function (e) {

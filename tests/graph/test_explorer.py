@@ -178,6 +178,9 @@ def test_focusing_mla_through_the_url_hash_shows_exactly_its_adopters_and_ruled_
     assert focus["id"] == "mla" and focus["nodes"]["qwen3-235b-a22b"] == "ruled-out"
     assert {role for node, role in focus["nodes"].items() if node in users} == {"adopter", "ruled-out"}
     assert "Ruled out by a primary source (1)" in panel and f"Adopters over time ({len(users) - 1})" in panel
+    # ancestry walks back only: not through a contrast, not round a cycle via a later idea (V4's MQA "replaces" MLA)
+    assert focus["nodes"]["mla"] == "focus" and focus["nodes"]["dsa"] == "variant"
+    assert focus["nodes"]["mha"] == "ancestor"
 
 
 def test_a_click_focuses_and_the_evidence_panel_shows_the_claim_as_selectable_text(page_file):
