@@ -69,10 +69,11 @@ _COMPONENT = re.compile(
 """A part of the model, named next to a technique, scopes the sentence to that part."""
 _ANAPHOR = re.compile(
     r"^\W*(?:(?:specifically|in addition|additionally|moreover|furthermore|besides|overall|concretely)\s*,\s*)?"
-    r"(?:it|the model|this model)\b",
+    r"(?:it|the model|this model|(?:this|that)\s+(?:is|was)\s+(?:achieved|done|accomplished|realized|implemented)\s+(?:by|through|via|with))\b",
     re.I,
 )
-"""A sentence opening with "it" / "the model" right after a sentence about the own model continues it."""
+"""A sentence opening with "it" / "the model" right after a sentence about the own model continues it, as does
+"This was achieved by …" after what the own subject did ("we extended the context …")."""
 _THE_MODEL = r"(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bfor\s)(?<!\bwith\s)\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
 """Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …");
 not after a preposition ("we set the context window of the model to …")."""
@@ -135,6 +136,13 @@ def own_subject(own_names: list[str]) -> re.Pattern:
     names = "|".join(re.escape(n).replace(r"\-", r"-\s?") for n in sorted(own_names, key=len, reverse=True) if n)
     body = _WE + (rf"|(?<![\w-])(?:{names})(?![\w-])" if names else "")
     return re.compile(body, re.I)
+
+
+def other_subject(other_names: list[str]) -> re.Pattern | None:
+    """Any other model's name, or None when there are none."""
+    if not other_names:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])")
 
 
 def _without_parentheses(text: str) -> str:
@@ -291,11 +299,7 @@ def find_mentions(
 ) -> list[Mention]:
     """Classify every alias occurrence in the given sentences (one result per technique per sentence)."""
     own = own_subject(own_names)
-    others = None
-    if other_names:
-        others = re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])"
-        )
+    others = other_subject(other_names)
     out: list[Mention] = []
     previous: Sentence | None = None
     for s in sentences:

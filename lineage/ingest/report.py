@@ -32,7 +32,7 @@ from lineage.domain import (
     human,
     utcnow,
 )
-from lineage.ingest import adoption, facts, hardware, proposals, references, relations
+from lineage.ingest import adoption, facts, hardware, proposals, references, relations, report_architecture
 from lineage.ingest.identity import check_identity
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
@@ -151,7 +151,9 @@ def analyse(
     now = utcnow()
     own = _own_names(catalog, models)
     body = body_sentences(pdf)
-    mentions = adoption.find_mentions(body, alias_patterns(catalog), own, _other_names(catalog, own))
+    patterns, others = alias_patterns(catalog), _other_names(catalog, own)
+    mentions = adoption.find_mentions(body, patterns, own, others)
+    mentions = report_architecture.with_architecture(mentions, report_architecture.mentions(pdf, body, patterns, own, others))
     decisions = adoption.decide(mentions)
     bib = references.parse(pdf.references_text(), catalog)
     claims: list[Claim] = []

@@ -30,11 +30,14 @@ whitespace into pieces of at most this size, so the work per sentence is bounded
 stays linear in the size of the text (issue 13: a 172 KB single-line article took 224 s)."""
 
 _HEADING_LINE = re.compile(r"(?m)^((?:\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,2})\.?\s+[A-Z][^.\n]{2,80})$")
+_SIZE_LABEL = re.compile(r"(?m)^(?=\d{1,4}(?:\.\d)?\s?[BMT]\s?:\s+[A-Z])")
+"""A paragraph per model size ("3B: The smallest model …") starts at its label, whatever the line before it."""
 
 
 def sentences(page_text: str, page: int) -> list[Sentence]:
     """Split one page into sentences; line breaks inside a paragraph become spaces, headings end one."""
     page_text = _HEADING_LINE.sub("\n\\1\n", page_text)  # a heading is a paragraph of its own
+    page_text = _SIZE_LABEL.sub("\n", page_text)
     out = []
     # blank lines and bullets end a paragraph; other line breaks are soft
     for para_match in re.finditer(r"(?:[^\n]|\n(?!\s*\n|\s*[•●▪∙]))+", page_text):
