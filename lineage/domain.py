@@ -81,6 +81,8 @@ class Method(str, Enum):
     CARD = "card"
     MEASUREMENT = "measurement"
     CURATED = "curated"
+    METADATA = "metadata"
+    """Read from where and when a source was published, not from its content (a repo's creation date)."""
 
 
 class Predicate(str, Enum):

@@ -188,3 +188,5 @@ def hf_command(
     typer.echo(f"  uses: {', '.join(report.uses) or '-'}")
     if report.config_claims:
         typer.echo(f"  config.json: {report.config_claims} claims")
+    if report.released:
+        typer.echo(f"  released: {report.released} (the month the Hub created the repo)")

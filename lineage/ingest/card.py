@@ -41,9 +41,9 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, facts, hardware, markup
+from lineage.ingest import adoption, facts, hardware, markup, months
 from lineage.ingest.files import check_text, decode, read_bytes
-from lineage.ingest.hub import check_repo, check_revision, fetch, is_repo_id
+from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
 from lineage.verify_ratios import MEASUREMENT_DOC, judge_ratios
@@ -74,6 +74,7 @@ class CardReport(BaseModel):
     uses: list[str] = Field(description="Techniques the card says its model uses.")
     claims: int = Field(description="Claims from the card.")
     config_claims: int = Field(0, description="Claims from config.json, when present.")
+    released: str | None = Field(None, description="Month of a model the card discovered, from the Hub's record of its repo.")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -166,11 +167,12 @@ def card_text_lines(text: str) -> list[str]:
 # --------------------------------------------------------------------------- ingestion
 
 
-def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, list]:
+def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str | None = None) -> tuple[str, list]:
     """Catalog model for a repo, or a discovered Model (and Organization) entity describing it.
 
     Discovered in the card's own source (``card:<repo>``), so the entities are read back with it
     (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
+    ``released`` is the month a discovered model takes (a known model keeps its own).
     """
     known = _catalog_model(repo_id, catalog)
     if known is not None:
@@ -186,8 +188,8 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str) -> tuple[str, 
         )
     model_id = slug(repo_id.replace("/", "-"))
     entities.append(
-        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),),
-              **found)
+        Model(id=model_id, name=name, hf_repo=repo_id, organization=org_id, released=released,
+              sources=(SourceRef(url=f"https://huggingface.co/{repo_id}"),), **found)
     )
     return model_id, entities
 
@@ -220,27 +222,33 @@ def _is_own(repo_id: str, model_id: str, catalog: Catalog) -> bool:
 
 
 def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None) -> CardReport:
-    """Ingest a model repo's card (and config.json): everything fetched and checked, then written in one transaction."""
+    """Ingest a model repo's card (and config.json): everything fetched and checked, then written in one transaction.
+
+    A model the card discovers takes the month the Hub created its repo (:func:`lineage.ingest.hub.created_at`;
+    unknown offline or when the call fails); a model the catalog knows is not asked about.
+    """
     check_repo(repo_id)
     check_revision(revision)
     card_path, commit = fetch(repo_id, "README.md", revision)
     config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
-    written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision)
+    month = months.from_hub(created_at(repo_id)) if _catalog_model(repo_id, catalog) is None else None
+    written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision, month)
     store.replace_sources(written)
     return report
 
 
 def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | None, config_path: Path | None = None,
-                 revision: str | None = None) -> tuple[list, CardReport]:
+                 revision: str | None = None, month: months.RecordedMonth | None = None) -> tuple[list, CardReport]:
     """The sources (card, and config.json when given) a repo's files become, without touching the store.
 
     ``card_path`` and ``config_path`` are local files: fetched from a Hub by :func:`ingest_hf`, or a
-    corpus folder's copies pinned to ``commit`` (the graph release).
+    corpus folder's copies pinned to ``commit`` (the graph release).  ``month``, a release month the
+    repo's publication record gives (:mod:`lineage.ingest.months`), goes to a model the card discovers.
     """
     from lineage.ingest.config import ConfigSource, prepare
 
     text = check_text(decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id), "card", repo_id)
-    card = read_card(text, repo_id, catalog, commit, revision)
+    card = read_card(text, repo_id, catalog, commit, revision, month)
     model_id, kind, doc, claims, entities = card.model, card.kind, card.doc, card.claims, card.entities
 
     config_claims = 0
@@ -258,8 +266,9 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
         written.append((MEASUREMENT_DOC, [], []))
     if prepared_config is not None:
         written.append((prepared_config.doc, prepared_config.claims, []))
+    released = next((getattr(e, "released", None) for e in entities if e.id == model_id), None)
     return written, CardReport(repo=repo_id, commit=commit or "", model=model_id, kind=kind, derived_from=card.derived,
-                               uses=card.uses, claims=len(claims), config_claims=config_claims)
+                               uses=card.uses, claims=len(claims), config_claims=config_claims, released=released)
 
 
 @dataclass
@@ -275,8 +284,10 @@ class CardRead:
     uses: list[str]
 
 
-def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = None, revision: str | None = None) -> CardRead:
-    """The claims of one card's text (front matter and prose), its source document and new entities."""
+def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = None, revision: str | None = None,
+              month: months.RecordedMonth | None = None) -> CardRead:
+    """The claims of one card's text (front matter and prose), its source document and new entities
+    (a model the card discovers takes ``month``, with a claim citing its record)."""
     meta, body = split_card(text, repo_id)
     bases = [str(b) for b in _as_list(meta.get("base_model"))]
     for b in bases:
@@ -286,7 +297,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     if relation is not None and relation not in RELATIONS:
         raise SourceFormatError(f'card of "{repo_id}": base_model_relation "{relation}" is not one of {sorted(RELATIONS)}')
 
-    model_id, entities = _ensure_model(repo_id, catalog, repo_id)
+    model_id, entities = _ensure_model(repo_id, catalog, repo_id, month.value if month else None)
     own = _is_own(repo_id, model_id, catalog)
     kind = SourceKind.PRIMARY if own else SourceKind.SECONDARY
     details = [f"{k}: {meta[k]}" for k in ("license", "pipeline_tag", "library_name") if meta.get(k)]
@@ -312,7 +323,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         return Evidence(source=doc.id, revision=doc.revision, source_kind=kind, locator=locator,
                         snippet=clip(snippet), method=Method.CARD, retrieved_at=now, supports=supports)
 
-    claims: list[Claim] = []
+    claims: list[Claim] = [months.month_claim(model_id, month, doc)] if month and any(e.id == model_id for e in entities) else []
     derived = []
     for b in bases:
         base_id, base_entities = _ensure_model(b, catalog, repo_id)

@@ -65,6 +65,9 @@ class ReportIdentity:
     organization: Found | None = None
     """An organization name as written (resolved later)."""
     released: Found | None = None
+    """The month the page itself gives (arXiv stamp, a dated title page)."""
+    created: Found | None = None
+    """The month the PDF was produced (its CreationDate): a revised copy's, when the page gives none."""
     arxiv: str | None = None
 
 
@@ -185,7 +188,7 @@ def read_identity(
     """Title, model name, lab line, month and arXiv id from a report's first page (pure)."""
     lines = [ln.strip() for ln in first_page.splitlines() if ln.strip()]
     head, _, _ = first_page.partition("Abstract") if "Abstract" in first_page else first_page.partition("ABSTRACT")
-    ident = ReportIdentity(title=_title(lines), released=_month(first_page) or _created_month(created))
+    ident = ReportIdentity(title=_title(lines), released=_month(first_page), created=_created_month(created))
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
     ident.arxiv = stamp.group(1) if stamp else None
     candidates = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 from lineage.errors import ExternalServiceError, SourceFormatError
@@ -88,6 +89,8 @@ def fetch(repo_id: str, filename: str, revision: str | None, required: bool = Tr
             )
         )
     except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
+        if not required and _known_absent(repo_id, filename, revision):
+            return None, None
         cause = exc.__cause__ or exc.__context__
         status = getattr(getattr(cause, "response", None), "status_code", None)
         if status:
@@ -115,6 +118,37 @@ def fetch(repo_id: str, filename: str, revision: str | None, required: bool = Tr
         raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
     commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
     return path, commit
+
+
+def created_at(repo_id: str) -> datetime | None:
+    """When the Hub says the model repo was created (``createdAt`` of ``/api/models/{repo}``); None when unknown.
+
+    One request asking for that property alone.  The repo's first commit would date it too (the Hub
+    makes it with the repo) but listing commits pages through the whole history, oldest last.  Never
+    raises: offline (``HF_HUB_OFFLINE``, no connection), a refused or failed call, or an answer without
+    the date all read as unknown, and ingestion goes on without a month.
+    """
+    check_repo(repo_id)
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    if _offline(endpoint) is not None:
+        return None
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    try:
+        info = HfApi(endpoint=endpoint).model_info(
+            repo_id, expand=["createdAt"], timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30"))
+        )
+    except (HfHubHTTPError, OSError, ValueError, _transport_errors()):  # not found, HTTP errors, timeouts, bad JSON
+        return None
+    return info.created_at
+
+
+def _known_absent(repo_id: str, filename: str, revision: str | None) -> bool:
+    """Whether the cache recorded that the repo lacks the file (the Hub answered "no such entry" when online)."""
+    from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
+
+    return try_to_load_from_cache(repo_id, filename, cache_dir=str(hub_cache()), revision=revision) is _CACHED_NO_EXIST
 
 
 def hub_cache() -> Path:

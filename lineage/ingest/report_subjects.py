@@ -6,7 +6,10 @@
    models whose report it is.
 3. Otherwise the first page (:func:`lineage.ingest.discovery.read_identity`): the model it
    names, resolved exactly; a model nobody catalogued becomes a discovered model with its lab,
-   month and report, each a claim with page-1 evidence.
+   month and report, each a claim with page-1 evidence.  The month is the page's own when it
+   gives one; else the report's publication record, when the caller has one (a corpus manifest's
+   ``pub_month``, :mod:`lineage.ingest.months`); else the PDF's CreationDate, which dates the copy
+   read (a revision may be months younger than the report).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver
 from lineage.domain import ID_PATTERN, Claim, Entity, EntityKind, Evidence, Method, Paper, Predicate, Status, clip
 from lineage.errors import SourceFormatError
-from lineage.ingest import discovery
+from lineage.ingest import discovery, months
 from lineage.ingest.pdf import PdfText
 
 
@@ -51,12 +54,17 @@ class Subjects:
     catalog: Catalog
     """The catalog overlaid with the discovered entities (the analysis resolves names in it)."""
     entities: list[Entity] = field(default_factory=list)
-    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found]] = field(default_factory=list)
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found | months.RecordedMonth]] = field(
+        default_factory=list)
     """(subject, predicate, object, value, where it was read) for each discovered fact."""
 
 
-def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | None) -> Subjects:
-    """Models (and paper) of a report, discovering what the catalog lacks; see the module docstring."""
+def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | None,
+             month: months.RecordedMonth | None = None) -> Subjects:
+    """Models (and paper) of a report, discovering what the catalog lacks; see the module docstring.
+
+    ``month`` (the report's publication record) dates a discovered model whose report's first page gives no month.
+    """
     resolver = Resolver(catalog)
     if model is None and paper is not None:
         found = [m.id for m in catalog.of_kind(EntityKind.MODEL) if m.report == paper.id]
@@ -84,10 +92,11 @@ def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | N
         model = discovery.slug(ident.model.value)
         if not model:
             raise SourceFormatError(f'the report names "{ident.model.value}", which gives no usable id. Pass --model ID.')
-    return _discover(ident, model, paper, catalog, resolver)
+    return _discover(ident, model, paper, catalog, resolver, month)
 
 
-def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver: Resolver) -> Subjects:
+def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver: Resolver,
+              month: months.RecordedMonth | None = None) -> Subjects:
     url = f"https://arxiv.org/abs/{ident.arxiv}" if ident.arxiv else f"urn:lineage:report:{model}"
     doc_id = f"report:{paper.id}" if paper else None
     entities: list[Entity] = []
@@ -101,29 +110,33 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
             if org is None:
                 entities.append(new_org)
                 org = new_org.id
+    when = ident.released or month or ident.created  # see the module docstring
     if paper is None:
         pid = f"arxiv-{ident.arxiv}" if ident.arxiv else f"report-{model}"
         title = ident.title.value if ident.title else f"{name} report"
         paper = catalog.entities.get(pid) if pid in catalog else discovery.discovered_paper(
-            pid, title, ident.arxiv, ident.released.value if ident.released else None, (org,) if org else (), "", url
+            pid, title, ident.arxiv, when.value if when else None, (org,) if org else (), "", url
         )
         if paper.curation == "discovered":
             entities.append(paper)
     doc_id = f"report:{paper.id}"
-    released = ident.released.value if ident.released else None
+    released = when.value if when else None
     entities.append(discovery.discovered_model(model, name, org, released, paper.id, doc_id, url))
     entities = [e.model_copy(update={"discovered_in": doc_id}) for e in entities]
     if org and ident.organization:
         facts.append((model, Predicate.DEVELOPED_BY, org, None, ident.organization))
-    if released:
-        facts.append((model, Predicate.RELEASED, None, released, ident.released))
+    if when:
+        facts.append((model, Predicate.RELEASED, None, released, when))
     return Subjects([model], paper, catalog.with_discovered(entities), entities, facts)
 
 
 def discovery_claims(found: Subjects, doc, now) -> list[Claim]:
-    """Claims for what the first page says about discovered entities (lab, month, report)."""
+    """Claims for what the first page (or the publication record) says about discovered entities (lab, month, report)."""
     out = []
     for subject, predicate, obj, value, where in found.facts:
+        if isinstance(where, months.RecordedMonth):
+            out.append(months.month_claim(subject, where, doc))
+            continue
         out.append(
             Claim(
                 subject=subject,

@@ -2,7 +2,9 @@
 
 Each source is checked against its sha256 first.  A source the ingestors refuse (a report whose
 model cannot be told, a second file of a document already ingested) is skipped with the reason,
-which the release manifest lists; a hash mismatch stops the build.
+which the release manifest lists; a hash mismatch stops the build.  A source's recorded month
+(the manifest's ``pub_month``) dates a model it discovers when nothing better is known
+(:mod:`lineage.ingest.months`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lineage.errors import LineageError, SourceFormatError
+from lineage.ingest.months import RecordedMonth, from_manifest
 from lineage.release.sources import ReleaseSource
 from lineage.release.spans import document_text, redact
 
@@ -57,7 +60,7 @@ def ingest_all(store, corpus: Path, sources: list[ReleaseSource], progress: Call
             if s.kind == "config":
                 if s.sha256 in bundled:
                     continue  # written by build() with its curated provenance
-                _config(store, catalog, corpus / s.path)
+                _config(store, catalog, corpus / s.path, from_manifest(s.month))
             elif s.kind == "card":
                 _card(store, catalog, corpus, s, seen)
             else:
@@ -72,10 +75,10 @@ def ingest_all(store, corpus: Path, sources: list[ReleaseSource], progress: Call
     return skipped, catalog
 
 
-def _config(store, catalog, path: Path) -> None:
+def _config(store, catalog, path: Path, month: RecordedMonth | None) -> None:
     from lineage.ingest.config import ingest_config
 
-    ingest_config(store, catalog, [path])
+    ingest_config(store, catalog, [path], month=month)
 
 
 def _card(store, catalog, corpus: Path, s: ReleaseSource, seen: dict[str, str]) -> None:
@@ -83,14 +86,15 @@ def _card(store, catalog, corpus: Path, s: ReleaseSource, seen: dict[str, str]) 
 
     folder = corpus / s.path
     config = folder / "config.json" if s.config_sha256 else None
-    written, _ = prepare_card(catalog, s.hub_repo, folder / "README.md", s.commit, config)
+    month = from_manifest(s.month)
+    written, _ = prepare_card(catalog, s.hub_repo, folder / "README.md", s.commit, config, month=month)
     doc, claims, entities = written[0]
     _claim_once(seen, doc.id, s.path)
     text = document_text("card", folder / "README.md")
     written[0] = (doc, _redacted(claims, doc.id, text), entities)
     store.replace_sources(written)
     if config is not None and len(written) == 1:  # the card's model is new: its config discovers it
-        _config(store, catalog, config)
+        _config(store, catalog, config, month)
 
 
 def _report(store, catalog, path: Path, s: ReleaseSource, seen: dict[str, str]) -> None:
@@ -101,7 +105,7 @@ def _report(store, catalog, path: Path, s: ReleaseSource, seen: dict[str, str]) 
     pdf = read_pdf(path)
     paper = identify(pdf, catalog, s.arxiv if s.arxiv and f"arxiv-{s.arxiv}" in catalog else None)
     try:
-        found = subjects(pdf, catalog, paper, None)
+        found = subjects(pdf, catalog, paper, None, from_manifest(s.month))
     except SourceFormatError:
         # a first page that names no model: the repository the report is published in may name a
         # known one (MoonshotAI/Moonlight -> moonlight-16b-a3b); a repo named after a technique or a
@@ -109,7 +113,7 @@ def _report(store, catalog, path: Path, s: ReleaseSource, seen: dict[str, str]) 
         model = repo_model(s.repo, catalog)
         if model is None:
             raise
-        found = subjects(pdf, catalog, paper, model)
+        found = subjects(pdf, catalog, paper, model, from_manifest(s.month))
     prepared = analyse_subjects(pdf, found)
     _claim_once(seen, prepared.doc.id, s.path)
     claims = _redacted(prepared.claims, prepared.doc.id, "\f".join(pdf.pages))

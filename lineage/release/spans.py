@@ -14,7 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from lineage.domain import Evidence
+from lineage.domain import Evidence, Method
 from lineage.errors import SourceFormatError
 
 KEPT_LOCATORS = ("README.md front matter",)
@@ -81,9 +81,10 @@ def locate(text: str, snippet: str, locator: str = "") -> tuple[int, int] | None
 def redact(ev: Evidence, text: str | None) -> Evidence:
     """``ev`` without its quoted text: the snippet emptied, the span (when found in ``text``) kept.
 
-    Evidence already without text, and front-matter renderings, come back unchanged.
+    Evidence already without text, front-matter renderings and publication records (a manifest's
+    ``pub_month: 2025-04``: a fact about the document, not a quote of it) come back unchanged.
     """
-    if not ev.snippet or ev.locator.startswith(KEPT_LOCATORS):
+    if not ev.snippet or ev.locator.startswith(KEPT_LOCATORS) or ev.method is Method.METADATA:
         return ev
     span = locate(text, ev.snippet, ev.locator) if text is not None else None
     if span is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.domain import Predicate, SourceKind, Status
+from lineage.domain import Method, Predicate, SourceKind, Status
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest.card import ingest_hf
 from tests.fixtures.hf_server import corpus_repos, serve
@@ -135,3 +135,60 @@ def test_a_third_party_cards_new_model_is_discovered_and_survives_verify(store, 
     found = {e.id: e for e in store.discovered_entities("card:someone/DeepSeek-V3-Q4")}
     assert report.model in found and found[report.model].curation == "discovered"
     assert found["someone"].kind == "organization"
+
+
+# --------------------------------------------------------------------------- release month from the Hub
+
+
+def test_a_discovered_models_month_is_the_month_the_hub_created_its_repo(hub, catalog, store):
+    """The corpus card of a repo no catalog entry knows; the served creation date is test data."""
+    hub.created["internlm/internlm3-8b-instruct"] = "2025-01-14T10:00:00.000Z"
+    report = ingest_hf(store, catalog, "internlm/internlm3-8b-instruct")
+    assert report.released == "2025-01"
+    (model,) = [e for e in store.discovered_entities("card:internlm/internlm3-8b-instruct") if e.id == report.model]
+    assert model.curation == "discovered" and model.released == "2025-01"
+    (claim,) = store.claims(subject=report.model, predicate=Predicate.RELEASED)
+    assert claim.value == "2025-01" and claim.status is Status.REPORTED
+    (ev,) = claim.evidence
+    assert (ev.source, ev.locator, ev.method) == ("card:internlm/internlm3-8b-instruct", "Hugging Face API: createdAt",
+                                                 Method.METADATA)
+    assert "2025-01-14" in ev.snippet
+    assert "GET /api/models/internlm/internlm3-8b-instruct?expand=createdAt" in hub.requests
+
+
+@pytest.mark.parametrize("failure", ["500", "drop", "no-date", "before-the-hub-kept-dates"])
+def test_without_a_creation_date_from_the_hub_the_card_is_ingested_and_its_month_unknown(hub, catalog, store, failure):
+    repo = "internlm/internlm3-8b-instruct"
+    if failure in ("500", "drop"):
+        hub.api_behaviour[repo] = failure
+    elif failure == "before-the-hub-kept-dates":  # the floor the Hub gives every older repo
+        hub.created[repo] = "2022-03-02T23:29:04.000Z"
+    report = ingest_hf(store, catalog, repo)
+    assert report.released is None and report.model == "internlm-internlm3-8b-instruct"
+    assert store.source(f"card:{repo}") is not None
+    assert [e.released for e in store.discovered_entities(f"card:{repo}") if e.kind == "model"] == [None]
+    assert store.claims(predicate=Predicate.RELEASED) == []
+
+
+def test_offline_the_card_comes_from_the_cache_and_the_hub_is_not_asked_for_a_month(hub, catalog, store, monkeypatch):
+    repo = "internlm/internlm3-8b-instruct"
+    hub.api_behaviour[repo] = "500"
+    ingest_hf(store, catalog, repo)  # fills the download cache
+    hub.created[repo], hub.api_behaviour[repo] = "2025-01-14T10:00:00.000Z", ""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    hub.requests.clear()
+    report = ingest_hf(store, catalog, repo)  # the cache also knows the repo has no config.json
+    assert report.released is None and report.model == "internlm-internlm3-8b-instruct"
+    assert [e.released for e in store.discovered_entities(f"card:{repo}") if e.kind == "model"] == [None]
+    assert hub.requests == []
+
+
+def test_a_catalog_models_card_keeps_the_catalog_month_and_asks_the_hub_nothing(hub, catalog, store):
+    hub.created["deepseek-ai/DeepSeek-V3.2-Exp"] = "2020-01-14T10:00:00.000Z"  # a month the catalog's contradicts
+    report = ingest_hf(store, catalog, "deepseek-ai/DeepSeek-V3.2-Exp")
+    assert report.model == "deepseek-v3.2-exp" and report.released is None
+    assert report.model not in {e.id for e in store.discovered_entities()}
+    assert store.claims(predicate=Predicate.RELEASED) == []
+    assert not [r for r in hub.requests if r.startswith("GET /api/")]
+    shown = catalog.with_discovered(store.discovered_entities()).get("deepseek-v3.2-exp")
+    assert shown.released == catalog.get("deepseek-v3.2-exp").released == "2025-09"

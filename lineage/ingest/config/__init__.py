@@ -40,6 +40,7 @@ from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
 from lineage.ingest.identity import check_batch, check_identity
+from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
 
 
@@ -378,14 +379,17 @@ def _as_derivative(repo: str, where: str, cfg: dict[str, Any], catalog, path: Pa
 
 
 def ingest_config(
-    store, catalog, paths: list[Path], model: str | None = None, progress=None, replace: bool = False
+    store, catalog, paths: list[Path], model: str | None = None, progress=None, replace: bool = False,
+    month: RecordedMonth | None = None,
 ) -> list[ConfigReport]:
     """Ingest config files: every file is checked first, then each source graph is replaced atomically.
 
     If any file is malformed nothing is written.  A file whose id names a stored source made
     from different bytes (two ``config.json`` files for one ``--model``) is refused unless
     ``replace`` (:mod:`lineage.ingest.identity`).  ``progress`` is called once per file written
-    (for progress bars).
+    (for progress bars).  A config states no date: ``month``, when the files' publication record
+    gives one (a corpus manifest, :mod:`lineage.ingest.months`), dates a model they discover and the
+    catalog does not date; without it the model's month stays unknown.
     """
     prepared = []
     for path in paths:
@@ -401,12 +405,15 @@ def ingest_config(
         for c in p.claims:
             if c.object is not None and c.object not in catalog and c.object not in found:
                 raise catalog.unknown(c.object)
-    batch = {p.doc.id: p.claims for p in prepared}
+    dated = {p.doc.id: _month_for(p, catalog, month) for p in prepared}
+    batch = {p.doc.id: p.claims + ([month_claim(p.doc.about, dated[p.doc.id], p.doc)] if dated[p.doc.id] else [])
+             for p in prepared}
     others = reconcile_primary_values(store, batch)
     written = []
     for p in prepared:
         p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
-        written.append((p.doc, batch[p.doc.id], discovered_entities(p, catalog)))
+        released = dated[p.doc.id].value if dated[p.doc.id] else None
+        written.append((p.doc, batch[p.doc.id], discovered_entities(p, catalog, released)))
     # a source rewritten for a dispute keeps the entities it discovered
     written += [(doc, others[doc.id], store.discovered_entities(doc.id)) for doc in store.sources() if doc.id in others]
     store.replace_sources(written)  # every file, and every source a dispute touches, in one transaction
@@ -416,11 +423,19 @@ def ingest_config(
     return [p.report for p in prepared]
 
 
-def discovered_entities(p: PreparedConfig, catalog) -> list:
+def _month_for(p: PreparedConfig, catalog, month: RecordedMonth | None) -> RecordedMonth | None:
+    """``month`` when the config discovers its model and nothing in the catalog dates that model, else None."""
+    if month is None or p.source is None or not unknown_month(catalog, p.source.model):
+        return None
+    return month if any(e.id == p.source.model for e in discovered_entities(p, catalog)) else None
+
+
+def discovered_entities(p: PreparedConfig, catalog, released: str | None = None) -> list:
     """The model a config introduced (its lab, from the repo's owner, and the base an instruction-tuned name names).
 
     A quantized derivative's model is its base: its lab is not the derivative's publisher, so it comes
-    from the model name's prefix when that names a catalog lab, else stays unknown.
+    from the model name's prefix when that names a catalog lab, else stays unknown.  ``released`` dates
+    the config's own model only (the base a name suffix names may have come out earlier).
     """
     from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
@@ -440,7 +455,7 @@ def discovered_entities(p: PreparedConfig, catalog) -> list:
                 out.append(found)
     url = p.doc.url or (f"https://huggingface.co/{repo}" if repo else f"urn:lineage:{p.doc.id}")
     hf_repo = repo if repo and not src.derivative else None
-    out.append(discovered_model(src.model, name, org, None, None, p.doc.id, url, hf_repo=hf_repo))
+    out.append(discovered_model(src.model, name, org, released, None, p.doc.id, url, hf_repo=hf_repo))
     out += [discovered_model(c.object, instruct_base(name), org, None, None, p.doc.id, url)
             for c in _variant_of(src, p.doc) if c.object not in catalog]
     return out
