@@ -69,10 +69,11 @@ _COMPONENT = re.compile(
 """A part of the model, named next to a technique, scopes the sentence to that part."""
 _ANAPHOR = re.compile(
     r"^\W*(?:(?:specifically|in addition|additionally|moreover|furthermore|besides|overall|concretely)\s*,\s*)?"
-    r"(?:it|the model|this model)\b",
+    r"(?:it|the model|this model|(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block))\b",
     re.I,
 )
-"""A sentence opening with "it" / "the model" right after a sentence about the own model continues it."""
+"""A sentence opening with "it" / "the model" / "each MoE layer" right after a sentence about the own model
+continues it."""
 _THE_MODEL = r"(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bfor\s)(?<!\bwith\s)\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
 """Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …");
 not after a preposition ("we set the context window of the model to …")."""
@@ -178,6 +179,9 @@ def classify(
         return Kind.MENTION, "ablation or baseline"
     if _scoped_to_component(text, start, end):
         return Kind.MENTION, "component"
+    # "We add a gate after each attention block. This design choice follows gated attention …"
+    if continues and (others is None or not others.search(text)) and _CHOICE_FOLLOWS.match(prefix):
+        return Kind.ADOPTION, "choice follows"
 
     negations = list(_NEGATION.finditer(window))
     neg = negations[-1] if negations else None  # the negation nearest the alias
@@ -239,6 +243,9 @@ def classify(
         rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b(?!\s+(?-i:[A-Z][\w-]*[A-Z0-9]))", after, re.I
     ):
         return Kind.ADOPTION, "for X, we"
+    # "Benefiting from X and Y, Zeta-3B reaches …": what the own subject owes its result to
+    if _owed_to(text, end, clause, own):
+        return Kind.ADOPTION, "owed to"
     # a feature list's label: "- MuonClip Optimizer: We apply …" — the item names the technique, its body is the own subject's adoption
     if _feature_label(text, start, end, own):
         return Kind.ADOPTION, "feature label"
@@ -257,8 +264,40 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
     if len(label.group("label").split()) > 6:
         return False
     body = label.group("body")
-    first = re.match(rf"(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
+    # "- X: To avoid Y, we use …": a purpose clause may lead the body
+    first = re.match(rf"(?:to\s+[^,;:.]{{1,150}},\s*)?(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
     return bool(first) and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
+
+
+_CHOICE_FOLLOWS = re.compile(
+    r"\W*(?:this|that|such\s+an?)\s+(?:[\w-]+\s+){0,2}?(?:choice|design|decision)\s+(?:also\s+|closely\s+)?"
+    r"(?:follows|mirrors|aligns\s+with|is\s+(?:in\s+line|consistent)\s+with)\s(?![^.;]*\b(?:not|unlike|than)\b)[^.;]{0,60}$",
+    re.I,
+)
+"""Right after the own model's choice, "this design choice follows / aligns with <technique>" names what it is."""
+_OWED_TO = re.compile(r"\W*(?:benefit(?:s|ed|ing)?\s+from|thanks\s+to|owing\s+to)\s[^,]*$", re.I)
+"""A leading phrase naming what the main clause's subject owes its result to (no comma before the technique)."""
+
+
+def _owed_to(text: str, end: int, clause: str, own: re.Pattern) -> bool:
+    """ "Thanks to X [3] and Y, we / Zeta-3B …": a leading owed-to phrase whose main clause has the own subject."""
+    if not _OWED_TO.match(clause):
+        return False
+    rest = re.sub(r"\[[^\[\]]*\]", "", _without_parentheses(text[end:]))  # citations hold commas
+    lead = re.match(r"[^.;,]{0,80}?,\s*", rest)
+    return bool(lead) and bool(own.match(rest, lead.end()))
+
+
+_RUN_IN_HEADING = re.compile(r"(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|of|and|for|in|with|the|via|by|on)){0,5}\.")
+"""A paragraph's run-in heading, "Load Balancing Loss." ahead of its first sentence: capitalised words and a full stop."""
+
+
+def _run_in_heading(s: Sentence, following: Sentence | None) -> Sentence | None:
+    """ "Shared Experts. We use …": the heading and the first sentence under it, read as one feature-list item
+    ("Shared Experts: We use …"), so that the heading's technique is what the sentence adopts."""
+    if following is None or following.page != s.page or not _RUN_IN_HEADING.fullmatch(s.text):
+        return None
+    return Sentence(s.page, s.offset, f"{s.text[:-1]}: {following.text}")
 
 
 def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
@@ -298,21 +337,24 @@ def find_mentions(
         )
     out: list[Mention] = []
     previous: Sentence | None = None
-    for s in sentences:
+    for i, s in enumerate(sentences):
         continues = (
             previous is not None and previous.page == s.page and bool(own.search(previous.text))
             and (others is None or not others.search(previous.text))
         )
-        previous = s
-        if is_noise(s.text):
+        previous, label = s, len(s.text)
+        heading = _run_in_heading(s, sentences[i + 1] if i + 1 < len(sentences) else None)
+        if heading is not None:
+            s = heading  # only the heading's own techniques are read here; its sentence comes next
+        elif is_noise(s.text):
             continue
         for technique, pattern in patterns.items():
             best: Mention | None = None
-            if _names_a_variant(s.text, pattern, own):
+            if _names_a_variant(s.text[:label], pattern, own):
                 m = pattern.search(s.text)
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
-            for m in pattern.finditer(s.text):
+            for m in pattern.finditer(s.text, 0, label):
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 candidate = Mention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
