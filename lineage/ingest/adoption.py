@@ -386,4 +386,26 @@ def decide(mentions: list[Mention]) -> dict[str, Decision]:
         {Kind.ADOPTION: d.adoptions, Kind.NEGATION: d.negations, Kind.MENTION: d.mentions}[m.kind].append(m)
     for d in out.values():
         d.adoptions.sort(key=_strength)
+    _carried(out)
     return dict(out)
+
+
+_CARRIES = r"\s+(?:that|which)\s+(?:carr(?:y|ies)|appl(?:y|ies)|uses?)\s+(?:the\s+|a\s+|an\s+)?"
+
+
+def _carried(decisions: dict[str, Decision]) -> None:
+    """ "the decoupled key that carries RoPE": what a part of an adopted technique carries is adopted with it."""
+    adopted = {t for t, d in decisions.items() if d.verdict is Kind.ADOPTION}
+    in_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for d in decisions.values():
+        for m in (*d.adoptions, *d.negations, *d.mentions):
+            in_sentence[id(m.sentence)].append(m)
+    for d in decisions.values():
+        if d.verdict is not Kind.MENTION:
+            continue
+        for m in d.mentions:
+            for host in in_sentence[id(m.sentence)]:
+                link = rf"(?<![\w-]){re.escape(host.alias)}{_CARRIES}{re.escape(m.alias)}(?![\w-])"
+                if host.technique in adopted and host.technique != d.technique and re.search(link, m.sentence.text):
+                    d.adoptions.append(Mention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
+                    break

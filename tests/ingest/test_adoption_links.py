@@ -49,3 +49,20 @@ def test_a_sentence_carrying_the_own_model_on_is_read_for_what_it_says(patterns,
     body = [Sentence(1, i, t) for i, t in enumerate(texts)]  # consecutive sentences of one page
     found = adoption.find_mentions(body, {technique: patterns[technique]}, OWN, ["Omega-7"])
     assert [m.kind.value for m in found] == [kind]
+
+
+def verdicts(texts, patterns, techniques):
+    body = [Sentence(1, i, t) for i, t in enumerate(texts)]
+    decided = adoption.decide(adoption.find_mentions(body, {t: patterns[t] for t in techniques}, OWN, ["Omega-7"]))
+    return {t: d.verdict.value for t, d in decided.items()}
+
+
+def test_what_a_part_of_an_adopted_technique_carries_is_adopted_with_it(patterns):
+    both = ["decoupled-rope", "rope"]
+    carried = "Its projection yields the decoupled key that carries RoPE."
+    assert verdicts(["We use a decoupled shared key in every attention layer.", carried], patterns, both) == {
+        "decoupled-rope": "adoption", "rope": "adoption"}
+    # the carrier is not the own model's technique, or nothing links the two
+    assert verdicts(["Omega-7 uses a decoupled key.", carried], patterns, both)["rope"] == "mention"
+    texts = ["We use a decoupled shared key in every attention layer.", "The decoupled key is far smaller than RoPE tables."]
+    assert verdicts(texts, patterns, both)["rope"] == "mention"
