@@ -69,17 +69,19 @@ _COMPONENT = re.compile(
 """A part of the model, named next to a technique, scopes the sentence to that part."""
 _ANAPHOR = re.compile(
     r"^\W*(?:(?:specifically|in addition|additionally|moreover|furthermore|besides|overall|concretely)\s*,\s*)?"
-    r"(?:it|the model|this model|(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block))\b",
+    r"(?:it|the model|this model)\b",
     re.I,
 )
-"""A sentence opening with "it" / "the model" / "each MoE layer" right after a sentence about the own model
-continues it."""
+"""A sentence opening with "it" / "the model" right after a sentence about the own model continues it."""
 _THE_MODEL = r"(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\bfor\s)(?<!\bwith\s)\b(?:the|this)\s+model\b(?!\s+(?:of|from)\b)"
 """Inside a sentence that names the own subject, "the model" is that subject ("Our architecture …: the model has …");
 not after a preposition ("we set the context window of the model to …")."""
 _PARTIAL = re.compile(r"^\W*(?:in|from|for)\s+(?:the\s+)?(?!attention\b)[\w-]+\s+(?:[\w-]+\s+){0,2}layers\b", re.I)
 """A negation scoped to some of the layers ("we remove X in the sparse attention layers") does not rule X
 out for the model; plain "in attention layers" still does."""
+_EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
+"""Like "it" after a sentence about the own model, a sentence opening with one of its parts continues it:
+"Each MoE layer comprises …"."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
@@ -154,8 +156,10 @@ def classify(
     ``continues``: the previous sentence was about the own model (and no other), so an opening
     "it" / "the model" is the own model.
     """
-    if continues and not own.search(text) and (others is None or not others.search(text)) and _ANAPHOR.search(text):
-        own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern, re.I)
+    if continues and not own.search(text) and (others is None or not others.search(text)) and (
+        _ANAPHOR.search(text) or re.search(_EACH_PART, text, re.I)
+    ):
+        own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern + r"|" + _EACH_PART, re.I)
     elif own.search(text) and (others is None or not others.search(text)):
         own = re.compile(own.pattern + r"|" + _THE_MODEL, re.I)
     prefix = _without_parentheses(text[:start])
