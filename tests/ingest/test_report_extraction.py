@@ -55,10 +55,10 @@ def test_uses_precision_and_recall_over_the_corpus(scores):
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     detail = {k: (sorted(s[3]), sorted(s[4])) for k, s in scores.items() if s[3] or s[4]}
     assert precision == 1.0, detail  # no labelled report gets a technique its model does not use
-    assert recall >= 0.85, detail  # 0.87 measured: new/ reports state some uses only in tables and appendices
+    assert recall >= 0.92, detail  # 0.93 measured: new/ reports state some uses only in tables and appendices
     first = [scores[p.stem] for p in LABELS]  # the reports the extractor was first written against
     found = sum(len(s[2]) for s in first)
-    assert found / (found + sum(len(s[4]) for s in first)) >= 0.97
+    assert found / (found + sum(len(s[4]) for s in first)) >= 1.0
 
 
 def test_labelled_mentions_never_become_uses(scores):
