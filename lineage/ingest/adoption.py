@@ -80,6 +80,9 @@ not after a preposition ("we set the context window of the model to …")."""
 _PARTIAL = re.compile(r"^\W*(?:in|from|for)\s+(?:the\s+)?(?!attention\b)[\w-]+\s+(?:[\w-]+\s+){0,2}layers\b", re.I)
 """A negation scoped to some of the layers ("we remove X in the sparse attention layers") does not rule X
 out for the model; plain "in attention layers" still does."""
+_EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
+"""Like "it" after a sentence about the own model, a sentence opening with one of its parts continues it:
+"Each MoE layer comprises …"."""
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
@@ -161,8 +164,10 @@ def classify(
     ``continues``: the previous sentence was about the own model (and no other), so an opening
     "it" / "the model" is the own model.
     """
-    if continues and not own.search(text) and (others is None or not others.search(text)) and _ANAPHOR.search(text):
-        own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern, re.I)
+    if continues and not own.search(text) and (others is None or not others.search(text)) and (
+        _ANAPHOR.search(text) or re.search(_EACH_PART, text, re.I)
+    ):
+        own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern + r"|" + _EACH_PART, re.I)
     elif own.search(text) and (others is None or not others.search(text)):
         own = re.compile(own.pattern + r"|" + _THE_MODEL, re.I)
     prefix = _without_parentheses(text[:start])
@@ -186,6 +191,9 @@ def classify(
         return Kind.MENTION, "ablation or baseline"
     if _scoped_to_component(text, start, end):
         return Kind.MENTION, "component"
+    # "We add a gate after each attention block. This design choice follows gated attention …"
+    if continues and (others is None or not others.search(text)) and _CHOICE_FOLLOWS.match(prefix):
+        return Kind.ADOPTION, "choice follows"
 
     negations = list(_NEGATION.finditer(window))
     neg = negations[-1] if negations else None  # the negation nearest the alias
@@ -247,6 +255,9 @@ def classify(
         rf"[^.;]{{0,40}},\s*(?:{_WE})\s+(?:{VERBS})\b(?!\s+(?-i:[A-Z][\w-]*[A-Z0-9]))", after, re.I
     ):
         return Kind.ADOPTION, "for X, we"
+    # "Benefiting from X and Y, Zeta-3B reaches …": what the own subject owes its result to
+    if _owed_to(text, end, clause, own):
+        return Kind.ADOPTION, "owed to"
     # a feature list's label: "- MuonClip Optimizer: We apply …" — the item names the technique, its body is the own subject's adoption
     if _feature_label(text, start, end, own):
         return Kind.ADOPTION, "feature label"
@@ -265,8 +276,40 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
     if len(label.group("label").split()) > 6:
         return False
     body = label.group("body")
-    first = re.match(rf"(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
+    # "- X: To avoid Y, we use …": a purpose clause may lead the body
+    first = re.match(rf"(?:to\s+[^,;:.]{{1,150}},\s*)?(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
     return bool(first) and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
+
+
+_CHOICE_FOLLOWS = re.compile(
+    r"\W*(?:this|that|such\s+an?)\s+(?:[\w-]+\s+){0,2}?(?:choice|design|decision)\s+(?:also\s+|closely\s+)?"
+    r"(?:follows|mirrors|aligns\s+with|is\s+(?:in\s+line|consistent)\s+with)\s(?![^.;]*\b(?:not|unlike|than)\b)[^.;]{0,60}$",
+    re.I,
+)
+"""Right after the own model's choice, "this design choice follows / aligns with <technique>" names what it is."""
+_OWED_TO = re.compile(r"\W*(?:benefit(?:s|ed|ing)?\s+from|thanks\s+to|owing\s+to)\s[^,]*$", re.I)
+"""A leading phrase naming what the main clause's subject owes its result to (no comma before the technique)."""
+
+
+def _owed_to(text: str, end: int, clause: str, own: re.Pattern) -> bool:
+    """ "Thanks to X [3] and Y, we / Zeta-3B …": a leading owed-to phrase whose main clause has the own subject."""
+    if not _OWED_TO.match(clause):
+        return False
+    rest = re.sub(r"\[[^\[\]]*\]", "", _without_parentheses(text[end:]))  # citations hold commas
+    lead = re.match(r"[^.;,]{0,80}?,\s*", rest)
+    return bool(lead) and bool(own.match(rest, lead.end()))
+
+
+_RUN_IN_HEADING = re.compile(r"(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|of|and|for|in|with|the|via|by|on)){0,5}\.")
+"""A paragraph's run-in heading, "Load Balancing Loss." ahead of its first sentence: capitalised words and a full stop."""
+
+
+def _run_in_heading(s: Sentence, following: Sentence | None) -> Sentence | None:
+    """ "Shared Experts. We use …": the heading and the first sentence under it, read as one feature-list item
+    ("Shared Experts: We use …"), so that the heading's technique is what the sentence adopts."""
+    if following is None or following.page != s.page or not _RUN_IN_HEADING.fullmatch(s.text):
+        return None
+    return Sentence(s.page, s.offset, f"{s.text[:-1]}: {following.text}")
 
 
 def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
@@ -302,21 +345,24 @@ def find_mentions(
     others = other_subject(other_names)
     out: list[Mention] = []
     previous: Sentence | None = None
-    for s in sentences:
+    for i, s in enumerate(sentences):
         continues = (
             previous is not None and previous.page == s.page and bool(own.search(previous.text))
             and (others is None or not others.search(previous.text))
         )
-        previous = s
-        if is_noise(s.text):
+        previous, label = s, len(s.text)
+        heading = _run_in_heading(s, sentences[i + 1] if i + 1 < len(sentences) else None)
+        if heading is not None:
+            s = heading  # only the heading's own techniques are read here; its sentence comes next
+        elif is_noise(s.text):
             continue
         for technique, pattern in patterns.items():
             best: Mention | None = None
-            if _names_a_variant(s.text, pattern, own):
+            if _names_a_variant(s.text[:label], pattern, own):
                 m = pattern.search(s.text)
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
-            for m in pattern.finditer(s.text):
+            for m in pattern.finditer(s.text, 0, label):
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 candidate = Mention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
@@ -348,4 +394,26 @@ def decide(mentions: list[Mention]) -> dict[str, Decision]:
         {Kind.ADOPTION: d.adoptions, Kind.NEGATION: d.negations, Kind.MENTION: d.mentions}[m.kind].append(m)
     for d in out.values():
         d.adoptions.sort(key=_strength)
+    _carried(out)
     return dict(out)
+
+
+_CARRIES = r"\s+(?:that|which)\s+(?:carr(?:y|ies)|appl(?:y|ies)|uses?)\s+(?:the\s+|a\s+|an\s+)?"
+
+
+def _carried(decisions: dict[str, Decision]) -> None:
+    """ "the decoupled key that carries RoPE": what a part of an adopted technique carries is adopted with it."""
+    adopted = {t for t, d in decisions.items() if d.verdict is Kind.ADOPTION}
+    in_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for d in decisions.values():
+        for m in (*d.adoptions, *d.negations, *d.mentions):
+            in_sentence[id(m.sentence)].append(m)
+    for d in decisions.values():
+        if d.verdict is not Kind.MENTION:
+            continue
+        for m in d.mentions:
+            for host in in_sentence[id(m.sentence)]:
+                link = rf"(?<![\w-]){re.escape(host.alias)}{_CARRIES}{re.escape(m.alias)}(?![\w-])"
+                if host.technique in adopted and host.technique != d.technique and re.search(link, m.sentence.text):
+                    d.adoptions.append(Mention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
+                    break

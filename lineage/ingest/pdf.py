@@ -131,6 +131,35 @@ def running_header(pages: list[str]) -> str | None:
     return best if counts[best] >= 3 and counts[best] * 3 >= len(pages) else None
 
 
+_BROKEN = re.compile(r"([A-Za-z]+)\ufffe([a-z]+)")
+"""A word broken at a line end, run together on one line: pdfium marks the hyphen it found there as U+FFFE."""
+
+
+def rejoin_broken_words(pages: list[str]) -> list[str]:
+    r"""Join the words a line end split ("con-sists"), keeping the hyphen of a compound ("open-source").
+
+    A hyphen at a line end may be typesetting or part of the word; the document itself tells which:
+    a joined word it uses more often than the hyphenated one is joined, anything else keeps its mark
+    (:func:`clean` makes it a hyphen).
+
+    Examples
+    --------
+    >>> rejoin_broken_words(["it con\ufffesists of an open\ufffesource model", "it consists of open-source parts"])
+    ['it consists of an open\ufffesource model', 'it consists of open-source parts']
+    """
+    words: dict[str, int] = {}
+    for page in pages:
+        for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", page):
+            words[w.lower()] = words.get(w.lower(), 0) + 1
+
+    def join(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        whole = words.get((left + right).lower(), 0) > words.get(f"{left}-{right}".lower(), 0)
+        return left + right if whole else f"{left}\ufffe{right}"
+
+    return [_BROKEN.sub(join, page) for page in pages]
+
+
 def clean(text: str) -> str:
     """Undo PDF line-break hyphenation and normalise whitespace and ligatures."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -168,7 +197,7 @@ def read_pdf(path: Path, progress: Callable[[int, int], None] | None = None) -> 
             try:
                 page = doc[i]
                 textpage = page.get_textpage()
-                text = clean(textpage.get_text_range())
+                text = textpage.get_text_range()
                 textpage.close()
                 page.close()
             except pdfium.PdfiumError as exc:
@@ -187,6 +216,7 @@ def read_pdf(path: Path, progress: Callable[[int, int], None] | None = None) -> 
         doc.close()
     if not pages:
         raise SourceFormatError(f'PDF "{path}" has no pages')
+    pages = [clean(p) for p in rejoin_broken_words(pages)]
     if sum(len(p.strip()) for p in pages) < MIN_TEXT_CHARS:
         raise SourceFormatError(
             f'PDF "{path}" has no text layer ({len(pages)} pages, image-only?); OCR it first (ocrmypdf)'

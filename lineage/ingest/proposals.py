@@ -58,7 +58,8 @@ HEADS: dict[str, TechniqueCategory] = {
 }
 
 _NAME = r"(?P<name>(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\s+){0,6}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)"
-_ACR = r"\((?P<acr>[A-Z][A-Za-z0-9-]{1,11})\)"
+_ACR = r"\((?P<acr>[A-Z][A-Za-z0-9-]{1,11})(?:[,;]\s*(?P<cite>[^()]{1,60}(?:\([^()]{1,12}\))?))?\)"
+"""The acronym in parentheses, perhaps with the citation beside it: "(FBR)", "(FBR, Smith et al. (2024))"."""
 _PROPOSE = re.compile(
     rf"\b(?:we|this\s+(?:paper|work|report))\s+(?:first\s+)?(?:propose|introduce|present|design|develop|devise)s?\s+"
     rf"(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+|novel\s+|simple\s+|efficient\s+)*(?:\w+\s+){{0,2}}?{_NAME}\s*{_ACR}",
@@ -137,7 +138,8 @@ def find(
                     continue
                 cited = None
                 if not proposed:
-                    cited = _cited_paper(s.text[m.end():m.end() + 80], bib, out, doc_id)
+                    beside = re.sub(r"[()]", " ", m.group("cite") or "")  # "Smith et al. (2024)" read as "Smith et al. 2024"
+                    cited = _cited_paper(f"{beside} {s.text[m.end():m.end() + 80]}", bib, out, doc_id)
                     if cited is None:
                         continue  # adopted without saying from where: a mention, not a discovery
                 seen |= {ident, slug(acr), slug(name)}

@@ -35,6 +35,7 @@ from lineage.domain import (
 from lineage.ingest import adoption, facts, hardware, proposals, references, relations, report_architecture
 from lineage.ingest.identity import check_identity
 from lineage.ingest.pdf import PdfText, read_pdf
+from lineage.ingest.report_columns import column_adoptions
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
@@ -155,6 +156,8 @@ def analyse(
     mentions = adoption.find_mentions(body, patterns, own, others)
     mentions = report_architecture.with_architecture(mentions, report_architecture.mentions(pdf, body, patterns, own, others))
     decisions = adoption.decide(mentions)
+    for m in column_adoptions(pdf.body_pages(), alias_patterns(catalog), own, _other_names(catalog, own)):
+        decisions.setdefault(m.technique, adoption.Decision(m.technique)).adoptions.append(m)
     bib = references.parse(pdf.references_text(), catalog)
     claims: list[Claim] = []
     where_paper = paper.id if paper else None

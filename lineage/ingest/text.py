@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind
 
-_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bFig)(?<!\bEq)(?<!\bSec)(?<!\bvs)(?<!\bcf)(?<!\bNo)(?<!\bTab)"
+_ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bSec\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bNo\.)(?<!\bTab\.)"
+"""Abbreviations whose full stop ends no sentence (looked behind from just after the stop)."""
 _SPLIT = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
 
 

@@ -22,3 +22,17 @@ def test_with_a_catalog_paper_the_technique_is_introduced_in_it(catalog):
     found = proposals.find([Sentence(1, 0, TEXT)], Resolver(catalog), bib, "arxiv-2412.19437", None, "2025-07",
                            "report:arxiv-2412.19437", "https://arxiv.org/abs/2412.19437")
     assert found.proposals[0].technique.introduced_in == "arxiv-2412.19437"
+
+
+def _adopted(catalog, text, bib_text):
+    bib = references.parse(bib_text, catalog)
+    return proposals.find([Sentence(1, 0, text)], Resolver(catalog), bib, None, None, "2025-07",
+                          "report:some-model/sha256-0123456789abcdef", "urn:lineage:report:some-model").proposals
+
+
+def test_an_adopted_technique_cited_inside_its_acronyms_parentheses_is_discovered(catalog):
+    bib = "References\nAda Smith and Bo Li. Zebra stripe routing. arXiv preprint arXiv:2401.01234, 2024."
+    (p,) = _adopted(catalog, "At the last stage we use Zebra Stripe Routing (ZSR, Smith et al. (2024)) for stability.", bib)
+    assert (p.technique.id, p.technique.introduced_in, p.proposed) == ("zsr", "arxiv-2401.01234", False)
+    # without a citation it says nothing of where the technique comes from: not discovered
+    assert _adopted(catalog, "At the last stage we use Zebra Stripe Routing (ZSR) for stability.", bib) == []

@@ -58,7 +58,7 @@ def test_uses_precision_and_recall_over_the_corpus(scores):
     assert recall >= 0.95, detail  # 0.95 measured: new/ reports state some uses only in tables and appendices
     first = [scores[p.stem] for p in LABELS]  # the reports the extractor was first written against
     found = sum(len(s[2]) for s in first)
-    assert found / (found + sum(len(s[4]) for s in first)) >= 0.97
+    assert found / (found + sum(len(s[4]) for s in first)) >= 1.0
 
 
 def test_labelled_mentions_never_become_uses(scores):
