@@ -56,6 +56,7 @@ _FUTURE = re.compile(
 for <model>" is the model's design, not a plan.)"""
 _TRIAL = re.compile(
     r"\b(?:ablat\w*|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
+    r"(?:a|the)\s+(?:baseline|variant|control)s?\s+(?:in\s+which|where|that\s+(?:uses?|keeps?|replaces?))|"
     r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?|"
     r"to\s+(?:evaluate|assess|investigate|study)\s+the\s+(?:influence|effect|impact|role)s?)\b",
     re.I,

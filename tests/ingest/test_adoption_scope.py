@@ -31,6 +31,8 @@ NOT_ADOPTION = [
     ("For ablation, we finetuned the model using both the Muon and AdamW optimizers.", "adamw", "ablation or baseline"),
     ("To ablate the optimizer, we train with AdamW.", "adamw", "ablation or baseline"),
     ("As a baseline, we train a variant of Zeta-3B with RoPE in all layers.", "rope", "ablation or baseline"),
+    ("We compare with a baseline in which the model uses MQA.", "mqa", "ablation or baseline"),
+    ("We also train a variant where the model uses GQA.", "gqa", "ablation or baseline"),
     # a plan is not a use
     ("We plan to integrate sliding window attention in the next release.", "sliding-window-attention", "future plan"),
     ("We will adopt FP8 training in the next version.", "fp8-training", "future plan"),

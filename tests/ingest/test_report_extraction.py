@@ -55,7 +55,7 @@ def test_uses_precision_and_recall_over_the_corpus(scores):
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     detail = {k: (sorted(s[3]), sorted(s[4])) for k, s in scores.items() if s[3] or s[4]}
     assert precision == 1.0, detail  # no labelled report gets a technique its model does not use
-    assert recall >= 0.95, detail  # 0.95 measured: new/ reports state some uses only in tables and appendices
+    assert recall >= 0.97, detail  # 0.98 measured (169/172); misses: a misspelt alias, uses stated without a verb
     first = [scores[p.stem] for p in LABELS]  # the reports the extractor was first written against
     found = sum(len(s[2]) for s in first)
     assert found / (found + sum(len(s[4]) for s in first)) >= 1.0
