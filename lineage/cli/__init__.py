@@ -12,6 +12,9 @@ from typing import Annotated
 import typer
 
 from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, release, unknowns
+from lineage.cli.coercion import install
+
+install()  # typer converts plain values without pydantic (lineage.cli.coercion)
 
 ENVIRONMENT = """\
 Environment: LINEAGE_STORE (store directory, as --store), LINEAGE_CACHE (downloads and the compiled
