@@ -107,14 +107,20 @@ def load_catalog(store=None):
 
 
 def emit_json(value: Any) -> None:
-    """Print pydantic models (or lists of them) as indented JSON."""
+    """Print answers (dataclasses), pydantic models or records, or lists of them, as indented JSON."""
+    import dataclasses
+
     from lineage.domain import json_default
 
     def plain(v):
         if hasattr(v, "model_dump"):
             return v.model_dump(mode="json")
-        if isinstance(v, list):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+        if isinstance(v, list | tuple):
             return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
         return v
 
     typer.echo(json.dumps(plain(value), indent=2, default=json_default, ensure_ascii=False))
@@ -283,7 +289,7 @@ def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
 
 def human(n: int | None) -> str:
     """1_234_000_000 -> '1.23B'; '-' when there is no number."""
-    from lineage.domain import human as short
+    from lineage.vocab import human as short
 
     return "-" if n is None else short(n)
 
@@ -352,8 +358,8 @@ def stdin_as_file(paths: list[Path], name: str):
 
 
 def quoted(ev) -> str:
-    """What a table shows for a piece of evidence (:func:`lineage.release.fetch.quoted`, loaded when first shown)."""
-    from lineage.release.fetch import quoted as release_quoted
+    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`, loaded when first shown)."""
+    from lineage.release.documents import quoted as release_quoted
 
     return release_quoted(ev)
 

@@ -105,20 +105,18 @@ def origin_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Who introduced a technique, when and in which paper, with evidence."""
-    from lineage.questions.ideas import ancestor_line
-    from lineage.questions.projection import project
-    from lineage.questions.who_uses import origin
+    from lineage.questions.who_uses import ancestor_chain, origin
 
     with open_store(store) as st:
         catalog = load_catalog(st)
         result = origin(st, catalog, technique)
-        ancestors = "" if json_out else ancestor_line(project(st, catalog), result.technique)
+        chain = [] if json_out else ancestor_chain(st, catalog, result.technique)
     if json_out:
         emit_json(result)
         return
     typer.echo(f"{result.name} ({result.technique}), {result.category}")
-    if ancestors:
-        typer.echo(f"  builds on: {ancestors}")
+    if len(chain) > 1:
+        typer.echo(f"  builds on: {' ← '.join(chain)}")
     if result.description:
         typer.echo(f"  {result.description}")
     if result.paper:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lineage.domain import Evidence
 from lineage.errors import SourceFormatError
+
+if TYPE_CHECKING:
+    from lineage.domain import Evidence
 
 KEPT_LOCATORS = ("README.md front matter",)
 """Card evidence rendered from front-matter values (``base_model: org/name``): facts, not sentences."""

@@ -14,6 +14,10 @@ __all__ = ["Store", "StoredClaim", "open_store"]
 
 
 def __getattr__(name: str):
+    if name == "StoredClaim":  # a domain model; here too, where the store hands claims out
+        from lineage.domain import StoredClaim
+
+        return StoredClaim
     if name in __all__:
         from lineage.store import dataset
 
