@@ -106,6 +106,14 @@ def load_catalog(store=None):
     return catalog.with_discovered(store.discovered_entities()) if store is not None else catalog
 
 
+def read_catalog(store):
+    """The catalog overlaid with ``store``'s discoveries, as records, for a command that only reads
+    (kept compiled in the store: :func:`lineage.store.read_model.catalog`; no pydantic loaded)."""
+    from lineage.store import read_model
+
+    return read_model.catalog(store)
+
+
 def emit_json(value: Any) -> None:
     """Print answers (dataclasses), pydantic models or records, or lists of them, as indented JSON."""
     import dataclasses

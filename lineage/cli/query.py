@@ -12,11 +12,11 @@ from lineage.cli.options import (
     emit_json,
     handles_errors,
     human,
-    load_catalog,
     md_cell,
     open_store,
     quantity,
     quoted,
+    read_catalog,
     table,
 )
 from lineage.vocab import Status
@@ -50,7 +50,7 @@ def who_uses_command(
     from lineage.questions.who_uses import who_uses
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = who_uses(st, catalog, technique, variants=variants)
     if json_out:
         emit_json(result)
@@ -108,7 +108,7 @@ def origin_command(
     from lineage.questions.who_uses import ancestor_chain, origin
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = origin(st, catalog, technique)
         chain = [] if json_out else ancestor_chain(st, catalog, result.technique)
     if json_out:
@@ -146,7 +146,7 @@ def show_command(
     from lineage.questions.listing import show
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = show(st, catalog, ident)
     if json_out:
         emit_json(result)
@@ -271,7 +271,7 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
     from lineage.questions.claims import flags
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = flags(st, catalog)
     shown = result[:limit] if limit else result
     if json_out:
@@ -294,7 +294,7 @@ def techniques_command(
     from lineage.questions.listing import techniques
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         rows = techniques(st, catalog, discovered=discovered)
     if json_out:
         emit_json(rows)
@@ -328,7 +328,7 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.questions.listing import models
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         rows = models(st, catalog)
     if json_out:
         emit_json(rows)

@@ -13,6 +13,10 @@ Two small files beside RocksDB's own record the rest:
   a waiting writer prints;
 * ``lineage.incomplete`` — written when ``lineage build`` starts and removed when it finishes, so
   a build that was killed is reported by ``sources`` and ``validate`` and redone by ``build``.
+
+Readers also keep compiled answers there (``lineage.read.*``, :mod:`lineage.store.read_model`),
+named by :func:`fingerprint` among other things: RocksDB's own files change whenever anything is
+written, by any version of lineage.
 """
 
 from __future__ import annotations
@@ -151,6 +155,26 @@ def incomplete(path: Path | None) -> dict | None:
         return {"started": str(record["started"]), "fresh": bool(record["fresh"])}
     except (OSError, ValueError, KeyError, TypeError):
         return {"started": "an unknown time", "fresh": True}
+
+
+def fingerprint(path: Path) -> str | None:
+    """Name, size and modification time of every RocksDB file of the store at ``path`` but its info logs, hashed.
+
+    Any write changes it (the write-ahead log grows, a flush or compaction writes tables); opening
+    and reading do not.  Taken before a reader opens, it names a state at or before the one read.
+    ``None`` when the folder cannot be listed.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        for entry in sorted(os.scandir(path), key=lambda e: e.name):
+            if not entry.name.startswith(("LOG", "lineage.")):
+                stat = entry.stat()
+                digest.update(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def drop_old_logs(path: Path) -> None:

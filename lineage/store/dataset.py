@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from lineage.errors import IncompleteStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.records import Record, record_class
-from lineage.store import access, adoption_index, iris
+from lineage.store import access, adoption_index, iris, read_model
 from lineage.store.results import _rows_from_tsv, _to_ox
 from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
@@ -64,9 +64,12 @@ class Store:
         self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
         self._flushed = time.monotonic()
+        self.files: str | None = None
+        """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
             self._store = pyoxigraph.Store()
         elif self.read_only:
+            self.files = access.fingerprint(self.path)
             self._store = access.open_reader(self.path)
         else:
             self._store = access.open_writer(self.path, on_wait)
@@ -74,6 +77,7 @@ class Store:
             # written before the index existed, or by another index version
             if self.read_only:  # a writer's open brings it up to date; then read what it wrote
                 Store(self.path, on_wait=on_wait).close()
+                self.files = access.fingerprint(self.path)
                 self._store = access.open_reader(self.path)
             else:
                 self.reindex()
@@ -185,9 +189,12 @@ class Store:
         """Recompute the whole adoption index (:mod:`lineage.store.adoption_index`) in one transaction."""
         self._update(adoption_index.rebuild(), "re-indexing the store failed")
 
-    def _update(self, update: str, failure: str) -> None:
+    def _update(self, update: str, failure: str, generation: bool = True) -> None:
+        """Apply ``update`` in one transaction, with a new generation (:mod:`lineage.store.read_model`)."""
         if self.read_only:  # a command that writes opened the store as a reader: a bug, said plainly
             raise StoreError(f"{failure}: the store was opened read-only")
+        if generation:
+            update += f" ;\n{read_model.new_generation()}"
         try:
             self._ox.update(update)
             if self.path is not None and time.monotonic() - self._flushed > access.FLUSH_SECONDS:
@@ -211,7 +218,7 @@ class Store:
             self._ox.optimize()
 
     def clear(self) -> None:
-        self._update("DROP SILENT ALL", "emptying the store failed")
+        self._update("DROP SILENT ALL", "emptying the store failed", generation=False)  # empty: no generation
 
     # ------------------------------------------------------------------ reading
 
@@ -306,7 +313,8 @@ class Store:
 
         Each record has the fields of ``StoredClaim`` (:mod:`lineage.records`).  A subject, object
         or source is looked up through its index (:mod:`lineage.store.claim_lookup`); other
-        filters go through ``queries/claims.rq``.
+        filters go through ``queries/claims.rq``; all claims, through it once per store state
+        (:func:`lineage.store.read_model.claims`).
         """
         from pyoxigraph import NamedNode
 
@@ -316,6 +324,8 @@ class Store:
                    "p": predicate and iris.LIN + Predicate(predicate).value,
                    "status": status and iris.status_iri(Status(status)), "g": source and iris.source_iri(source)}
         filters = {k: v for k, v in filters.items() if v}
+        if not filters:  # every claim: a reader loads them compiled when the store has not changed
+            return read_model.claims(self, lambda: list(self._assemble(self.select(saved_query("claims")))))
         rows = claim_rows(self._ox, filters)
         if rows is None:
             sparql = saved_query("claims")
