@@ -143,6 +143,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&\"'])")
 
 def printable(text: str) -> str:
     """Source text safe for a terminal: control and bidi characters written as escapes."""
+    if text.isprintable():  # no control, format or separator character but the space: nothing to escape
+        return text
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
 
 
@@ -191,6 +193,8 @@ def paint(text: str, status: str) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value if value.isprintable() else printable(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
         return f"{value:,}"
     return printable(str(value))
@@ -269,7 +273,8 @@ def table(
         head = [head[i] for i in shown]
         cells = [[r[i] for i in shown] for r in cells]
         wrap = {n for n, i in enumerate(shown) if i in wrap}
-    status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None)
+    status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None) if colour() else None
+    wrappers = {i: textwrap.TextWrapper(sizes[i], break_long_words=True) for i in wrap if i < len(sizes)}
     lines = [_line(head, sizes, None)]
     for r in cells:
         parts = []
@@ -277,7 +282,7 @@ def table(
             if len(text) <= sizes[i]:
                 parts.append([text])
             elif i in wrap:
-                parts.append(textwrap.wrap(text, sizes[i], break_long_words=True) or [""])
+                parts.append(wrappers[i].wrap(text) or [""])
             else:
                 parts.append([text[: sizes[i] - 1] + "…"])
         for n in range(max(len(p) for p in parts)):
@@ -286,7 +291,8 @@ def table(
 
 
 def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
-    padded = [t.ljust(sizes[i]) for i, t in enumerate(texts)]
+    """One line of cells padded to ``sizes``; the ``status_col`` cell coloured (``None``: no colour)."""
+    padded = [t.ljust(size) for t, size in zip(texts, sizes)]
     if status_col is not None:
         padded[status_col] = paint(padded[status_col], texts[status_col])
     return "  ".join(padded).rstrip()
