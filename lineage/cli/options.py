@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 from lineage.errors import LineageError, exit_code_for
+from lineage.release.documents import quoted as release_quoted
 
 StoreOpt = Annotated[
     Path | None,
@@ -372,9 +373,7 @@ def stdin_as_file(paths: list[Path], name: str):
 
 
 def quoted(ev) -> str:
-    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`, loaded when first shown)."""
-    from lineage.release.documents import quoted as release_quoted
-
+    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
     return release_quoted(ev)
 
 

@@ -30,8 +30,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
-import uuid
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -61,6 +59,8 @@ _CODE = ("records.py", "vocab.py", "domain.py", "store/read_model.py", "store/da
 
 def new_generation() -> str:
     """SPARQL update operations giving the store a new generation token (full IRIs: appended to any update)."""
+    import uuid
+
     g, p = ref(INDEX), ref(GENERATION)
     return f'DELETE WHERE {{ GRAPH {g} {{ {g} {p} ?gen }} }} ;\nINSERT DATA {{ GRAPH {g} {{ {g} {p} "{uuid.uuid4().hex}" }} }}'
 
@@ -138,8 +138,7 @@ def _load(store: Store, part: str, key: str | None) -> Any:
     if key is None:
         return None
     try:
-        with open(_path(store, part, key), "rb") as fh:
-            models, rows, extra = marshal.load(fh)
+        models, rows, extra = marshal.loads(_path(store, part, key).read_bytes())  # load(file) reads in small pieces
         return _unpack(models, rows), extra
     except Exception:  # absent, or unreadable: computed again
         return None
@@ -152,6 +151,8 @@ def _save(store: Store, part: str, key: str | None, value: tuple[list[Record], A
         return
     target = _path(store, part, key)
     try:
+        import tempfile
+
         records, extra = value
         data = marshal.dumps((*_pack(records), extra))
         fd, tmp = tempfile.mkstemp(dir=store.path, prefix=f"{PREFIX}{part}.", suffix=".tmp")

@@ -108,7 +108,7 @@ def test_a_reader_that_cannot_write_the_file_answers_all_the_same(tmp_path, monk
     def refuse(*args, **kwargs):
         raise PermissionError("read-only folder")
 
-    monkeypatch.setattr(read_model.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
     assert len(_read(path)) == 3
     assert _saved(path, "claims") == [] and not list(path.glob("lineage.read.*"))
 
