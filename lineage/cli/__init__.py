@@ -89,6 +89,7 @@ def main() -> None:
     (``lineage claims | head -1``) ends the command quietly with 0. With ``--json`` a usage error
     is ``{"error": …, "code": 2}`` on stderr.
     """
+    import gc
     import os
     import sys
 
@@ -96,6 +97,9 @@ def main() -> None:
 
     from lineage.cli.options import quiet_stdout, report_error
 
+    # What the imports built lives as long as the process: the collector need not walk it again each
+    # time a command's own objects trigger it (measured: claims, 3,700 records, 0.37 -> 0.32 s).
+    gc.freeze()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no entry-point scan (~50 ms); typer uses pydantic
     json_out = "--json" in sys.argv[1:]
     try:

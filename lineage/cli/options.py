@@ -276,18 +276,24 @@ def table(
         wrap = {n for n, i in enumerate(shown) if i in wrap}
     status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None) if colour() else None
     wrappers = {i: textwrap.TextWrapper(sizes[i], break_long_words=True) for i in wrap if i < len(sizes)}
+    if status_col is None:  # every cell padded by one format (thousands of lines: claims)
+        padded = "  ".join(f"{{:<{size}}}" for size in sizes).format
+
+        def line(texts: list[str]) -> str:
+            return padded(*texts).rstrip()
+    else:
+
+        def line(texts: list[str]) -> str:
+            return _line(texts, sizes, status_col)
+
     lines = [_line(head, sizes, None)]
     for r in cells:
-        parts = []
-        for i, text in enumerate(r):
-            if len(text) <= sizes[i]:
-                parts.append([text])
-            elif i in wrap:
-                parts.append(wrappers[i].wrap(text) or [""])
-            else:
-                parts.append([text[: sizes[i] - 1] + "…"])
-        for n in range(max(len(p) for p in parts)):
-            lines.append(_line([p[n] if n < len(p) else "" for p in parts], sizes, status_col))
+        if all(len(text) <= size for text, size in zip(r, sizes)):
+            lines.append(line(r))
+            continue
+        parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] if i in wrappers else [text[: size - 1] + "…"]
+                 for i, (text, size) in enumerate(zip(r, sizes))]
+        lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
     return "\n".join(lines)
 
 

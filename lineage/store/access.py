@@ -15,8 +15,8 @@ Two small files beside RocksDB's own record the rest:
   a build that was killed is reported by ``sources`` and ``validate`` and redone by ``build``.
 
 Readers also keep compiled answers there (``lineage.read.*``, :mod:`lineage.store.read_model`),
-named by :func:`fingerprint` among other things: RocksDB's own files change whenever anything is
-written, by any version of lineage.
+each with the :func:`fingerprint` of the store it was read from, among other things: RocksDB's own
+files change whenever anything is written, by any version of lineage.
 """
 
 from __future__ import annotations
@@ -157,24 +157,19 @@ def incomplete(path: Path | None) -> dict | None:
         return {"started": "an unknown time", "fresh": True}
 
 
-def fingerprint(path: Path) -> str | None:
-    """Name, size and modification time of every RocksDB file of the store at ``path`` but its info logs, hashed.
+def fingerprint(path: Path) -> tuple | None:
+    """Name, size and modification time of every RocksDB file of the store at ``path`` but its info logs.
 
     Any write changes it (the write-ahead log grows, a flush or compaction writes tables); opening
     and reading do not.  Taken before a reader opens, it names a state at or before the one read.
     ``None`` when the folder cannot be listed.
     """
-    import hashlib
-
-    digest = hashlib.sha256()
     try:
-        for entry in sorted(os.scandir(path), key=lambda e: e.name):
-            if not entry.name.startswith(("LOG", "lineage.")):
-                stat = entry.stat()
-                digest.update(f"{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        return tuple((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries
+                     if not e.name.startswith(("LOG", "lineage.")))
     except OSError:
         return None
-    return digest.hexdigest()
 
 
 def drop_old_logs(path: Path) -> None:

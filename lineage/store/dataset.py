@@ -64,7 +64,7 @@ class Store:
         self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
         self._flushed = time.monotonic()
-        self.files: str | None = None
+        self.files: tuple | None = None
         """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
             self._store = pyoxigraph.Store()

@@ -2,20 +2,21 @@
 
 Listing every claim means one SPARQL join over the whole store (0.8 s for 3,700 claims, measured)
 and the catalog overlaid with the entities sources discovered means validating their JSON records
-(0.04 s, and pydantic loaded: 0.1 s).  A reader that computed either saves it in the store folder as
-records (:mod:`lineage.records`, written with :mod:`marshal`), and the next reader of the same
-store state loads it (~15 ms for every claim).
+(0.04 s, and pydantic loaded: 0.1 s).  A reader that computed either saves it in the store folder
+(``lineage.read.<part>.marshal``) as records (:mod:`lineage.records`, written with :mod:`marshal`,
+which runs no code when read), and the next reader of the same store state loads it (~15 ms for
+every claim).
 
-The file is named by a hash of everything the answer depends on, so a changed store is never
-answered from an old file:
+The file holds, beside the records, everything they depend on, and a reader loads it only when all
+of it is what it reads now, so a changed store is never answered from an old file:
 
 * the store's *generation*: a random token in the index graph that every write replaces in the
   same transaction (:func:`new_generation`, appended by :meth:`lineage.store.Store._update`), read
-  from the reader's own snapshot — a file always matches the generation it is named by;
+  from the reader's own snapshot — a file always holds the state of the generation it names;
 * the RocksDB files (:func:`lineage.store.access.fingerprint`, taken before the reader opened), so
-  a write by a version of lineage that keeps no generation changes the name too;
-* the code that builds the records, and for the catalog the compiled seeds
-  (:func:`lineage.catalog.seeds.compiled_key`).
+  a write by a version of lineage that keeps no generation is seen too;
+* the code that builds the records (size and time of its modules, as Python's bytecode cache),
+  and for the catalog the compiled seeds (:func:`lineage.catalog.seeds.compiled_key`).
 
 A store with no generation (emptied, or last written before generations) is answered in memory and
 nothing is saved.  Only readers use the files: a writer's own answers would change with its next
@@ -26,7 +27,7 @@ half-written one, and an unreadable one is computed again.
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import marshal
 import os
 import sys
@@ -43,11 +44,11 @@ if TYPE_CHECKING:
     from lineage.records import Record
     from lineage.store import Store
 
-FORMAT = 1
-"""Bumped when what the files hold changes shape (the code's hash changes with it anyway)."""
+FORMAT = 2
+"""Bumped when what the files hold changes shape (the code's state changes with it anyway)."""
 
 PREFIX = "lineage.read."
-"""File names in the store folder: ``lineage.read.<part>.<key>.marshal``."""
+"""File names in the store folder: ``lineage.read.<part>.marshal``."""
 
 GENERATION = LIN + "generation"
 """Predicate of the store's generation token (subject and graph: the adoption index graph)."""
@@ -83,8 +84,8 @@ def catalog(store: Store) -> Catalog:
     from lineage.catalog import Catalog
     from lineage.catalog.seeds import compiled_key
 
-    key = _key(store, "catalog", compiled_key())
-    found = _load(store, "catalog", key)
+    state = _state(store, "catalog", compiled_key())
+    found = _load(store, "catalog", state)
     if found is not None:
         entities, names = found
         return Catalog({e.id: e for e in entities}, names)
@@ -92,81 +93,83 @@ def catalog(store: Store) -> Catalog:
 
     overlay = Catalog.load().with_discovered(store.discovered_entities())
     entities = [record_of(e) for e in overlay.entities.values()]
-    _save(store, "catalog", key, (entities, overlay._names))
+    _save(store, "catalog", state, (entities, overlay._names))
     return Catalog({e.id: e for e in entities}, dict(overlay._names))
 
 
 def claims(store: Store, compute) -> list[Record]:
     """Every claim in the store, as ``compute()`` gives them (claim records), from the saved file when current."""
-    key = _key(store, "claims")
-    found = _load(store, "claims", key)
+    state = _state(store, "claims")
+    found = _load(store, "claims", state)
     if found is not None:
         return found[0]
     out = compute()
-    _save(store, "claims", key, (out, None))
+    _save(store, "claims", state, (out, None))
     return out
 
 
-def _key(store: Store, part: str, *extra: str) -> str | None:
-    """The name of ``part`` for the state ``store`` reads, or ``None`` when it cannot be named."""
+def _state(store: Store, part: str, *extra: str) -> tuple | None:
+    """Everything ``part`` depends on for the state ``store`` reads (a saved file must hold the same), or ``None``
+    when that cannot be told."""
     if store.path is None or not store.read_only or store.files is None:
         return None
     token = generation(store._ox)
     if token is None:
         return None
-    digest = hashlib.sha256()
-    for item in (FORMAT, sys.version_info[:2], _code_digest(), part, token, store.files, *extra):
-        digest.update(f"{item}\n".encode())
-    return digest.hexdigest()[:32]
+    return FORMAT, sys.version_info[:2], _code(), part, token, store.files, *extra
 
 
 @cache
-def _code_digest() -> str:
+def _code() -> tuple:
+    """Size and modification time of each module that decides what a file holds (as Python's bytecode cache)."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((root / name).read_bytes())
-    return digest.hexdigest()
+    return tuple((name, (st := (root / name).stat()).st_size, st.st_mtime_ns) for name in _CODE)
 
 
-def _path(store: Store, part: str, key: str) -> Path:
-    return store.path / f"{PREFIX}{part}.{key}.marshal"
+def _path(store: Store, part: str) -> Path:
+    return store.path / f"{PREFIX}{part}.marshal"
 
 
-def _load(store: Store, part: str, key: str | None) -> Any:
-    """``(records, extra)`` as :func:`_save` wrote them, or ``None`` when absent or unreadable."""
-    if key is None:
+def _load(store: Store, part: str, state: tuple | None) -> Any:
+    """``(records, extra)`` as :func:`_save` wrote them for ``state``, or ``None`` when absent, of another state
+    or unreadable."""
+    if state is None:
         return None
     try:
-        models, rows, extra = marshal.loads(_path(store, part, key).read_bytes())  # load(file) reads in small pieces
-        return _unpack(models, rows), extra
+        saved, models, rows, extra = marshal.loads(_path(store, part).read_bytes())  # load(file) reads in small pieces
+        if saved != state:
+            return None
+        enabled = gc.isenabled()
+        gc.disable()  # thousands of new objects, none of them garbage
+        try:
+            return _unpack(models, rows), extra
+        finally:
+            if enabled:
+                gc.enable()
     except Exception:  # absent, or unreadable: computed again
         return None
 
 
-def _save(store: Store, part: str, key: str | None, value: tuple[list[Record], Any]) -> None:
-    """Write ``(records, extra)`` as ``part`` for ``key`` and drop the part's older files; any failure leaves it
-    in memory.  The file is ``chmod``-ed as RocksDB's own ``CURRENT``, so whoever may read the store may read it."""
-    if key is None:
+def _save(store: Store, part: str, state: tuple | None, value: tuple[list[Record], Any]) -> None:
+    """Write ``(records, extra)`` as ``part`` for ``state``; any failure leaves it in memory.  Written whole under
+    a temporary name, then renamed; ``chmod``-ed as RocksDB's own ``CURRENT``, so whoever may read the store may
+    read it."""
+    if state is None:
         return
-    target = _path(store, part, key)
     try:
         import tempfile
 
         records, extra = value
-        data = marshal.dumps((*_pack(records), extra))
+        data = marshal.dumps((state, *_pack(records), extra))
         fd, tmp = tempfile.mkstemp(dir=store.path, prefix=f"{PREFIX}{part}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, os.stat(store.path / "CURRENT").st_mode & 0o666)
-            os.replace(tmp, target)
+            os.replace(tmp, _path(store, part))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in store.path.glob(f"{PREFIX}{part}.*.marshal"):
-            if old != target:
-                old.unlink(missing_ok=True)
     except Exception:  # a folder it may not write in, a full disk: the answer stands, unsaved
         pass
 
