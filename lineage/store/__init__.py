@@ -4,7 +4,7 @@
 * ``rdf`` — claims, evidence and entities as RDF terms (the vocabulary in ``ontology/``);
 * ``adoption_index`` — one row per (model, technique) kept exact inside every write;
 * ``read_model`` — what readers compile once per store state (every claim, the catalog with what
-  sources discovered), kept beside RocksDB's files and named by the store's generation;
+  sources discovered), kept beside RocksDB's files with the state they were read from;
 * ``results`` — decoding Oxigraph results into Python values;
 * ``shapes`` — SHACL validation of the stored graph.
 

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lineage.errors import IncompleteStore, SourceFormatError, StoreError
+from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.records import Record, record_class
 from lineage.store import access, adoption_index, iris, read_model
@@ -64,19 +64,26 @@ class Store:
         self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
         self._flushed = time.monotonic()
+        self._on_wait, self._closed = on_wait, False
+        self._store = None
         self.files: tuple | None = None
         """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
             self._store = pyoxigraph.Store()
-        elif self.read_only:
+        elif self.read_only:  # RocksDB is opened when first asked (an answer read_model keeps needs no open)
+            if not access.is_store(self.path):
+                raise MissingStore(self.path)
             self.files = access.fingerprint(self.path)
-            self._store = access.open_reader(self.path)
+            return
         else:
             self._store = access.open_writer(self.path, on_wait)
-        if not self.is_empty() and not self._ox.query(adoption_index.is_current()):
+        self._bring_index_up_to_date()
+
+    def _bring_index_up_to_date(self) -> None:
+        if not self.is_empty() and not self._store.query(adoption_index.is_current()):
             # written before the index existed, or by another index version
             if self.read_only:  # a writer's open brings it up to date; then read what it wrote
-                Store(self.path, on_wait=on_wait).close()
+                Store(self.path, on_wait=self._on_wait).close()
                 self.files = access.fingerprint(self.path)
                 self._store = access.open_reader(self.path)
             else:
@@ -85,6 +92,7 @@ class Store:
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
+        self._closed = True
         if self.path is not None and self._store is not None:
             if not self.read_only:
                 self._store.flush()  # otherwise the next open replays the write-ahead log
@@ -107,12 +115,15 @@ class Store:
         if self._dataset is None:
             from lineage.store.graphs import rdflib_dataset
 
-            self._dataset = rdflib_dataset(self._store)
+            self._dataset = rdflib_dataset(self._ox)
         return self._dataset
 
     @property
     def _ox(self):
-        """The underlying pyoxigraph store (for transactional updates)."""
+        """The underlying pyoxigraph store (for transactional updates); a reader's is opened here, when first used."""
+        if self._store is None and self.read_only and not self._closed:
+            self._store = access.open_reader(self.path)
+            self._bring_index_up_to_date()
         return self._store
 
     def __len__(self) -> int:
@@ -189,12 +200,9 @@ class Store:
         """Recompute the whole adoption index (:mod:`lineage.store.adoption_index`) in one transaction."""
         self._update(adoption_index.rebuild(), "re-indexing the store failed")
 
-    def _update(self, update: str, failure: str, generation: bool = True) -> None:
-        """Apply ``update`` in one transaction, with a new generation (:mod:`lineage.store.read_model`)."""
+    def _update(self, update: str, failure: str) -> None:
         if self.read_only:  # a command that writes opened the store as a reader: a bug, said plainly
             raise StoreError(f"{failure}: the store was opened read-only")
-        if generation:
-            update += f" ;\n{read_model.new_generation()}"
         try:
             self._ox.update(update)
             if self.path is not None and time.monotonic() - self._flushed > access.FLUSH_SECONDS:
@@ -218,7 +226,7 @@ class Store:
             self._ox.optimize()
 
     def clear(self) -> None:
-        self._update("DROP SILENT ALL", "emptying the store failed", generation=False)  # empty: no generation
+        self._update("DROP SILENT ALL", "emptying the store failed")
 
     # ------------------------------------------------------------------ reading
 

@@ -5,24 +5,23 @@ and the catalog overlaid with the entities sources discovered means validating t
 (0.04 s, and pydantic loaded: 0.1 s).  A reader that computed either saves it in the store folder
 (``lineage.read.<part>.marshal``) as records (:mod:`lineage.records`, written with :mod:`marshal`,
 which runs no code when read), and the next reader of the same store state loads it (~15 ms for
-every claim).
+every claim) without opening RocksDB at all.
 
 The file holds, beside the records, everything they depend on, and a reader loads it only when all
-of it is what it reads now, so a changed store is never answered from an old file:
+of it is what it would read now, so a changed store is never answered from an old file:
 
-* the store's *generation*: a random token in the index graph that every write replaces in the
-  same transaction (:func:`new_generation`, appended by :meth:`lineage.store.Store._update`), read
-  from the reader's own snapshot — a file always holds the state of the generation it names;
-* the RocksDB files (:func:`lineage.store.access.fingerprint`, taken before the reader opened), so
-  a write by a version of lineage that keeps no generation is seen too;
+* the store's RocksDB files, name, size and time of each (:func:`lineage.store.access.fingerprint`).
+  A write changes them, whoever makes it (any version of lineage, any process): a commit appends to
+  the write-ahead log, a flush or compaction writes new tables.  The saving reader takes them before
+  it opens the store, so what it saves is the state they name or a later one — and a later write
+  changes them again, so no reader after it is answered from the file;
 * the code that builds the records (size and time of its modules, as Python's bytecode cache),
   and for the catalog the compiled seeds (:func:`lineage.catalog.seeds.compiled_key`).
 
-A store with no generation (emptied, or last written before generations) is answered in memory and
-nothing is saved.  Only readers use the files: a writer's own answers would change with its next
-write.  A reader that cannot write in the folder (read-only media, another user's store) answers
-in memory; files are written whole under a temporary name and renamed, so a reader never loads a
-half-written one, and an unreadable one is computed again.
+Only readers use the files: a writer's own answers would change with its next write.  A reader
+that cannot write in the folder (read-only media, another user's store) answers in memory; files
+are written whole under a temporary name and renamed, so a reader never loads a half-written one,
+and an unreadable one is computed again.
 """
 
 from __future__ import annotations
@@ -37,43 +36,20 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lineage.store.iris import INDEX, LIN, ref
-
 if TYPE_CHECKING:
     from lineage.catalog import Catalog
     from lineage.records import Record
     from lineage.store import Store
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when what the files hold changes shape (the code's state changes with it anyway)."""
 
 PREFIX = "lineage.read."
 """File names in the store folder: ``lineage.read.<part>.marshal``."""
 
-GENERATION = LIN + "generation"
-"""Predicate of the store's generation token (subject and graph: the adoption index graph)."""
-
 _CODE = ("records.py", "vocab.py", "domain.py", "store/read_model.py", "store/dataset.py", "store/claim_lookup.py",
          "store/results.py", "store/iris.py", "catalog/seeds.py")
 """Modules that decide what a file holds (relative to the package)."""
-
-
-def new_generation() -> str:
-    """SPARQL update operations giving the store a new generation token (full IRIs: appended to any update)."""
-    import uuid
-
-    g, p = ref(INDEX), ref(GENERATION)
-    return f'DELETE WHERE {{ GRAPH {g} {{ {g} {p} ?gen }} }} ;\nINSERT DATA {{ GRAPH {g} {{ {g} {p} "{uuid.uuid4().hex}" }} }}'
-
-
-def generation(ox_store) -> str | None:
-    """The generation token of the store as ``ox_store`` sees it, or ``None`` when it has none."""
-    from pyoxigraph import NamedNode
-
-    index = NamedNode(INDEX)
-    for quad in ox_store.quads_for_pattern(index, NamedNode(GENERATION), None, index):
-        return quad.object.value
-    return None
 
 
 def catalog(store: Store) -> Catalog:
@@ -110,13 +86,10 @@ def claims(store: Store, compute) -> list[Record]:
 
 def _state(store: Store, part: str, *extra: str) -> tuple | None:
     """Everything ``part`` depends on for the state ``store`` reads (a saved file must hold the same), or ``None``
-    when that cannot be told."""
+    when that cannot be told (a writer, an in-memory store, a folder that cannot be listed)."""
     if store.path is None or not store.read_only or store.files is None:
         return None
-    token = generation(store._ox)
-    if token is None:
-        return None
-    return FORMAT, sys.version_info[:2], _code(), part, token, store.files, *extra
+    return FORMAT, sys.version_info[:2], _code(), part, store.files, *extra
 
 
 @cache
