@@ -201,6 +201,20 @@ def _cell(value: Any) -> str:
     return printable(str(value))
 
 
+def _capped(value: Any, limit: int | None) -> str:
+    """A cell's text, cut to ``limit`` characters (ending in ``…``)."""
+    text = _cell(value)
+    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+
+
+def _made(row: list, widths: dict[int, int]) -> tuple[str, ...]:
+    """``row`` with every cell that is a function replaced by its text (in place), as a tuple."""
+    for i, x in enumerate(row):
+        if callable(x):
+            row[i] = _capped(x(), widths.get(i))
+    return tuple(row)
+
+
 def _fit(natural: list[int], floors: list[int], budget: int) -> list[int]:
     """Column widths summing to at most ``budget``: the widest shrinkable column gives up space first."""
     sizes = list(natural)
@@ -234,7 +248,9 @@ def table(
     ``keep`` (ids a user copies). When that would leave a column narrower than 20 characters, the
     ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
     onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
-    coloured on a terminal. Identical rows are shown once.
+    coloured on a terminal. Identical rows are shown once. A cell may be a function of no arguments,
+    called only when its text is needed: its column shown, as wide as it may be, or its row alike
+    to another in every other cell (the evidence of 3,700 claims, left out at 100 columns).
 
     Examples
     --------
@@ -244,21 +260,26 @@ def table(
     b   12,345
     """
     widths = widths or {}
-    cells: list[list[str]] = []
-    seen: set[tuple[str, ...]] = set()
+    cells: list[list] = []
+    kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already
     for row in rows:
-        out = []
-        for i, v in enumerate(row):
-            text = _cell(v)
-            limit = widths.get(i)
-            if limit and len(text) > limit:
-                text = text[: limit - 1] + "…"
-            out.append(text)
-        if tuple(out) not in seen:
-            seen.add(tuple(out))
-            cells.append(out)
+        out = [v if callable(v) else _capped(v, widths.get(i)) for i, v in enumerate(row)]
+        alike = kept.setdefault(tuple(None if callable(x) else x for x in out), [])
+        if alike and any(_made(r, widths) == _made(out, widths) for r in alike):
+            continue
+        alike.append(out)
+        cells.append(out)
     head = [str(h) for h in headers]
-    natural = [max([len(head[i])] + [len(r[i]) for r in cells]) for i in range(len(head))]
+    natural = []
+    for i, h in enumerate(head):
+        cap, most = widths.get(i), len(h)
+        for r in cells:
+            if cap and most >= cap:  # no cell is wider than its cap
+                break
+            if callable(r[i]):
+                r[i] = _capped(r[i](), cap)
+            most = max(most, len(r[i]))
+        natural.append(most)
     limit = width if width is not None else terminal_width()
     sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
     keep = set(keep) | {i for i, h in enumerate(head) if h.strip() == "STATUS"}
@@ -270,6 +291,10 @@ def table(
         if not (squeezed and optional):
             break
         shown.remove(optional.pop(0))
+    for r in cells:
+        for i in shown:
+            if callable(r[i]):
+                r[i] = _capped(r[i](), widths.get(i))
     if len(shown) < len(head):
         head = [head[i] for i in shown]
         cells = [[r[i] for i in shown] for r in cells]

@@ -30,7 +30,7 @@ def claims(store: Store, status: Status | None = None, source: str | None = None
         if source is not None:
             source = source_id(store, source)
         found = store.claim_records(status=status, source=source)
-    return sorted(found, key=lambda c: (c.subject, c.predicate.value, str(c.object or c.value)))
+    return sorted(found, key=lambda c: (c.subject, c.predicate, str(c.object or c.value)))  # a Predicate sorts as its text
 
 
 def source_id(store: Store, given: str) -> str:

@@ -58,8 +58,6 @@ class Store:
         A read-only store is never created and never waits (:mod:`lineage.store.access`); a
         read-write one waits for another writer's lock, calling ``on_wait`` once with a message.
         """
-        import pyoxigraph
-
         self.path = None if memory else Path(path) if path else default_store()
         self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
@@ -69,6 +67,8 @@ class Store:
         self.files: tuple | None = None
         """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
+            import pyoxigraph
+
             self._store = pyoxigraph.Store()
         elif self.read_only:  # RocksDB is opened when first asked (an answer read_model keeps needs no open)
             if not access.is_store(self.path):

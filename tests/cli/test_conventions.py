@@ -184,3 +184,22 @@ def test_offline_hub_fails_at_once_naming_the_mirror(monkeypatch, tmp_path):
         "cannot fetch deepseek-ai/DeepSeek-V3/config.json from Hugging Face (HF_HUB_OFFLINE is set) and it is not "
         "cached; set HF_ENDPOINT to a mirror, or run again online"
     )
+
+
+def test_a_cell_given_as_a_function_is_made_only_when_its_column_is_shown():
+    made = []
+
+    def evidence(text):
+        def make():
+            made.append(text)
+            return text
+        return make
+
+    head, caps = ["ID", "TEXT", "EVIDENCE"], {2: 20}
+    eager = [["a", "x" * 30, "e" * 40], ["b", "y" * 30, "f" * 40]]
+    lazy = [[a, b, evidence(c)] for a, b, c in eager]
+    assert table(head, lazy, caps, optional=[2], width=40) == table(head, eager, caps, optional=[2], width=40)
+    assert made == ["e" * 40]  # the first is as wide as the column may be; then it is left out
+    made.clear()
+    assert table(head, lazy, caps, optional=[2], width=200) == table(head, eager, caps, optional=[2], width=200)
+    assert made == ["e" * 40, "f" * 40]  # shown: each made once
