@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from lineage.records import Record
     from lineage.store import Store
 
-FORMAT = 3
+FORMAT = 4
 """Bumped when what the files hold changes shape (the code's state changes with it anyway)."""
 
 PREFIX = "lineage.read."
@@ -150,9 +150,9 @@ def _save(store: Store, part: str, state: tuple | None, value: tuple[list[Record
 # ---------------------------------------------------------------------------- the file format
 #
 # marshal (it runs no code when read, unlike pickle) of plain values: each record a pair (model
-# number, field values); per model its name, field names and how to turn the non-plain fields
-# back (an enum of lineage.vocab by value, a datetime from ISO text, a record, a tuple of
-# records).  Equal strings are written once.  Loading 3,700 claims: ~15 ms.
+# number, its fields as a dict: marshal makes the record's own dict); per model its name, field
+# names and how to turn the non-plain fields back (an enum of lineage.vocab by value, a datetime
+# from ISO text, a record, a tuple of records).  Equal strings are written once.
 
 
 def _pack(records: list[Record]) -> tuple[list, list]:
@@ -191,20 +191,20 @@ def _pack(records: list[Record]) -> tuple[list, list]:
 
     def row(rec: Record) -> tuple:
         fields = kinds[rec._model]
-        out = []
+        out = {}
         for name, value in rec.__dict__.items():
             kind = fields[name]
             if value is None or kind == "plain":
-                out.append(plain(value))
+                out[plain(name)] = plain(value)
             elif kind == "datetime":
-                out.append(value.isoformat())
+                out[plain(name)] = plain(value.isoformat())
             elif kind == "record":
-                out.append(row(value))
+                out[plain(name)] = row(value)
             elif kind == "records":
-                out.append(tuple(row(v) for v in value))
+                out[plain(name)] = tuple(row(v) for v in value)
             else:
-                out.append(plain(value.value))
-        return number[rec._model], tuple(out)
+                out[plain(name)] = plain(value.value)
+        return number[rec._model], out
 
     models = [(model, tuple(fields), tuple(fields.values())) for model, fields in kinds.items()]
     return models, [row(r) for r in records]
@@ -225,18 +225,17 @@ def _kind(value: Any) -> Any:
 
 
 def _unpack(models: list, rows: list) -> list[Record]:
-    """The records :func:`_pack` wrote (one builder per model: its fields dict converted in place)."""
+    """The records :func:`_pack` wrote: each row's fields dict (made by marshal) converted in place."""
     import importlib
 
     from lineage.records import record_class
 
     builders: list = []
 
-    def builder(cls: type, names: tuple, convert: list):
+    def builder(cls: type, convert: list):
         new, set_fields = object.__new__, object.__setattr__
 
-        def build(values: tuple) -> Record:
-            fields = dict(zip(names, values))
+        def build(fields: dict) -> Record:
             for name, fn in convert:
                 if fields[name] is not None:
                     fields[name] = fn(fields[name])
@@ -250,7 +249,8 @@ def _unpack(models: list, rows: list) -> list[Record]:
         convert = []
         for name, kind in zip(names, kinds):
             if kind == "datetime":
-                convert.append((name, datetime.fromisoformat))
+                seen: dict[str, datetime] = {}  # claims of one ingest share their time
+                convert.append((name, lambda v, seen=seen: seen.get(v) or seen.setdefault(v, datetime.fromisoformat(v))))
             elif kind == "record":
                 convert.append((name, lambda v: builders[v[0]](v[1])))
             elif kind == "records":
@@ -258,5 +258,5 @@ def _unpack(models: list, rows: list) -> list[Record]:
             elif kind != "plain":
                 members = {m.value: m for m in getattr(importlib.import_module(kind[0]), kind[1])}
                 convert.append((name, members.__getitem__))
-        builders.append(builder(record_class(model), names, convert))
-    return [builders[n](values) for n, values in rows]
+        builders.append(builder(record_class(model), convert))
+    return [builders[n](fields) for n, fields in rows]
