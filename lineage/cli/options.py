@@ -203,7 +203,7 @@ def _cell(value: Any) -> str:
 
 def _capped(value: Any, limit: int | None) -> str:
     """A cell's text, cut to ``limit`` characters (ending in ``…``)."""
-    text = _cell(value)
+    text = value if type(value) is str and value.isprintable() else _cell(value)
     return text[: limit - 1] + "…" if limit and len(text) > limit else text
 
 
@@ -264,7 +264,7 @@ def table(
     kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already
     for row in rows:
         out = [v if callable(v) else _capped(v, widths.get(i)) for i, v in enumerate(row)]
-        alike = kept.setdefault(tuple(None if callable(x) else x for x in out), [])
+        alike = kept.setdefault(tuple([None if callable(x) else x for x in out]), [])
         if alike and any(_made(r, widths) == _made(out, widths) for r in alike):
             continue
         alike.append(out)
@@ -300,7 +300,7 @@ def table(
         cells = [[r[i] for i in shown] for r in cells]
         wrap = {n for n, i in enumerate(shown) if i in wrap}
     status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None) if colour() else None
-    wrappers = {i: textwrap.TextWrapper(sizes[i], break_long_words=True) for i in wrap if i < len(sizes)}
+    wrappers = {i: _Wrapper(sizes[i]) for i in wrap if i < len(sizes)}
     if status_col is None:  # every cell padded by one format (thousands of lines: claims)
         padded = "  ".join(f"{{:<{size}}}" for size in sizes).format
 
@@ -320,6 +320,31 @@ def table(
                  for i, (text, size) in enumerate(zip(r, sizes))]
         lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
     return "\n".join(lines)
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """``textwrap.wrap(text, width, break_long_words=True)``, each distinct word split into chunks once.
+
+    Its word separator reads no further than the spaces round a word, so a text's chunks are its
+    words' chunks and the spaces between them (table cells repeat ids: 1,165 distinct words in
+    3,700 claim statements).
+    """
+
+    def __init__(self, width: int):
+        super().__init__(width, break_long_words=True)
+        self._words: dict[str, list[str]] = {}
+
+    def _split(self, text: str) -> list[str]:
+        chunks = []
+        for part in self.wordsep_simple_re.split(text):  # words and the whitespace between them
+            if part.isspace():
+                chunks.append(part)
+            elif part:
+                found = self._words.get(part)
+                if found is None:
+                    found = self._words[part] = super()._split(part)
+                chunks += found
+        return chunks
 
 
 def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:

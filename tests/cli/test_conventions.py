@@ -203,3 +203,22 @@ def test_a_cell_given_as_a_function_is_made_only_when_its_column_is_shown():
     made.clear()
     assert table(head, lazy, caps, optional=[2], width=200) == table(head, eager, caps, optional=[2], width=200)
     assert made == ["e" * 40, "f" * 40]  # shown: each made once
+
+
+def test_table_cells_wrap_as_textwrap_wraps_them():
+    import random
+    import textwrap
+
+    from lineage.cli.options import _Wrapper
+
+    rnd = random.Random(18)
+    pieces = ["deepseek-v3", "uses", "mla", "kv_lora_rank", "--", "-b", "a-b-c-d", "x--y", "e.g.", "long" * 9,
+              "ünï-códe", "3-4", "A-B", "!", "(see", "it)", "", "foo-", "-bar"]
+    spaces = [" ", "  ", "\t", " \n "]
+    wrappers = {}  # one per width, as a table keeps one per column: words split once, met again
+    for _ in range(3000):
+        words = [rnd.choice(pieces) for _ in range(rnd.randint(1, 9))]
+        text = "".join(w + rnd.choice(spaces) for w in words)[: rnd.randint(1, 80)]
+        width = rnd.randint(1, 40)
+        wrapper = wrappers.setdefault(width, _Wrapper(width))
+        assert wrapper.wrap(text) == textwrap.wrap(text, width, break_long_words=True), (text, width)
