@@ -89,7 +89,6 @@ def main() -> None:
     (``lineage claims | head -1``) ends the command quietly with 0. With ``--json`` a usage error
     is ``{"error": …, "code": 2}`` on stderr.
     """
-    import gc
     import os
     import sys
 
@@ -97,9 +96,6 @@ def main() -> None:
 
     from lineage.cli.options import quiet_stdout, report_error
 
-    # What the imports built lives as long as the process: the collector need not walk it again each
-    # time a command's own objects trigger it (measured: claims, 3,700 records, 0.37 -> 0.32 s).
-    gc.freeze()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no entry-point scan (~50 ms); typer uses pydantic
     json_out = "--json" in sys.argv[1:]
     try:
@@ -124,3 +120,37 @@ def main() -> None:
         report_error("aborted", 130, json_out)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> None:
+    """The ``lineage`` process (``python -m lineage``, the console script): :func:`main`, made for a process
+    that ends when it returns.
+
+    What the imports built lives as long as the process, so the collector is told to leave it be
+    (measured: claims, 3,700 records, 0.37 -> 0.32 s).  At the end, when nothing waits to run at
+    exit (no ``atexit`` hook, no other thread), the process leaves without tearing the interpreter
+    down: freeing every object one by one is work the operating system does at once (~30 ms after
+    3,700 claims).  Output is flushed first; every file a command writes it closes itself.
+    """
+    import atexit
+    import gc
+    import os
+    import sys
+    import threading
+
+    gc.freeze()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: the normal exit says nothing more either
+        sys.exit(code)
+    if threading.active_count() == 1 and not getattr(atexit, "_ncallbacks", lambda: 1)():
+        os._exit(code)
+    sys.exit(code)
