@@ -55,7 +55,8 @@ class Store:
                  on_wait: Callable[[str], None] | None = None):
         """Open the store at ``path`` (default location otherwise) read-write, or with ``read_only``.
 
-        A read-only store is never created and never waits (:mod:`lineage.store.access`); a
+        A read-only store is never created and never waits (:mod:`lineage.store.access`), and opens
+        RocksDB only when first asked (a claim listing the store keeps compiled needs no open); a
         read-write one waits for another writer's lock, calling ``on_wait`` once with a message.
         """
         self.path = None if memory else Path(path) if path else default_store()

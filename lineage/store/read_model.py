@@ -30,6 +30,7 @@ import gc
 import marshal
 import os
 import sys
+import time
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -143,6 +144,9 @@ def _save(store: Store, part: str, state: tuple | None, value: tuple[list[Record
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for left in store.path.glob(f"{PREFIX}*.tmp"):  # a reader killed while writing left it
+            if left.stat().st_mtime < time.time() - 3600:
+                left.unlink(missing_ok=True)
     except Exception:  # a folder it may not write in, a full disk: the answer stands, unsaved
         pass
 
