@@ -1,5 +1,5 @@
 """``python -m lineage``."""
 
-from lineage.cli import main
+from lineage.cli import run
 
-main()
+run()

@@ -35,141 +35,21 @@ class Strict(BaseModel):
 
 # --------------------------------------------------------------------------- vocabularies
 
-from lineage.vocab import EntityKind, Status  # noqa: E402, F401  (re-exported; pydantic-free so the CLI parses options without pydantic)
-
-
-class TechniqueCategory(str, Enum):
-    """Coarse family a technique belongs to."""
-
-    ATTENTION = "attention"
-    MOE = "moe"
-    OPTIMIZER = "optimizer"
-    TRAINING = "training"
-    POSITIONAL = "positional"
-    INFERENCE = "inference"
-    RESIDUAL = "residual"
-    PRECISION = "precision"
-    ALIGNMENT = "alignment"
-    OBJECTIVE = "objective"
-    NORMALIZATION = "normalization"
-
-
-STATUS_RANK = {
-    Status.VERIFIED: 0,
-    Status.DISPUTED: 1,
-    Status.CONTRADICTED: 2,
-    Status.REPORTED: 3,
-    Status.UNVERIFIED: 4,
-}
-
-
-class SourceKind(str, Enum):
-    """Whether a source speaks for the model it describes."""
-
-    PRIMARY = "primary"
-    """The model's own config, card, report or code, as its publisher released it."""
-    SECONDARY = "secondary"
-    """Articles, third parties, derivatives (quantizations, mirrors that changed values)."""
-
-
-class Method(str, Enum):
-    """How a piece of evidence was obtained."""
-
-    CONFIG = "config"
-    TEXT = "text"
-    CITATION = "citation"
-    CARD = "card"
-    MEASUREMENT = "measurement"
-    CURATED = "curated"
-    METADATA = "metadata"
-    """Read from where and when a source was published, not from its content (a repo's creation date)."""
-
-
-class Predicate(str, Enum):
-    """What a claim says about its subject.  Values are the RDF local names."""
-
-    USES = "uses"
-    MENTIONS = "mentions"
-    ARCHITECTURE = "architecture"
-    MODEL_TYPE = "modelType"
-    TOTAL_PARAMETERS = "totalParameters"
-    ACTIVE_PARAMETERS = "activeParameters"
-    MTP_PARAMETERS = "mtpParameters"
-    KV_BYTES_PER_TOKEN = "kvBytesPerToken"
-    CONTEXT_LENGTH = "contextLength"
-    ROUTED_EXPERTS = "routedExperts"
-    SHARED_EXPERTS = "sharedExperts"
-    EXPERTS_PER_TOKEN = "expertsPerToken"
-    LAYERS = "layers"
-    HIDDEN_SIZE = "hiddenSize"
-    UNRECOGNISED_CONFIG_KEY = "unrecognisedConfigKey"
-    INTRODUCED_BY = "introducedBy"
-    INTRODUCED_IN = "introducedIn"
-    FIRST_APPEARED = "firstAppeared"
-    DEVELOPED_BY = "developedBy"
-    RELEASED = "released"
-    DERIVED_FROM = "derivedFrom"
-    PUBLISHED_BY = "publishedBy"
-    TRAINED_ON = "trainedOn"
-    SERVED_ON = "servedOn"
-    SUPPORTS_HARDWARE = "supportsHardware"
-    OPTIMIZED_FOR = "optimizedFor"
-    TRAINING_TOKENS = "trainingTokens"
-    GPU_HOURS = "gpuHours"
-    CITES = "cites"
-    BENCHMARK_SCORE = "benchmarkScore"
-    API_COST_RATIO = "apiCostRatio"
-    INFERENCE_FLOPS_RATIO = "inferenceFlopsRatio"
-    KV_CACHE_RATIO = "kvCacheRatio"
-    VARIANT_OF = "variantOf"
-    EXTENDS = "extends"
-    SIMPLIFIES = "simplifies"
-    COMBINES = "combines"
-    REPLACES = "replaces"
-    CONTRASTS_WITH = "contrastsWith"
-    COMPONENT_OF = "componentOf"
-
-
-IDEA_RELATIONS = (
-    Predicate.EXTENDS,
-    Predicate.VARIANT_OF,
-    Predicate.SIMPLIFIES,
-    Predicate.COMBINES,
-    Predicate.REPLACES,
-    Predicate.CONTRASTS_WITH,
-    Predicate.COMPONENT_OF,
+from lineage.vocab import (  # noqa: E402, F401  (re-exported: pydantic-free, so read commands load without pydantic)
+    ENTITY_PREDICATES,
+    FETCH_HINT,
+    HARDWARE_PREDICATES,
+    IDEA_RELATIONS,
+    STATUS_RANK,
+    EntityKind,
+    IdeaRelation,
+    Method,
+    Predicate,
+    SourceKind,
+    Status,
+    TechniqueCategory,
+    human,
 )
-"""Technique -> technique relations (idea lineage), strongest link first.
-
-``extends``, ``variantOf``, ``simplifies``, ``combines`` and ``componentOf`` point from the
-newer idea to the one it builds on; ``replaces`` from the idea that took another's place (in a
-model family or a design); ``contrastsWith`` from an idea to the one it was designed against.
-"""
-
-IdeaRelation = Literal["extends", "variantOf", "simplifies", "combines", "replaces", "contrastsWith", "componentOf"]
-"""The seed spelling of :data:`IDEA_RELATIONS` (the Predicate values)."""
-
-
-ENTITY_PREDICATES = {
-    Predicate.USES,
-    Predicate.MENTIONS,
-    Predicate.INTRODUCED_BY,
-    Predicate.INTRODUCED_IN,
-    Predicate.DEVELOPED_BY,
-    Predicate.DERIVED_FROM,
-    Predicate.PUBLISHED_BY,
-    Predicate.TRAINED_ON,
-    Predicate.SERVED_ON,
-    Predicate.SUPPORTS_HARDWARE,
-    Predicate.OPTIMIZED_FOR,
-    Predicate.CITES,
-    *IDEA_RELATIONS,
-}
-"""Predicates whose object is a catalog entity rather than a literal value."""
-
-HARDWARE_PREDICATES = (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPPORTS_HARDWARE, Predicate.OPTIMIZED_FOR)
-"""Predicates that tie a model to an accelerator (the object is a hardware id)."""
-
 
 # --------------------------------------------------------------------------- citations
 
@@ -379,6 +259,13 @@ class Claim(Strict):
         return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+class StoredClaim(Claim):
+    """A claim as read back from the store, with where it lives."""
+
+    source: str = Field(description="Id of the source document whose graph holds the claim.")
+    ref: str = Field(description="IRI of the claim resource.")
+
+
 def slug(name: str) -> str:
     """A valid id for any name: lowercase, runs of other characters become one ``-``.
 
@@ -405,22 +292,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-FETCH_HINT = "(text not shipped; 'lineage fetch' shows it)"
-"""Shown for evidence whose quoted text the release replaced by a span, until the document is fetched."""
-
-
 def clip(text: str, limit: int = SNIPPET_MAX) -> str:
     """Collapse whitespace and cut text to fit an evidence snippet."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def human(n: float) -> str:
-    """1_234_000_000 -> '1.23B' (T, B, M, K; three significant digits)."""
-    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if abs(n) >= size:
-            return f"{n / size:.3g}{unit}"
-    return f"{n:g}"
 
 
 def month_of(value: str | date | None) -> str | None:

@@ -26,10 +26,10 @@ it used, so ``lineage why`` can show it.  Re-running is idempotent.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
 
+from lineage.combine import combine  # noqa: F401  (re-exported: the rule lives where read commands load it without pydantic)
 from lineage.domain import HARDWARE_PREDICATES, Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
 from lineage.verify_ratios import MEASUREMENT_DOC, RATIO_PREDICATES, judge_ratio, judge_ratios
 
@@ -39,36 +39,6 @@ UNCHECKABLE = {
     Predicate.BENCHMARK_SCORE: "no primary source states scores of this evaluation",
     Predicate.API_COST_RATIO: "API prices are not stated by any primary source lineage reads",
 }
-
-
-def combine(claims: Iterable[Claim]) -> tuple[Status, str]:
-    """One status and a one-line reason for claims that all state the same thing.
-
-    Examples
-    --------
-    >>> combine([])
-    (<Status.UNVERIFIED: 'unverified'>, 'no source states it')
-    """
-    claims = list(claims)
-    if not claims:
-        return Status.UNVERIFIED, "no source states it"
-    pro = [c for c in claims if c.status is Status.VERIFIED]
-    con = [c for c in claims if c.status is Status.CONTRADICTED]
-    if pro and con:
-        return Status.DISPUTED, f"primary sources disagree: {pro[0].reason} / {con[0].reason}"
-    if pro:
-        n = len({e.source for c in pro for e in c.evidence if e.source_kind is SourceKind.PRIMARY})
-        extra = f" ({n} primary sources)" if n > 1 else ""
-        return Status.VERIFIED, pro[0].reason + extra
-    if con:
-        return Status.CONTRADICTED, con[0].reason
-    disputed = [c for c in claims if c.status is Status.DISPUTED]
-    if disputed:
-        return Status.DISPUTED, disputed[0].reason
-    reported = [c for c in claims if c.status is Status.REPORTED]
-    if reported:
-        return Status.REPORTED, reported[0].reason
-    return Status.UNVERIFIED, claims[0].reason
 
 
 def anachronism(catalog, model: str, technique: str) -> str | None:

@@ -28,7 +28,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lineage.domain import EntityKind
+from lineage.vocab import EntityKind
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
 

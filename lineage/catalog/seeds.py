@@ -14,19 +14,39 @@ import pickle
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lineage.domain import EntityKind, Hardware, Model, Organization, Paper, Technique, merge_discovered
 from lineage.errors import CatalogError, UnknownEntity
 from lineage.paths import cache_dir, data_dir
+from lineage.vocab import EntityKind
 
-SEED_FILES: dict[str, type] = {
-    "organizations.yaml": Organization,
-    "hardware.yaml": Hardware,
-    "papers.yaml": Paper,
-    "techniques.yaml": Technique,
-    "models.yaml": Model,
+if TYPE_CHECKING:
+    from lineage.domain import Hardware, Model, Organization, Paper, Technique
+
+SEED_MODELS = {
+    "organizations.yaml": "Organization",
+    "hardware.yaml": "Hardware",
+    "papers.yaml": "Paper",
+    "techniques.yaml": "Technique",
+    "models.yaml": "Model",
 }
+"""Seed file -> name of the :mod:`lineage.domain` model of its entries (in loading order)."""
+
+
+@cache
+def seed_files() -> dict[str, type]:
+    """Seed file -> the pydantic model of its entries (``SEED_FILES``; importing the models loads pydantic)."""
+    from lineage import domain
+
+    return {filename: getattr(domain, name) for filename, name in SEED_MODELS.items()}
+
+
+def __getattr__(name: str):
+    if name == "SEED_FILES":
+        return seed_files()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 _CODE = [Path(__file__), Path(__file__).with_name("resolver.py"), *(Path(__file__).parent.parent / f for f in ("domain.py", "vocab.py"))]
 """Source files whose change invalidates the compiled catalog (the models it pickles)."""
@@ -40,6 +60,23 @@ def _compiled_path(texts: dict[str, bytes]) -> Path:
     for code in _CODE:
         digest.update(code.read_bytes())
     return cache_dir() / "catalog" / f"{digest.hexdigest()[:24]}.pickle"
+
+
+def _seed_texts(seeds: Path) -> dict[str, bytes]:
+    """The bytes of every seed file under ``seeds``; ``CatalogError`` naming a missing one."""
+    texts = {}
+    for filename in SEED_MODELS:
+        path = seeds / filename
+        if not path.exists():
+            raise CatalogError(f'seed file "{path}" is missing')
+        texts[filename] = path.read_bytes()
+    return texts
+
+
+def compiled_key(seeds: Path | None = None) -> str:
+    """The hash naming the compiled catalog of ``seeds`` (default seeds): it changes with any seed file or the
+    code that reads them, so anything derived from the catalog can be keyed by it."""
+    return _compiled_path(_seed_texts(seeds or data_dir("seeds"))).stem
 
 
 def _save(catalog: Catalog, path: Path) -> None:
@@ -97,12 +134,7 @@ class Catalog:
         or the domain models changes the hash.
         """
         seeds = seeds or data_dir("seeds")
-        texts = {}
-        for filename in SEED_FILES:
-            path = seeds / filename
-            if not path.exists():
-                raise CatalogError(f'seed file "{path}" is missing')
-            texts[filename] = path.read_bytes()
+        texts = _seed_texts(seeds)
         cached = _compiled_path(texts)
         try:
             with open(cached, "rb") as fh:
@@ -120,7 +152,7 @@ class Catalog:
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~20x faster than pure Python
         catalog = cls()
-        for filename, model in SEED_FILES.items():
+        for filename, model in seed_files().items():
             path = seeds / filename
             rows = yaml.load(texts[filename].decode("utf-8"), Loader=loader) or []
             adapter = TypeAdapter(list[model])
@@ -147,6 +179,8 @@ class Catalog:
     def with_discovered(self, entities) -> Catalog:
         """A copy overlaid with entities that sources introduced; a curated entry of the same id wins.
         """
+        from lineage.domain import merge_discovered
+
         out = Catalog(dict(self.entities), dict(self._names))
         for e in entities:
             known = out.entities.get(e.id)
@@ -174,6 +208,8 @@ class Catalog:
 
     def check_references(self) -> None:
         """Every id an entry points at exists and has the right kind."""
+        from lineage.domain import Hardware, Model, Paper, Technique
+
         refs: list[tuple[str, str, str | None, EntityKind]] = []
         for e in self.entities.values():
             if isinstance(e, Hardware):

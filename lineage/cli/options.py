@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 from lineage.errors import LineageError, exit_code_for
+from lineage.release.documents import quoted as release_quoted
 
 StoreOpt = Annotated[
     Path | None,
@@ -106,15 +107,29 @@ def load_catalog(store=None):
     return catalog.with_discovered(store.discovered_entities()) if store is not None else catalog
 
 
+def read_catalog(store):
+    """The catalog overlaid with ``store``'s discoveries, as records, for a command that only reads
+    (kept compiled in the store: :func:`lineage.store.read_model.catalog`; no pydantic loaded)."""
+    from lineage.store import read_model
+
+    return read_model.catalog(store)
+
+
 def emit_json(value: Any) -> None:
-    """Print pydantic models (or lists of them) as indented JSON."""
+    """Print answers (dataclasses), pydantic models or records, or lists of them, as indented JSON."""
+    import dataclasses
+
     from lineage.domain import json_default
 
     def plain(v):
         if hasattr(v, "model_dump"):
             return v.model_dump(mode="json")
-        if isinstance(v, list):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+        if isinstance(v, list | tuple):
             return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
         return v
 
     typer.echo(json.dumps(plain(value), indent=2, default=json_default, ensure_ascii=False))
@@ -129,6 +144,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&\"'])")
 
 def printable(text: str) -> str:
     """Source text safe for a terminal: control and bidi characters written as escapes."""
+    if text.isprintable():  # no control, format or separator character but the space: nothing to escape
+        return text
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
 
 
@@ -177,9 +194,25 @@ def paint(text: str, status: str) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value if value.isprintable() else printable(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
         return f"{value:,}"
     return printable(str(value))
+
+
+def _capped(value: Any, limit: int | None) -> str:
+    """A cell's text, cut to ``limit`` characters (ending in ``…``)."""
+    text = value if type(value) is str and value.isprintable() else _cell(value)
+    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+
+
+def _made(row: list, widths: dict[int, int]) -> tuple[str, ...]:
+    """``row`` with every cell that is a function replaced by its text (in place), as a tuple."""
+    for i, x in enumerate(row):
+        if callable(x):
+            row[i] = _capped(x(), widths.get(i))
+    return tuple(row)
 
 
 def _fit(natural: list[int], floors: list[int], budget: int) -> list[int]:
@@ -215,7 +248,9 @@ def table(
     ``keep`` (ids a user copies). When that would leave a column narrower than 20 characters, the
     ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
     onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
-    coloured on a terminal. Identical rows are shown once.
+    coloured on a terminal. Identical rows are shown once. A cell may be a function of no arguments,
+    called only when its text is needed: its column shown, as wide as it may be, or its row alike
+    to another in every other cell (the evidence of 3,700 claims, left out at 100 columns).
 
     Examples
     --------
@@ -225,21 +260,26 @@ def table(
     b   12,345
     """
     widths = widths or {}
-    cells: list[list[str]] = []
-    seen: set[tuple[str, ...]] = set()
+    cells: list[list] = []
+    kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already
     for row in rows:
-        out = []
-        for i, v in enumerate(row):
-            text = _cell(v)
-            limit = widths.get(i)
-            if limit and len(text) > limit:
-                text = text[: limit - 1] + "…"
-            out.append(text)
-        if tuple(out) not in seen:
-            seen.add(tuple(out))
-            cells.append(out)
+        out = [v if callable(v) else _capped(v, widths.get(i)) for i, v in enumerate(row)]
+        alike = kept.setdefault(tuple([None if callable(x) else x for x in out]), [])
+        if alike and any(_made(r, widths) == _made(out, widths) for r in alike):
+            continue
+        alike.append(out)
+        cells.append(out)
     head = [str(h) for h in headers]
-    natural = [max([len(head[i])] + [len(r[i]) for r in cells]) for i in range(len(head))]
+    natural = []
+    for i, h in enumerate(head):
+        cap, most = widths.get(i), len(h)
+        for r in cells:
+            if cap and most >= cap:  # no cell is wider than its cap
+                break
+            if callable(r[i]):
+                r[i] = _capped(r[i](), cap)
+            most = max(most, len(r[i]))
+        natural.append(most)
     limit = width if width is not None else terminal_width()
     sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
     keep = set(keep) | {i for i, h in enumerate(head) if h.strip() == "STATUS"}
@@ -251,28 +291,65 @@ def table(
         if not (squeezed and optional):
             break
         shown.remove(optional.pop(0))
+    for r in cells:
+        for i in shown:
+            if callable(r[i]):
+                r[i] = _capped(r[i](), widths.get(i))
     if len(shown) < len(head):
         head = [head[i] for i in shown]
         cells = [[r[i] for i in shown] for r in cells]
         wrap = {n for n, i in enumerate(shown) if i in wrap}
-    status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None)
+    status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None) if colour() else None
+    wrappers = {i: _Wrapper(sizes[i]) for i in wrap if i < len(sizes)}
+    if status_col is None:  # every cell padded by one format (thousands of lines: claims)
+        padded = "  ".join(f"{{:<{size}}}" for size in sizes).format
+
+        def line(texts: list[str]) -> str:
+            return padded(*texts).rstrip()
+    else:
+
+        def line(texts: list[str]) -> str:
+            return _line(texts, sizes, status_col)
+
     lines = [_line(head, sizes, None)]
     for r in cells:
-        parts = []
-        for i, text in enumerate(r):
-            if len(text) <= sizes[i]:
-                parts.append([text])
-            elif i in wrap:
-                parts.append(textwrap.wrap(text, sizes[i], break_long_words=True) or [""])
-            else:
-                parts.append([text[: sizes[i] - 1] + "…"])
-        for n in range(max(len(p) for p in parts)):
-            lines.append(_line([p[n] if n < len(p) else "" for p in parts], sizes, status_col))
+        if all(len(text) <= size for text, size in zip(r, sizes)):
+            lines.append(line(r))
+            continue
+        parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] if i in wrappers else [text[: size - 1] + "…"]
+                 for i, (text, size) in enumerate(zip(r, sizes))]
+        lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
     return "\n".join(lines)
 
 
+class _Wrapper(textwrap.TextWrapper):
+    """``textwrap.wrap(text, width, break_long_words=True)``, each distinct word split into chunks once.
+
+    Its word separator reads no further than the spaces round a word, so a text's chunks are its
+    words' chunks and the spaces between them (table cells repeat ids: 1,165 distinct words in
+    3,700 claim statements).
+    """
+
+    def __init__(self, width: int):
+        super().__init__(width, break_long_words=True)
+        self._words: dict[str, list[str]] = {}
+
+    def _split(self, text: str) -> list[str]:
+        chunks = []
+        for part in self.wordsep_simple_re.split(text):  # words and the whitespace between them
+            if part.isspace():
+                chunks.append(part)
+            elif part:
+                found = self._words.get(part)
+                if found is None:
+                    found = self._words[part] = super()._split(part)
+                chunks += found
+        return chunks
+
+
 def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
-    padded = [t.ljust(sizes[i]) for i, t in enumerate(texts)]
+    """One line of cells padded to ``sizes``; the ``status_col`` cell coloured (``None``: no colour)."""
+    padded = [t.ljust(size) for t, size in zip(texts, sizes)]
     if status_col is not None:
         padded[status_col] = paint(padded[status_col], texts[status_col])
     return "  ".join(padded).rstrip()
@@ -283,7 +360,7 @@ def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
 
 def human(n: int | None) -> str:
     """1_234_000_000 -> '1.23B'; '-' when there is no number."""
-    from lineage.domain import human as short
+    from lineage.vocab import human as short
 
     return "-" if n is None else short(n)
 
@@ -352,9 +429,7 @@ def stdin_as_file(paths: list[Path], name: str):
 
 
 def quoted(ev) -> str:
-    """What a table shows for a piece of evidence (:func:`lineage.release.fetch.quoted`, loaded when first shown)."""
-    from lineage.release.fetch import quoted as release_quoted
-
+    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
     return release_quoted(ev)
 
 

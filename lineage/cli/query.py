@@ -1,6 +1,7 @@
 """Query commands: who-uses, origin, show, claims, techniques, models, sources."""
 
 from enum import Enum
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -12,11 +13,11 @@ from lineage.cli.options import (
     emit_json,
     handles_errors,
     human,
-    load_catalog,
     md_cell,
     open_store,
     quantity,
     quoted,
+    read_catalog,
     table,
 )
 from lineage.vocab import Status
@@ -50,7 +51,7 @@ def who_uses_command(
     from lineage.questions.who_uses import who_uses
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = who_uses(st, catalog, technique, variants=variants)
     if json_out:
         emit_json(result)
@@ -105,20 +106,18 @@ def origin_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Who introduced a technique, when and in which paper, with evidence."""
-    from lineage.questions.ideas import ancestor_line
-    from lineage.questions.projection import project
-    from lineage.questions.who_uses import origin
+    from lineage.questions.who_uses import ancestor_chain, origin
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = origin(st, catalog, technique)
-        ancestors = "" if json_out else ancestor_line(project(st, catalog), result.technique)
+        chain = [] if json_out else ancestor_chain(st, catalog, result.technique)
     if json_out:
         emit_json(result)
         return
     typer.echo(f"{result.name} ({result.technique}), {result.category}")
-    if ancestors:
-        typer.echo(f"  builds on: {ancestors}")
+    if len(chain) > 1:
+        typer.echo(f"  builds on: {' ← '.join(chain)}")
     if result.description:
         typer.echo(f"  {result.description}")
     if result.paper:
@@ -148,7 +147,7 @@ def show_command(
     from lineage.questions.listing import show
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = show(st, catalog, ident)
     if json_out:
         emit_json(result)
@@ -217,7 +216,7 @@ def claims_command(
             f"{c.subject} {c.predicate.value} {c.object or _value(c)}",
             c.status.value,
             c.reason,
-            _best_evidence(c),
+            partial(_best_evidence, c),  # made only if the table has room for it
         ]
         for c in shown
     ]
@@ -225,7 +224,7 @@ def claims_command(
         typer.echo("| claim | statement | status | reason | best evidence |")
         typer.echo("|---|---|---|---|---|")
         for r in rows:
-            typer.echo("| " + " | ".join(md_cell(x) for x in r) + " |")
+            typer.echo("| " + " | ".join(md_cell(x() if callable(x) else x) for x in r) + " |")
         return
     typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70},
                      keep=[0], wrap=[1], optional=[4]))
@@ -273,7 +272,7 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
     from lineage.questions.claims import flags
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         result = flags(st, catalog)
     shown = result[:limit] if limit else result
     if json_out:
@@ -296,7 +295,7 @@ def techniques_command(
     from lineage.questions.listing import techniques
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         rows = techniques(st, catalog, discovered=discovered)
     if json_out:
         emit_json(rows)
@@ -330,7 +329,7 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     from lineage.questions.listing import models
 
     with open_store(store) as st:
-        catalog = load_catalog(st)
+        catalog = read_catalog(st)
         rows = models(st, catalog)
     if json_out:
         emit_json(rows)

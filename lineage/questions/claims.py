@@ -3,25 +3,34 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lineage.catalog import Catalog
-from lineage.domain import Predicate, Status
 from lineage.errors import UnknownEntity
-from lineage.questions.evidence import require_built
-from lineage.store import Store, StoredClaim
+from lineage.questions.evidence import Field, require_built
+from lineage.vocab import Predicate, Status
+
+if TYPE_CHECKING:
+    from lineage.catalog import Catalog
+    from lineage.domain import StoredClaim
+    from lineage.store import Store
 
 
 def claims(store: Store, status: Status | None = None, source: str | None = None) -> list[StoredClaim]:
     """Claims filtered by status and/or source document.
 
     ``source`` is a source id (``lineage sources``), or the path or URL that was ingested: a file
-    is matched by the hash of its bytes (or its file name), a URL by the source's URL.
+    is matched by the hash of its bytes (or its file name), a URL by the source's URL.  Every claim
+    (no filter) may come from what the store keeps compiled (:mod:`lineage.store.read_model`); the
+    store is asked whether it was built only when there is no claim to show.
     """
-    require_built(store)
-    if source is not None:
-        source = source_id(store, source)
-    return sorted(store.claims(status=status, source=source), key=lambda c: (c.subject, c.predicate.value, str(c.object or c.value)))
+    found = store.claim_records() if status is None and source is None else []
+    if not found:
+        require_built(store)
+        if source is not None:
+            source = source_id(store, source)
+        found = store.claim_records(status=status, source=source)
+    return sorted(found, key=lambda c: (c.subject, c.predicate, str(c.object or c.value)))  # a Predicate sorts as its text
 
 
 def source_id(store: Store, given: str) -> str:
@@ -57,7 +66,7 @@ def claim(store: Store, ident: str) -> StoredClaim:
     """One claim by its id (``c-…`` as shown by ``lineage claims --json``, or its full IRI)."""
     require_built(store)
     local = ident.rsplit("/", 1)[-1]
-    for c in store.claims():
+    for c in store.claim_records():
         if c.ref.rsplit("/", 1)[-1] == local:
             return c
     raise UnknownEntity("claim", ident, [], "claims --json")
@@ -65,7 +74,7 @@ def claim(store: Store, ident: str) -> StoredClaim:
 
 def claims_about(store: Store, subject: str, predicate: str, obj: str | None = None) -> list[StoredClaim]:
     """Every claim ``subject predicate [object or value]`` (``deepseek-v4-pro kvCacheRatio``), strongest status first."""
-    from lineage.domain import STATUS_RANK
+    from lineage.vocab import STATUS_RANK
 
     require_built(store)
     try:
@@ -74,7 +83,7 @@ def claims_about(store: Store, subject: str, predicate: str, obj: str | None = N
         import difflib
 
         raise UnknownEntity("predicate", predicate, difflib.get_close_matches(predicate, [x.value for x in Predicate], n=1)) from None
-    found = [c for c in store.claims() if c.subject == subject and c.predicate is p
+    found = [c for c in store.claim_records() if c.subject == subject and c.predicate is p
              and (obj is None or obj in (c.object, str(c.value)))]
     if not found:
         said = " ".join(x for x in (subject, predicate, obj) if x)
@@ -82,7 +91,8 @@ def claims_about(store: Store, subject: str, predicate: str, obj: str | None = N
     return sorted(found, key=lambda c: (STATUS_RANK[c.status], c.source))
 
 
-class Flag(BaseModel):
+@dataclass(kw_only=True)
+class Flag:
     """A claim that is not verified, or something odd about one."""
 
     kind: str = Field(description="contradicted, disputed, unverified, reported, anachronism or unknown-id.")
@@ -105,7 +115,7 @@ def flags(store: Store, catalog: Catalog) -> list[Flag]:
     """Every claim that is not verified, contradicted first; plus anachronisms and ids not in the catalog."""
     require_built(store)
     out: list[Flag] = []
-    for c in store.claims():
+    for c in store.claim_records():
         ident = c.ref.rsplit("/", 1)[-1]
         if c.status is not Status.VERIFIED:
             kind = "unknown-id" if c.reason.startswith("[unknown-id]") else c.status.value

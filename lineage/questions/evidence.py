@@ -1,20 +1,34 @@
 """Evidence rows as answers show them, and the checks every store-backed question shares.
+
+The answers of the store-backed questions (``who-uses``, ``origin``, ``show``, ``models`` …) are
+dataclasses whose fields are declared as pydantic's are (:func:`Field`, with a description): they
+are built from stored records (:mod:`lineage.records`) without loading pydantic, and pydantic
+answers hold them as fields (it validates and serializes dataclasses as it does its own models).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
-
-from lineage.catalog import Catalog
-from lineage.domain import Evidence, Method, Predicate, SourceKind, Status
+from lineage.combine import combine
 from lineage.errors import EmptyStore
-from lineage.store import Store, StoredClaim
-from lineage.verify import combine
+from lineage.vocab import Method, Predicate, SourceKind, Status
+
+if TYPE_CHECKING:
+    from lineage.catalog import Catalog
+    from lineage.domain import Evidence, StoredClaim
+    from lineage.store import Store
 
 
-class EvidenceSummary(BaseModel):
+def Field(default: Any = dataclasses.MISSING, *, default_factory: Any = dataclasses.MISSING, description: str) -> Any:
+    """A dataclass field declared as pydantic's ``Field`` is: its default (or factory) and its description."""
+    return dataclasses.field(default=default, default_factory=default_factory, metadata={"description": description})
+
+
+@dataclasses.dataclass(kw_only=True)
+class EvidenceSummary:
     """A piece of evidence, trimmed for display."""
 
     source: str = Field(description="Source document id.")
@@ -28,9 +42,15 @@ class EvidenceSummary(BaseModel):
     span_sha256: str | None = Field(None, description="sha256 of the quoted span, whitespace collapsed.")
 
     @classmethod
+    def from_json(cls, data: dict) -> EvidenceSummary:
+        """The summary of evidence dumped as JSON (a projection's edge data): unknown keys left out."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**fields | {"source_kind": SourceKind(fields["source_kind"]), "method": Method(fields["method"])})
+
+    @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
         """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
-        from lineage.release.fetch import snippet
+        from lineage.release.documents import snippet
 
         return cls(
             source=ev.source,
@@ -43,7 +63,6 @@ class EvidenceSummary(BaseModel):
             span_end=ev.span_end,
             span_sha256=ev.span_sha256,
         )
-
 
 
 def _evidence(claims: list[StoredClaim]) -> list[EvidenceSummary]:
@@ -64,7 +83,8 @@ def require_built(store: Store) -> None:
         raise EmptyStore(store.path)
 
 
-class Fact(BaseModel):
+@dataclasses.dataclass(kw_only=True)
+class Fact:
     """A catalog or ingested fact with its status and evidence."""
 
     predicate: Predicate = Field(description="What is stated.")

@@ -152,19 +152,13 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     >>> ancestor_line(example_graph(), "mla")
     ''
     """
-    from lineage.questions.status import _RANK
+    from lineage.questions.status import closest_chain
 
-    chain, here = [technique], technique
-    while True:
-        options = [
-            (min(_RANK[link.status.value] for link in links),
-             min(RELATIONS.index(link.relation) for link in links), other)
-            for other, links in idea_links(g, here, True, min_status).items() if other not in chain
-        ]
-        if not options:
-            break
-        here = min(options)[2]
-        chain.append(here)
+    def links_back(idea: str) -> dict[str, list[tuple[str, str]]]:
+        return {other: [(link.status.value, link.relation) for link in links]
+                for other, links in idea_links(g, idea, True, min_status).items()}
+
+    chain = closest_chain(technique, links_back)
     return " ← ".join(chain) if len(chain) > 1 else ""
 
 

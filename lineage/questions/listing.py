@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from lineage.questions.evidence import Fact, Field, _facts, require_built
+from lineage.store import iris
+from lineage.vocab import EntityKind, Predicate, Status
 
-from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Predicate, Status
-from lineage.questions.evidence import Fact, _facts, require_built
-from lineage.store import Store, iris
+if TYPE_CHECKING:
+    from lineage.catalog import Catalog
+    from lineage.store import Store
 
 
-class Show(BaseModel):
+@dataclass(kw_only=True)
+class Show:
     """Answer to ``lineage show``: an entity and every claim about it."""
 
     id: str = Field(description="Entity id.")
@@ -27,8 +31,8 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     """Everything the catalog and the store say about one id."""
     entity = catalog.get(ident)
     require_built(store)
-    about = store.claims(subject=entity.id)
-    incoming = store.claims(object=entity.id)
+    about = store.claim_records(subject=entity.id)
+    incoming = store.claim_records(object=entity.id)
     return Show(
         id=entity.id,
         kind=entity.kind,
@@ -38,7 +42,8 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     )
 
 
-class TechniqueRow(BaseModel):
+@dataclass(kw_only=True)
+class TechniqueRow:
     """One line of ``lineage techniques``."""
 
     id: str = Field(description="Technique id.")
@@ -59,7 +64,7 @@ def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list
     from lineage.techniques import implementation_path
 
     users: dict[str, set[str]] = defaultdict(set)
-    for c in store.claims(predicate=Predicate.USES):
+    for c in store.claim_records(predicate=Predicate.USES):
         if c.status in (Status.VERIFIED, Status.REPORTED):
             users[c.object].add(c.subject)
     return [
@@ -80,7 +85,8 @@ def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list
     ]
 
 
-class ModelRow(BaseModel):
+@dataclass(kw_only=True)
+class ModelRow:
     """One line of ``lineage models``."""
 
     id: str = Field(description="Model id.")

@@ -12,9 +12,9 @@ from collections import defaultdict
 import networkx as nx
 
 from lineage.catalog import Catalog
+from lineage.combine import combine
 from lineage.domain import ENTITY_PREDICATES, EntityKind, Status
 from lineage.store import Store, StoredClaim
-from lineage.verify import combine
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
                "category", "family", "report", "introduced_by", "vendor", "memory_gb", "fp8", "fp4", "export_control", "country")

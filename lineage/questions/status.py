@@ -5,13 +5,15 @@ Not a question itself: the functions users call live in the sibling modules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from lineage.domain import STATUS_RANK, Status
 from lineage.errors import UnknownEntity
 from lineage.questions.evidence import EvidenceSummary
+from lineage.vocab import IDEA_RELATIONS, STATUS_RANK, Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _RANK = {s.value: r for s, r in STATUS_RANK.items()} | {"curated": 0}
 
@@ -43,13 +45,40 @@ def weakest(*statuses: str | Status) -> str:
     return max(values, key=_RANK.__getitem__)
 
 
+def closest_chain(technique: str, links_back: Callable[[str], dict[str, list[tuple[str, str]]]]) -> list[str]:
+    """``technique`` and the ideas it builds on, one step back at a time, each step along the strongest link.
+
+    ``links_back(idea)`` gives each idea one step back from ``idea`` with the ``(status, relation)`` of
+    every link to it; the strongest is the one with the best status, then the first relation of
+    :data:`~lineage.domain.IDEA_RELATIONS`, then the smallest id.  An idea already in the chain is not
+    taken again.
+
+    Examples
+    --------
+    >>> back = {"kda": {"gated-deltanet": [("verified", "extends")]}, "gated-deltanet": {"deltanet": [("reported", "variantOf")]}}
+    >>> closest_chain("kda", lambda idea: back.get(idea, {}))
+    ['kda', 'gated-deltanet', 'deltanet']
+    """
+    chain, here = [technique], technique
+    while True:
+        options = [(min(_RANK[status] for status, _ in links), min(_RELATION_ORDER[r] for _, r in links), other)
+                   for other, links in links_back(here).items() if other not in chain]
+        if not options:
+            return chain
+        here = min(options)[2]
+        chain.append(here)
+
+
+_RELATION_ORDER = {p.value: i for i, p in enumerate(IDEA_RELATIONS)}
+
+
 def _edge_evidence(data: dict) -> list[EvidenceSummary]:
     seen, out = set(), []
     for ev in sorted(data.get("evidence", []), key=lambda e: e["source_kind"] != "primary"):
         key = (ev["source"], ev["locator"])
         if key not in seen:
             seen.add(key)
-            out.append(EvidenceSummary(**{k: ev[k] for k in EvidenceSummary.model_fields if k in ev}))
+            out.append(EvidenceSummary.from_json(ev))
     return out
 
 

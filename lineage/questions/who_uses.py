@@ -8,17 +8,21 @@ never among the users.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from lineage.combine import combine
+from lineage.questions.evidence import EvidenceSummary, Fact, Field, _evidence, _facts, require_built
+from lineage.vocab import EntityKind, Predicate, Status
 
-from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Predicate, Status, Technique
-from lineage.questions.evidence import EvidenceSummary, Fact, _evidence, _facts, require_built
-from lineage.store import Store, StoredClaim
-from lineage.verify import combine
+if TYPE_CHECKING:
+    from lineage.catalog import Catalog
+    from lineage.domain import StoredClaim, Technique
+    from lineage.store import Store
 
 
-class Adoption(BaseModel):
+@dataclass(kw_only=True)
+class Adoption:
     """One model's use of a technique, with its combined status."""
 
     model: str = Field(description="Model id.")
@@ -32,7 +36,8 @@ class Adoption(BaseModel):
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
 
 
-class WhoUses(BaseModel):
+@dataclass(kw_only=True)
+class WhoUses:
     """Answer to ``lineage who-uses``."""
 
     technique: str = Field(description="Technique id.")
@@ -70,7 +75,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     wanted = [tech.id] + (narrower(catalog, tech.id) if variants else [])
     by_model: dict[tuple[str, str], list[StoredClaim]] = defaultdict(list)
     for t in wanted:
-        for c in store.claims(predicate=Predicate.USES, object=t):
+        for c in store.claim_records(predicate=Predicate.USES, object=t):
             by_model[(c.subject, t)].append(c)
     rows = []
     for (model_id, t), claims in by_model.items():
@@ -108,7 +113,8 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     )
 
 
-class Origin(BaseModel):
+@dataclass(kw_only=True)
+class Origin:
     """Answer to ``lineage origin``: who introduced a technique, when, in which paper."""
 
     technique: str = Field(description="Technique id.")
@@ -129,7 +135,7 @@ def origin(store: Store, catalog: Catalog, technique: str) -> Origin:
     require_built(store)
     claims = [
         c
-        for c in store.claims(subject=tech.id)
+        for c in store.claim_records(subject=tech.id)
         if c.predicate in (Predicate.INTRODUCED_BY, Predicate.INTRODUCED_IN, Predicate.FIRST_APPEARED)
     ]
     paper = None
@@ -149,3 +155,36 @@ def origin(store: Store, catalog: Catalog, technique: str) -> Origin:
         facts=_facts(catalog, claims),
         earliest_adopters=adopters[:3],
     )
+
+
+_BUILDS_ON = (Predicate.EXTENDS, Predicate.VARIANT_OF, Predicate.SIMPLIFIES, Predicate.COMBINES, Predicate.REPLACES)
+"""Idea relations whose object is the earlier idea (``componentOf`` points the other way; ``contrastsWith`` is no step back)."""
+
+
+def ancestor_chain(store: Store, catalog: Catalog, technique: str) -> list[str]:
+    """``technique`` and the closest chain of ideas it builds on (``['kda', 'gated-deltanet', 'deltanet']``).
+
+    The chain :func:`lineage.questions.ideas.ancestor_line` draws on the projection of the whole
+    store, read here from the claims about each idea on the way (and the catalog's own
+    ``variant_of``, counted as reported where no claim states it).
+    """
+    from lineage.questions.status import closest_chain
+
+    def links_back(idea: str) -> dict[str, list[tuple[str, str]]]:
+        groups: dict[tuple[str, str], list] = defaultdict(list)
+        for c in store.claim_records(subject=idea):
+            if c.predicate in _BUILDS_ON and c.object is not None:
+                groups[(c.object, c.predicate.value)].append(c)
+        for c in store.claim_records(predicate=Predicate.COMPONENT_OF, object=idea):
+            groups[(c.subject, c.predicate.value)].append(c)
+        out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (other, relation), claims in groups.items():
+            out[other].append((combine(claims)[0].value, relation))
+        entity = catalog.entities.get(idea)
+        if entity is not None and entity.kind == EntityKind.TECHNIQUE.value:
+            for other in entity.variant_of:
+                if (other, Predicate.VARIANT_OF.value) not in groups:
+                    out[other].append((Status.REPORTED.value, Predicate.VARIANT_OF.value))
+        return out
+
+    return closest_chain(technique, links_back)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from lineage.domain import FETCH_HINT
 from lineage.errors import SourceFormatError
 from lineage.paths import cache_dir
+from lineage.release.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
 from lineage.release.sources import ReleaseSource, load
 
 
@@ -29,10 +28,6 @@ class FetchReport(BaseModel):
 
     fetched: list[str] = Field(description="Source ids whose text is now cached.")
     cache: str = Field(description="Folder of the cached texts.")
-
-
-def documents_dir() -> Path:
-    return cache_dir() / "documents"
 
 
 def source_ids(store, pinned: list[ReleaseSource]) -> dict[str, ReleaseSource]:
@@ -120,36 +115,3 @@ def download(s: ReleaseSource) -> Path:
         raise SourceFormatError(f'source "{s.path}" from {url} is larger than its pinned {s.bytes} bytes')
     target.write_bytes(data)
     return target
-
-
-def _index() -> dict:
-    path = documents_dir() / "index.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-@cache
-def _text(doc_id: str) -> tuple[str, str] | None:
-    entry = _index().get(doc_id)
-    if entry is None:
-        return None
-    path = documents_dir() / entry["text"]
-    return (path.read_text(encoding="utf-8"), entry["path"]) if path.is_file() else None
-
-
-def snippet(ev) -> str:
-    """The evidence's snippet, else its span re-cut from a fetched document, else ``""``.
-
-    Raises :class:`~lineage.errors.SourceFormatError` naming the document when the cached text does
-    not hash as the span says (a tampered or different document).
-    """
-    from lineage.release.spans import recut
-
-    if ev.snippet or ev.span_sha256 is None:
-        return ev.snippet
-    cached = _text(ev.source)
-    return recut(ev, *cached) if cached is not None else ""
-
-
-def quoted(ev) -> str:
-    """What a table shows for a piece of evidence: :func:`snippet`, or how to get the text."""
-    return snippet(ev) or FETCH_HINT

@@ -13,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lineage.domain import Evidence, Method
 from lineage.errors import SourceFormatError
+from lineage.vocab import Method
+
+if TYPE_CHECKING:
+    from lineage.domain import Evidence
 
 KEPT_LOCATORS = ("README.md front matter",)
 """Card evidence rendered from front-matter values (``base_model: org/name``): facts, not sentences."""

@@ -13,6 +13,10 @@ Two small files beside RocksDB's own record the rest:
   a waiting writer prints;
 * ``lineage.incomplete`` — written when ``lineage build`` starts and removed when it finishes, so
   a build that was killed is reported by ``sources`` and ``validate`` and redone by ``build``.
+
+Readers also keep compiled answers there (``lineage.read.*``, :mod:`lineage.store.read_model`),
+each with the :func:`fingerprint` of the store it was read from, among other things: RocksDB's own
+files change whenever anything is written, by any version of lineage.
 """
 
 from __future__ import annotations
@@ -151,6 +155,21 @@ def incomplete(path: Path | None) -> dict | None:
         return {"started": str(record["started"]), "fresh": bool(record["fresh"])}
     except (OSError, ValueError, KeyError, TypeError):
         return {"started": "an unknown time", "fresh": True}
+
+
+def fingerprint(path: Path) -> tuple | None:
+    """Name, size and modification time of every RocksDB file of the store at ``path`` but its info logs.
+
+    Any write changes it (the write-ahead log grows, a flush or compaction writes tables); opening
+    and reading do not.  Taken before a reader opens, it names a state at or before the one read.
+    ``None`` when the folder cannot be listed.
+    """
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+        return tuple((e.name, (st := e.stat()).st_size, st.st_mtime_ns) for e in entries
+                     if not e.name.startswith(("LOG", "lineage.")))
+    except OSError:
+        return None
 
 
 def drop_old_logs(path: Path) -> None:

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lineage.domain import IDEA_RELATIONS, STATUS_RANK, Predicate, Status
 from lineage.store.iris import (
     BUILDS_ON_WITH_STATUS,
     INDEX,
@@ -45,6 +44,7 @@ from lineage.store.iris import (
     source_iri,
     status_iri,
 )
+from lineage.vocab import IDEA_RELATIONS, STATUS_RANK, Predicate, Status
 
 VERSION = 2
 """Bumped when the index layout changes; a store holding another version is re-indexed on open."""

@@ -17,32 +17,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.domain import (
-    IDEA_RELATIONS,
-    Claim,
-    Entity,
-    Evidence,
-    Hardware,
-    Method,
-    Model,
-    Organization,
-    Paper,
-    Predicate,
-    SourceDocument,
-    SourceKind,
-    Status,
-    Technique,
-    merge_discovered,
-)
-from lineage.errors import IncompleteStore, SourceFormatError, StoreError
+from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
-from lineage.store import access, adoption_index, iris
+from lineage.records import Record, record_class
+from lineage.store import access, adoption_index, iris, read_model
 from lineage.store.results import _rows_from_tsv, _to_ox
+from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
+
+    from lineage.domain import Claim, Entity, SourceDocument, StoredClaim
 
 
 @cache
@@ -50,16 +35,11 @@ def _entity_adapter():
     """Reads a discovered entity's JSON record back into its pydantic model (built when first needed)."""
     from typing import Annotated
 
-    from pydantic import TypeAdapter
+    from pydantic import Field, TypeAdapter
+
+    from lineage.domain import Hardware, Model, Organization, Paper, Technique
 
     return TypeAdapter(Annotated[Model | Technique | Paper | Organization | Hardware, Field(discriminator="kind")])
-
-
-class StoredClaim(Claim):
-    """A claim as read back from the store, with where it lives."""
-
-    source: str = Field(description="Id of the source document whose graph holds the claim.")
-    ref: str = Field(description="IRI of the claim resource.")
 
 
 @cache
@@ -75,25 +55,37 @@ class Store:
                  on_wait: Callable[[str], None] | None = None):
         """Open the store at ``path`` (default location otherwise) read-write, or with ``read_only``.
 
-        A read-only store is never created and never waits (:mod:`lineage.store.access`); a
+        A read-only store is never created and never waits (:mod:`lineage.store.access`), and opens
+        RocksDB only when first asked (a claim listing the store keeps compiled needs no open); a
         read-write one waits for another writer's lock, calling ``on_wait`` once with a message.
         """
-        import pyoxigraph
-
         self.path = None if memory else Path(path) if path else default_store()
         self.read_only = read_only and self.path is not None
         self._dataset: Dataset | None = None
         self._flushed = time.monotonic()
+        self._on_wait, self._closed = on_wait, False
+        self._store = None
+        self.files: tuple | None = None
+        """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
+            import pyoxigraph
+
             self._store = pyoxigraph.Store()
-        elif self.read_only:
-            self._store = access.open_reader(self.path)
+        elif self.read_only:  # RocksDB is opened when first asked (an answer read_model keeps needs no open)
+            if not access.is_store(self.path):
+                raise MissingStore(self.path)
+            self.files = access.fingerprint(self.path)
+            return
         else:
             self._store = access.open_writer(self.path, on_wait)
-        if not self.is_empty() and not self._ox.query(adoption_index.is_current()):
+        self._bring_index_up_to_date()
+
+    def _bring_index_up_to_date(self) -> None:
+        if not self.is_empty() and not self._store.query(adoption_index.is_current()):
             # written before the index existed, or by another index version
             if self.read_only:  # a writer's open brings it up to date; then read what it wrote
-                Store(self.path, on_wait=on_wait).close()
+                Store(self.path, on_wait=self._on_wait).close()
+                self.files = access.fingerprint(self.path)
                 self._store = access.open_reader(self.path)
             else:
                 self.reindex()
@@ -101,6 +93,7 @@ class Store:
     # ------------------------------------------------------------------ lifecycle
 
     def close(self) -> None:
+        self._closed = True
         if self.path is not None and self._store is not None:
             if not self.read_only:
                 self._store.flush()  # otherwise the next open replays the write-ahead log
@@ -123,12 +116,15 @@ class Store:
         if self._dataset is None:
             from lineage.store.graphs import rdflib_dataset
 
-            self._dataset = rdflib_dataset(self._store)
+            self._dataset = rdflib_dataset(self._ox)
         return self._dataset
 
     @property
     def _ox(self):
-        """The underlying pyoxigraph store (for transactional updates)."""
+        """The underlying pyoxigraph store (for transactional updates); a reader's is opened here, when first used."""
+        if self._store is None and self.read_only and not self._closed:
+            self._store = access.open_reader(self.path)
+            self._bring_index_up_to_date()
         return self._store
 
     def __len__(self) -> int:
@@ -264,6 +260,8 @@ class Store:
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
+        from lineage.domain import SourceDocument
+
         rows = self.select(saved_query("sources"))
         out = []
         for r in rows:
@@ -290,6 +288,8 @@ class Store:
         """
         from pyoxigraph import NamedNode
 
+        from lineage.domain import merge_discovered
+
         bindings = {"g": NamedNode(iris.source_iri(source))} if source else {}
         rows = self.select(
             "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g", **bindings
@@ -303,18 +303,27 @@ class Store:
     def source(self, doc_id: str) -> SourceDocument | None:
         return next((d for d in self.sources() if d.id == doc_id), None)
 
-    def claims(
+    def claims(self, *args, **filters) -> list[StoredClaim]:
+        """Claims matching every given filter, with all their evidence, as pydantic models.
+
+        The claims of :meth:`claim_records` (same filters), each as its model (``StoredClaim``).
+        """
+        return [r.model() for r in self.claim_records(*args, **filters)]
+
+    def claim_records(
         self,
         subject: str | None = None,
         predicate: Predicate | None = None,
         object: str | None = None,
         status: Status | None = None,
         source: str | None = None,
-    ) -> list[StoredClaim]:
-        """Claims matching every given filter, with all their evidence.
+    ) -> list[Record]:
+        """Claims matching every given filter, with all their evidence, as records (no pydantic).
 
-        A subject, object or source is looked up through its index (:mod:`lineage.store.claim_lookup`);
-        other filters go through ``queries/claims.rq``.
+        Each record has the fields of ``StoredClaim`` (:mod:`lineage.records`).  A subject, object
+        or source is looked up through its index (:mod:`lineage.store.claim_lookup`); other
+        filters go through ``queries/claims.rq``; all claims, through it once per store state
+        (:func:`lineage.store.read_model.claims`).
         """
         from pyoxigraph import NamedNode
 
@@ -324,15 +333,18 @@ class Store:
                    "p": predicate and iris.LIN + Predicate(predicate).value,
                    "status": status and iris.status_iri(Status(status)), "g": source and iris.source_iri(source)}
         filters = {k: v for k, v in filters.items() if v}
+        if not filters:  # every claim: a reader loads them compiled when the store has not changed
+            return read_model.claims(self, lambda: list(self._assemble(self.select(saved_query("claims")))))
         rows = claim_rows(self._ox, filters)
         if rows is None:
             sparql = saved_query("claims")
             rows = self.select(sparql, **{k: NamedNode(v) for k, v in filters.items()})
         return list(self._assemble(rows))
 
-    def _assemble(self, rows: list[dict]) -> Iterator[StoredClaim]:
-        """Claims from the rows of ``queries/claims.rq``: built without validation, as they were
-        validated when written (measured: 3,500 claims, 0.35 s of validation saved)."""
+    def _assemble(self, rows: list[dict]) -> Iterator[Record]:
+        """Claim records from the rows of ``queries/claims.rq``: built without validation, as they
+        were validated when written (measured: 3,500 claims, 0.35 s of validation saved)."""
+        claim, evidence_of = record_class("StoredClaim"), record_class("Evidence")
         grouped: dict[str, list[dict]] = {}
         for row in rows:
             grouped.setdefault(str(row["c"]), []).append(row)
@@ -340,7 +352,7 @@ class Store:
             head = group[0]
             evidence = {}
             for r in group:
-                evidence[str(r["ev"])] = Evidence.model_construct(
+                evidence[str(r["ev"])] = evidence_of(
                     source=iris.source_id(r["evsrc"]),
                     revision=_text(r.get("rev")),
                     source_kind=_kind(r["kind"]),
@@ -354,7 +366,7 @@ class Store:
                     span_sha256=_text(r.get("sh")),
                 )
             value = head.get("v")
-            yield StoredClaim.model_construct(
+            yield claim(
                 subject=iris.entity_id(head["s"]),
                 predicate=Predicate(str(head["p"]).removeprefix(iris.LIN)),
                 object=iris.entity_id(head["o"]) if "o" in head else None,

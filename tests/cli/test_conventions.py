@@ -184,3 +184,41 @@ def test_offline_hub_fails_at_once_naming_the_mirror(monkeypatch, tmp_path):
         "cannot fetch deepseek-ai/DeepSeek-V3/config.json from Hugging Face (HF_HUB_OFFLINE is set) and it is not "
         "cached; set HF_ENDPOINT to a mirror, or run again online"
     )
+
+
+def test_a_cell_given_as_a_function_is_made_only_when_its_column_is_shown():
+    made = []
+
+    def evidence(text):
+        def make():
+            made.append(text)
+            return text
+        return make
+
+    head, caps = ["ID", "TEXT", "EVIDENCE"], {2: 20}
+    eager = [["a", "x" * 30, "e" * 40], ["b", "y" * 30, "f" * 40]]
+    lazy = [[a, b, evidence(c)] for a, b, c in eager]
+    assert table(head, lazy, caps, optional=[2], width=40) == table(head, eager, caps, optional=[2], width=40)
+    assert made == ["e" * 40]  # the first is as wide as the column may be; then it is left out
+    made.clear()
+    assert table(head, lazy, caps, optional=[2], width=200) == table(head, eager, caps, optional=[2], width=200)
+    assert made == ["e" * 40, "f" * 40]  # shown: each made once
+
+
+def test_table_cells_wrap_as_textwrap_wraps_them():
+    import random
+    import textwrap
+
+    from lineage.cli.options import _Wrapper
+
+    rnd = random.Random(18)
+    pieces = ["deepseek-v3", "uses", "mla", "kv_lora_rank", "--", "-b", "a-b-c-d", "x--y", "e.g.", "long" * 9,
+              "ünï-códe", "3-4", "A-B", "!", "(see", "it)", "", "foo-", "-bar"]
+    spaces = [" ", "  ", "\t", " \n "]
+    wrappers = {}  # one per width, as a table keeps one per column: words split once, met again
+    for _ in range(3000):
+        words = [rnd.choice(pieces) for _ in range(rnd.randint(1, 9))]
+        text = "".join(w + rnd.choice(spaces) for w in words)[: rnd.randint(1, 80)]
+        width = rnd.randint(1, 40)
+        wrapper = wrappers.setdefault(width, _Wrapper(width))
+        assert wrapper.wrap(text) == textwrap.wrap(text, width, break_long_words=True), (text, width)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 _REPORT_MODULES = """\
@@ -77,3 +79,12 @@ def test_models_counts_techniques_and_prefers_verified_sizes_as_the_claims_say(b
     for c in built_store.claims(predicate=Predicate.TOTAL_PARAMETERS, status=Status.VERIFIED):
         verified[c.subject].add(int(c.value))
     assert verified and all(rows[m].total_parameters in sizes for m, sizes in verified.items() if m in rows)
+
+
+@pytest.mark.parametrize("args", [["who-uses", "mla"], ["origin", "mla"], ["show", "deepseek-v3"], ["claims"], ["models"]])
+def test_query_commands_answer_without_pydantic_or_networkx_once_compiled(built_store_path, args):
+    """The 0.3 s budget (issue 18): records from the compiled catalog and the store, answers as dataclasses."""
+    loaded_by(*args, store=built_store_path)  # the first reader compiles what the next one loads
+    code, modules = loaded_by(*args, store=built_store_path)
+    assert code == 0
+    assert not modules & {"pydantic", "pydantic_core", "networkx", "rdflib", "yaml", "rich"}

@@ -228,3 +228,19 @@ def test_cli_who_uses_lists_a_model_a_primary_source_rules_out_apart_and_does_no
     assert len(users) == len(data["rows"])
     adopters_text = run("adopters", "mtp", store=story_store_path).stdout
     assert adopters_text.endswith("\n\nRuled out by a primary source: moonlight-16b-a3b\n")
+
+
+def test_origin_reads_the_ancestor_line_the_projection_draws_from_the_claims_of_each_step(story_store_path, catalog):
+    from lineage.domain import EntityKind
+    from lineage.questions.ideas import ancestor_line
+    from lineage.questions.projection import project
+    from lineage.questions.who_uses import ancestor_chain
+    from lineage.store import Store
+
+    with Store(story_store_path, read_only=True) as s:
+        overlay = catalog.with_discovered(s.discovered_entities())
+        g = project(s, overlay)
+        techniques = [t.id for t in overlay.of_kind(EntityKind.TECHNIQUE)]
+        lines = {t: " ← ".join(chain) if len(chain := ancestor_chain(s, overlay, t)) > 1 else "" for t in techniques}
+    assert lines == {t: ancestor_line(g, t) for t in techniques}
+    assert sum(bool(line) for line in lines.values()) >= 10

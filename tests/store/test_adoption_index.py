@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from lineage.combine import combine
 from lineage.domain import Claim, Evidence, Predicate, SourceDocument, utcnow
 from lineage.questions.saved import load, run
 from lineage.store import Store, rdf
-from lineage.verify import combine
 
 
 def _doc(name: str, kind: str = "primary") -> SourceDocument:
