@@ -47,8 +47,9 @@ def config_command(
     Every file is checked before anything is written; a malformed file leaves the store unchanged.
     """
     from lineage.ingest.config import ingest_config
+    from lineage.ingest.config.limits import MAX_CONFIG_BYTES
 
-    with stdin_as_file(paths, "stdin.json") as files, open_store(store, write=True) as st, \
+    with stdin_as_file(paths, "stdin.json", "config", MAX_CONFIG_BYTES) as files, open_store(store, write=True) as st, \
             progress(len(files), "Ingesting configs") as bar:
         catalog = load_catalog(st)
         reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1), replace=replace)
@@ -147,9 +148,9 @@ def article_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
-    from lineage.ingest.article import ingest_article
+    from lineage.ingest.article import MAX_ARTICLE_BYTES, ingest_article
 
-    with stdin_as_file([path], "stdin.md") as (file,), open_store(store, write=True) as st:
+    with stdin_as_file([path], "stdin.md", "article", MAX_ARTICLE_BYTES) as (file,), open_store(store, write=True) as st:
         catalog = load_catalog(st)
         report = ingest_article(st, catalog, file)
     if json_out:

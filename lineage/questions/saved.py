@@ -23,8 +23,12 @@ from pathlib import Path
 
 from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
 from lineage.errors import SourceFormatError
+from lineage.ingest.files import decode, read_bytes
 from lineage.paths import data_dir
 from lineage.store import rdf
+
+MAX_QUERY_BYTES = 256 * 1024
+"""Largest query file read (the saved queries are at most 11 kB); a FIFO, a device or a directory is refused before opening."""
 
 MAX_STRING_PARAM = 200
 """Longest ``string`` parameter value; entity values are ids, at most :data:`~lineage.domain.MAX_ID_LENGTH`."""
@@ -94,7 +98,7 @@ def load(ref: str | Path) -> SavedQuery:
     language = {".rq": "sparql", ".sparql": "sparql", ".cypher": "cypher", ".cql": "cypher"}.get(path.suffix)
     if language is None:
         raise SourceFormatError(f'"{path}" is neither SPARQL (.rq) nor Cypher (.cypher)')
-    text = path.read_text(encoding="utf-8")
+    text = decode(read_bytes(path, "query file", MAX_QUERY_BYTES), "query file", path)
     params, description = [], []
     for line in text.splitlines():
         stripped = line.strip()
@@ -132,7 +136,7 @@ def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
                 raise SourceFormatError(f'--param {p.name}="{_short(value)}" is not an integer (at most {MAX_INTEGER_DIGITS} digits)')
             out[p.name] = int(value)
         elif p.type == "entity":
-            if len(value) > MAX_ID_LENGTH or not re.match(ID_PATTERN, value):
+            if len(value) > MAX_ID_LENGTH or not re.fullmatch(ID_PATTERN, value):
                 raise SourceFormatError(
                     f'--param {p.name}="{_short(value)}" is not a lineage id (kebab-case, at most {MAX_ID_LENGTH} characters, e.g. mla)'
                 )

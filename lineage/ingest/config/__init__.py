@@ -287,7 +287,7 @@ def _repo_named_by(path: Path, cfg: dict[str, Any]) -> tuple[str, str] | None:
         if "__" in candidate:
             return candidate.replace("__", "/", 1), f"the path {candidate!r}"
     named = cfg.get("_name_or_path")
-    if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", named):
+    if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*", named):
         return named, f"_name_or_path {named!r}"
     return None
 
@@ -331,6 +331,11 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
             "_name_or_path. Pass --model ID (see 'lineage models')."
         )
     repo, where = named
+    if not all(re.search(r"[A-Za-z0-9]", part) for part in repo.split("/", 1)) or not discovered_model_id(repo, catalog):
+        raise SourceFormatError(
+            f"{where} names no model lineage can give an id: the org and the name (org__name) each need a letter "
+            "a-z or a digit. Rename the file, or pass --model ID (see 'lineage models')."
+        )
     derived = _as_derivative(repo, where, cfg, catalog, path)
     if derived is not None:
         return derived

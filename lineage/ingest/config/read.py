@@ -13,7 +13,7 @@ from lineage.domain import clip
 from lineage.errors import SourceFormatError
 from lineage.ingest.config.counting import INFERENCE_KEYS
 from lineage.ingest.config.keys import ALIASES, check_values
-from lineage.ingest.config.limits import MAX_CONFIG_BYTES, parse
+from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 
 __all__ = ["MAX_CONFIG_BYTES", "View", "bundled_dir", "is_inference_format", "read_config", "text_config"]
 
@@ -52,8 +52,14 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     data = parse(raw, str(path))
     if not isinstance(data, dict):
         raise SourceFormatError(f'config "{path}" holds a JSON {type(data).__name__}, expected an object')
-    check_values(data, path.name)
     inner = data.get("text_config")
+    for obj, where in ((data, "the config object"), (inner, '"text_config"')):
+        if isinstance(obj, dict) and len(obj) > MAX_CONFIG_KEYS:
+            raise SourceFormatError(
+                f'config "{path}" has {len(obj):,} keys in {where} (limit MAX_CONFIG_KEYS = {MAX_CONFIG_KEYS:,}; '
+                "real configs have fewer than 100)"
+            )
+    check_values(data, path.name)
     if isinstance(inner, dict):
         check_values(inner, path.name, "text_config.")
     return data, raw
