@@ -10,6 +10,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
+ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+"""Kebab-case id; dots are allowed inside version numbers (``kimi-k2.5``).  Check with
+``re.fullmatch`` (``$`` alone also matches before a trailing newline)."""
+
+MAX_ID_LENGTH = 80
+"""Longest id anywhere (entities, saved-query parameters, slugs of untrusted names)."""
+
 
 class Status(str, Enum):
     """How well a primary source backs a claim."""
