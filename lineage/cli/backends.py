@@ -86,6 +86,9 @@ def query_command(
             require_built(st)
             rows = run(query, params, store=st, allow_service=allow_service, timeout=timeout)
     else:
+        from lineage.questions.saved import check_cypher
+
+        check_cypher(query)  # before any connection
         bolt = _connect(uri, user, password, database)
         try:
             rows = run(query, params, bolt=bolt, timeout=timeout)
