@@ -153,3 +153,12 @@ def test_cypher_procedures_that_read_pass_the_check(tmp_path):
                  "MATCH (n) RETURN n.created AS created", "CALL db.relationshipTypes()",
                  "// CALL db.idx.fulltext.createNodeIndex('Entity')\nMATCH (n {note: 'CALL apoc.create.node'}) RETURN n"]:
         assert writing_procedure(text) is None, text
+
+
+def test_a_saved_sparql_query_loads_no_rdf_library(fuzz_store):
+    """The check reads Oxigraph's tokens and the query runs on Oxigraph: rdflib and its parser (pyparsing,
+    ~0.3 s to import) stay off the query path."""
+    from tests.cli.test_startup import loaded_by
+
+    code, modules = loaded_by("query", "who_uses.rq", "--param", "technique=mla", store=fuzz_store)
+    assert code == 0 and not modules & {"rdflib", "pyparsing"}
