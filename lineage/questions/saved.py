@@ -73,9 +73,9 @@ def queries_dir() -> Path:
 def load(ref: str | Path) -> SavedQuery:
     """A saved query by path, or by file name inside ``queries/`` (``flow.rq``, ``flow.cypher``)."""
     path = Path(ref)
-    if not path.exists():
+    if not _exists(path):
         candidate = queries_dir() / path.name
-        if not candidate.exists():
+        if not _exists(candidate):
             names = sorted(p.name for p in queries_dir().iterdir() if p.suffix in (".rq", ".cypher"))
             import difflib
 
@@ -97,6 +97,15 @@ def load(ref: str | Path) -> SavedQuery:
         else:
             description.append(stripped.lstrip("#/ ").rstrip())
     return SavedQuery(path, language, text, " ".join(d for d in description if d), tuple(params))
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; ``True`` when the system cannot tell (``File name too long``), so the
+    bounded read that follows names the problem in one line."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:

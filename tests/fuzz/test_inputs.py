@@ -186,3 +186,12 @@ def test_hub_redirect_loop_is_an_external_failure(hub, fuzz_store, monkeypatch):
         server.shutdown()
     assert_refused(outcome, 3)
     assert outcome.stderr == "Error: cannot fetch loop/forever/README.md from Hugging Face: TooManyRedirects\n"
+
+
+@pytest.mark.parametrize("command", [["claims"], ["unknowns"], ["query", "who_uses.rq", "--param", "technique=mla"]])
+def test_a_store_path_the_system_refuses_is_no_store(tmp_path, command):
+    """Issue 27: a 300-character ``--store`` name raised ``File name too long`` (a traceback)."""
+    store = tmp_path / ("s" * 300)
+    outcome = run_cli([*command, "--store", str(store)])
+    assert_refused(outcome, 2)
+    assert outcome.stderr == f"Error: no store at \"{store}\". Run 'lineage build' first.\n"

@@ -98,12 +98,17 @@ def _huge(tmp):
     return tmp / "huge.rq"
 
 
+def _long(tmp):
+    return tmp / ("q" * 300 + ".rq")
+
+
 QUERY_PATHS = {  # how to make it -> message after the path
     "fifo": (_fifo, "is not a regular file (a pipe or device?); pass a file"),
     "directory": (_dir, "is a directory; pass a file"),
     "dev-zero": (_zero, "is not a regular file (a pipe or device?); pass a file"),
     "not-utf8": (_latin1, "is not UTF-8 text (bad byte at offset 5)"),
     "huge": (_huge, "is 0.3 MB; lineage reads query files up to 0.25 MB"),
+    "300-character-name": (_long, "cannot be read: File name too long"),
 }
 
 
