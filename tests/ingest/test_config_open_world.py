@@ -129,7 +129,9 @@ def test_every_corpus_config_gives_layers_and_a_model(corpus, catalog, folder):
         prepared = prepare(path, identify(path, catalog, None))
         preds = {c.predicate for c in prepared.claims}
         assert Predicate.LAYERS in preds, path.name
-        assert prepared.report.claims - len(prepared.report.unrecognised) >= 4, path.name
+        # a framework's own format (Zyphra's original Zamba2 config: no model_type) gives layers and width only
+        hf = '"model_type"' in path.read_text() or '"architectures"' in path.read_text()
+        assert prepared.report.claims - len(prepared.report.unrecognised) >= (4 if hf else 2), path.name
 
 
 # --------------------------------------------------------------------------- disagreeing primary sources

@@ -124,13 +124,17 @@ def _read(cfg: dict[str, Any]) -> ModuleReading | str:
     import transformers
     from transformers import AutoConfig
 
-    why = _defines(cfg)
-    if why:
+    why, source, notes = _defines(cfg), cfg, []
+    inner = cfg.get("text_config")
+    if why and isinstance(inner, dict) and _defines(inner) is None:  # a remote-code wrapper around a known text model
+        source = inner
+        notes.append(f"the wrapper is not transformers' ({why}); its text_config ({inner['model_type']}) is")
+    elif why:
         return why
-    kw = {k: v for k, v in cfg.items() if k not in DROPPED}
+    kw = {k: v for k, v in source.items() if k not in DROPPED}
     transformers.logging.set_verbosity_error()  # its warnings about generation defaults are not ours to print
     try:
-        conf = AutoConfig.for_model(cfg["model_type"], **kw)
+        conf = AutoConfig.for_model(source["model_type"], **kw)
         text = conf.get_text_config(decoder=True)
         with torch.device("meta"):
             root, decoder, head = _build(conf, text)
@@ -158,11 +162,11 @@ def _read(cfg: dict[str, Any]) -> ModuleReading | str:
     embedding = sum(tables.values()) + (0 if tied or head_w is None else head_w.numel())
     layers = int(attr(text, "num_hidden_layers") or 0)
     findings = module_findings(decoder, text, cfg, experts, layers)
-    notes = [f"built {type(root).__name__} on the meta device with transformers {transformers.__version__}"]
+    notes.append(f"built {type(root).__name__} on the meta device with transformers {transformers.__version__}")
     if root is not decoder:
         notes.append(f"counted the language model ({type(decoder).__name__} and its output head); other towers excluded")
     return ModuleReading(
-        model_type=cfg["model_type"], model_class=type(root).__name__, library=f"transformers {transformers.__version__}",
+        model_type=source["model_type"], model_class=type(root).__name__, library=f"transformers {transformers.__version__}",
         total=total, active=active, embedding=embedding, tied=tied, layers=layers, findings=findings,
         known_keys=known, notes=notes,
     )
