@@ -246,7 +246,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
         )
     reading = module_reading(cfg)
     known = reading.known_keys if isinstance(reading, ModuleReading) else frozenset()
-    findings = merge(findings_for(cfg, path.name, known), reading)
+    findings = merge(findings_for(cfg, path.name, known), reading, cfg)
     doc = source_document(src, digest)
     params = count(cfg, reading)
     claims, skipped = claims_for(findings, doc, params, src.derivative)

@@ -70,9 +70,9 @@ def module_findings(decoder, text, cfg: dict[str, Any], experts: list[tuple[str,
     raw, prefix = (cfg["text_config"], "text_config.") if isinstance(cfg.get("text_config"), dict) else (cfg, "")
 
     def keys(*names: str) -> list[str]:
-        return [prefix + k for k in names if raw.get(k) is not None] or [prefix + k for k in names[:1] if k in cfg]
+        return [prefix + k for k in names if raw.get(k) is not None]
 
-    from torch.nn import Module as nn
+    from torch.nn import Module
 
     out: list[ModuleFinding] = []
     modules = list(decoder.named_modules())
@@ -135,7 +135,7 @@ def module_findings(decoder, text, cfg: dict[str, Any], experts: list[tuple[str,
         kind = _head_sharing(text, raw, attention[0][2])
         if kind:
             out.append(ModuleFinding(kind[0], attention[0][0], keys(*HEAD_KEYS), a_share, kind[1]))
-    qk = next((p for p, _, m in attention if any(all(isinstance(getattr(m, n, None), nn) for n in names)
+    qk = next((p for p, _, m in attention if any(all(isinstance(getattr(m, n, None), Module) for n in names)
                                                  for names in QK_NORMS)), None)
     if qk:
         names = next(ns for ns in QK_NORMS if all(hasattr(decoder.get_submodule(qk), n) for n in ns))

@@ -14,6 +14,7 @@ the checkpoint's encoding.  Every finding carries the method of the reader that 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from lineage.domain import Method, Predicate, clip
@@ -36,24 +37,33 @@ def module_reading(cfg: dict[str, Any]) -> ModuleReading | str:
     return read_modules(cfg)
 
 
-def module_findings(reading: ModuleReading) -> list[Finding]:
+def _shown(cfg: dict[str, Any], path: str) -> str:
+    """``key = value`` for a key path of ``cfg`` (``text_config.num_experts``), lists shortened."""
+    value: Any = cfg
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    text = json.dumps(value)
+    return f"{path} = {text if len(text) <= 40 else text[:36] + ' …'}"
+
+
+def module_findings(reading: ModuleReading, cfg: dict[str, Any]) -> list[Finding]:
     """The module reading's techniques as findings: config keys and module path, method ``meta-device``."""
     out = []
     for m in reading.findings:
-        keys = ", ".join(m.keys) if m.keys else "the module tree"
+        keys = "; ".join(_shown(cfg, k) for k in m.keys)
         detail = f" ({m.detail})" if m.detail else ""
-        snippet = clip(f"{m.module} in {reading.model_class}{detail}; set by {keys}")
+        snippet = clip(f"{keys + ' -> ' if keys else ''}{reading.model_class} {m.module}{detail}")
         out.append(Finding(predicate=Predicate.USES, object=m.technique, keys=m.keys or [], snippet=snippet,
                            qualifiers=m.qualifiers, method=Method.META_DEVICE, module=m.module))
     return out
 
 
-def merge(key_findings: list[Finding], reading: ModuleReading | str) -> list[Finding]:
+def merge(key_findings: list[Finding], reading: ModuleReading | str, cfg: dict[str, Any]) -> list[Finding]:
     """Key-rule findings with the module reading's techniques in its domain, when there is one."""
     if isinstance(reading, str):
         return key_findings
     kept = [f for f in key_findings if not (f.predicate is Predicate.USES and f.object in MODULE_DOMAIN)]
-    return kept + module_findings(reading)
+    return kept + module_findings(reading, cfg)
 
 
 def disagreements(key_findings: list[Finding], reading: ModuleReading) -> dict[str, set[str]]:
