@@ -223,3 +223,23 @@ def test_heads_that_do_not_fit_are_refused(tmp_path, change, message):
     path.write_text(json.dumps({k: v for k, v in cfg.items() if v is not None}))
     with pytest.raises(SourceFormatError, match=message):
         read_config(path)
+
+
+# --------------------------------------------------------------------------- without transformers
+
+
+def test_without_transformers_configs_are_read_by_key_rules_and_the_cli_says_so_once(corpus, tmp_path):
+    """transformers hidden from the process (an import of it fails): both files still read, one note."""
+    import subprocess
+    import sys
+
+    files = [str(corpus / "configs" / "Qwen__Qwen3-30B-A3B.json"), str(corpus / "configs" / "openai__gpt-oss-120b.json")]
+    code = ("import sys; sys.modules['transformers'] = None; from lineage.cli import main; "
+            f"sys.argv = ['lineage', 'ingest', 'config', *{files!r}, '--store', {str(tmp_path / 'store')!r}]; main()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**__import__("os").environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: transformers not installed (pip install -e '.[techniques]'); configs are read by key rules"]
+    assert done.stdout.count("read by: key rules: transformers not installed") == 2
+    assert "parameters: 30.5B total, 3.04B active (layout qwen3-moe)" in done.stdout
