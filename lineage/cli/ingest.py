@@ -53,6 +53,10 @@ def config_command(
             progress(len(files), "Ingesting configs") as bar:
         catalog = load_catalog(st)
         reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1), replace=replace)
+    from lineage.ingest.config.meta_device import unavailable
+
+    if unavailable():  # once per command, not per file
+        typer.echo(f"note: {unavailable()}", err=True)
     if json_out:
         emit_json(reports)
         return
@@ -67,6 +71,7 @@ def config_command(
             typer.echo(f"  parameters: {human(p.total)} total, {human(p.active)} active{mtp} (layout {p.layout})")
         else:
             typer.echo(f"  parameters: not computed: {p.unsupported}")
+        typer.echo(f"  read by: {r.reader}")
         for s in r.skipped:
             typer.echo(f"  skipped: {s}")
 

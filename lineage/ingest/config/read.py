@@ -11,6 +11,7 @@ from typing import Any
 
 from lineage.domain import clip
 from lineage.errors import SourceFormatError
+from lineage.ingest.config.consistency import check_consistent
 from lineage.ingest.config.counting import INFERENCE_KEYS
 from lineage.ingest.config.keys import ALIASES, check_values
 from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
@@ -46,7 +47,8 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     """Parse and check a config file; ``SourceFormatError`` with a one-line reason otherwise.
 
     The limits (file kind and size, JSON depth, integer size, finite numbers, valid text,
-    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`.
+    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`; values that contradict
+    each other are refused by :mod:`lineage.ingest.config.consistency`.
     """
     raw = read_bytes(path)
     data = parse(raw, str(path))
@@ -62,6 +64,7 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     check_values(data, path.name)
     if isinstance(inner, dict):
         check_values(inner, path.name, "text_config.")
+    check_consistent(data, path.name)
     return data, raw
 
 
