@@ -99,11 +99,20 @@ class Labelled:
     negated: list[Statement] = field(default_factory=list)
 
 
-def _subjects(cell: str, names: Names) -> list[set[str]]:
+def _subjects(cell: str, names: Names, rel: str, obj: str) -> list[set[str]]:
+    """Ids of the entry's subjects; a lab's name as subject of a model relation is the name of its models (open world).
+
+    One subject with several sizes ("Qwen2", total_params "0.5B, 1.5B, 7B") names one member per size:
+    ``<subject>-<size>`` as the catalog resolves it, else its slug.
+    """
+    bare = re.sub(r"\([^)]*\)|\bfamily\b", "", cell).strip(" *_\"'")
+    sizes = re.findall(r"\d+(?:\.\d+)?[BT]\b", re.sub(r"\([^)]*\)", "", obj)) if rel == "total_params" else []
+    if len(sizes) > 1 and bare:
+        return [names.entity(f"{bare}-{size}") or {slug(f"{bare}-{size}")} for size in sizes]
     found = names.subjects(cell)
-    if found:
+    orgs = {o.id for o in names.catalog.of_kind(EntityKind.ORGANIZATION)}
+    if found and not (rel != "developed_by" and all(ids <= orgs for ids in found)):
         return found
-    bare = re.sub(r"\([^)]*\)", "", cell).strip(" *_\"'")
     return [{slug(bare)}] if bare else []
 
 
@@ -116,7 +125,7 @@ def yaml_statements(path: Path, names: Names, devices: dict) -> Labelled:
             continue
         pred = _RELATIONS[rel]
         obj = str(s["object"])
-        subjects = _subjects(str(s["subject"]), names)
+        subjects = _subjects(str(s["subject"]), names, rel, obj)
         lines = {int(s["line"])}
         for k, ids in enumerate(subjects):
             for p, value in _objects(pred, rel, obj, names, devices, k, len(subjects)):
@@ -130,7 +139,9 @@ def _objects(pred, rel, obj, names: Names, devices, k: int, n: int):
     """(predicate, object ids or value) pairs one entry states for its k-th of n subjects."""
     if rel in ("uses", "not_uses"):
         bare = re.sub(r"\((?:instead of|not|vs\.?)[^)]*\)", "", obj)
-        for tid in sorted({tid for tid, p in names.techniques.items() if p.search(bare)}):
+        hits = [(m.start(), m.end(), tid) for tid, p in names.techniques.items() for m in p.finditer(bare)]
+        kept = {t for a, b, t in hits if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in hits)}
+        for tid in sorted(kept):  # a name inside a longer one ("Sparse Attention" of "DeepSeek Sparse Attention") is not named
             yield Predicate.USES, {tid}
     elif pred is Predicate.DEVELOPED_BY:
         orgs = {o for o, p in names.orgs.items() if p.search(obj)}
@@ -154,7 +165,7 @@ def _objects(pred, rel, obj, names: Names, devices, k: int, n: int):
             yield pred, hw
     else:
         nums = [float(m.group(1)) * _SCALE[m.group(2).lower()] for m in _NUM.finditer(re.sub(r"\([^)]*\)", "", obj))]
-        if len(nums) == n and n > 1:
+        if n > 1 and len(nums) == n:
             yield pred, nums[k]
         else:
             for v in nums:  # "0.5B, 1.5B, 7B": one statement per size the entry lists

@@ -43,6 +43,7 @@ from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
+from lineage.ingest.structure import title_of, units
 from lineage.ingest.text import alias_patterns
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -86,6 +87,8 @@ class ArticleText:
     sha256: str
     title: str
     lines: list[str] = field(default_factory=list)
+    raw: str = ""
+    """The file's text as read (markup kept), for :mod:`lineage.ingest.structure`."""
 
 
 # --------------------------------------------------------------------------- reading
@@ -97,8 +100,8 @@ def read_article(path: Path) -> ArticleText:
     raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
     text = check_text(decode(raw, "article", path), "article", path)
     lines = markup.text_lines(text)
-    title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
-    return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
+    title = title_of(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
+    return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines, raw=text)
 
 
 # --------------------------------------------------------------------------- entity mentions
@@ -371,12 +374,40 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
     from lineage.ingest.article_hardware import hardware_drafts
 
     drafts += hardware_drafts(lines, r, catalog)
+    drafts += structured_drafts(article, r)[0]
+    return merged(drafts)
+
+
+_SAME_STATEMENT = ("name", "versus", "uncheckable", "country")
+"""Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
+
+
+def merged(drafts: list[Draft]) -> list[Draft]:
+    """One draft per statement, in first-seen order; where the article says it again, the place is another evidence."""
     unique: dict[tuple, Draft] = {}
     for d in drafts:
-        first = unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)
-        if first is not d and len(first.more) < 2 and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
+        key = (d.subject, d.predicate, d.object, d.value, tuple((k, d.qualifiers.get(k)) for k in _SAME_STATEMENT))
+        first = unique.setdefault(key, d)
+        if first is not d and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
             first.more.append((d.locator, d.snippet))
     return list(unique.values())
+
+
+def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], list]:
+    """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
+    from lineage.ingest.article_units import candidates
+
+    found = candidates(units(article.raw), r, article.title) if article.raw else []
+    drafts, undecided = [], []
+    for c in found:
+        if c.role not in ("uses", "states") or not c.subjects:
+            undecided.append(c)
+            continue
+        q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
+        for subject in c.subjects:
+            drafts.append(Draft(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
+                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
+    return drafts, undecided
 
 
 # --------------------------------------------------------------------------- entry point

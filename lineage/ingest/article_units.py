@@ -1,0 +1,279 @@
+"""Candidate statements inside one structural unit, and one judgement of each candidate's role.
+
+:mod:`lineage.ingest.structure` gives the units (list items with their label, lead-in and headings;
+table rows with their header cells; sentences).  Here each unit yields *candidates*: a subject and a
+technique or number that the unit puts together by its shape, not by a phrase:
+
+- **list item, label names models, body gives sizes** ("Family: 0.5B, 7B"; "Family: 30B (3B
+  activated)") → each size is a member: ``<label>-<size>`` as the catalog resolves it, else that name
+  in the open world; total (and active) parameters;
+- **list item, label names a technique, body names models** ("MLA camp: A, B, C") → each model
+  uses the technique;
+- **list item, label (or its start) names a technique, no model in the item** → the model the item
+  is about uses it: the model its lead-in names, else the nearest heading that names one, else the
+  document's subject (its title);
+- **table row**: subject = the row's model (first cell), relation from each header cell (parameters,
+  active, context) or, for any other column, the catalog techniques its cell names;
+- **name (sizes)** anywhere: "X (671B/37B active)", "X (30B total, 3B active)".
+
+Then :func:`judge` decides each candidate's role once, from the words around it: the subject uses
+it, rules it out, compares with it, plans it, or the unit speaks of it hypothetically.  Only "uses"
+(and a number the unit gives its subject) becomes a draft; every other role is counted as left
+undecided, with its locator, so ``lineage`` can say what it did not turn into a claim.
+
+Every phrasing cue is in :data:`CUES`, so a test can check each fires in more than one document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lineage.domain import Predicate, slug
+from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.prose import GENERIC
+from lineage.ingest.structure import Unit
+
+CUES: dict[str, re.Pattern] = {
+    "negation": re.compile(r"\b(?:not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|abandon\w*|lacks?)\b", re.I),
+    "comparison": re.compile(r"\b(?:than|vs\.?|versus|compared?|comparable|similar(?:ly)? to|match(?:es)? the|alternatives?)\b", re.I),
+    "plan": re.compile(r"\b(?:will|plans?|planned|future|upcoming|could|would|might|may)\b", re.I),
+    "hypothetical": re.compile(r"\b(?:if|whether|suppose|imagine)\b", re.I),
+    "active": re.compile(r"\b(?:active|activated|activation)\b", re.I),
+    "total": re.compile(r"\btotal\b", re.I),
+    "parameters": re.compile(r"\b(?:param\w*|size)\b", re.I),
+    "context": re.compile(r"\b(?:context|window|seq(?:uence)?\s*len\w*|max\w*\s*(?:length|len|tokens))\b", re.I),
+}
+"""Phrasing cues, by name (the cue test runs each over the corpus)."""
+
+_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])(?![\w])")
+_PAIR = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s*(?:total|parameters|params)?\s*"
+    r"(?:/\s*(\d+(?:\.\d+)?)\s?([BM])(?:\s*(?:active|activated))?|(?:\(|,)\s*(?:with\s+)?(\d+(?:\.\d+)?)\s?([BM])\s*(?:active|activated))\b\)?"
+)
+"""A total and an active size: "671B/37B active", "30B (3B activated)", "30B total, 3B active"."""
+_CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KM])\b")
+_NAME = re.compile(r"^(?=[^\s]*[\d-])[A-Za-z][\w.]*(?:[-\s][A-Za-z0-9][\w.]*){0,4}$")
+"""An open-world model name: one to five words, holding a digit or hyphen ("Ling-1T", "GLM 4.6")."""
+_GENERIC = re.compile(r"\b(?:moe|dense|models?|series|family|variants?|instruct|base)\b", re.I)
+_NO = re.compile(r"^\s*(?:no|none|n/?a|-|–|—|✗|✘|x|false)\s*$", re.I)
+
+
+@dataclass
+class Candidate:
+    """A subject and what one unit says of it, before the judgement."""
+
+    subjects: list[str]
+    predicate: Predicate
+    unit: Unit
+    object: str | None = None
+    value: int | None = None
+    stated: str = ""
+    context: str = ""
+    """The words the judgement reads (the unit's text, or a row's cell and header)."""
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    role: str = ""
+
+
+def judge(c: Candidate) -> str:
+    """The candidate's role: ``uses`` (or ``states`` for a number), else what the words say instead."""
+    if c.predicate is not Predicate.USES:
+        return "states"
+    for role in ("negation", "plan", "hypothetical", "comparison"):
+        if CUES[role].search(c.context):
+            return role
+    return "uses"
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+class Mentions:
+    """Models and techniques of a unit, through the article resolver; open-world names where a slot wants a name."""
+
+    def __init__(self, resolver):
+        self.r = resolver
+
+    def models(self, text: str) -> list:
+        return [m for m in self.r.find(text) if m.kind in ("model", "family")]
+
+    def techniques(self, text: str) -> list[str]:
+        out: list[str] = []
+        for m in self.r.find(text):
+            if m.kind == "technique" and m.ids[0] not in out and m.ids[0] not in GENERIC:
+                out.append(m.ids[0])
+        return out
+
+    def names_technique(self, label: str) -> list[str]:
+        """The techniques a label *is* ("SwiGLU Activation", "MLA & Muon Split", "MTP with sharing"), not one it describes
+        ("KV cache memory growth", "MLA cache per token"): apart from the technique names, at most one word
+        before a "with", "&", "+" or "and" that adds another part."""
+        found = [m for m in self.r.find(label) if m.kind == "technique" and m.ids[0] not in GENERIC]
+        if not found:
+            return []
+        rest = label
+        for f in sorted(found, key=lambda f: -f.start):
+            rest = rest[: f.start] + " " + rest[f.end :]
+        rest = re.sub(r"\([^)]*\)|[\"'“”]", " ", rest)
+        rest = re.split(r"\s(?:with|&|and|\+)\s", f" {rest} ")[0]
+        return self.techniques(label) if len(re.findall(r"[A-Za-z][\w-]*", rest)) <= 1 else []
+
+    def organizations(self, text: str) -> list[str]:
+        return [m.ids[0] for m in self.r.find(text) if m.kind == "organization"]
+
+    def name(self, text: str) -> tuple[list[str], dict[str, str]]:
+        """The ids of the model ``text`` names as a whole: catalog, else open world (``slug``, with its name)."""
+        text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" *_`\"'")
+        hit = self.r.exact.resolve(text)
+        if hit is not None and hit.kind == "model":
+            return [hit.id], {}
+        if hit is not None and hit.kind == "family":
+            return list(hit.members), {}
+        found = self.models(text)
+        if len(found) == 1 and found[0].start == 0 and found[0].end >= len(text) - 1:
+            return found[0].ids, {}
+        if _NAME.match(text) and not self.techniques(text):
+            return [slug(text)], {"name": text}
+        return [], {}
+
+    def member(self, label: str, total: str, active: str | None) -> tuple[list[str], dict[str, str]]:
+        """The member a size names under a family label ("Qwen2" + "7B", "Qwen3 MoE" + "30B"/"3B")."""
+        base = _GENERIC.sub("", label).strip(" -")
+        tries = [f"{base}-{total}-A{active}", f"{base} {total}-A{active}"] if active else []
+        tries += [f"{base}-{total}", f"{base} {total}"]
+        for t in tries:
+            hit = self.r.exact.resolve(t)
+            if hit is not None and hit.kind == "model":
+                return [hit.id], {}
+        name = tries[0]
+        return ([slug(name)], {"name": name}) if _NAME.match(name) else ([], {})
+
+
+def _pair(p: re.Match) -> tuple[str, str, str, str]:
+    """(total number, scale, active number, scale) of a :data:`_PAIR` match."""
+    return p.group(1), p.group(2), p.group(3) or p.group(5), p.group(4) or p.group(6)
+
+
+def _count(num: str, scale: str) -> int:
+    return int(scaled(num, {"M": "million"}.get(scale, scale)))
+
+
+# --------------------------------------------------------------------------- candidates per unit shape
+
+
+def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
+    """Every candidate of every unit (see the module docstring)."""
+    m = Mentions(resolver)
+    topic = [x for x in m.models(title)][:1]
+    out: list[Candidate] = []
+    for u in units:
+        if u.kind == "row":
+            out += _row(u, m)
+        elif u.kind == "item":
+            out += _item(u, m, topic)
+        if u.kind in ("item", "sentence"):
+            out += _named_pairs(u, m)
+    for c in out:
+        c.role = judge(c)
+    return out
+
+
+def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+    out: list[Candidate] = []
+    if not u.first:
+        return out
+    label, body = u.label, u.body
+    label_models = m.models(label) if label else []
+    label_name = m.name(label) if label else ([], {})
+    label_tech = m.names_technique(label) if label else []
+    label_orgs = m.organizations(label) if label else []
+    if label_orgs and not label_models and not label_tech:
+        # "Lab, with Model" / "Lab: Model": the item names what the lab made
+        ids, q = m.name(re.split(r"[,;]| at | with ", re.sub(r"^\W*with\s+", "", body))[0]) if body else ([], {})
+        for mod in (m.models(body)[:1] or ([type("N", (), {"ids": ids})] if ids else [])):
+            for org in label_orgs:
+                out.append(Candidate(mod.ids, Predicate.DEVELOPED_BY, u, object=org, context=body, qualifiers=dict(q) if not m.models(body) else {}))
+        return out
+    if label and (label_models or label_name[0]) and not label_tech:
+        # "Family: 0.5B, 1.5B" / "Family: 30B (3B activated), 235B (22B activated)"
+        pairs = list(_PAIR.finditer(body))
+        for p in pairs:
+            tn, ts, an, as_ = _pair(p)
+            ids, q = m.member(label, tn + ts, an + as_)
+            for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
+                out.append(Candidate(ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
+        if not pairs and re.fullmatch(r"\s*(?:\d+(?:\.\d+)?\s?[BT]\s*,?\s*(?:and\s+)?)+\.?\s*", body):
+            for s in _SIZE.finditer(body):
+                ids, q = m.member(label, s.group(0).replace(" ", ""), None)
+                out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=_count(s.group(1), s.group(2)),
+                                     stated=s.group(0), context=body, qualifiers=q))
+        return out
+    if label_tech and not label_models:
+        body_models = m.models(body)
+        if body_models and not m.techniques(body):
+            # "MLA camp: A, B, C": each model the body names uses what the label names
+            for mod in body_models:
+                for t in label_tech:
+                    out.append(Candidate(mod.ids, Predicate.USES, u, object=t, context=label))
+            return out
+        if not body_models and not m.models(u.text):
+            subject = _item_subject(u, m, topic)
+            for t in label_tech:
+                out.append(Candidate(subject, Predicate.USES, u, object=t, context=f"{label} {u.lead}"))
+    return out
+
+
+def _item_subject(u: Unit, m: Mentions, topic: list) -> list[str]:
+    """Who a technique item is about: its lead-in's model, the nearest heading's, else the document's."""
+    for text in (u.lead, *reversed(u.headings)):
+        found = m.models(text)
+        if found:
+            return found[-1].ids
+        ids, _ = m.name(re.sub(r"[-\s]+(?:specific\s+)?(?:features?|summary|architecture|overview)\b.*$", "", text, flags=re.I))
+        if ids and text:
+            return ids
+    return topic[0].ids if topic else []
+
+
+def _row(u: Unit, m: Mentions) -> list[Candidate]:
+    out: list[Candidate] = []
+    if not u.cells or not u.header or len(u.cells) != len(u.header):
+        return out
+    ids, q = m.name(u.cells[0])
+    if not ids:
+        return out
+    for head, cell in zip(u.header[1:], u.cells[1:]):
+        if not cell or _NO.match(cell):
+            continue
+        ctx = f"{head} {cell}"
+        if CUES["context"].search(head):
+            c = _CTX.search(cell)
+            if c:
+                out.append(Candidate(ids, Predicate.CONTEXT_LENGTH, u, value=context_tokens(c.group(1), c.group(2)),
+                                     stated=c.group(0), context=ctx, qualifiers=q))
+            continue
+        if CUES["parameters"].search(head) or CUES["active"].search(head) or CUES["total"].search(head):
+            for s in _SIZE.finditer(cell):
+                after = cell[s.end(): s.end() + 12]
+                active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head))
+                pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
+                out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=q))
+            continue
+        for t in m.techniques(cell):
+            out.append(Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)))
+    return out
+
+
+def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
+    """"X (671B/37B active)" and "X (30B total, 3B active)": a model and the sizes in the parenthesis after it."""
+    out: list[Candidate] = []
+    for mod in m.models(u.text):
+        after = re.match(r"\s*\(([^)]{2,60})\)", u.text[mod.end:])
+        if not after or mod.kind != "model":
+            continue
+        p = _PAIR.search(after.group(1))
+        if p:
+            tn, ts, an, as_ = _pair(p)
+            for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
+                out.append(Candidate(mod.ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
+    return out
