@@ -366,7 +366,11 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
             drafts += table
             continue
         i += 1
+    from lineage.ingest.article_units import prose_role
+
     for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
+        if f.predicate is Predicate.USES and prose_role(r, f.snippet, f.object) != "uses":
+            continue  # one judgement for every reader: "Unlike X", "to match X", "will adopt X" are not uses
         q = {"stated": f.stated} if f.stated else {}
         unit = _UNITS.get(f.predicate)
         drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,

@@ -39,6 +39,9 @@ CUES: dict[str, re.Pattern] = {
     "comparison": re.compile(r"\b(?:than|vs\.?|versus|compared?|comparable|similar(?:ly)? to|match(?:es)? the|alternatives?)\b", re.I),
     "plan": re.compile(r"\b(?:will|plans?|planned|future|upcoming|could|would|might|may)\b", re.I),
     "hypothetical": re.compile(r"\b(?:if|whether|suppose|imagine)\b", re.I),
+    "adoption": re.compile(r"\b(?:adopt\w*|uses?|using|utili[sz]\w*|employ\w*|appl(?:y|ies|ied|ying)|integrat\w*|incorporat\w*|"
+                           r"leverag\w*|rel(?:y|ies) on|trained (?:with|using))\b", re.I),
+    "first person": re.compile(r"\b(?:we|our|us)\b", re.I),
     "active": re.compile(r"\b(?:active|activated|activation)\b", re.I),
     "total": re.compile(r"\btotal\b", re.I),
     "parameters": re.compile(r"\b(?:param\w*|size)\b", re.I),
@@ -52,10 +55,13 @@ _PAIR = re.compile(
     r"(?:/\s*(\d+(?:\.\d+)?)\s?([BM])(?:\s*(?:active|activated))?|(?:\(|,)\s*(?:with\s+)?(\d+(?:\.\d+)?)\s?([BM])\s*(?:active|activated))\b\)?"
 )
 """A total and an active size: "671B/37B active", "30B (3B activated)", "30B total, 3B active"."""
-_CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KM])\b")
+_CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
+_SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
+_TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
 _NAME = re.compile(r"^(?=[^\s]*[\d-])[A-Za-z][\w.]*(?:[-\s][A-Za-z0-9][\w.]*){0,4}$")
 """An open-world model name: one to five words, holding a digit or hyphen ("Ling-1T", "GLM 4.6")."""
 _GENERIC = re.compile(r"\b(?:moe|dense|models?|series|family|variants?|instruct|base)\b", re.I)
+_YES = re.compile(r"^\s*(?:yes|y|✓|✔|☑|true)\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|none|n/?a|-|–|—|✗|✘|x|false)\s*$", re.I)
 
 
@@ -83,6 +89,25 @@ def judge(c: Candidate) -> str:
         if CUES[role].search(c.context):
             return role
     return "uses"
+
+
+_CLAUSE_START = re.compile(r"[.;:!?—–(]\s|,\s")
+
+
+def role_at(text: str, start: int) -> str:
+    """The role of a technique named at ``text[start:]``, from its own clause up to it ("Unlike X", "to match ... X")."""
+    bounds = [m.end() for m in _CLAUSE_START.finditer(text[:start])]
+    window = text[bounds[-1] if bounds else 0 : start]
+    for role in ("negation", "plan", "hypothetical", "comparison"):
+        if CUES[role].search(window):
+            return role
+    return "uses"
+
+
+def prose_role(resolver, snippet: str, technique: str) -> str:
+    """Role of a ``uses`` draft another reader made from ``snippet``: "uses" when some mention of the technique reads so."""
+    roles = [role_at(snippet, m.start) for m in resolver.find(snippet) if m.kind == "technique" and technique in m.ids]
+    return "uses" if not roles or "uses" in roles else roles[0]
 
 
 # --------------------------------------------------------------------------- mentions
@@ -115,8 +140,9 @@ class Mentions:
         for f in sorted(found, key=lambda f: -f.start):
             rest = rest[: f.start] + " " + rest[f.end :]
         rest = re.sub(r"\([^)]*\)|[\"'“”]", " ", rest)
-        rest = re.split(r"\s(?:with|&|and|\+)\s", f" {rest} ")[0]
-        return self.techniques(label) if len(re.findall(r"[A-Za-z][\w-]*", rest)) <= 1 else []
+        rest = re.split(r"\swith\s", f" {rest} ")[0]
+        words = [w for w in re.findall(r"[A-Za-z][\w-]*", rest) if w.lower() != "and"]
+        return self.techniques(label) if len(words) <= 1 else []
 
     def organizations(self, text: str) -> list[str]:
         return [m.ids[0] for m in self.r.find(text) if m.kind == "organization"]
@@ -168,11 +194,11 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     out: list[Candidate] = []
     for u in units:
         if u.kind == "row":
-            out += _row(u, m)
+            out += _row(u, m, topic)
         elif u.kind == "item":
             out += _item(u, m, topic)
         if u.kind in ("item", "sentence"):
-            out += _named_pairs(u, m)
+            out += _named_pairs(u, m) + _adopted(u, m, topic)
     for c in out:
         c.role = judge(c)
     return out
@@ -189,10 +215,10 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     label_orgs = m.organizations(label) if label else []
     if label_orgs and not label_models and not label_tech:
         # "Lab, with Model" / "Lab: Model": the item names what the lab made
-        ids, q = m.name(re.split(r"[,;]| at | with ", re.sub(r"^\W*with\s+", "", body))[0]) if body else ([], {})
-        for mod in (m.models(body)[:1] or ([type("N", (), {"ids": ids})] if ids else [])):
-            for org in label_orgs:
-                out.append(Candidate(mod.ids, Predicate.DEVELOPED_BY, u, object=org, context=body, qualifiers=dict(q) if not m.models(body) else {}))
+        named = re.split(r"[,;]| at | with ", re.sub(r"^\W*with\s+", "", body))[0] if body else ""
+        ids, q = m.name(named)
+        for org in label_orgs if ids else []:
+            out.append(Candidate(ids, Predicate.DEVELOPED_BY, u, object=org, context=body, qualifiers=dict(q)))
         return out
     if label and (label_models or label_name[0]) and not label_tech:
         # "Family: 0.5B, 1.5B" / "Family: 30B (3B activated), 235B (22B activated)"
@@ -208,6 +234,11 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
                 out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=_count(s.group(1), s.group(2)),
                                      stated=s.group(0), context=body, qualifiers=q))
         return out
+    if label and not label_models and not label_tech and not label_orgs and re.search(r"\d", body) and (
+        CUES["parameters"].search(label) or CUES["context"].search(label)
+    ):
+        # "Number of Parameters: 235B in total and 22B activated" under a lead-in naming the model
+        return attribute(_item_subject(u, m, topic), {}, label, body, u, m)
     if label_tech and not label_models:
         body_models = m.models(body)
         if body_models and not m.techniques(body):
@@ -235,33 +266,70 @@ def _item_subject(u: Unit, m: Mentions, topic: list) -> list[str]:
     return topic[0].ids if topic else []
 
 
-def _row(u: Unit, m: Mentions) -> list[Candidate]:
+def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+    """"The authors utilize GRPO", "Applying GRPO to …": a technique after an adoption verb in a unit that names no
+    model is adopted by the model the unit is about (lead-in, heading, title).  "We" is the article's author, not a model's."""
+    if m.models(u.text) or CUES["first person"].search(u.text) or (u.kind == "item" and u.first and u.label and m.names_technique(u.label)):
+        return []
+    out = []
+    for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
+        bounds = [b.end() for b in _CLAUSE_START.finditer(u.text[: t.start])]
+        window = u.text[bounds[-1] if bounds else 0 : t.start]
+        others = [w for w in re.findall(r"\S+", window)[1:] if re.match(r"[A-Z\d]|\w+[A-Z]", w)]
+        if CUES["adoption"].search(window) and not others:  # "vLLM integrates X", "DeepSeek-style models use X": another subject
+            subject = _item_subject(u, m, topic)
+            if subject:
+                out.append(Candidate(subject, Predicate.USES, u, object=t.ids[0], context=u.text[bounds[-1] if bounds else 0 : t.start]))
+    return out
+
+
+def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+    """A row of many models (its first cell names one; each column's header says what its cell is), or a
+    key-value row ("| Total Parameters | 1T |") about the model the table is under."""
     out: list[Candidate] = []
-    if not u.cells or not u.header or len(u.cells) != len(u.header):
+    if not u.cells or len(u.cells) < 2:
         return out
     ids, q = m.name(u.cells[0])
-    if not ids:
+    if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
+        return attribute(_item_subject(u, m, topic), {}, u.cells[0], u.cells[1], u, m)
+    if not ids or len(u.cells) != len(u.header):
         return out
     for head, cell in zip(u.header[1:], u.cells[1:]):
-        if not cell or _NO.match(cell):
-            continue
-        ctx = f"{head} {cell}"
-        if CUES["context"].search(head):
-            c = _CTX.search(cell)
-            if c:
-                out.append(Candidate(ids, Predicate.CONTEXT_LENGTH, u, value=context_tokens(c.group(1), c.group(2)),
-                                     stated=c.group(0), context=ctx, qualifiers=q))
-            continue
-        if CUES["parameters"].search(head) or CUES["active"].search(head) or CUES["total"].search(head):
-            for s in _SIZE.finditer(cell):
-                after = cell[s.end(): s.end() + 12]
-                active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head))
-                pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
-                out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=q))
-            continue
-        for t in m.techniques(cell):
-            out.append(Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)))
+        out += attribute(ids, q, head, cell, u, m)
     return out
+
+
+def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mentions) -> list[Candidate]:
+    """What ``cell`` says of ``ids`` under the name ``head`` (a column header, a key, a list item's label)."""
+    if not ids or not cell or _NO.match(cell):
+        return []
+    ctx = f"{head} {cell}"
+    if CUES["context"].search(head):
+        c = _CTX.search(cell) or _TOKENS.search(cell)
+        if not c:
+            return []
+        value = context_tokens(c.group(1), c.group(2)) if c.re is _CTX else int(c.group(1).replace(",", ""))
+        return [Candidate(ids, Predicate.CONTEXT_LENGTH, u, value=value, stated=c.group(0), context=ctx, qualifiers=dict(q))]
+    if CUES["parameters"].search(head) or CUES["active"].search(head) or CUES["total"].search(head):
+        named = _SIZE_NAME.search(cell)  # "355B-A32B": total and active
+        if named:
+            return [Candidate(ids, pred, u, value=_count(named.group(n), named.group(n + 1)), stated=named.group(0), context=ctx,
+                              qualifiers=dict(q)) for pred, n in ((Predicate.TOTAL_PARAMETERS, 1), (Predicate.ACTIVE_PARAMETERS, 3))]
+        pair = _PAIR.search(cell)
+        if pair:
+            tn, ts, an, as_ = _pair(pair)
+            return [Candidate(ids, pred, u, value=_count(num, scale), stated=pair.group(0).strip(), context=ctx, qualifiers=dict(q))
+                    for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_))]
+        out = []
+        for s in _SIZE.finditer(cell):
+            after = re.match(r"[^\d(]{0,14}", cell[s.end():]).group(0)  # the words of this size, up to the next number
+            active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head + after))
+            pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
+            out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))
+        return out
+    if _YES.match(cell):  # a column per technique: "| MTP |" over "✓"
+        return [Candidate(ids, Predicate.USES, u, object=t, context=head, qualifiers=dict(q)) for t in m.names_technique(head)]
+    return [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.techniques(cell)]
 
 
 def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:

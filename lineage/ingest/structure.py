@@ -102,7 +102,7 @@ def split_sentences(lines: list[str], first_line: int) -> list[tuple[int, str]]:
 
 def units(text: str) -> list[Unit]:
     """The units of a Markdown or HTML/plain-text document, in document order."""
-    if re.search(r"<(?:html|body|p|div|table|li)\b", text[:5000], re.I):
+    if re.match(r"\s*<(?:!DOCTYPE|html|body|head)\b", text, re.I):
         return _line_units(markup.text_lines(text))
     return _markdown_units(_blank_front(text))
 
@@ -152,6 +152,11 @@ def _markdown_units(text: str) -> list[Unit]:
                 out.append(Unit("row", " | ".join(row), row_line, tuple(h for _, h in headings),
                                 header=tuple(header), cells=tuple(row)))
             row = None
+        elif t.type == "html_block" and t.map:
+            for u in _line_units(markup.text_lines(t.content)):
+                u.line += t.map[0]
+                u.headings = tuple(h for _, h in headings)
+                out.append(u)
         elif t.type == "inline" and row is not None:
             row.append(" ".join(_plain(t.content)).strip())
         elif t.type == "inline" and t.map:
