@@ -55,12 +55,26 @@ _UNITS = {
 _GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
 _QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
 _CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
-_ROW_VALUES = (
-    r"(?P<score>\d{2}(?:\.\d)?)(?P<params>\d+(?:\.\d+)?[BT]|N/A)"
-    r"(?P<context>\d+[KM](?:-\d+[KM])?)(?P<cost>~?\d+/\d+|N/A)$"
+_COLUMN_VALUES = (
+    (re.compile(r"score|points|\bavg|average|mmlu|gpqa|aime|elo", re.I), r"100|\d{2}(?:\.\d{1,2})?", Predicate.BENCHMARK_SCORE),
+    (re.compile(r"param|size", re.I), r"\d+(?:\.\d+)?[BT]|N/A", Predicate.TOTAL_PARAMETERS),
+    (re.compile(r"context|window", re.I), r"\d+[KM](?:-\d+[KM])?|N/A", Predicate.CONTEXT_LENGTH),
+    (re.compile(r"cost|price", re.I), r"~?\d+/\d+|N/A", Predicate.API_COST_RATIO),
 )
-_LEADERBOARD_ROW = re.compile(r"^(?P<name>.+?)" + _ROW_VALUES)
-_ROW_AFTER_NAME = re.compile(r"^\s*" + _ROW_VALUES)
+"""What a column's header says its cells hold, and how such a cell is written; a table pasted as text runs its cells
+together ("Kimi K2.6731.6T256K-1M~1/8"), so a row is read by the pattern its header's columns make, in their order."""
+
+
+def _glued_row(columns: list[str]) -> tuple[re.Pattern, list[tuple[str, Predicate]]] | None:
+    """The pattern of a glued row under ``columns`` (the first names the model), or None when a column is of no known kind."""
+    kinds, parts = [], []
+    for col in columns[1:]:
+        kind = next(((pat, pred) for test, pat, pred in _COLUMN_VALUES if test.search(col)), None)
+        if kind is None:
+            return None
+        parts.append(f"(?P<c{len(parts)}>{kind[0]})")
+        kinds.append((col, kind[1]))
+    return re.compile("^(?P<name>.+?\x00|[^\x00]+?)" + "".join(parts) + "$"), kinds
 
 
 class ArticleReport(BaseModel):
@@ -273,41 +287,29 @@ def _table_drafts(lines: list[str], start: int, r: Resolver) -> tuple[list[Draft
     context = next((lines[i] for i in range(start - 1, max(-1, start - 4), -1) if lines[i]), "")
     header_models = [m for m in r.find(header, glued=True) if m.kind in ("model", "family")]
 
-    if re.match(r"[Mm]odel(?![a-z])", header) and not header_models:
-        # leaderboard: one model per row, then score, parameters, context, cost columns
-        columns = _cells(header)
-        vs = re.search(r"\(vs\.?\s*([^)]+)\)", header)
+    glued = _glued_row(_cells(header)) if not header_models else None
+    if glued is not None:
+        # one model per row, the other columns typed by their headers
+        pattern, kinds = glued
         for i in rows:
             row = lines[i]
-            known = [m for m in r.find(row, glued=True) if m.kind in ("model", "family") and m.start == 0]
-            name, rest = (row[: known[0].end], row[known[0].end :]) if known else (None, row)
-            m = _ROW_AFTER_NAME.match(rest) if known else None
-            if m is None:  # not a catalog name after all ("Qwen3.6 27B" starts like "Qwen3")
-                known, name = [], None
-                m = _LEADERBOARD_ROW.match(row)
+            # the name the catalog knows at the row's start wins over the shortest name the values allow
+            starts = [k for k in r.find(row, glued=True) if k.kind in ("model", "family") and k.start == 0]
+            m = next((m for k in starts if (m := pattern.match(row[: k.end] + "\x00" + row[k.end :]))), None)
+            m = m or pattern.match(row)
             if not m:
                 continue
-            name = name or m.group("name").strip()
-            name = name.strip()
+            name = m.group("name").replace("\x00", "").strip()
+            known = [k for k in r.find(name, glued=True) if k.kind in ("model", "family") and k.start == 0 and k.end == len(name)]
             subjects = known[0].ids if known else [slug(name)]
-            q = {"name": name} if not known else {}
+            q = {} if known else {"name": name}
             loc = f"line {i + 1} (table row)"
-            for subject in subjects:
-                score_col = columns[1] if len(columns) > 1 else "score"
-                drafts.append(
-                    Draft(subject, Predicate.BENCHMARK_SCORE, value=float(m.group("score")), unit="points",
-                          qualifiers={**q, "evaluation": clip(context or score_col, 120)}, locator=loc, snippet=row)
-                )
-                if m.group("params") != "N/A":
-                    drafts.append(Draft(subject, Predicate.TOTAL_PARAMETERS, value=_count(m.group("params")),
-                                        unit="parameters", qualifiers={**q, "stated": m.group("params")}, locator=loc, snippet=row))
-                ctx = _CTX.match(m.group("context"))
-                drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
-                                    qualifiers={**q, "stated": m.group("context")}, locator=loc, snippet=row))
-                if m.group("cost") != "N/A":
-                    drafts.append(Draft(subject, Predicate.API_COST_RATIO, value=m.group("cost").lstrip("~"),
-                                        qualifiers={**q, "versus": vs.group(1).strip() if vs else "unstated"},
-                                        locator=loc, snippet=row))
+            for k, (col, pred) in enumerate(kinds):
+                cell = m.group(f"c{k}")
+                if cell == "N/A":
+                    continue
+                for subject in subjects:
+                    drafts.append(_cell_draft(subject, pred, col, cell, {**q}, context, loc, row))
         return drafts, rows_end
 
     if len(header_models) >= 1:
@@ -332,6 +334,19 @@ def _table_drafts(lines: list[str], start: int, r: Resolver) -> tuple[list[Draft
                             drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
                                                 qualifiers={"stated": ctx.group(0)}, locator=loc, snippet=lines[i]))
     return drafts, rows_end
+
+
+def _cell_draft(subject: str, pred: Predicate, col: str, cell: str, q: dict, context: str, loc: str, row: str) -> Draft:
+    """One glued-row cell as a draft: the column's header (and the text over the table) says what it measures."""
+    if pred is Predicate.BENCHMARK_SCORE:
+        return Draft(subject, pred, value=float(cell), unit="points", qualifiers={**q, "evaluation": clip(context or col, 120)},
+                     locator=loc, snippet=row)
+    if pred is Predicate.TOTAL_PARAMETERS:
+        return Draft(subject, pred, value=_count(cell), unit="parameters", qualifiers={**q, "stated": cell}, locator=loc, snippet=row)
+    if pred is Predicate.CONTEXT_LENGTH:
+        return Draft(subject, pred, value=_tokens(_CTX.match(cell)), unit="tokens", qualifiers={**q, "stated": cell},
+                     locator=loc, snippet=row)
+    return Draft(subject, pred, value=cell.lstrip("~"), qualifiers={**q, "column": col}, locator=loc, snippet=row)
 
 
 def _count(text: str) -> int:
@@ -382,7 +397,7 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
     return merged(drafts)
 
 
-_SAME_STATEMENT = ("name", "versus", "uncheckable", "country")
+_SAME_STATEMENT = ("name", "column", "uncheckable", "country")
 """Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
 
 
