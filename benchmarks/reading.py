@@ -50,8 +50,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
-
 from articles import Names, Statement, statements  # noqa: E402
+
 from lineage.catalog import Catalog  # noqa: E402
 from lineage.domain import EntityKind, Predicate, slug  # noqa: E402
 from lineage.ingest.article import extract, read_article  # noqa: E402

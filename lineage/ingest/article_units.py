@@ -35,10 +35,10 @@ from lineage.ingest.prose import GENERIC
 from lineage.ingest.structure import Unit
 
 CUES: dict[str, re.Pattern] = {
-    "negation": re.compile(r"\b(?:not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|abandon\w*|lacks?)\b", re.I),
+    "negation": re.compile(r"\b(?:not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
     "comparison": re.compile(r"\b(?:than|vs\.?|versus|compared?|comparable|similar(?:ly)? to|match(?:es)? the|alternatives?)\b", re.I),
-    "plan": re.compile(r"\b(?:will|plans?|planned|future|upcoming|could|would|might|may)\b", re.I),
-    "hypothetical": re.compile(r"\b(?:if|whether|suppose|imagine)\b", re.I),
+    "plan": re.compile(r"\b(?:will|plans?|planned|future|could|would|might|may)\b", re.I),
+    "hypothetical": re.compile(r"\b(?:if|whether)\b", re.I),
     "adoption": re.compile(r"\b(?:adopt\w*|uses?|using|utili[sz]\w*|employ\w*|appl(?:y|ies|ied|ying)|integrat\w*|incorporat\w*|"
                            r"leverag\w*|rel(?:y|ies) on|trained (?:with|using))\b", re.I),
     "first person": re.compile(r"\b(?:we|our|us)\b", re.I),
@@ -190,7 +190,7 @@ def _count(num: str, scale: str) -> int:
 def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
     m = Mentions(resolver)
-    topic = [x for x in m.models(title)][:1]
+    topic = m.models(title)[:1]
     out: list[Candidate] = []
     for u in units:
         if u.kind == "row":

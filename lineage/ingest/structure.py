@@ -178,11 +178,12 @@ def _paragraph(raw: str, line: int, headings: tuple[str, ...], items: list[dict]
         body_raw = raw[m.end():]
     plain = _plain(raw)
     found = split_sentences(plain, line)
-    if not item["started"]:
+    opening = not item["started"]
+    if opening:
         item.update(label=label, text=found[0][1] if found else "", started=True)
     body = " ".join(_plain(body_raw)).strip()
     lead = lists[-1] if lists else ""
-    return [Unit("item", s, ln, headings, label=item["label"], body=body if k == 0 else s, lead=lead, first=k == 0 and bool(label or True))
+    return [Unit("item", s, ln, headings, label=item["label"], body=body if k == 0 else s, lead=lead, first=opening and k == 0)
             for k, (ln, s) in enumerate(found)]
 
 
