@@ -93,7 +93,8 @@ def _last_two(orgs: list[str]) -> list[str]:
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     """Drafts (see :class:`lineage.ingest.article.Draft`) for every article line that names a device."""
-    from lineage.ingest.article import Draft, slug
+    from lineage.domain import slug
+    from lineage.ingest.article_tables import Draft
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
     out, lead, recent = [], [], []
