@@ -94,10 +94,15 @@ def judge(c: Candidate) -> str:
 _CLAUSE_START = re.compile(r"[.;:!?—–(]\s|,\s")
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The words of ``text`` from the start of the clause that holds ``start`` up to it."""
+    bounds = [m.end() for m in _CLAUSE_START.finditer(text[:start])]
+    return text[bounds[-1] if bounds else 0 : start]
+
+
 def role_at(text: str, start: int) -> str:
     """The role of a technique named at ``text[start:]``, from its own clause up to it ("Unlike X", "to match ... X")."""
-    bounds = [m.end() for m in _CLAUSE_START.finditer(text[:start])]
-    window = text[bounds[-1] if bounds else 0 : start]
+    window = _clause_before(text, start)
     for role in ("negation", "plan", "hypothetical", "comparison"):
         if CUES[role].search(window):
             return role
@@ -220,7 +225,7 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
         for org in label_orgs if ids else []:
             out.append(Candidate(ids, Predicate.DEVELOPED_BY, u, object=org, context=body, qualifiers=dict(q)))
         return out
-    if label and (label_models or label_name[0]) and not label_tech:
+    if label and (label_models or (label_name[0] and not label_tech)):
         # "Family: 0.5B, 1.5B" / "Family: 30B (3B activated), 235B (22B activated)"
         pairs = list(_PAIR.finditer(body))
         for p in pairs:
@@ -233,6 +238,11 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
                 ids, q = m.member(label, s.group(0).replace(" ", ""), None)
                 out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=_count(s.group(1), s.group(2)),
                                      stated=s.group(0), context=body, qualifiers=q))
+        subject = label_models[0].ids if label_models else label_name[0]
+        for t in (x for x in m.r.find(body) if x.kind == "technique" and x.ids[0] not in GENERIC):
+            window = _clause_before(body, t.start)  # "Model: a variant that adopts T": the label's model adopts T
+            if CUES["adoption"].search(window) and not m.models(window):
+                out.append(Candidate(subject, Predicate.USES, u, object=t.ids[0], context=window, qualifiers=dict(label_name[1])))
         return out
     if label and not label_models and not label_tech and not label_orgs and re.search(r"\d", body) and (
         CUES["parameters"].search(label) or CUES["context"].search(label)

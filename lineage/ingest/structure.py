@@ -199,7 +199,7 @@ def _line_units(lines: list[str]) -> list[Unit]:
                 header = ()
                 continue
             if part.count(" | ") >= 1 and not re.search(r"[.!?]\s", part):
-                cells = tuple(c.strip() for c in part.strip("| ").split(" | "))
+                cells = tuple(c.strip() for c in part.split("|") if c.strip())  # a tag per cell edge leaves empty ones
                 if not header:
                     header = cells
                 else:
