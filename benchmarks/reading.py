@@ -16,7 +16,8 @@ so nobody tunes a rule on them by reading this output).
 
 A labelled statement is *checkable* (scored) when its relation is one lineage writes from an
 article — ``uses``, ``developed_by``, ``introduced_by``, ``derived_from``, ``total_params``,
-``active_params``, ``context_length``, ``released`` (a YYYY-MM month), ``trained_on`` — and its
+``active_params``, ``context_length``, ``released`` (a YYYY-MM month), ``trained_on``, and an ``other``
+entry that says what a model was "trained on N tokens" (training tokens) — and its
 object can be compared: a catalog technique (every technique a bundled object names is one
 statement), an organization, a model, a number, a month, a catalog device.  Subjects may be
 anything: a name the catalog resolves stands for its ids (a family for its members), any other
@@ -71,7 +72,7 @@ _RELATIONS = {
     "uses": Predicate.USES, "not_uses": None, "developed_by": Predicate.DEVELOPED_BY,
     "introduced_by": Predicate.INTRODUCED_BY, "derived_from": Predicate.DERIVED_FROM,
     "total_params": Predicate.TOTAL_PARAMETERS, "active_params": Predicate.ACTIVE_PARAMETERS,
-    "context_length": Predicate.CONTEXT_LENGTH, "released": Predicate.RELEASED, "trained_on": Predicate.TRAINED_ON,
+    "context_length": Predicate.CONTEXT_LENGTH, "training_tokens": Predicate.TRAINING_TOKENS, "released": Predicate.RELEASED, "trained_on": Predicate.TRAINED_ON,
 }
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|[TBMK])\b", re.I)
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
@@ -121,6 +122,8 @@ def yaml_statements(path: Path, names: Names, devices: dict) -> Labelled:
     out = Labelled(data["article"], [])
     for s in data["statements"]:
         rel = s["relation"]
+        if rel == "other" and re.search(r"\btrained on [\d.]+\s*(?:trillion|billion|[TB])\b[^.]*tokens", str(s["object"]), re.I):
+            rel = "training_tokens"  # an "other" fact lineage has a claim kind for
         if rel not in _RELATIONS:
             continue
         pred = _RELATIONS[rel]

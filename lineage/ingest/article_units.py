@@ -45,7 +45,7 @@ CUES: dict[str, re.Pattern] = {
     "active": re.compile(r"\b(?:active|activated|activation)\b", re.I),
     "total": re.compile(r"\btotal\b", re.I),
     "parameters": re.compile(r"\b(?:param\w*|size)\b", re.I),
-    "context": re.compile(r"\b(?:context|window|seq(?:uence)?\s*len\w*|max\w*\s*(?:length|len|tokens))\b", re.I),
+    "context": re.compile(r"\b(?:context|window)\b", re.I),
 }
 """Phrasing cues, by name (the cue test runs each over the corpus)."""
 
@@ -58,8 +58,12 @@ _PAIR = re.compile(
 _CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
 _SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
 _TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
-_NAME = re.compile(r"^(?=[^\s]*[\d-])[A-Za-z][\w.]*(?:[-\s][A-Za-z0-9][\w.]*){0,4}$")
-"""An open-world model name: one to five words, holding a digit or hyphen ("Ling-1T", "GLM 4.6")."""
+_NAME = re.compile(
+    r"^(?!\d+[.)]?\s)(?=.*\d|.*[a-z][A-Z])"  # a digit or inner capitals; not a section number
+    r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
+)
+"""An open-world model name: every part capitalised or holding a digit, and the whole holding a digit or inner capitals
+("Ling-1T", "GLM 4.6", "LongCat-Chat-Thinking"; not "Multi-machine training", "Reasoning-Oriented RL", "1. Introduction")."""
 _GENERIC = re.compile(r"\b(?:moe|dense|models?|series|family|variants?|instruct|base)\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|y|✓|✔|☑|true)\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|none|n/?a|-|–|—|✗|✘|x|false)\s*$", re.I)
@@ -181,8 +185,11 @@ class Mentions:
 
 
 def _pair(p: re.Match) -> tuple[str, str, str, str]:
-    """(total number, scale, active number, scale) of a :data:`_PAIR` match."""
-    return p.group(1), p.group(2), p.group(3) or p.group(5), p.group(4) or p.group(6)
+    """(total number, scale, active number, scale) of a :data:`_PAIR` match; the larger is the total ("2.4B/16B")."""
+    first, second = (p.group(1), p.group(2)), (p.group(3) or p.group(5), p.group(4) or p.group(6))
+    if _count(*first) < _count(*second):
+        first, second = second, first
+    return (*first, *second)
 
 
 def _count(num: str, scale: str) -> int:
@@ -228,9 +235,10 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     if label and (label_models or (label_name[0] and not label_tech)):
         # "Family: 0.5B, 1.5B" / "Family: 30B (3B activated), 235B (22B activated)"
         pairs = list(_PAIR.finditer(body))
+        whole = m.r.exact.resolve(label)
         for p in pairs:
             tn, ts, an, as_ = _pair(p)
-            ids, q = m.member(label, tn + ts, an + as_)
+            ids, q = ([whole.id], {}) if whole is not None and whole.kind == "model" else m.member(label, tn + ts, an + as_)
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
                 out.append(Candidate(ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
         if not pairs and re.fullmatch(r"\s*(?:\d+(?:\.\d+)?\s?[BT]\s*,?\s*(?:and\s+)?)+\.?\s*", body):

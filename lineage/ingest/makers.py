@@ -32,7 +32,7 @@ _PASSIVE = re.compile(r"\s*,?\s*(?:(?:was|were|is|has been|had been|got|first)\s
 _POSSESSIVE = re.compile(r"^['’]s\s+(?:[a-z][\w-]*\s+){0,3}$")
 _SOURCE_AFTER = re.compile(
     r"^(?:,\s*(?:the|a|an)\s+[^.;,()]{0,60}?\b(?:models?|generation|series|family|release|LLMs?)\s+)?"
-    r"(?:from|(?:developed|made|built|created|trained|released)\s+by|by)\s+(?:the\s+)?$",
+    r",?\s*(?:from|(?:developed|made|built|created|trained|released)\s+by|by)\s+(?:the\s+)?$",
     re.I,
 )
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
