@@ -110,7 +110,7 @@ def _subjects(cell: str, names: Names, rel: str, obj: str) -> list[set[str]]:
     sizes = re.findall(r"\d+(?:\.\d+)?[BT]\b", re.sub(r"\([^)]*\)", "", obj)) if rel == "total_params" else []
     if len(sizes) > 1 and bare:
         return [names.entity(f"{bare}-{size}") or {slug(f"{bare}-{size}")} for size in sizes]
-    found = names.subjects(cell)
+    found = names.subjects(re.sub(r"\b(?:MoE|dense|models?|variants?)\b", "", cell))  # "Qwen3 MoE" is Qwen3's (MoE) members
     orgs = {o.id for o in names.catalog.of_kind(EntityKind.ORGANIZATION)}
     if found and not (rel != "developed_by" and all(ids <= orgs for ids in found)):
         return found

@@ -59,7 +59,7 @@ _CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
 _SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
 _TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
 _NAME = re.compile(
-    r"^(?!\d+[.)]?\s)(?=.*\d|.*[a-z][A-Z])"  # a digit or inner capitals; not a section number
+    r"^(?!\d+[.)]?\s|\d[\d.]*\s*(?:bits?|[GMK]B|[BTKM]|x|%)(?:\W|$))(?=.*\d|.*[a-z][A-Z])"  # not a section number or a quantity
     r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
 )
 """An open-world model name: every part capitalised or holding a digit, and the whole holding a digit or inner capitals
@@ -167,7 +167,8 @@ class Mentions:
         found = self.models(text)
         if len(found) == 1 and found[0].start == 0 and found[0].end >= len(text) - 1:
             return found[0].ids, {}
-        if _NAME.match(text) and not self.techniques(text):
+        whole_lab = any(o.kind == "organization" and o.start == 0 and o.end >= len(text) for o in self.r.find(text))
+        if _NAME.match(text) and not self.techniques(text) and not whole_lab:
             return [slug(text)], {"name": text}
         return [], {}
 
@@ -210,7 +211,7 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         elif u.kind == "item":
             out += _item(u, m, topic)
         if u.kind in ("item", "sentence"):
-            out += _named_pairs(u, m) + _adopted(u, m, topic)
+            out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
     for c in out:
         c.role = judge(c)
     return out
@@ -224,7 +225,7 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     label_models = m.models(label) if label else []
     label_name = m.name(label) if label else ([], {})
     label_tech = m.names_technique(label) if label else []
-    label_orgs = m.organizations(label) if label else []
+    label_orgs = m.organizations(label) if label and len(label.split()) <= 3 else []  # the label is the lab
     if label_orgs and not label_models and not label_tech:
         # "Lab, with Model" / "Lab: Model": the item names what the lab made
         named = re.split(r"[,;]| at | with ", re.sub(r"^\W*with\s+", "", body))[0] if body else ""
@@ -348,6 +349,17 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     if _YES.match(cell):  # a column per technique: "| MTP |" over "✓"
         return [Candidate(ids, Predicate.USES, u, object=t, context=head, qualifiers=dict(q)) for t in m.names_technique(head)]
     return [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.techniques(cell)]
+
+
+def _technique_members(u: Unit, m: Mentions) -> list[Candidate]:
+    """"Mixture-of-Experts models (A, B)": the models in the parenthesis after a technique's models are built with it."""
+    out: list[Candidate] = []
+    for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
+        after = re.match(r"\s*(?:[\w-]+\s+)?(?:models?|variants?|architectures?|LLMs?)\s*\(([^)]{2,120})\)", u.text[t.end :])
+        if after:
+            window = _clause_before(u.text, t.start)
+            out += [Candidate(mod.ids, Predicate.USES, u, object=t.ids[0], context=window) for mod in m.models(after.group(1))]
+    return out
 
 
 def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:

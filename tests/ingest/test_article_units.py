@@ -100,3 +100,8 @@ def test_candidates_without_a_subject_are_listed_as_unread(article):
 def test_a_model_label_adopts_what_its_body_says_it_uses(article):
     got, _ = article("# Models\n\n- **Kimi K2**: a large model that adopts MLA for its attention.\n- **Kimi K2**: compared with GQA.\n")
     assert ("kimi-k2", "uses", "mla", "line 3") in got and not any(o == "gqa" for _, _, o, _ in got)
+
+
+def test_models_in_parentheses_after_a_technique_s_models(article):
+    got, _ = article("The family has dense models and Mixture-of-Experts models (Kimi K2, DeepSeek V3).\n")
+    assert {(s, o) for s, p, o, _ in got if p == "uses"} >= {("kimi-k2", "moe"), ("deepseek-v3", "moe")}
