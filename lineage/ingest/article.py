@@ -289,7 +289,10 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unre
         unread.append(Unread(locator=f"line {c.unit.line} ({c.unit.kind})", subject=",".join(c.subjects) or None,
                              predicate=c.predicate.value, object=c.object or (str(c.value) if c.value is not None else None),
                              role=c.role if c.subjects else "no subject", text=clip(c.unit.text, 160)))
-    return merged(drafts), unread
+    seen: dict[tuple, Unread] = {}
+    for u in unread:
+        seen.setdefault((u.locator.split(" (")[0], u.subject, u.predicate, u.object), u)
+    return merged(drafts), list(seen.values())
 
 
 _SAME_STATEMENT = ("name", "column", "uncheckable", "country")
