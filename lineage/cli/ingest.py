@@ -151,6 +151,7 @@ def article_command(
     path: Annotated[Path, typer.Argument(help="Article as plain text, Markdown or HTML; - reads stdin.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
+    unread: Annotated[bool, typer.Option("--unread", help="List the candidate statements left undecided, with locators.")] = False,
 ) -> None:
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
     from lineage.ingest.article import MAX_ARTICLE_BYTES, ingest_article
@@ -165,6 +166,10 @@ def article_command(
     typer.echo(f"{report.source}: {report.claims} claims ({counts})")
     if report.unresolved:
         typer.echo(f"  not in the catalog: {', '.join(report.unresolved)}")
+    typer.echo(f"  {report.undecided} candidate statements left undecided" + ("" if unread or not report.undecided else " (--unread lists them)"))
+    if unread:
+        for u in report.unread:
+            typer.echo(f"    {u.locator}: {u.subject or '?'} {u.predicate} {u.object or ''} [{u.role}] {u.text[:80]}")
     typer.echo(f"  see: lineage claims --source {report.source}")
 
 
