@@ -221,11 +221,12 @@ def fetch_bytes(url: str, job: Job, session=None, headers: dict | None = None) -
 
 
 def fetch_file(url: str, target: Path, job: Job, session=None, headers: dict | None = None,
-               check: Callable[[Path], str | None] | None = None) -> Path:
+               check: Callable[[Path], str | None] | None = None, retry_bad: bool = True) -> Path:
     """Stream ``url`` into ``target``: a temporary file beside it, renamed only after every check passed.
 
     ``check(path)`` returns None for good bytes or the reason they are not (e.g. "not a PDF"); a failed
-    check is retried like a network failure.  On any failure the temporary file is removed.
+    check is retried like a network failure (``retry_bad``) or final.  On any failure the temporary
+    file is removed.
     """
     import tempfile
 
@@ -243,6 +244,8 @@ def fetch_file(url: str, target: Path, job: Job, session=None, headers: dict | N
                 bad = check(tmp) if check else None
                 if bad is None:
                     break
+                if not retry_bad:
+                    raise job.error(bad)
                 restart()
                 job.retry(bad)
         os.replace(tmp, target)

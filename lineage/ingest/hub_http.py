@@ -1,7 +1,7 @@
 """huggingface_hub's HTTP client, bounded: every request it makes goes through :class:`BoundedTransport`.
 
 ``huggingface_hub`` lets a program supply the ``httpx2`` client it uses (``set_client_factory``); ours is
-the library's own client with one transport wrapped around the default one.  Inside :func:`bounded`
+the library's own client with each of its transports (direct, or a proxy from the environment) wrapped.  Inside :func:`bounded`
 (one file being fetched) that transport applies the file's :class:`~lineage.ingest.download.Job`:
 
 - each request's timeouts are cut to what is left of the deadline;
@@ -77,11 +77,14 @@ def install() -> None:
 
 
 def _client():
-    import httpx2
-    from huggingface_hub.utils._http import hf_request_event_hook
+    """The library's default client, each of its transports (the direct one, any proxy from the environment)
+    wrapped in :class:`BoundedTransport`."""
+    from huggingface_hub.utils._http import default_client_factory
 
-    return httpx2.Client(event_hooks={"request": [hf_request_event_hook]}, follow_redirects=True, timeout=None,
-                         transport=BoundedTransport())
+    client = default_client_factory()
+    client._transport = BoundedTransport(client._transport)
+    client._mounts = {pattern: None if t is None else BoundedTransport(t) for pattern, t in client._mounts.items()}
+    return client
 
 
 def _stream_class():
@@ -111,14 +114,15 @@ def _stream_class():
     return CountedStream
 
 
-def BoundedTransport():  # noqa: N802 (a class, built on first use so httpx2 loads only when the Hub is asked)
+def BoundedTransport(inner):  # noqa: N802 (a class, built on first use so httpx2 loads only when the Hub is asked)
+    """``inner`` (an ``httpx2`` transport) with every request bounded by the current :class:`Job`."""
     import httpx2
 
     stream_class = _stream_class()
 
     class _BoundedTransport(httpx2.BaseTransport):
         def __init__(self):
-            self.inner = httpx2.HTTPTransport()
+            self.inner = inner
 
         def handle_request(self, request):
             job = _job.get() or Job(limits("api"), request.url.path, SOURCE)
