@@ -106,8 +106,8 @@ class Job:
     tries: int = 0
     redirects: int = 0
 
-    def error(self, reason: str) -> ExternalServiceError:
-        return ExternalServiceError(f"cannot fetch {self.what} from {self.source}: {reason}")
+    def error(self, reason: str, cls: type[ExternalServiceError] = ExternalServiceError) -> ExternalServiceError:
+        return cls(f"cannot fetch {self.what} from {self.source}: {reason}")
 
     def left(self) -> float:
         """Seconds left before the deadline (negative past it)."""
@@ -118,7 +118,7 @@ class Job:
         left = self.left()
         if left <= slack:
             raise self.error(f"no complete answer within {self.limits.deadline:g} s "
-                             "(LINEAGE_DOWNLOAD_DEADLINE sets the deadline)")
+                             "(LINEAGE_DOWNLOAD_DEADLINE sets the deadline)", Unavailable)
         return left
 
     def timeout(self) -> float:
@@ -144,15 +144,15 @@ class Job:
         final = (f"{self.source} answered HTTP {status} for {self.what} after {self.tries} tries" if status
                  else f"cannot fetch {self.what} from {self.source}: {failure} ({self.tries} tries)")
         if self.tries >= self.limits.tries:
-            raise ExternalServiceError(final)
+            raise Unavailable(final)
         wait = self.limits.wait * 2 ** (self.tries - 1)
         if retry_after is not None:
             if retry_after > self.left():
                 raise self.error(f"rate limited (HTTP {status}, retry after {retry_after:g} s, past the "
-                                 f"{self.limits.deadline:g} s deadline); try again later")
+                                 f"{self.limits.deadline:g} s deadline); try again later", Unavailable)
             wait = max(wait, retry_after)
         if wait >= self.left():
-            raise ExternalServiceError(final)
+            raise Unavailable(final)
         time.sleep(wait)
 
     def count(self, chunks: Iterator[bytes], expected: int | None) -> Iterator[bytes]:
@@ -166,6 +166,10 @@ class Job:
             yield chunk
         if expected is not None and got != expected:
             raise BodyFailure(self, f"the connection closed after {got} of {expected} bytes")
+
+
+class Unavailable(ExternalServiceError):
+    """The source could not be reached or did not answer in time (a cached copy may stand in)."""
 
 
 class BodyFailure(ExternalServiceError):

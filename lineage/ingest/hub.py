@@ -137,6 +137,13 @@ def _fetch(repo_id: str, filename: str, revision: str | None, required: bool) ->
                     local_files_only=offline is not None,
                 )
             )
+    except download.Unavailable:  # the Hub is down or slow: a copy cached earlier stands in, as the library does
+        cached = _cached(repo_id, filename, revision)
+        if cached is None:
+            raise
+        if cached is False:
+            return None, None
+        path = cached
     except ExternalServiceError:
         raise
     except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
@@ -195,11 +202,19 @@ def created_at(repo_id: str) -> datetime | None:
     return info.created_at
 
 
-def _known_absent(repo_id: str, filename: str, revision: str | None) -> bool:
-    """Whether the cache recorded that the repo lacks the file (the Hub answered "no such entry" when online)."""
+def _cached(repo_id: str, filename: str, revision: str | None) -> Path | None | bool:
+    """The cached copy of a file for ``revision`` (False: the cache recorded that the repo lacks it; None: unknown)."""
     from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
 
-    return try_to_load_from_cache(repo_id, filename, cache_dir=str(hub_cache()), revision=revision) is _CACHED_NO_EXIST
+    found = try_to_load_from_cache(repo_id, filename, cache_dir=str(hub_cache()), revision=revision)
+    if found is _CACHED_NO_EXIST:
+        return False
+    return Path(found) if isinstance(found, str) else None
+
+
+def _known_absent(repo_id: str, filename: str, revision: str | None) -> bool:
+    """Whether the cache recorded that the repo lacks the file (the Hub answered "no such entry" when online)."""
+    return _cached(repo_id, filename, revision) is False
 
 
 def hub_cache() -> Path:

@@ -123,6 +123,17 @@ def test_a_corrupt_cached_hub_file_is_fetched_again(hub, bounded, store):
     assert len([r for r in handler.requests if r.startswith("GET") and r.endswith("README.md")]) == gets + 1
 
 
+@pytest.mark.parametrize("fault", ["503", "slow-headers", "reset"])
+def test_a_hub_that_fails_after_a_file_was_cached_is_answered_from_the_cache(hub, bounded, store, fault):
+    """As huggingface_hub does: a Hub that is down or slow does not stop a file already cached (checked by hash)."""
+    handler, folder = hub
+    handler.repos["fault/down"] = (folder, "2" * 40)
+    assert run_cli(["ingest", "hf", "fault/down", "--store", str(store)]).code == 0
+    handler.behaviour["fault/down"] = fault
+    again = run_cli(["ingest", "hf", "fault/down", "--store", str(store)])
+    assert (again.code, again.stderr) == (0, "")
+
+
 def test_a_card_under_a_raised_cap_is_fetched(hub, bounded, store, monkeypatch):
     """The cap the error names can be raised: the download and the card reader both honour it."""
     handler, folder = hub
