@@ -21,8 +21,12 @@ once when it does not.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +59,10 @@ MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 SLACK = 0.05
 """A socket timeout this close to the deadline was cut by it: reported as the deadline."""
+
+
+current: contextvars.ContextVar[Job | None] = contextvars.ContextVar("lineage_download", default=None)
+"""The download under way in this context (its sockets are watched, its reads cut to its deadline)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,9 @@ class Job:
     started: float = field(default_factory=time.monotonic)
     tries: int = 0
     redirects: int = 0
+    expired: bool = False
+    _timer: threading.Timer | None = field(default=None, repr=False)
+    _socks: list = field(default_factory=list, repr=False)
 
     def error(self, reason: str, cls: type[ExternalServiceError] = ExternalServiceError) -> ExternalServiceError:
         return cls(f"cannot fetch {self.what} from {self.source}: {reason}")
@@ -116,10 +127,30 @@ class Job:
     def remaining(self, slack: float = 0.0) -> float:
         """Seconds left; within ``slack`` of the deadline or past it this raises the deadline error."""
         left = self.left()
-        if left <= slack:
+        if left <= slack or self.expired:
             raise self.error(f"no complete answer within {self.limits.deadline:g} s "
                              "(LINEAGE_DOWNLOAD_DEADLINE sets the deadline)", Unavailable)
         return left
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the deadline passes, whatever it waits for (headers sent a byte at a time)."""
+        self._socks.append(sock)
+        if self._timer is None:
+            self._timer = threading.Timer(max(0.0, self.left()), self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self._socks:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        """The fetch is over: no socket is shut down later."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer, self._socks = None, []
 
     def timeout(self) -> float:
         """A socket timeout that ends by the deadline."""
@@ -164,6 +195,7 @@ class Job:
                 raise self.error(self.limits.too_large())
             self.remaining()
             yield chunk
+        self.remaining(SLACK)  # a body that ended because the deadline shut its socket
         if expected is not None and got != expected:
             raise BodyFailure(self, f"the connection closed after {got} of {expected} bytes")
 
@@ -263,32 +295,78 @@ def _get(url: str, job: Job, write: Callable[[bytes], object], restart: Callable
     """GET ``url`` through ``requests`` within the job's bounds, passing the body to ``write``; retried within them."""
     import requests
 
-    session = session or requests.Session()
-    sent = {"user-agent": "lineage (https://w3id.org/lineage)", **(headers or {}), "Accept-Encoding": "identity"}
-    while True:
-        restart()
-        try:
-            with session.get(url, headers=sent, stream=True, allow_redirects=False,
-                             timeout=(job.timeout(), job.timeout())) as resp:
-                if resp.is_redirect:
-                    job.redirected()
-                    url = requests.compat.urljoin(url, resp.headers["Location"])
-                    continue
-                if resp.status_code in RETRY_STATUSES:
-                    job.retry(f"HTTP {resp.status_code}", resp.status_code, retry_after(resp.headers))
-                    continue
-                if resp.status_code != 200:
-                    raise ExternalServiceError(f"{job.source} answered HTTP {resp.status_code} for {job.what}")
-                expected = content_length(resp.headers)
-                job.check_length(expected)
-                for chunk in job.count(_chunks(resp.raw, job), expected):
-                    write(chunk)
-                return
-        except requests.RequestException as exc:
-            job.remaining(SLACK)  # a timeout cut to the deadline is the deadline's error
-            job.retry(describe(exc))
-        except BodyFailure as exc:
-            job.retry(exc.reason)
+    session = _watched(session or requests.Session())
+    sent = {"user-agent": "lineage (https://w3id.org/lineage)", **(headers or {}), "Accept-Encoding": "identity",
+            "Connection": "close"}  # a new connection per request: each is watched by its own job
+    token = current.set(job)
+    try:
+        while True:
+            restart()
+            try:
+                with session.get(url, headers=sent, stream=True, allow_redirects=False,
+                                 timeout=(job.timeout(), job.timeout())) as resp:
+                    if resp.is_redirect:
+                        job.redirected()
+                        url = requests.compat.urljoin(url, resp.headers["Location"])
+                        continue
+                    if resp.status_code in RETRY_STATUSES:
+                        job.retry(f"HTTP {resp.status_code}", resp.status_code, retry_after(resp.headers))
+                        continue
+                    if resp.status_code != 200:
+                        raise ExternalServiceError(f"{job.source} answered HTTP {resp.status_code} for {job.what}")
+                    expected = content_length(resp.headers)
+                    job.check_length(expected)
+                    for chunk in job.count(_chunks(resp.raw, job), expected):
+                        write(chunk)
+                    return
+            except requests.RequestException as exc:
+                job.remaining(SLACK)  # a timeout cut to the deadline, or a socket it shut, is the deadline's error
+                job.retry(describe(exc))
+            except BodyFailure as exc:
+                job.retry(exc.reason)
+    finally:
+        current.reset(token)
+        job.stop()
+
+
+def _watched(session):
+    """``session`` with adapters whose new connections are watched by the current job (:meth:`Job.watch`)."""
+    if not getattr(session, "_lineage_watched", False):
+        adapter = _adapter_class()()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session._lineage_watched = True
+    return session
+
+
+def _adapter_class():
+    import requests
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def watched(pool_class):
+        class WatchedPool(pool_class):
+            def _new_conn(self):
+                conn = super()._new_conn()
+                connect = conn.connect
+
+                def connect_and_watch() -> None:
+                    connect()
+                    job, sock = current.get(), getattr(conn, "sock", None)
+                    if job is not None and isinstance(sock, socket.socket):
+                        job.watch(sock)
+
+                conn.connect = connect_and_watch
+                return conn
+
+        return WatchedPool
+
+    class WatchedAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": watched(HTTPConnectionPool),
+                                                       "https": watched(HTTPSConnectionPool)}
+
+    return WatchedAdapter
 
 
 def _chunks(raw, job: Job, size: int = 64 * 1024) -> Iterator[bytes]:
@@ -304,6 +382,7 @@ def _chunks(raw, job: Job, size: int = 64 * 1024) -> Iterator[bytes]:
                 return  # counted against Content-Length by the caller
             raise BodyFailure(job, describe(exc)) from None
         if not chunk:
+            job.remaining(SLACK)  # the deadline shut the socket
             return
         yield chunk
 

@@ -22,7 +22,6 @@ errors, so a failure prints one line.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import logging
 import warnings
 from collections.abc import Iterator
@@ -33,13 +32,13 @@ from lineage.ingest.download import (
     BodyFailure,
     Job,
     content_length,
+    current,
     describe,
     limits,
     retry_after,
 )
 
 SOURCE = "Hugging Face"
-_job: contextvars.ContextVar[Job | None] = contextvars.ContextVar("lineage_hub_job", default=None)
 _installed = False
 
 
@@ -50,7 +49,7 @@ def bounded(kind: str, what: str) -> Iterator[Job]:
 
     install()
     job = Job(limits(kind), what, SOURCE)
-    token = _job.set(job)
+    token = current.set(job)
     logger = logging.getLogger("huggingface_hub")
     level, xet = logger.level, constants.HF_HUB_DISABLE_XET
     logger.setLevel(logging.ERROR)
@@ -62,7 +61,7 @@ def bounded(kind: str, what: str) -> Iterator[Job]:
     finally:
         constants.HF_HUB_DISABLE_XET = xet
         logger.setLevel(level)
-        _job.reset(token)
+        current.reset(token)
 
 
 def install() -> None:
@@ -84,7 +83,54 @@ def _client():
     client = default_client_factory()
     client._transport = BoundedTransport(client._transport)
     client._mounts = {pattern: None if t is None else BoundedTransport(t) for pattern, t in client._mounts.items()}
+    for transport in (client._transport, *client._mounts.values()):
+        pool = getattr(getattr(transport, "inner", None), "_pool", None)
+        if pool is not None and hasattr(pool, "_network_backend"):
+            pool._network_backend = _deadline_backend(pool._network_backend)
     return client
+
+
+def _deadline_backend(inner):
+    """``inner`` (httpcore's network backend) with every socket read and write cut to the current job's deadline:
+    a server that sends its headers a byte at a time is stopped at the deadline too."""
+    import httpcore2
+
+    def cut(timeout: float | None) -> float | None:
+        job = current.get()
+        if job is None:
+            return timeout
+        return min(timeout if timeout is not None else job.limits.timeout, job.remaining(SLACK))
+
+    class Stream(httpcore2.NetworkStream):
+        def __init__(self, stream):
+            self.stream = stream
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self.stream.read(max_bytes, cut(timeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self.stream.write(buffer, cut(timeout))
+
+        def close(self) -> None:
+            self.stream.close()
+
+        def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+            return Stream(self.stream.start_tls(ssl_context, server_hostname, cut(timeout)))
+
+        def get_extra_info(self, info: str):
+            return self.stream.get_extra_info(info)
+
+    class Backend(httpcore2.NetworkBackend):
+        def connect_tcp(self, *args, **kwargs):
+            return Stream(inner.connect_tcp(*args, **kwargs))
+
+        def connect_unix_socket(self, *args, **kwargs):
+            return Stream(inner.connect_unix_socket(*args, **kwargs))
+
+        def sleep(self, seconds: float) -> None:
+            inner.sleep(seconds)
+
+    return Backend()
 
 
 def _stream_class():
@@ -125,7 +171,7 @@ def BoundedTransport(inner):  # noqa: N802 (a class, built on first use so httpx
             self.inner = inner
 
         def handle_request(self, request):
-            job = _job.get() or Job(limits("api"), request.url.path, SOURCE)
+            job = current.get() or Job(limits("api"), request.url.path, SOURCE)
             request.headers["Accept-Encoding"] = "identity"
             while True:
                 t = job.timeout()

@@ -69,6 +69,7 @@ def cached_files(cache: Path) -> list[str]:
 
 HF_ERRORS = {
     "slow-headers": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
+    "trickle-headers": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
     "slow-body": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
     "oversize": "larger than the 1 MB limit for a card (LINEAGE_MAX_CARD_MB raises it)",
     "oversize-announced": "larger than the 1 MB limit for a card (LINEAGE_MAX_CARD_MB raises it)",
@@ -215,6 +216,7 @@ def arxiv_error(target: str, fault: str, corpus: Path) -> str:
     kind, var = ("feed page", "FEED") if target == "feed" else ("PDF", "PDF")
     reasons = {
         "slow-headers": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
+        "trickle-headers": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
         "slow-body": "no complete answer within 1.5 s (LINEAGE_DOWNLOAD_DEADLINE sets the deadline)",
         "oversize": f"larger than the 1 MB limit for a {kind} (LINEAGE_MAX_{var}_MB raises it)",
         "oversize-announced": f"larger than the 1 MB limit for a {kind} (LINEAGE_MAX_{var}_MB raises it)",
