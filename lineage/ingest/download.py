@@ -395,11 +395,3 @@ def sha256(path: Path) -> str:
             h.update(block)
     return h.hexdigest()
 
-
-def git_sha1(path: Path) -> str:
-    """The git blob id of a file (what the Hub's ``ETag`` is for a file not stored in LFS)."""
-    h = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())  # noqa: S324 (git's object id, not security)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(MB), b""):
-            h.update(block)
-    return h.hexdigest()

@@ -111,8 +111,11 @@ def test_hub_429_with_a_short_retry_after_is_waited_then_fetched(hub, bounded, s
     assert outcome.seconds >= 1.0
 
 
-def test_a_corrupt_cached_hub_file_is_fetched_again(hub, bounded, store):
+@pytest.mark.parametrize("etag", ["sha256", "git"])
+def test_a_corrupt_cached_hub_file_is_fetched_again(hub, bounded, store, etag):
+    """The Hub's ETag is a file's sha256 (LFS) or its git blob id: either is checked, on every use of the cache."""
     handler, folder = hub
+    handler.git_etags = etag == "git"
     handler.repos["fault/rot"] = (folder, "2" * 40)
     assert run_cli(["ingest", "hf", "fault/rot", "--store", str(store)]).code == 0
     (blob,) = [p for p in bounded.rglob("*") if p.is_file() and "blobs" in p.parts]
