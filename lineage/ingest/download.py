@@ -10,19 +10,18 @@ renamed only once every check passed (:func:`fetch_file`), so a cache never hold
 Failures are one line (:class:`~lineage.errors.ExternalServiceError`, exit 3) naming the file, what went
 wrong and, for a limit, the variable that raises it:
 
-- ``LINEAGE_MAX_<KIND>_MB``: size cap of a kind (``CARD``, ``CONFIG``, ``PDF``, ``FEED``, ``API``, ``DOCUMENT``);
-- ``LINEAGE_DOWNLOAD_DEADLINE``: seconds one file may take, all tries together (default per kind);
-- ``LINEAGE_DOWNLOAD_TRIES`` (default 3) and ``LINEAGE_RETRY_WAIT`` (first backoff wait, doubling after);
-- ``LINEAGE_NET_TIMEOUT``: seconds one socket operation may wait (default 30).
-
-A ``429`` or ``503`` with ``Retry-After`` is honoured when the wait fits in the deadline, and refused at
-once when it does not.
+``LINEAGE_MAX_<KIND>_MB`` (``CARD``, ``CONFIG``, ``PDF``, ``FEED``, ``API``, ``DOCUMENT``), ``LINEAGE_DOWNLOAD_DEADLINE``
+(seconds per file, all tries together), ``LINEAGE_DOWNLOAD_TRIES`` (3), ``LINEAGE_RETRY_WAIT`` (first backoff,
+doubled after) and ``LINEAGE_NET_TIMEOUT`` (one socket wait, 30 s).  A ``Retry-After`` is honoured when the wait
+fits in the deadline, refused at once when it does not.  Past the deadline a connection's socket is shut down
+(:meth:`Job.watch`), so even headers sent a byte at a time stop there.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 import os
 import socket
@@ -345,18 +344,9 @@ def _adapter_class():
 
     def watched(pool_class):
         class WatchedPool(pool_class):
-            def _new_conn(self):
-                conn = super()._new_conn()
-                connect = conn.connect
-
-                def connect_and_watch() -> None:
-                    connect()
-                    job, sock = current.get(), getattr(conn, "sock", None)
-                    if job is not None and isinstance(sock, socket.socket):
-                        job.watch(sock)
-
-                conn.connect = connect_and_watch
-                return conn
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.ConnectionCls = _watching(pool_class.ConnectionCls)  # the class in force now (a test's stub too)
 
         return WatchedPool
 
@@ -367,6 +357,20 @@ def _adapter_class():
                                                        "https": watched(HTTPSConnectionPool)}
 
     return WatchedAdapter
+
+
+@functools.cache
+def _watching(connection_class):
+    """``connection_class`` whose socket, once connected, is watched by the current job."""
+
+    class Watching(connection_class):
+        def connect(self) -> None:
+            super().connect()
+            job, sock = current.get(), getattr(self, "sock", None)
+            if job is not None and isinstance(sock, socket.socket):
+                job.watch(sock)
+
+    return Watching
 
 
 def _chunks(raw, job: Job, size: int = 64 * 1024) -> Iterator[bytes]:
