@@ -70,8 +70,8 @@ def fetch(repo_id: str, filename: str, revision: str | None, required: bool = Tr
     The repo id and revision are checked first (:func:`check_repo`, :func:`check_revision`):
     nothing reaches the network or the cache for a value that fails.  The download is bounded
     (:mod:`lineage.ingest.hub_http`: size cap, deadline, retries) and the file, downloaded or cached,
-    is checked against the hash its ``ETag`` names (:func:`check_cached`); a cached file that fails
-    is removed and fetched again.
+    is checked against the hash its ``ETag`` names (:func:`check_cached`) before it is read; a file
+    that fails is removed and fetched again, and removed for good when the new copy fails too.
     """
     check_repo(repo_id)
     check_revision(revision)
@@ -90,7 +90,8 @@ def check_cached(path: Path) -> str | None:
     """None when a cached Hub file holds the bytes its blob name (the ``ETag``) says, else why not.
 
     The Hub's ``ETag`` is the sha256 of a file stored in LFS (64 hex digits) and the git blob id of
-    any other file (40); a blob named otherwise (a mirror's own ETag) is checked for size only.
+    any other file (40).  A blob named otherwise (a mirror's own ETag, or a copy where the cache holds
+    no symlinks) is not checked on reuse: its length was checked against ``Content-Length`` when it came.
     """
     blob = Path(os.path.realpath(path))
     name = blob.name

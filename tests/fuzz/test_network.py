@@ -111,6 +111,20 @@ def test_hub_429_with_a_short_retry_after_is_waited_then_fetched(hub, bounded, s
     assert outcome.seconds >= 1.0
 
 
+def test_a_hub_file_that_does_not_hash_to_its_etag_is_refused_and_not_kept(hub, bounded, store):
+    handler, folder = hub
+    handler.repos["fault/lies"] = (folder, "2" * 40)
+    handler.behaviour["fault/lies"] = "wrong-etag"
+    before = quads_hash(store)
+    outcome = run_cli(["ingest", "hf", "fault/lies", "--store", str(store)])
+    etag = hashlib.sha256(CARD + b"!").hexdigest()
+    assert_refused(outcome, 3)
+    assert outcome.stderr.strip() == (f"Error: cannot fetch fault/lies/README.md from Hugging Face: the bytes do not "
+                                      f"match their sha256 {etag[:12]}…")
+    assert cached_files(bounded) == []
+    assert quads_hash(store) == before
+
+
 @pytest.mark.parametrize("etag", ["sha256", "git"])
 def test_a_corrupt_cached_hub_file_is_fetched_again(hub, bounded, store, etag):
     """The Hub's ETag is a file's sha256 (LFS) or its git blob id: either is checked, on every use of the cache."""
