@@ -1,30 +1,35 @@
 """``lineage ingest arxiv ID…``: paper metadata through the ``arxiv`` client, the PDF pinned to its version.
 
 Follows arXiv's API etiquette: one client for the whole run (it waits 3 s
-between API calls and retries), PDF downloads retried with backoff, and
-nothing downloaded twice — PDFs are cached under ``<cache>/arxiv/<id>v<N>.pdf``
-and written there only once complete.  The PDF then goes through the report
-ingestor with the paper's metadata attached.
+between API calls), requests retried with backoff from 3 s, and nothing
+downloaded twice — PDFs are cached under ``<cache>/arxiv/<id>v<N>.pdf``.
+Every request is bounded (:mod:`lineage.ingest.download`: a feed page and a PDF
+each have a size cap and a deadline); a PDF is written there only once complete,
+its length and structure checked, with its sha256 beside it (``.sha256``), and a
+cached PDF that fails those checks is fetched again.  The PDF then goes through
+the report ingestor with the paper's metadata attached.
 
 ``LINEAGE_ARXIV_PDF_BASE`` points downloads at a mirror (default
-``https://arxiv.org/pdf``).
+``https://arxiv.org/pdf``), ``LINEAGE_ARXIV_API`` the metadata queries (default
+``https://export.arxiv.org/api/query``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Paper, SourceRef
 from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import download
 from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import ReportReport, analyse_subjects
 from lineage.ingest.report_subjects import subjects
@@ -32,8 +37,9 @@ from lineage.paths import cache_dir
 
 ARXIV_ID = re.compile(r"^(?:arXiv:)?(?P<id>\d{4}\.\d{4,5})(?P<version>v\d+)?$", re.I)
 PDF_BASE = "https://arxiv.org/pdf"
-DOWNLOAD_TRIES = 4
-TIMEOUT_S = 60
+API = "https://export.arxiv.org/api/query"
+RETRY_WAIT_S = 3.0
+"""First wait before a retry (then 6 s, …): arXiv asks for at least 3 s between requests."""
 
 
 class PaperMetadata(BaseModel):
@@ -74,6 +80,10 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
     import requests
 
     query = f"{ident}{version or ''}"
+    session = getattr(client, "_session", None)
+    if not isinstance(session, FeedSession):
+        session = client._session = FeedSession(session)
+    session.what = query
     malformed = _MalformedFeeds()
     logging.getLogger("arxiv").addHandler(malformed)
     try:
@@ -120,36 +130,69 @@ class _MalformedFeeds(logging.Handler):
         self.seen = self.seen or record.getMessage().startswith("Malformed feed")
 
 
-def download_pdf(meta: PaperMetadata, session=None, sleep: Callable[[float], None] = time.sleep) -> tuple[Path, bool]:
-    """The PDF of exactly this version, from the cache or downloaded (with retries and backoff)."""
-    import requests
+class FeedSession:
+    """What the ``arxiv`` client calls to fetch a feed page: each page a bounded download (:mod:`lineage.ingest.download`).
 
+    Failures are one-line errors the client does not retry: the retries (with backoff) are done here.
+    """
+
+    def __init__(self, session=None, what: str = "a query"):
+        self.session, self.what = session, what
+
+    def get(self, url: str, headers: dict | None = None):
+        job = download.Job(download.limits("feed", RETRY_WAIT_S), self.what, "arXiv API")
+        data = download.fetch_bytes(url, job, self.session, headers)
+        return SimpleNamespace(status_code=200, content=data)
+
+
+def make_client():
+    """The run's ``arxiv`` client: 3 s between API calls, retries left to :class:`FeedSession`."""
+    import arxiv
+
+    c = arxiv.Client(page_size=10, delay_seconds=3.0, num_retries=0)
+    c.query_url_format = os.environ.get("LINEAGE_ARXIV_API", API).rstrip("?") + "?{}"
+    c._session = FeedSession(c._session)
+    return c
+
+
+def download_pdf(meta: PaperMetadata, session=None) -> tuple[Path, bool]:
+    """The PDF of exactly this version: from the cache when it passes :func:`pdf_problem`, else downloaded."""
     target = cache_dir() / "arxiv" / f"{meta.arxiv}{meta.version}.pdf"
-    if target.exists() and target.stat().st_size > 0 and target.read_bytes()[:5] == b"%PDF-":
+    if target.exists() and pdf_problem(target) is None:
         return target, False
-    target.parent.mkdir(parents=True, exist_ok=True)
     base = os.environ.get("LINEAGE_ARXIV_PDF_BASE", PDF_BASE).rstrip("/")
     url = f"{base}/{meta.arxiv}{meta.version}"
-    session = session or requests.Session()
-    last = ""
-    for attempt in range(DOWNLOAD_TRIES):
-        if attempt:
-            sleep(3.0 * 2 ** (attempt - 1))  # 3 s, 6 s, 12 s: arXiv asks for at least 3 s between requests
+    job = download.Job(download.limits("pdf", RETRY_WAIT_S), f"the PDF of {meta.arxiv}{meta.version}", "arXiv")
+    _hash_file(target).unlink(missing_ok=True)
+    download.fetch_file(url, target, job, session, check=lambda p: pdf_problem(p, recorded=False))
+    _hash_file(target).write_text(json.dumps({"sha256": download.sha256(target), "bytes": target.stat().st_size}))
+    return target, True
+
+
+def pdf_problem(path: Path, recorded: bool = True) -> str | None:
+    """None for a whole PDF, else what is wrong: no ``%PDF-`` header, no ``%%EOF`` in its last 2 KB (cut
+    short), or (``recorded``) not the bytes whose sha256 was recorded when it was downloaded."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(5)
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if head != b"%PDF-":
+        return "a response that is not a PDF"
+    if b"%%EOF" not in tail:
+        return "a PDF cut short (no %%EOF at its end)"
+    if recorded:
         try:
-            resp = session.get(url, timeout=TIMEOUT_S, headers={"user-agent": "lineage (https://w3id.org/lineage)"})
-        except requests.RequestException as exc:
-            last = type(exc).__name__
-            continue
-        if resp.status_code == 200 and resp.content[:5] == b"%PDF-":
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(resp.content)
-            os.replace(tmp, target)  # only a complete file ever has the final name
-            return target, True
-        last = f"HTTP {resp.status_code}" if resp.status_code != 200 else "a response that is not a PDF"
-        if 400 <= resp.status_code < 500 and resp.status_code != 429:
-            break
-    raise ExternalServiceError(f"downloading {url} failed: {last} after {attempt + 1} tries")
+            kept = json.loads(_hash_file(path).read_text())
+        except (OSError, ValueError):
+            return "no record of its hash"
+        if kept.get("bytes") != size or kept.get("sha256") != download.sha256(path):
+            return "not the bytes downloaded"
+    return None
+
+
+def _hash_file(pdf: Path) -> Path:
+    return pdf.with_name(pdf.name + ".sha256")
 
 
 def paper_entity(meta: PaperMetadata, catalog: Catalog) -> Paper:
@@ -185,14 +228,12 @@ def ingest_arxiv(
     progress: Callable[[str], None] | None = None,
 ) -> list[ArxivReport]:
     """Ingest papers by arXiv id: metadata, pinned PDF, then the report analysis; one graph per paper."""
-    import arxiv
-
     parsed = [parse_id(i) for i in ids]  # every id is checked before any request
-    client = client or arxiv.Client(page_size=10, delay_seconds=3.0, num_retries=3)
+    client = client or make_client()
     out = []
     for ident, version in parsed:
         meta = fetch_metadata(client, ident, version)
-        path, downloaded = download_pdf(meta, session=getattr(client, "_session", None))
+        path, downloaded = download_pdf(meta, session=getattr(client._session, "session", None))
         paper = paper_entity(meta, catalog)
         pdf = read_pdf(path)
         found = subjects(pdf, catalog.with_discovered([paper]), paper, model)

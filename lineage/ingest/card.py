@@ -41,7 +41,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, facts, hardware, markup, months
+from lineage.ingest import adoption, download, facts, hardware, markup, months
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -251,7 +251,8 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     """
     from lineage.ingest.config import ConfigSource, prepare
 
-    text = check_text(decode(read_bytes(card_path, "card", MAX_CARD_BYTES), "card", repo_id), "card", repo_id)
+    data = read_bytes(card_path, "card", max(MAX_CARD_BYTES, download.cap("card")))  # LINEAGE_MAX_CARD_MB raises it
+    text = check_text(decode(data, "card", repo_id), "card", repo_id)
     card = read_card(text, repo_id, catalog, commit, revision, month)
     model_id, kind, doc, claims, entities = card.model, card.kind, card.doc, card.claims, card.entities
 

@@ -8,12 +8,15 @@ such as ``../../../../etc/passwd`` accepted by a lax mirror would write outside 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from datetime import datetime
 from pathlib import Path
 
 from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import download
+from lineage.ingest.hub_http import bounded
 from lineage.paths import cache_dir
 
 MAX_REPO_PART = 96
@@ -61,14 +64,70 @@ def check_revision(revision: str | None) -> str | None:
     return revision
 
 
+KINDS = {"README.md": "card", "config.json": "config"}
+"""Which size cap and deadline a fetched file gets (:mod:`lineage.ingest.download`)."""
+
+
 def fetch(repo_id: str, filename: str, revision: str | None, required: bool = True) -> tuple[Path | None, str | None]:
     """Download one file of a model repo; returns (path, resolved commit).
 
     The repo id and revision are checked first (:func:`check_repo`, :func:`check_revision`):
-    nothing reaches the network or the cache for a value that fails.
+    nothing reaches the network or the cache for a value that fails.  The download is bounded
+    (:mod:`lineage.ingest.hub_http`: size cap, deadline, retries) and the file, downloaded or cached,
+    is checked against the hash its ``ETag`` names (:func:`check_cached`) before it is read; a file
+    that fails is removed and fetched again, and removed for good when the new copy fails too.
     """
     check_repo(repo_id)
     check_revision(revision)
+    what = f"{repo_id}/{filename}"
+    path, commit = _fetch(repo_id, filename, revision, required)
+    if path is not None and check_cached(path) is not None:
+        _evict(path)
+        path, commit = _fetch(repo_id, filename, revision, required)
+        if path is not None and (bad := check_cached(path)) is not None:
+            _evict(path)
+            raise ExternalServiceError(f"cannot fetch {what} from Hugging Face: {bad}")
+    return path, commit
+
+
+def check_cached(path: Path) -> str | None:
+    """None when a cached Hub file holds the bytes its blob name (the ``ETag``) says, else why not.
+
+    The Hub's ``ETag`` is the sha256 of a file stored in LFS (64 hex digits) and the git blob id of
+    any other file (40).  A blob named otherwise (a mirror's own ETag, or a copy where the cache holds
+    no symlinks) is not checked on reuse: its length was checked against ``Content-Length`` when it came.
+    """
+    blob = Path(os.path.realpath(path))
+    name = blob.name
+    if not blob.is_file():
+        return "the cached file is missing"
+    if re.fullmatch(r"[0-9a-f]{64}", name) and download.sha256(blob) != name:
+        return f"the bytes do not match their sha256 {name[:12]}…"
+    if re.fullmatch(r"[0-9a-f]{40}", name) and _git_sha1(blob) != name:
+        return f"the bytes do not match their git blob id {name[:12]}…"
+    return None
+
+
+def _git_sha1(path: Path) -> str:
+    """The git blob id of a file (what the Hub's ``ETag`` is for a file not stored in LFS)."""
+    import hashlib
+
+    h = hashlib.sha1(f"blob {path.stat().st_size}\0".encode())  # noqa: S324 (git's object id, not security)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(download.MB), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _evict(path: Path) -> None:
+    """Remove a bad cached file: its blob and the snapshot entry pointing at it."""
+    blob = Path(os.path.realpath(path))
+    for p in (path, blob):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _fetch(repo_id: str, filename: str, revision: str | None, required: bool) -> tuple[Path | None, str | None]:
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
@@ -80,28 +139,39 @@ def fetch(repo_id: str, filename: str, revision: str | None, required: bool = Tr
 
     endpoint = os.environ.get("HF_ENDPOINT") or None
     offline = _offline(endpoint)
+    what = f"{repo_id}/{filename}"
     try:
-        path = Path(
-            hf_hub_download(
-                repo_id,
-                filename,
-                revision=revision,
-                endpoint=endpoint,
-                cache_dir=str(hub_cache()),
-                etag_timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")),
-                local_files_only=offline is not None,
+        with bounded(KINDS.get(filename, "config"), what):
+            path = Path(
+                hf_hub_download(
+                    repo_id,
+                    filename,
+                    revision=revision,
+                    endpoint=endpoint,
+                    cache_dir=str(hub_cache()),
+                    etag_timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")),
+                    local_files_only=offline is not None,
+                )
             )
-        )
+    except download.Unavailable:  # the Hub is down or slow: a copy cached earlier stands in, as the library does
+        cached = _cached(repo_id, filename, revision)
+        if cached is None:
+            raise
+        if cached is False:
+            return None, None
+        path = cached
+    except ExternalServiceError:
+        raise
     except LocalEntryNotFoundError as exc:  # the Hub could not be reached and nothing is cached
         if not required and _known_absent(repo_id, filename, revision):
             return None, None
         cause = exc.__cause__ or exc.__context__
         status = getattr(getattr(cause, "response", None), "status_code", None)
         if status:
-            raise ExternalServiceError(f"Hugging Face answered HTTP {status} for {repo_id}/{filename}") from None
+            raise ExternalServiceError(f"Hugging Face answered HTTP {status} for {what}") from None
         name = offline or (type(cause).__name__ if cause else "no connection")
         raise ExternalServiceError(
-            f"cannot fetch {repo_id}/{filename} from Hugging Face ({name}) and it is not cached; "
+            f"cannot fetch {what} from Hugging Face ({name}) and it is not cached; "
             "set HF_ENDPOINT to a mirror, or run again online"
         ) from None
     except RepositoryNotFoundError:
@@ -116,10 +186,9 @@ def fetch(repo_id: str, filename: str, revision: str | None, required: bool = Tr
         status = getattr(getattr(exc, "response", None), "status_code", None)
         if status == 404 and not required:
             return None, None
-        raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {repo_id}/{filename}") from None
+        raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {what}") from None
     except (OSError, ValueError, _transport_errors()) as exc:  # timeouts, dropped or refused connections
-        name = type(exc).__name__
-        raise ExternalServiceError(f"cannot fetch {repo_id}/{filename} from Hugging Face: {name}") from None
+        raise ExternalServiceError(f"cannot fetch {what} from Hugging Face: {download.describe(exc)}") from None
     commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
     return path, commit
 
@@ -140,19 +209,28 @@ def created_at(repo_id: str) -> datetime | None:
     from huggingface_hub.errors import HfHubHTTPError
 
     try:
-        info = HfApi(endpoint=endpoint).model_info(
-            repo_id, expand=["createdAt"], timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30"))
-        )
+        with bounded("api", f"the model info of {repo_id}"):
+            info = HfApi(endpoint=endpoint).model_info(
+                repo_id, expand=["createdAt"], timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30"))
+            )
     except (HfHubHTTPError, OSError, ValueError, _transport_errors()):  # not found, HTTP errors, timeouts, bad JSON
         return None
     return info.created_at
 
 
-def _known_absent(repo_id: str, filename: str, revision: str | None) -> bool:
-    """Whether the cache recorded that the repo lacks the file (the Hub answered "no such entry" when online)."""
+def _cached(repo_id: str, filename: str, revision: str | None) -> Path | None | bool:
+    """The cached copy of a file for ``revision`` (False: the cache recorded that the repo lacks it; None: unknown)."""
     from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
 
-    return try_to_load_from_cache(repo_id, filename, cache_dir=str(hub_cache()), revision=revision) is _CACHED_NO_EXIST
+    found = try_to_load_from_cache(repo_id, filename, cache_dir=str(hub_cache()), revision=revision)
+    if found is _CACHED_NO_EXIST:
+        return False
+    return Path(found) if isinstance(found, str) else None
+
+
+def _known_absent(repo_id: str, filename: str, revision: str | None) -> bool:
+    """Whether the cache recorded that the repo lacks the file (the Hub answered "no such entry" when online)."""
+    return _cached(repo_id, filename, revision) is False
 
 
 def hub_cache() -> Path:
@@ -186,11 +264,11 @@ def _offline(endpoint: str | None) -> str | None:
 
 
 def _transport_errors() -> type[Exception]:
-    """The HTTP client's base class for network failures and redirect loops (httpx2 in huggingface_hub 2.x)."""
+    """The HTTP client's base class for request failures (httpx2 in huggingface_hub 2.x; redirect loops included)."""
     try:
         import httpx2
 
-        return httpx2.RequestError  # TransportError and TooManyRedirects (a redirect loop)
+        return httpx2.RequestError
     except ImportError:  # older huggingface_hub on requests
         import requests
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lineage.errors import SourceFormatError
+from lineage.ingest.download import cap
 from lineage.ingest.files import read_bytes
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
@@ -176,7 +177,7 @@ def read_pdf(path: Path, progress: Callable[[int, int], None] | None = None) -> 
     ``progress(page, pages)`` is called after each page is read.
     """
     path = Path(path)
-    data = read_bytes(path, "PDF", MAX_PDF_BYTES, plural="reports")
+    data = read_bytes(path, "PDF", max(MAX_PDF_BYTES, cap("pdf")), plural="reports")  # LINEAGE_MAX_PDF_MB raises it
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise SourceFormatError(f'"{path}" is not a PDF (no %PDF header)')
     import pypdfium2 as pdfium

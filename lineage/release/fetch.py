@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from lineage.errors import SourceFormatError
+from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.paths import cache_dir
 from lineage.release.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
 from lineage.release.sources import ReleaseSource, load
@@ -80,7 +80,6 @@ def fetch(
 
 
 RAW_BASE = "https://raw.githubusercontent.com"  # override: LINEAGE_RAW_BASE (a mirror, or a local test server)
-DOWNLOAD_TIMEOUT = 60  # seconds per request
 
 
 def raw_url(s: ReleaseSource) -> str:
@@ -95,23 +94,28 @@ def raw_url(s: ReleaseSource) -> str:
 
 
 def download(s: ReleaseSource) -> Path:
-    """Download the pinned document of ``s`` into the cache (at most its pinned size); return the file.
+    """Download the pinned document of ``s`` into the cache; return the file.
 
-    Any network failure is one line naming the document; its sha256 is checked by the caller.
+    Bounded like every download (:mod:`lineage.ingest.download`: at most its pinned size, a deadline,
+    retries), and kept only when its sha256 is the pinned one.  Any failure is one line naming the
+    document (exit 3).
     """
-    import urllib.error
-    import urllib.request
+    from dataclasses import replace
+
+    from lineage.ingest import download as bounded
 
     url = raw_url(s)
     target = cache_dir() / "downloads" / s.sha256
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file() and bounded.sha256(target) == s.sha256:
+        return target
+    limits = bounded.limits("document")
+    job = bounded.Job(replace(limits, cap=min(limits.cap, s.bytes)), f'"{s.path}"', url)
+
+    def pinned(path: Path) -> str | None:
+        digest = bounded.sha256(path)
+        return None if digest == s.sha256 else f"the bytes do not match its pinned sha256 ({digest[:12]}… != {s.sha256[:12]}…)"
+
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (https or a set base)
-            data = response.read(s.bytes + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise SourceFormatError(f'cannot download "{s.path}" from {url}: {reason}; use --mirror DIR when offline') from None
-    if len(data) > s.bytes:
-        raise SourceFormatError(f'source "{s.path}" from {url} is larger than its pinned {s.bytes} bytes')
-    target.write_bytes(data)
-    return target
+        return bounded.fetch_file(url, target, job, check=pinned, retry_bad=False)
+    except ExternalServiceError as exc:
+        raise ExternalServiceError(f"{exc} (--mirror DIR reads a local copy)") from None

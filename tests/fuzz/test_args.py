@@ -24,7 +24,6 @@ CARDS = {  # front matter / body -> message part; the repo is served by the loca
     "bad-base": ("---\nbase_model: ../../etc/passwd\n---\nhi", "is not a repo id"),
     "long-base": ("---\nbase_model: " + "a" * 300 + "/b\n---\nhi", "is not a repo id"),
     "bad-relation": ("---\nbase_model: a/b\nbase_model_relation: <script>\n---\nhi", "base_model_relation"),
-    "huge": ("---\nlicense: mit\n---\n" + "x" * (2 * 2**20), "lineage reads cards up to 1 MB"),
 }
 
 

@@ -50,8 +50,17 @@ def _repo(hub, tmp_path, name, text):
 BAD_CARDS = {
     "broken-yaml": ("---\nlicense: [mit\n---\nhello", "has front matter that is not valid YAML at line"),
     "bad-base": ("---\nbase_model: not a repo id\n---\nhello", 'base_model "not a repo id" is not a repo id'),
-    "huge": ("---\nlicense: mit\n---\n" + "x" * (10 * 1024 * 1024), "MB; lineage reads cards up to 1 MB"),
 }
+
+
+def test_a_card_over_the_size_cap_is_refused_before_its_body_is_fetched(hub, catalog, store, tmp_path):
+    _repo(hub, tmp_path, "someone/huge", "---\nlicense: mit\n---\n" + "x" * (10 * 1024 * 1024))
+    with pytest.raises(ExternalServiceError) as err:
+        ingest_hf(store, catalog, "someone/huge")
+    assert str(err.value) == ("cannot fetch someone/huge/README.md from Hugging Face: larger than the 1 MB limit "
+                              "for a card (LINEAGE_MAX_CARD_MB raises it)")
+    assert not any(r.startswith("GET") and "README.md" in r for r in hub.requests)
+    assert store.is_empty()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CARDS))

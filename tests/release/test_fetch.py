@@ -143,12 +143,15 @@ def test_a_download_that_is_not_the_pinned_document_is_refused(release_store, ca
     (url,) = [u for u, p in files.items() if p.parent.name == CARD.split("/")[1]]
     tampered[url] = files[url].read_bytes().replace(b"Muon", b"Adam")
     code, out = run("fetch", CARD, "--store", str(release_store))
-    assert code == 2 and len(out.strip().splitlines()) == 1
-    assert f'source "{CARD}" does not match its pinned sha256' in out
+    assert code == 3 and len(out.strip().splitlines()) == 1
+    assert out.startswith(f'Error: cannot fetch "{CARD}" from http://127.0.0.1:')
+    assert "the bytes do not match its pinned sha256" in out
+    assert not list((cache / "downloads").glob("*"))  # nothing kept
 
 
 def test_an_unreachable_source_is_one_line_naming_it(release_store, cache, monkeypatch):
     monkeypatch.setenv("LINEAGE_RAW_BASE", "http://127.0.0.1:9")  # discard port: nothing listens
+    monkeypatch.setenv("LINEAGE_RETRY_WAIT", "0.01")
     code, out = run("fetch", CARD, "--store", str(release_store))
-    assert code == 2 and len(out.strip().splitlines()) == 1
-    assert out.startswith(f'Error: cannot download "{CARD}"')
+    assert code == 3 and len(out.strip().splitlines()) == 1
+    assert out.startswith(f'Error: cannot fetch "{CARD}"') and "connection refused" in out
