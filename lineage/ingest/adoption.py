@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -40,6 +41,19 @@ NON_ADOPTING = (
 )
 _NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
 _BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
+SECTION_KINDS = {
+    "related work": re.compile(r"\b(?:related\s+work|prior\s+work|literature|background)\b", re.I),
+    "ablation": re.compile(r"\b(?:ablations?|ablation\s+stud(?:y|ies)|pilot\s+(?:study|experiments?))\b", re.I),
+}
+"""Section kinds whose sentences say what others did or what was tried, never what the own model is."""
+
+
+def section_kind(titles: list[str]) -> str | None:
+    """The kind of a section from its heading and the headings above it ("4.3 Ablation Studies" > "4.3.1 …")."""
+    for kind, pattern in SECTION_KINDS.items():
+        if any(pattern.search(t) for t in titles):
+            return kind
+    return None
 _VERB = re.compile(rf"\b(?:{VERBS})\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
@@ -55,7 +69,7 @@ _FUTURE = re.compile(
 """A plan is not an adoption: "we plan to integrate X", "we leave X for future work". ("We intend to use X
 for <model>" is the model's design, not a plan.)"""
 _TRIAL = re.compile(
-    r"\b(?:ablat\w*|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
+    r"\b(?:ablat\w*|we\s+(?:also\s+|first\s+|initially\s+|further\s+)?(?:tried|experimented\s+with|explored|tested)|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
     r"(?:a|the)\s+(?:baseline|variant|control)s?\s+(?:in\s+which|where|that\s+(?:uses?|keeps?|replaces?))|"
     r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?|"
     r"to\s+(?:evaluate|assess|investigate|study)\s+the\s+(?:influence|effect|impact|role)s?)\b",
@@ -283,8 +297,10 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
 
 
 _CHOICE_FOLLOWS = re.compile(
-    r"\W*(?:this|that|such\s+an?)\s+(?:[\w-]+\s+){0,2}?(?:choice|design|decision)\s+(?:also\s+|closely\s+)?"
-    r"(?:follows|mirrors|aligns\s+with|is\s+(?:in\s+line|consistent)\s+with)\s(?![^.;]*\b(?:not|unlike|than)\b)[^.;]{0,60}$",
+    r"\W*(?:this|that|such\s+an?)\s+(?:[\w-]+\s+){0,2}?(?:choice|design|decision|setting|configuration|setup)\s+"
+    r"(?:also\s+|closely\s+)?(?:follows|mirrors|aligns\s+with|is\s+(?:in\s+line|consistent)\s+with|"
+    r"is\s+(?:similar|identical)\s+to|is\s+the\s+same\s+as|is\s+inspired\s+by)\s"
+    r"(?![^.;]*\b(?:not|unlike|than)\b)[^.;]{0,60}$",
     re.I,
 )
 """Right after the own model's choice, "this design choice follows / aligns with <technique>" names what it is."""
@@ -340,8 +356,13 @@ def find_mentions(
     patterns: dict[str, re.Pattern],
     own_names: list[str],
     other_names: list[str] = (),
+    sections: Callable[[Sentence], str | None] | None = None,
 ) -> list[Mention]:
-    """Classify every alias occurrence in the given sentences (one result per technique per sentence)."""
+    """Classify every alias occurrence in the given sentences (one result per technique per sentence).
+
+    ``sections``: the kind of section a sentence stands in (:func:`section_kind`); in related work nothing is
+    the own model's choice or refusal, and in an ablation nothing is its choice.
+    """
     own = own_subject(own_names)
     others = other_subject(other_names)
     out: list[Mention] = []
@@ -363,8 +384,11 @@ def find_mentions(
                 m = pattern.search(s.text)
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
+            where = sections(s) if sections is not None else None
             for m in pattern.finditer(s.text, 0, label):
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
+                if where is not None and (kind is Kind.ADOPTION or where == "related work"):
+                    kind, cue = Kind.MENTION, f"{where} section"
                 candidate = Mention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
                     best = candidate

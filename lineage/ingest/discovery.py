@@ -17,25 +17,33 @@ from dataclasses import dataclass
 
 from lineage.catalog.resolver import Resolver, name_key
 from lineage.domain import ID_PATTERN, Model, Organization, Paper, SourceKind, SourceRef
+from lineage.ingest.text import ordinary_word
 
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
-# a model name: a capitalised token with a digit, a hyphen or an inner capital, plus up to three
-# more tokens ("Hunyuan-A13B", "MiniCPM-o 4.5", "Kimi K1.5", "DeepSeek-OCR 2", "Step-3")
-_WORD = r"[A-Za-z][A-Za-z0-9.]*"
+# a model name: a token with a letter (it may start lower case or with digits, and hold dots: "Hunyuan-A13B",
+# "MiniCPM-o 4.5", "Kimi K1.5", "gpt-oss-120b", "2Name"), plus up to two more tokens ("DeepSeek-OCR 2", "Yuan 2.0")
+_WORD = r"(?:\d+[A-Za-z]|[A-Za-z])[A-Za-z0-9.]*"
 _PART = r"-[A-Za-z0-9][A-Za-z0-9.]*"  # hyphenated parts may be lower case: "Ring-lite", "MiniCPM-o"
 _NAME = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
 _INTRO = re.compile(
-    rf"\b[Ww]e\s+(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?({_NAME})", re.S
+    rf"\b[Ww]e\s+(?:also\s+|further\s+)?(?:(?:develop|build|train)\s+and\s+)?(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?"
+    rf"({_NAME})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
+    re.S,
 )
+_APPOSITIVE = re.compile(r"\W*(?:,\s*)?(?:an?|the|our)?\s*(?:[\w-]+\s+){0,3}?(?:series|family|suite|collection|models?|LLMs?)\b",
+                         re.I)
+"""What follows a one-word name that makes it one: "<Name>, a series of ...", "<Name> models"."""
 _TITLE_FORMS = (
     re.compile(rf"^(?:technical report of\s+)?({_NAME})\s*:", re.I),  # "Seed-Coder: Let the …"
     re.compile(rf"^({_NAME})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
     re.compile(rf"^({_NAME})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
 )
+_LINK = re.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+)/([\w.-]+)", re.I)
+"""A repository or Hub link on the first page: its name agrees with (or gives) the report's subject."""
 _NOT_TITLE = re.compile(
-    r"^(?:\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+ \d{1,2}, \d{4}|arxiv:|preprint|technical report$|under review|"
+    r"^(?:[^A-Za-z]*$|\d{4}-\d{1,2}-\d{1,2}|[A-Z][a-z]+ \d{1,2}, \d{4}|arxiv:|preprint|technical report$|under review|"
     r"published as|work in progress)",
     re.I,
 )
@@ -83,11 +91,15 @@ def slug(name: str) -> str:
     return text if re.fullmatch(ID_PATTERN, text) else ""
 
 
-def _model_like(name: str) -> bool:
+def _model_like(name: str, named: bool = False) -> bool:
+    """A name: a token with a digit, a hyphen, a dot or an inner capital (any case: "gpt-oss", "2Name"), or a
+    single plain word where the context makes it one (``named``: a title's "<Name>: …", "<Name>, a family of …")."""
     words = name.split()
-    if not words or words[0].lower() in _COMMON or len(name) > 40 or not name[0].isupper():
+    if not words or words[0].lower() in _COMMON or len(name) > 40 or not re.search(r"[A-Za-z]", name):
         return False
-    return bool(re.search(r"\d|-|[a-z][A-Z]", name))
+    if re.search(r"\d|-|\.\w|[a-z][A-Z]", name):
+        return True
+    return named and len(words) == 1 and len(name) >= 2 and not (name.islower() and ordinary_word(name))
 
 
 def _series_title(name: str) -> bool:
@@ -191,32 +203,56 @@ def read_identity(
     ident = ReportIdentity(title=_title(lines), released=_month(first_page), created=_created_month(created))
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
     ident.arxiv = stamp.group(1) if stamp else None
-    candidates = []
+    candidates: list[tuple[Found, bool]] = []  # (name, whether its context makes a single word a name)
     series: set[str] = set()
+    body = first_page + "\n" + second_page
+    flat = re.sub(r"\s+", " ", body)
     if ident.title:
         for form in _TITLE_FORMS:
             m = form.match(ident.title.value)
             if m:
-                candidates.append(Found(_trim(m.group(1)), ident.title.value))
+                candidates.append((Found(_trim(m.group(1)), ident.title.value), True))
                 if _trim(m.group(1)) != m.group(1).strip() and _series_title(m.group(1)):
                     series.add(_trim(m.group(1)))  # "Granite Code Models: A Family of …"
                 break
-    body = first_page + "\n" + second_page
-    for m in _INTRO.finditer(re.sub(r"\s+", " ", body)):
-        candidates.append(Found(_trim(m.group(1)), m.group(0)))
-    names = [Found(_cased(c.value, body), c.snippet) for c in candidates]
-    names = [c for c in names if (_model_like(c.value) or c.value in series) and not _acronym_defined(c.value, ident.title)
-             and not _names_something_else(c.value, resolver)]
+    for m in _INTRO.finditer(flat):
+        candidates.append((Found(_trim(m.group(1)), m.group(0)), bool(_APPOSITIVE.match(m.group(2)))))
+    if not candidates and ident.title:  # "<Name> Intermediate Checkpoints": a title led by a name the page repeats
+        lead = re.match(rf"({_NAME})\b", ident.title.value)
+        word = lead.group(1).split()[0] if lead else ""
+        if word and len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", flat)) >= 3:
+            candidates.append((Found(word, ident.title.value), True))
+    names = [(Found(_cased(c.value, body), c.snippet), named) for c, named in candidates]
+    names = [c for c, named in names if (_model_like(c.value, named) or c.value in series)
+             and not _acronym_defined(c.value, ident.title) and not _names_something_else(c.value, resolver)]
     if names:
-        pick = names[0]
-        known = resolver is not None and resolver.model(pick.value) is not None
-        for c in names[1:]:  # "MiMo: …" then "we present MiMo-7B": the abstract's fuller name
-            if not known and name_key(c.value).startswith(name_key(pick.value)) and len(c.value) > len(pick.value):
-                pick = c
-                break
-        ident.model = pick
+        ident.model = _agreed(names, flat, resolver)
     ident.organization = _organization(head[:1500], resolver)
     return ident
+
+
+def _agreed(names: list[Found], text: str, resolver: Resolver | None) -> Found:
+    """The name most signals agree on: the title's and the "we present" sentences' names, counted with the
+    repository or Hub links and how often each recurs on the first pages; ties keep the earliest (the title)."""
+    links = {name_key(m.group(2)) for m in _LINK.finditer(text)}
+    keys = [name_key(n.value) for n in names]
+
+    def votes(i: int) -> int:
+        key = keys[i]
+        said = sum(1 for k in keys if k == key)
+        linked = any(link == key or link.startswith(key) for link in links)
+        recurs = len(re.findall(rf"(?<![\w-]){re.escape(names[i].value)}(?![\w-])", text)) >= 3
+        return said + linked + recurs
+
+    best = max(range(len(names)), key=lambda i: (votes(i), -i))
+    pick = names[best]
+    known = resolver is not None and resolver.model(pick.value) is not None
+    for c in names:  # "MiMo: …" then "we present MiMo-7B": the abstract's fuller name, written more than once
+        longer = c.value[len(pick.value):]  # (never "<Name>1" or "<Name> 4": a footnote mark)
+        if (not known and c.value.lower().startswith(pick.value.lower()) and re.match(r"[- ]\w", longer)
+                and len(re.findall(rf"(?<![\w-]){re.escape(c.value)}(?![\w-])", text)) >= 2):
+            return c
+    return pick
 
 
 def _names_something_else(name: str, resolver: Resolver | None) -> bool:

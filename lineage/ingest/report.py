@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
-from lineage.catalog.resolver import Resolver
+from lineage.catalog.resolver import Resolver, name_key
 from lineage.domain import (
     Claim,
     EntityKind,
@@ -32,7 +32,7 @@ from lineage.domain import (
     human,
     utcnow,
 )
-from lineage.ingest import adoption, facts, hardware, proposals, references, relations, report_architecture
+from lineage.ingest import adoption, discovery, facts, hardware, proposals, references, relations, report_architecture
 from lineage.ingest.identity import check_identity
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_columns import column_adoptions
@@ -110,6 +110,37 @@ def _other_names(catalog: Catalog, own: list[str]) -> list[str]:
     ]
 
 
+_APPOSED_MODEL = re.compile(
+    rf"(?<![\w-])({discovery._NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:model|LLM)\b(?!\s+(?:of|from)\b)")
+"""A model the document introduces by apposition ("<Name>, a model claimed to …", "<Name>, an open MoE model")."""
+
+
+def document_models(body: list[Sentence], own: list[str]) -> list[str]:
+    """Models the document itself presents as models, other than its own (the catalog need not know them):
+    a sentence whose subject is one of them is about that model, never the document's own."""
+    own_keys = [name_key(n) for n in own if n]
+    found = set()
+    for s in body:
+        for m in _APPOSED_MODEL.finditer(s.text):
+            name = m.group(1)
+            key = name_key(name)
+            if discovery._model_like(name) and key and not any(key.startswith(k) or k.startswith(key) for k in own_keys):
+                found.add(name)
+    return sorted(found)
+
+
+def _section_kind(pdf: PdfText, s: Sentence) -> str | None:
+    """The kind of section the sentence stands in, from its heading and the headings above it."""
+    heading = pdf.section_at(s.page, s.offset)
+    if heading is None:
+        return None
+    parts = heading.number.split(".")
+    above = {".".join(parts[:i]) for i in range(1, len(parts))}
+    titles = {h.number: h.title for h in pdf.headings
+              if h.number in above and (h.page, h.offset) <= (heading.page, heading.offset)}  # the latest of each
+    return adoption.section_kind([*titles.values(), heading.title])
+
+
 def body_sentences(pdf: PdfText) -> list[Sentence]:
     """Every sentence outside the bibliography."""
     return [
@@ -153,10 +184,11 @@ def analyse(
     own = _own_names(catalog, models)
     body = body_sentences(pdf)
     patterns, others = alias_patterns(catalog), _other_names(catalog, own)
-    mentions = adoption.find_mentions(body, patterns, own, others)
+    others += document_models(body, own)
+    mentions = adoption.find_mentions(body, patterns, own, others, sections=lambda s: _section_kind(pdf, s))
     mentions = report_architecture.with_architecture(mentions, report_architecture.mentions(pdf, body, patterns, own, others))
     decisions = adoption.decide(mentions)
-    for m in column_adoptions(pdf.body_pages(), alias_patterns(catalog), own, _other_names(catalog, own)):
+    for m in column_adoptions(pdf.body_pages(), alias_patterns(catalog), own, others):
         decisions.setdefault(m.technique, adoption.Decision(m.technique)).adoptions.append(m)
     bib = references.parse(pdf.references_text(), catalog)
     claims: list[Claim] = []
@@ -248,7 +280,7 @@ def analyse(
                 )
             )
 
-    stated = facts.extract(body, _names(catalog, models), catalog, other_names=_other_names(catalog, own))
+    stated = facts.extract(body, _names(catalog, models), catalog, other_names=others)
     fact_lines = []
     for f in stated:
         claims.append(

@@ -5,6 +5,7 @@ Shared by every ingestor that reads prose (reports, cards, articles).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,23 @@ def _alias_regex(alias: str) -> str:
     return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
 
 
+@functools.cache
+def _english_words() -> frozenset[str]:
+    from english_words import get_english_words_set  # a word list shipped in a package: no download
+
+    return frozenset(get_english_words_set(["web2"], lower=True))
+
+
+def ordinary_word(alias: str) -> bool:
+    """An alias that is one ordinary English word ("Seed", "Ascend", "yarn"): a name only where its spelling
+    makes it one (see :func:`alias_patterns`).
+
+    >>> ordinary_word("Ascend"), ordinary_word("Moonlight"), ordinary_word("InternLM"), ordinary_word("Multi-Token")
+    (True, True, False, False)
+    """
+    return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in _english_words()
+
+
 def usable_alias(alias: str) -> bool:
     """Aliases that are safe to look for in prose: no config keys, nothing shorter than 3 letters."""
     return "_" not in alias and len(alias) >= 3
@@ -83,6 +101,9 @@ def usable_alias(alias: str) -> bool:
 
 def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) -> dict[str, re.Pattern]:
     """One compiled pattern per entity: all-caps aliases match case-sensitively, others case-insensitively.
+
+    An alias that is an ordinary English word counts only spelt as a name, capitalised ("Ascend", "YaRN", "Yarn";
+    never "the curves ascend", "we seed the generator").
 
     Examples
     --------
@@ -95,17 +116,22 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
     """
     out = {}
     for entity in catalog.of_kind(kind):
-        exact, loose = [], []
+        exact, loose, named = [], [], []
         for alias in {entity.name, *entity.aliases}:
             if not usable_alias(alias):
                 continue
             letters = re.sub(r"[^A-Za-z]", "", alias)
+            if ordinary_word(alias):
+                named.append(alias)
+                continue
             (exact if len(alias) <= 6 and any(c.isupper() for c in letters[1:]) else loose).append(alias)
         parts = []
         if exact:
             parts.append("(?-i:" + "|".join(_alias_regex(a) for a in sorted(exact, key=len, reverse=True)) + ")")
         if loose:
             parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
+        if named:  # an English word is a name only capitalised: "YaRN", "Yarn", "Ascend", never "ascend"
+            parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
         if parts:
             out[entity.id] = re.compile("|".join(parts), re.IGNORECASE)
     return out

@@ -1,0 +1,41 @@
+"""Report reading quality, in sample and out of sample side by side.
+
+Run: ``python benchmarks/reading_reports.py [--detail]``. In sample: the labelled corpus reports the rules
+were written against (``corpus`` with ``--model``, ``new`` without). Out of sample: ``heldout`` (labs absent
+from the corpus; PDFs under ``$LINEAGE_HELDOUT_REPORTS``, see tests/fixtures/labels/heldout/README.md).
+``benchmarks/reading.py`` calls :func:`report_lines`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lineage.catalog import Catalog
+from lineage.ingest.report_quality import SETS, score
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def report_lines(corpus: Path = CORPUS, detail: bool = False) -> list[str]:
+    """One line per label set (in sample: corpus, new; out of sample: heldout), plus misses with ``detail``."""
+    catalog = Catalog.load()
+    lines = []
+    for which in SETS:
+        found = score(which, corpus, catalog)
+        if found is None:
+            lines.append(f"{which:8} (no PDFs here)")
+            continue
+        kind = "out of sample" if which == "heldout" else "in sample"
+        lines.append(f"{found.line()}  [{kind}]")
+        if detail:
+            for r in found.reports:
+                if r.fp or r.fn or not r.subject_ok:
+                    lines.append(f"    {r.name}: subject {r.subject_found} (want {r.subject_expected})"
+                                 f" FP {sorted(r.fp)} FN {sorted(r.fn)}" + (f" error: {r.error}" if r.error else ""))
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(report_lines(detail="--detail" in sys.argv)))

@@ -1,0 +1,137 @@
+"""How well the report path reads reports, scored against hand labels (in sample and out of sample).
+
+Labels (``tests/fixtures/labels/``) come in three sets:
+
+- ``corpus``: ``labels/*.yaml``, reports in ``<corpus>/reports/`` (scored with ``--model`` given, as a
+  user who knows the model would run it);
+- ``new``: ``labels/new/*.yaml``, reports in ``<corpus>/new/reports/`` (no ``--model``);
+- ``heldout``: ``labels/heldout/*.yaml``, reports of labs absent from the corpus, kept outside the
+  project (no ``--model``). The report rules were written against the first two sets, so only
+  ``heldout`` is out of sample.
+
+:func:`score` runs :func:`lineage.ingest.report.prepare` on every labelled report it can find and
+counts: the subject named (the label's ``models`` equal the ids found), and ``uses`` true/false
+positives and misses (``ignore`` is not scored). A report whose subject cannot be found counts all
+its ``uses`` as misses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from lineage.catalog import Catalog
+from lineage.errors import LineageError
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS = ROOT / "tests" / "fixtures" / "labels"
+SETS = ("corpus", "new", "heldout")
+
+
+def heldout_dir() -> Path:
+    """Where held-out report PDFs are kept (outside the project)."""
+    return Path(os.environ.get("LINEAGE_HELDOUT_REPORTS", "/work/heldout-reports"))
+
+
+def label_files(which: str) -> list[Path]:
+    folder = {"corpus": LABELS, "new": LABELS / "new", "heldout": LABELS / "heldout"}[which]
+    return sorted(folder.glob("*.yaml"))
+
+
+def pdf_for(which: str, label: dict, corpus: Path) -> Path:
+    if which == "corpus":
+        return corpus / "reports" / label["report"]
+    if which == "new":
+        return corpus / "new" / "reports" / label["report"]
+    return heldout_dir() / label["report"]
+
+
+@dataclass
+class ReportScore:
+    """One labelled report: what was found against what the label says."""
+
+    name: str
+    subject_expected: list[str]
+    subject_found: list[str]
+    tp: set[str] = field(default_factory=set)
+    fp: set[str] = field(default_factory=set)
+    fn: set[str] = field(default_factory=set)
+    mentions_used: set[str] = field(default_factory=set)
+    """Techniques the label says the report only mentions, found as uses (the worst kind of false positive)."""
+    error: str | None = None
+
+    @property
+    def subject_ok(self) -> bool:
+        return sorted(self.subject_expected) == sorted(self.subject_found)
+
+
+@dataclass
+class SetScore:
+    """Totals over one label set."""
+
+    which: str
+    reports: list[ReportScore]
+
+    @property
+    def tp(self) -> int:
+        return sum(len(r.tp) for r in self.reports)
+
+    @property
+    def fp(self) -> int:
+        return sum(len(r.fp) for r in self.reports)
+
+    @property
+    def fn(self) -> int:
+        return sum(len(r.fn) for r in self.reports)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def subjects(self) -> tuple[int, int]:
+        return sum(r.subject_ok for r in self.reports), len(self.reports)
+
+    def line(self) -> str:
+        found, total = self.subjects
+        return (f"{self.which:8} reports {total:>3}  subject {found}/{total}  uses precision {self.precision:.3f} "
+                f"recall {self.recall:.3f} (TP {self.tp}, FP {self.fp}, FN {self.fn})")
+
+
+def score_one(path: Path, label: dict, catalog: Catalog, model: str | None) -> ReportScore:
+    from lineage.ingest.report import prepare
+
+    uses, ignore = set(label["uses"]), set(label.get("ignore", []))
+    try:
+        found = prepare(path, catalog, model=model).report
+    except LineageError as e:
+        return ReportScore(label["report"], label["models"], [], fn=uses, error=str(e))
+    predicted = set(found.uses)
+    out = ReportScore(label["report"], label["models"], list(found.models),
+                      mentions_used=predicted & set(label.get("mentions", [])))
+    if not out.subject_ok:  # uses of the wrong subject are not the labelled model's
+        out.fn, out.fp = uses, predicted - ignore
+        return out
+    out.tp, out.fp, out.fn = predicted & uses, predicted - uses - ignore, uses - predicted
+    return out
+
+
+def score(which: str, corpus: Path, catalog: Catalog | None = None) -> SetScore | None:
+    """Score one label set; None when none of its PDFs is here."""
+    catalog = catalog or Catalog.load()
+    rows = []
+    for label_path in label_files(which):
+        label = yaml.safe_load(label_path.read_text())
+        path = pdf_for(which, label, corpus)
+        if not path.exists():
+            continue
+        model = label["models"][0] if which == "corpus" and len(label["models"]) == 1 else None
+        rows.append(score_one(path, label, catalog, model))
+    return SetScore(which, rows) if rows else None
