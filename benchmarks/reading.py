@@ -33,8 +33,9 @@ place only) counts as right.  A ``uses`` claim matching a ``not_uses`` statement
 ``not_uses`` statement is not in recall (lineage has no claim kind for an article's "does not use").
 Benchmark scores, prices and hardware ties other than ``trainedOn`` are counted apart (unscored).
 
-**Reports**: a place for the report figures (subject found, adoption precision/recall), filled by
-the reports work; see :data:`REPORTS`.
+**Reports**: subject found and adoption precision/recall of catalog techniques, from
+``benchmarks/reading_reports.py`` (in sample: the 48 labelled corpus reports; out of sample: the held-out
+reports of labs absent from the corpus, when their PDFs are at ``$LINEAGE_HELDOUT_REPORTS``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
 from articles import Names, Statement, statements  # noqa: E402
+from reading_reports import report_lines  # noqa: E402
 
 from lineage.catalog import Catalog  # noqa: E402
 from lineage.domain import EntityKind, Predicate, slug  # noqa: E402
@@ -77,7 +79,6 @@ _RELATIONS = {
 _NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|[TBMK])\b", re.I)
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _MONTHS = re.compile(r"\b(20\d{2})-(0[1-9]|1[0-2])\b")
-REPORTS: list[tuple[str, str, str]] = []
 """(measure, in-sample figure, out-of-sample figure) rows for reports; the reports work fills this."""
 
 
@@ -281,10 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'articles: statement recall':34} {ins.recall:8.2f} ({ins.found:3}/{ins.labelled:3})     "
           f"{outs.recall:8.2f} ({outs.found:3}/{outs.labelled:3})")
     print(f"{'articles: documents':34} {len(groups['in sample']):22} {len(groups['out of sample']):22}")
-    for measure_name, a, b in REPORTS:
-        print(f"{'reports: ' + measure_name:34} {a:>22} {b:>22}")
-    if not REPORTS:
-        print(f"{'reports':34} {'(filled by the reports work)':>45}")
+    print("\nreports: adoption of catalog techniques (corpus, new: in sample; heldout: out of sample)")
+    for line in report_lines():
+        print(f"  {line}")
     print(f"\nout of sample = articles2 held out by SHA-1 of file name: {', '.join(held)}")
     if args.docs or args.misses:
         print(f"\n{'in-sample document':42} {'lab':>4} {'found':>5} {'rec':>5} {'claims':>6} {'right':>5} {'prec':>5}")
