@@ -300,6 +300,14 @@ class Store:
             out[entity.id] = merge_discovered(out[entity.id], entity) if entity.id in out else entity
         return list(out.values())
 
+    def sources_stating(self, predicates: Iterable[Predicate]) -> set[str]:
+        """Ids of the sources with a claim of one of ``predicates`` (one index lookup per predicate)."""
+        from pyoxigraph import NamedNode
+
+        rdf_predicate = NamedNode(iris.RDF + "predicate")
+        return {iris.source_id(q.graph_name.value) for p in predicates
+                for q in self._ox.quads_for_pattern(None, rdf_predicate, NamedNode(iris.LIN + Predicate(p).value))}
+
     def source(self, doc_id: str) -> SourceDocument | None:
         return next((d for d in self.sources() if d.id == doc_id), None)
 

@@ -102,3 +102,22 @@ def test_lineage_why_shows_the_measured_ratio_and_verdict(catalog, tmp_path):
     missing = CliRunner().invoke(app, ["why", "deepseek-v4-pro", "kvCacheRatios", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2
     assert missing.output.strip() == ('Error: predicate "kvCacheRatios" not found. Did you mean "kvCacheRatio"?')
+
+
+def test_a_measurement_is_kept_in_the_cache_and_read_back_until_its_inputs_change(tmp_path, monkeypatch):
+    import json
+
+    from lineage.techniques.ratios import measure_afresh
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path))
+    args = (Predicate.KV_CACHE_RATIO, "deepseek-v4-pro", "deepseek-v3.2", 2**20)
+    fresh = measure_afresh(*args)
+    assert measure_ratio(*args) == fresh
+    (kept,) = (tmp_path / "ratios").glob("*.json")
+    data = json.loads(kept.read_text())
+    kept.write_text(json.dumps(data | {"formula": "read back"}))
+    assert measure_ratio(*args).formula == "read back"  # not measured again
+    kept.write_text("{")  # unreadable: measured again and kept
+    assert measure_ratio(*args) == fresh and json.loads(kept.read_text()) == data
+    assert measure_ratio(args[0], args[1], args[2], 2**17) != fresh  # other inputs: another entry
+    assert len(list((tmp_path / "ratios").glob("*.json"))) == 2
