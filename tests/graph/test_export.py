@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from urllib.parse import quote
 
 import pytest
 from lineage_story import relations_graph  # noqa: F401  (fixture)
@@ -53,20 +54,49 @@ def test_projection_edges_carry_status_and_evidence(built_store, catalog):
     assert edge["status"] == "verified" and edge["evidence"][0]["method"] == "config"
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld"])
+def _plain(triple):
+    """A triple with each literal as (text, datatype, language): a plain string is an xsd:string (RDF 1.1)."""
+    from rdflib import XSD, Literal
+
+    return tuple((str(t), str(t.datatype or (None if t.language else XSD.string)), t.language)
+                 if isinstance(t, Literal) else t for t in triple)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "nt", "jsonld"])
 def test_rdf_exports_parse_back_to_the_same_triples(built_store, catalog, tmp_path, fmt):
     from rdflib import Dataset, Graph
 
     out = tmp_path / f"store.{fmt}"
-    export(built_store, catalog, fmt, out)
-    if fmt == "trig":
+    report = export(built_store, catalog, fmt, out)
+    assert report.bytes == out.stat().st_size > 0
+    union = {_plain(t) for t in built_store.union_graph()}
+    if fmt in ("trig", "nq"):
         ds = Dataset()
-        ds.parse(out, format="trig")
-        assert len(list(ds.quads())) == len(built_store)
-        assert len(list(ds.graphs())) >= len(built_store.sources())
+        ds.parse(out, format={"trig": "trig", "nq": "nquads"}[fmt])
+        quads = {(s, p, o, g) for s, p, o, g in ds.quads() if g is not None}
+        assert len(quads) == len(built_store)
+        assert {str(g) for *_, g in quads} == {f"https://w3id.org/lineage/source/{quote(d.id, safe='')}"
+                                                for d in built_store.sources()}
+        assert {_plain((s, p, o)) for s, p, o, _ in quads} == union
     else:
-        g = Graph().parse(out, format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])
-        assert len(g) == len(built_store.union_graph())
+        g = Graph().parse(out, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
+        assert {_plain(t) for t in g} == union and len(g) == len(union)
+    if fmt in ("ttl", "trig"):  # prefixed names where they read well; source IRIs whole
+        text = out.read_text()
+        assert "@prefix lin: <https://w3id.org/lineage/vocab#> ." in text and "lin:Claim" in text
+        assert "@prefix src:" not in text
+
+
+def test_rdf_export_to_standard_output_is_the_file(built_store_path, tmp_path):
+    from typer.testing import CliRunner
+
+    from lineage.cli import app
+
+    out = tmp_path / "store.nq"
+    written = CliRunner().invoke(app, ["export", "nq", str(out), "--store", str(built_store_path)])
+    assert written.exit_code == 0, written.output
+    piped = CliRunner().invoke(app, ["export", "nq", "-", "--store", str(built_store_path)])
+    assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
 
 
 @pytest.mark.browser
