@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/verify.py [--runs 5] [--baseline-rev REV] [--quick]``.  Builds the
 default store (``lineage build``) in a temporary folder, then times ``lineage verify`` on it as a
 fresh process: wall, CPU and peak memory, median of ``--runs``.  The baseline is the same command
-from ``--baseline-rev`` (default: the commit before issue 31, whose verify read every claim once per
+(one warm-up run first) from ``--baseline-rev`` (default: the commit before issue 31, whose verify read every claim once per
 secondary source and rewrote every source), checked out with ``git archive`` into the temporary
 folder and run on a copy of the same store.  ``verify`` changes nothing on the default build, so
 every run sees the same store.
@@ -55,10 +55,12 @@ def main() -> None:
         print(f"{'verify, cold cache':<28} {cold.wall:>7.2f} {cold.cpu:>7.2f} {cold.peak_mib:>9.0f}")
         print(f"{'verify':<28} {now.wall:>7.2f} {now.cpu:>7.2f} {now.peak_mib:>9.0f}   (median of {runs})")
         if rev:
-            old_env = environment(PYTHONPATH=str(checkout(rev, tmp / "old")), LINEAGE_CACHE=str(tmp / "cache-old"))
+            old_root = checkout(rev, tmp / "old")
+            old_env = environment(PYTHONPATH=str(old_root), LINEAGE_CACHE=str(tmp / "cache-old"))
             shutil.copytree(store, tmp / "store-old")
             old_cmd = [sys.executable, "-m", "lineage", "verify", "--store", str(tmp / "store-old")]
-            old = median([run(old_cmd, old_env) for _ in range(max(1, runs // 2))])
+            run(old_cmd, old_env, cwd=old_root)  # compiles its bytecode and catalog, as the current path's first run did
+            old = median([run(old_cmd, old_env, cwd=old_root) for _ in range(max(1, runs // 2))])
             print(f"{'verify at ' + rev:<28} {old.wall:>7.2f} {old.cpu:>7.2f} {old.peak_mib:>9.0f}"
                   f"   (median of {max(1, runs // 2)})")
             print(f"ratio old / new: wall {old.wall / now.wall:.1f}x, cpu {old.cpu / now.cpu:.1f}x, "

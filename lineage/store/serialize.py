@@ -27,19 +27,22 @@ prefixed name would escape (``src:card\\%3A…``): source IRIs are written whole
 
 def source_quads(ox_store) -> Iterator:
     """Every quad of the source graphs, graph by graph (the derived adoption index left out)."""
-    from pyoxigraph import NamedNode
+    from pyoxigraph import DefaultGraph, NamedNode
 
     index = NamedNode(iris.INDEX)
-    return (q for q in ox_store.quads_for_pattern(None, None, None, None) if q.graph_name != index)
+    for graph in (DefaultGraph(), *ox_store.named_graphs()):
+        if graph != index:
+            yield from ox_store.quads_for_pattern(None, None, None, graph)
 
 
 def merged_triples(ox_store) -> Iterator:
     """The triples of every source graph, each once."""
-    seen = set()
+    seen: set = set()
+    remember = seen.add
     for quad in source_quads(ox_store):
         triple = quad.triple
         if triple not in seen:
-            seen.add(triple)
+            remember(triple)
             yield triple
 
 

@@ -142,3 +142,35 @@ def test_idea_relations_reach_the_html_explorer_with_status_and_evidence(relatio
     for key in from_text:  # the evidence panel gets the report page of each relation read from text
         evidence = config["claims"][drawn[key]["id"]]["evidence"]
         assert any(ev["method"] == "text" and ev["locator"].startswith("p. ") for ev in evidence), key
+
+
+def test_the_page_is_the_one_pyvis_own_add_node_and_add_edge_build(relations_graph, monkeypatch):
+    from lineage.export import html
+
+    fast, nodes, edges = html.graph_to_html(relations_graph)
+    assert nodes > 40 and edges > 100
+    monkeypatch.setattr(html, "add_node", lambda net, *args, **options: net.add_node(*args, **options))
+    monkeypatch.setattr(html, "add_edge", lambda net, *args, **options: net.add_edge(*args, **options))
+    assert html.graph_to_html(relations_graph) == (fast, nodes, edges)
+
+
+def test_nodes_and_edges_are_added_as_pyvis_adds_them_without_scanning_the_nodes():
+    from pyvis.network import Network
+
+    from lineage.export.html import add_edge, add_node
+
+    ours, theirs = (Network(directed=True, cdn_resources="in_line") for _ in range(2))
+    for node, options in (("a", {"label": "A", "x": 1, "font": "13px sans-serif"}), ("b", {"shape": "diamond"}),
+                          ("c", {"color": "#fff", "title": "<b>c</b>"})):
+        add_node(ours, node, **options)
+        theirs.add_node(node, **options)
+    for u, v, options in (("a", "b", {"id": "e0", "arrows": "from"}), ("b", "c", {"label": "extends"}), ("a", "c", {})):
+        add_edge(ours, u, v, **options)
+        theirs.add_edge(u, v, **options)
+    assert (ours.nodes, ours.node_ids, ours.node_map, ours.edges) == (
+        theirs.nodes, theirs.node_ids, theirs.node_map, theirs.edges)
+    assert ours.generate_html() == theirs.generate_html()
+    with pytest.raises(ValueError, match="non existent node 'z'"):
+        add_edge(ours, "a", "z")
+    with pytest.raises(ValueError, match="added twice"):
+        add_node(ours, "a")
