@@ -133,13 +133,18 @@ def _inputs() -> list[Path]:
                    configs / "configs.yaml", *(configs / "configs").iterdir()])
 
 
-def _memo_path(predicate: Predicate, subject: str, baseline: str, tokens: int) -> Path:
-    from lineage.paths import cache_dir
-
+def inputs_key(predicate: Predicate, subject: str, baseline: str, tokens: int) -> str:
+    """A hash of everything :func:`measure_ratio` computes from (module docstring): equal keys, equal measurements."""
     digest = hashlib.sha256(json.dumps([predicate.value, subject, baseline, tokens]).encode())
     for path in _inputs():
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return cache_dir() / "ratios" / f"{digest.hexdigest()[:32]}.json"
+    return digest.hexdigest()
+
+
+def _memo_path(predicate: Predicate, subject: str, baseline: str, tokens: int) -> Path:
+    from lineage.paths import cache_dir
+
+    return cache_dir() / "ratios" / f"{inputs_key(predicate, subject, baseline, tokens)[:32]}.json"
 
 
 def _remember(path: Path, found: RatioMeasurement | None) -> None:
