@@ -394,7 +394,7 @@ def plot(curves) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Fewer repeats and steps (a smoke run).")
+    parser.add_argument("--quick", action="store_true", help="A smoke run: one repeat, short contexts, 10 training steps.")
     parser.add_argument("--store", type=Path, help="Also record measured KV-cache claims into this store.")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -403,11 +403,11 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
                     "processor": platform.processor() or platform.machine(), "quick": args.quick},
         "kv_cache": kv_section(),
-        "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
+        "mla_decode": mla_section([256, 1024] if args.quick else [1024, 4096, 16384], repeat=1 if args.quick else 5),
         "linear_and_v4": linear_section(repeat=1 if args.quick else 3),
-        "muon": muon_section(repeat=3 if args.quick else 10),
-        "ecosystem": ecosystem_section(repeat=3 if args.quick else 10),
-        "training": train_section(steps=50 if args.quick else 300, draw=not args.quick),
+        "muon": muon_section(repeat=1 if args.quick else 10),
+        "ecosystem": ecosystem_section(repeat=1 if args.quick else 10),
+        "training": train_section(steps=10 if args.quick else 300, draw=not args.quick),
     }
     if args.store:
         from lineage.store import Store

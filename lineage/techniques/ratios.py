@@ -8,8 +8,8 @@ precisions, since a publisher may count its cache in FP8 while the config says n
 
 This module imports no torch; the formulas' modules do, and are imported when a ratio is measured.
 A measurement is kept in the cache folder (``ratios/``) under a hash of everything it is computed
-from — the code of ``lineage/techniques`` and ``lineage/ingest/config``, the bundled configs and
-their manifest, the ratio, the two models and the context length — so measuring again with the
+from — the code of the formulas (:data:`FORMULA_MODULES`) and of ``lineage/ingest/config``, the
+bundled configs and their manifest, the ratio, the two models and the context length — so measuring again with the
 same inputs reads it back instead of importing torch (1.5-4 s on a 2-core machine, issue 31).
 """
 
@@ -123,13 +123,18 @@ def measure_afresh(predicate: Predicate, subject: str, baseline: str, tokens: in
     return None
 
 
+FORMULA_MODULES = ("ratios.py", "deepseek_v4_attention.py", "kv_cache.py", "mla.py")
+"""The modules of ``lineage/techniques`` a measurement runs (this one, the formulas and what they import)."""
+
+
 def _inputs() -> list[Path]:
-    """Every file a measurement is computed from: the formulas' and the config readers' code, the bundled configs."""
+    """Every file a measurement is computed from: the formulas' code, the config readers' (the key names a
+    formula reads go through them), the bundled configs and their manifest."""
     from lineage.paths import data_dir
 
     package = Path(__file__).resolve().parent.parent
     configs = data_dir("seeds") / "sources"
-    return sorted([*(package / "techniques").glob("*.py"), *(package / "ingest" / "config").glob("*.py"),
+    return sorted([*(package / "techniques" / m for m in FORMULA_MODULES), *(package / "ingest" / "config").glob("*.py"),
                    configs / "configs.yaml", *(configs / "configs").iterdir()])
 
 
