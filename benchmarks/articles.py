@@ -1,6 +1,6 @@
 """Article extraction against hand labels: statement-level precision and recall, per article.
 
-Run: ``.venv/bin/python benchmarks/articles.py`` (``--cards`` also scores the card labels kept in
+Run: ``.venv/bin/python benchmarks/articles.py`` (``--quick`` scores the first article only; ``--cards`` also scores the card labels kept in
 ``tests/fixtures/labels/cards/``; ``--misses`` lists every missed label and every unmatched claim).
 
 Labels are the tables in ``../shared/corpus/articles/*.labels.md`` (``| id | subject | relation |
@@ -274,10 +274,10 @@ def score(name: str, drafts: list, labelled: list[Statement], rows: int) -> Scor
                  [st for st in labelled if st not in found], [d for d in scored if d not in correct])
 
 
-def score_articles(catalog: Catalog, folder: Path = ARTICLES) -> list[Score]:
+def score_articles(catalog: Catalog, folder: Path = ARTICLES, limit: int | None = None) -> list[Score]:
     names = Names(catalog)
     out = []
-    for labels in sorted(folder.glob("*.labels.md")):
+    for labels in sorted(folder.glob("*.labels.md"))[:limit]:
         article = labels.with_name(labels.name.replace(".labels.md", ".md"))
         labelled, rows = statements(labels, names)
         out.append(score(article.stem, extract(read_article(article), catalog), labelled, rows))
@@ -321,9 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", action="store_true", help="also score the card labels in tests/fixtures/labels/cards")
     parser.add_argument("--misses", action="store_true", help="list missed statements and unmatched claims")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: the first article only")
     args = parser.parse_args(argv)
     catalog = Catalog.load()
-    groups = [("articles", score_articles(catalog))]
+    groups = [("articles", score_articles(catalog, limit=1 if args.quick else None))]
     if args.cards:
         groups.append(("cards", score_cards(catalog)))
     for title, scores in groups:

@@ -1,6 +1,6 @@
 """How long ``lineage build`` takes with the shipped graph release, against ``python -c pass``, same run.
 
-Run: ``.venv/bin/python benchmarks/build.py [--runs N]``.  Each run is the console command in a
+Run: ``.venv/bin/python benchmarks/build.py [--runs N] [--quick]`` (``--quick``: one run).  Each run is the console command in a
 fresh process on a fresh store (``lineage build --store TMP``): interpreter start, imports, the
 catalog graphs, the release's bulk load, the adoption index and compaction.  Wall and CPU (user +
 system of the child) are printed per run, with the median; ``python -c pass`` is the floor.
@@ -34,7 +34,10 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: one run")
     args = ap.parse_args()
+    if args.quick:
+        args.runs = 1
     rows = {"python -c pass": [], "lineage build": []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):

@@ -1,6 +1,6 @@
 """Start-up latency of the ``lineage`` command line: cold processes, next to ``python -c pass``.
 
-Run: ``.venv/bin/python benchmarks/cli.py [--runs 10] [--store DIR]``.  Builds the default store in
+Run: ``.venv/bin/python benchmarks/cli.py [--runs 10] [--store DIR] [--quick]`` (``--quick``: one run each).  Builds the default store in
 DIR (a temporary directory unless given; an existing store is reused), then times each command as
 ``python -m lineage …`` in a fresh process, ``--runs`` times, and prints the median and the
 fastest wall time beside the interpreter's own start-up (``python -c pass``) measured in the same run.
@@ -50,7 +50,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="cold processes per command (median reported)")
     parser.add_argument("--store", type=Path, help="store directory (built when empty)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: one process per command")
     args = parser.parse_args()
+    if args.quick:
+        args.runs = 1
 
     tmp = tempfile.TemporaryDirectory()
     store = args.store or Path(tmp.name) / "store"

@@ -1,7 +1,8 @@
 """Explorer benchmark: time to interactive of the HTML page in headless Chromium, for the built store
 and for a synthetic graph of 2,000 drawn nodes, measured in the same run.
 
-Run: ``.venv/bin/python benchmarks/explorer.py [--store DIR] [--nodes 2000] [--runs 3]``.  Without
+Run: ``.venv/bin/python benchmarks/explorer.py [--store DIR] [--nodes 2000] [--runs 3] [--quick]`` (``--quick``:
+300 nodes, one page load each).  Without
 ``--store`` it builds the bundled catalog and configs into a temporary store first (``lineage
 build``); pass a store with the corpus reports ingested to time that one.  Each page is opened
 ``--runs`` times in a fresh tab of Debian's ``/usr/bin/chromium`` (1600 x 1000), and the median is
@@ -104,7 +105,10 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="store to export (default: lineage build into a temp dir)")
     parser.add_argument("--nodes", type=int, default=2000, help="drawn nodes in the synthetic graph")
     parser.add_argument("--runs", type=int, default=3, help="page loads per graph (median is printed)")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 300 nodes, one page load each")
     args = parser.parse_args()
+    if args.quick:
+        args.nodes, args.runs = 300, 1
     catalog = Catalog.load()
     with tempfile.TemporaryDirectory() as tmp:
         graphs = []

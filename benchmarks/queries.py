@@ -1,7 +1,8 @@
 """Who-uses latency on a synthetic graph of 1M models: the embedded Oxigraph store vs rdflib's memory store.
 
-Run: ``.venv/bin/python benchmarks/queries.py [--models N] [--runs R]`` (about 20 minutes at the
-default million models, 9 with ``--no-rdflib``; ``--models 20000`` takes seconds).  ``--store DIR``
+Run: ``.venv/bin/python benchmarks/queries.py [--models N] [--runs R] [--quick]`` (about 20 minutes at the
+default million models, 9 with ``--no-rdflib``; ``--models 20000`` takes seconds; ``--quick``: 2,000
+models, 5 runs).  ``--store DIR``
 keeps the built Oxigraph store in DIR, and a later run with as many models reuses it.
 
 The synthetic graph is in the store's layout: one named graph per 1,000 models; every model has
@@ -124,7 +125,10 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true", help="time Oxigraph only (rdflib's phase takes minutes)")
     parser.add_argument("--store", metavar="DIR",
                         help="build the Oxigraph store in DIR and keep it; a later run with the same --models reuses it")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2,000 models, 5 runs")
     args = parser.parse_args()
+    if args.quick:
+        args.models, args.runs = 2_000, 5
     query = load("who_uses.rq")
     prefixes = {k: str(v) for k, v in rdf.PREFIXES.items()}
     full = args.models <= args.rdflib_full_max

@@ -1,10 +1,12 @@
 """Report ingestion benchmark: speed, extraction quality, and references side by side with refextract.
 
-Run: ``.venv/bin/python benchmarks/reports.py`` (refextract columns need ``pip install refextract``
-and Debian's ``poppler-utils``; without them only lineage's columns are printed).
+Run: ``.venv/bin/python benchmarks/reports.py [--quick]`` (refextract columns need ``pip install
+refextract`` and Debian's ``poppler-utils``; without them only lineage's columns are printed).
+``--quick`` (a smoke run) reads the first labelled report only and writes no results.
 
 For each report in ``../shared/corpus/reports/``, in one run on one core:
-- lineage: seconds to read and fully analyse the PDF (text, adoption, references, facts), pages/s;
+- lineage: seconds to read and fully analyse the PDF as ``lineage ingest pdf`` does before writing
+  (:func:`lineage.ingest.report.prepare`: text, subjects, proposals, adoption, references, facts), pages/s;
 - precision/recall of ``uses`` against ``tests/fixtures/labels/``;
 - references: arXiv ids found by lineage and by refextract, lineage's recall of refextract's ids,
   entries resolved to catalog papers, and refextract's seconds (ratio = refextract / lineage).
@@ -13,6 +15,7 @@ Results also go to ``benchmarks/results/reports.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import time
@@ -23,7 +26,7 @@ import yaml
 from lineage.catalog import Catalog
 from lineage.ingest import references
 from lineage.ingest.pdf import read_pdf
-from lineage.ingest.report import analyse, identify, report_document, subject_models
+from lineage.ingest.report import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -33,12 +36,9 @@ ARXIV = re.compile(r"(\d{4}\.\d{4,5})")
 
 def lineage_run(path: Path, catalog: Catalog, label: dict) -> dict:
     start = time.perf_counter()
-    pdf = read_pdf(path)
-    paper = identify(pdf, catalog)
-    models = subject_models(catalog, paper, label["models"][0] if len(label["models"]) == 1 else None)
-    doc = report_document(pdf, paper, models)
-    _claims, report = analyse(pdf, doc, catalog, models, paper)
+    report = prepare(path, catalog, model=label["models"][0] if len(label["models"]) == 1 else None).report
     seconds = time.perf_counter() - start
+    pdf = read_pdf(path)
     bib = references.parse(pdf.references_text(), catalog)
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
     predicted = set(report.uses)
@@ -73,9 +73,12 @@ def refextract_run(path: Path) -> dict | None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: the first labelled report, no results written")
+    args = parser.parse_args()
     catalog = Catalog.load()
     rows = []
-    for label_path in sorted(LABELS.glob("*.yaml")):
+    for label_path in sorted(LABELS.glob("*.yaml"))[: 1 if args.quick else None]:
         label = yaml.safe_load(label_path.read_text())
         path = CORPUS / label["report"]
         ours = lineage_run(path, catalog, label)
@@ -105,13 +108,16 @@ def main() -> None:
             total_rx += r["seconds"]
             line += f" {r['seconds']:>7.2f} {len(r['arxiv_ids']):>10} {id_recall:>6.2f} {r['seconds'] / o['seconds']:>5.1f}x"
         print(line)
-    print(f"\nuses over the corpus: precision {tp / (tp + fp):.3f}, recall {tp / (tp + fn):.3f} (TP {tp}, FP {fp}, FN {fn})")
+    precision, recall = tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0
+    print(f"\nuses over the corpus: precision {precision:.3f}, recall {recall:.3f} (TP {tp}, FP {fp}, FN {fn})")
     print(f"lineage total {total_s:.2f} s for {sum(r['lineage']['pages'] for r in rows)} pages")
     if total_rx:
         print(
             f"refextract total {total_rx:.2f} s: lineage is {total_rx / total_s:.1f}x faster; "
             f"lineage finds {recall_num}/{recall_den} = {recall_num / recall_den:.3f} of refextract's arXiv ids"
         )
+    if args.quick:
+        return
     out = ROOT / "benchmarks" / "results" / "reports.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rows, indent=2))

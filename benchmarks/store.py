@@ -1,6 +1,6 @@
 """Store benchmark: the Oxigraph store against rdflib's in-memory store, same data, same run.
 
-Run: ``.venv/bin/python benchmarks/store.py [--claims N]``.  Prints seconds and the
+Run: ``.venv/bin/python benchmarks/store.py [--claims N] [--quick]`` (``--quick``: 500 claims).  Prints seconds and the
 ratio memory/oxigraph for loading N synthetic config claims (one source graph per
 100 claims, written through ``Store.replace_source``), a who-uses style query, and
 re-opening the store from disk.
@@ -51,7 +51,10 @@ def timed(fn):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 500 claims")
     args = parser.parse_args()
+    if args.quick:
+        args.claims = 500
     docs = synthetic(args.claims)
     query = saved_query("claims")
     binding = {"p": rdf.LIN.uses, "o": rdf.entity_iri("mla")}

@@ -138,8 +138,9 @@ def mla_section(lengths: list[int], repeat: int) -> list[dict]:
 # --------------------------------------------------------------------------- linear attention and DeepSeek-V4
 
 
-def linear_section(repeat: int) -> list[dict]:
-    """Ours vs transformers' torch paths at one realistic shape each, same inputs or weights, float32."""
+def linear_section(repeat: int, scale: int = 1) -> list[dict]:
+    """Ours vs transformers' torch paths at one realistic shape each, same inputs or weights, float32
+    (``scale`` divides every sequence length: a smoke run)."""
     from transformers import DeepseekV4Config, MiniMaxConfig
     from transformers.models.deepseek_v4.modeling_deepseek_v4 import DeepseekV4Attention, DeepseekV4RotaryEmbedding
     from transformers.models.kimi_linear.modeling_kimi_linear import chunk_kimi_delta_attention
@@ -151,14 +152,14 @@ def linear_section(repeat: int) -> list[dict]:
     from lineage.techniques.lightning_attention import LightningAttention, LightningConfig
 
     torch.manual_seed(0)
-    t, h, d = 512, 32, 128  # Qwen3-Next / Kimi Linear heads and head width, 512 tokens, chunks of 64
+    t, h, d = 512 // scale, 32, 128  # Qwen3-Next / Kimi Linear heads and head width, 512 tokens, chunks of 64
     q, k = (torch.nn.functional.normalize(torch.randn(1, t, h, d), dim=-1) for _ in range(2))
     v, beta = torch.randn(1, t, h, d), torch.rand(1, t, h)
     g_head, g_chan = -torch.rand(1, t, h) * 0.1, -torch.rand(1, t, h, d) * 0.1
     rows = [
-        ("gated_deltanet.py (chunked rule)", "32 heads x 128, 512 tokens",
+        ("gated_deltanet.py (chunked rule)", f"32 heads x 128, {t} tokens",
          lambda: chunked_gated_delta_rule(q, k, v, g_head, beta), lambda: torch_chunk_gated_delta_rule(q, k, v, g_head, beta)),
-        ("kda.py (chunked rule, per-channel decay)", "32 heads x 128, 512 tokens",
+        ("kda.py (chunked rule, per-channel decay)", f"32 heads x 128, {t} tokens",
          lambda: chunked_gated_delta_rule(q, k, v, g_chan, beta), lambda: chunk_kimi_delta_attention(q, k, v, g_chan, beta)),
     ]
     lc = LightningConfig(hidden_size=2048, num_heads=16, head_dim=128, block_size=256, num_layers=80)
@@ -166,8 +167,9 @@ def linear_section(repeat: int) -> list[dict]:
                                                   num_hidden_layers=80, layer_types=["linear_attention"] * 80), 0).eval()
     ours = LightningAttention(lc).eval()
     ours.load_state_dict(ref.state_dict(), strict=False)
-    x = torch.randn(1, 2048, 2048)
-    rows.append(("lightning_attention.py (layer)", "16 heads x 128, blocks of 256, 2,048 tokens", lambda: ours(x), lambda: ref(x, None, None)))
+    x = torch.randn(1, 2048 // scale, 2048)
+    rows.append(("lightning_attention.py (layer)", f"16 heads x 128, blocks of 256, {2048 // scale:,} tokens",
+                 lambda: ours(x), lambda: ref(x, None, None)))
     vc = V4AttentionConfig(hidden_size=1024, num_heads=16, q_lora_rank=512, o_groups=4, o_lora_rank=256, index_n_heads=16, index_topk=256)
     hf = DeepseekV4Config(hidden_size=1024, num_attention_heads=16, head_dim=512, q_lora_rank=512, o_groups=4, o_lora_rank=256,
                           index_n_heads=16, index_topk=256, num_hidden_layers=1, layer_types=["compressed_sparse_attention"],
@@ -178,12 +180,13 @@ def linear_section(repeat: int) -> list[dict]:
         torch.nn.init.normal_(p, std=0.02)
     v4 = V4Attention(vc).eval()
     v4.load_state_dict(v4_ref.state_dict())
-    x4 = torch.randn(1, 1024, 1024)
-    pos = torch.arange(1024)[None]
+    n4 = 1024 // scale
+    x4 = torch.randn(1, n4, 1024)
+    pos = torch.arange(n4)[None]
     rope = {kind: rotary(x4, pos, layer_type=kind) for kind in ("main", "compress")}
     dist = pos[0][:, None] - pos[0][None, :]
-    mask = torch.zeros(1, 1, 1024, 1024).masked_fill((dist < 0) | (dist >= 128), float("-inf"))
-    rows.append(("deepseek_v4_attention.py (CSA layer)", "V4 head_dim 512, 16 heads, m 4, top-256, 1,024 tokens",
+    mask = torch.zeros(1, 1, n4, n4).masked_fill((dist < 0) | (dist >= 128), float("-inf"))
+    rows.append(("deepseek_v4_attention.py (CSA layer)", f"V4 head_dim 512, 16 heads, m 4, top-256, {n4:,} tokens",
                  lambda: v4(x4), lambda: v4_ref(x4, rope, pos, mask)))
     out = []
     with torch.no_grad():
@@ -323,7 +326,7 @@ def corpus_text() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in parts)
 
 
-def train_section(steps: int) -> dict:
+def train_section(steps: int, draw: bool = True) -> dict:
     text = corpus_text()
     chars = sorted(set(text))
     data = torch.tensor([chars.index(c) for c in text])
@@ -366,7 +369,7 @@ def train_section(steps: int) -> dict:
     print(f"\nTraining, 2-layer char LM (d 64, ctx 64, batch 16, lr {lr}) on README + seeds ({len(text):,} chars), {steps} steps")
     print(table(["OPTIMIZER", "FINAL VAL LOSS", "SECONDS", "STATE BYTES"],
                 [[k, final[k], v["seconds"], f"{v['state_bytes']:,}"] for k, v in curves.items()]))
-    png = plot(curves)
+    png = plot(curves) if draw else None  # a quick run leaves the committed figure alone
     return {"steps": steps, "chars": len(text), "curves": curves, "final_val": final, "png": png}
 
 
@@ -394,7 +397,7 @@ def plot(curves) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Fewer repeats and steps (a smoke run).")
+    parser.add_argument("--quick", action="store_true", help="A smoke run: one repeat, short contexts, 10 training steps.")
     parser.add_argument("--store", type=Path, help="Also record measured KV-cache claims into this store.")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -403,11 +406,11 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads(),
                     "processor": platform.processor() or platform.machine(), "quick": args.quick},
         "kv_cache": kv_section(),
-        "mla_decode": mla_section([1024, 4096, 16384], repeat=2 if args.quick else 5),
-        "linear_and_v4": linear_section(repeat=1 if args.quick else 3),
-        "muon": muon_section(repeat=3 if args.quick else 10),
-        "ecosystem": ecosystem_section(repeat=3 if args.quick else 10),
-        "training": train_section(steps=50 if args.quick else 300),
+        "mla_decode": mla_section([256, 1024] if args.quick else [1024, 4096, 16384], repeat=1 if args.quick else 5),
+        "linear_and_v4": linear_section(repeat=1, scale=4) if args.quick else linear_section(repeat=3),
+        "muon": muon_section(repeat=1 if args.quick else 10),
+        "ecosystem": ecosystem_section(repeat=1 if args.quick else 10),
+        "training": train_section(steps=10 if args.quick else 300, draw=not args.quick),
     }
     if args.store:
         from lineage.store import Store
@@ -415,6 +418,9 @@ def main() -> None:
 
         with Store(args.store) as st:
             print(f"\nRecorded {record_kv(st)} kvBytesPerToken claims in {args.store}")
+    if args.quick:  # a smoke run: the committed results stay those of a full run
+        print("\nquick run: benchmarks/results/ left as it is")
+        return
     out = RESULTS / "techniques.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nWrote {out.relative_to(ROOT)}")

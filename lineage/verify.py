@@ -31,8 +31,9 @@ from pydantic import BaseModel, Field
 
 from lineage.combine import combine  # noqa: F401  (re-exported: the rule lives where read commands load it without pydantic)
 from lineage.domain import HARDWARE_PREDICATES, Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
+from lineage.verify_index import PrimaryIndex
 from lineage.verify_ratios import MEASUREMENT_DOC, RATIO_PREDICATES, judge_ratio, judge_ratios
-from lineage.vocab import CONFIG_METHODS
+from lineage.vocab import CONFIG_METHODS, Method
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
@@ -66,39 +67,6 @@ def guard_time(claims, catalog):
     return out
 
 
-def _is_primary(claim) -> bool:
-    """A claim its own source makes as a primary source (evidence borrowed by verification does not count)."""
-    own = [e for e in claim.evidence if e.source == getattr(claim, "source", e.source)]
-    return claim.status in (Status.VERIFIED, Status.CONTRADICTED) and any(
-        e.source_kind is SourceKind.PRIMARY for e in own
-    )
-
-
-class PrimaryIndex:
-    """Primary claims in the store, by (subject, predicate[, object])."""
-
-    def __init__(self, store, exclude_source: str | None = None):
-        self.by_spo: dict[tuple, list] = defaultdict(list)
-        self.by_sp: dict[tuple, list] = defaultdict(list)
-        self.tuned: dict[str, list[str]] = defaultdict(list)  # base model -> its instruction-tuned releases
-        for c in store.claims():
-            if c.source == exclude_source:
-                continue
-            if _names_a_tuned_release(c):
-                self.tuned[c.object].append(c.subject)
-            if not _is_primary(c):
-                continue
-            self.by_sp[(c.subject, c.predicate)].append(c)
-            if c.object is not None:
-                self.by_spo[(c.subject, c.predicate, c.object)].append(c)
-
-
-def _names_a_tuned_release(c) -> bool:
-    """``X derivedFrom B`` (finetune) read by a config ingest: X is B's instruction-tuned release, same shapes."""
-    return (c.predicate is Predicate.DERIVED_FROM and c.qualifiers.get("relation") == "finetune"
-            and any(e.method in CONFIG_METHODS for e in c.evidence))
-
-
 def _from_tuned_release(claim: Claim, idx: PrimaryIndex):
     """Parameter counts and context length of ``claim.subject`` as its instruction-tuned release's config states them.
 
@@ -106,8 +74,8 @@ def _from_tuned_release(claim: Claim, idx: PrimaryIndex):
     contradict.  It can lengthen the context window, so a context length only verifies on an exact match
     and is otherwise left reported.
     """
-    for release in idx.tuned.get(claim.subject, []):
-        values = idx.by_sp.get((release, claim.predicate), [])
+    for release in idx.tuned(claim.subject):
+        values = idx.sp(release, claim.predicate)
         if not values:
             continue
         if claim.predicate is Predicate.CONTEXT_LENGTH:
@@ -153,11 +121,11 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
 
     if p is Predicate.INTRODUCED_BY and subject.kind == EntityKind.TECHNIQUE.value:
         status, reason, _ = _judge_origin(claim, subject, catalog)
-        record = [c for c in idx.by_sp.get((claim.subject, Predicate.INTRODUCED_IN), []) if c.status is Status.VERIFIED]
+        record = [c for c in idx.sp(claim.subject, Predicate.INTRODUCED_IN) if c.status is Status.VERIFIED]
         return status, reason, _primary_evidence(record, status is Status.VERIFIED, 1)
 
     if claim.object is not None:
-        same = idx.by_spo.get((claim.subject, p, claim.object), [])
+        same = idx.spo(claim.subject, p, claim.object)
         pro = [c for c in same if c.status is Status.VERIFIED]
         con = [c for c in same if c.status is Status.CONTRADICTED]
         if pro and con:
@@ -172,7 +140,7 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
             others = [
                 c
                 for other in sorted(EXCLUSIVE_ATTENTION - {claim.object})
-                for c in idx.by_spo.get((claim.subject, Predicate.USES, other), [])
+                for c in idx.spo(claim.subject, Predicate.USES, other)
                 if c.status is Status.VERIFIED and c.evidence[0].method in CONFIG_METHODS
             ]
             if others:
@@ -183,13 +151,13 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
                     _primary_evidence(others, False, 1),
                 )
         if p is Predicate.DEVELOPED_BY:
-            makers = [c for c in idx.by_sp.get((claim.subject, p), []) if c.status is Status.VERIFIED]
+            makers = [c for c in idx.sp(claim.subject, p) if c.status is Status.VERIFIED]
             if makers:
                 credited = ", ".join(sorted({c.object for c in makers}))
                 return Status.CONTRADICTED, clip(f"[primary-source] the primary record credits {credited}", 250), _primary_evidence(makers, False, 1)
         return Status.REPORTED, "[secondary-only] no primary source in the store states it", []
 
-    values = idx.by_sp.get((claim.subject, p), [])
+    values = idx.sp(claim.subject, p)
     if not values and claim.value is not None and p in (Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS,
                                                         Predicate.CONTEXT_LENGTH):
         judged = _from_tuned_release(claim, idx)
@@ -225,7 +193,7 @@ def judge_hardware(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, st
     subject = catalog.entities.get(claim.subject)
     devices = _members(catalog, claim.object)
     if subject is not None and subject.kind == EntityKind.MODEL.value:
-        if len(devices) == 1 or idx.by_spo.get((subject.id, claim.predicate, claim.object)):
+        if len(devices) == 1 or idx.spo(subject.id, claim.predicate, claim.object):
             return None  # a single device, or the device itself stated: the plain rules
         models, what = [subject.id], subject.id
     elif subject is not None and subject.kind == EntityKind.ORGANIZATION.value:
@@ -237,8 +205,9 @@ def judge_hardware(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, st
     else:
         return None
     predicates = RUNS_ON if claim.predicate in RUNS_ON and what != claim.subject else (claim.predicate,)
+    naming = {d: idx.naming(d) for d in devices}  # read by device: a lab or a country has many models
     pro = [c for m in models for q in predicates for d in devices
-           for c in idx.by_spo.get((m, q, d), []) if c.status is Status.VERIFIED]
+           for c in naming[d] if c.subject == m and c.predicate is q and c.status is Status.VERIFIED]
     if pro:
         c = pro[0]
         return (Status.VERIFIED, clip(f"[primary-member] {c.subject} {c.predicate.value} {c.object}: {c.reason}", 250),
@@ -308,9 +277,14 @@ def _judge_origin(claim, technique, catalog):
     return Status.CONTRADICTED, clip(f"[catalog-origin] the primary record credits {credited}{where}{also}", 250), []
 
 
-def verify_claims(store, catalog, claims: list[Claim], source: str | None = None) -> list[Claim]:
-    """Secondary claims with status, reason and primary evidence recomputed from the store."""
-    idx = PrimaryIndex(store, exclude_source=source)
+def verify_claims(store, catalog, claims: list[Claim], source: str | None = None,
+                  index: PrimaryIndex | None = None) -> list[Claim]:
+    """Secondary claims with status, reason and primary evidence recomputed from the store.
+
+    ``source``'s own claims in the store are not evidence for them; ``index`` is the run's
+    :class:`~lineage.verify_index.PrimaryIndex` when several sources are checked (read once for all).
+    """
+    idx = (index or PrimaryIndex(store)).without(source)
     out = []
     for c in claims:
         own = tuple(e for e in c.evidence if e.source_kind is SourceKind.SECONDARY) or c.evidence[:1]
@@ -326,32 +300,52 @@ class VerifyReport(BaseModel):
     claims: int = Field(description="Claims re-checked.")
     by_status: dict[str, int] = Field(description="Claims per status afterwards.")
     changed: int = Field(description="Claims whose status changed.")
+    written: int = Field(0, description="Sources rewritten: those with a claim whose status, reason or evidence changed.")
 
 
 def verify(store, catalog) -> VerifyReport:
     """Re-check every claim of every secondary source against the primary sources now in the store,
-    and every efficiency ratio (primary sources' too) by measurement."""
-    docs = [d for d in store.sources() if d.format in ("article", "card", "report")]
+    and every efficiency ratio (primary sources' too) by measurement.
+
+    The primary claims are read once for the whole run (:class:`~lineage.verify_index.PrimaryIndex`);
+    the sources whose claims changed are written in one transaction, the others are left as they are.
+    """
+    sources = store.sources()
+    stating_ratios = store.sources_stating(RATIO_PREDICATES)
+    index = PrimaryIndex(store)
     total, changed, counts, measured, done = 0, 0, defaultdict(int), False, 0
-    for doc in docs:
-        before = store.claims(source=doc.id)
-        plain = [Claim.model_validate(c.model_dump(exclude={"source", "ref"})) for c in before]
-        if doc.kind is SourceKind.SECONDARY and doc.format != "report":
-            after = verify_claims(store, catalog, plain, source=doc.id)
-        elif any(c.predicate in RATIO_PREDICATES for c in plain):
-            after = judge_ratios(plain)
-        else:
+    writes = []
+    for doc in sources:
+        if doc.format not in ("article", "card", "report"):
             continue
+        secondary = doc.kind is SourceKind.SECONDARY and doc.format != "report"
+        if not secondary and doc.id not in stating_ratios:
+            continue
+        plain = [Claim.model_validate(c.model_dump(exclude={"source", "ref"})) for c in store.claims(source=doc.id)]
+        after = verify_claims(store, catalog, plain, doc.id, index) if secondary else judge_ratios(plain)
         done += 1
         measured = measured or any(e.source == MEASUREMENT_DOC.id for c in after for e in c.evidence)
         changed += sum(a.status is not b.status for a, b in zip(after, plain))
         total += len(after)
         for c in after:
             counts[c.status.value] += 1
-        store.replace_source(doc, after, store.discovered_entities(doc.id))  # the entities the source introduced stay
-    if measured:
-        store.replace_source(MEASUREMENT_DOC, [])
-    return VerifyReport(sources=done, claims=total, by_status=dict(counts), changed=changed)
+        if any(_content(a) != _content(b) for a, b in zip(after, plain)):
+            writes.append((doc, after, store.discovered_entities(doc.id)))  # the entities the source introduced stay
+    stored_measurement = next((d for d in sources if d.id == MEASUREMENT_DOC.id), None)
+    if measured and (stored_measurement is None or stored_measurement.model_dump() != MEASUREMENT_DOC.model_dump()):
+        writes.append((MEASUREMENT_DOC, [], ()))
+    if writes:
+        store.replace_sources(writes)
+    return VerifyReport(sources=done, claims=total, by_status=dict(counts), changed=changed,
+                        written=len([d for d, _, _ in writes if d.id != MEASUREMENT_DOC.id]))
+
+
+def _content(claim: Claim) -> tuple:
+    """What verify decides of a claim: status, reason and evidence in any order (the store keeps it by locator),
+    less the time a measurement was taken (taken anew on every run)."""
+    evidence = sorted(e.model_dump_json(exclude={"retrieved_at"} if e.method is Method.MEASUREMENT else None)
+                      for e in claim.evidence)
+    return claim.status, claim.reason, evidence
 
 
 SINGLE_VALUED = frozenset({

@@ -27,12 +27,21 @@ MEASUREMENT_DOC = SourceDocument(
 
 
 def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
-    """Status, ``[rule] reason`` and the measurement evidence for one efficiency-ratio claim."""
+    """Status, ``[rule] reason`` and the measurement evidence for one efficiency-ratio claim.
+
+    The measurement evidence names, as its revision, a hash of everything the verdict follows from
+    (:func:`judgement_key`); a claim whose measurement carries the key of the inputs as they are now
+    keeps its verdict and evidence without measuring again (the formulas import torch: seconds).
+    """
     from lineage.techniques.ratios import measure_ratio
 
     baseline, tokens = claim.qualifiers.get("baseline"), claim.qualifiers.get("context_tokens")
     if not baseline or not tokens:
         return Status.REPORTED, "[no-measurement] the statement names no baseline model or no context length", []
+    key = judgement_key(claim, baseline, int(tokens))
+    kept = [e for e in claim.evidence if e.method is Method.MEASUREMENT and e.revision == key]
+    if kept and claim.reason.startswith("[measured] "):
+        return claim.status, claim.reason, kept[:1]
     try:
         m = measure_ratio(claim.predicate, claim.subject, baseline, int(tokens))
     except MissingExtra as e:
@@ -44,6 +53,7 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     off = abs(best.ratio - stated) / stated
     evidence = Evidence(
         source=MEASUREMENT_DOC.id, source_kind=SourceKind.PRIMARY, method=Method.MEASUREMENT, retrieved_at=utcnow(),
+        revision=key,
         locator=f"{m.formula}({m.subject_config} | {m.baseline_config}, tokens={m.tokens})",
         snippet=clip("; ".join(f"{r.label}: {human(r.subject)} / {human(r.baseline)} {r.unit} = {r.ratio:.1%}" for r in m.readings)),
         supports=off <= RATIO_TOLERANCE,
@@ -55,6 +65,19 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     if off > 2 * RATIO_TOLERANCE:
         return Status.CONTRADICTED, clip(f"[measured] {said}; off by {off:.0%}, over {2 * RATIO_TOLERANCE:.0%}", 250), [evidence]
     return Status.REPORTED, clip(f"[measured] {said}; off by {off:.0%}, beyond the {RATIO_TOLERANCE:.0%} tolerance", 250), [evidence]
+
+
+def judgement_key(claim: Claim, baseline: str, tokens: int) -> str:
+    """``sha256:…`` of a ratio verdict's inputs: the measurement's (:func:`lineage.techniques.ratios.inputs_key`),
+    the stated value and this module's rules."""
+    import hashlib
+    from pathlib import Path
+
+    from lineage.techniques.ratios import inputs_key
+
+    digest = hashlib.sha256(inputs_key(claim.predicate, claim.subject, baseline, tokens).encode())
+    digest.update(repr(float(claim.value)).encode() + b"\0" + Path(__file__).read_bytes())
+    return f"sha256:{digest.hexdigest()}"
 
 
 def judge_ratios(claims: list[Claim]) -> list[Claim]:

@@ -25,13 +25,13 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def export_command(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ttl, trig, jsonld, html, graphml, gexf or csv.")],
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="ttl, trig, nq, nt, jsonld, html, graphml, gexf or csv.")],
     path: Annotated[Path, typer.Argument(help="File to write; - writes to stdout.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Export the store as RDF (ttl, trig with one graph per source, jsonld), an offline HTML graph, GraphML/GEXF
-    (Gephi, Cytoscape) or a CSV edge list."""
+    """Export the store as RDF (trig and nq with one graph per source; ttl, nt and jsonld merged), an offline HTML
+    graph, GraphML/GEXF (Gephi, Cytoscape) or a CSV edge list."""
     if path == STDIN:
         import shutil
         import sys

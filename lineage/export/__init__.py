@@ -1,5 +1,8 @@
-"""``lineage export``: the store as RDF (ttl, trig, jsonld), an interactive HTML graph, or for graph
+"""``lineage export``: the store as RDF (ttl, trig, nq, nt, jsonld), an interactive HTML graph, or for graph
 tools: GraphML and GEXF (Gephi, Cytoscape) and a CSV edge list.
+
+RDF is written by Oxigraph's serializers straight from the store into the file
+(:mod:`lineage.store.serialize`).
 
 The HTML page is fully offline: pyvis inlines vis-network, and the Bootstrap
 links pyvis adds are removed.  Every piece of source text in a tooltip is
@@ -10,7 +13,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, Field
 
@@ -20,7 +25,7 @@ from lineage.export.graph_formats import to_graph_text
 from lineage.export.html import to_html
 from lineage.store import Store
 
-RDF_FORMATS = ("ttl", "trig", "jsonld")
+RDF_FORMATS = ("ttl", "trig", "nq", "nt", "jsonld")
 
 
 GRAPH_FORMATS = ("graphml", "gexf", "csv")
@@ -88,9 +93,9 @@ def _mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _write_atomic(path: Path, text: str) -> int:
+def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> int:
+    """Bytes written to ``path`` by ``write(binary file)``, all of them or none (written beside it, then renamed)."""
     path = check_target(path)
-    data = text.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _temp_beside(path)
@@ -98,7 +103,8 @@ def _write_atomic(path: Path, text: str) -> int:
         raise SourceFormatError(f'cannot export to "{_short(path)}": {exc.strerror or exc}') from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
+            size = fh.tell()
             os.fchmod(fh.fileno(), _mode(path))  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
@@ -107,18 +113,22 @@ def _write_atomic(path: Path, text: str) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(data)
+    return size
+
+
+def _text(text: str) -> Callable[[IO[bytes]], object]:
+    return lambda fh: fh.write(text.encode("utf-8"))
 
 
 def export(store: Store, catalog: Catalog, fmt: str, path: Path) -> ExportReport:
-    """Write the store to ``path`` in ``fmt`` (ttl, trig, jsonld, html, graphml, gexf or csv)."""
+    """Write the store to ``path`` in ``fmt`` (ttl, trig, nq, nt, jsonld, html, graphml, gexf or csv)."""
     if fmt not in FORMATS:
         raise SourceFormatError(f'unknown export format "{fmt}"; choose one of {", ".join(FORMATS)}')
     check_target(path)
     if fmt in GRAPH_FORMATS:
         text, nodes, edges = to_graph_text(store, catalog, fmt)
-        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, text), nodes=nodes, edges=edges)
+        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, _text(text)), nodes=nodes, edges=edges)
     if fmt == "html":
         page, nodes, edges = to_html(store, catalog)
-        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, page), nodes=nodes, edges=edges)
-    return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, store.serialize(fmt)))
+        return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, _text(page)), nodes=nodes, edges=edges)
+    return ExportReport(path=str(path), format=fmt, bytes=_write_atomic(path, lambda fh: store.serialize(fmt, fh)))

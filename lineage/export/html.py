@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 from lineage.catalog import Catalog
@@ -122,6 +123,7 @@ def first_crossings(g, edges, lane_of: dict[str, str], early: set[str] = frozens
     return bold | {i for *_, i in first.values()}
 
 
+@cache
 def _faint(colour: str) -> str:
     """``#2e7d32`` -> ``rgba(46,125,50,0.13)``: a plain string is cheaper for vis-network than a colour object.
 
@@ -175,7 +177,7 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
             + (f"<br>{html.escape(data['description'])}" if data.get("description") else "")
         )
         x, y = lay.pos[node]
-        net.add_node(node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
+        add_node(net, node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
                      shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
                      font=f"{FONT_PX.get(kind, 13)}px sans-serif #343434",  # a string is parsed faster than an object
                      x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
@@ -189,7 +191,7 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         )
         edge_id = f"e{i}"
         claims[edge_id] = {"reason": data["reason"], "evidence": data["evidence"], "object": data.get("claim_object", v)}
-        net.add_edge(u, v, id=edge_id, title=title, color=_faint(colour) if faint else colour,
+        add_edge(net, u, v, id=edge_id, title=title, color=_faint(colour) if faint else colour,
                      dashes=False if faint else dashes,  # dashed and curved lines are slow to draw: faint ones
                      **({"smooth": False} if faint else {}),  # are plain until a focus lights them
                      width=width if faint else width + 1, faint=faint,
@@ -220,6 +222,33 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
     )
     page = page.replace("</body>", explorer + "</body>", 1)
     return page, len(nodes), len(edges)
+
+
+def add_node(net, n_id: str, label: str | None = None, shape: str = "dot", color: str = "#97c2fc", **options) -> None:
+    """``net.add_node(...)``: the node pyvis adds, without its scan of every node added so far.
+
+    pyvis (0.3.2) checks a new id against a list of ids: drawing n nodes takes O(n^2) (measured, issue 31).
+    The page has each node once, so the check is left out; a second node of the same id is an error here.
+    """
+    from pyvis.node import Node
+
+    if n_id in net.node_map:
+        raise ValueError(f"node {n_id!r} added twice")
+    node = Node(n_id, shape, label=label or n_id, color=color, font_color=net.font_color, **options)
+    net.nodes.append(node.options)
+    net.node_ids.append(n_id)
+    net.node_map[n_id] = node.options
+
+
+def add_edge(net, source: str, to: str, **options) -> None:
+    """``net.add_edge(...)`` on a directed network: the edge pyvis adds, without its scan of every node id
+    for both ends (O(nodes) per edge in pyvis 0.3.2: O(nodes x edges) for the page)."""
+    from pyvis.edge import Edge
+
+    for end in (source, to):
+        if end not in net.node_map:
+            raise ValueError(f"non existent node {end!r}")
+    net.edges.append(Edge(source, to, net.directed, **options).options)
 
 
 def strip_remote_assets(page: str) -> str:

@@ -8,6 +8,7 @@ that fails or is interrupted leaves the store as it was.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
@@ -322,6 +323,14 @@ class Store:
             out[entity.id] = merge_discovered(out[entity.id], entity) if entity.id in out else entity
         return list(out.values())
 
+    def sources_stating(self, predicates: Iterable[Predicate]) -> set[str]:
+        """Ids of the sources with a claim of one of ``predicates`` (one index lookup per predicate)."""
+        from pyoxigraph import NamedNode
+
+        rdf_predicate = NamedNode(iris.RDF + "predicate")
+        return {iris.source_id(q.graph_name.value) for p in predicates
+                for q in self._ox.quads_for_pattern(None, rdf_predicate, NamedNode(iris.LIN + Predicate(p).value))}
+
     def source(self, doc_id: str) -> SourceDocument | None:
         return next((d for d in self.sources() if d.id == doc_id), None)
 
@@ -404,11 +413,16 @@ class Store:
 
     # ------------------------------------------------------------------ export
 
-    def serialize(self, fmt: str) -> str:
-        """The whole dataset as ``trig`` (graphs kept), ``ttl`` or ``jsonld`` (graphs merged), the index left out."""
-        from lineage.store.graphs import serialize
+    def serialize(self, fmt: str, output: IO[bytes] | None = None) -> str | None:
+        """The source graphs as ``trig`` or ``nq`` (graphs kept), ``ttl``, ``nt`` or ``jsonld`` (graphs merged),
+        the index left out (:mod:`lineage.store.serialize`): written to ``output``, else returned as text."""
+        from lineage.store.serialize import write
 
-        return serialize(self._ox, fmt)
+        if output is not None:
+            return write(self._ox, fmt, output)
+        buffer = io.BytesIO()
+        write(self._ox, fmt, buffer)
+        return buffer.getvalue().decode("utf-8")
 
     def union_graph(self) -> Graph:
         """All source graphs merged into one in-memory rdflib graph (the adoption index left out)."""

@@ -1,6 +1,6 @@
-"""The store seen through rdflib: its SPARQL engine, a merged graph, and serializations.
+"""The store seen through rdflib: its SPARQL engine and a merged graph.
 
-Only exports, SHACL validation and saved queries with bindings need these; the read questions
+SHACL validation and saved queries with bindings need these; the read questions
 go straight to Oxigraph (:meth:`lineage.store.Store.select`), so rdflib (~0.3 s to import) loads
 here and nowhere on their path.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from lineage.store import iris, rdf
+from lineage.store.serialize import source_quads
 
 
 def rdflib_dataset(ox_store) -> Dataset:
@@ -33,14 +34,6 @@ def query(dataset: Dataset, sparql: str, **bindings) -> list[dict[str, object]]:
     return [{str(k): row[k] for k in result.vars if row[k] is not None} for row in result.bindings]
 
 
-def source_quads(ox_store):
-    """Every quad of the source graphs (the derived adoption index left out)."""
-    from pyoxigraph import NamedNode
-
-    index = NamedNode(iris.INDEX)
-    return (q for q in ox_store if q.graph_name != index)
-
-
 def union_graph(ox_store) -> Graph:
     """All source graphs merged into one in-memory rdflib graph (the adoption index left out)."""
     merged = Graph()
@@ -49,24 +42,6 @@ def union_graph(ox_store) -> Graph:
     for quad in source_quads(ox_store):
         merged.add(_triple_from_ox(quad))
     return merged
-
-
-def serialize(ox_store, fmt: str) -> str:
-    """The whole dataset as ``trig`` (graphs kept), ``ttl`` or ``jsonld`` (graphs merged).
-
-    The adoption index is derived data and is left out; a store that loads the export
-    rebuilds it.
-    """
-    if fmt == "trig":
-        from oxrdflib._converter import from_ox
-
-        out = Dataset()
-        for prefix, ns in rdf.PREFIXES.items():
-            out.bind(prefix, ns)
-        for quad in source_quads(ox_store):
-            out.add((*_triple_from_ox(quad), from_ox(quad.graph_name)))
-        return out.serialize(format="trig")
-    return union_graph(ox_store).serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])
 
 
 def _triple_from_ox(quad):

@@ -7,13 +7,21 @@ does not model, and that pair is then not measurable).  The KV cache is read at 
 precisions, since a publisher may count its cache in FP8 while the config says nothing of it.
 
 This module imports no torch; the formulas' modules do, and are imported when a ratio is measured.
+A measurement is kept in the cache folder (``ratios/``) under a hash of everything it is computed
+from — the code of the formulas (:data:`FORMULA_MODULES`) and of ``lineage/ingest/config``, the
+bundled configs and their manifest, the ratio, the two models and the context length — so measuring again with the
+same inputs reads it back instead of importing torch (1.5-4 s on a 2-core machine, issue 31).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from lineage.domain import Predicate
 from lineage.errors import UnsupportedLayout
@@ -82,8 +90,23 @@ def _configs(model: str) -> list[tuple[str, dict]]:
 def measure_ratio(predicate: Predicate, subject: str, baseline: str, tokens: int) -> RatioMeasurement | None:
     """``predicate``'s quantity for ``subject`` over ``baseline`` at ``tokens``; None where no formula applies.
 
+    Read back from the cache when measured before from the same inputs (module docstring).
     Raises :class:`lineage.errors.MissingExtra` when torch (the formulas' modules need it) is absent.
     """
+    if predicate not in FORMULAS:
+        return None
+    path = _memo_path(predicate, subject, baseline, tokens)
+    try:
+        return _from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):  # not measured yet, or an unreadable file: measure
+        pass
+    found = measure_afresh(predicate, subject, baseline, tokens)
+    _remember(path, found)
+    return found
+
+
+def measure_afresh(predicate: Predicate, subject: str, baseline: str, tokens: int) -> RatioMeasurement | None:
+    """:func:`measure_ratio` computed with the formulas (torch imported), never read from the cache."""
     if predicate not in FORMULAS:
         return None
     from lineage.techniques import require_torch
@@ -98,3 +121,51 @@ def measure_ratio(predicate: Predicate, subject: str, baseline: str, tokens: int
                 continue
             return RatioMeasurement(formula, file_a, file_b, tokens, tuple(readings))
     return None
+
+
+FORMULA_MODULES = ("ratios.py", "deepseek_v4_attention.py", "kv_cache.py", "mla.py")
+"""The modules of ``lineage/techniques`` a measurement runs (this one, the formulas and what they import)."""
+
+
+def _inputs() -> list[Path]:
+    """Every file a measurement is computed from: the formulas' code, the config readers' (the key names a
+    formula reads go through them), the bundled configs and their manifest."""
+    from lineage.paths import data_dir
+
+    package = Path(__file__).resolve().parent.parent
+    configs = data_dir("seeds") / "sources"
+    return sorted([*(package / "techniques" / m for m in FORMULA_MODULES), *(package / "ingest" / "config").glob("*.py"),
+                   configs / "configs.yaml", *(configs / "configs").iterdir()])
+
+
+def inputs_key(predicate: Predicate, subject: str, baseline: str, tokens: int) -> str:
+    """A hash of everything :func:`measure_ratio` computes from (module docstring): equal keys, equal measurements."""
+    digest = hashlib.sha256(json.dumps([predicate.value, subject, baseline, tokens]).encode())
+    for path in _inputs():
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _memo_path(predicate: Predicate, subject: str, baseline: str, tokens: int) -> Path:
+    from lineage.paths import cache_dir
+
+    return cache_dir() / "ratios" / f"{inputs_key(predicate, subject, baseline, tokens)[:32]}.json"
+
+
+def _remember(path: Path, found: RatioMeasurement | None) -> None:
+    """Write a measurement (or that there is none) atomically; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(None if found is None else asdict(found), fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _from_json(data: dict | None) -> RatioMeasurement | None:
+    if data is None:
+        return None
+    return RatioMeasurement(data["formula"], data["subject_config"], data["baseline_config"], data["tokens"],
+                            tuple(Reading(**r) for r in data["readings"]))

@@ -59,3 +59,30 @@ def test_the_idea_crossing_to_another_lab_is_bold_and_the_introducing_report_is_
     assert ("kimi-k2.5", "mla", "uses") not in bold and ("deepseek-v3", "mla", "uses") not in bold
     assert ("mla", "deepseek-v2", "introducedIn") in {(u, v, k) for u, v, k, _ in edges}
     assert not any(k == "mentions" for _, _, k, _ in edges)
+
+
+def test_labels_take_the_first_row_with_room_even_when_thousands_of_undated_nodes_stack():
+    import random
+    import time
+
+    import networkx as nx
+
+    rng = random.Random(7)
+    g = nx.MultiDiGraph()
+    for i in range(3000):  # a third dated, the rest undated: four columns, one row per node
+        dated = i % 3 == 0
+        g.add_node(f"m{i}", kind="model", organization="lab", label="x" * rng.randint(3, 30),
+                   **({"released": f"{2020 + i % 6}-{1 + i % 12:02d}"} if dated else {}))
+    nodes = sorted(g)
+    start = time.process_time()
+    lay = lineage_layout(g, nodes, {"lab": "Lab"})
+    assert time.process_time() - start < 2.0  # first fit by scanning every row took seconds at this size
+    placed: dict[float, list[tuple[float, float]]] = {}  # row y -> (left, right) of the labels placed so far
+    for x, width, n in sorted((lay.pos[n][0], len(g.nodes[n]["label"]) * LABEL_PX_PER_CHAR, n) for n in nodes):
+        y = lay.pos[n][1]
+        left, right = x - width / 2, x + width / 2
+        lower = [row for row in placed if row < y]
+        assert all(any(end + LABEL_GAP > left for _, end in placed[row]) for row in lower), n  # no lower row had room
+        assert all(end + LABEL_GAP <= left for _, end in placed.get(y, [])), n  # and its own row has
+        placed.setdefault(y, []).append((left, right))
+    assert len(placed) > 500

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from urllib.parse import quote
 
 import pytest
 from lineage_story import relations_graph  # noqa: F401  (fixture)
@@ -53,20 +54,49 @@ def test_projection_edges_carry_status_and_evidence(built_store, catalog):
     assert edge["status"] == "verified" and edge["evidence"][0]["method"] == "config"
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld"])
+def _plain(triple):
+    """A triple with each literal as (text, datatype, language): a plain string is an xsd:string (RDF 1.1)."""
+    from rdflib import XSD, Literal
+
+    return tuple((str(t), str(t.datatype or (None if t.language else XSD.string)), t.language)
+                 if isinstance(t, Literal) else t for t in triple)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "nt", "jsonld"])
 def test_rdf_exports_parse_back_to_the_same_triples(built_store, catalog, tmp_path, fmt):
     from rdflib import Dataset, Graph
 
     out = tmp_path / f"store.{fmt}"
-    export(built_store, catalog, fmt, out)
-    if fmt == "trig":
+    report = export(built_store, catalog, fmt, out)
+    assert report.bytes == out.stat().st_size > 0
+    union = {_plain(t) for t in built_store.union_graph()}
+    if fmt in ("trig", "nq"):
         ds = Dataset()
-        ds.parse(out, format="trig")
-        assert len(list(ds.quads())) == len(built_store)
-        assert len(list(ds.graphs())) >= len(built_store.sources())
+        ds.parse(out, format={"trig": "trig", "nq": "nquads"}[fmt])
+        quads = {(s, p, o, g) for s, p, o, g in ds.quads() if g is not None}
+        assert len(quads) == len(built_store)
+        assert {str(g) for *_, g in quads} == {f"https://w3id.org/lineage/source/{quote(d.id, safe='')}"
+                                                for d in built_store.sources()}
+        assert {_plain((s, p, o)) for s, p, o, _ in quads} == union
     else:
-        g = Graph().parse(out, format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])
-        assert len(g) == len(built_store.union_graph())
+        g = Graph().parse(out, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
+        assert {_plain(t) for t in g} == union and len(g) == len(union)
+    if fmt in ("ttl", "trig"):  # prefixed names where they read well; source IRIs whole
+        text = out.read_text()
+        assert "@prefix lin: <https://w3id.org/lineage/vocab#> ." in text and "lin:Claim" in text
+        assert "@prefix src:" not in text
+
+
+def test_rdf_export_to_standard_output_is_the_file(built_store_path, tmp_path):
+    from typer.testing import CliRunner
+
+    from lineage.cli import app
+
+    out = tmp_path / "store.nq"
+    written = CliRunner().invoke(app, ["export", "nq", str(out), "--store", str(built_store_path)])
+    assert written.exit_code == 0, written.output
+    piped = CliRunner().invoke(app, ["export", "nq", "-", "--store", str(built_store_path)])
+    assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
 
 
 @pytest.mark.browser
@@ -112,3 +142,35 @@ def test_idea_relations_reach_the_html_explorer_with_status_and_evidence(relatio
     for key in from_text:  # the evidence panel gets the report page of each relation read from text
         evidence = config["claims"][drawn[key]["id"]]["evidence"]
         assert any(ev["method"] == "text" and ev["locator"].startswith("p. ") for ev in evidence), key
+
+
+def test_the_page_is_the_one_pyvis_own_add_node_and_add_edge_build(relations_graph, monkeypatch):
+    from lineage.export import html
+
+    fast, nodes, edges = html.graph_to_html(relations_graph)
+    assert nodes > 40 and edges > 100
+    monkeypatch.setattr(html, "add_node", lambda net, *args, **options: net.add_node(*args, **options))
+    monkeypatch.setattr(html, "add_edge", lambda net, *args, **options: net.add_edge(*args, **options))
+    assert html.graph_to_html(relations_graph) == (fast, nodes, edges)
+
+
+def test_nodes_and_edges_are_added_as_pyvis_adds_them_without_scanning_the_nodes():
+    from pyvis.network import Network
+
+    from lineage.export.html import add_edge, add_node
+
+    ours, theirs = (Network(directed=True, cdn_resources="in_line") for _ in range(2))
+    for node, options in (("a", {"label": "A", "x": 1, "font": "13px sans-serif"}), ("b", {"shape": "diamond"}),
+                          ("c", {"color": "#fff", "title": "<b>c</b>"})):
+        add_node(ours, node, **options)
+        theirs.add_node(node, **options)
+    for u, v, options in (("a", "b", {"id": "e0", "arrows": "from"}), ("b", "c", {"label": "extends"}), ("a", "c", {})):
+        add_edge(ours, u, v, **options)
+        theirs.add_edge(u, v, **options)
+    assert (ours.nodes, ours.node_ids, ours.node_map, ours.edges) == (
+        theirs.nodes, theirs.node_ids, theirs.node_map, theirs.edges)
+    assert ours.generate_html() == theirs.generate_html()
+    with pytest.raises(ValueError, match="non existent node 'z'"):
+        add_edge(ours, "a", "z")
+    with pytest.raises(ValueError, match="added twice"):
+        add_node(ours, "a")

@@ -102,3 +102,36 @@ def test_lineage_why_shows_the_measured_ratio_and_verdict(catalog, tmp_path):
     missing = CliRunner().invoke(app, ["why", "deepseek-v4-pro", "kvCacheRatios", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2
     assert missing.output.strip() == ('Error: predicate "kvCacheRatios" not found. Did you mean "kvCacheRatio"?')
+
+
+def test_a_measurement_is_kept_in_the_cache_and_read_back_until_its_inputs_change(tmp_path, monkeypatch):
+    import json
+
+    from lineage.techniques.ratios import measure_afresh
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path))
+    args = (Predicate.KV_CACHE_RATIO, "deepseek-v4-pro", "deepseek-v3.2", 2**20)
+    fresh = measure_afresh(*args)
+    assert measure_ratio(*args) == fresh
+    (kept,) = (tmp_path / "ratios").glob("*.json")
+    data = json.loads(kept.read_text())
+    kept.write_text(json.dumps(data | {"formula": "read back"}))
+    assert measure_ratio(*args).formula == "read back"  # not measured again
+    kept.write_text("{")  # unreadable: measured again and kept
+    assert measure_ratio(*args) == fresh and json.loads(kept.read_text()) == data
+    assert measure_ratio(args[0], args[1], args[2], 2**17) != fresh  # other inputs: another entry
+    assert len(list((tmp_path / "ratios").glob("*.json"))) == 2
+
+
+def test_a_verdict_measured_from_the_same_inputs_stands_without_measuring_again(catalog, tmp_path, monkeypatch):
+    sentence = "At a 1M-token context, DeepSeek-V4-Pro needs 60% of DeepSeek-V3.2's single-token inference FLOPs."
+    (flops,) = _ratios(CARD.format(sentence), catalog).values()
+    measured = flops.evidence[-1]
+    assert measured.method is Method.MEASUREMENT and measured.revision.startswith("sha256:")
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path))  # an empty cache: a measurement would be written here
+    (again,) = judge_ratios([flops])
+    assert (again.status, again.reason, again.evidence) == (flops.status, flops.reason, flops.evidence)
+    assert not (tmp_path / "ratios").exists()
+    (restated,) = judge_ratios([flops.model_copy(update={"value": 0.27})])  # another stated value: measured
+    assert restated.status is Status.VERIFIED and "stated 27%, measured 26.1%" in restated.reason
+    assert restated.evidence[-1].revision != measured.revision and (tmp_path / "ratios").is_dir()

@@ -1,0 +1,119 @@
+"""``lineage export``: RDF against Oxigraph's own serializer, HTML against pyvis's own methods, same run.
+
+Run: ``.venv/bin/python benchmarks/export.py [--store DIR] [--runs 5] [--nodes 2000,10000] [--quick]``.
+
+- RDF (ttl, trig, nq, nt, jsonld): :func:`lineage.export.export` of the default build (``lineage
+  build`` into a temporary folder unless ``--store`` is given) to a file, against Oxigraph alone
+  dumping the same store to a file in the nearest format it dumps a dataset in (``Store.dump``:
+  TriG for ttl and trig, N-Quads for nq and nt, JSON-LD for jsonld; the whole store, the adoption
+  index too).  The two alternate, median of ``--runs`` each; the ratio is export / Oxigraph
+  (issue 31: at most 1.5).
+- HTML: :func:`lineage.export.html.graph_to_html` of a synthetic projection of N drawn nodes
+  (``benchmarks/explorer.py``) against the same page built with pyvis's own ``add_node`` and
+  ``add_edge`` (each scans the node list: O(nodes x edges)), and the growth exponent between the
+  two sizes (1.0 is linear; issue 31: 10,000 nodes in at most 1 s).
+
+``--quick`` (a smoke run): one run each, HTML at 300 and 1,500 nodes.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from explorer import synthetic
+from harness import environment, load, parser, run
+
+OXIGRAPH_FORMAT = {"ttl": "TRIG", "trig": "TRIG", "nq": "N_QUADS", "nt": "N_QUADS", "jsonld": "JSON_LD"}
+
+
+def seconds(f) -> tuple[float, float]:
+    """Wall and CPU seconds of ``f()`` (CPU grows less than wall when other processes share the cores)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    f()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def medians(times: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
+
+
+def rdf_rows(store_path: Path, out: Path, runs: int) -> None:
+    import pyoxigraph
+
+    from lineage.export import export
+    from lineage.store import open_store
+    from lineage.store.iris import PREFIXES
+
+    with open_store(store_path, read_only=True) as st:
+        from lineage.cli.options import load_catalog
+
+        catalog = load_catalog(st)
+        print(f"{'format':<8} {'export s':>9} {'oxigraph s':>11} {'ratio':>6} {'cpu ratio':>10} {'bytes':>11}"
+              f"   (median of {runs})")
+        for fmt, ox_name in OXIGRAPH_FORMAT.items():
+            ox_format = getattr(pyoxigraph.RdfFormat, ox_name)
+            ours, theirs = [], []
+            for _ in range(runs + 1):  # the first pair warms the store's caches
+                ours.append(seconds(lambda: export(st, catalog, fmt, out / f"lineage.{fmt}")))
+                theirs.append(seconds(lambda: st._ox.dump(out / f"oxigraph.{fmt}", ox_format, prefixes=PREFIXES
+                                                          if ox_name == "TRIG" else None)))
+            (a, a_cpu), (b, b_cpu) = medians(ours[1:]), medians(theirs[1:])
+            size = (out / f"lineage.{fmt}").stat().st_size
+            print(f"{fmt:<8} {a:>9.3f} {b:>11.3f} {a / b:>6.2f} {a_cpu / b_cpu:>10.2f} {size:>11,}")
+
+
+def html_rows(sizes: list[int], runs: int) -> None:
+    from lineage.export import html
+
+    def pyvis_own(g):
+        fast = html.add_node, html.add_edge
+        html.add_node = lambda net, *args, **options: net.add_node(*args, **options)
+        html.add_edge = lambda net, *args, **options: net.add_edge(*args, **options)
+        try:
+            return html.graph_to_html(g)
+        finally:
+            html.add_node, html.add_edge = fast
+
+    html.graph_to_html(synthetic(100))  # pyvis's template is compiled on the first page
+    print(f"{'nodes':>7} {'edges':>7} {'html s':>8} {'cpu s':>6} {'pyvis s':>8} {'ratio':>6}   (median of {runs})")
+    times: dict[int, float] = {}
+    for n in sizes:
+        g = synthetic(n)
+        ours, ours_cpu = medians([seconds(lambda: html.graph_to_html(g)) for _ in range(runs)])
+        theirs, _ = medians([seconds(lambda: pyvis_own(g)) for _ in range(max(1, runs // 2))])
+        page, nodes, edges = html.graph_to_html(g)
+        assert pyvis_own(g) == (page, nodes, edges)  # the same page
+        times[n] = ours_cpu
+        print(f"{nodes:>7,} {edges:>7,} {ours:>8.2f} {ours_cpu:>6.2f} {theirs:>8.2f} {theirs / ours:>5.1f}x")
+    if len(sizes) > 1:
+        lo, hi = min(sizes), max(sizes)
+        print(f"growth exponent (cpu) {math.log(times[hi] / times[lo]) / math.log(hi / lo):.2f} from {lo:,} to {hi:,} nodes")
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--store", type=Path, help="store to export (default: lineage build into a temporary folder)")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--nodes", default="2000,10000", help="sizes of the synthetic HTML graphs")
+    args = p.parse_args()
+    runs = 1 if args.quick else args.runs
+    sizes = [300, 1500] if args.quick else [int(n) for n in args.nodes.split(",")]
+    print(load())
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        store = args.store
+        if store is None:
+            store = tmp / "store"
+            run([sys.executable, "-m", "lineage", "build", "--store", str(store)], environment())
+        rdf_rows(store, tmp, runs)
+    html_rows(sizes, runs)
+    print("targets (issue 31): every RDF export within 1.5x of Oxigraph; HTML at 10,000 nodes <= 1 s")
+
+
+if __name__ == "__main__":
+    main()
