@@ -60,10 +60,6 @@ _PAIR = re.compile(
     r"(?:/\s*(\d+(?:\.\d+)?)\s?([BM])(?:\s*(?:active|activated))?|(?:\(|,)\s*(?:with\s+)?(\d+(?:\.\d+)?)\s?([BM])\s*(?:active|activated))\b\)?"
 )
 """A total and an active size: "671B/37B active", "30B (3B activated)", "30B total, 3B active"."""
-_TAGGED_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:parameters?\s+)?(total|active|activated)\b", re.I)
-"""A size its next word calls total or active: "37B active", "671B total parameters"."""
-SIZE_REACH = 100
-"""Characters between a model's name and a tagged size that the size may still be the model's."""
 _CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
 _SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
 _TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
@@ -211,6 +207,8 @@ def _count(num: str, scale: str) -> int:
 
 def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
+    from lineage.ingest.article_shapes import defined, sized  # the shapes module builds on this one
+
     m = Mentions(resolver)
     topic = m.models(title)[:1]
     out: list[Candidate] = []
@@ -222,7 +220,7 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         if u.kind in ("item", "sentence"):
             out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
         if u.kind == "sentence":
-            out += _defined(u, m) + _sized(u, m)
+            out += defined(u, m) + sized(u, m)
     for c in out:
         c.role = judge(c)
     return out
@@ -322,11 +320,13 @@ def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
+    from lineage.ingest.article_shapes import column_models, size_key
+
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(_item_subject(u, m, topic), {}, u.cells[0], u.cells[1], u, m)
-    if not ids and len(u.cells) == len(u.header) and _SIZE_KEY(u.cells[0]):
-        return _column_models(u, m)
+    if not ids and len(u.cells) == len(u.header) and size_key(u.cells[0]):
+        return column_models(u, m)
     if not ids or len(u.cells) != len(u.header):
         return out
     for head, cell in zip(u.header[1:], u.cells[1:]):
@@ -395,46 +395,3 @@ def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
                 out.append(Candidate(mod.ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
     return out
 
-
-def _defined(u: Unit, m: Mentions) -> list[Candidate]:
-    """"M is a family of language models developed by Lab": a definition names who made the model it opens with."""
-    d = CUES["definition"].match(u.text.strip(" *_"))
-    if not d:
-        return []
-    ids, q = m.name(d.group("name"))
-    orgs = m.organizations(d.group("org"))
-    if not ids or not orgs or set(ids) <= set(m.organizations(d.group("name"))):
-        return []
-    return [Candidate(ids, Predicate.DEVELOPED_BY, u, object=orgs[0], context=d.group(0), qualifiers=dict(q))]
-
-
-def _sized(u: Unit, m: Mentions) -> list[Candidate]:
-    """"M had 37B active and 671B total parameters": a size tagged total or active belongs to the model named last before
-    it in the sentence (within :data:`SIZE_REACH` characters), parentheses aside ("(~1.5x Y's 671B)" speaks of Y)."""
-    text = re.sub(r"\([^()]*\)", lambda p: " " * len(p.group(0)), u.text)
-    models = [x for x in m.models(text) if x.kind == "model"]
-    out = []
-    for s in _TAGGED_SIZE.finditer(text):
-        before = [x for x in models if x.end <= s.start()]
-        if not before or s.start() - before[-1].end > SIZE_REACH:
-            continue
-        pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
-        out.append(Candidate(before[-1].ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0),
-                             context=text[before[-1].start : s.end()]))
-    return out
-
-
-def _SIZE_KEY(cell: str) -> bool:  # noqa: N802 - reads like the cue it is
-    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
-    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
-
-
-def _column_models(u: Unit, m: Mentions) -> list[Candidate]:
-    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
-    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
-    out: list[Candidate] = []
-    for head, cell in zip(u.header[1:], u.cells[1:]):
-        ids, q = m.name(head)
-        if ids:
-            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
-    return out

@@ -106,39 +106,3 @@ def test_models_in_parentheses_after_a_technique_s_models(article):
     got, _ = article("The family has dense models and Mixture-of-Experts models (Kimi K2, DeepSeek V3).\n")
     assert {(s, o) for s, p, o, _ in got if p == "uses"} >= {("kimi-k2", "moe"), ("deepseek-v3", "moe")}
 
-
-def test_a_definition_names_who_made_the_model_it_opens_with(article):
-    text = ("# Notes\n\nZork-9 is a family of open language models developed by the DeepSeek team, for coding.\n\n"
-            "Kimi K2 is a model that many labs compared against.\n")
-    got, _ = article(text)
-    assert ("zork-9", "developedBy", "deepseek", "line 3") in got
-    assert not any(p == "developedBy" and s == "kimi-k2" for s, p, _, _ in got)
-
-
-def test_a_developer_key_names_the_lab_of_the_document_s_model(article):
-    got, _ = article("# Zork-9\n\n- **Developed by**: DeepSeek\n\n| Key | Value |\n|---|---|\n| Model developer | Moonshot AI |\n")
-    assert ("zork-9", "developedBy", "deepseek", "line 3") in got
-    assert ("zork-9", "developedBy", "moonshot-ai", "line 7") in got
-
-
-def test_a_developer_key_without_a_lab_says_nothing(article):
-    got, _ = article("# Zork-9\n\n- **Developed by**: a small team of volunteers\n")
-    assert not any(p == "developedBy" for _, p, _, _ in got)
-
-
-def test_tagged_sizes_belong_to_the_model_named_before_them(article):
-    text = "# Notes\n\nDeepSeek V3 had 37B active and 671B total parameters (Kimi K2 has 1T total), a sparse design.\n"
-    got, _ = article(text)
-    assert ("deepseek-v3", "activeParameters", 37 * 10**9, "line 3") in got
-    assert ("deepseek-v3", "totalParameters", 671 * 10**9, "line 3") in got
-    assert not any(s == "deepseek-v3" and v == 10**12 for s, _, v, _ in got)
-
-
-def test_a_table_with_a_model_per_column_gives_each_its_sizes(article):
-    text = ("| Benchmark | # Shots | Kimi K2 | Zork-9 |\n|---|---|---|---|\n| Architecture | - | MoE | MoE |\n"
-            "| # Activated Params | - | 32B | 3B |\n| # Total Params | - | 1T | 30B |\n| MMLU | 5 | 89.5 | 70.1 |\n")
-    got, _ = article(text)
-    assert {("kimi-k2", "activeParameters", 32 * 10**9), ("kimi-k2", "totalParameters", 10**12),
-            ("zork-9", "totalParameters", 30 * 10**9)} <= {g[:3] for g in got}
-    assert not any(p == "uses" for _, p, _, _ in got)  # only numbers are read across such a table
-    assert not any(v in (89.5, 70.1) for _, _, v, _ in got)
