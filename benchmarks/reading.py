@@ -14,6 +14,11 @@ so nobody tunes a rule on them by reading this output).
   while writing rules), the rest are development documents (in sample).  :data:`HELD_OUT` records
   the outcome and :func:`split` recomputes it, so the rule, not a hand-picked list, decides.
 
+- **fresh**: articles by authors absent from ``../shared/corpus``, fetched after the reader was written, labelled
+  (``tests/fixtures/labels/articles-fresh/*.labels.yaml``: line numbers, no quotes) *before* the reader was run on them.
+  Their texts stay outside the repository, under ``../heldout-articles`` (its ``MANIFEST.tsv``: repo, path,
+  commit; a copy sits beside the labels); without that folder the column is skipped with a note.
+
 A labelled statement is *checkable* (scored) when its relation is one lineage writes from an
 article — ``uses``, ``developed_by``, ``introduced_by``, ``derived_from``, ``total_params``,
 ``active_params``, ``context_length``, ``released`` (a YYYY-MM month), ``trained_on``, and an ``other``
@@ -242,7 +247,8 @@ def score(name: str, drafts: list, labelled: Labelled) -> Score:
 
 
 def measure(catalog: Catalog | None = None) -> dict[str, list[Score]]:
-    """Scores per group: ``in sample`` (articles + articles2 development) and ``out of sample`` (articles2 held out)."""
+    """Scores per group: ``in sample`` (articles + articles2 development), ``out of sample`` (articles2 held out) and
+    ``fresh`` (the fresh articles, when their texts are here)."""
     catalog = catalog or Catalog.load()
     names = Names(catalog)
     devices = alias_patterns(catalog, EntityKind.HARDWARE)
