@@ -5,6 +5,8 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **definition**: "M is a family of language models developed by ORG" -> M is developed by ORG;
 - **tagged sizes**: "M had 37B active and 671B total parameters" -> the sizes belong to the model named last before
   them, parentheses aside;
+- **an open-world name and its size**: "Lab, with *NewModel-Chat* at 500B parameters" -> the only model the sentence names,
+  one the catalog does not know, has the only parameter count it gives (unless the sentence hedges, plans or compares);
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
@@ -17,10 +19,12 @@ import re
 
 from lineage.domain import Predicate
 from lineage.ingest.article_units import CUES, Candidate, Mentions, _count, attribute
+from lineage.ingest.prose import NAME_TOKEN
 from lineage.ingest.structure import Unit
 
 _TAGGED_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:parameters?\s+)?(total|active|activated)\b", re.I)
 """A size its next word calls total or active: "37B active", "671B total parameters"."""
+_PARAM_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:(total|active|activated)\s+)?param(?:eter)?s\b", re.I)
 SIZE_REACH = 100
 """Characters between a model's name and a tagged size that the size may still be the model's."""
 
@@ -67,3 +71,19 @@ def column_models(u: Unit, m: Mentions) -> list[Candidate]:
         if ids:
             out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
     return out
+
+
+def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
+    """"Lab, with *NewModel-Chat* at 500B parameters": one open-world name, no catalog model, one parameter count."""
+    sizes = list(_PARAM_SIZE.finditer(u.text))
+    if len(sizes) != 1 or m.models(u.text) or any(CUES[k].search(u.text) for k in ("plan", "hypothetical", "comparison")):
+        return []
+    covered = [(x.start, x.end) for x in m.r.find(u.text)]
+    names = {t.group(0).rstrip("."): m.name(t.group(0).rstrip(".")) for t in NAME_TOKEN.finditer(u.text)
+             if not any(a <= t.start() < b for a, b in covered) and not re.fullmatch(r"[A-Z]+\d+[A-Z]*", t.group(0))}
+    named = {n: iq for n, iq in names.items() if iq[0] and not any(o != n and o.startswith(n) for o in names)}  # "Lab, with Lab-Chat"
+    if len(named) != 1:
+        return []
+    (ids, q), s = next(iter(named.values())), sizes[0]
+    pred = Predicate.ACTIVE_PARAMETERS if s.group(3) and s.group(3).lower() != "total" else Predicate.TOTAL_PARAMETERS
+    return [Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]

@@ -207,7 +207,7 @@ def _count(num: str, scale: str) -> int:
 
 def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
-    from lineage.ingest.article_shapes import defined, sized  # the shapes module builds on this one
+    from lineage.ingest.article_shapes import defined, open_sized, sized  # the shapes module builds on this one
 
     m = Mentions(resolver)
     topic = m.models(title)[:1]
@@ -220,7 +220,9 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         if u.kind in ("item", "sentence"):
             out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
         if u.kind == "sentence":
-            out += defined(u, m) + sized(u, m)
+            out += sized(u, m)
+        if u.kind in ("item", "sentence"):
+            out += defined(u, m) + open_sized(u, m)
     for c in out:
         c.role = judge(c)
     return out

@@ -97,7 +97,7 @@ def _subjects(mentions) -> list:
     return [m for m in mentions if m.kind in ("model", "family")]
 
 
-_NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-Z][a-z]+[A-Z][\w.]*|(?<![\w./-])[A-Z][A-Za-z]*\d[\w.]*")
+NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-Z][a-z]+[A-Z][\w.]*|(?<![\w./-])[A-Z][A-Za-z]*\d[\w.]*")
 
 
 def unknown_name(text: str, mentions) -> bool:
@@ -106,7 +106,7 @@ def unknown_name(text: str, mentions) -> bool:
     from lineage.ingest.article_units import _NAME  # the open-world name rule lives with the unit reader
 
     covered = [(m.start, m.end) for m in mentions]
-    for t in _NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
+    for t in NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
         name = t.group(0).rstrip(".")
         device_like = re.fullmatch(r"[A-Z]+\d+[A-Z]*", name)  # "FP8", "H800", "GB200": formats and chips, not models
         if _NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):

@@ -63,3 +63,10 @@ def test_a_tagged_size_far_from_any_model_is_nobody_s(catalog):
     m = Mentions(Resolver(catalog))
     assert sized(Unit("sentence", far, 3), m) == []
     assert [(c.subjects, c.value) for c in sized(Unit("sentence", near, 3), m)] == [(["deepseek-v3"], 37 * 10**9)]
+
+
+def test_an_open_world_name_takes_the_only_size_of_its_item(shapes):
+    got = shapes("# Labs\n\nTwo labs released models:\n\n- **Zork**, with *ZorkChat-Thinking* at 500B parameters.\n"
+                 "- **Quux**, with *QuuxLM-2* and *QuuxLM-3* at 70B parameters.\n- **Blip**, with *BlipNet-4* that might reach 90B parameters.\n")
+    assert ("zorkchat-thinking", "totalParameters", 500 * 10**9, "line 5") in got
+    assert not any(v in (70 * 10**9, 90 * 10**9) for _, _, v, _ in got)  # two names: whose size? a plan: no size yet
