@@ -7,6 +7,8 @@ Each shape was found in the documents of four labs or more (articles and model c
   them, parentheses aside;
 - **an open-world name and its size**: "Lab, with *NewModel-Chat* at 500B parameters" -> the only model the sentence names,
   one the catalog does not know, has the only parameter count it gives (unless the sentence hedges, plans or compares);
+- **apposition**: "M, a strong MoE language model", "M: a family of dense and MoE models", "M is a 744B MoE model"
+  -> M uses the techniques named before the noun (not after it: "a dense model, unlike MoE ones");
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
@@ -87,3 +89,15 @@ def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
     (ids, q), s = next(iter(named.values())), sizes[0]
     pred = Predicate.ACTIVE_PARAMETERS if s.group(3) and s.group(3).lower() != "total" else Predicate.TOTAL_PARAMETERS
     return [Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
+
+
+def apposed(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M, a strong Mixture-of-Experts (MoE) language model": the techniques of the noun phrase set beside M are M's."""
+    out: list[Candidate] = []
+    text = re.sub(r"\(([^()]*)\)", lambda p: " " * len(p.group(0)), u.text)  # "(MoE)" repeats the name before it
+    for mod in m.models(text):
+        a = CUES["apposition"].match(text[mod.end :])
+        if not a or CUES["negation"].search(a.group("np")):  # "a non-MoE model", "a model without MoE"
+            continue
+        out += [Candidate(mod.ids, Predicate.USES, u, object=t, context=a.group(0)) for t in m.techniques(a.group("np"))]
+    return out

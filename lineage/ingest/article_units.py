@@ -35,7 +35,7 @@ from lineage.ingest.prose import GENERIC
 from lineage.ingest.structure import Unit
 
 CUES: dict[str, re.Pattern] = {
-    "negation": re.compile(r"\b(?:not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
+    "negation": re.compile(r"\b(?:non(?=-)|not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
     "comparison": re.compile(r"\b(?:than|vs\.?|versus|compared?|comparable|similar(?:ly)? to|match(?:es)? the|alternatives?)\b", re.I),
     "plan": re.compile(r"\b(?:will|plans?|planned|future|could|would|might|may)\b", re.I),
     "hypothetical": re.compile(r"\b(?:if|whether)\b", re.I),
@@ -46,6 +46,8 @@ CUES: dict[str, re.Pattern] = {
     "total": re.compile(r"\btotal\b", re.I),
     "parameters": re.compile(r"\b(?:param\w*|size)\b", re.I),
     "context": re.compile(r"\b(?:context|window)\b", re.I),
+    "apposition": re.compile(r"^[*_]*\s*(?:,|:|\s+(?:is|was|are|were)\s*:?)\s+(?:a|an)\s+"
+                             r"(?P<np>[^.;:(),]{0,80})\b(?:models?|LLMs?|family|series)\b", re.I),
     "developer": re.compile(r"^\W*(?:(?:model\s+)?developers?|developed\s+by)\W*$", re.I),
     "definition": re.compile(
         r"^(?P<name>[^,.;:()]{2,40}?)\s*(?:\([^()]{0,40}\)\s*)?(?:is|are)\s+(?:a|an|the)\s+[^.;()]{0,80}?"
@@ -207,7 +209,7 @@ def _count(num: str, scale: str) -> int:
 
 def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
-    from lineage.ingest.article_shapes import defined, open_sized, sized  # the shapes module builds on this one
+    from lineage.ingest import article_shapes as shapes  # the shapes module builds on this one
 
     m = Mentions(resolver)
     topic = m.models(title)[:1]
@@ -220,9 +222,9 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         if u.kind in ("item", "sentence"):
             out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
         if u.kind == "sentence":
-            out += sized(u, m)
+            out += shapes.sized(u, m)
         if u.kind in ("item", "sentence"):
-            out += defined(u, m) + open_sized(u, m)
+            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m)
     for c in out:
         c.role = judge(c)
     return out

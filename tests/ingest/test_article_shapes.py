@@ -70,3 +70,10 @@ def test_an_open_world_name_takes_the_only_size_of_its_item(shapes):
                  "- **Quux**, with *QuuxLM-2* and *QuuxLM-3* at 70B parameters.\n- **Blip**, with *BlipNet-4* that might reach 90B parameters.\n")
     assert ("zorkchat-thinking", "totalParameters", 500 * 10**9, "line 5") in got
     assert not any(v in (70 * 10**9, 90 * 10**9) for _, _, v, _ in got)  # two names: whose size? a plan: no size yet
+
+
+def test_an_apposition_gives_its_model_the_techniques_of_the_noun(shapes):
+    got = shapes("# Notes\n\nWe looked at Kimi K2, a strong Mixture-of-Experts (MoE) language model, and more.\n\n"
+                 "DeepSeek V3 is a 671B non-MoE model for tests.\n\nGLM-5 is a dense model, unlike MoE models.\n")
+    assert ("kimi-k2", "uses", "moe", "line 3") in got
+    assert not any(s in ("deepseek-v3", "glm-5") and p == "uses" for s, p, _, _ in got)
