@@ -35,7 +35,7 @@ from lineage.ingest.prose import GENERIC
 from lineage.ingest.structure import Unit
 
 CUES: dict[str, re.Pattern] = {
-    "negation": re.compile(r"\b(?:not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
+    "negation": re.compile(r"\b(?:non(?=-)|not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
     "comparison": re.compile(r"\b(?:than|vs\.?|versus|compared?|comparable|similar(?:ly)? to|match(?:es)? the|alternatives?)\b", re.I),
     "plan": re.compile(r"\b(?:will|plans?|planned|future|could|would|might|may)\b", re.I),
     "hypothetical": re.compile(r"\b(?:if|whether)\b", re.I),
@@ -46,6 +46,13 @@ CUES: dict[str, re.Pattern] = {
     "total": re.compile(r"\btotal\b", re.I),
     "parameters": re.compile(r"\b(?:param\w*|size)\b", re.I),
     "context": re.compile(r"\b(?:context|window)\b", re.I),
+    "apposition": re.compile(r"^[*_]*\s*(?:,|:|\s+(?:is|was|are|were)\s*:?)\s+(?:a|an)\s+"
+                             r"(?P<np>[^.;:(),]{0,80})\b(?:models?|LLMs?|family|series)\b", re.I),
+    "developer": re.compile(r"^\W*(?:(?:model\s+)?developers?|developed\s+by)\W*$", re.I),
+    "definition": re.compile(
+        r"^(?P<name>[^,.;:()]{2,40}?)\s*(?:\([^()]{0,40}\)\s*)?(?:is|are)\s+(?:a|an|the)\s+[^.;()]{0,80}?"
+        r"\b(?:models?|generation|series|family|LLMs?)\s+(?:that\s+(?:is|are|was|were)\s+)?"
+        r"(?:developed|made|built|created|released)\s+by\s+(?:the\s+)?(?P<org>[^,.;()]{2,60})", re.I),
 }
 """Phrasing cues, by name (the cue test runs each over the corpus)."""
 
@@ -202,6 +209,8 @@ def _count(num: str, scale: str) -> int:
 
 def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
+    from lineage.ingest import article_shapes as shapes  # the shapes module builds on this one
+
     m = Mentions(resolver)
     topic = m.models(title)[:1]
     out: list[Candidate] = []
@@ -212,6 +221,10 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
             out += _item(u, m, topic)
         if u.kind in ("item", "sentence"):
             out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
+        if u.kind == "sentence":
+            out += shapes.sized(u, m)
+        if u.kind in ("item", "sentence"):
+            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m)
     for c in out:
         c.role = judge(c)
     return out
@@ -253,6 +266,9 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
             if CUES["adoption"].search(window) and not m.models(window):
                 out.append(Candidate(subject, Predicate.USES, u, object=t.ids[0], context=window, qualifiers=dict(label_name[1])))
         return out
+    if label and CUES["developer"].match(label):
+        # "**Developed by**: Lab" / "Model developer: Lab": a key-value item about the model the item is under
+        return attribute(_item_subject(u, m, topic), {}, label, body, u, m)
     if label and not label_models and not label_tech and not label_orgs and re.search(r"\d", body) and (
         CUES["parameters"].search(label) or CUES["context"].search(label)
     ):
@@ -308,9 +324,13 @@ def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
+    from lineage.ingest.article_shapes import column_models, size_key
+
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(_item_subject(u, m, topic), {}, u.cells[0], u.cells[1], u, m)
+    if not ids and len(u.cells) == len(u.header) and size_key(u.cells[0]):
+        return column_models(u, m)
     if not ids or len(u.cells) != len(u.header):
         return out
     for head, cell in zip(u.header[1:], u.cells[1:]):
@@ -323,6 +343,9 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     if not ids or not cell or _NO.match(cell):
         return []
     ctx = f"{head} {cell}"
+    if CUES["developer"].match(head):  # "| Developed by | Lab |": the lab is named first in the cell
+        orgs = m.organizations(cell)
+        return [Candidate(ids, Predicate.DEVELOPED_BY, u, object=orgs[0], context=ctx, qualifiers=dict(q))] if orgs else []
     if CUES["context"].search(head):
         c = _CTX.search(cell) or _TOKENS.search(cell)
         if not c:
@@ -375,3 +398,4 @@ def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
                 out.append(Candidate(mod.ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
     return out
+

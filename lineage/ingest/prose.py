@@ -97,6 +97,23 @@ def _subjects(mentions) -> list:
     return [m for m in mentions if m.kind in ("model", "family")]
 
 
+NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-Z][a-z]+[A-Z][\w.]*|(?<![\w./-])[A-Z][A-Za-z]*\d[\w.]*")
+
+
+def unknown_name(text: str, mentions) -> bool:
+    """Whether ``text`` names a model outside the catalog ("LongCat-Chat-Thinking", "Zork9"): a token shaped as an
+    open-world model name (see :mod:`lineage.ingest.article_units`) that no mention of the resolver covers."""
+    from lineage.ingest.article_units import _NAME  # the open-world name rule lives with the unit reader
+
+    covered = [(m.start, m.end) for m in mentions]
+    for t in NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
+        name = t.group(0).rstrip(".")
+        device_like = re.fullmatch(r"[A-Z]+\d+[A-Z]*", name)  # "FP8", "H800", "GB200": formats and chips, not models
+        if _NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):
+            return True
+    return False
+
+
 def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Found]:
     """Claims from every prose line (0-based indices in ``skip`` are tables, read elsewhere)."""
     topic = title_topic(lines, r)
@@ -122,7 +139,9 @@ def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Foun
         for s in sentences(item or line, i + 1):
             mentions = r.find(s.text, context=last)
             named = _subjects(mentions)
-            if item is not None:
+            if unknown_name(s.text, mentions):
+                fallback = []  # the sentence names a model the catalog does not know: it, not an earlier one, is the subject
+            elif item is not None:
                 fallback = intro or section or (last if _ANAPHOR.match(s.text) else [])
             else:
                 fallback = last if _ANAPHOR.match(s.text) else []

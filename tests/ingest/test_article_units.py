@@ -105,3 +105,4 @@ def test_a_model_label_adopts_what_its_body_says_it_uses(article):
 def test_models_in_parentheses_after_a_technique_s_models(article):
     got, _ = article("The family has dense models and Mixture-of-Experts models (Kimi K2, DeepSeek V3).\n")
     assert {(s, o) for s, p, o, _ in got if p == "uses"} >= {("kimi-k2", "moe"), ("deepseek-v3", "moe")}
+

@@ -121,3 +121,11 @@ def test_a_singular_alias_still_names_the_technique(claims):
 
 def test_a_line_that_is_one_code_span_is_a_command_not_a_statement(claims):
     assert claims("`vllm serve Qwen/Qwen3-30B-A3B -tp 4`\n") == set()
+
+
+def test_an_item_naming_a_model_outside_the_catalog_is_not_given_to_an_earlier_one(claims):
+    text = ("# Labs\n\nDeepSeek V3 has 671B parameters.\n\nTwo more labs released models:\n\n"
+            "- **Zork Lab**, with *ZorkChat-Thinking* at 500B parameters.\n")
+    got = claims(text)
+    assert not any(s == "deepseek-v3" and v == 500 * 10**9 for s, _, v, _ in got)
+    assert ("deepseek-v3", "totalParameters", 671 * 10**9, "line 3") in got

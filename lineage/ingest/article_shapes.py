@@ -1,0 +1,103 @@
+"""More unit shapes: a definition sentence, sizes tagged total/active in a sentence, a table with a model per column.
+
+Each shape was found in the documents of four labs or more (articles and model cards of ``../shared/corpus``):
+
+- **definition**: "M is a family of language models developed by ORG" -> M is developed by ORG;
+- **tagged sizes**: "M had 37B active and 671B total parameters" -> the sizes belong to the model named last before
+  them, parentheses aside;
+- **an open-world name and its size**: "Lab, with *NewModel-Chat* at 500B parameters" -> the only model the sentence names,
+  one the catalog does not know, has the only parameter count it gives (unless the sentence hedges, plans or compares);
+- **apposition**: "M, a strong MoE language model", "M: a family of dense and MoE models", "M is a 744B MoE model"
+  -> M uses the techniques named before the noun (not after it: "a dense model, unlike MoE ones");
+- **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
+  number of its cell (numbers only: a technique in such a row may be a column's contrast).
+
+Called from :func:`lineage.ingest.article_units.candidates`; the phrasing cues are in its ``CUES``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lineage.domain import Predicate
+from lineage.ingest.article_units import CUES, Candidate, Mentions, _count, attribute
+from lineage.ingest.prose import NAME_TOKEN
+from lineage.ingest.structure import Unit
+
+_TAGGED_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:parameters?\s+)?(total|active|activated)\b", re.I)
+"""A size its next word calls total or active: "37B active", "671B total parameters"."""
+_PARAM_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:(total|active|activated)\s+)?param(?:eter)?s\b", re.I)
+SIZE_REACH = 100
+"""Characters between a model's name and a tagged size that the size may still be the model's."""
+
+
+def defined(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M is a family of language models developed by Lab": a definition names who made the model it opens with."""
+    d = CUES["definition"].match(u.text.strip(" *_"))
+    if not d:
+        return []
+    ids, q = m.name(d.group("name"))
+    orgs = m.organizations(d.group("org"))
+    if not ids or not orgs or set(ids) <= set(m.organizations(d.group("name"))):
+        return []
+    return [Candidate(ids, Predicate.DEVELOPED_BY, u, object=orgs[0], context=d.group(0), qualifiers=dict(q))]
+
+
+def sized(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M had 37B active and 671B total parameters": a size tagged total or active belongs to the model named last before
+    it in the sentence (within :data:`SIZE_REACH` characters), parentheses aside ("(~1.5x Y's 671B)" speaks of Y)."""
+    text = re.sub(r"\([^()]*\)", lambda p: " " * len(p.group(0)), u.text)
+    models = [x for x in m.models(text) if x.kind == "model"]
+    out = []
+    for s in _TAGGED_SIZE.finditer(text):
+        before = [x for x in models if x.end <= s.start()]
+        if not before or s.start() - before[-1].end > SIZE_REACH:
+            continue
+        pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
+        out.append(Candidate(before[-1].ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0),
+                             context=text[before[-1].start : s.end()]))
+    return out
+
+
+def size_key(cell: str) -> bool:
+    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
+    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
+
+
+def column_models(u: Unit, m: Mentions) -> list[Candidate]:
+    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
+    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
+    out: list[Candidate] = []
+    for head, cell in zip(u.header[1:], u.cells[1:]):
+        ids, q = m.name(head)
+        if ids:
+            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+    return out
+
+
+def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
+    """"Lab, with *NewModel-Chat* at 500B parameters": one open-world name, no catalog model, one parameter count."""
+    sizes = list(_PARAM_SIZE.finditer(u.text))
+    if len(sizes) != 1 or m.models(u.text) or any(CUES[k].search(u.text) for k in ("plan", "hypothetical", "comparison")):
+        return []
+    covered = [(x.start, x.end) for x in m.r.find(u.text)]
+    names = {t.group(0).rstrip("."): m.name(t.group(0).rstrip(".")) for t in NAME_TOKEN.finditer(u.text)
+             if not any(a <= t.start() < b for a, b in covered) and not re.fullmatch(r"[A-Z]+\d+[A-Z]*", t.group(0))}
+    named = {n: iq for n, iq in names.items() if iq[0] and not any(o != n and o.startswith(n) for o in names)}  # "Lab, with Lab-Chat"
+    if len(named) != 1:
+        return []
+    (ids, q), s = next(iter(named.values())), sizes[0]
+    pred = Predicate.ACTIVE_PARAMETERS if s.group(3) and s.group(3).lower() != "total" else Predicate.TOTAL_PARAMETERS
+    return [Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
+
+
+def apposed(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M, a strong Mixture-of-Experts (MoE) language model": the techniques of the noun phrase set beside M are M's."""
+    out: list[Candidate] = []
+    text = re.sub(r"\(([^()]*)\)", lambda p: " " * len(p.group(0)), u.text)  # "(MoE)" repeats the name before it
+    for mod in m.models(text):
+        a = CUES["apposition"].match(text[mod.end :])
+        if not a or CUES["negation"].search(a.group("np")):  # "a non-MoE model", "a model without MoE"
+            continue
+        out += [Candidate(mod.ids, Predicate.USES, u, object=t, context=a.group(0)) for t in m.techniques(a.group("np"))]
+    return out
