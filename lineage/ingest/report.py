@@ -33,7 +33,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import adoption, facts, hardware, proposals, references, relations, report_architecture
-from lineage.ingest.identity import check_identity
+from lineage.ingest.identity import check_identity, prepared_afresh
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_columns import column_adoptions
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
@@ -327,7 +327,12 @@ def prepare(
     progress: Callable[[int, int], None] | None = None,
 ) -> PreparedReport:
     """Read and analyse a report PDF without touching the store (``progress(page, pages)`` per page read)."""
-    pdf = read_pdf(Path(path), progress)
+    return analyse_pdf(read_pdf(Path(path), progress), catalog, model, arxiv, version)
+
+
+def analyse_pdf(pdf: PdfText, catalog: Catalog, model: str | None = None, arxiv: str | None = None,
+                version: str | None = None) -> PreparedReport:
+    """The document, claims and discovered entities of a report already read."""
     paper = identify(pdf, catalog, arxiv)
     if arxiv and paper is None:
         raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
@@ -389,7 +394,9 @@ def ingest_pdf(
     A different PDF under the id of a stored report is refused unless ``replace``
     (:func:`check_identity`); the report then says what it replaced.
     """
-    prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version, progress=progress)
+    pdf = read_pdf(Path(path), progress)
+    prepared, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
+        store, catalog, lambda cat: analyse_pdf(pdf, cat, model, arxiv, version), lambda p: [p.doc.id])
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
     return prepared.report.model_copy(update={"replaced": replaced})

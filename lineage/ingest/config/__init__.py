@@ -39,7 +39,7 @@ from lineage.ingest.config.derivative import base_name, instruct_base, publisher
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
-from lineage.ingest.identity import check_batch, check_identity
+from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
 
@@ -391,12 +391,17 @@ def ingest_config(
     gives one (a corpus manifest, :mod:`lineage.ingest.months`), dates a model they discover and the
     catalog does not date; without it the model's month stays unknown.
     """
-    prepared = []
-    for path in paths:
-        src = identify(Path(path), catalog, model)
-        if src.model not in catalog and not src.discovered:
-            raise catalog.unknown(src.model)
-        prepared.append(prepare(Path(path), src))
+    def read(catalog) -> list[PreparedConfig]:
+        out = []
+        for path in paths:
+            src = identify(Path(path), catalog, model)
+            if src.model not in catalog and not src.discovered:
+                raise catalog.unknown(src.model)
+            out.append(prepare(Path(path), src))
+        return out
+
+    # read as a first ingest would: a model these files discovered before is discovered again
+    prepared, catalog = prepared_afresh(store, catalog, read, lambda ps: [p.doc.id for p in ps])
     check_batch([(p.doc, Path(path)) for p, path in zip(prepared, paths)])
     for p, path in zip(prepared, paths):
         p.report.replaced = check_identity(store, p.doc, Path(path), replace)
