@@ -327,17 +327,16 @@ def prepare(
     progress: Callable[[int, int], None] | None = None,
 ) -> PreparedReport:
     """Read and analyse a report PDF without touching the store (``progress(page, pages)`` per page read)."""
-    return analyse_pdf(read_pdf(Path(path), progress), catalog, model, arxiv, version)
+    pdf = read_pdf(Path(path), progress)
+    return analyse_subjects(pdf, pdf_subjects(pdf, catalog, model, arxiv), version)
 
 
-def analyse_pdf(pdf: PdfText, catalog: Catalog, model: str | None = None, arxiv: str | None = None,
-                version: str | None = None) -> PreparedReport:
-    """The document, claims and discovered entities of a report already read."""
+def pdf_subjects(pdf: PdfText, catalog: Catalog, model: str | None = None, arxiv: str | None = None) -> Subjects:
+    """The paper and models of a report already read (the catalog's, or discovered)."""
     paper = identify(pdf, catalog, arxiv)
     if arxiv and paper is None:
         raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
-    found = subjects(pdf, catalog, paper, model)
-    return analyse_subjects(pdf, found, version)
+    return subjects(pdf, catalog, paper, model)
 
 
 def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) -> PreparedReport:
@@ -395,8 +394,10 @@ def ingest_pdf(
     (:func:`check_identity`); the report then says what it replaced.
     """
     pdf = read_pdf(Path(path), progress)
-    prepared, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
-        store, catalog, lambda cat: analyse_pdf(pdf, cat, model, arxiv, version), lambda p: [p.doc.id])
+    found, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
+        store, catalog, lambda cat: pdf_subjects(pdf, cat, model, arxiv),
+        lambda found: [report_document(pdf, found.paper, found.models, version).id])
+    prepared = analyse_subjects(pdf, found, version)
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
     return prepared.report.model_copy(update={"replaced": replaced})
