@@ -26,7 +26,6 @@ import shutil
 import pytest
 
 from lineage.store import Store
-from tests.fixtures.hf_server import corpus_repos, serve
 from tests.fixtures.sources import Source, corpus_sources, difference, dump, entities, ingest
 
 SAMPLE = {
@@ -36,16 +35,6 @@ SAMPLE = {
     "article": ["raschka-mla.md"],
 }
 """Per kind, names of corpus sources (file names; repo ids for cards)."""
-
-
-@pytest.fixture
-def hub(corpus, monkeypatch, tmp_path):
-    server, _ = serve(corpus_repos(corpus))
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    yield
-    server.shutdown()
 
 
 def _sample(corpus) -> list[Source]:
