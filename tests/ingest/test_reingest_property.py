@@ -4,10 +4,11 @@ Sources run in process, on a copy of the ``lineage build --no-release`` store, i
 
 1. every source in a random order, each ingested twice in a row: the second run changes nothing;
 2. every source again in another random order, after all the others: nothing the store knows is lost
-   (the same entities, of the same classes).  A source may read differently here, and only here: the
-   world is open, and a source read again after another one discovered the same model reads it as
-   known (a quantized derivative and its base's own config: the record moves to the base's graph and
-   the derivative's note names the base's lab);
+   (every entity is still there, of the same class).  A source may read differently here, and only
+   here: the world is open, and a source read again after others knows what they discovered (a
+   quantized derivative read after its base's own config finds the model known: the record moves to
+   the base's graph and the note names the base's lab; a report read after others resolves more of
+   its references);
 3. every source again, in a third order, ingested once or twice: the store is the one pass 2 left,
    quad for quad (evidence ingest times aside).
 
@@ -15,7 +16,8 @@ Passes 2 and 3 check the store at their end (a failure names the quads, and so t
 
 The default run takes a sample of every ingest kind, chosen for what breaks re-ingest (a model, a lab
 or a technique the source discovers; a derivative and its base discovering the same model); the
-``slow`` run takes the whole corpus.
+``slow`` run takes the whole corpus, every kind together (282 sources, each read four times: tens of
+minutes; one pass alone took 25 minutes on a loaded 2-core machine).
 """
 
 from __future__ import annotations
@@ -84,12 +86,6 @@ def store_copy(built_store_path, tmp_path):
 
 def test_a_sample_of_every_ingest_kind_ingested_again_in_any_order_gives_the_same_store(store_copy, corpus, hub):
     _three_passes(_sample(corpus), store_copy, seed=27)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("kind", ["config", "pdf", "hf", "article"])
-def test_every_corpus_source_ingested_again_in_any_order_gives_the_same_store(kind, store_copy, corpus, hub):
-    _three_passes(corpus_sources(corpus)[kind], store_copy, seed=27)
 
 
 @pytest.mark.slow
