@@ -108,6 +108,7 @@ def _kill_and_rerun(source: Source, kills: int, base: Path, env, tmp_path: Path)
 @pytest.mark.parametrize("kind", sorted(KILLS))
 def test_a_killed_ingest_run_again_gives_the_uninterrupted_store(kind, built_store_path, corpus, hub_env, tmp_path):
     outcomes = _kill_and_rerun(_sources(corpus)[kind], KILLS[kind], built_store_path, hub_env, tmp_path)
+    print(f"{kind}: {outcomes}")
     assert outcomes["run again"] >= 1
 
 
