@@ -17,11 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
-"""Kebab-case id; dots are allowed inside version numbers (``kimi-k2.5``)."""
-
-MAX_ID_LENGTH = 80
-"""Longest id anywhere (entities, saved-query parameters, slugs of untrusted names)."""
+from lineage.vocab import ID_PATTERN, MAX_ID_LENGTH  # defined pydantic-free, re-exported here
 
 EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
 SNIPPET_MAX = 300

@@ -72,6 +72,15 @@ class MissingStore(EmptyStore):
         LookupError.__init__(self, f'no store at "{path}". Run \'lineage build\' first.')
 
 
+class UnsafeQuery(SourceFormatError):
+    """A saved query that would write or call out (a SPARQL update or SERVICE, a Cypher write or a
+    procedure that writes): refused before it runs."""
+
+
+class QueryTimeout(LineageError, TimeoutError):
+    """A query that ran past its time limit (``--timeout``): the query asks too much, so bad input."""
+
+
 class ExternalServiceError(LineageError, ConnectionError):
     """A network service (arXiv, Hugging Face, Bolt server) failed."""
 
@@ -102,6 +111,8 @@ EXIT_CODES: dict[type[BaseException], int] = {
     CheckFailed: 1,
     UnknownEntity: 2,
     SourceFormatError: 2,
+    UnsafeQuery: 2,
+    QueryTimeout: 2,
     UnsupportedLayout: 2,
     SourceConflict: 2,
     CatalogError: 2,

@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from lineage.combine import combine  # noqa: F401  (re-exported: the rule lives where read commands load it without pydantic)
 from lineage.domain import HARDWARE_PREDICATES, Claim, EntityKind, Evidence, Predicate, SourceKind, Status, clip, human
 from lineage.verify_ratios import MEASUREMENT_DOC, RATIO_PREDICATES, judge_ratio, judge_ratios
+from lineage.vocab import CONFIG_METHODS
 
 PARAMETER_TOLERANCE = 0.05
 EXCLUSIVE_ATTENTION = {"mla", "gqa", "mqa", "mha"}
@@ -95,7 +96,7 @@ class PrimaryIndex:
 def _names_a_tuned_release(c) -> bool:
     """``X derivedFrom B`` (finetune) read by a config ingest: X is B's instruction-tuned release, same shapes."""
     return (c.predicate is Predicate.DERIVED_FROM and c.qualifiers.get("relation") == "finetune"
-            and any(e.method.value == "config" for e in c.evidence))
+            and any(e.method in CONFIG_METHODS for e in c.evidence))
 
 
 def _from_tuned_release(claim: Claim, idx: PrimaryIndex):
@@ -172,7 +173,7 @@ def judge(claim: Claim, idx: PrimaryIndex, catalog) -> tuple[Status, str, list[E
                 c
                 for other in sorted(EXCLUSIVE_ATTENTION - {claim.object})
                 for c in idx.by_spo.get((claim.subject, Predicate.USES, other), [])
-                if c.status is Status.VERIFIED and c.evidence[0].method.value == "config"
+                if c.status is Status.VERIFIED and c.evidence[0].method in CONFIG_METHODS
             ]
             if others:
                 o = others[0]
@@ -365,7 +366,7 @@ DISAGREE = "[primary-disagree]"
 def _config_fact(c) -> bool:
     return (
         c.predicate in SINGLE_VALUED and c.status in (Status.VERIFIED, Status.DISPUTED)
-        and c.evidence[0].source_kind is SourceKind.PRIMARY and c.evidence[0].method.value == "config"
+        and c.evidence[0].source_kind is SourceKind.PRIMARY and c.evidence[0].method in CONFIG_METHODS
     )
 
 

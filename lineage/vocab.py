@@ -10,6 +10,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
+ID_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+"""Kebab-case id; dots are allowed inside version numbers (``kimi-k2.5``).  Check with
+``re.fullmatch`` (``$`` alone also matches before a trailing newline)."""
+
+MAX_ID_LENGTH = 80
+"""Longest id anywhere (entities, saved-query parameters, slugs of untrusted names)."""
+
 
 class Status(str, Enum):
     """How well a primary source backs a claim."""
@@ -74,6 +81,10 @@ class Method(str, Enum):
     """How a piece of evidence was obtained."""
 
     CONFIG = "config"
+    """Read from a model config's keys by lineage's key rules (:mod:`lineage.ingest.config.detect`)."""
+    META_DEVICE = "meta-device"
+    """Read from a model config through the library that defines it: transformers builds the model on the
+    meta device (shapes, no weights) and its modules are counted and inspected."""
     TEXT = "text"
     CITATION = "citation"
     CARD = "card"
@@ -81,6 +92,10 @@ class Method(str, Enum):
     CURATED = "curated"
     METADATA = "metadata"
     """Read from where and when a source was published, not from its content (a repo's creation date)."""
+
+
+CONFIG_METHODS = frozenset({Method.CONFIG, Method.META_DEVICE})
+"""Methods whose evidence is a model config (its keys, or the modules its library builds from it)."""
 
 
 class Predicate(str, Enum):

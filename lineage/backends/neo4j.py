@@ -33,7 +33,7 @@ import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import STATUS_RANK
-from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.errors import ExternalServiceError, QueryTimeout, SourceFormatError
 
 log = logging.getLogger(__name__)
 
@@ -332,15 +332,42 @@ def push(
     )
 
 
-def run_read(bolt: Bolt, cypher: str, params: dict | None = None) -> list[dict]:
-    """Run Cypher and return plain dict rows; write clauses are refused before this is called
-    (:func:`lineage.questions.saved.load`). A READ_ACCESS session is not used: FalkorDB's Bolt
-    endpoint answers it from an empty graph, so it cannot serve as the guard."""
-    try:
-        with bolt.session() as session:
-            return [record.data() for record in bolt.run(session, cypher, params)]
-    except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types
-        raise ExternalServiceError(f"the Cypher query failed on the server: {str(exc).splitlines()[0]}") from None
+def run_read(bolt: Bolt, cypher: str, params: dict | None = None, *, timeout: float | None = None,
+             name: str = "the Cypher query") -> list[dict]:
+    """Run Cypher in a read-access session's read transaction and return plain dict rows.
+
+    Queries that write are refused before this is called (:func:`lineage.questions.read_only.check_cypher`);
+    a Neo4j server also refuses a write in a read transaction.  (FalkorDB's Bolt endpoint does not,
+    and answers an auto-commit query in a read-access session from an empty graph, so the read goes
+    through ``execute_read``.)  The server is asked to stop the transaction after ``timeout``
+    seconds and the client stops waiting then too (:class:`~lineage.errors.QueryTimeout`).
+    """
+    from neo4j import READ_ACCESS, unit_of_work
+
+    from lineage.store.bounded import DEFAULT_TIMEOUT, timeout_message, within
+
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    outcome: dict[str, object] = {}
+
+    @unit_of_work(timeout=limit)
+    def read(tx) -> list[dict]:
+        return [record.data() for record in bolt.run(tx, cypher, params)]
+
+    def work() -> None:
+        try:
+            with bolt.session(READ_ACCESS) as session:
+                outcome["rows"] = session.execute_read(read)
+        except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types
+            outcome["error"] = exc.with_traceback(None)
+
+    if not within(work, limit):
+        raise QueryTimeout(timeout_message(name, limit))
+    error = outcome.get("error")
+    if error is not None:
+        if "TransactionTimedOut" in str(getattr(error, "code", "")):
+            raise QueryTimeout(timeout_message(name, limit))
+        raise ExternalServiceError(f"the Cypher query failed on the server: {str(error).splitlines()[0]}")
+    return outcome["rows"]  # type: ignore[return-value]
 
 
 __all__ = ["Bolt", "PushReport", "batches", "clear", "connect", "ensure_schema", "push", "rel_type", "rows", "run_read"]

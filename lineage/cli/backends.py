@@ -56,12 +56,16 @@ def query_command(
     allow_service: Annotated[
         bool, typer.Option("--allow-service", help="Let a SPARQL query call other endpoints (SERVICE).")
     ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.01, max=3600, metavar="SECONDS", help="Stop the query after this long.")
+    ] = 5.0,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Run a saved query, read-only: SPARQL (SELECT, ASK, CONSTRUCT) on the embedded store, Cypher on Neo4j.
 
-    Parameters are bound, never pasted; a query that writes is refused.
+    Parameters are bound, never pasted; a query that writes is refused; one that runs past --timeout
+    seconds stops with exit 2.
     """
     from lineage.errors import SourceFormatError
     from lineage.questions.saved import load, run
@@ -80,11 +84,14 @@ def query_command(
 
         with open_store(store) as st:
             require_built(st)
-            rows = run(query, params, store=st, allow_service=allow_service)
+            rows = run(query, params, store=st, allow_service=allow_service, timeout=timeout)
     else:
+        from lineage.questions.saved import check_cypher
+
+        check_cypher(query)  # before any connection
         bolt = _connect(uri, user, password, database)
         try:
-            rows = run(query, params, bolt=bolt)
+            rows = run(query, params, bolt=bolt, timeout=timeout)
         finally:
             bolt.close()
     if json_out:

@@ -5,7 +5,17 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import STDIN, JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, progress
+from lineage.cli.options import (
+    STDIN,
+    JsonOpt,
+    StoreOpt,
+    emit_json,
+    handles_errors,
+    load_catalog,
+    open_store,
+    progress,
+    quiet_stdout,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -27,12 +37,20 @@ def export_command(
         import sys
         import tempfile
 
+        from lineage.errors import SourceFormatError
+
         with tempfile.TemporaryDirectory(prefix="lineage-export-") as tmp:
             target = Path(tmp) / f"export.{fmt.lower()}"
             _export(store, fmt, target)
-            with open(target, "rb") as fh:
-                shutil.copyfileobj(fh, sys.stdout.buffer)
-        sys.stdout.flush()
+            try:
+                with open(target, "rb") as fh:
+                    shutil.copyfileobj(fh, sys.stdout.buffer)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:  # ENOSPC (> /dev/full), EIO
+                quiet_stdout()
+                raise SourceFormatError(f'cannot write the export to standard output ("-"): {exc.strerror or exc}') from None
         return
     report = _export(store, fmt, path)
     if json_out:

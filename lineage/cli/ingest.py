@@ -47,11 +47,16 @@ def config_command(
     Every file is checked before anything is written; a malformed file leaves the store unchanged.
     """
     from lineage.ingest.config import ingest_config
+    from lineage.ingest.config.limits import MAX_CONFIG_BYTES
 
-    with stdin_as_file(paths, "stdin.json") as files, open_store(store, write=True) as st, \
+    with stdin_as_file(paths, "stdin.json", "config", MAX_CONFIG_BYTES) as files, open_store(store, write=True) as st, \
             progress(len(files), "Ingesting configs") as bar:
         catalog = load_catalog(st)
         reports = ingest_config(st, catalog, files, model=model, progress=lambda _: bar.update(1), replace=replace)
+    from lineage.ingest.config.meta_device import unavailable
+
+    if unavailable():  # once per command, not per file
+        typer.echo(f"note: {unavailable()}", err=True)
     if json_out:
         emit_json(reports)
         return
@@ -66,6 +71,7 @@ def config_command(
             typer.echo(f"  parameters: {human(p.total)} total, {human(p.active)} active{mtp} (layout {p.layout})")
         else:
             typer.echo(f"  parameters: not computed: {p.unsupported}")
+        typer.echo(f"  read by: {r.reader}")
         for s in r.skipped:
             typer.echo(f"  skipped: {s}")
 
@@ -145,11 +151,12 @@ def article_command(
     path: Annotated[Path, typer.Argument(help="Article as plain text, Markdown or HTML; - reads stdin.")],
     store: StoreOpt = None,
     json_out: JsonOpt = False,
+    unread: Annotated[bool, typer.Option("--unread", help="List the candidate statements left undecided, with locators.")] = False,
 ) -> None:
     """Ingest a secondary source: its claims are checked against the primary sources in the store."""
-    from lineage.ingest.article import ingest_article
+    from lineage.ingest.article import MAX_ARTICLE_BYTES, ingest_article
 
-    with stdin_as_file([path], "stdin.md") as (file,), open_store(store, write=True) as st:
+    with stdin_as_file([path], "stdin.md", "article", MAX_ARTICLE_BYTES) as (file,), open_store(store, write=True) as st:
         catalog = load_catalog(st)
         report = ingest_article(st, catalog, file)
     if json_out:
@@ -159,6 +166,10 @@ def article_command(
     typer.echo(f"{report.source}: {report.claims} claims ({counts})")
     if report.unresolved:
         typer.echo(f"  not in the catalog: {', '.join(report.unresolved)}")
+    typer.echo(f"  {report.undecided} candidate statements left undecided" + ("" if unread or not report.undecided else " (--unread lists them)"))
+    if unread:
+        for u in report.unread:
+            typer.echo(f"    {u.locator}: {u.subject or '?'} {u.predicate} {u.object or ''} [{u.role}] {u.text[:80]}")
     typer.echo(f"  see: lineage claims --source {report.source}")
 
 

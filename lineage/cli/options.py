@@ -415,17 +415,32 @@ STDIN = Path("-")
 
 
 @contextlib.contextmanager
-def stdin_as_file(paths: list[Path], name: str):
-    """``paths`` with ``-`` replaced by a temporary file named ``name`` holding standard input."""
+def stdin_as_file(paths: list[Path], name: str, what: str, max_bytes: int):
+    """``paths`` with ``-`` replaced by a temporary file named ``name`` holding standard input.
+
+    At most ``max_bytes + 1`` bytes are read, so input over the limit of a ``what`` ("config") is
+    refused without being read whole; errors name ``-`` (standard input), not the temporary file.
+    """
     if STDIN not in paths:
         yield paths
         return
     import tempfile
 
+    from lineage.errors import LineageError, SourceFormatError
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SourceFormatError(
+            f'{what} "-" (standard input) is over {max_bytes / 2**20:g} MB; lineage reads {what}s up to {max_bytes / 2**20:g} MB'
+        )
     with tempfile.TemporaryDirectory(prefix="lineage-stdin-") as tmp:
         target = Path(tmp) / name
-        target.write_bytes(sys.stdin.buffer.read())
-        yield [target if p == STDIN else p for p in paths]
+        target.write_bytes(data)
+        try:
+            yield [target if p == STDIN else p for p in paths]
+        except LineageError as exc:
+            exc.args = tuple(a.replace(str(target), "-").replace(tmp, "-") if isinstance(a, str) else a for a in exc.args)
+            raise
 
 
 def quoted(ev) -> str:

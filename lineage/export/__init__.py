@@ -40,20 +40,42 @@ class ExportReport(BaseModel):
 
 
 def check_target(path: Path) -> Path:
-    """``path`` when a file can be written there; a one-line error otherwise, before any work is done."""
+    """``path`` when a file can be written there; a one-line error otherwise, before any work is done.
+
+    Where the folder exists, a temporary file is made (and removed) beside the target the way
+    :func:`_write_atomic` will make it, so ``/proc/version``, a read-only mount or a name the file
+    system refuses (``File name too long``) fail here, not after the whole export.
+    """
     path = Path(path)
-    if path.is_dir():
-        raise SourceFormatError(f'"{path}" is a directory; give a file name to export to')
-    for parent in path.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise SourceFormatError(f'cannot export to "{path}": "{parent}" is a file, not a directory')
-            if not os.access(parent, os.W_OK | os.X_OK) and parent == path.absolute().parent:
-                raise SourceFormatError(f'cannot export to "{path}": directory "{parent}" is not writable')
-            break
-    if path.exists() and not path.is_file():
-        raise SourceFormatError(f'cannot export to "{path}": it exists and is not a regular file')
+    try:
+        if path.is_dir():
+            raise SourceFormatError(f'"{path}" is a directory; give a file name to export to')
+        for parent in path.absolute().parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise SourceFormatError(f'cannot export to "{path}": "{parent}" is a file, not a directory')
+                if not os.access(parent, os.W_OK | os.X_OK) and parent == path.absolute().parent:
+                    raise SourceFormatError(f'cannot export to "{path}": directory "{parent}" is not writable')
+                break
+        if path.exists() and not path.is_file():
+            raise SourceFormatError(f'cannot export to "{path}": it exists and is not a regular file')
+        if path.parent.is_dir():
+            fd, tmp = _temp_beside(path)
+            os.close(fd)
+            os.unlink(tmp)
+    except OSError as exc:
+        raise SourceFormatError(f'cannot export to "{_short(path)}": {exc.strerror or exc}') from None
     return path
+
+
+def _short(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 100 else text[:60] + f"…({len(text)} characters)"
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file in ``path``'s folder, named after it (what the rename then replaces)."""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
 def _mode(path: Path) -> int:
@@ -71,9 +93,9 @@ def _write_atomic(path: Path, text: str) -> int:
     data = text.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _temp_beside(path)
     except OSError as exc:
-        raise SourceFormatError(f'cannot export to "{path}": {exc.strerror or exc}') from None
+        raise SourceFormatError(f'cannot export to "{_short(path)}": {exc.strerror or exc}') from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -81,7 +103,7 @@ def _write_atomic(path: Path, text: str) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise SourceFormatError(f'cannot export to "{path}": {exc.strerror or exc}') from None
+        raise SourceFormatError(f'cannot export to "{_short(path)}": {exc.strerror or exc}') from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -1,17 +1,21 @@
-"""Secondary sources (news, blogs, briefings): the claims they make, each with its sentence or table row.
+"""Secondary sources (news, blogs, briefings): the claims they make, each with its sentence, list item or table row.
 
-``lineage ingest article FILE`` reads plain text, Markdown or HTML and extracts:
+``lineage ingest article FILE`` reads plain text, Markdown or HTML by two paths whose drafts merge:
 
-- technique use — "X adopted / uses / inherits / borrows / comes from … Y" (``uses``);
-- origins — "Y, originally developed by ORG" (``introducedBy``);
-- sizes, context windows, training hardware — from sentences and from table rows;
-- benchmark scores and API cost ratios — from table rows.
+- **structure** (:mod:`lineage.ingest.structure`, :mod:`lineage.ingest.article_units`): the document
+  as headings, sentences, list items with their label, lead-in and headings, and table rows with
+  their header cells; candidates inside one unit (an item under a technique's label, a row of a
+  many-model table, "X (671B/37B active)") and one judgement of each candidate's role;
+- **prose and glued tables** (:mod:`lineage.ingest.prose`, :mod:`lineage.ingest.makers`,
+  :mod:`lineage.ingest.article_tables`, :mod:`lineage.ingest.article_hardware`): sentences read by
+  their grammar — technique use, origins, sizes, context windows, hardware — and tables pasted as
+  text; every ``uses`` they find passes the same judgement.
 
-Tables flattened into text by copy-paste ("Parameters671B total, 37B activeExtended to 1.6T
-total") are split at the seams where cells were glued.  Everything starts as ``reported``
-(source kind secondary); :mod:`lineage.verify` then checks each claim against the
-primary sources in the store.  A model name that is not in the catalog still yields its
-claims, under a slug id, and is flagged.
+One statement said twice is one draft with two evidences.  Candidates the judgement turns down
+(negation, comparison, plan, hypothetical, no subject) are returned as :class:`Unread`, so the
+ingest can say what it did not read.  Everything starts as ``reported`` (source kind secondary);
+:mod:`lineage.verify` alone decides statuses.  A model name that is not in the catalog still
+yields its claims, under a slug id, and is flagged.
 """
 
 from __future__ import annotations
@@ -35,14 +39,14 @@ from lineage.domain import (
     SourceKind,
     Status,
     clip,
-    slug,
     utcnow,
 )
 from lineage.ingest import markup
-from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.article_tables import Draft, cells, is_prose, table_drafts
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
+from lineage.ingest.structure import title_of, units
 from lineage.ingest.text import alias_patterns
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -51,15 +55,15 @@ _UNITS = {
     Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens",
     Predicate.TOTAL_PARAMETERS: "parameters", Predicate.ACTIVE_PARAMETERS: "parameters",
 }
-_GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
-_QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
-_CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
-_ROW_VALUES = (
-    r"(?P<score>\d{2}(?:\.\d)?)(?P<params>\d+(?:\.\d+)?[BT]|N/A)"
-    r"(?P<context>\d+[KM](?:-\d+[KM])?)(?P<cost>~?\d+/\d+|N/A)$"
-)
-_LEADERBOARD_ROW = re.compile(r"^(?P<name>.+?)" + _ROW_VALUES)
-_ROW_AFTER_NAME = re.compile(r"^\s*" + _ROW_VALUES)
+class Unread(BaseModel):
+    """A candidate statement the reader left undecided: where it is, what it would have said, and why not."""
+
+    locator: str = Field(description="Where in the article (line, and the unit's kind).")
+    subject: str | None = Field(None, description="The subject id(s) the unit named, if any.")
+    predicate: str = Field(description="The claim kind the candidate would have been.")
+    object: str | None = Field(None, description="Its object or value, as read.")
+    role: str = Field(description="Why no claim: negation, comparison, plan, hypothetical, or no subject.")
+    text: str = Field(description="The unit's text (clipped).")
 
 
 class ArticleReport(BaseModel):
@@ -69,6 +73,8 @@ class ArticleReport(BaseModel):
     claims: int = Field(description="Claims written.")
     by_status: dict[str, int] = Field(description="Claims per status after verification.")
     unresolved: list[str] = Field(description="Model names that are not in the catalog.")
+    undecided: int = Field(0, description="Candidate statements the reader found but made no claim of (see ``unread``).")
+    unread: list[Unread] = Field(default_factory=list, description="The undecided candidates, each with its locator and why.")
 
 
 @dataclass
@@ -86,6 +92,8 @@ class ArticleText:
     sha256: str
     title: str
     lines: list[str] = field(default_factory=list)
+    raw: str = ""
+    """The file's text as read (markup kept), for :mod:`lineage.ingest.structure`."""
 
 
 # --------------------------------------------------------------------------- reading
@@ -97,8 +105,8 @@ def read_article(path: Path) -> ArticleText:
     raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
     text = check_text(decode(raw, "article", path), "article", path)
     lines = markup.text_lines(text)
-    title = next((ln.lstrip("# ") for ln in lines if ln), path.name)
-    return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines)
+    title = title_of(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
+    return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines, raw=text)
 
 
 # --------------------------------------------------------------------------- entity mentions
@@ -231,118 +239,15 @@ def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
 # --------------------------------------------------------------------------- extraction
 
 
-@dataclass
-class Draft:
-    """A claim before verification."""
-
-    subject: str
-    predicate: Predicate
-    object: str | None = None
-    value: str | int | float | None = None
-    unit: str | None = None
-    qualifiers: dict[str, str] = field(default_factory=dict)
-    locator: str = ""
-    snippet: str = ""
-    more: list[tuple[str, str]] = field(default_factory=list)
-    """Further (locator, snippet) pairs where the article says the same thing."""
-
-
-def _cells(line: str) -> list[str]:
-    if "|" in line:
-        return [c.strip() for c in line.strip("|").split("|")]
-    if "\t" in line:
-        return [c.strip() for c in line.split("\t")]
-    return [c.strip() for c in _GLUE.split(line) if c.strip()]
-
-
-def _is_prose(line: str) -> bool:
-    return bool(re.search(r"[.!?]\s|[.!?]$", line)) and not re.search(r"\d\.\d", line.rstrip(".")) or len(line) > 160
-
-
-def _table_drafts(lines: list[str], start: int, r: Resolver) -> tuple[list[Draft], int]:
-    """Rows of one table starting at ``lines[start]`` (its header); returns drafts and the line after it."""
-    header = lines[start]
-    rows_end = start + 1
-    while rows_end < len(lines) and lines[rows_end] and not _is_prose(lines[rows_end]):
-        rows_end += 1
-    rows = list(range(start + 1, rows_end))
-    drafts: list[Draft] = []
-    context = next((lines[i] for i in range(start - 1, max(-1, start - 4), -1) if lines[i]), "")
-    header_models = [m for m in r.find(header, glued=True) if m.kind in ("model", "family")]
-
-    if re.match(r"[Mm]odel(?![a-z])", header) and not header_models:
-        # leaderboard: one model per row, then score, parameters, context, cost columns
-        columns = _cells(header)
-        vs = re.search(r"\(vs\.?\s*([^)]+)\)", header)
-        for i in rows:
-            row = lines[i]
-            known = [m for m in r.find(row, glued=True) if m.kind in ("model", "family") and m.start == 0]
-            name, rest = (row[: known[0].end], row[known[0].end :]) if known else (None, row)
-            m = _ROW_AFTER_NAME.match(rest) if known else None
-            if m is None:  # not a catalog name after all ("Qwen3.6 27B" starts like "Qwen3")
-                known, name = [], None
-                m = _LEADERBOARD_ROW.match(row)
-            if not m:
-                continue
-            name = name or m.group("name").strip()
-            name = name.strip()
-            subjects = known[0].ids if known else [slug(name)]
-            q = {"name": name} if not known else {}
-            loc = f"line {i + 1} (table row)"
-            for subject in subjects:
-                score_col = columns[1] if len(columns) > 1 else "score"
-                drafts.append(
-                    Draft(subject, Predicate.BENCHMARK_SCORE, value=float(m.group("score")), unit="points",
-                          qualifiers={**q, "evaluation": clip(context or score_col, 120)}, locator=loc, snippet=row)
-                )
-                if m.group("params") != "N/A":
-                    drafts.append(Draft(subject, Predicate.TOTAL_PARAMETERS, value=_count(m.group("params")),
-                                        unit="parameters", qualifiers={**q, "stated": m.group("params")}, locator=loc, snippet=row))
-                ctx = _CTX.match(m.group("context"))
-                drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
-                                    qualifiers={**q, "stated": m.group("context")}, locator=loc, snippet=row))
-                if m.group("cost") != "N/A":
-                    drafts.append(Draft(subject, Predicate.API_COST_RATIO, value=m.group("cost").lstrip("~"),
-                                        qualifiers={**q, "versus": vs.group(1).strip() if vs else "unstated"},
-                                        locator=loc, snippet=row))
-        return drafts, rows_end
-
-    if len(header_models) >= 1:
-        # comparison: one column per model named in the header, one row per dimension
-        for i in rows:
-            cells = _cells(lines[i])
-            if len(cells) != 1 + len(header_models):
-                continue
-            label = cells[0].lower()
-            loc = f"line {i + 1} (table row)"
-            for col, model in zip(cells[1:], header_models):
-                if "param" in label:
-                    for qm in re.finditer(_QTY + r"\s*(total|active|activated)?", col, re.I):
-                        pred = Predicate.ACTIVE_PARAMETERS if (qm.group(3) or "").lower().startswith("activ") else Predicate.TOTAL_PARAMETERS
-                        for subject in model.ids:
-                            drafts.append(Draft(subject, pred, value=_count(qm.group(0)), unit="parameters",
-                                                qualifiers={"stated": qm.group(0).strip()}, locator=loc, snippet=lines[i]))
-                elif "context" in label:
-                    ctx = _CTX.search(col)
-                    if ctx:
-                        for subject in model.ids:
-                            drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
-                                                qualifiers={"stated": ctx.group(0)}, locator=loc, snippet=lines[i]))
-    return drafts, rows_end
-
-
-def _count(text: str) -> int:
-    m = re.match(_QTY, text.strip(), re.I)
-    return int(scaled(m.group(1), m.group(2)))
-
-
-def _tokens(m: re.Match) -> int:
-    return context_tokens(m.group(1), m.group(2))
-
-
 def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
     """Every claim the article makes that lineage can represent."""
+    return read(article, catalog)[0]
+
+
+def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unread]]:
+    """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why)."""
     r = Resolver(catalog)
+    unread: list[Unread] = []
     drafts: list[Draft] = []
     tables: set[int] = set()
     i = 0
@@ -354,16 +259,23 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         looks_like_table = (
-            not _is_prose(line) and len(_cells(line)) >= 3 and nxt and not _is_prose(nxt) and bool(re.search(r"\d", nxt))
+            not is_prose(line) and len(cells(line)) >= 3 and nxt and not is_prose(nxt) and bool(re.search(r"\d", nxt))
         )
         if looks_like_table:
             start = i
-            table, i = _table_drafts(lines, i, r)
+            table, i = table_drafts(lines, i, r)
             tables.update(range(start, i))
             drafts += table
             continue
         i += 1
+    from lineage.ingest.article_units import prose_role
+
     for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
+        role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
+        if role not in ("uses", "states"):  # one judgement for every reader: "Unlike X", "to match X", "will adopt X"
+            unread.append(Unread(locator=f"line {f.line}", subject=f.subject, predicate=f.predicate.value,
+                                 object=f.object, role=role, text=clip(f.snippet, 160)))
+            continue
         q = {"stated": f.stated} if f.stated else {}
         unit = _UNITS.get(f.predicate)
         drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
@@ -371,12 +283,48 @@ def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
     from lineage.ingest.article_hardware import hardware_drafts
 
     drafts += hardware_drafts(lines, r, catalog)
+    structured, undecided = structured_drafts(article, r)
+    drafts += structured
+    for c in undecided:
+        unread.append(Unread(locator=f"line {c.unit.line} ({c.unit.kind})", subject=",".join(c.subjects) or None,
+                             predicate=c.predicate.value, object=c.object or (str(c.value) if c.value is not None else None),
+                             role=c.role if c.subjects else "no subject", text=clip(c.unit.text, 160)))
+    seen: dict[tuple, Unread] = {}
+    for u in unread:
+        seen.setdefault((u.locator.split(" (")[0], u.subject, u.predicate, u.object), u)
+    return merged(drafts), list(seen.values())
+
+
+_SAME_STATEMENT = ("name", "column", "uncheckable", "country")
+"""Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
+
+
+def merged(drafts: list[Draft]) -> list[Draft]:
+    """One draft per statement, in first-seen order; where the article says it again, the place is another evidence."""
     unique: dict[tuple, Draft] = {}
     for d in drafts:
-        first = unique.setdefault((d.subject, d.predicate, d.object, d.value, tuple(sorted(d.qualifiers.items()))), d)
-        if first is not d and len(first.more) < 2 and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
+        key = (d.subject, d.predicate, d.object, d.value, tuple((k, d.qualifiers.get(k)) for k in _SAME_STATEMENT))
+        first = unique.setdefault(key, d)
+        if first is not d and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
             first.more.append((d.locator, d.snippet))
     return list(unique.values())
+
+
+def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], list]:
+    """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
+    from lineage.ingest.article_units import candidates
+
+    found = candidates(units(article.raw), r, article.title) if article.raw else []
+    drafts, undecided = [], []
+    for c in found:
+        if c.role not in ("uses", "states") or not c.subjects:
+            undecided.append(c)
+            continue
+        q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
+        for subject in c.subjects:
+            drafts.append(Draft(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
+                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
+    return drafts, undecided
 
 
 # --------------------------------------------------------------------------- entry point
@@ -426,11 +374,13 @@ def ingest_article(store, catalog: Catalog, path: Path) -> ArticleReport:
 
     article = read_article(path)
     doc = article_document(article)
-    claims = draft_claims(extract(article, catalog), doc)
+    drafts, unread = read(article, catalog)
+    claims = draft_claims(drafts, doc)
     claims = verify_claims(store, catalog, claims)
     store.replace_source(doc, claims)
     counts: dict[str, int] = {}
     for c in claims:
         counts[c.status.value] = counts.get(c.status.value, 0) + 1
     unresolved = sorted({c.qualifiers["name"] for c in claims if "name" in c.qualifiers})
-    return ArticleReport(source=doc.id, claims=len(claims), by_status=counts, unresolved=unresolved)
+    return ArticleReport(source=doc.id, claims=len(claims), by_status=counts, unresolved=unresolved,
+                         undecided=len(unread), unread=unread)

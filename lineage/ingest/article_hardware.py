@@ -2,8 +2,7 @@
 
 An article line that names an accelerator — a catalog device, a product line, a class of devices
 ("NVIDIA GPUs", "Chinese chips"), an inference stack built for one line (MindIE), a relative
-class ("domestic hardware": the class of the subject's own country; "beyond NVIDIA": the class of
-every other vendor's devices) — becomes one claim per subject and device:
+class ("beyond NVIDIA": the class of every other vendor's devices) — becomes one claim per subject and device:
 
 - the subject is the model (or family) named before the device, or after it by "… supports M"; "both" names the last two labs
   the sentence (or, failing that, the lines before it) speaks of; else, for a bullet, the model or
@@ -34,8 +33,7 @@ _COMPARATIVE = re.compile(r"\b(?:better|worse|faster|slower|more|less|higher|low
 _GROUP = re.compile(r"^([A-Z][\w-]*(?:\s+[a-z][\w-]*){0,4})\s+(?:have|has|are|is|were|was)\b")
 _BOTH = re.compile(r"(?:\b[Bb]|(?<=[a-z])B)oth\b(?!\s+\w+\s+and\b)")
 """'both' as a subject ("… and both are …"); a capital B glued to a word is a table cell's start."""
-_DOMESTIC = re.compile(r"\b(?:domestic|local|home-?grown|indigenous)\s+(?:hardware|chips?|accelerators?|GPUs?|NPUs?|compute)\b", re.I)
-_BEYOND = re.compile(r"\b(?:beyond|other than|besides|instead of|alternatives?\s+to|non-)\s*(?:pure(?:ly)?\s+)?(?P<vendor>[A-Z][\w-]+)")
+_BEYOND = re.compile(r"\b(?:beyond|instead of|non-)\s*(?:pure(?:ly)?\s+)?(?P<vendor>[A-Z][\w-]+)")
 _ACCESS = re.compile(r"\b(?:limited|restricted|no|little|lack(?:s|ing)? of)\s+access\b|\bexport\s+(?:controls?|restrictions?|rules?|bans?)\b|"
                      r"\bsanction\w*\b|\bban(?:s|ned)?\b", re.I)
 NATIONALITIES = {"Chinese": "CN", "American": "US", "US": "US", "French": "FR", "Korean": "KR", "Japanese": "JP"}
@@ -64,9 +62,6 @@ def _devices(text: str, patterns: dict, catalog: Catalog, country: str | None) -
     found += [(m.start(), m.end(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
     found += [(text.index(n), text.index(n) + len(n), hid) for n, hid in NATIVE_NAMES.items() if n in text]
     classes = _classes(catalog)
-    for m in _DOMESTIC.finditer(text):
-        found += [(m.start(), m.end(), c.id) for c in classes
-                  if country and c.members.country == country and not (c.members.vendor or c.members.except_vendor)]
     for m in _BEYOND.finditer(text):
         vendor = catalog.find(m.group("vendor"), EntityKind.ORGANIZATION)
         found += [(m.start(), m.end(), c.id) for c in classes if vendor and c.members.except_vendor == vendor]
@@ -98,7 +93,8 @@ def _last_two(orgs: list[str]) -> list[str]:
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     """Drafts (see :class:`lineage.ingest.article.Draft`) for every article line that names a device."""
-    from lineage.ingest.article import Draft, slug
+    from lineage.domain import slug
+    from lineage.ingest.article_tables import Draft
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
     out, lead, recent = [], [], []

@@ -12,6 +12,7 @@ ingestor with the paper's metadata attached.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -74,6 +75,8 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
     import requests
 
     query = f"{ident}{version or ''}"
+    malformed = _MalformedFeeds()
+    logging.getLogger("arxiv").addHandler(malformed)
     try:
         results = list(client.results(arxiv.Search(id_list=[query])))
     except arxiv.HTTPError as exc:
@@ -82,6 +85,10 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
         raise ExternalServiceError(f"arXiv API returned an empty page for {query}; try again later") from None
     except requests.RequestException as exc:
         raise ExternalServiceError(f"cannot reach the arXiv API for {query}: {type(exc).__name__}") from None
+    finally:
+        logging.getLogger("arxiv").removeHandler(malformed)
+    if not results and malformed.seen:  # not an answer about the id: the service failed
+        raise ExternalServiceError(f"arXiv API returned a malformed feed for {query}; try again later")
     if not results:
         raise SourceFormatError(f'arXiv has no paper "{query}". Check the id.')
     r = results[0]
@@ -101,6 +108,17 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
         doi=r.doi,
         links=[link.href for link in r.links],
     )
+
+
+class _MalformedFeeds(logging.Handler):
+    """Notes the ``arxiv`` client's "Malformed feed" warning: its only sign that a page was not Atom."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = self.seen or record.getMessage().startswith("Malformed feed")
 
 
 def download_pdf(meta: PaperMetadata, session=None, sleep: Callable[[float], None] = time.sleep) -> tuple[Path, bool]:

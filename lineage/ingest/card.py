@@ -98,6 +98,10 @@ def split_card(text: str, name: str) -> tuple[dict, str]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         raise SourceFormatError(f'card "{name}" has front matter that is not valid YAML{where}') from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # created: 2025-02-30, !!float abc
+        raise SourceFormatError(
+            f'card "{name}" has front matter with a value YAML cannot construct ({str(exc).splitlines()[0][:80]})'
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):

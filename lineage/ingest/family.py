@@ -21,13 +21,13 @@ from lineage.domain import (
     Claim,
     EntityKind,
     Evidence,
-    Method,
     Predicate,
     SourceDocument,
     SourceKind,
     Status,
     clip,
 )
+from lineage.vocab import CONFIG_METHODS
 
 
 class FamilyChange(BaseModel):
@@ -70,7 +70,7 @@ def config_uses(store) -> dict[str, dict[str, Evidence]]:
     for c in store.claims():
         if c.predicate is not Predicate.USES or c.status is not Status.VERIFIED:
             continue
-        ev = next((e for e in c.evidence if e.method is Method.CONFIG and e.source_kind is SourceKind.PRIMARY), None)
+        ev = next((e for e in c.evidence if e.method in CONFIG_METHODS and e.source_kind is SourceKind.PRIMARY), None)
         if ev is not None:
             out.setdefault(c.subject, {}).setdefault(c.object, ev)
     return out

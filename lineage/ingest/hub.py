@@ -22,11 +22,12 @@ MAX_REPO_PART = 96
 MAX_REVISION_LENGTH = 80
 """Longest branch or tag name accepted (a commit is 40 hex digits)."""
 
-_PART = rf"[A-Za-z0-9](?:[\w.-]{{0,{MAX_REPO_PART - 2}}}[A-Za-z0-9])?"
-REPO_ID = re.compile(rf"^{_PART}/{_PART}$")
-"""``org/name``: letters, digits, ``_ . -``; each part starts and ends with a letter or digit."""
+_PART = rf"[A-Za-z0-9](?:[A-Za-z0-9_.-]{{0,{MAX_REPO_PART - 2}}}[A-Za-z0-9])?"
+REPO_ID = re.compile(rf"\A{_PART}/{_PART}\Z")
+r"""``org/name``: ASCII letters, digits, ``_ . -``; each part starts and ends with a letter or digit
+(``\Z``, not ``$``, so a trailing newline is not accepted; no ``\w``, which would admit Cyrillic ``е``)."""
 
-REVISION = re.compile(r"^(?:[0-9a-f]{40}|[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)*)$")
+REVISION = re.compile(r"\A(?:[0-9a-f]{40}|[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)*)\Z")
 """A 40-hex commit, or a branch/tag name (``main``, ``v1.0``, ``refs/pr/3``): no leading ``/``, no empty part."""
 
 
@@ -38,8 +39,11 @@ def is_repo_id(value: str) -> bool:
 def check_repo(repo_id: str) -> str:
     """``repo_id`` unchanged, or a one-line error when it is not a Hub repo id."""
     if not is_repo_id(repo_id):
-        shown = repo_id if len(repo_id) <= 100 else repo_id[:100] + "…"
-        raise SourceFormatError(f'"{shown}" is not a Hugging Face repo id (expected org/name, e.g. deepseek-ai/DeepSeek-V3)')
+        shown = ascii(repo_id if len(repo_id) <= 100 else repo_id[:100] + "…")[1:-1]  # \n, U+0435 (Cyrillic е) visible
+        raise SourceFormatError(
+            f'"{shown}" is not a Hugging Face repo id (expected org/name in ASCII letters, digits, "_", "." and "-", '
+            "e.g. deepseek-ai/DeepSeek-V3)"
+        )
     return repo_id
 
 
@@ -182,11 +186,11 @@ def _offline(endpoint: str | None) -> str | None:
 
 
 def _transport_errors() -> type[Exception]:
-    """The HTTP client's base class for network failures (httpx2 in huggingface_hub 2.x)."""
+    """The HTTP client's base class for network failures and redirect loops (httpx2 in huggingface_hub 2.x)."""
     try:
         import httpx2
 
-        return httpx2.TransportError
+        return httpx2.RequestError  # TransportError and TooManyRedirects (a redirect loop)
     except ImportError:  # older huggingface_hub on requests
         import requests
 

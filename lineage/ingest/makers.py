@@ -23,7 +23,7 @@ from lineage.ingest.markup import bullet
 from lineage.ingest.prose import Found, title_topic
 from lineage.ingest.text import sentences
 
-_ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|invented|created|proposed|pioneered|introduced)\s+by\b", re.I)
+_ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|created|proposed|introduced)\s+by\b", re.I)
 _INTRODUCED = re.compile(r"^\s*(?:(?:first|originally|also)\s+)?introduced\s+(?:the\s+)?$", re.I)
 _RELEASE = r"(?:released?|releases|launch(?:ed|es)?|dropped|drops|unveil(?:ed|s)?|open-?sourced|debut(?:ed|s)|shipped|ships|announced)"
 _SUBJECT_VERB = re.compile(rf"^\s*,?\s*(?:has\s+|have\s+|just\s+|finally\s+|officially\s+|quietly\s+)*{_RELEASE}\s+", re.I)
@@ -32,7 +32,7 @@ _PASSIVE = re.compile(r"\s*,?\s*(?:(?:was|were|is|has been|had been|got|first)\s
 _POSSESSIVE = re.compile(r"^['’]s\s+(?:[a-z][\w-]*\s+){0,3}$")
 _SOURCE_AFTER = re.compile(
     r"^(?:,\s*(?:the|a|an)\s+[^.;,()]{0,60}?\b(?:models?|generation|series|family|release|LLMs?)\s+)?"
-    r"(?:from|(?:developed|made|built|created|trained|released)\s+by|by)\s+(?:the\s+)?$",
+    r",?\s*(?:from|(?:developed|made|built|created|trained|released)\s+by|by)\s+(?:the\s+)?$",
     re.I,
 )
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

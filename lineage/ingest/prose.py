@@ -32,10 +32,10 @@ from lineage.ingest.markup import bullet, heading
 from lineage.ingest.text import sentences
 
 _ADOPT = (
-    r"adopt\w*|uses?|using|used|inherit\w*|borrow\w*|employ\w*|featur\w*|ships?|shipped|incorporat\w*|integrat\w*|"
-    r"equipped|relies|rely|quantiz\w*|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
-    r"with|comes? from|came from|introduc\w*|(?:mov|switch|migrat|return)\w*\b[^.;]{0,40}\bto|went back to|"
-    r"swap\w*[^.;]{0,40}\bfor|replac\w*[^.;]{0,40}\bwith|appl(?:y|ies|ied)|add\w*|the use of|changes like|such as"
+    r"adopt\w*|uses?|using|used|inherit\w*|employ\w*|featur\w*|incorporat\w*|integrat\w*|"
+    r"equipped|rely|quantiz\w*|built on|builds? on|based on|train\w* (?:with|using)|leverag\w*|combin\w*|"
+    r"with|comes? from|introduc\w*|(?:mov|switch|migrat|return)\w*\b[^.;]{0,40}\bto|"
+    r"replac\w*[^.;]{0,40}\bwith|appl(?:y|ies|ied)|add\w*|the use of|such as"
 )
 _ADOPT_RE = re.compile(rf"\b(?:{_ADOPT})\b", re.I)
 _BLOCK = re.compile(
@@ -67,7 +67,7 @@ GENERIC = {"kv-cache"}
 """Parts every decoder has: naming them says nothing about what a model chose."""
 _SIZE_IN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])", re.I)
 _NAME_OF_GROUP = re.compile(r"^\s*(?:team|authors|library|kernels?|repo(?:sitory)?|project|community|contributors)\b", re.I)
-_FEATURE_IN = re.compile(r"\b(?:innovations?|features?|additions?|changes?|upgrades?|novelt(?:y|ies))\s+(?:in|of|to)\s+$", re.I)
+_FEATURE_IN = re.compile(r"\b(?:innovations?|features?|additions?|changes?|upgrades?)\s+(?:in|of|to)\s+$", re.I)
 _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\b(\s+tokens\b)?", re.I)
 
 

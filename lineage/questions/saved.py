@@ -21,29 +21,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
 from lineage.errors import SourceFormatError
+from lineage.ingest.files import decode, read_bytes
 from lineage.paths import data_dir
-from lineage.store import rdf
+from lineage.questions.read_only import check_cypher, sparql_form
+from lineage.store import iris
+from lineage.vocab import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
+
+MAX_QUERY_BYTES = 256 * 1024
+"""Largest query file read (the saved queries are at most 11 kB); a FIFO, a device or a directory is refused before opening."""
 
 MAX_STRING_PARAM = 200
 """Longest ``string`` parameter value; entity values are ids, at most :data:`~lineage.domain.MAX_ID_LENGTH`."""
 
 MAX_INTEGER_DIGITS = 18
 """Integer parameters fit a signed 64-bit integer (what Bolt servers and SPARQL engines take)."""
-
-READ_FORMS = ("SelectQuery", "AskQuery", "ConstructQuery")
-"""SPARQL query forms ``lineage query`` runs; updates and DESCRIBE are refused."""
-
-_CYPHER_WRITE = re.compile(
-    r"\b(?:CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
-    r"CALL\s+(?:dbms|db\.create|db\.drop|apoc|gds))\b",
-    re.I,
-)
-"""Cypher clauses that write or administer; refused before the query reaches the server."""
-
-_CYPHER_CODE = re.compile(r"//[^\n]*|/\*[\s\S]*?\*/|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
-"""Cypher comments, strings and quoted names: blanked before looking for write clauses."""
 
 _PARAM = re.compile(r"^(?:#|//)\s*@param\s+(\w+)\s+(entity|status|integer|string)(?:=(\S+))?\s*(.*)$")
 TYPES = ("entity", "status", "integer", "string")
@@ -81,9 +73,9 @@ def queries_dir() -> Path:
 def load(ref: str | Path) -> SavedQuery:
     """A saved query by path, or by file name inside ``queries/`` (``flow.rq``, ``flow.cypher``)."""
     path = Path(ref)
-    if not path.exists():
+    if not _exists(path):
         candidate = queries_dir() / path.name
-        if not candidate.exists():
+        if not _exists(candidate):
             names = sorted(p.name for p in queries_dir().iterdir() if p.suffix in (".rq", ".cypher"))
             import difflib
 
@@ -94,7 +86,7 @@ def load(ref: str | Path) -> SavedQuery:
     language = {".rq": "sparql", ".sparql": "sparql", ".cypher": "cypher", ".cql": "cypher"}.get(path.suffix)
     if language is None:
         raise SourceFormatError(f'"{path}" is neither SPARQL (.rq) nor Cypher (.cypher)')
-    text = path.read_text(encoding="utf-8")
+    text = decode(read_bytes(path, "query file", MAX_QUERY_BYTES), "query file", path)
     params, description = [], []
     for line in text.splitlines():
         stripped = line.strip()
@@ -105,6 +97,15 @@ def load(ref: str | Path) -> SavedQuery:
         else:
             description.append(stripped.lstrip("#/ ").rstrip())
     return SavedQuery(path, language, text, " ".join(d for d in description if d), tuple(params))
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; ``True`` when the system cannot tell (``File name too long``), so the
+    bounded read that follows names the problem in one line."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
@@ -132,7 +133,7 @@ def bind(query: SavedQuery, raw: dict[str, str]) -> dict[str, str | int]:
                 raise SourceFormatError(f'--param {p.name}="{_short(value)}" is not an integer (at most {MAX_INTEGER_DIGITS} digits)')
             out[p.name] = int(value)
         elif p.type == "entity":
-            if len(value) > MAX_ID_LENGTH or not re.match(ID_PATTERN, value):
+            if len(value) > MAX_ID_LENGTH or not re.fullmatch(ID_PATTERN, value):
                 raise SourceFormatError(
                     f'--param {p.name}="{_short(value)}" is not a lineage id (kebab-case, at most {MAX_ID_LENGTH} characters, e.g. mla)'
                 )
@@ -150,46 +151,19 @@ def _short(value: str) -> str:
     return value if len(value) <= 60 else value[:60] + f"…({len(value)} characters)"
 
 
-def sparql_form(query: SavedQuery, allow_service: bool = False) -> str:
-    """The query's form (``SelectQuery``, ``AskQuery``, ``ConstructQuery``); a one-line refusal for anything else.
+def run_sparql(store, query: SavedQuery, params: dict[str, str | int], allow_service: bool = False,
+               timeout: float | None = None) -> list[dict]:
+    """Run a read-only SPARQL saved query on the embedded store within ``timeout`` seconds
+    (default :data:`lineage.store.bounded.DEFAULT_TIMEOUT`); parameters bound as RDF terms."""
+    from lineage.store.bounded import DEFAULT_TIMEOUT
 
-    Updates (``DROP``, ``INSERT`` …) and ``DESCRIBE`` are refused, and so is ``SERVICE`` (a call to
-    another endpoint) unless ``allow_service``.
-    """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    name = query.path.name
-    try:
-        form = parseQuery(query.text)[1].name
-    except ParseException as exc:
-        try:
-            parseUpdate(query.text)
-        except ParseException:
-            raise SourceFormatError(f"{name} is not valid SPARQL: {str(exc).splitlines()[0]}") from None
-        raise SourceFormatError(f"{name} is a SPARQL update; 'lineage query' runs SELECT, ASK and CONSTRUCT only") from None
-    if form not in READ_FORMS:
-        raise SourceFormatError(f"{name} is a {form.removesuffix('Query').upper()} query; 'lineage query' runs SELECT, ASK and CONSTRUCT only")
-    code = _SPARQL_TOKEN.sub(lambda m: m.group(0) if m.group(1) else " ", query.text)
-    if not allow_service and re.search(r"\bSERVICE\b", code, re.I):
-        raise SourceFormatError(f"{name} calls another endpoint (SERVICE); pass --allow-service to let it")
-    return form
-
-
-def check_cypher(query: SavedQuery) -> None:
-    """A one-line refusal when a Cypher query writes (it also runs in a read transaction)."""
-    code = _CYPHER_CODE.sub(" ", query.text)
-    if m := _CYPHER_WRITE.search(code):
-        raise SourceFormatError(f"{query.path.name} writes ({m.group(0).upper()}); 'lineage query' runs read-only Cypher")
-
-
-def run_sparql(store, query: SavedQuery, params: dict[str, str | int], allow_service: bool = False) -> list[dict]:
-    """Run a read-only SPARQL saved query on the embedded store; parameters bound as RDF terms."""
     form = sparql_form(query, allow_service)
     text, bindings = sparql_request(query, params)
+    rows = store.read_query(text, timeout=DEFAULT_TIMEOUT if timeout is None else timeout, name=query.path.name,
+                            omit=[p.name for p in query.params], **bindings)
     if form == "SelectQuery":
-        return store.select(text, omit=[p.name for p in query.params], entity_ids=True, **bindings)
-    return [{k: str(v) for k, v in row.items()} for row in store.query(text, **bindings)]
+        return rows
+    return [{k: str(v) for k, v in row.items()} for row in rows]
 
 
 def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str, dict]:
@@ -202,12 +176,16 @@ def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str
     grouping subquery projects is pinned with ``VALUES`` at the top of every group opened by
     ``WHERE``, which the store's substitution does not reach (measured: 5x slower at 20k
     models without).  The values written are IRIs made from checked ids and literals written
-    with ``n3()``, and only in place of the parameter's own variable tokens.
+    in N-Triples syntax, and only in place of the parameter's own variable tokens.
     """
-    from rdflib import Literal
+    from pyoxigraph import Literal, NamedNode
 
     types = {p.name: p.type for p in query.params}
-    terms = {k: rdf.entity_iri(v) if types[k] == "entity" else Literal(v) for k, v in params.items()}
+    terms = {
+        k: NamedNode(iris.entity_iri(v)) if types[k] == "entity"
+        else Literal(str(v), datatype=NamedNode(_XSD_INTEGER)) if isinstance(v, int) else Literal(v)
+        for k, v in params.items()
+    }
     tokens = _variable_tokens(query.text)
     constants = {k: v for k, v in terms.items() if k in tokens and not _selected_or_assigned(query.text, k)}
     projected = _projected(query.text)
@@ -216,13 +194,15 @@ def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str
     }
     substituted = {k: v for k, v in terms.items() if k in projected}
     text = _write_constants(query.text, constants) if constants else query.text
-    pins = " ".join(f"VALUES ?{k} {{ {v.n3()} }}" for k, v in pinned.items())
+    pins = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in pinned.items())
     if pins:
         text = re.sub(r"(WHERE\s*\{)", lambda m: m.group(1) + " " + pins + " ", text, flags=re.I)
     return text, substituted
 
 
 # Comments, string literals and IRIs are skipped whole, so only real variable tokens match.
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
 _SPARQL_TOKEN = re.compile(
     r"""#[^\n]*|\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
     r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$](\w+)"""
@@ -238,7 +218,7 @@ def _write_constants(text: str, constants: dict) -> str:
 
     def replace(m: re.Match) -> str:
         name = m.group(1)
-        return constants[name].n3() if name in constants else m.group(0)
+        return str(constants[name]) if name in constants else m.group(0)
 
     return _SPARQL_TOKEN.sub(replace, text)
 
@@ -268,21 +248,23 @@ def _selected_or_assigned(text: str, name: str) -> bool:
     return re.search(rf"\bAS\s+[?$]{name}\b", body, flags=re.I) is not None
 
 
-def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int]) -> list[dict]:
-    """Run a Cypher saved query on a Bolt server (:func:`lineage.backends.neo4j.connect`); driver parameters."""
+def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int], timeout: float | None = None) -> list[dict]:
+    """Run a Cypher saved query on a Bolt server (:func:`lineage.backends.neo4j.connect`), read-only, within
+    ``timeout`` seconds; driver parameters."""
     from lineage.backends.neo4j import run_read
 
-    return run_read(bolt, query.text, params)
+    return run_read(bolt, query.text, params, timeout=timeout, name=query.path.name)
 
 
-def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None, allow_service: bool = False) -> list[dict]:
-    """Run a saved query, read-only, on the backend its language needs."""
+def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None, allow_service: bool = False,
+        timeout: float | None = None) -> list[dict]:
+    """Run a saved query, read-only, on the backend its language needs, within ``timeout`` seconds."""
     bound = bind(query, params)
     if query.language == "sparql":
         if store is None:
             raise SourceFormatError(f"{query.path.name} is SPARQL; it runs on the embedded store, not --backend neo4j")
-        return run_sparql(store, query, bound, allow_service)
+        return run_sparql(store, query, bound, allow_service, timeout)
     check_cypher(query)
     if bolt is None:
         raise SourceFormatError(f"{query.path.name} is Cypher; run it with --backend neo4j --uri bolt://…")
-    return run_cypher(bolt, query, bound)
+    return run_cypher(bolt, query, bound, timeout)

@@ -7,11 +7,13 @@ a new mechanism the day its first config is ingested, and how many models share 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
-from lineage.domain import Predicate
+from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, Predicate
+from lineage.errors import SourceFormatError
 from lineage.questions.evidence import require_built
 from lineage.store import Store
 
@@ -27,6 +29,12 @@ class UnknownKey(BaseModel):
 
 def unknowns(store: Store, model: str | None = None) -> list[UnknownKey]:
     """Unrecognised config keys, the most widespread first; only ``model``'s when given."""
+    if model is not None and (len(model) > MAX_ID_LENGTH or not re.fullmatch(ID_PATTERN, model)):
+        shown = ascii(model[:MAX_ID_LENGTH])[1:-1]
+        raise SourceFormatError(
+            f'--model "{shown}" is not a model id (lowercase letters, digits, "-" and ".", e.g. deepseek-v3); '
+            "see 'lineage models'"
+        )
     require_built(store)
     by_key: dict[str, list] = defaultdict(list)
     for c in store.claims(subject=model, predicate=Predicate.UNRECOGNISED_CONFIG_KEY):

@@ -1,7 +1,8 @@
 """The pinned source list of the graph release: every corpus config, report and card.
 
 ``seeds/sources/release.yaml`` is generated from a corpus folder (``lineage release sources
---from ../shared/corpus``): its ``MANIFEST.tsv`` (and ``hf/MANIFEST.tsv``) say where each file
+--from ../shared/corpus``): its ``MANIFEST.tsv`` (and ``hf/MANIFEST.tsv``, and the manifest of a
+batch folder such as ``incoming/``, whose paths are relative to that folder) say where each file
 came from (repo, path, commit, arXiv id); the bytes give the sha256.  Nothing here is typed by
 hand, so the list can always be regenerated and compared.
 """
@@ -76,10 +77,13 @@ def from_corpus(corpus: Path) -> list[ReleaseSource]:
         if not m.is_file():
             raise SourceFormatError(f'"{corpus}" is not a lineage corpus: {m.name} is missing at {m}')
     out = []
-    for row in _rows(main):
-        rel = row["relative_path"]
+    rows = [(row, row["relative_path"]) for row in _rows(main)]
+    for sub in sorted(corpus.glob("*/MANIFEST.tsv")):  # a batch folder with its own manifest (incoming/)
+        if sub.parent.name != "hf":
+            rows += [(row, f"{sub.parent.name}/{row['relative_path']}") for row in _rows(sub)]
+    for row, rel in rows:
         kind = "config" if rel.endswith(".json") else "report" if rel.endswith(".pdf") else None
-        if kind is None or not (rel.startswith(("configs/", "reports/", "new/"))):
+        if kind is None or not (rel.startswith(("configs/", "reports/", "new/")) or "/configs/" in rel or "/reports/" in rel):
             continue
         path = _checked(corpus, rel)
         out.append(ReleaseSource(kind=kind, path=rel, repo=row["source_repo"], path_in_repo=row["path_in_repo"] or None,

@@ -66,8 +66,12 @@ def lock_wait() -> float:
 
 
 def is_store(path: Path) -> bool:
-    """Whether ``path`` holds a store (RocksDB's ``CURRENT`` file is written when it is created)."""
-    return (path / "CURRENT").is_file()
+    """Whether ``path`` holds a store (RocksDB's ``CURRENT`` file is written when it is created);
+    ``False`` for a path the system refuses (``File name too long``)."""
+    try:
+        return (path / "CURRENT").is_file()
+    except OSError:
+        return False
 
 
 def open_reader(path: Path):

@@ -258,6 +258,28 @@ class Store:
         # 10,000 rows 45 -> 34 ms before parsing).
         return _rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
 
+    def read_query(
+        self, sparql: str, *, timeout: float, name: str, omit: Iterable[str] = (), **bindings
+    ) -> list[dict[str, str | int | float | bool]]:
+        """A user's read query (SELECT, ASK, CONSTRUCT) straight on Oxigraph, bounded in time and size
+        (:func:`lineage.store.bounded.run`); rows as :meth:`select` gives them, entity IRIs as ids.
+
+        ASK gives one row ``{"ask": bool}``; CONSTRUCT one row per triple (subject, predicate, object).
+        """
+        from pyoxigraph import RdfFormat, Variable, parse
+
+        from lineage.store import bounded
+
+        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
+        kind, result = bounded.run(self._ox, sparql, timeout=timeout, name=name, prefixes=iris.PREFIXES,
+                                   use_default_graph_as_union=True, substitutions=subs)
+        if kind == "ask":
+            return [{"ask": bool(result)}]
+        if kind == "triples":
+            return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+                    for t in parse(result, RdfFormat.N_TRIPLES)]
+        return _rows_from_tsv(result, set(omit), iris.ENT)
+
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
         from lineage.domain import SourceDocument

@@ -81,6 +81,15 @@ def test_an_unknown_id_is_a_one_line_error_and_writes_nothing(pdf_server, catalo
     assert store.is_empty()
 
 
+def test_a_malformed_feed_is_an_external_failure_not_an_unknown_id(pdf_server, catalog, store, tmp_path):
+    """Issue 27: a page that is not Atom gave 'arXiv has no paper' (exit 2, bad input); the service failed (3)."""
+    cassette = cassettes.write(tmp_path / "bad.yaml", [cassettes.interaction("2401.06066", 200, "Rate exceeded.")])
+    with REPLAY.use_cassette(str(cassette), allow_playback_repeats=True), pytest.raises(ExternalServiceError) as err:
+        ingest_arxiv(store, catalog, ["2401.06066"], client=client())
+    assert str(err.value) == "arXiv API returned a malformed feed for 2401.06066; try again later"
+    assert store.is_empty()
+
+
 def test_a_malformed_id_is_refused_before_any_request(catalog, store):
     with pytest.raises(SourceFormatError, match=r'"24l2\.19437" is not an arXiv id'):
         ingest_arxiv(store, catalog, ["2401.06066", "24l2.19437"], client=client())

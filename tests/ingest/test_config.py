@@ -100,9 +100,15 @@ def test_claim_evidence_quotes_the_config_key(catalog, store):
     ingest_config(store, catalog, [path])
     (mla,) = store.claims(subject="deepseek-v3", predicate=Predicate.USES, object="mla")
     ev = mla.evidence[0]
-    assert ev.locator == "deepseek-ai__DeepSeek-V3.json#/kv_lora_rank,q_lora_rank,qk_rope_head_dim,qk_nope_head_dim"
-    assert ev.snippet.startswith("kv_lora_rank = 512; q_lora_rank = 1536")
-    assert ev.method.value == "config" and ev.source_kind.value == "primary"
+    keys = "deepseek-ai__DeepSeek-V3.json#/kv_lora_rank,q_lora_rank,qk_rope_head_dim,qk_nope_head_dim"
+    if ev.method.value == "meta-device":  # read through transformers' modules: the keys and the module path
+        assert ev.locator == keys + " (module model.layers.0.self_attn.kv_a_proj_with_mqa)"
+        assert ev.snippet.startswith("kv_lora_rank = 512; q_lora_rank = 1536")
+        assert "-> DeepseekV3ForCausalLM model.layers.0.self_attn.kv_a_proj_with_mqa" in ev.snippet
+    else:  # key rules (transformers or torch not installed)
+        assert ev.locator == keys
+        assert ev.snippet.startswith("kv_lora_rank = 512; q_lora_rank = 1536")
+    assert ev.source_kind.value == "primary"
     assert ev.revision == "095f58a51c4ca8e61b66ec108d86f223f8d559ce"
     assert mla.status is Status.VERIFIED
 

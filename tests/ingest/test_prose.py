@@ -23,7 +23,7 @@ def test_coordinated_models_each_get_the_technique(claims):
 
 
 def test_a_change_gives_only_the_new_side(claims):
-    got = claims("GLM-4.5 moved from GQA to MLA in its attention. GLM-5 swapped MHA for MLA.\n")
+    got = claims("GLM-4.5 moved from GQA to MLA in its attention. GLM-5 switched from MHA to MLA.\n")
     assert {(s, o) for s, p, o, _ in got if p == "uses"} == {("glm-4.5", "mla"), ("glm-5", "mla")}
 
 

@@ -103,3 +103,33 @@ def test_cli_push_and_query(bolt, built_store_path):
                                  "--param", "technique=mla", "--json"])
     assert result.exit_code == 0, result.output
     assert "kimi-k2" in {r["model"] for r in json.loads(result.stdout)}
+
+
+def _indexes(bolt) -> list:
+    import os
+
+    listing = "SHOW INDEXES YIELD name RETURN name" if os.environ.get("NEO4J_URI") else "CALL db.indexes()"
+    return sorted(json.dumps(r, sort_keys=True, default=str) for r in run_read(bolt, listing))
+
+
+@pytest.mark.parametrize("call", ["CALL db.idx.fulltext.createNodeIndex('Entity', 'label')",
+                                  "CALL `db`.`idx`.fulltext.createNodeIndex('Entity', 'description')",
+                                  "CALL db.index.fulltext.createNodeIndex('lineage_x', ['Entity'], ['label'])"])
+def test_cli_query_calling_a_procedure_that_writes_is_refused_and_creates_nothing(bolt, tmp_path, call):
+    """Issue 27: this file exited 0 and created a full-text index on FalkorDB."""
+    (tmp_path / "x.cypher").write_text(call)
+    before = _indexes(bolt)
+    result = CliRunner().invoke(app, ["query", str(tmp_path / "x.cypher"), "--backend", "neo4j", "--uri", bolt.uri])
+    assert result.exit_code == 2, result.output
+    name = call.split("(")[0].removeprefix("CALL ").replace("`", "")
+    assert result.stderr == (f"Error: x.cypher calls the procedure {name}, which may write; "
+                             "'lineage query' runs read-only Cypher\n")
+    assert _indexes(bolt) == before
+
+
+def test_reads_run_in_a_read_transaction_within_the_time_limit(bolt, pushed):
+    """``run_read`` opens a READ_ACCESS session and reads through ``execute_read`` (FalkorDB answers an
+    auto-commit query in such a session from an empty graph, so this also shows the rows are real)."""
+    g, report = pushed
+    rows = run_read(bolt, "MATCH (n:Entity) RETURN count(n) AS n", timeout=30)
+    assert rows == [{"n": report.nodes}]

@@ -37,8 +37,10 @@ from lineage.domain import (
 from lineage.errors import SourceFormatError, UnsupportedLayout
 from lineage.ingest.config.derivative import base_name, instruct_base, publisher_owns
 from lineage.ingest.config.detect import Finding, findings_for
+from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
+from lineage.ingest.config.readers import merge, module_reading
 from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
@@ -70,6 +72,8 @@ class ParameterSummary(BaseModel):
     mtp_estimated: bool = Field(False, description="The MTP count is an estimate (layout not in the config).")
     layout: str | None = Field(None, description="Layout the count used.")
     unsupported: str | None = Field(None, description="Why the layout could not be counted.")
+    method: Method = Field(Method.CONFIG, description="Reader that counted: key rules (config) or transformers' modules.")
+    tied: bool | None = Field(None, description="Input embedding and output head share one table (module reading).")
 
 
 class ConfigReport(BaseModel):
@@ -86,17 +90,23 @@ class ConfigReport(BaseModel):
     unrecognised: list[str] = Field(default_factory=list, description="Architecture keys the detector does not know.")
     disputed: list[str] = Field(default_factory=list, description="Facts another primary config gives differently.")
     replaced: str | None = Field(None, description="Revision of a different document stored under this id, replaced.")
+    reader: str = Field("key rules", description="Which reader read the config: transformers' modules, or key rules and why.")
 
 
 def _owner(repo: str | None) -> str | None:
     return repo.split("/")[0] if repo else None
 
 
+def source_id(src: ConfigSource) -> str:
+    """The source id of one config file: its model and file name."""
+    return f"config:{src.model}/{src.file}"
+
+
 def source_document(src: ConfigSource, digest: str) -> SourceDocument:
     """The SourceDocument for one config file."""
     title = f"{src.repo or src.model} config ({src.file})"
     return SourceDocument(
-        id=f"config:{src.model}/{src.file}",
+        id=source_id(src),
         title=title,
         kind=src.kind,
         format="config",
@@ -118,14 +128,14 @@ def claims_for(
     who = doc.publisher or "a third party"
     claims, skipped = [], []
 
-    def evidence(locator: str, snippet: str) -> Evidence:
+    def evidence(locator: str, snippet: str, method: Method = Method.CONFIG) -> Evidence:
         return Evidence(
             source=doc.id,
             revision=doc.revision,
             source_kind=doc.kind,
             locator=locator,
             snippet=snippet,
-            method=Method.CONFIG,
+            method=method,
             retrieved_at=now,
         )
 
@@ -153,7 +163,7 @@ def claims_for(
                 qualifiers=f.qualifiers,
                 status=status,
                 reason=clip(reason, 200),
-                evidence=(evidence(f"{file}#/" + ",".join(f.keys).replace(".", "/"), f.snippet),),
+                evidence=(evidence(_locator(file, f), f.snippet, f.method),),
             )
         )
     if params.total is not None:
@@ -167,7 +177,8 @@ def claims_for(
             if pred is Predicate.MTP_PARAMETERS and params.mtp_estimated:
                 skipped.append(f"mtpParameters: ~{value:,} is an estimate (the config does not describe the modules)")
                 continue
-            reason = f"computed by lineage from the config's shapes (layout {params.layout})"
+            reason = (f"counted from the modules of {params.layout}" if params.method is Method.META_DEVICE
+                      else f"computed by lineage from the config's shapes (layout {params.layout})")
             if not primary:
                 reason += f"; config from {who}, not the publisher"
             claims.append(
@@ -176,13 +187,15 @@ def claims_for(
                     predicate=pred,
                     value=value,
                     unit="parameters",
-                    qualifiers={"method": "computed"},
+                    qualifiers={"method": "computed"} | (
+                        {"embeddings": "tied" if params.tied else "untied"} if params.tied is not None else {}),
                     status=status,
                     reason=reason,
                     evidence=(
                         evidence(
                             f"{file} (whole file; layout {params.layout})",
                             clip(f"{pred.value} = {value:,} computed from the shapes in {file}"),
+                            params.method if pred is not Predicate.MTP_PARAMETERS else Method.CONFIG,
                         ),
                     ),
                 )
@@ -190,15 +203,31 @@ def claims_for(
     return claims, skipped
 
 
-def count(cfg: dict[str, Any]) -> ParameterSummary:
-    """Parameter counts via :mod:`lineage.ingest.config.params`, or the reason there are none."""
+def count(cfg: dict[str, Any], reading: ModuleReading | str | None = None) -> ParameterSummary:
+    """Parameter counts from transformers' modules when ``reading`` has them, else by key rules
+    (:mod:`lineage.ingest.config.params`), or the reason there are none.  MTP modules, which
+    transformers does not build, are always counted by key rules."""
     try:
         pc = count_parameters(cfg)
     except UnsupportedLayout as exc:
-        return ParameterSummary(unsupported=str(exc))
+        pc, why = None, str(exc)
+    if isinstance(reading, ModuleReading):
+        return ParameterSummary(
+            total=reading.total, active=reading.active, mtp=pc.mtp if pc else None,
+            mtp_estimated=pc.mtp_estimated if pc else False, method=Method.META_DEVICE, tied=reading.tied,
+            layout=f"{reading.model_class}, {reading.library}, meta device",
+        )
+    if pc is None:
+        return ParameterSummary(unsupported=why)
     return ParameterSummary(
         total=pc.total, active=pc.active, mtp=pc.mtp, mtp_estimated=pc.mtp_estimated, layout=pc.layout
     )
+
+
+def _locator(file: str, f: Finding) -> str:
+    """``file#/key/path`` of a key-rule finding; a module reading adds the module path it was seen in."""
+    keys = f"{file}#/" + ",".join(f.keys).replace(".", "/")
+    return f"{keys} (module {f.module})" if f.module else keys
 
 
 @dataclass
@@ -220,9 +249,11 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
             f'config "{path}" does not match the sha256 recorded for it ({src.sha256[:12]}…); '
             "was the bundled copy edited?"
         )
-    findings = findings_for(cfg, path.name)
+    reading = module_reading(cfg)
+    known = reading.known_keys if isinstance(reading, ModuleReading) else frozenset()
+    findings = merge(findings_for(cfg, path.name, known), reading, cfg)
     doc = source_document(src, digest)
-    params = count(cfg)
+    params = count(cfg, reading)
     claims, skipped = claims_for(findings, doc, params, src.derivative)
     claims += _variant_of(src, doc)
     techniques = sorted({c.object for c in claims if c.predicate is Predicate.USES and c.object})
@@ -236,6 +267,8 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
         skipped=skipped,
         discovered=src.discovered,
         unrecognised=[str(c.value) for c in claims if c.predicate is Predicate.UNRECOGNISED_CONFIG_KEY],
+        reader=(f"transformers' modules ({reading.model_class}, {reading.library}, meta device)"
+                if isinstance(reading, ModuleReading) else f"key rules: {reading}"),
     )
     return PreparedConfig(doc=doc, claims=claims, report=report, source=src)
 
@@ -287,7 +320,7 @@ def _repo_named_by(path: Path, cfg: dict[str, Any]) -> tuple[str, str] | None:
         if "__" in candidate:
             return candidate.replace("__", "/", 1), f"the path {candidate!r}"
     named = cfg.get("_name_or_path")
-    if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*", named):
+    if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*", named):
         return named, f"_name_or_path {named!r}"
     return None
 
@@ -331,6 +364,11 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
             "_name_or_path. Pass --model ID (see 'lineage models')."
         )
     repo, where = named
+    if not all(re.search(r"[A-Za-z0-9]", part) for part in repo.split("/", 1)) or not discovered_model_id(repo, catalog):
+        raise SourceFormatError(
+            f"{where} names no model lineage can give an id: the org and the name (org__name) each need a letter "
+            "a-z or a digit. Rename the file, or pass --model ID (see 'lineage models')."
+        )
     derived = _as_derivative(repo, where, cfg, catalog, path)
     if derived is not None:
         return derived
@@ -391,17 +429,16 @@ def ingest_config(
     gives one (a corpus manifest, :mod:`lineage.ingest.months`), dates a model they discover and the
     catalog does not date; without it the model's month stays unknown.
     """
-    def read(catalog) -> list[PreparedConfig]:
-        out = []
-        for path in paths:
-            src = identify(Path(path), catalog, model)
+    def sources(catalog) -> list[ConfigSource]:
+        out = [identify(Path(path), catalog, model) for path in paths]
+        for src in out:
             if src.model not in catalog and not src.discovered:
                 raise catalog.unknown(src.model)
-            out.append(prepare(Path(path), src))
         return out
 
-    # read as a first ingest would: a model these files discovered before is discovered again
-    prepared, catalog = prepared_afresh(store, catalog, read, lambda ps: [p.doc.id for p in ps])
+    # identified as a first ingest would: a model these files discovered before is discovered again
+    srcs, catalog = prepared_afresh(store, catalog, sources, lambda srcs: [source_id(s) for s in srcs])
+    prepared = [prepare(Path(path), src) for path, src in zip(paths, srcs)]
     check_batch([(p.doc, Path(path)) for p, path in zip(prepared, paths)])
     for p, path in zip(prepared, paths):
         p.report.replaced = check_identity(store, p.doc, Path(path), replace)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from lineage.domain import Predicate, clip
+from lineage.domain import Method, Predicate, clip
 from lineage.errors import SourceFormatError
 from lineage.ingest.config.keys import ALIASES, unrecognised
 from lineage.ingest.config.patterns import attention_share, pattern_findings
@@ -37,6 +37,8 @@ class Finding(BaseModel):
     snippet: str = Field(description="'key = value' rendering of the evidence.")
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Layers or component qualifiers.")
     describes_checkpoint: bool = Field(False, description="True for facts about a file's encoding (quantization).")
+    method: Method = Field(Method.CONFIG, description="Reader: key rules (config) or transformers' modules (meta-device).")
+    module: str | None = Field(None, description="Module path in the model transformers built, for a meta-device finding.")
 
 
 def _uses(v: View, technique: str, keys: list[str], qualifiers: dict[str, str] | None = None, **kw) -> Finding:
@@ -78,10 +80,14 @@ def _kv_heads(v: View) -> int | None:
     return v.int("num_key_value_heads")
 
 
-def unrecognised_findings(cfg: dict[str, Any], prefix: str = "") -> list[Finding]:
-    """One ``unrecognisedConfigKey`` finding per architecture key no table in :mod:`.keys` knows."""
+def unrecognised_findings(cfg: dict[str, Any], prefix: str = "", known: frozenset[str] = frozenset()) -> list[Finding]:
+    """One ``unrecognisedConfigKey`` finding per architecture key neither :mod:`.keys` nor ``known`` knows.
+
+    ``known``: the keys the config class of the library that defines the model accepts
+    (:mod:`.meta_device`); such a key is read through that library's modules.
+    """
     out = []
-    for key in unrecognised(cfg):
+    for key in (k for k in unrecognised(cfg) if k not in known):
         shown = json.dumps(cfg[key])
         out.append(
             Finding(predicate=Predicate.UNRECOGNISED_CONFIG_KEY, value=prefix + key, keys=[prefix + key],
@@ -346,11 +352,14 @@ def _quantization(v: View) -> list[Finding]:
     return found
 
 
-def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
-    """Findings for a whole config: the wrapper's identity plus the text model's details."""
+def findings_for(cfg: dict[str, Any], name: str, known: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for a whole config: the wrapper's identity plus the text model's details.
+
+    ``known``: keys the defining library's config classes accept, not listed as unrecognised.
+    """
     inner, prefix = text_config(cfg, name)
     if not prefix:
-        found = detect(cfg, name) + unrecognised_findings(cfg)
+        found = detect(cfg, name) + unrecognised_findings(cfg, "", known)
     else:
         outer = View(cfg, "", name)
         found = []
@@ -365,10 +374,11 @@ def findings_for(cfg: dict[str, Any], name: str) -> list[Finding]:
                 f.qualifiers = {**f.qualifiers, "component": "text_config"}
             found.append(f)
         found += [f for f in _quantization(outer) if f.object not in {g.object for g in found}]
-        found += unrecognised_findings(cfg) + unrecognised_findings(inner, prefix)
+        found += unrecognised_findings(cfg, "", known) + unrecognised_findings(inner, prefix, known)
+    shaped = {Predicate.LAYERS, Predicate.HIDDEN_SIZE} <= {f.predicate for f in found}  # a framework's own format
     if not any(f.predicate in (Predicate.ARCHITECTURE, Predicate.MODEL_TYPE) for f in found) and not is_inference_format(
         inner
-    ):
+    ) and not shaped:
         raise SourceFormatError(
             f'config "{name}" has neither "model_type" nor "architectures"; is it a model config.json?'
         )

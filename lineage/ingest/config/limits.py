@@ -10,7 +10,7 @@ File
     ``MAX_CONFIG_BYTES``; regular files only (a FIFO, ``/dev/zero`` or a directory is refused
     from ``stat`` alone, before opening).
 Parse
-    ``MAX_JSON_DEPTH`` (checked by a linear scan before ``json.loads``, so deep nesting can
+    ``MAX_CONFIG_KEYS`` (keys of the config and of its ``text_config``); ``MAX_JSON_DEPTH`` (checked by a linear scan before ``json.loads``, so deep nesting can
     never raise ``RecursionError``); ``MAX_INT_DIGITS``; numbers finite (``NaN``,
     ``Infinity`` and overflowing literals such as ``1e400`` are refused) except in the keys of
     ``INFINITE_ALLOWED``; strings encodable as UTF-8 (no lone surrogates such as ``"\\ud800"``).
@@ -29,6 +29,10 @@ from lineage.errors import SourceFormatError
 
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
 """Real configs are a few kB; anything above this is not a config."""
+
+MAX_CONFIG_KEYS = 1000
+"""Most keys in the config object and in its ``text_config`` (real: at most 85, Hunyuan-A13B).  Each
+unknown key becomes a claim, so 100,000 keys took over 60 s and 4.2 GB before this bound."""
 
 MAX_JSON_DEPTH = 64
 """Deepest nesting of objects and lists; real configs nest 4 levels (quantization groups)."""

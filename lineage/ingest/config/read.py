@@ -11,9 +11,10 @@ from typing import Any
 
 from lineage.domain import clip
 from lineage.errors import SourceFormatError
+from lineage.ingest.config.consistency import check_consistent
 from lineage.ingest.config.counting import INFERENCE_KEYS
 from lineage.ingest.config.keys import ALIASES, check_values
-from lineage.ingest.config.limits import MAX_CONFIG_BYTES, parse
+from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 
 __all__ = ["MAX_CONFIG_BYTES", "View", "bundled_dir", "is_inference_format", "read_config", "text_config"]
 
@@ -46,16 +47,24 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     """Parse and check a config file; ``SourceFormatError`` with a one-line reason otherwise.
 
     The limits (file kind and size, JSON depth, integer size, finite numbers, valid text,
-    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`.
+    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`; values that contradict
+    each other are refused by :mod:`lineage.ingest.config.consistency`.
     """
     raw = read_bytes(path)
     data = parse(raw, str(path))
     if not isinstance(data, dict):
         raise SourceFormatError(f'config "{path}" holds a JSON {type(data).__name__}, expected an object')
-    check_values(data, path.name)
     inner = data.get("text_config")
+    for obj, where in ((data, "the config object"), (inner, '"text_config"')):
+        if isinstance(obj, dict) and len(obj) > MAX_CONFIG_KEYS:
+            raise SourceFormatError(
+                f'config "{path}" has {len(obj):,} keys in {where} (limit MAX_CONFIG_KEYS = {MAX_CONFIG_KEYS:,}; '
+                "real configs have fewer than 100)"
+            )
+    check_values(data, path.name)
     if isinstance(inner, dict):
         check_values(inner, path.name, "text_config.")
+    check_consistent(data, path.name)
     return data, raw
 
 

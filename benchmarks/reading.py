@@ -1,0 +1,304 @@
+"""Reading quality per source kind, in sample and out of sample side by side (issue 26).
+
+Run: ``python benchmarks/reading.py`` (``--docs`` adds one line per in-sample document;
+``--misses`` lists the in-sample misses and unmatched claims; held-out documents are never listed,
+so nobody tunes a rule on them by reading this output).
+
+**Articles.**  Two label sets:
+
+- ``../shared/corpus/articles/*.labels.md`` (9 articles): the article rules were written against
+  them, so they are *in sample*.  Parsed by :mod:`benchmarks.articles` (same checkable rows).
+- ``../shared/corpus/articles2/*.labels.yaml`` (8 articles, one machine-readable entry per
+  statement).  Split before any of their text was read: the file names (``<name>.md``) sorted by
+  the SHA-1 of the name, the first :data:`HELD_OUT_COUNT` are *held out* (out of sample, never read
+  while writing rules), the rest are development documents (in sample).  :data:`HELD_OUT` records
+  the outcome and :func:`split` recomputes it, so the rule, not a hand-picked list, decides.
+
+A labelled statement is *checkable* (scored) when its relation is one lineage writes from an
+article — ``uses``, ``developed_by``, ``introduced_by``, ``derived_from``, ``total_params``,
+``active_params``, ``context_length``, ``released`` (a YYYY-MM month), ``trained_on``, and an ``other``
+entry that says what a model was "trained on N tokens" (training tokens) — and its
+object can be compared: a catalog technique (every technique a bundled object names is one
+statement), an organization, a model, a number, a month, a catalog device.  Subjects may be
+anything: a name the catalog resolves stands for its ids (a family for its members), any other
+name for its slug (the open world: lineage writes such a model under ``slug(name)``).
+
+Matching: same relation, the claim's subject among the statement's subjects, object equal (the
+technique / organization / device id), number within 5 % (context lengths 3 %: K read as 1,000 or
+1,024), month equal; and for **recall** one of the claim's evidence lines within +-1 of a label
+line.  **Precision**: every extracted claim of a scored kind that matches no labelled statement
+counts as wrong, because both label sets are written to list every checkable statement; a claim
+that matches a statement at a *different* line (the article says it again; labels list the first
+place only) counts as right.  A ``uses`` claim matching a ``not_uses`` statement is wrong; a
+``not_uses`` statement is not in recall (lineage has no claim kind for an article's "does not use").
+Benchmark scores, prices and hardware ties other than ``trainedOn`` are counted apart (unscored).
+
+**Reports**: a place for the report figures (subject found, adoption precision/recall), filled by
+the reports work; see :data:`REPORTS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import yaml  # noqa: E402
+from articles import Names, Statement, statements  # noqa: E402
+
+from lineage.catalog import Catalog  # noqa: E402
+from lineage.domain import EntityKind, Predicate, slug  # noqa: E402
+from lineage.ingest.article import extract, read_article  # noqa: E402
+from lineage.ingest.text import alias_patterns  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+ARTICLES = CORPUS / "articles"
+ARTICLES2 = CORPUS / "articles2"
+HELD_OUT_COUNT = 4
+HELD_OUT = ("megatron-tutorials-ep-moe.md", "hf-open-r1.md", "lmsys-sglang-longcat-flash.md", "jianyuh-llm-arch-table.md")
+"""What :func:`split` gave when the split was fixed (before any articles2 text was read)."""
+
+SCORED = {Predicate.USES, Predicate.DEVELOPED_BY, Predicate.INTRODUCED_BY, Predicate.DERIVED_FROM,
+          Predicate.TOTAL_PARAMETERS, Predicate.ACTIVE_PARAMETERS, Predicate.CONTEXT_LENGTH,
+          Predicate.RELEASED, Predicate.TRAINED_ON, Predicate.TRAINING_TOKENS, Predicate.GPU_HOURS}
+_RELATIONS = {
+    "uses": Predicate.USES, "not_uses": None, "developed_by": Predicate.DEVELOPED_BY,
+    "introduced_by": Predicate.INTRODUCED_BY, "derived_from": Predicate.DERIVED_FROM,
+    "total_params": Predicate.TOTAL_PARAMETERS, "active_params": Predicate.ACTIVE_PARAMETERS,
+    "context_length": Predicate.CONTEXT_LENGTH, "training_tokens": Predicate.TRAINING_TOKENS, "released": Predicate.RELEASED, "trained_on": Predicate.TRAINED_ON,
+}
+_NUM = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|[TBMK])\b", re.I)
+_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+_MONTHS = re.compile(r"\b(20\d{2})-(0[1-9]|1[0-2])\b")
+REPORTS: list[tuple[str, str, str]] = []
+"""(measure, in-sample figure, out-of-sample figure) rows for reports; the reports work fills this."""
+
+
+def split(folder: Path = ARTICLES2) -> tuple[list[str], list[str]]:
+    """(development, held-out) article file names of ``folder``: sorted by SHA-1 of the name, first 4 held out."""
+    names = sorted(p.name for p in folder.glob("*.md") if p.name != "README.md")
+    ranked = sorted(names, key=lambda n: hashlib.sha1(n.encode()).hexdigest())
+    return sorted(ranked[HELD_OUT_COUNT:]), ranked[:HELD_OUT_COUNT]
+
+
+# --------------------------------------------------------------------------- yaml labels
+
+
+@dataclass
+class Labelled:
+    """The scored statements of one document, and the ``not_uses`` ones (which only make claims wrong)."""
+
+    name: str
+    statements: list[Statement]
+    negated: list[Statement] = field(default_factory=list)
+
+
+def _subjects(cell: str, names: Names, rel: str, obj: str) -> list[set[str]]:
+    """Ids of the entry's subjects; a lab's name as subject of a model relation is the name of its models (open world).
+
+    One subject with several sizes ("Qwen2", total_params "0.5B, 1.5B, 7B") names one member per size:
+    ``<subject>-<size>`` as the catalog resolves it, else its slug.
+    """
+    bare = re.sub(r"\([^)]*\)|\bfamily\b", "", cell).strip(" *_\"'")
+    sizes = re.findall(r"\d+(?:\.\d+)?[BT]\b", re.sub(r"\([^)]*\)", "", obj)) if rel == "total_params" else []
+    if len(sizes) > 1 and bare:
+        return [names.entity(f"{bare}-{size}") or {slug(f"{bare}-{size}")} for size in sizes]
+    found = names.subjects(re.sub(r"\b(?:MoE|dense|models?|variants?)\b", "", cell))  # "Qwen3 MoE" is Qwen3's (MoE) members
+    orgs = {o.id for o in names.catalog.of_kind(EntityKind.ORGANIZATION)}
+    if found and not (rel != "developed_by" and all(ids <= orgs for ids in found)):
+        return found
+    return [{slug(bare)}] if bare else []
+
+
+def yaml_statements(path: Path, names: Names, devices: dict) -> Labelled:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = Labelled(data["article"], [])
+    for s in data["statements"]:
+        rel = s["relation"]
+        if rel == "other" and re.search(r"\btrained on [\d.]+\s*(?:trillion|billion|[TB])\b[^.]*tokens", str(s["object"]), re.I):
+            rel = "training_tokens"  # an "other" fact lineage has a claim kind for
+        if rel not in _RELATIONS:
+            continue
+        pred = _RELATIONS[rel]
+        obj = str(s["object"])
+        subjects = _subjects(str(s["subject"]), names, rel, obj)
+        lines = {int(s["line"])}
+        for k, ids in enumerate(subjects):
+            for p, value in _objects(pred, rel, obj, names, devices, k, len(subjects)):
+                objects, val = (value, None) if isinstance(value, set) else (set(), value)
+                st = Statement(s["id"], ids, p, objects, val, lines, s.get("quote", ""))
+                (out.negated if rel == "not_uses" else out.statements).append(st)
+    return out
+
+
+def _objects(pred, rel, obj, names: Names, devices, k: int, n: int):
+    """(predicate, object ids or value) pairs one entry states for its k-th of n subjects."""
+    if rel in ("uses", "not_uses"):
+        bare = re.sub(r"\((?:instead of|not|vs\.?)[^)]*\)", "", obj)
+        hits = [(m.start(), m.end(), tid) for tid, p in names.techniques.items() for m in p.finditer(bare)]
+        kept = {t for a, b, t in hits if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in hits)}
+        for tid in sorted(kept):  # a name inside a longer one ("Sparse Attention" of "DeepSeek Sparse Attention") is not named
+            yield Predicate.USES, {tid}
+    elif pred is Predicate.DEVELOPED_BY:
+        orgs = {o for o, p in names.orgs.items() if p.search(obj)}
+        if orgs:
+            yield pred, orgs
+    elif pred is Predicate.INTRODUCED_BY:
+        origin = names.origin(obj)
+        if origin:
+            yield pred, origin
+    elif pred is Predicate.DERIVED_FROM:
+        subjects = names.subjects(re.sub(r"\([^)]*\)", "", obj))
+        if subjects:
+            yield pred, set().union(*subjects)
+    elif pred is Predicate.RELEASED:
+        m = _MONTHS.search(obj)
+        if m:
+            yield pred, m.group(0)
+    elif pred is Predicate.TRAINED_ON:
+        hw = {h for h, p in devices.items() if p.search(obj)}
+        if hw:
+            yield pred, hw
+    else:
+        nums = [float(m.group(1)) * _SCALE[m.group(2).lower()] for m in _NUM.finditer(re.sub(r"\([^)]*\)", "", obj))]
+        if n > 1 and len(nums) == n:
+            yield pred, nums[k]
+        else:
+            for v in nums:  # "0.5B, 1.5B, 7B": one statement per size the entry lists
+                yield pred, v
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _lines(claim) -> list[int]:
+    out = []
+    for loc in [claim.locator, *(loc for loc, _ in getattr(claim, "more", []))]:
+        m = re.search(r"\bline (\d+)", loc)
+        if m:
+            out.append(int(m.group(1)))
+    return out
+
+
+def same(claim, st: Statement) -> bool:
+    """Same subject, relation and object (the line is checked apart)."""
+    pred = Predicate.INTRODUCED_BY if claim.predicate is Predicate.INTRODUCED_IN else claim.predicate
+    if claim.subject not in st.subjects or pred is not st.predicate:
+        return False
+    if st.objects:
+        return claim.object in st.objects
+    if claim.value is None or st.value is None:
+        return False
+    if pred is Predicate.RELEASED:
+        return str(claim.value)[:7] == str(st.value)[:7]
+    v, want = float(claim.value), float(st.value)
+    return abs(v - want) <= (0.03 if pred is Predicate.CONTEXT_LENGTH else 0.05) * want
+
+
+def placed(claim, st: Statement) -> bool:
+    return same(claim, st) and any(abs(line - want) <= 1 for line in _lines(claim) for want in st.lines)
+
+
+@dataclass
+class Score:
+    name: str
+    labelled: int = 0
+    found: int = 0
+    extracted: int = 0
+    correct: int = 0
+    unscored: int = 0
+    misses: list = field(default_factory=list)
+    wrong: list = field(default_factory=list)
+
+    def __add__(self, other: Score) -> Score:
+        return Score("all", *(getattr(self, f) + getattr(other, f) for f in ("labelled", "found", "extracted", "correct", "unscored")))
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.labelled if self.labelled else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.extracted if self.extracted else 1.0
+
+
+def score(name: str, drafts: list, labelled: Labelled) -> Score:
+    scored = [d for d in drafts if d.predicate in SCORED]
+    found = [st for st in labelled.statements if any(placed(d, st) for d in scored)]
+    correct = [d for d in scored if any(same(d, st) for st in labelled.statements)
+               and not any(same(d, st) for st in labelled.negated)]
+    return Score(name, len(labelled.statements), len(found), len(scored), len(correct), len(drafts) - len(scored),
+                 [st for st in labelled.statements if st not in found], [d for d in scored if d not in correct])
+
+
+def measure(catalog: Catalog | None = None) -> dict[str, list[Score]]:
+    """Scores per group: ``in sample`` (articles + articles2 development) and ``out of sample`` (articles2 held out)."""
+    catalog = catalog or Catalog.load()
+    names = Names(catalog)
+    devices = alias_patterns(catalog, EntityKind.HARDWARE)
+    groups: dict[str, list[Score]] = {"in sample": [], "out of sample": []}
+    for labels in sorted(ARTICLES.glob("*.labels.md")):
+        article = labels.with_name(labels.name.replace(".labels.md", ".md"))
+        sts, _ = statements(labels, names)
+        groups["in sample"].append(score(article.stem, extract(read_article(article), catalog), Labelled(article.name, sts)))
+    dev, held = split()
+    for group, docs in (("in sample", dev), ("out of sample", held)):
+        for doc in docs:
+            labelled = yaml_statements(ARTICLES2 / doc.replace(".md", ".labels.yaml"), names, devices)
+            groups[group].append(score(Path(doc).stem, extract(read_article(ARTICLES2 / doc), catalog), labelled))
+    return groups
+
+
+def total(scores: list[Score]) -> Score:
+    out = Score("all")
+    for s in scores:
+        out = out + s
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", action="store_true", help="one line per in-sample document")
+    parser.add_argument("--misses", action="store_true", help="list in-sample misses and unmatched claims")
+    args = parser.parse_args(argv)
+    if not ARTICLES2.is_dir():
+        print(f"labelled corpus not found at {CORPUS}", file=sys.stderr)
+        return 2
+    dev, held = split()
+    assert tuple(held) == HELD_OUT, f"held-out split changed: {held}"
+    groups = measure()
+    ins, outs = total(groups["in sample"]), total(groups["out of sample"])
+    print(f"{'kind / measure':34} {'in sample':>22} {'out of sample':>22}")
+    print(f"{'articles: statement precision':34} {ins.precision:8.2f} ({ins.correct:3}/{ins.extracted:3})     "
+          f"{outs.precision:8.2f} ({outs.correct:3}/{outs.extracted:3})")
+    print(f"{'articles: statement recall':34} {ins.recall:8.2f} ({ins.found:3}/{ins.labelled:3})     "
+          f"{outs.recall:8.2f} ({outs.found:3}/{outs.labelled:3})")
+    print(f"{'articles: documents':34} {len(groups['in sample']):22} {len(groups['out of sample']):22}")
+    for measure_name, a, b in REPORTS:
+        print(f"{'reports: ' + measure_name:34} {a:>22} {b:>22}")
+    if not REPORTS:
+        print(f"{'reports':34} {'(filled by the reports work)':>45}")
+    print(f"\nout of sample = articles2 held out by SHA-1 of file name: {', '.join(held)}")
+    if args.docs or args.misses:
+        print(f"\n{'in-sample document':42} {'lab':>4} {'found':>5} {'rec':>5} {'claims':>6} {'right':>5} {'prec':>5}")
+        for s in groups["in sample"]:
+            print(f"{s.name[:42]:42} {s.labelled:4} {s.found:5} {s.recall:5.2f} {s.extracted:6} {s.correct:5} {s.precision:5.2f}")
+            if args.misses:
+                for st in s.misses:
+                    print(f"    MISS {st.row} {sorted(st.subjects)} {st.predicate.value} {sorted(st.objects) or st.value} line {sorted(st.lines)}")
+                for d in s.wrong:
+                    print(f"    EXTRA {d.subject} {d.predicate.value} {d.object or d.value} {d.locator}: {d.snippet[:80]}")
+        for s in groups["out of sample"]:
+            print(f"{'(held out)':42} {s.labelled:4} {s.found:5} {s.recall:5.2f} {s.extracted:6} {s.correct:5} {s.precision:5.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
