@@ -191,6 +191,21 @@ class Catalog:
         out.link_classes()
         return out
 
+    def without_discovered(self, ids) -> Catalog:
+        """A copy without the discovered entities of ``ids`` (a curated entity of one of those ids stays).
+
+        Names are indexed again as :meth:`add` indexes them, so a name a removed entity held
+        goes to the next entity that has it, or to none.
+        """
+        drop = {i for i in ids if i in self.entities and self.entities[i].curation == "discovered"}
+        if not drop:
+            return self
+        out = Catalog({k: e for k, e in self.entities.items() if k not in drop})
+        for e in out.entities.values():
+            for name in (e.id, e.name, *e.aliases):
+                out._names.setdefault(_norm(name), e.id)
+        return out
+
     def link_classes(self) -> None:
         """Link every device to the device classes whose ``members`` rule it meets (``broader``).
 

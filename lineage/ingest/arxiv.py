@@ -30,6 +30,7 @@ from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Paper, SourceRef
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest import download
+from lineage.ingest.identity import catalog_without
 from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import ReportReport, analyse_subjects
 from lineage.ingest.report_subjects import subjects
@@ -234,9 +235,11 @@ def ingest_arxiv(
     for ident, version in parsed:
         meta = fetch_metadata(client, ident, version)
         path, downloaded = download_pdf(meta, session=getattr(client._session, "session", None))
-        paper = paper_entity(meta, catalog)
+        # read as a first ingest would: what this paper's report discovered before is discovered again
+        cat = catalog_without(store, catalog, [f"report:arxiv-{meta.arxiv}"]) or catalog
+        paper = paper_entity(meta, cat)
         pdf = read_pdf(path)
-        found = subjects(pdf, catalog.with_discovered([paper]), paper, model)
+        found = subjects(pdf, cat.with_discovered([paper]), paper, model)
         prepared = analyse_subjects(pdf, found, meta.version)
         report = prepared.report
         store.replace_source(prepared.doc, prepared.claims, [paper, *(e for e in prepared.entities if e.id != paper.id)])

@@ -44,6 +44,7 @@ from lineage.errors import SourceFormatError
 from lineage.ingest import adoption, download, facts, hardware, markup, months
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
+from lineage.ingest.identity import catalog_without
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
 from lineage.verify_ratios import MEASUREMENT_DOC, judge_ratios
@@ -233,6 +234,8 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
     """
     check_repo(repo_id)
     check_revision(revision)
+    # read as a first ingest would: a model or lab this card discovered before is discovered again
+    catalog = catalog_without(store, catalog, [f"card:{repo_id}"]) or catalog
     card_path, commit = fetch(repo_id, "README.md", revision)
     config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
     month = months.from_hub(created_at(repo_id)) if _catalog_model(repo_id, catalog) is None else None

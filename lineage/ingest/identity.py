@@ -5,12 +5,19 @@ different documents can say the same (a 1-page PDF stamped with a report's arXiv
 named ``config.json`` given for one ``--model``), so before a graph is replaced the new bytes are
 compared with the stored revision: different bytes under a stored id are refused unless the user
 passes ``--replace`` (issue 13).
+
+A document read again is read as a store that never held it would read it (issue 27): what its
+stored version discovered is taken out of the catalog first (:func:`catalog_without`), so it
+discovers the same entities again and its new graph replaces the old one whole, in one
+transaction; an entity is dropped only when the new version no longer discovers it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from lineage.domain import SourceDocument
 from lineage.errors import SourceConflict
@@ -50,3 +57,34 @@ def check_batch(docs: list[tuple[SourceDocument, Path]]) -> None:
                 f'"{first[1]}" and "{path}" are different files that both claim to be source "{doc.id}"; '
                 "ingest one of them, or rename the other"
             )
+
+
+Prepared = TypeVar("Prepared")
+
+
+def catalog_without(store, catalog, doc_ids: Iterable[str]):
+    """``catalog`` as a store without the sources ``doc_ids`` would give it, or None when it is the same.
+
+    The entities those sources discovered are taken out, then put back as the store's other
+    sources discovered them (one lab found by a card and by a config stays, with the config's record).
+    """
+    doc_ids = set(doc_ids)
+    own = {e.id for d in doc_ids for e in store.discovered_entities(d)}
+    if not own:
+        return None
+    others = [e for e in store.discovered_entities(excluding=doc_ids) if e.id in own]
+    return catalog.without_discovered(own).with_discovered(others)
+
+
+def prepared_afresh(
+    store, catalog, prepare: Callable[[object], Prepared], doc_ids: Callable[[Prepared], Iterable[str]]
+) -> tuple[Prepared, object]:
+    """``prepare(catalog)`` as for a store that never held the documents it gives, and the catalog it used.
+
+    The first reading names the documents (their ids may depend on the catalog, as a config's model
+    does); when their stored versions discovered entities, the documents are read again against
+    :func:`catalog_without` them, which is what a first ingest would see.
+    """
+    first = prepare(catalog)
+    fresh = catalog_without(store, catalog, doc_ids(first))
+    return (first, catalog) if fresh is None else (prepare(fresh), fresh)

@@ -33,7 +33,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import adoption, discovery, facts, hardware, proposals, references, relations, report_architecture
-from lineage.ingest.identity import check_identity
+from lineage.ingest.identity import check_identity, prepared_afresh
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_columns import column_adoptions
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
@@ -360,11 +360,15 @@ def prepare(
 ) -> PreparedReport:
     """Read and analyse a report PDF without touching the store (``progress(page, pages)`` per page read)."""
     pdf = read_pdf(Path(path), progress)
+    return analyse_subjects(pdf, pdf_subjects(pdf, catalog, model, arxiv), version)
+
+
+def pdf_subjects(pdf: PdfText, catalog: Catalog, model: str | None = None, arxiv: str | None = None) -> Subjects:
+    """The paper and models of a report already read (the catalog's, or discovered)."""
     paper = identify(pdf, catalog, arxiv)
     if arxiv and paper is None:
         raise catalog.unknown(f"arxiv-{arxiv}", EntityKind.PAPER)
-    found = subjects(pdf, catalog, paper, model)
-    return analyse_subjects(pdf, found, version)
+    return subjects(pdf, catalog, paper, model)
 
 
 def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) -> PreparedReport:
@@ -421,7 +425,11 @@ def ingest_pdf(
     A different PDF under the id of a stored report is refused unless ``replace``
     (:func:`check_identity`); the report then says what it replaced.
     """
-    prepared = prepare(path, catalog, model=model, arxiv=arxiv, version=version, progress=progress)
+    pdf = read_pdf(Path(path), progress)
+    found, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
+        store, catalog, lambda cat: pdf_subjects(pdf, cat, model, arxiv),
+        lambda found: [report_document(pdf, found.paper, found.models, version).id])
+    prepared = analyse_subjects(pdf, found, version)
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
     return prepared.report.model_copy(update={"replaced": replaced})

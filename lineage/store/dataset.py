@@ -303,11 +303,12 @@ class Store:
             )
         return sorted(out, key=lambda d: d.id)
 
-    def discovered_entities(self, source: str | None = None) -> list[Entity]:
+    def discovered_entities(self, source: str | None = None, *, excluding: Iterable[str] = ()) -> list[Entity]:
         """Entities that ingested sources (or ``source`` alone) introduced, read back from their records.
 
         One id found by several sources keeps the record of the first source in id order, with
-        blanks filled from the others (:func:`lineage.domain.merge_discovered`).
+        blanks filled from the others (:func:`lineage.domain.merge_discovered`).  The sources in
+        ``excluding`` are left out (what the rest of the store knows when one of them is read again).
         """
         from pyoxigraph import NamedNode
 
@@ -318,7 +319,10 @@ class Store:
             "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g", **bindings
         )
         out: dict[str, Entity] = {}
+        left_out = {iris.source_iri(d) for d in excluding}
         for r in rows:
+            if str(r["g"]) in left_out:
+                continue
             entity = _entity_adapter().validate_json(str(r["rec"]))
             out[entity.id] = merge_discovered(out[entity.id], entity) if entity.id in out else entity
         return list(out.values())

@@ -7,17 +7,6 @@ import pytest
 from lineage.domain import Method, Predicate, SourceKind, Status
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest.card import ingest_hf
-from tests.fixtures.hf_server import corpus_repos, serve
-
-
-@pytest.fixture
-def hub(corpus, monkeypatch, tmp_path):
-    server, handler = serve(corpus_repos(corpus))
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    yield handler
-    server.shutdown()
 
 
 def test_the_v4_card_says_deepseek_v4_uses_muon_pinned_to_its_commit(hub, catalog, store):

@@ -41,7 +41,7 @@ from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.read import read_config
 from lineage.ingest.config.readers import merge, module_reading
-from lineage.ingest.identity import check_batch, check_identity
+from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
 
@@ -97,11 +97,16 @@ def _owner(repo: str | None) -> str | None:
     return repo.split("/")[0] if repo else None
 
 
+def source_id(src: ConfigSource) -> str:
+    """The source id of one config file: its model and file name."""
+    return f"config:{src.model}/{src.file}"
+
+
 def source_document(src: ConfigSource, digest: str) -> SourceDocument:
     """The SourceDocument for one config file."""
     title = f"{src.repo or src.model} config ({src.file})"
     return SourceDocument(
-        id=f"config:{src.model}/{src.file}",
+        id=source_id(src),
         title=title,
         kind=src.kind,
         format="config",
@@ -424,12 +429,16 @@ def ingest_config(
     gives one (a corpus manifest, :mod:`lineage.ingest.months`), dates a model they discover and the
     catalog does not date; without it the model's month stays unknown.
     """
-    prepared = []
-    for path in paths:
-        src = identify(Path(path), catalog, model)
-        if src.model not in catalog and not src.discovered:
-            raise catalog.unknown(src.model)
-        prepared.append(prepare(Path(path), src))
+    def sources(catalog) -> list[ConfigSource]:
+        out = [identify(Path(path), catalog, model) for path in paths]
+        for src in out:
+            if src.model not in catalog and not src.discovered:
+                raise catalog.unknown(src.model)
+        return out
+
+    # identified as a first ingest would: a model these files discovered before is discovered again
+    srcs, catalog = prepared_afresh(store, catalog, sources, lambda srcs: [source_id(s) for s in srcs])
+    prepared = [prepare(Path(path), src) for path, src in zip(paths, srcs)]
     check_batch([(p.doc, Path(path)) for p, path in zip(prepared, paths)])
     for p, path in zip(prepared, paths):
         p.report.replaced = check_identity(store, p.doc, Path(path), replace)
