@@ -13,18 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lineage.ingest.report import prepare
-
 LABEL_DIR = Path(__file__).parents[1] / "fixtures" / "labels"
 LABELS = sorted(LABEL_DIR.glob("*.yaml"))
 NEW_LABELS = sorted((LABEL_DIR / "new").glob("*.yaml"))
 
 
-def _score(corpus, catalog, label_path):
+def _score(corpus, prepare_once, label_path):
     label = yaml.safe_load(label_path.read_text())
     model = label["models"][0] if len(label["models"]) == 1 else None
     folder = corpus / "reports" if label_path.parent == LABEL_DIR else corpus / "new" / "reports"
-    prepared = prepare(folder / label["report"], catalog, model=model if folder.parent == corpus else None)
+    prepared = prepare_once(folder / label["report"], model=model if folder.parent == corpus else None)
     assert sorted(prepared.report.models) == sorted(label["models"])
     predicted = set(prepared.report.uses)
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
@@ -33,8 +31,8 @@ def _score(corpus, catalog, label_path):
 
 
 @pytest.fixture(scope="module")
-def scores(corpus, catalog):
-    return {p.stem: _score(corpus, catalog, p) for p in LABELS + NEW_LABELS}
+def scores(corpus, prepare_once):
+    return {p.stem: _score(corpus, prepare_once, p) for p in LABELS + NEW_LABELS}
 
 
 def test_every_corpus_report_has_labels(corpus):
