@@ -6,6 +6,7 @@ pytest-xdist worker asks first (:mod:`tests.fixtures.once`).
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,26 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 SLOW_FIXTURES = {"prepare_once", "reports_store_path", "reports_graph", "bolt"}
 """A test that uses one of these (reports analysed one by one, every corpus report ingested, a Bolt server) is slow."""
+
+
+TERMINAL_ENV = ("COLUMNS", "LINES")
+"""What the CLI reads to fit tables to a terminal (``lineage.cli.options``); unset when output goes to a pipe."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: hand each worker the terminal size variables this session has (or not)."""
+    node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_ENV}
+
+
+def pytest_configure(config):
+    """In an xdist worker, restore the controller's ``COLUMNS``/``LINES``: the worker's readline exports 80x24."""
+    env = getattr(config, "workerinput", {}).get("terminal_env")
+    for name, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def pytest_collection_modifyitems(config, items):
