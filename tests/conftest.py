@@ -1,16 +1,66 @@
-"""Shared fixtures: the real corpus beside the project, the catalog, built and empty stores."""
+"""Shared fixtures: the real corpus beside the project, the catalog, built and empty stores, analysed reports.
+
+What is costly (building a store, analysing a report PDF) is done once per run, whichever
+pytest-xdist worker asks first (:mod:`tests.fixtures.once`).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from lineage.catalog import Catalog
 from lineage.store import Store
+from tests.fixtures.once import content_key, once, run_folder, store_once
+from tests.graph.lineage_story import (  # noqa: F401  (session fixtures: defined here, each is built once)
+    built_graph,
+    relations_graph,
+    reports_graph,
+    reports_store_path,
+    story_graph,
+    story_store_path,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+SLOW_FIXTURES = {"prepare_once", "reports_store_path", "reports_graph", "bolt"}
+"""A test that uses one of these (reports analysed one by one, every corpus report ingested, a Bolt server) is slow."""
+
+
+TERMINAL_ENV = ("COLUMNS", "LINES")
+"""What the CLI reads to fit tables to a terminal (``lineage.cli.options``); unset when output goes to a pipe."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist, in the controller: hand each worker the terminal size variables this session has (or not)."""
+    node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_ENV}
+
+
+def pytest_configure(config):
+    """In an xdist worker, restore the controller's ``COLUMNS``/``LINES``: the worker's readline exports 80x24."""
+    env = getattr(config, "workerinput", {}).get("terminal_env")
+    for name, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` what ``-m "not slow"`` leaves out: the fixtures above, browser tests and the CLI fuzzing.
+
+    Tests slow for their own reasons carry ``@pytest.mark.slow`` in their module.
+    """
+    fuzz = ROOT / "tests" / "fuzz"
+    for item in items:
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser")
+                or fuzz in Path(str(item.path)).parents):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -36,13 +86,46 @@ def store(tmp_path) -> Store:
 
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory, catalog) -> Path:
-    """A store built once per session by ``lineage.build.build`` (read-only for tests)."""
+    """A store built once per run by ``lineage.build.build``, copied for this worker (read-only for tests)."""
     from lineage.build import build
 
-    path = tmp_path_factory.mktemp("built") / "store"
-    with Store(path) as s:
-        build(s, catalog)
-    return path
+    def build_at(path):
+        with Store(path) as s:
+            build(s, catalog)
+
+    return store_once(run_folder(tmp_path_factory, "stores"), "built", build_at,
+                      tmp_path_factory.mktemp("built") / "store")
+
+
+@pytest.fixture(scope="session")
+def prepare_once(tmp_path_factory, catalog):
+    """``prepare_once(path, model=None)``: ``lineage.ingest.report.prepare(path, catalog, model=model)``, once per run.
+
+    Keyed by the PDF's path, the sha256 of its bytes and ``model``; each caller gets its own copy
+    (unpickled), and a refusal (``SourceFormatError``) is raised again to every caller.
+    """
+    from lineage.ingest.report import prepare
+
+    folder = run_folder(tmp_path_factory, "prepared")
+
+    def get(path: Path, model: str | None = None):
+        return once(folder, content_key(path, model), lambda: prepare(path, catalog, model=model))
+
+    return get
+
+
+@pytest.fixture
+def built_copy(built_store_path, tmp_path) -> Path:
+    """A copy of the built store this test may change: what ``build`` writes into an empty store."""
+    return Path(shutil.copytree(built_store_path, tmp_path / "built"))
+
+
+@pytest.fixture
+def built_copy_store(built_copy) -> Store:
+    """The built store, opened on a copy this test may change."""
+    s = Store(built_copy)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -4,15 +4,19 @@ Moonlight's report says it uses Muon and no MTP layers.  DeepSeek-V4's report sa
 Moonlight model used Muon first), Muon's blog post (people, no lab) and Meta's multi-token
 prediction paper (its config shows MTP), and that it runs on Ascend 910B NPUs; an article claims
 Moonshot introduced Muon and that V4 was trained on H800 GPUs.  Shared by
-tests/graph, tests/queries and tests/neo4j, whose conftest files import the fixtures below.
+tests/graph, tests/queries and tests/neo4j: tests/conftest.py imports the fixtures below, so each
+store is built once per session (and once per run: every xdist worker copies the same one).
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.store import Store
+from tests.fixtures.once import run_folder, store_once
 
 
 def _claim(doc, subject, predicate, obj, status, snippet, method="text"):
@@ -47,15 +51,15 @@ def plant_muon_story(store) -> None:
 
 
 @pytest.fixture(scope="session")
-def story_store_path(tmp_path_factory, catalog):
+def story_store_path(tmp_path_factory, built_store_path):
     """A built store plus the Muon story (read-only for tests)."""
-    from lineage.build import build
 
-    path = tmp_path_factory.mktemp("story") / "store"
-    with Store(path) as s:
-        build(s, catalog)
-        plant_muon_story(s)
-    return path
+    def plant(path):
+        shutil.copytree(built_store_path, path)
+        with Store(path) as s:
+            plant_muon_story(s)
+
+    return store_once(run_folder(tmp_path_factory, "stores"), "story", plant, tmp_path_factory.mktemp("story") / "store")
 
 
 @pytest.fixture(scope="session")
@@ -75,27 +79,28 @@ def built_graph(built_store_path, catalog):
 
 
 @pytest.fixture(scope="session")
-def reports_store_path(tmp_path_factory, corpus, catalog):
+def reports_store_path(tmp_path_factory, corpus, catalog, built_store_path):
     """A built store with every corpus report (``../shared/corpus/reports/*.pdf``) ingested (read-only).
 
     A report whose model cannot be told is left out (it is refused, the store unchanged); at least
     ten of the corpus reports must go in.
     """
-    from lineage.build import build
     from lineage.errors import SourceFormatError
     from lineage.ingest.report import ingest_pdf
 
-    path = tmp_path_factory.mktemp("reports") / "store"
-    ingested = []
-    with Store(path) as s:
-        build(s, catalog)
-        for pdf in sorted((corpus / "reports").glob("*.pdf")):
-            try:
-                ingested.append(ingest_pdf(s, catalog, pdf).source)
-            except SourceFormatError:
-                continue
-    assert len(ingested) >= 10, ingested
-    return path
+    def ingest(path):
+        shutil.copytree(built_store_path, path)
+        ingested = []
+        with Store(path) as s:
+            for pdf in sorted((corpus / "reports").glob("*.pdf")):
+                try:
+                    ingested.append(ingest_pdf(s, catalog, pdf).source)
+                except SourceFormatError:
+                    continue
+        assert len(ingested) >= 10, ingested
+
+    return store_once(run_folder(tmp_path_factory, "stores"), "reports", ingest,
+                      tmp_path_factory.mktemp("reports") / "store")
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +114,6 @@ def reports_graph(reports_store_path, catalog):
 @pytest.fixture(scope="session")
 def relations_graph(tmp_path_factory, built_store_path, catalog):
     """The built graph plus idea relations read from a report's text (page locators), as ingestion writes them."""
-    import shutil
-
     from lineage.questions.projection import project
 
     path = tmp_path_factory.mktemp("relations") / "store"

@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-from lineage.build import build
 from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.export import export
 from lineage.questions.projection import project
@@ -41,10 +40,9 @@ def _open(html_path, run, fragment=""):
     return result, errors, remote
 
 
-def _page_with(tmp, catalog, doc, subject, obj, status, text, supports=True):
+def _page_with(tmp, built, catalog, doc, subject, obj, status, text, supports=True):
     """Export the built store plus one ``uses`` claim from ``doc``: (page, export report, projection)."""
-    with Store(tmp / "store") as s:
-        build(s, catalog)
+    with Store(shutil.copytree(built, tmp / "store")) as s:
         ev = Evidence(source=doc.id, source_kind=doc.kind, locator=text, snippet=text, method="text",
                       supports=supports, retrieved_at=utcnow())
         s.replace_source(doc, [Claim(subject=subject, predicate="uses", object=obj, status=status, reason=text,
@@ -53,10 +51,10 @@ def _page_with(tmp, catalog, doc, subject, obj, status, text, supports=True):
 
 
 @pytest.fixture(scope="module")
-def page_file(tmp_path_factory, catalog):
+def page_file(tmp_path_factory, built_store_path, catalog):
     _chromium()
     doc = SourceDocument(id="article:hostile", title=HOSTILE, kind="secondary", format="article", about="kimi-k2")
-    path, report, _ = _page_with(tmp_path_factory.mktemp("explorer"), catalog, doc, "kimi-k2", "muon", "reported", HOSTILE)
+    path, report, _ = _page_with(tmp_path_factory.mktemp("explorer"), built_store_path, catalog, doc, "kimi-k2", "muon", "reported", HOSTILE)
     return path, report
 
 
@@ -105,10 +103,9 @@ def test_unticking_a_status_hides_its_edges(page_file):
     assert errors == [] and after < before and verified_left == 0
 
 
-def test_thousands_of_nodes_open_with_a_fixed_layout(tmp_path, catalog):
+def test_thousands_of_nodes_open_with_a_fixed_layout(tmp_path, built_copy, catalog):
     _chromium()
-    with Store(tmp_path / "store") as s:
-        build(s, catalog)
+    with Store(built_copy) as s:
         doc = SourceDocument(id="article:many", title="many", kind="secondary", format="article")
         ev = Evidence(source=doc.id, source_kind="secondary", locator="row", snippet="row", method="text",
                       retrieved_at=utcnow())
@@ -153,12 +150,12 @@ def test_the_default_view_shows_organization_lanes_a_time_axis_and_readable_labe
 
 
 @pytest.fixture(scope="module")
-def ruled_out_page(tmp_path_factory, catalog):
+def ruled_out_page(tmp_path_factory, built_store_path, catalog):
     """A built store where a primary source rules MLA out for Qwen3-235B-A22B."""
     _chromium()
     doc = SourceDocument(id="report:qwen3-test", title="Qwen3 report", kind="primary", format="report",
                          about="qwen3-235b-a22b")
-    path, _, g = _page_with(tmp_path_factory.mktemp("focus"), catalog, doc, "qwen3-235b-a22b", "mla", "contradicted",
+    path, _, g = _page_with(tmp_path_factory.mktemp("focus"), built_store_path, catalog, doc, "qwen3-235b-a22b", "mla", "contradicted",
                             "we use GQA, not MLA", supports=False)
     users = {u: d["status"] for u, _, k, d in g.in_edges("mla", keys=True, data=True) if k == "uses"}
     return path, users

@@ -1,5 +1,4 @@
 """Exports: RDF that conforms to the shapes, and an offline HTML graph that escapes source text."""
-# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
 
 from __future__ import annotations
 
@@ -9,9 +8,7 @@ import shutil
 from urllib.parse import quote
 
 import pytest
-from lineage_story import relations_graph  # noqa: F401  (fixture)
 
-from lineage.build import build
 from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.export import export
 from lineage.questions.projection import adopters, project
@@ -21,9 +18,8 @@ EVIL = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def store_with_hostile_evidence(tmp_path, catalog):
-    s = Store(tmp_path / "store")
-    build(s, catalog)
+def store_with_hostile_evidence(built_copy):
+    s = Store(built_copy)
     doc = SourceDocument(id="article:hostile", title=EVIL, kind="secondary", format="article", about="kimi-k2")
     ev = Evidence(source=doc.id, source_kind="secondary", locator="para 1", snippet=EVIL, method="text",
                   retrieved_at=utcnow())

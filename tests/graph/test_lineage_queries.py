@@ -1,12 +1,10 @@
 """Lineage questions on the real built store, and on the store with the Muon story planted."""
-# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from lineage_story import built_graph, story_graph, story_store_path  # noqa: F401  (fixtures)
 from typer.testing import CliRunner
 
 from lineage.cli import app

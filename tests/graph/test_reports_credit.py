@@ -3,13 +3,11 @@
 ``flow`` credits an organization on basis ``cited`` only when the model's report cites the paper
 that introduced the technique; ``who-uses`` never counts a model a primary source rules out.
 """
-# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
 
 from __future__ import annotations
 
 import json
 
-from lineage_story import reports_store_path  # noqa: F401  (fixture; skips without ../shared)
 from typer.testing import CliRunner
 
 from lineage.cli import app

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from lineage.build import build
 from lineage.domain import Predicate, Status
 from lineage.errors import SourceFormatError
 from lineage.ingest.article import ingest_article
@@ -19,13 +18,12 @@ SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_b9
 
 
 @pytest.fixture
-def article_store(corpus, catalog, tmp_path):
+def article_store(corpus, catalog, built_copy):
     from lineage.store import Store
 
     if not SEED.exists():
         pytest.skip(f"seed article not found at {SEED}")
-    s = Store(tmp_path / "store")
-    build(s, catalog)
+    s = Store(built_copy)
     report = ingest_article(s, catalog, SEED)
     yield s, report.source
     s.close()

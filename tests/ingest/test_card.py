@@ -97,14 +97,12 @@ def test_a_card_naming_an_older_sibling_credits_only_its_own_release(hub, catalo
     assert [c for c in store.claims(predicate=Predicate.USES) if c.subject != "deepseek-v3.2-exp"] == []
 
 
-def test_a_card_naming_a_technique_only_in_a_feature_bullet_makes_its_model_a_user(hub, catalog, tmp_path):
-    from lineage.build import build
+def test_a_card_naming_a_technique_only_in_a_feature_bullet_makes_its_model_a_user(hub, catalog, built_copy):
     from lineage.questions.who_uses import who_uses
     from lineage.store import Store
 
-    s = Store(tmp_path / "built")
+    s = Store(built_copy)
     try:
-        build(s, catalog)
         ingest_hf(s, catalog, "moonshotai/Kimi-K2-Instruct")
         (claim,) = s.claims(subject="kimi-k2", predicate=Predicate.USES, object="muonclip", source="card:moonshotai/Kimi-K2-Instruct")
         assert claim.status is Status.VERIFIED and claim.evidence[0].locator == "README.md line 34"

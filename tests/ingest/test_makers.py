@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.build import build
 from lineage.domain import Predicate, Status
 from lineage.ingest.article import extract, ingest_article, read_article
 from lineage.ingest.makers import dates
@@ -58,8 +57,8 @@ def test_a_paper_that_introduced_a_technique_is_where_it_was_introduced(claims):
     assert ("mha", "introducedIn", "arxiv-1706.03762") in got
 
 
-def test_release_months_and_developers_are_checked_against_the_catalog(catalog, store, tmp_path):
-    build(store, catalog)
+def test_release_months_and_developers_are_checked_against_the_catalog(catalog, built_copy_store, tmp_path):
+    store = built_copy_store
     path = tmp_path / "a.md"
     path.write_text(
         "In December 2024, DeepSeek released DeepSeek-V3.\n\n"

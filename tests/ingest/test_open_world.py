@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from lineage.cli import app
 
+pytestmark = pytest.mark.slow  # every test ingests or analyses corpus reports
+
 HUNYUAN = "new/reports/Tencent-Hunyuan__Hunyuan-A13B__Hunyuan_A13B_Technical_Report.pdf"
 STEP3 = "new/reports/stepfun-ai__Step3__Step3-Sys-Tech-Report.pdf"
 
@@ -92,10 +94,8 @@ def test_a_model_id_that_is_not_an_id_is_one_line_exit_2(tmp_path, corpus):
         ("new/reports/XiaomiMiMo__MiMo-Audio__MiMo-Audio-Technical-Report.pdf", "mimo-audio"),
     ],
 )
-def test_new_reports_name_their_own_model_and_catalog_lab(corpus, catalog, path, model):
-    from lineage.ingest.report import prepare
-
-    prepared = prepare(corpus / path, catalog)
+def test_new_reports_name_their_own_model_and_catalog_lab(corpus, catalog, prepare_once, path, model):
+    prepared = prepare_once(corpus / path)
     assert prepared.report.models == [model]
     entity = next(e for e in prepared.entities if e.id == model)
     assert entity.curation == "discovered" and entity.discovered_in == prepared.doc.id
@@ -121,16 +121,15 @@ def test_techniques_a_report_proposes_or_adopts_with_a_citation_are_discovered(t
     assert any(line.startswith("mfa ") for line in shown)
 
 
-def test_every_new_corpus_report_names_its_model_or_says_why_not(corpus, catalog):
+def test_every_new_corpus_report_names_its_model_or_says_why_not(corpus, catalog, prepare_once):
     """The 39 reports in new/: each lands on its model (catalog or discovered; a catalog series may be several), nearly all with a lab, or is refused
     in one line asking for --model; none lands on a catalog model that is not its own."""
     from lineage.errors import SourceFormatError
-    from lineage.ingest.report import prepare
 
     named, refused, labs = {}, [], 0
     for pdf in sorted((corpus / "new" / "reports").glob("*.pdf")):
         try:
-            prepared = prepare(pdf, catalog)
+            prepared = prepare_once(pdf)
         except SourceFormatError as exc:
             assert str(exc).endswith("Pass --model ID (a new id creates the model; see 'lineage models')."), pdf.name
             refused.append(pdf.name)

@@ -15,7 +15,7 @@ from lineage.catalog.resolver import Resolver
 from lineage.domain import Predicate, Status
 from lineage.ingest import proposals, references, relations
 from lineage.ingest.pdf import read_pdf
-from lineage.ingest.report import body_sentences, prepare
+from lineage.ingest.report import body_sentences
 from lineage.ingest.text import Sentence, alias_patterns
 
 LABELS = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "labels" / "relations" / "edges.yaml").read_text())
@@ -43,6 +43,7 @@ def extracted(corpus, catalog) -> dict[tuple, int]:
     return out
 
 
+@pytest.mark.slow
 def test_relation_precision_on_the_hand_labels(extracted):
     correct = {_key(r) for r in LABELS["edges"] if r["correct"]}
     wrong = {_key(r) for r in LABELS["edges"] if not r["correct"]}
@@ -54,17 +55,18 @@ def test_relation_precision_on_the_hand_labels(extracted):
     assert len(tp) >= 10
 
 
+@pytest.mark.slow
 def test_relations_carry_the_labelled_page(extracted):
     for row in LABELS["edges"]:
         if row["correct"] and _key(row) in extracted:
             assert extracted[_key(row)] == row["page"], row
 
 
-def test_own_introducing_report_verifies_and_a_third_party_only_reports(corpus, catalog):
-    exp = prepare(corpus / "reports" / "deepseek-ai__DeepSeek-V3.2-Exp__DeepSeek_V3_2.pdf", catalog)
+def test_own_introducing_report_verifies_and_a_third_party_only_reports(corpus, prepare_once):
+    exp = prepare_once(corpus / "reports" / "deepseek-ai__DeepSeek-V3.2-Exp__DeepSeek_V3_2.pdf")
     [dsa] = [c for c in exp.claims if (c.subject, c.predicate, c.object) == ("dsa", Predicate.EXTENDS, "mla")]
     assert dsa.status is Status.VERIFIED and dsa.evidence[0].locator.startswith("p. 2")
-    moon = prepare(corpus / "reports" / "MoonshotAI__Moonlight__Moonlight.pdf", catalog)
+    moon = prepare_once(corpus / "reports" / "MoonshotAI__Moonlight__Moonlight.pdf")
     [rep] = [c for c in moon.claims if (c.subject, c.predicate, c.object) == ("muon", Predicate.REPLACES, "adamw")]
     assert rep.status is Status.REPORTED
     assert "muon replaces adamw (p. 2)" in moon.report.relations

@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from lineage.build import build
 from lineage.domain import Predicate, Status
 from lineage.errors import SourceFormatError
 from lineage.ingest.report import ingest_pdf
@@ -59,11 +58,10 @@ def test_moonlight_adopts_muon_and_rules_out_mtp(corpus, catalog, store):
     assert "we do not introduce MTP layers" in mtp.evidence[0].snippet
 
 
-def test_who_uses_muon_lists_moonlight_and_glm_with_report_evidence(corpus, catalog, tmp_path):
+def test_who_uses_muon_lists_moonlight_and_glm_with_report_evidence(corpus, catalog, built_copy):
     from lineage.store import Store
 
-    with Store(tmp_path / "s") as s:
-        build(s, catalog)
+    with Store(built_copy) as s:
         for name in ("MoonshotAI__Moonlight__Moonlight.pdf", "zai-org__GLM-4.5__GLM_4_5_technical_report.pdf"):
             ingest_pdf(s, catalog, corpus / "reports" / name)
         rows = {r.model: r for r in who_uses(s, catalog, "muon").rows}

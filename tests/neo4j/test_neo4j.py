@@ -28,9 +28,6 @@ def _load(name: str, path: Path):
 
 _expected = _load("expected", Path(__file__).resolve().parents[1] / "queries" / "expected.py")
 CASES, actual, expected = _expected.CASES, _expected.actual, _expected.expected
-built_graph, story_graph, story_store_path = _expected.built_graph, _expected.story_graph, _expected.story_store_path
-reports_graph, reports_store_path = _expected.reports_graph, _expected.reports_store_path
-relations_graph = _expected._story.relations_graph
 
 
 @pytest.fixture(scope="module", params=["built", "story", "reports"])

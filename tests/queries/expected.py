@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from lineage.questions.adoption import adopters, timeline
 from lineage.questions.compare import compare
 from lineage.questions.flow import flow, inherited
@@ -13,22 +9,6 @@ from lineage.questions.hardware import hardware
 from lineage.questions.ideas import ancestry, descendants, family_changes, idea_links
 from lineage.questions.paths import path
 from lineage.questions.status import _edges, at_least
-
-
-def load_test_module(name: str, path: Path):
-    """Import a helper module from another test directory (test directories are not packages)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_story = load_test_module("lineage_story", Path(__file__).resolve().parents[1] / "graph" / "lineage_story.py")
-built_graph, story_graph, story_store_path = _story.built_graph, _story.story_graph, _story.story_store_path
-reports_graph, reports_store_path = _story.reports_graph, _story.reports_store_path
-"""Fixtures, re-exported for the test modules that import this one."""
 
 CASES = {
     # query name -> list of parameter sets

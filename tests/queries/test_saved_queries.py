@@ -1,5 +1,4 @@
 """Every saved SPARQL query gives the library function's answer, on the built store and the story store."""
-# ruff: noqa: F811  (fixtures imported from a helper module are redefined as test arguments)
 
 from __future__ import annotations
 
@@ -7,16 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from expected import (  # noqa: F401  (fixtures)
-    CASES,
-    actual,
-    built_graph,
-    expected,
-    reports_graph,
-    reports_store_path,
-    story_graph,
-    story_store_path,
-)
+from expected import CASES, actual, expected
 from typer.testing import CliRunner
 
 from lineage.cli import app
@@ -44,7 +34,7 @@ def story_store(story_store_path):
         yield s
 
 
-@pytest.fixture(scope="module", params=["built", "story", "reports"])
+@pytest.fixture(scope="module", params=["built", "story", pytest.param("reports", marks=pytest.mark.slow)])
 def store_and_graph(request, built_store_path, story_store, built_graph, story_graph):
     """The built store, the story store, and the built store with every corpus report ingested."""
     if request.param == "story":

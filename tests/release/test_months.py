@@ -56,16 +56,19 @@ def _month(store, catalog, model: str) -> tuple[str | None, str]:
     return claim.value, claim.evidence[0].locator
 
 
+@pytest.mark.slow
 def test_a_config_discovered_model_takes_its_sources_month(dated_store):
     store, catalog = dated_store
     assert _month(store, catalog, "qwen3-0.6b") == ("2025-04", "MANIFEST.tsv: pub_month")
 
 
+@pytest.mark.slow
 def test_a_reports_own_first_page_month_is_preferred_to_the_manifests(dated_store):
     store, catalog = dated_store
     assert _month(store, catalog, "llama-nemotron") == ("2025-05", "p. 1")
 
 
+@pytest.mark.slow
 def test_the_manifest_month_is_preferred_to_the_creation_date_of_a_revised_pdf(dated_store):
     store, catalog = dated_store
     assert _month(store, catalog, "deepseek-prover-v2") == ("2025-04", "MANIFEST.tsv: pub_month")

@@ -111,6 +111,7 @@ def test_a_second_writer_gets_a_clear_error_not_a_crash(store, monkeypatch):
         Store(store.path)
 
 
+@pytest.mark.slow
 def test_build_twice_gives_the_same_store(tmp_path, catalog):
     with Store(tmp_path / "s") as s:
         build(s, catalog)
