@@ -112,6 +112,7 @@ def test_a_killed_ingest_run_again_gives_the_uninterrupted_store(kind, built_sto
     assert outcomes["run again"] >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.exhaustive
 @pytest.mark.parametrize("kind", sorted(KILLS))
 def test_twenty_killed_ingests_of_each_kind_run_again_give_the_uninterrupted_store(

@@ -88,6 +88,7 @@ def test_a_sample_of_every_ingest_kind_ingested_again_in_any_order_gives_the_sam
     _three_passes(_sample(corpus), store_copy, seed=27)
 
 
+@pytest.mark.slow
 @pytest.mark.exhaustive
 def test_the_whole_corpus_ingested_again_in_any_order_gives_the_same_store(store_copy, corpus, hub):
     _three_passes([s for kind in corpus_sources(corpus).values() for s in kind], store_copy, seed=27)
