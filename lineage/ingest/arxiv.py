@@ -17,7 +17,6 @@ the report ingestor with the paper's metadata attached.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 from collections.abc import Callable
@@ -85,8 +84,6 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
     if not isinstance(session, FeedSession):
         session = client._session = FeedSession(session)
     session.what = query
-    malformed = _MalformedFeeds()
-    logging.getLogger("arxiv").addHandler(malformed)
     try:
         results = list(client.results(arxiv.Search(id_list=[query])))
     except arxiv.HTTPError as exc:
@@ -95,11 +92,7 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
         raise ExternalServiceError(f"arXiv API returned an empty page for {query}; try again later") from None
     except requests.RequestException as exc:
         raise ExternalServiceError(f"cannot reach the arXiv API for {query}: {type(exc).__name__}") from None
-    finally:
-        logging.getLogger("arxiv").removeHandler(malformed)
-    if not results and malformed.seen:  # not an answer about the id: the service failed
-        raise ExternalServiceError(f"arXiv API returned a malformed feed for {query}; try again later")
-    if not results:
+    if not results:  # FeedSession let only a well-formed Atom feed with totalResults 0 through
         raise SourceFormatError(f'arXiv has no paper "{query}". Check the id.')
     r = results[0]
     short = r.get_short_id()
@@ -120,15 +113,31 @@ def fetch_metadata(client, ident: str, version: str | None) -> PaperMetadata:
     )
 
 
-class _MalformedFeeds(logging.Handler):
-    """Notes the ``arxiv`` client's "Malformed feed" warning: its only sign that a page was not Atom."""
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.seen = False
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = self.seen or record.getMessage().startswith("Malformed feed")
+def feed_problem(data: bytes) -> str | None:
+    """None for a well-formed Atom feed that answers the query, else what is wrong with the page.
+
+    The ``arxiv`` client parses with recovery, so a feed cut short or an HTML error page served
+    with 200 reads as an empty result ("no paper"); only a whole Atom feed whose
+    ``opensearch:totalResults`` agrees with its entries (0 and none: no such paper) is an answer.
+    """
+    from xml.etree import ElementTree
+
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):  # an Atom feed has neither (an HTML page has the first)
+        return "a page that is not an Atom feed"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return "a page that is not well-formed XML"
+    if root.tag != f"{ATOM}feed":
+        return "a page that is not an Atom feed"
+    total = (root.findtext(f"{OPENSEARCH}totalResults") or "").strip()
+    if not total.isdigit() or (int(total) == 0) != (root.find(f"{ATOM}entry") is None):
+        return "a feed whose totalResults does not match its entries"
+    return None
 
 
 class FeedSession:
@@ -143,6 +152,9 @@ class FeedSession:
     def get(self, url: str, headers: dict | None = None):
         job = download.Job(download.limits("feed", RETRY_WAIT_S), self.what, "arXiv API")
         data = download.fetch_bytes(url, job, self.session, headers)
+        problem = feed_problem(data)
+        if problem:  # not an answer about the id: the service failed
+            raise ExternalServiceError(f"arXiv API returned {problem} for {self.what}; try again later")
         return SimpleNamespace(status_code=200, content=data)
 
 

@@ -180,6 +180,7 @@ def test_hub_retries_print_nothing_but_the_error(hub, bounded, store, capfd):
 
 class ArxivHandler(http.server.BaseHTTPRequestHandler):
     faults: dict[str, str] = {}  # "feed" | "pdf" -> fault
+    page: bytes | None = None  # served with 200 instead of the feed, when set
     corpus: Path = Path()
     hits: list[str] = []
 
@@ -190,6 +191,7 @@ class ArxivHandler(http.server.BaseHTTPRequestHandler):
             ids = parse_qs(url.query).get("id_list", [""])[0]
             papers = [cassettes.papers()[i] for i in ids.split(",") if i in cassettes.papers()]
             data, kind, ctype = cassettes.feed(papers).encode(), "feed", "application/atom+xml"
+            data = data if self.page is None else self.page
         else:
             paper = cassettes.papers().get(url.path.rsplit("/", 1)[-1][:-2])
             if paper is None:
@@ -211,7 +213,7 @@ class ArxivHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def arxiv_server(bounded, corpus, monkeypatch):
-    ArxivHandler.faults, ArxivHandler.corpus, ArxivHandler.hits = {}, corpus, []
+    ArxivHandler.faults, ArxivHandler.corpus, ArxivHandler.hits, ArxivHandler.page = {}, corpus, [], None
     faults.reset()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArxivHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -300,3 +302,36 @@ def test_a_cached_pdf_whose_bytes_changed_is_fetched_again(arxiv_server, bounded
     arxiv_server.hits.clear()
     assert run_cli(["ingest", "arxiv", PAPER, "--store", str(store)]).code == 0
     assert arxiv_server.hits.count(f"/pdf/{PAPER}v1") == 1
+
+
+_WHOLE_FEED = cassettes.feed([cassettes.papers()[PAPER]]).encode()
+PAGES = {
+    "cut-off feed": (_WHOLE_FEED[: len(_WHOLE_FEED) // 2], "a page that is not well-formed XML"),
+    "HTML error page": (b"<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>",
+                        "a page that is not an Atom feed"),
+    "XHTML page": (b"<html><body><p>Rate exceeded.</p></body></html>", "a page that is not an Atom feed"),
+    "feed with no entries but results": (cassettes.feed([]).encode().replace(b"totalResults>0<", b"totalResults>1<"),
+                                         "a feed whose totalResults does not match its entries"),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_arxiv_answer_that_is_not_a_whole_atom_feed_is_an_external_failure(arxiv_server, bounded, store, page):
+    """Issue 27: a page the ``arxiv`` client reads with recovery (cut short, an error page served with 200)
+    was "no paper" (exit 2, bad input); the service failed, so exit 3 and nothing written."""
+    arxiv_server.page, problem = PAGES[page]
+    before = quads_hash(store)
+    outcome = run_cli(["ingest", "arxiv", PAPER, "--store", str(store)])
+    assert_refused(outcome, 3)
+    assert outcome.stderr == f"Error: arXiv API returned {problem} for {PAPER}; try again later\n"
+    assert cached_files(bounded) == []
+    assert quads_hash(store) == before
+
+
+def test_a_well_formed_empty_arxiv_feed_is_no_such_paper(arxiv_server, bounded, store):
+    """The real "no such paper" answer (an Atom feed, totalResults 0, no entry) stays bad input."""
+    before = quads_hash(store)
+    outcome = run_cli(["ingest", "arxiv", "2401.99999", "--store", str(store)])
+    assert_refused(outcome, 2)
+    assert outcome.stderr == 'Error: arXiv has no paper "2401.99999". Check the id.\n'
+    assert quads_hash(store) == before

@@ -86,7 +86,7 @@ def test_a_malformed_feed_is_an_external_failure_not_an_unknown_id(pdf_server, c
     cassette = cassettes.write(tmp_path / "bad.yaml", [cassettes.interaction("2401.06066", 200, "Rate exceeded.")])
     with REPLAY.use_cassette(str(cassette), allow_playback_repeats=True), pytest.raises(ExternalServiceError) as err:
         ingest_arxiv(store, catalog, ["2401.06066"], client=client())
-    assert str(err.value) == "arXiv API returned a malformed feed for 2401.06066; try again later"
+    assert str(err.value) == "arXiv API returned a page that is not well-formed XML for 2401.06066; try again later"
     assert store.is_empty()
 
 
