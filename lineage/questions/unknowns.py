@@ -7,15 +7,17 @@ a new mechanism the day its first config is ingested, and how many models share 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
 from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, Predicate
-from lineage.errors import SourceFormatError
+from lineage.errors import SourceFormatError, UnknownEntity
 from lineage.questions.evidence import require_built
 from lineage.store import Store
+from lineage.store.iris import RDF
 
 
 class UnknownKey(BaseModel):
@@ -36,6 +38,8 @@ def unknowns(store: Store, model: str | None = None) -> list[UnknownKey]:
             "see 'lineage models'"
         )
     require_built(store)
+    if model is not None:
+        _require_model(store, model)
     by_key: dict[str, list] = defaultdict(list)
     for c in store.claims(subject=model, predicate=Predicate.UNRECOGNISED_CONFIG_KEY):
         by_key[str(c.value).rsplit(".", 1)[-1]].append(c)
@@ -49,3 +53,13 @@ def unknowns(store: Store, model: str | None = None) -> list[UnknownKey]:
         for key, claims in by_key.items()
     ]
     return sorted(rows, key=lambda r: (-len(r.models), r.key))
+
+
+_MODELS = f"""SELECT DISTINCT ?m WHERE {{ {{ ?m a lin:Model }} UNION {{ ?c a lin:Claim ; <{RDF}subject> ?m }} }}"""
+
+
+def _require_model(store: Store, model: str) -> None:
+    """An id that is no model of the store (typed so, or the subject of a claim) is an unknown entity, with close ids."""
+    known = {r["m"] for r in store.select(_MODELS, entity_ids=True)}
+    if model not in known:
+        raise UnknownEntity("model", model, difflib.get_close_matches(model, sorted(known), n=3, cutoff=0.6), "models")

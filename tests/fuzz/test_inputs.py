@@ -195,3 +195,14 @@ def test_a_store_path_the_system_refuses_is_no_store(tmp_path, command):
     outcome = run_cli([*command, "--store", str(store)])
     assert_refused(outcome, 2)
     assert outcome.stderr == f"Error: no store at \"{store}\". Run 'lineage build' first.\n"
+
+
+def test_unknowns_for_a_model_the_store_does_not_hold_names_it(fuzz_store):
+    """Issue 27: a well-formed id that is in no claim of the store printed an empty table with exit 0."""
+    before = quads_hash(fuzz_store)
+    outcome = run_cli(["unknowns", "--model", "deepseek-v9", "--store", str(fuzz_store)])
+    assert_refused(outcome, 2)
+    assert outcome.stderr == """Error: model "deepseek-v9" not found. Did you mean "deepseek-v3"? See 'lineage models'.\n"""
+    assert quads_hash(fuzz_store) == before
+    held = run_cli(["unknowns", "--model", "deepseek-v3", "--store", str(fuzz_store)])  # held, no unknown key
+    assert (held.code, held.stderr) == (0, "") and held.stdout.rstrip().endswith("0 of 0 unrecognised keys")
