@@ -58,6 +58,10 @@ class StoreLocked(StoreError):
         )
 
 
+class BadStorePath(LineageError, ValueError):
+    """A store path the file system refuses as a name (too long): bad input, not a store that failed."""
+
+
 class EmptyStore(LineageError, LookupError):
     """A query against a store that has not been built."""
 
@@ -117,6 +121,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     SourceConflict: 2,
     CatalogError: 2,
     EmptyStore: 2,
+    BadStorePath: 2,
     StoreError: 3,
     ExternalServiceError: 3,
     MissingExtra: 2,

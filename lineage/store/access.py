@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from lineage.errors import MissingStore, StoreError, StoreLocked
+from lineage.errors import BadStorePath, MissingStore, StoreError, StoreLocked
 
 LOCK_WAIT_SECONDS = 30.0
 """How long a writer waits for another writer's lock before giving up (env ``LINEAGE_LOCK_WAIT``).
@@ -101,6 +101,7 @@ def open_writer(path: Path, on_wait: Callable[[str], None] | None = None):
     """
     import pyoxigraph
 
+    check_name(path)
     bound, waited = lock_wait(), False
     deadline = time.monotonic() + bound
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +122,27 @@ def open_writer(path: Path, on_wait: Callable[[str], None] | None = None):
         json.dumps({"pid": os.getpid(), "command": " ".join(["lineage", *sys.argv[1:]])[:200]}), encoding="utf-8"
     )
     return store
+
+
+def check_name(path: Path) -> None:
+    """Refuse a path the system would refuse as too long (``ENAMETOOLONG``: a name past ``NAME_MAX``
+    bytes or the whole past ``PATH_MAX``) before anything is created: the name is bad input."""
+    full = path.absolute()
+    anchor = next((p for p in full.parents if os.path.isdir(p)), Path(full.anchor))
+    limits = {}
+    for key, default in (("PC_NAME_MAX", 255), ("PC_PATH_MAX", 4096)):
+        try:
+            limits[key] = os.pathconf(anchor, key)
+        except (OSError, ValueError):
+            limits[key] = default
+    longest = max(full.parts, key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > limits["PC_NAME_MAX"]:
+        problem = f'a name in it is {len(os.fsencode(longest))} bytes long, over the {limits["PC_NAME_MAX"]} the file system allows'
+    elif len(os.fsencode(str(full))) >= limits["PC_PATH_MAX"]:
+        problem = f'it is {len(os.fsencode(str(full)))} bytes long, over the {limits["PC_PATH_MAX"]} the system allows'
+    else:
+        return
+    raise BadStorePath(f'the store path "{path}" is too long: {problem}. Choose a shorter --store.')
 
 
 def release_writer(path: Path) -> None:

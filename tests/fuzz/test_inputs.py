@@ -185,7 +185,7 @@ def test_hub_redirect_loop_is_an_external_failure(hub, fuzz_store, monkeypatch):
     finally:
         server.shutdown()
     assert_refused(outcome, 3)
-    assert outcome.stderr == "Error: cannot fetch loop/forever/README.md from Hugging Face: TooManyRedirects\n"
+    assert outcome.stderr == "Error: cannot fetch loop/forever/README.md from Hugging Face: more than 10 redirects (a redirect loop?)\n"
 
 
 @pytest.mark.parametrize("command", [["claims"], ["unknowns"], ["query", "who_uses.rq", "--param", "technique=mla"]])
@@ -195,6 +195,21 @@ def test_a_store_path_the_system_refuses_is_no_store(tmp_path, command):
     outcome = run_cli([*command, "--store", str(store)])
     assert_refused(outcome, 2)
     assert outcome.stderr == f"Error: no store at \"{store}\". Run 'lineage build' first.\n"
+
+
+@pytest.mark.parametrize("command", ["config", "article"])
+@pytest.mark.parametrize("where", ["store", "folder above"])
+def test_a_writer_given_a_store_name_the_system_refuses_is_bad_input(config_text, tmp_path, command, where):
+    """Issue 27: a 300-character ``--store`` name made a writer exit 3 ("cannot open store"): the name is bad input."""
+    source = tmp_path / "in" / ("deepseek-ai__DeepSeek-V3.json" if command == "config" else "note.md")
+    source.parent.mkdir()
+    source.write_text(config_text if command == "config" else "# Note\n\nDeepSeek-V3 adopts MLA.\n")
+    store = tmp_path / ("s" * 300) if where == "store" else tmp_path / ("s" * 300) / "store"
+    outcome = run_cli(["ingest", command, str(source), "--store", str(store)])
+    assert_refused(outcome, 2)
+    assert outcome.stderr == (f'Error: the store path "{store}" is too long: a name in it is 300 bytes long, over the '
+                              "255 the file system allows. Choose a shorter --store.\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]  # nothing created
 
 
 def test_unknowns_for_a_model_the_store_does_not_hold_names_it(fuzz_store):
