@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", action="store_true", help="one line per in-sample document")
     parser.add_argument("--misses", action="store_true", help="list in-sample misses and unmatched claims")
+    parser.add_argument("--quick", action="store_true", help="articles only (the reports take minutes to read)")
     args = parser.parse_args(argv)
     if not ARTICLES2.is_dir():
         print(f"labelled corpus not found at {CORPUS}", file=sys.stderr)
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'articles: statement recall':34}" + "".join(f" {s.recall:8.2f} ({s.found:3}/{s.labelled:3})    " for _, s in cols))
     print(f"{'articles: documents':34}" + "".join(f" {len(groups[name]):22}" for name, _ in cols))
     print("\nreports: adoption of catalog techniques (corpus, new: in sample; heldout: out of sample)")
-    for line in report_lines():
+    for line in ["(left out by --quick)"] if args.quick else report_lines():
         print(f"  {line}")
     print(f"\nout of sample = articles2 held out by SHA-1 of file name: {', '.join(held)}")
     if groups["fresh"]:
