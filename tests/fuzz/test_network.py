@@ -215,7 +215,7 @@ class ArxivHandler(http.server.BaseHTTPRequestHandler):
 def arxiv_server(bounded, corpus, monkeypatch):
     ArxivHandler.faults, ArxivHandler.corpus, ArxivHandler.hits, ArxivHandler.page = {}, corpus, [], None
     faults.reset()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArxivHandler)
+    server = faults.QuietServer(("127.0.0.1", 0), ArxivHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     monkeypatch.setenv("LINEAGE_ARXIV_API", f"{base}/api/query")
