@@ -225,13 +225,10 @@ def _line(locator: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def matches(claim, st: Statement) -> bool:
-    """The matching rule of the module docstring."""
-    places = [claim.locator, *(loc for loc, _ in getattr(claim, "more", []))]
-    if claim.subject not in st.subjects or not any(_line(p) in st.lines for p in places):
-        return False
+def same(claim, st: Statement) -> bool:
+    """Same subject, relation and object (the line is checked apart, by :func:`matches`)."""
     pred = Predicate.INTRODUCED_BY if claim.predicate in _ORIGINS else claim.predicate
-    if pred is not st.predicate:
+    if claim.subject not in st.subjects or pred is not st.predicate:
         return False
     if st.objects:
         return claim.object in st.objects
@@ -243,6 +240,12 @@ def matches(claim, st: Statement) -> bool:
     if pred is Predicate.CONTEXT_LENGTH:
         return abs(v - want) <= 0.03 * want  # 1M read as 1,000,000 or 1,048,576
     return abs(v - want) <= 0.05 * want
+
+
+def matches(claim, st: Statement) -> bool:
+    """The matching rule of the module docstring: :func:`same`, stated on one of the label's lines."""
+    places = [claim.locator, *(loc for loc, _ in getattr(claim, "more", []))]
+    return any(_line(p) in st.lines for p in places) and same(claim, st)
 
 
 @dataclass

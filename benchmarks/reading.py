@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import yaml  # noqa: E402
-from articles import Names, Statement, statements  # noqa: E402
+from articles import Names, Statement, same, statements  # noqa: E402
 from reading_reports import report_lines  # noqa: E402
 
 from lineage.catalog import Catalog  # noqa: E402
@@ -194,21 +194,6 @@ def _lines(claim) -> list[int]:
         if m:
             out.append(int(m.group(1)))
     return out
-
-
-def same(claim, st: Statement) -> bool:
-    """Same subject, relation and object (the line is checked apart)."""
-    pred = Predicate.INTRODUCED_BY if claim.predicate is Predicate.INTRODUCED_IN else claim.predicate
-    if claim.subject not in st.subjects or pred is not st.predicate:
-        return False
-    if st.objects:
-        return claim.object in st.objects
-    if claim.value is None or st.value is None:
-        return False
-    if pred is Predicate.RELEASED:
-        return str(claim.value)[:7] == str(st.value)[:7]
-    v, want = float(claim.value), float(st.value)
-    return abs(v - want) <= (0.03 if pred is Predicate.CONTEXT_LENGTH else 0.05) * want
 
 
 def placed(claim, st: Statement) -> bool:
