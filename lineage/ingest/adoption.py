@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from lineage.ingest.text import Sentence
+from lineage.ingest.text import Sentence, candidates
 
 VERBS = (
     r"adopt\w*|employ\w*|use|uses|used|using|utili[sz]\w*|appl(?:y|ies|ied)|incorporat\w*|introduc\w*|"
@@ -332,13 +332,19 @@ def _run_in_heading(s: Sentence, following: Sentence | None) -> Sentence | None:
 def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
     """ "Zeta-3B (RoPE)": the own model's name with a technique in parentheses names a variant being
     compared (a table row, an ablation arm), so nothing in the sentence is the model's own choice."""
+    return any(pattern.search(v) for v in _variant_labels(text, own))
+
+
+def _variant_labels(text: str, own: re.Pattern) -> list[str]:
+    """What stands in parentheses right after the own model's name (:func:`_names_a_variant`), read once a sentence."""
+    out = []
     for m in own.finditer(text):
         if m.group(0).lower() in ("we", "our", "us"):
             continue
         paren = re.match(r"\s*\(([^()]{1,40})\)", text[m.end():])
-        if paren and pattern.search(paren.group(1)):
-            return True
-    return False
+        if paren:
+            out.append(paren.group(1))
+    return out
 
 
 def _scoped_to_component(text: str, start: int, end: int) -> bool:
@@ -349,6 +355,9 @@ def _scoped_to_component(text: str, start: int, end: int) -> bool:
         if m.start() < end and m.end() > start:  # the technique is the component
             return False
     return bool(_COMPONENT.search(text))
+
+
+_UNSET = object()
 
 
 def find_mentions(
@@ -378,13 +387,16 @@ def find_mentions(
             s = heading  # only the heading's own techniques are read here; its sentence comes next
         elif is_noise(s.text):
             continue
-        for technique, pattern in patterns.items():
+        variants = _variant_labels(s.text[:label], own)
+        where: str | None | object = _UNSET  # the section's kind, read once a technique is found in the sentence
+        for technique, pattern in candidates(patterns, s.text):
             best: Mention | None = None
-            if _names_a_variant(s.text[:label], pattern, own):
+            if any(pattern.search(v) for v in variants):
                 m = pattern.search(s.text)
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
-            where = sections(s) if sections is not None else None
+            if where is _UNSET:
+                where = sections(s) if sections is not None else None
             for m in pattern.finditer(s.text, 0, label):
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 if where is not None and (kind is Kind.ADOPTION or where == "related work"):

@@ -144,8 +144,9 @@ def extract(
                 if model:
                     tokens = context_tokens(m.group(1), m.group(2))
                     add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
-        for hw_id, pattern in hardware.items():
-            for m in _GPU_HOURS.finditer(text):
+        hours_stated = list(_GPU_HOURS.finditer(text))
+        for hw_id, pattern in hardware.items() if hours_stated else ():
+            for m in hours_stated:
                 if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
                     model = _model_for(text, m.start(), models, we)
                     if model:

@@ -26,7 +26,7 @@ from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Hardware, Predicate, SourceRef
 from lineage.ingest.adoption import _CLAUSE_BREAK, _FUTURE, _TRIAL, _without_parentheses, is_noise
 from lineage.ingest.discovery import slug
-from lineage.ingest.text import Sentence, alias_patterns
+from lineage.ingest.text import Sentence, alias_patterns, candidates
 
 STACKS = {
     # inference stacks that exist for one device line only (each cited in seeds/hardware.yaml's huawei-ascend)
@@ -173,7 +173,7 @@ def extract(
         if is_noise(s.text) or _FUTURE.search(s.text):
             continue
         text = _without_parentheses(s.text)
-        hits = [(m.start(), m.end(), hid) for hid, p in patterns.items() for m in p.finditer(text)]
+        hits = [(m.start(), m.end(), hid) for hid, p in candidates(patterns, text) for m in p.finditer(text)]
         hits += [(m.start(), m.end(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
         hits += [(m.start(), m.end(), NATIVE_NAMES[m.group(0)]) for m in _NATIVE.finditer(text)]
         for start, end, hid in sorted(hits):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from lineage.catalog import Catalog
 from lineage.domain import Claim, EntityKind, Evidence, Predicate, Status, clip
 from lineage.ingest import references
-from lineage.ingest.text import Sentence
+from lineage.ingest.text import Sentence, candidates
 
 _GAP = r"[^;:.⟦⟧]{0,40}?"
 """What may stand between the parts of one pattern: a few words, no clause break, no other technique."""
@@ -193,7 +193,7 @@ def _introduces(catalog: Catalog) -> dict[str, list[str]]:
 def _mentions(text: str, patterns: dict[str, re.Pattern]) -> list[tuple[int, int, str]]:
     """Non-overlapping (start, end, technique) spans, longest first."""
     spans = sorted(
-        ((m.start(), m.end(), tid) for tid, pat in patterns.items() for m in pat.finditer(text)),
+        ((m.start(), m.end(), tid) for tid, pat in candidates(patterns, text) for m in pat.finditer(text)),
         key=lambda s: (-(s[1] - s[0]), s[0]),
     )
     taken: list[tuple[int, int, str]] = []

@@ -142,13 +142,16 @@ def _section_kind(pdf: PdfText, s: Sentence) -> str | None:
 
 
 def body_sentences(pdf: PdfText) -> list[Sentence]:
-    """Every sentence outside the bibliography."""
-    return [
-        s
-        for page_no, text in enumerate(pdf.body_pages(), start=1)
-        for s in sentences(text, page_no)
-        if not pdf.in_references(s.page, s.offset)
-    ]
+    """Every sentence outside the bibliography (split once per PDF read)."""
+    cached = getattr(pdf, "_body_sentences", None)
+    if cached is None:
+        cached = pdf._body_sentences = [
+            s
+            for page_no, text in enumerate(pdf.body_pages(), start=1)
+            for s in sentences(text, page_no)
+            if not pdf.in_references(s.page, s.offset)
+        ]
+    return list(cached)
 
 
 def _evidence(doc: SourceDocument, s: Sentence, pdf: PdfText, now, supports: bool = True) -> Evidence:

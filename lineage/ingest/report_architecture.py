@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from lineage.ingest import adoption
 from lineage.ingest.adoption import Kind, Mention
 from lineage.ingest.pdf import PdfText
-from lineage.ingest.text import Sentence
+from lineage.ingest.text import Sentence, candidates
 
 _CAPTION = re.compile(
     r"^(?:Table|TABLE|Tab\.)\s*[A-Z]?\d{1,2}(?:\.\d{1,2})?(?:\s*[:.|]\s*|\s+(?=[A-Z]))(?P<title>.+)$"
@@ -137,7 +137,7 @@ def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Patter
             if not table.rows or pdf.in_references(page_no, table.rows[0][0]) or not _own_table(table, own, others):
                 continue
             caption = re.split(r"(?<=\.)\s", table.caption, maxsplit=1)[0]
-            for technique, pattern in patterns.items():
+            for technique, pattern in candidates(patterns, "\n".join(row for _, row in table.rows)):
                 for offset, row in table.rows:
                     m = pattern.search(row)
                     if m and _adopts(row, m, own, pattern):
@@ -208,7 +208,7 @@ def section_mentions(
         if adoption.is_noise(s.text) or adoption._NON_ADOPTING.search(s.text) or (others and others.search(s.text)):
             continue  # another model, a comparison or a baseline: left to prose analysis
         text = _SIZE_LABEL.sub(r"\1 ", s.text)  # "3B: The smallest model …": the label is the subject, no clause of its own
-        for technique, pattern in patterns.items():
+        for technique, pattern in candidates(patterns, text):
             for m in pattern.finditer(text):
                 kind, cue = adoption.classify(text, m.start(), m.end(), here, others)
                 if kind is Kind.MENTION and not cue and _passive(text, m):
@@ -256,7 +256,7 @@ def appositive_mentions(
     for s in sentences:
         if not named.search(s.text) or adoption.is_noise(s.text):
             continue
-        for technique, pattern in patterns.items():
+        for technique, pattern in candidates(patterns, s.text):
             m = pattern.search(s.text)
             if not m or (others is not None and others.search(s.text[: m.start()])):
                 continue

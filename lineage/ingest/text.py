@@ -99,11 +99,67 @@ def usable_alias(alias: str) -> bool:
     return "_" not in alias and len(alias) >= 3
 
 
-def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) -> dict[str, re.Pattern]:
+class AliasPatterns(dict):
+    """Compiled alias patterns by entity id, each with the literal pieces one of its aliases must contain.
+
+    A pattern can match a text only if the text, case-folded (:func:`folded`), contains one of its entity's
+    anchors; :meth:`candidates` uses that to skip the patterns that cannot match before running any of them.
+    It is a test of *whether* to look, never of what is found: the matches are the patterns' own.
+    """
+
+    def __init__(self, patterns: dict[str, re.Pattern], anchors: dict[str, tuple[str, ...] | None]):
+        super().__init__(patterns)
+        self.anchors = anchors
+
+    def candidates(self, text: str) -> list[tuple[str, re.Pattern]]:
+        """The (id, pattern) pairs that may match ``text``, in the patterns' order."""
+        low = folded(text)
+        out = []
+        for key, pattern in self.items():
+            anchors = self.anchors.get(key)
+            if anchors is None or any(a in low for a in anchors):
+                out.append((key, pattern))
+        return out
+
+
+def candidates(patterns: dict[str, re.Pattern], text: str) -> list[tuple[str, re.Pattern]]:
+    """The patterns worth running on ``text``: every one for a plain dict, the anchored few for :class:`AliasPatterns`."""
+    return patterns.candidates(text) if isinstance(patterns, AliasPatterns) else list(patterns.items())
+
+
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+"""The non-ASCII letters that case-insensitive ``re`` matching takes for ASCII ones (İ, ı, ſ, Kelvin sign)."""
+
+
+def folded(text: str) -> str:
+    """``text`` lower-cased, with the letters ``re.IGNORECASE`` equates with ASCII ones spelt in ASCII."""
+    return text.translate(_FOLD).lower()
+
+
+def _anchor(alias: str) -> str | None:
+    """The longest literal piece every match of :func:`_alias_regex` for ``alias`` contains, lower-cased (None: no
+    such ASCII piece)."""
+    pieces = re.split(r"[- ]", alias)
+    if re.search(r"[\s-][A-Za-z]+[^s]s$", alias):  # the trailing "s" is optional there
+        pieces[-1] = pieces[-1][:-1]
+    best = max(pieces, key=len)
+    return best.lower() if best and best.isascii() else None
+
+
+def _anchors(aliases: list[str]) -> tuple[str, ...] | None:
+    found = [_anchor(a) for a in aliases]
+    return None if None in found else tuple(sorted(set(found)))
+
+
+_PATTERNS: dict[tuple, AliasPatterns] = {}
+"""Compiled once per process for each catalog content and entity kind (reports compile them many times over)."""
+
+
+def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) -> AliasPatterns:
     """One compiled pattern per entity: all-caps aliases match case-sensitively, others case-insensitively.
 
     An alias that is an ordinary English word counts only spelt as a name, capitalised ("Ascend", "YaRN", "Yarn";
-    never "the curves ascend", "we seed the generator").
+    never "the curves ascend", "we seed the generator"). The result is shared: do not change it.
 
     Examples
     --------
@@ -114,8 +170,18 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
     >>> bool(pats["mla"].search("the mla of"))
     False
     """
-    out = {}
-    for entity in catalog.of_kind(kind):
+    entities = list(catalog.of_kind(kind))
+    key = (kind, tuple((e.id, e.name, tuple(sorted(e.aliases))) for e in entities))
+    if key not in _PATTERNS:
+        if len(_PATTERNS) >= 32:
+            _PATTERNS.clear()
+        _PATTERNS[key] = _compiled(entities)
+    return _PATTERNS[key]
+
+
+def _compiled(entities: list) -> AliasPatterns:
+    out, anchors = {}, {}
+    for entity in entities:
         exact, loose, named = [], [], []
         for alias in {entity.name, *entity.aliases}:
             if not usable_alias(alias):
@@ -134,4 +200,5 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
             parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
         if parts:
             out[entity.id] = re.compile("|".join(parts), re.IGNORECASE)
-    return out
+            anchors[entity.id] = _anchors(exact + loose + named)
+    return AliasPatterns(out, anchors)
