@@ -99,32 +99,43 @@ def usable_alias(alias: str) -> bool:
     return "_" not in alias and len(alias) >= 3
 
 
-class AliasPatterns(dict):
-    """Compiled alias patterns by entity id, each with the literal pieces one of its aliases must contain.
+MAX_REMEMBERED = 20_000
+"""Texts whose candidate patterns :class:`AliasPatterns` keeps (a long report has a few thousand sentences)."""
 
-    A pattern can match a text only if the text, case-folded (:func:`folded`), contains one of its entity's
-    anchors; :meth:`candidates` uses that to skip the patterns that cannot match before running any of them.
-    It is a test of *whether* to look, never of what is found: the matches are the patterns' own.
+
+class AliasPatterns(dict):
+    """Compiled alias patterns by entity id, each with the literal pieces of its aliases.
+
+    A pattern can match a text only if the text, case-folded (:func:`folded`), contains every piece of one of its
+    entity's aliases; :meth:`candidates` uses that to skip the patterns that cannot match before running any.
+    It decides *whether* to look, never what is found: the matches are the patterns' own.
     """
 
-    def __init__(self, patterns: dict[str, re.Pattern], anchors: dict[str, tuple[str, ...] | None]):
+    def __init__(self, patterns: dict[str, re.Pattern], anchors: dict[str, tuple[frozenset[str], ...] | None]):
         super().__init__(patterns)
         self.anchors = anchors
+        self._pieces = sorted(set().union(*(alias for aliases in anchors.values() if aliases for alias in aliases)))
 
-    def candidates(self, text: str) -> list[tuple[str, re.Pattern]]:
-        """The (id, pattern) pairs that may match ``text``, in the patterns' order."""
-        low = folded(text)
-        out = []
-        for key, pattern in self.items():
-            anchors = self.anchors.get(key)
-            if anchors is None or any(a in low for a in anchors):
-                out.append((key, pattern))
-        return out
+        self._seen: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
+
+    def candidates(self, text: str) -> tuple[tuple[str, re.Pattern], ...]:
+        """The (id, pattern) pairs that may match ``text``, in the patterns' order (kept for the texts last asked:
+        a report's readers ask for each sentence in turn)."""
+        found = self._seen.get(text)
+        if found is None:
+            low = folded(text)
+            present = {piece for piece in self._pieces if piece in low}
+            found = tuple((key, pattern) for key, pattern in self.items()
+                          if (anchors := self.anchors.get(key)) is None or any(alias <= present for alias in anchors))
+            if len(self._seen) >= MAX_REMEMBERED:
+                self._seen.clear()
+            self._seen[text] = found
+        return found
 
 
-def candidates(patterns: dict[str, re.Pattern], text: str) -> list[tuple[str, re.Pattern]]:
+def candidates(patterns: dict[str, re.Pattern], text: str) -> tuple[tuple[str, re.Pattern], ...]:
     """The patterns worth running on ``text``: every one for a plain dict, the anchored few for :class:`AliasPatterns`."""
-    return patterns.candidates(text) if isinstance(patterns, AliasPatterns) else list(patterns.items())
+    return patterns.candidates(text) if isinstance(patterns, AliasPatterns) else tuple(patterns.items())
 
 
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
@@ -136,19 +147,19 @@ def folded(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def _anchor(alias: str) -> str | None:
-    """The longest literal piece every match of :func:`_alias_regex` for ``alias`` contains, lower-cased (None: no
-    such ASCII piece)."""
+def _pieces(alias: str) -> frozenset[str] | None:
+    """The literal pieces every match of :func:`_alias_regex` for ``alias`` contains, lower-cased (None: a piece
+    that is not ASCII, or none at all)."""
     pieces = re.split(r"[- ]", alias)
     if re.search(r"[\s-][A-Za-z]+[^s]s$", alias):  # the trailing "s" is optional there
         pieces[-1] = pieces[-1][:-1]
-    best = max(pieces, key=len)
-    return best.lower() if best and best.isascii() else None
+    pieces = [p.lower() for p in pieces if p]
+    return frozenset(pieces) if pieces and all(p.isascii() for p in pieces) else None
 
 
-def _anchors(aliases: list[str]) -> tuple[str, ...] | None:
-    found = [_anchor(a) for a in aliases]
-    return None if None in found else tuple(sorted(set(found)))
+def _anchors(aliases: list[str]) -> tuple[frozenset[str], ...] | None:
+    found = [_pieces(a) for a in aliases]
+    return None if None in found else tuple(found)
 
 
 _PATTERNS: dict[tuple, AliasPatterns] = {}
