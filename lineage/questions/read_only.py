@@ -12,6 +12,7 @@ transaction is committed), so these checks are the guard there.  Each refusal is
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lineage.errors import SourceFormatError, UnsafeQuery
@@ -95,9 +96,7 @@ def sparql_form(query, allow_service: bool = False) -> str:
     past it would not parse there either.
     """
     name = query.path.name
-    code = code_words(query.text)
-    m = _FIRST_WORD.match(code)
-    first = (m.group(1) if m else "").upper()
+    first, service = _form_words(query.text)
     if first in _UPDATE_WORDS:
         raise UnsafeQuery(f"{name} is a SPARQL update ({first}); 'lineage query' runs SELECT, ASK and CONSTRUCT only")
     if first == "DESCRIBE":
@@ -105,9 +104,17 @@ def sparql_form(query, allow_service: bool = False) -> str:
     if first not in _FORMS:
         shown = f'"{first.lower()}"' if first else "no keyword"
         raise SourceFormatError(f"{name} is not valid SPARQL: it starts with {shown}, not SELECT, ASK or CONSTRUCT")
-    if not allow_service and re.search(r"\bSERVICE\b", code, re.I):
+    if not allow_service and service:
         raise UnsafeQuery(f"{name} calls another endpoint (SERVICE); pass --allow-service to let it")
     return _FORMS[first]
+
+
+@functools.lru_cache(maxsize=256)
+def _form_words(text: str) -> tuple[str, bool]:
+    """The first keyword of a query's code, upper-cased, and whether it calls SERVICE (read once per query text)."""
+    code = code_words(text)
+    m = _FIRST_WORD.match(code)
+    return (m.group(1) if m else "").upper(), re.search(r"\bSERVICE\b", code, re.I) is not None
 
 
 _FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery"}

@@ -17,6 +17,7 @@ parameter a query projects is dropped from its rows.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,13 @@ def load(ref: str | Path) -> SavedQuery:
     if language is None:
         raise SourceFormatError(f'"{path}" is neither SPARQL (.rq) nor Cypher (.cypher)')
     text = decode(read_bytes(path, "query file", MAX_QUERY_BYTES), "query file", path)
+    description, params = _header(text)
+    return SavedQuery(path, language, text, description, params)
+
+
+@functools.lru_cache(maxsize=256)
+def _header(text: str) -> tuple[str, tuple[Param, ...]]:
+    """A query's description and declared parameters, from its leading comment lines (read once per text)."""
     params, description = [], []
     for line in text.splitlines():
         stripped = line.strip()
@@ -96,7 +104,7 @@ def load(ref: str | Path) -> SavedQuery:
             params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
         else:
             description.append(stripped.lstrip("#/ ").rstrip())
-    return SavedQuery(path, language, text, " ".join(d for d in description if d), tuple(params))
+    return " ".join(d for d in description if d), tuple(params)
 
 
 def _exists(path: Path) -> bool:
@@ -186,14 +194,14 @@ def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str
         else Literal(str(v), datatype=NamedNode(_XSD_INTEGER)) if isinstance(v, int) else Literal(v)
         for k, v in params.items()
     }
-    tokens = _variable_tokens(query.text)
-    constants = {k: v for k, v in terms.items() if k in tokens and not _selected_or_assigned(query.text, k)}
-    projected = _projected(query.text)
+    shape = _shape(query.text)
+    tokens, projected = shape.tokens, shape.projected
+    constants = {k: v for k, v in terms.items() if k in tokens and k not in shape.chosen}
     pinned = {
         k: v for k, v in terms.items() if k in tokens and k not in constants and (types[k] == "entity" or k not in projected)
     }
     substituted = {k: v for k, v in terms.items() if k in projected}
-    text = _write_constants(query.text, constants) if constants else query.text
+    text = shape.write(constants) if constants else query.text
     pins = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in pinned.items())
     if pins:
         text = re.sub(r"(WHERE\s*\{)", lambda m: m.group(1) + " " + pins + " ", text, flags=re.I)
@@ -209,18 +217,35 @@ _SPARQL_TOKEN = re.compile(
 )
 
 
-def _variable_tokens(text: str) -> set[str]:
-    return {m.group(1) for m in _SPARQL_TOKEN.finditer(text) if m.group(1)}
+@dataclass(frozen=True)
+class _Shape:
+    """What :func:`sparql_request` reads of a query's text, read once per text (:func:`_shape`)."""
+
+    tokens: frozenset[str]  # variables named in the code (not in comments, strings or IRIs)
+    projected: frozenset[str]  # variables the outermost SELECT projects
+    chosen: frozenset[str]  # variables any SELECT names or ``AS`` assigns
+    pieces: tuple[tuple[str, str, str], ...]  # (code before, variable name, the token as written), in order
+    tail: str  # the code after the last variable token
+
+    def write(self, constants: dict) -> str:
+        """The text with each variable token named in ``constants`` replaced by its term."""
+        out = []
+        for before, name, token in self.pieces:
+            out += (before, str(constants[name]) if name in constants else token)
+        out.append(self.tail)
+        return "".join(out)
 
 
-def _write_constants(text: str, constants: dict) -> str:
-    """``text`` with each variable token named in ``constants`` replaced by its term."""
-
-    def replace(m: re.Match) -> str:
-        name = m.group(1)
-        return str(constants[name]) if name in constants else m.group(0)
-
-    return _SPARQL_TOKEN.sub(replace, text)
+@functools.lru_cache(maxsize=256)
+def _shape(text: str) -> _Shape:
+    pieces, last = [], 0
+    for m in _SPARQL_TOKEN.finditer(text):
+        if m.group(1):
+            pieces.append((text[last:m.start()], m.group(1), m.group(0)))
+            last = m.end()
+    tokens = frozenset(name for _, name, _ in pieces)
+    return _Shape(tokens, frozenset(_projected(text)), frozenset(k for k in tokens if _selected_or_assigned(text, k)),
+                  tuple(pieces), text[last:])
 
 
 _SELECT_CLAUSE = re.compile(r"\bSELECT\s+(.*?)\s*(?:WHERE\b|\{)", flags=re.I | re.S)

@@ -117,3 +117,38 @@ def test_cli_query_runs_sparql_with_params(built_store_path, built_graph):
     result = CliRunner().invoke(app, ["query", "flow.cypher", "--store", str(built_store_path)])
     assert result.exit_code == 2
     assert result.stderr == "Error: flow.cypher is CYPHER; use --backend neo4j --uri bolt://…\n"
+
+
+def test_a_saved_query_is_read_again_when_its_file_changes(tmp_path):
+    """Parsing is kept per file content, never per path: an edited file is judged on what it now says."""
+    from lineage.errors import UnsafeQuery
+    from lineage.questions.read_only import sparql_form
+
+    path = tmp_path / "probe.rq"
+    path.write_text("# Models\n# @param technique entity  A technique\nSELECT ?m WHERE { ?m ?p ?technique }\n")
+    first = load(path)
+    assert sparql_form(first) == "SelectQuery" and [p.name for p in first.params] == ["technique"]
+    assert "<https://w3id.org/lineage/id/mla> }" in sparql_request(first, {"technique": "mla"})[0]
+    path.write_text("# Dropped\n# @param model entity  A model\nDROP GRAPH <urn:x>\n")
+    second = load(path)
+    assert [p.name for p in second.params] == ["model"] and second.description == "Dropped"
+    with pytest.raises(UnsafeQuery, match="update"):
+        sparql_form(second)
+
+
+def test_a_saved_query_costs_well_under_a_millisecond_before_the_engine():
+    """Reading, binding, judging and writing who_uses.rq for the store (what run_sparql adds to the engine's time)."""
+    import time
+
+    from lineage.questions.read_only import sparql_form
+    from lineage.questions.saved import bind
+
+    def prepared():
+        query = load("who_uses.rq")
+        return sparql_form(query), sparql_request(query, bind(query, {"technique": "mla"}))
+
+    first = prepared()
+    start = time.process_time()
+    for _ in range(200):
+        assert prepared() == first
+    assert (time.process_time() - start) / 200 < 1e-3  # measured 0.2 ms on 2 loaded cores; 1.4 ms re-parsing each time
