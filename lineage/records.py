@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -157,4 +158,9 @@ def _dump(value: Any, json: bool, exclude_none: bool) -> Any:
         return items if json or isinstance(value, list) else tuple(items)
     if isinstance(value, dict) and not (exclude_none and None in value.values()):
         return {k: _dump(v, json, exclude_none) for k, v in value.items()}
-    raise _Fallback(type(value).__name__)  # datetimes and anything else: pydantic's own format
+    if isinstance(value, datetime):  # pydantic writes ISO 8601, "Z" for UTC (evidence's retrieved_at)
+        if not json:
+            return value
+        text = value.isoformat()
+        return text[:-6] + "Z" if value.utcoffset() == timedelta(0) else text
+    raise _Fallback(type(value).__name__)  # anything else: pydantic's own format

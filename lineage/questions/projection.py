@@ -42,7 +42,7 @@ def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
         g.add_node(e.id, **_node_attrs(e))
     groups: dict[tuple[str, str, str], list[StoredClaim]] = defaultdict(list)
     literals: dict[tuple, list[StoredClaim]] = defaultdict(list)
-    for c in store.claims():
+    for c in store.claim_records():  # read as records: no pydantic model per claim
         if c.predicate in ENTITY_PREDICATES:
             groups[(c.subject, c.predicate.value, c.object)].append(c)
         else:

@@ -28,7 +28,7 @@ def test_stored_claim_records_dump_as_their_models(built_store_path):
         model = rec.model()
         assert type(model).__name__ == "StoredClaim"
         assert rec.model_dump() == model.model_dump()
-        assert rec.model_dump(mode="json") == model.model_dump(mode="json")  # datetimes: pydantic's own format
+        assert rec.model_dump(mode="json") == model.model_dump(mode="json")  # datetimes as pydantic writes them
         assert rec.id == model.id  # what the record lacks, the model answers
 
 
@@ -39,3 +39,19 @@ def test_a_record_is_read_only_and_copies_with_updates(catalog):
     copy = rec.model_copy(update={"name": "other"})
     assert (copy.name, rec.name, type(copy)) == ("other", "Multi-head Latent Attention", type(rec))
     assert isinstance(copy, Record) and copy.model().name == "other"
+
+
+@pytest.mark.parametrize("offset", [0, 2, -5])
+@pytest.mark.parametrize("micro", [0, 400000, 123456])
+def test_a_datetime_dumps_as_pydantic_writes_it(offset, micro):
+    """Evidence's ``retrieved_at`` is written without pydantic ("Z" for UTC, ISO 8601 otherwise), as pydantic would."""
+    from datetime import datetime, timedelta, timezone
+
+    from lineage.domain import Evidence, Method, SourceKind
+
+    when = datetime(2026, 6, 30, 1, 2, 3, micro, tzinfo=timezone(timedelta(hours=offset)))
+    evidence = Evidence(source="report:x", revision="sha256:0", source_kind=SourceKind.PRIMARY, locator="p. 1",
+                        snippet="s", method=Method.TEXT, retrieved_at=when)
+    rec = record_of(evidence)
+    assert rec.model_dump(mode="json") == evidence.model_dump(mode="json")
+    assert rec.model_dump() == evidence.model_dump() and rec.model_dump()["retrieved_at"] is when
