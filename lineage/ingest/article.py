@@ -47,7 +47,7 @@ from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import title_of, units
-from lineage.ingest.text import alias_patterns
+from lineage.ingest.text import alias_patterns, candidates
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -147,16 +147,16 @@ class Resolver:
         """Every name the catalog's patterns match, longest first where they overlap."""
         models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
         found: list[Mention] = []
-        for mid, pat in models.items():
+        for mid, pat in candidates(models, text):
             for m in pat.finditer(text):
                 found.append(Mention("model", [mid], m.start(), m.end(), m.group(0)))
         for pat, ids in families.values():
             for m in pat.finditer(text):
                 found.append(Mention("family", ids, m.start(), m.end(), m.group(0)))
-        for oid, pat in self.orgs.items():
+        for oid, pat in candidates(self.orgs, text):
             for m in pat.finditer(text):
                 found.append(Mention("organization", [oid], m.start(), m.end(), m.group(0)))
-        for tid, pat in self.techniques.items():
+        for tid, pat in candidates(self.techniques, text):
             for m in pat.finditer(text):
                 found.append(Mention("technique", [tid], m.start(), m.end(), m.group(0)))
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
