@@ -114,15 +114,19 @@ def test_a_new_card_version_drops_only_what_it_no_longer_discovers(store_path, h
     assert run(store_path, "validate").exit_code == 0
 
 
-def test_a_report_whose_subject_it_discovers_ingested_twice_is_the_same_store(store_path, corpus):
+def test_a_report_whose_model_it_discovers_ingested_twice_is_the_same_store(store_path, corpus):
     """The catalog knows this report's paper by its arXiv id only, and no model of it: the first run
-    discovers its model; the second finds that model known and reads the report as a first run would,
-    because its prior discoveries are found by the same bytes, not by an id derived from its subject
-    (was: a second source id and 249 more quads)."""
+    discovers the model ``--model`` names; the second finds that model known and reads the report as a
+    first run would, because its prior discoveries are found by its bytes, not by an id derived from
+    its subject (was: a second source id and 249 more quads)."""
     pdf = corpus / "new" / "reports" / "OpenBMB__MiniCPM__InfLLM-V2-paper.pdf"
+    before = dumped(store_path)
+    refused = run(store_path, "ingest", "pdf", str(pdf))  # its first page names a technique, no model
+    assert refused.exit_code == 2 and "cannot tell which model this report describes" in refused.stderr, refused.output
+    assert dumped(store_path) == before  # (was: a model "dense-sparse", the adjective of its title)
     heads, states = [], []
     for _ in range(2):
-        result = run(store_path, "ingest", "pdf", str(pdf))
+        result = run(store_path, "ingest", "pdf", str(pdf), "--model", "lineage-test-lm")
         assert result.exit_code == 0, result.output
         heads.append(result.stdout.splitlines()[0])
         states.append(dumped(store_path))
