@@ -93,9 +93,17 @@ def slug(name: str) -> str:
 
 def _model_like(name: str, named: bool = False) -> bool:
     """A name: a token with a digit, a hyphen, a dot or an inner capital (any case: "gpt-oss", "2Name"), or a
-    single plain word where the context makes it one (``named``: a title's "<Name>: …", "<Name>, a family of …")."""
+    single plain word where the context makes it one (``named``: a title's "<Name>: …", "<Name>, a family of …").
+    A lower-case compound of ordinary English words is an adjective, not a name ("we present dense-sparse …",
+    "instruction-tuned"); spelt with a capital ("Step-Audio") or holding a coined part ("gpt-oss") it may be one.
+
+    >>> _model_like("dense-sparse"), _model_like("instruction-tuned"), _model_like("gpt-oss"), _model_like("Ring-lite")
+    (False, False, True, True)
+    """
     words = name.split()
     if not words or words[0].lower() in _COMMON or len(name) > 40 or not re.search(r"[A-Za-z]", name):
+        return False
+    if name.islower() and "-" in name and all(ordinary_word(w) for w in re.split(r"[- ]", name)):
         return False
     if re.search(r"\d|-|\.\w|[a-z][A-Z]", name):
         return True

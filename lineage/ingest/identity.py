@@ -76,15 +76,27 @@ def catalog_without(store, catalog, doc_ids: Iterable[str]):
     return catalog.without_discovered(own).with_discovered(others)
 
 
+def same_bytes(store, digests: Iterable[str]) -> list[str]:
+    """Ids of the stored sources whose recorded revision names one of the sha256 ``digests``."""
+    digests = set(digests)
+    if not digests:
+        return []
+    return [d.id for d in store.sources() if (m := _SHA256.search(d.revision or "")) and m.group(1) in digests]
+
+
 def prepared_afresh(
-    store, catalog, prepare: Callable[[object], Prepared], doc_ids: Callable[[Prepared], Iterable[str]]
+    store, catalog, prepare: Callable[[object], Prepared], doc_ids: Callable[[Prepared], Iterable[str]],
+    digests: Iterable[str] = (),
 ) -> tuple[Prepared, object]:
     """``prepare(catalog)`` as for a store that never held the documents it gives, and the catalog it used.
 
     The first reading names the documents (their ids may depend on the catalog, as a config's model
     does); when their stored versions discovered entities, the documents are read again against
-    :func:`catalog_without` them, which is what a first ingest would see.
+    :func:`catalog_without` them, which is what a first ingest would see.  A document's stored
+    version is found by the id the first reading gives and by its bytes (``digests``, sha256 hex):
+    an id derived from what the document is found to be (a report's subject) may differ when what
+    it discovered is already known, while the same bytes are always the same document.
     """
     first = prepare(catalog)
-    fresh = catalog_without(store, catalog, doc_ids(first))
+    fresh = catalog_without(store, catalog, [*doc_ids(first), *same_bytes(store, digests)])
     return (first, catalog) if fresh is None else (prepare(fresh), fresh)

@@ -431,7 +431,7 @@ def ingest_pdf(
     pdf = read_pdf(Path(path), progress)
     found, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
         store, catalog, lambda cat: pdf_subjects(pdf, cat, model, arxiv),
-        lambda found: [report_document(pdf, found.paper, found.models, version).id])
+        lambda found: [report_document(pdf, found.paper, found.models, version).id], digests=[pdf.sha256])
     prepared = analyse_subjects(pdf, found, version)
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)

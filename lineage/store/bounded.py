@@ -5,8 +5,11 @@ beside a three-way cartesian product kept ticking every 10 ms).  So the query ru
 thread and the caller waits at most ``timeout`` seconds for it: past that, :class:`QueryTimeout`
 is raised at once, the worker is told to stop, and it does at its next batch of results (its
 writes check a flag).  A query that computes everything before its first row (``COUNT`` over a
-product) cannot be stopped mid-way; its thread is a daemon, so the process still exits with the
-error.  Starting the thread costs about 0.1 ms, nothing beside a query's own time.
+product) cannot be stopped mid-way (pyoxigraph has no cancellation); its thread is a daemon, so the
+process still exits with the error.  In a long-lived process such threads cannot pile up: while one
+left past its limit still runs, the next query waits for it within its own limit, and is refused
+(:class:`QueryTimeout`, one line) if it is still running then, so they do not accumulate.
+Starting the thread costs about 0.1 ms, nothing beside a query's own time.
 
 Results are serialized by Oxigraph (TSV for SELECT, N-Triples for CONSTRUCT) into a buffer
 bounded by :data:`MAX_RESULT_BYTES`, so a query that returns too much fails rather than filling
@@ -15,7 +18,9 @@ memory.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 
 from lineage.errors import QueryTimeout, SourceFormatError, StoreError
 
@@ -64,6 +69,11 @@ def run(ox_store, sparql: str, *, timeout: float, name: str, **options) -> tuple
     """
     from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
+    started, limit = time.monotonic(), timeout
+    if not _runaway_ended(timeout):
+        raise QueryTimeout(f"{name} did not start: a query past its time limit is still running in this process "
+                           f"(Oxigraph cannot stop it); wait for it, or start a new process")
+    timeout = max(0.0, timeout - (time.monotonic() - started))
     stop = threading.Event()
     sink = _Sink(stop)
     outcome: dict[str, object] = {}
@@ -86,9 +96,9 @@ def run(ox_store, sparql: str, *, timeout: float, name: str, **options) -> tuple
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             outcome["error"] = exc.with_traceback(None)
 
-    if not within(work, timeout):
+    if not within(work, timeout, _RUNAWAY):
         stop.set()
-        raise QueryTimeout(timeout_message(name, timeout))
+        raise QueryTimeout(timeout_message(name, limit))
     error = outcome.get("error")
     if sink.full:
         raise SourceFormatError(f"{name} returned more than {MAX_RESULT_BYTES // 2**20} MB of results; add a LIMIT")
@@ -101,12 +111,33 @@ def run(ox_store, sparql: str, *, timeout: float, name: str, **options) -> tuple
     return outcome["value"]  # type: ignore[return-value]
 
 
-def within(work, timeout: float) -> bool:
-    """Run ``work()`` in a daemon thread; whether it finished within ``timeout`` seconds (else it is left running)."""
+_RUNAWAY: list[threading.Thread] = []
+"""Workers left running past their limit (see the module docstring)."""
+
+
+def _runaway_ended(timeout: float) -> bool:
+    """Whether no worker left past its limit still runs, waiting for it up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    for worker in list(_RUNAWAY):
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            return False
+        with contextlib.suppress(ValueError):  # another caller's wait may have removed it
+            _RUNAWAY.remove(worker)
+    return True
+
+
+def within(work, timeout: float, left: list[threading.Thread] | None = None) -> bool:
+    """Run ``work()`` in a daemon thread; whether it finished within ``timeout`` seconds (else it is left
+    running, and appended to ``left`` when given)."""
     worker = threading.Thread(target=work, name="lineage-query", daemon=True)
     worker.start()
     worker.join(timeout)
-    return not worker.is_alive()
+    if worker.is_alive():
+        if left is not None:
+            left.append(worker)
+        return False
+    return True
 
 
 def timeout_message(name: str, timeout: float) -> str:

@@ -59,6 +59,20 @@ def test_ordinary_words_after_we_present_are_no_name(resolver):
     assert _model(page, resolver) is None
 
 
+@pytest.mark.parametrize("compound", ["dense-sparse", "instruction-tuned", "long-context", "open-source"])
+def test_a_lower_case_compound_of_ordinary_words_after_we_present_is_no_name(compound, resolver):
+    # shapes of two labs' reports ("we present <adjective-adjective> <noun>"; "<adjective-participle> models")
+    page = f"Switching Attention\nSome Lab\nAbstract\nWe present {compound} attention, a method for long inputs."
+    assert _model(page, resolver) is None
+    named = f"Switching Attention\nSome Lab\nAbstract\nWe present {compound.title()}, a family of models."
+    assert _model(named, resolver) == compound.title()  # spelt with capitals it is a name
+
+
+def test_a_lower_case_compound_with_a_coined_part_stays_a_name(resolver):
+    page = "Open Weights\nSome Lab\nAbstract\nWe present quorn-lite, a family of small models."
+    assert _model(page, resolver) == "quorn-lite"
+
+
 def test_a_link_and_recurrence_break_a_tie_between_two_names(resolver):
     page = ("A Study of Mixtures\nLab\nAbstract\nWe present Korrin-2, a family of models. We also release Peltar-3, a"
             " tokenizer model. Code: https://github.com/lab/Peltar-3. Peltar-3 is small. Peltar-3 is open.")

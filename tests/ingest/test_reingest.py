@@ -112,3 +112,27 @@ def test_a_new_card_version_drops_only_what_it_no_longer_discovers(store_path, h
     assert "someone-new-widget-7b-chat" in now and "someone-new" in now
     assert "otherlab-new-widget-7b" not in now and "otherlab-new" not in now
     assert run(store_path, "validate").exit_code == 0
+
+
+def test_a_report_whose_model_it_discovers_ingested_twice_is_the_same_store(store_path, corpus):
+    """The catalog knows this report's paper by its arXiv id only, and no model of it: the first run
+    discovers the model ``--model`` names; the second finds that model known and reads the report as a
+    first run would, because its prior discoveries are found by its bytes, not by an id derived from
+    its subject (was: a second source id and 249 more quads)."""
+    pdf = corpus / "new" / "reports" / "OpenBMB__MiniCPM__InfLLM-V2-paper.pdf"
+    before = dumped(store_path)
+    refused = run(store_path, "ingest", "pdf", str(pdf))  # its first page names a technique, no model
+    assert refused.exit_code == 2 and "cannot tell which model this report describes" in refused.stderr, refused.output
+    assert dumped(store_path) == before  # (was: a model "dense-sparse", the adjective of its title)
+    heads, states = [], []
+    for _ in range(2):
+        result = run(store_path, "ingest", "pdf", str(pdf), "--model", "lineage-test-lm")
+        assert result.exit_code == 0, result.output
+        heads.append(result.stdout.splitlines()[0])
+        states.append(dumped(store_path))
+    assert heads[0].startswith("report:arxiv-2509.24663: "), heads
+    assert heads[1] == heads[0], heads
+    assert states[1] == states[0], difference(states[0], states[1])
+    with Store(store_path) as st:
+        assert [d.id for d in st.sources() if d.revision and "f232a352a93def64" in d.revision] == [
+            "report:arxiv-2509.24663"]
