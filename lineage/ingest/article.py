@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from lineage import domain
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver as ExactResolver
 from lineage.domain import (
@@ -37,7 +38,6 @@ from lineage.domain import (
     Predicate,
     SourceDocument,
     SourceKind,
-    Status,
     clip,
     utcnow,
 )
@@ -48,6 +48,7 @@ from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import title_of, units
 from lineage.ingest.text import alias_patterns
+from lineage.verify_draft import settle
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -353,17 +354,17 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
             for locator, snippet in [(d.locator, d.snippet), *d.more]
         )
         out.append(
-            Claim(
+            settle(domain.Draft(
                 subject=d.subject,
                 predicate=d.predicate,
                 object=d.object,
                 value=d.value,
                 unit=d.unit,
                 qualifiers=d.qualifiers,
-                status=Status.REPORTED,
+                primary=False,
                 reason="stated only by a secondary source",
                 evidence=ev,
-            )
+            ))
         )
     return out
 
