@@ -13,8 +13,9 @@
 
 One statement said twice is one draft with two evidences.  Candidates the judgement turns down
 (negation, comparison, plan, hypothetical, no subject) are returned as :class:`Unread`, so the
-ingest can say what it did not read.  Everything starts as ``reported`` (source kind secondary);
-:mod:`lineage.verify` alone decides statuses.  A model name that is not in the catalog still
+ingest can say what it did not read.  Every draft is a secondary one (the article is
+no model's own source): :mod:`lineage.verify_draft` gives it its first status (``reported``) and
+:mod:`lineage.verify` re-checks it.  A model name that is not in the catalog still
 yields its claims, under a slug id, and is flagged.
 """
 

@@ -11,10 +11,9 @@ Techniques are found by their catalog names and aliases.  A citation marker (``[
 paper introduces exactly one catalog technique, so "we extend the delta rule of [34]" is
 resolved through the bibliography to the introducing paper's technique.
 
-Status follows the rule for every report claim: the report is a primary record only of its own
-ideas.  When the report introduces the subject technique (the catalog's ``introduced_in`` is this
-paper) the relation is **verified**; otherwise the report is a third party to it and the relation
-is **reported**.  The rules are general sentence shapes; nothing names a document.
+The report is a primary record only of its own ideas: when it introduces the subject technique
+(the catalog's ``introduced_in`` is this paper) the draft is a primary one (first status **verified**,
+decided in :mod:`lineage.verify_draft`); otherwise the report is a third party to it (**reported**).  The rules are general sentence shapes; nothing names a document.
 """
 
 from __future__ import annotations
