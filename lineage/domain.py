@@ -225,9 +225,13 @@ class Role(str, Enum):
     """What a statement does for its subject, as the reader judged it (one of the facts a status is decided from)."""
 
     STATES = "states"
+    """The source says it of the subject."""
     RULES_OUT = "rules-out"
+    """The source says the subject does not have it ("we do not use X")."""
     INFERRED = "inferred"
+    """Read from metadata, a naming convention or a difference of configs, not said by the source."""
     UNCHECKABLE = "uncheckable"
+    """Nothing can check it (a field the catalog marks unconfirmed)."""
 
 
 class _Statement(Strict):
