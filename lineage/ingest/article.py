@@ -28,11 +28,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from lineage import domain
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver as ExactResolver
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Method,
@@ -43,7 +43,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import markup
-from lineage.ingest.article_tables import Draft, cells, is_prose, table_drafts
+from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
@@ -241,16 +241,16 @@ def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
 # --------------------------------------------------------------------------- extraction
 
 
-def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
+def extract(article: ArticleText, catalog: Catalog) -> list[ArticleStatement]:
     """Every claim the article makes that lineage can represent."""
     return read(article, catalog)[0]
 
 
-def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unread]]:
+def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement], list[Unread]]:
     """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why)."""
     r = Resolver(catalog)
     unread: list[Unread] = []
-    drafts: list[Draft] = []
+    drafts: list[ArticleStatement] = []
     tables: set[int] = set()
     i = 0
     lines = article.lines
@@ -280,7 +280,7 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unre
             continue
         q = {"stated": f.stated} if f.stated else {}
         unit = _UNITS.get(f.predicate)
-        drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
+        drafts.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
                             locator=f"line {f.line}", snippet=f.snippet))
     from lineage.ingest.article_hardware import hardware_drafts
 
@@ -301,9 +301,9 @@ _SAME_STATEMENT = ("name", "column", "uncheckable", "country")
 """Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
 
 
-def merged(drafts: list[Draft]) -> list[Draft]:
+def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
     """One draft per statement, in first-seen order; where the article says it again, the place is another evidence."""
-    unique: dict[tuple, Draft] = {}
+    unique: dict[tuple, ArticleStatement] = {}
     for d in drafts:
         key = (d.subject, d.predicate, d.object, d.value, tuple((k, d.qualifiers.get(k)) for k in _SAME_STATEMENT))
         first = unique.setdefault(key, d)
@@ -312,7 +312,7 @@ def merged(drafts: list[Draft]) -> list[Draft]:
     return list(unique.values())
 
 
-def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], list]:
+def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
     from lineage.ingest.article_units import candidates
 
@@ -324,7 +324,7 @@ def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], l
             continue
         q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
         for subject in c.subjects:
-            drafts.append(Draft(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
+            drafts.append(ArticleStatement(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
                                 qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
     return drafts, undecided
 
@@ -344,7 +344,7 @@ def article_document(article: ArticleText) -> SourceDocument:
     )
 
 
-def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
+def draft_claims(drafts: list[ArticleStatement], doc: SourceDocument) -> list[Claim]:
     """Drafts as ``reported`` claims with the article's sentence or row as evidence."""
     now = utcnow()
     out = []
@@ -355,7 +355,7 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
             for locator, snippet in [(d.locator, d.snippet), *d.more]
         )
         out.append(
-            settle(domain.Draft(
+            settle(Draft(
                 subject=d.subject,
                 predicate=d.predicate,
                 object=d.object,
