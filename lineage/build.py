@@ -18,6 +18,7 @@ from lineage.catalog import Catalog
 from lineage.catalog.seeds import SEED_FILES
 from lineage.domain import (
     Claim,
+    Draft,
     Evidence,
     Hardware,
     Method,
@@ -25,10 +26,10 @@ from lineage.domain import (
     Organization,
     Paper,
     Predicate,
+    Role,
     SourceDocument,
     SourceKind,
     SourceRef,
-    Status,
     Technique,
     TechniqueRelation,
     clip,
@@ -39,6 +40,7 @@ from lineage.ingest.config.read import bundled_dir
 from lineage.ingest.family import FamilyChange, ingest_family_changes
 from lineage.release.build import ReleaseManifest
 from lineage.store import Store, access
+from lineage.verify_draft import settle
 
 
 class BuildReport(BaseModel):
@@ -87,7 +89,6 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
     """Curated facts about one entity, each with the entry's first source as evidence."""
     ref = entity.sources[0]
     primary = ref.kind is SourceKind.PRIMARY
-    status = Status.VERIFIED if primary else Status.REPORTED
     # (predicate, object, value, seed field the fact comes from)
     facts: list[tuple[Predicate, str | None, str | None, str]] = []
     if isinstance(entity, Technique):
@@ -116,21 +117,22 @@ def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
         facts += [(Predicate.VARIANT_OF, other, None, "variant_of") for other in entity.variant_of]
     for predicate, obj, value, field in facts:
         said = f"{entity.id} {predicate.value} {obj or value}"
-        fact_status = status
+        role = Role.STATES
         reason = f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}"
         if field in entity.unconfirmed:
-            fact_status = Status.UNVERIFIED
+            role = Role.UNCHECKABLE
             reason = f"{field} is not confirmed by a primary source; see the note on {ref.url}"
         out.append(
-            Claim(
+            settle(Draft(
                 subject=entity.id,
                 predicate=predicate,
                 object=obj,
                 value=value,
-                status=fact_status,
+                primary=primary,
+                role=role,
                 reason=clip(reason, 200),
                 evidence=(curated_evidence(doc, entity.id, ref, said, now),),
-            )
+            ))
         )
     if isinstance(entity, Technique):
         out += [relation_claim(entity, r, doc, now) for r in entity.relations]
@@ -146,14 +148,14 @@ def relation_claim(technique: Technique, relation: TechniqueRelation, doc: Sourc
     ref = relation.source
     primary = ref.kind is SourceKind.PRIMARY
     said = f"{technique.id} {relation.relation} {relation.to}"
-    return Claim(
+    return settle(Draft(
         subject=technique.id,
         predicate=Predicate(relation.relation),
         object=relation.to,
-        status=Status.VERIFIED if primary else Status.REPORTED,
+        primary=primary,
         reason=clip(f"curated from {'the primary record' if primary else 'a secondary source'}: {ref.url}", 200),
         evidence=(curated_evidence(doc, technique.id, ref, said, now),),
-    )
+    ))
 
 
 def build(

@@ -12,6 +12,12 @@ from collections.abc import Iterable
 
 from lineage.vocab import SourceKind, Status
 
+NO_SOURCE = Status.UNVERIFIED
+"""The status of a statement no claim makes (a summary over no claims)."""
+
+CATALOG_ONLY = Status.REPORTED
+"""The status of a relation the catalog names that no claim in the store states."""
+
 
 def combine(claims: Iterable) -> tuple[Status, str]:
     """One status and a one-line reason for claims that all state the same thing.
@@ -23,7 +29,7 @@ def combine(claims: Iterable) -> tuple[Status, str]:
     """
     claims = list(claims)
     if not claims:
-        return Status.UNVERIFIED, "no source states it"
+        return NO_SOURCE, "no source states it"
     pro = [c for c in claims if c.status is Status.VERIFIED]
     con = [c for c in claims if c.status is Status.CONTRADICTED]
     if pro and con:

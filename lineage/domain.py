@@ -221,8 +221,21 @@ class Evidence(Strict):
                                     "whitespace collapsed: what a snippet re-cut from the document must hash to.")
 
 
-class Claim(Strict):
-    """A sourced statement: subject, predicate, and an entity or literal object."""
+class Role(str, Enum):
+    """What a statement does for its subject, as the reader judged it (one of the facts a status is decided from)."""
+
+    STATES = "states"
+    """The source says it of the subject."""
+    RULES_OUT = "rules-out"
+    """The source says the subject does not have it ("we do not use X")."""
+    INFERRED = "inferred"
+    """Read from metadata, a naming convention or a difference of configs, not said by the source."""
+    UNCHECKABLE = "uncheckable"
+    """Nothing can check it (a field the catalog marks unconfirmed)."""
+
+
+class _Statement(Strict):
+    """What is claimed: subject, predicate, and an entity or literal object (shared by drafts and claims)."""
 
     subject: EntityId = Field(description="Entity id the claim is about.")
     predicate: Predicate = Field(description="What is claimed.")
@@ -230,12 +243,9 @@ class Claim(Strict):
     value: str | int | float | None = Field(None, description="Literal value, for attributes.")
     unit: str | None = Field(None, description="Unit of the literal value (parameters, tokens …).")
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Extra context (layers, variant …).")
-    status: Status = Field(description="Verification status.")
-    reason: str = Field(description="One line saying why the status is what it is.")
-    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one piece of evidence.")
 
     @model_validator(mode="after")
-    def _object_xor_value(self) -> Claim:
+    def _object_xor_value(self):
         has_obj, has_val = self.object is not None, self.value is not None
         if has_obj == has_val:
             raise ValueError("a claim has exactly one of object or value")
@@ -253,6 +263,29 @@ class Claim(Strict):
             default=str,
         )
         return "c-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class Draft(_Statement):
+    """A statement as a reader found it, before it has a status: what every reader produces.
+
+    It carries only the facts a status is decided from (whether the source is primary for the subject,
+    the statement's role); :func:`lineage.verify_draft.settle` alone turns it into a :class:`Claim`.
+    """
+
+    primary: bool = Field(description="The source is a primary one for the subject: its own report, card or "
+                                      "config, or the catalog's sourced record.")
+    role: Role = Field(Role.STATES, description="What the statement does for its subject: states it, rules it out, "
+                                                "is inferred from a convention, or cannot be checked.")
+    reason: str = Field(description="One line saying what the source does with it.")
+    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one piece of evidence.")
+
+
+class Claim(_Statement):
+    """A sourced statement: subject, predicate, and an entity or literal object."""
+
+    status: Status = Field(description="Verification status.")
+    reason: str = Field(description="One line saying why the status is what it is.")
+    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one piece of evidence.")
 
 
 class StoredClaim(Claim):

@@ -13,8 +13,9 @@
 
 One statement said twice is one draft with two evidences.  Candidates the judgement turns down
 (negation, comparison, plan, hypothetical, no subject) are returned as :class:`Unread`, so the
-ingest can say what it did not read.  Everything starts as ``reported`` (source kind secondary);
-:mod:`lineage.verify` alone decides statuses.  A model name that is not in the catalog still
+ingest can say what it did not read.  Every draft is a secondary one (the article is
+no model's own source): :mod:`lineage.verify_draft` gives it its first status (``reported``) and
+:mod:`lineage.verify` re-checks it.  A model name that is not in the catalog still
 yields its claims, under a slug id, and is flagged.
 """
 
@@ -31,23 +32,24 @@ from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver as ExactResolver
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Method,
     Predicate,
     SourceDocument,
     SourceKind,
-    Status,
     clip,
     utcnow,
 )
 from lineage.ingest import markup
-from lineage.ingest.article_tables import Draft, cells, is_prose, table_drafts
+from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import title_of, units
 from lineage.ingest.text import alias_patterns, candidates
+from lineage.verify_draft import settle
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
@@ -239,16 +241,16 @@ def _drop_left_boundary(pattern: re.Pattern) -> re.Pattern:
 # --------------------------------------------------------------------------- extraction
 
 
-def extract(article: ArticleText, catalog: Catalog) -> list[Draft]:
+def extract(article: ArticleText, catalog: Catalog) -> list[ArticleStatement]:
     """Every claim the article makes that lineage can represent."""
     return read(article, catalog)[0]
 
 
-def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unread]]:
+def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement], list[Unread]]:
     """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why)."""
     r = Resolver(catalog)
     unread: list[Unread] = []
-    drafts: list[Draft] = []
+    drafts: list[ArticleStatement] = []
     tables: set[int] = set()
     i = 0
     lines = article.lines
@@ -278,7 +280,7 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[Draft], list[Unre
             continue
         q = {"stated": f.stated} if f.stated else {}
         unit = _UNITS.get(f.predicate)
-        drafts.append(Draft(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
+        drafts.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
                             locator=f"line {f.line}", snippet=f.snippet))
     from lineage.ingest.article_hardware import hardware_drafts
 
@@ -299,9 +301,9 @@ _SAME_STATEMENT = ("name", "column", "uncheckable", "country")
 """Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
 
 
-def merged(drafts: list[Draft]) -> list[Draft]:
+def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
     """One draft per statement, in first-seen order; where the article says it again, the place is another evidence."""
-    unique: dict[tuple, Draft] = {}
+    unique: dict[tuple, ArticleStatement] = {}
     for d in drafts:
         key = (d.subject, d.predicate, d.object, d.value, tuple((k, d.qualifiers.get(k)) for k in _SAME_STATEMENT))
         first = unique.setdefault(key, d)
@@ -310,7 +312,7 @@ def merged(drafts: list[Draft]) -> list[Draft]:
     return list(unique.values())
 
 
-def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], list]:
+def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
     from lineage.ingest.article_units import candidates
 
@@ -322,7 +324,7 @@ def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[Draft], l
             continue
         q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
         for subject in c.subjects:
-            drafts.append(Draft(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
+            drafts.append(ArticleStatement(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
                                 qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
     return drafts, undecided
 
@@ -342,7 +344,7 @@ def article_document(article: ArticleText) -> SourceDocument:
     )
 
 
-def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
+def draft_claims(drafts: list[ArticleStatement], doc: SourceDocument) -> list[Claim]:
     """Drafts as ``reported`` claims with the article's sentence or row as evidence."""
     now = utcnow()
     out = []
@@ -353,17 +355,17 @@ def draft_claims(drafts: list[Draft], doc: SourceDocument) -> list[Claim]:
             for locator, snippet in [(d.locator, d.snippet), *d.more]
         )
         out.append(
-            Claim(
+            settle(Draft(
                 subject=d.subject,
                 predicate=d.predicate,
                 object=d.object,
                 value=d.value,
                 unit=d.unit,
                 qualifiers=d.qualifiers,
-                status=Status.REPORTED,
+                primary=False,
                 reason="stated only by a secondary source",
                 evidence=ev,
-            )
+            ))
         )
     return out
 

@@ -92,9 +92,9 @@ def _last_two(orgs: list[str]) -> list[str]:
 
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
-    """Drafts (see :class:`lineage.ingest.article.Draft`) for every article line that names a device."""
+    """Drafts (see :class:`lineage.ingest.article.ArticleStatement`) for every article line that names a device."""
     from lineage.domain import slug
-    from lineage.ingest.article_tables import Draft
+    from lineage.ingest.article_tables import ArticleStatement
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
     out, lead, recent = [], [], []
@@ -120,7 +120,7 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
                 elif _COMPARATIVE.search(s.text):
                     qualifiers["uncheckable"] = UNCHECKABLE
                 for subject in subjects:
-                    out.append(Draft(subject, _role(s.text), object=device, qualifiers=dict(qualifiers),
+                    out.append(ArticleStatement(subject, _role(s.text), object=device, qualifiers=dict(qualifiers),
                                      locator=f"line {i}", snippet=line))
             recent += labs
     return out

@@ -46,8 +46,9 @@ def _glued_row(columns: list[str]) -> tuple[re.Pattern, list[tuple[str, Predicat
 
 
 @dataclass
-class Draft:
-    """A claim before verification."""
+class ArticleStatement:
+    """A statement an article makes and where it makes it; :func:`lineage.ingest.article.draft_claims` turns it into a
+    :class:`lineage.domain.Draft`."""
 
     subject: str
     predicate: Predicate
@@ -73,14 +74,14 @@ def is_prose(line: str) -> bool:
     return bool(re.search(r"[.!?]\s|[.!?]$", line)) and not re.search(r"\d\.\d", line.rstrip(".")) or len(line) > 160
 
 
-def table_drafts(lines: list[str], start: int, r) -> tuple[list[Draft], int]:
+def table_drafts(lines: list[str], start: int, r) -> tuple[list[ArticleStatement], int]:
     """Rows of one table starting at ``lines[start]`` (its header); returns drafts and the line after it."""
     header = lines[start]
     rows_end = start + 1
     while rows_end < len(lines) and lines[rows_end] and not is_prose(lines[rows_end]):
         rows_end += 1
     rows = list(range(start + 1, rows_end))
-    drafts: list[Draft] = []
+    drafts: list[ArticleStatement] = []
     context = next((lines[i] for i in range(start - 1, max(-1, start - 4), -1) if lines[i]), "")
     header_models = [m for m in r.find(header, glued=True) if m.kind in ("model", "family")]
 
@@ -122,28 +123,28 @@ def table_drafts(lines: list[str], start: int, r) -> tuple[list[Draft], int]:
                     for qm in re.finditer(_QTY + r"\s*(total|active|activated)?", col, re.I):
                         pred = Predicate.ACTIVE_PARAMETERS if (qm.group(3) or "").lower().startswith("activ") else Predicate.TOTAL_PARAMETERS
                         for subject in model.ids:
-                            drafts.append(Draft(subject, pred, value=_count(qm.group(0)), unit="parameters",
+                            drafts.append(ArticleStatement(subject, pred, value=_count(qm.group(0)), unit="parameters",
                                                 qualifiers={"stated": qm.group(0).strip()}, locator=loc, snippet=lines[i]))
                 elif "context" in label:
                     ctx = _CTX.search(col)
                     if ctx:
                         for subject in model.ids:
-                            drafts.append(Draft(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
+                            drafts.append(ArticleStatement(subject, Predicate.CONTEXT_LENGTH, value=_tokens(ctx), unit="tokens",
                                                 qualifiers={"stated": ctx.group(0)}, locator=loc, snippet=lines[i]))
     return drafts, rows_end
 
 
-def _cell_draft(subject: str, pred: Predicate, col: str, cell: str, q: dict, context: str, loc: str, row: str) -> Draft:
+def _cell_draft(subject: str, pred: Predicate, col: str, cell: str, q: dict, context: str, loc: str, row: str) -> ArticleStatement:
     """One glued-row cell as a draft: the column's header (and the text over the table) says what it measures."""
     if pred is Predicate.BENCHMARK_SCORE:
-        return Draft(subject, pred, value=float(cell), unit="points", qualifiers={**q, "evaluation": clip(context or col, 120)},
+        return ArticleStatement(subject, pred, value=float(cell), unit="points", qualifiers={**q, "evaluation": clip(context or col, 120)},
                      locator=loc, snippet=row)
     if pred is Predicate.TOTAL_PARAMETERS:
-        return Draft(subject, pred, value=_count(cell), unit="parameters", qualifiers={**q, "stated": cell}, locator=loc, snippet=row)
+        return ArticleStatement(subject, pred, value=_count(cell), unit="parameters", qualifiers={**q, "stated": cell}, locator=loc, snippet=row)
     if pred is Predicate.CONTEXT_LENGTH:
-        return Draft(subject, pred, value=_tokens(_CTX.match(cell)), unit="tokens", qualifiers={**q, "stated": cell},
+        return ArticleStatement(subject, pred, value=_tokens(_CTX.match(cell)), unit="tokens", qualifiers={**q, "stated": cell},
                      locator=loc, snippet=row)
-    return Draft(subject, pred, value=cell.lstrip("~"), qualifiers={**q, "column": col}, locator=loc, snippet=row)
+    return ArticleStatement(subject, pred, value=cell.lstrip("~"), qualifiers={**q, "column": col}, locator=loc, snippet=row)
 
 
 def _count(text: str) -> int:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Method,
@@ -35,7 +36,6 @@ from lineage.domain import (
     SourceDocument,
     SourceKind,
     SourceRef,
-    Status,
     clip,
     slug,
     utcnow,
@@ -47,6 +47,7 @@ from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is
 from lineage.ingest.identity import catalog_without
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
+from lineage.verify_draft import settle
 from lineage.verify_ratios import MEASUREMENT_DOC, judge_ratios
 
 MAX_CARD_BYTES = 1024 * 1024
@@ -324,7 +325,6 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         note=clip("; ".join(details), 300) if details else None,
     )
     now = utcnow()
-    status = Status.VERIFIED if own else Status.REPORTED
     who = "the model's own card" if own else f"a card published by {repo_id.split('/')[0]}"
 
     def ev(locator: str, snippet: str, supports: bool = True) -> Evidence:
@@ -339,9 +339,9 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         rel = relation or _guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")
         claims.append(
-            Claim(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
-                  status=Status.VERIFIED, reason=f"the repo's card front matter names it as base_model ({rel})",
-                  evidence=(ev("README.md front matter: base_model", f"base_model: {b}" + (f"; base_model_relation: {relation}" if relation else "")),))
+            settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
+                  primary=True, reason=f"the repo's card front matter names it as base_model ({rel})",
+                  evidence=(ev("README.md front matter: base_model", f"base_model: {b}" + (f"; base_model_relation: {relation}" if relation else "")),)))
         )
     paper = None
     for tag in _as_list(meta.get("tags")):
@@ -349,8 +349,8 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         if m and f"arxiv-{m.group(1)}" in catalog:
             paper = paper or f"arxiv-{m.group(1)}"
             claims.append(
-                Claim(subject=model_id, predicate=Predicate.CITES, object=f"arxiv-{m.group(1)}", qualifiers={"cito": "cites"},
-                      status=status, reason=f"listed in {who}'s tags", evidence=(ev("README.md front matter: tags", f"tags: {tag}"),))
+                settle(Draft(subject=model_id, predicate=Predicate.CITES, object=f"arxiv-{m.group(1)}", qualifiers={"cito": "cites"},
+                      primary=own, reason=f"listed in {who}'s tags", evidence=(ev("README.md front matter: tags", f"tags: {tag}"),)))
             )
 
     # prose: the same adoption extraction as reports, for the card's model (and siblings a series card names)
@@ -367,8 +367,8 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         uses.append(technique)
         evidence = tuple(ev(f"README.md line {m.sentence.page}", m.sentence.text) for m in d.adoptions[:3])
         for mid in subjects:
-            claims.append(Claim(subject=mid, predicate=Predicate.USES, object=technique, status=status,
-                                reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence))
+            claims.append(settle(Draft(subject=mid, predicate=Predicate.USES, object=technique, primary=own,
+                                reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence)))
     devices = hardware.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     entities += devices
     known = {e.id: e for e in entities} | {mid: catalog.get(mid) for mid in subjects if mid in catalog}
@@ -376,9 +376,9 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     overlay = catalog.with_discovered(devices)
     for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware.line_context(lines)):
         claims.append(
-            Claim(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
-                  status=status, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),
-                  evidence=(ev(f"README.md line {f.sentence.page}", f.sentence.text),))
+            settle(Draft(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
+                  primary=own, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),
+                  evidence=(ev(f"README.md line {f.sentence.page}", f.sentence.text),)))
         )
 
     return CardRead(model_id, kind, doc, claims, entities, derived, uses)

@@ -19,14 +19,17 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Predicate,
+    Role,
     SourceDocument,
     SourceKind,
     Status,
     clip,
 )
+from lineage.verify_draft import settle
 from lineage.vocab import CONFIG_METHODS
 
 
@@ -130,15 +133,16 @@ def replacement_claims(catalog: Catalog, older: str, newer: str, before: dict, a
                 after[new].model_copy(update={"snippet": clip(f"{newer}: {after[new].snippet}")}),
             )
             out.append(
-                Claim(
+                settle(Draft(
                     subject=new,
                     predicate=Predicate.REPLACES,
                     object=old,
                     qualifiers={"from": older, "to": newer},
-                    status=Status.REPORTED,
+                    primary=True,
+                    role=Role.INFERRED,
                     reason=clip(reason, 250),
                     evidence=evidence,
-                )
+                ))
             )
     return out
 

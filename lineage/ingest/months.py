@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, Status, clip, utcnow
+from lineage.domain import Claim, Draft, Evidence, Method, Predicate, Role, SourceDocument, SourceKind, clip, utcnow
+from lineage.verify_draft import settle
 
 HUB_FIRST_CREATION = "2022-03-02"
 """The Hub began storing creation dates on this day: an older repo reads as created then (huggingface_hub's
@@ -89,14 +90,15 @@ def unknown_month(catalog, model_id: str) -> bool:
 
 def month_claim(model_id: str, month: RecordedMonth, doc: SourceDocument) -> Claim:
     """``model released YYYY-MM``, reported, its evidence the record the month was read from."""
-    return Claim(
+    return settle(Draft(
         subject=model_id,
         predicate=Predicate.RELEASED,
         value=month.value,
-        status=Status.REPORTED,
+        primary=doc.kind is SourceKind.PRIMARY,
+        role=Role.INFERRED,
         reason=clip(month.reason, 200),
         evidence=(
             Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=month.locator,
                      snippet=clip(month.snippet), method=Method.METADATA, retrieved_at=utcnow()),
         ),
-    )
+    ))

@@ -73,7 +73,7 @@ _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\b(\s+tokens\b)?", re.I)
 
 @dataclass
 class Found:
-    """One claim read from prose, before it becomes a Draft."""
+    """One claim read from prose, before it becomes an ArticleStatement."""
 
     subject: str
     predicate: Predicate

@@ -11,10 +11,9 @@ Techniques are found by their catalog names and aliases.  A citation marker (``[
 paper introduces exactly one catalog technique, so "we extend the delta rule of [34]" is
 resolved through the bibliography to the introducing paper's technique.
 
-Status follows the rule for every report claim: the report is a primary record only of its own
-ideas.  When the report introduces the subject technique (the catalog's ``introduced_in`` is this
-paper) the relation is **verified**; otherwise the report is a third party to it and the relation
-is **reported**.  The rules are general sentence shapes; nothing names a document.
+The report is a primary record only of its own ideas: when it introduces the subject technique
+(the catalog's ``introduced_in`` is this paper) the draft is a primary one (first status **verified**,
+decided in :mod:`lineage.verify_draft`); otherwise the report is a third party to it (**reported**).  The rules are general sentence shapes; nothing names a document.
 """
 
 from __future__ import annotations
@@ -24,9 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
-from lineage.domain import Claim, EntityKind, Evidence, Predicate, Status, clip
+from lineage.domain import Claim, Draft, EntityKind, Evidence, Predicate, clip
 from lineage.ingest import references
 from lineage.ingest.text import Sentence, candidates
+from lineage.verify_draft import settle
 
 _GAP = r"[^;:.⟦⟧]{0,40}?"
 """What may stand between the parts of one pattern: a few words, no clause break, no other technique."""
@@ -294,19 +294,17 @@ def claims(
         own = paper is not None and getattr(subject, "introduced_in", None) == paper
         via = f", object resolved through the citation of {r.via_citation}" if r.via_citation else ""
         if own:
-            status = Status.VERIFIED
             reason = f"[own-record] stated in the report that introduces {r.subject} (p. {r.sentence.page}){via}"
         else:
-            status = Status.REPORTED
             reason = f"[report-text] stated in a report that is not {r.subject}'s introducing record (p. {r.sentence.page}){via}"
         out.append(
-            Claim(
+            settle(Draft(
                 subject=r.subject,
                 predicate=r.predicate,
                 object=r.object,
-                status=status,
+                primary=own,
                 reason=clip(reason, 200),
                 evidence=(evidence(r.sentence),),
-            )
+            ))
         )
     return out

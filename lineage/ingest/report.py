@@ -20,14 +20,15 @@ from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver, name_key
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Method,
     Paper,
     Predicate,
+    Role,
     SourceDocument,
     SourceKind,
-    Status,
     clip,
     human,
     utcnow,
@@ -39,6 +40,7 @@ from lineage.ingest.report_columns import column_adoptions
 from lineage.ingest.report_subjects import Subjects, discovery_claims, identify, subjects
 from lineage.ingest.text import Sentence, alias_patterns, sentences
 from lineage.verify import guard_time
+from lineage.verify_draft import settle
 from lineage.verify_ratios import judge_ratios
 
 MAX_EVIDENCE = 3
@@ -207,14 +209,14 @@ def analyse(
             ev += [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:1]]
             for model in models:
                 claims.append(
-                    Claim(
+                    settle(Draft(
                         subject=model,
                         predicate=Predicate.USES,
                         object=technique,
-                        status=Status.VERIFIED,
+                        primary=True,
                         reason=clip(f"the model's own report adopts it (p. {first.page}, {len(d.adoptions)} sentences)", 200),
                         evidence=tuple(ev),
-                    )
+                    ))
                 )
         elif verdict is adoption.Kind.NEGATION:
             ruled_out.append(technique)
@@ -222,27 +224,28 @@ def analyse(
             ev = [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:MAX_EVIDENCE]]
             for model in models:
                 claims.append(
-                    Claim(
+                    settle(Draft(
                         subject=model,
                         predicate=Predicate.USES,
                         object=technique,
-                        status=Status.CONTRADICTED,
+                        primary=True,
+                        role=Role.RULES_OUT,
                         reason=clip(f"the model's own report rules it out (p. {first.page})", 200),
                         evidence=tuple(ev),
-                    )
+                    ))
                 )
         else:
             mentioned.append(technique)
             ev = tuple(_evidence(doc, m.sentence, pdf, now) for m in d.mentions[:2])
             claims.append(
-                Claim(
+                settle(Draft(
                     subject=where_paper or models[0],
                     predicate=Predicate.MENTIONS,
                     object=technique,
-                    status=Status.VERIFIED,
+                    primary=True,
                     reason="named in the report without being adopted for its model",
                     evidence=ev,
-                )
+                ))
             )
 
     # citations: every resolved entry, typed by the sentences that cite it next to a technique
@@ -272,32 +275,32 @@ def analyse(
             if sentence is not None:
                 ev.append(_evidence(doc, sentence, pdf, now))
             claims.append(
-                Claim(
+                settle(Draft(
                     subject=where_paper,
                     predicate=Predicate.CITES,
                     object=ref.paper,
                     qualifiers={"cito": kind},
-                    status=Status.VERIFIED,
+                    primary=True,
                     reason=f"in the report's bibliography (resolved by {ref.resolved_by})",
                     evidence=tuple(ev),
-                )
+                ))
             )
 
     stated = facts.extract(body, _names(catalog, models), catalog, other_names=others)
     fact_lines = []
     for f in stated:
         claims.append(
-            Claim(
+            settle(Draft(
                 subject=f.model,
                 predicate=f.predicate,
                 object=f.object,
                 value=f.value,
                 unit=f.unit,
                 qualifiers=f.qualifiers,
-                status=Status.VERIFIED,
+                primary=True,
                 reason=clip(f"stated in the model's own report (p. {f.sentence.page})", 200),
                 evidence=(_evidence(doc, f.sentence, pdf, now),),
-            )
+            ))
         )
         big = isinstance(f.value, int | float) and not isinstance(f.value, bool) and abs(f.value) >= 1e6
         shown = f.object or (human(f.value) if big else f.value)
@@ -412,10 +415,9 @@ def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, no
             facts.append((Predicate.FIRST_APPEARED, None, t.first_appeared))
         how = "proposed in this report" if p.proposed else "adopted here citing its introducing paper"
         for predicate, obj, value in facts:
-            out.append(Claim(subject=t.id, predicate=predicate, object=obj, value=value,
-                             status=Status.VERIFIED if p.proposed else Status.REPORTED,
-                             reason=f"technique discovered in the report: {how} (p. {p.sentence.page})",
-                             evidence=(_evidence(doc, p.sentence, pdf, now),)))
+            out.append(settle(Draft(subject=t.id, predicate=predicate, object=obj, value=value, primary=p.proposed,
+                                    reason=f"technique discovered in the report: {how} (p. {p.sentence.page})",
+                                    evidence=(_evidence(doc, p.sentence, pdf, now),))))
     return out
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver
-from lineage.domain import ID_PATTERN, Claim, Entity, EntityKind, Evidence, Method, Paper, Predicate, Status, clip
+from lineage.domain import ID_PATTERN, Claim, Draft, Entity, EntityKind, Evidence, Method, Paper, Predicate, clip
 from lineage.errors import SourceFormatError
 from lineage.ingest import discovery, months
 from lineage.ingest.pdf import PdfText
+from lineage.verify_draft import settle
 
 
 def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper | None:
@@ -138,17 +139,17 @@ def discovery_claims(found: Subjects, doc, now) -> list[Claim]:
             out.append(months.month_claim(subject, where, doc))
             continue
         out.append(
-            Claim(
+            settle(Draft(
                 subject=subject,
                 predicate=predicate,
                 object=obj,
                 value=value,
-                status=Status.VERIFIED,
+                primary=True,
                 reason=f"read from the model's own report ({where.locator}; entity discovered there)",
                 evidence=(
                     Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=where.locator,
                              snippet=clip(where.snippet), method=Method.TEXT, retrieved_at=now),
                 ),
-            )
+            ))
         )
     return out

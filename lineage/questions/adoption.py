@@ -11,6 +11,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from lineage.combine import NO_SOURCE
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Introduction, introduction
@@ -206,7 +207,7 @@ def timeline(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     first = next(iter(g.nodes[technique].get("facts", {}).get("firstAppeared", [])), None)
     by = intro.organizations or [None]
     for a in by:
-        status = a.status if a else Status(first["status"]) if first else Status.UNVERIFIED
+        status = a.status if a else Status(first["status"]) if first else NO_SOURCE
         if at_least(status, min_status):
             events.append(
                 TimelineEvent(

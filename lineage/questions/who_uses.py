@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lineage.combine import combine
+from lineage.combine import CATALOG_ONLY, combine
 from lineage.questions.evidence import EvidenceSummary, Fact, Field, _evidence, _facts, require_built
 from lineage.vocab import EntityKind, Predicate, Status
 
@@ -184,7 +184,7 @@ def ancestor_chain(store: Store, catalog: Catalog, technique: str) -> list[str]:
         if entity is not None and entity.kind == EntityKind.TECHNIQUE.value:
             for other in entity.variant_of:
                 if (other, Predicate.VARIANT_OF.value) not in groups:
-                    out[other].append((Status.REPORTED.value, Predicate.VARIANT_OF.value))
+                    out[other].append((CATALOG_ONLY.value, Predicate.VARIANT_OF.value))
         return out
 
     return closest_chain(technique, links_back)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, utcnow
+from lineage.domain import Claim, Draft, Evidence, Method, Predicate, SourceDocument, SourceKind, clip, utcnow
 from lineage.errors import UnsupportedLayout
 from lineage.store import Store
+from lineage.verify_draft import settle
 
 DOC_ID = "measurement:kv-cache"
 
@@ -82,13 +83,13 @@ def kv_claims(rows: list[KVRow]) -> tuple[SourceDocument, list[Claim]]:
             + ("; " + "; ".join(r.notes) if r.notes else "")
         )
         claims.append(
-            Claim(
+            settle(Draft(
                 subject=r.model,
                 predicate=Predicate.KV_BYTES_PER_TOKEN,
                 value=int(r.bytes_per_token),
                 unit="bytes",
                 qualifiers={"dtype": "bf16", "mha_bytes_per_token": str(r.mha_bytes_per_token), "vs_mha": f"{r.ratio:.1f}x"},
-                status=Status.VERIFIED,
+                primary=True,
                 reason=clip(f"measured by lineage on caches shaped by the model's own config {r.file}", 200),
                 evidence=(
                     Evidence(
@@ -100,7 +101,7 @@ def kv_claims(rows: list[KVRow]) -> tuple[SourceDocument, list[Claim]]:
                         retrieved_at=now,
                     ),
                 ),
-            )
+            ))
         )
     return doc, claims
 

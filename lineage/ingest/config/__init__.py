@@ -22,12 +22,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from lineage.catalog.resolver import Resolver, known_only_by_name
+from lineage.combine import NO_SOURCE
 from lineage.domain import (
     ID_PATTERN,
     Claim,
+    Draft,
     Evidence,
     Method,
     Predicate,
+    Role,
     SourceDocument,
     SourceKind,
     Status,
@@ -44,6 +47,7 @@ from lineage.ingest.config.readers import merge, module_reading
 from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
+from lineage.verify_draft import settle
 
 
 class ConfigSource(BaseModel):
@@ -124,7 +128,6 @@ def claims_for(
     """Turn findings into claims with status and evidence; also return what was skipped and why."""
     now = utcnow()
     primary = doc.kind is SourceKind.PRIMARY
-    status = Status.VERIFIED if primary else Status.REPORTED
     who = doc.publisher or "a third party"
     claims, skipped = [], []
 
@@ -154,17 +157,17 @@ def claims_for(
         if f.describes_checkpoint and primary:
             reason = f"released checkpoint is stored this way per its config: {f.snippet}"
         claims.append(
-            Claim(
+            settle(Draft(
                 subject=doc.about,
                 predicate=f.predicate,
                 object=f.object,
                 value=f.value,
                 unit=f.unit,
                 qualifiers=f.qualifiers,
-                status=status,
+                primary=primary,
                 reason=clip(reason, 200),
                 evidence=(evidence(_locator(file, f), f.snippet, f.method),),
-            )
+            ))
         )
     if params.total is not None:
         for pred, value in (
@@ -182,14 +185,14 @@ def claims_for(
             if not primary:
                 reason += f"; config from {who}, not the publisher"
             claims.append(
-                Claim(
+                settle(Draft(
                     subject=doc.about,
                     predicate=pred,
                     value=value,
                     unit="parameters",
                     qualifiers={"method": "computed"} | (
                         {"embeddings": "tied" if params.tied else "untied"} if params.tied is not None else {}),
-                    status=status,
+                    primary=primary,
                     reason=reason,
                     evidence=(
                         evidence(
@@ -198,7 +201,7 @@ def claims_for(
                             params.method if pred is not Predicate.MTP_PARAMETERS else Method.CONFIG,
                         ),
                     ),
-                )
+                ))
             )
     return claims, skipped
 
@@ -260,7 +263,7 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
     report = ConfigReport(
         source=doc.id,
         model=src.model,
-        status=claims[0].status if claims else Status.UNVERIFIED,
+        status=claims[0].status if claims else NO_SOURCE,
         techniques=techniques,
         claims=len(claims),
         parameters=params,
@@ -394,9 +397,9 @@ def _variant_of(src: ConfigSource, doc: SourceDocument) -> list[Claim]:
         return []
     ev = Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator="repo name",
                   snippet=src.repo or src.model, method=Method.CONFIG, retrieved_at=utcnow())
-    return [Claim(subject=src.model, predicate=Predicate.DERIVED_FROM, object=discovered_model_id(base, {}),
-                  qualifiers={"relation": "finetune"}, status=Status.REPORTED, evidence=(ev,),
-                  reason=f"named as an instruction-tuned release of {base} (name suffix); the config does not state it")]
+    return [settle(Draft(subject=src.model, predicate=Predicate.DERIVED_FROM, object=discovered_model_id(base, {}),
+                  qualifiers={"relation": "finetune"}, primary=doc.kind is SourceKind.PRIMARY, role=Role.INFERRED,
+                  evidence=(ev,), reason=f"named as an instruction-tuned release of {base} (name suffix); the config does not state it"))]
 
 
 def _as_derivative(repo: str, where: str, cfg: dict[str, Any], catalog, path: Path) -> ConfigSource | None:
