@@ -28,7 +28,7 @@
   });
   var lanes = {}, laneLabel = {};
   config.lanes.forEach(function (l) { lanes[l[0]] = l; laneLabel[l[0]] = l[1]; });
-  function label(id) { return byId[id] ? byId[id].label : (laneLabel[id] || id); }
+  function label(id) { return byId[id] ? byId[id].name : (laneLabel[id] || id); }
 
   // ---- controls and legend ------------------------------------------------------------------
   function option(select, value, text) {
@@ -54,6 +54,7 @@
 
   // ---- filters (technique, organization, dates, statuses) -----------------------------------
   var state = {technique: "", org: "", from: "", to: "", statuses: {}, focus: ""};
+  var CONTROLS = {technique: "lineage-technique", org: "lineage-org", from: "lineage-from", to: "lineage-to"};
   function readState() {
     state.technique = el("lineage-technique").value;
     state.org = el("lineage-org").value;
@@ -227,19 +228,20 @@
   config.lanes.forEach(function (l) { geom[l[0]] = [l[2], l[3]]; });
   function closeUpLanes() {
     var used = {}, shift = {}, cursor = config.lanes.length ? config.lanes[0][2] : 0, changes = [];
+    var narrow = focus ? focus.nodes : keep;  // a focus or a filter closes up the lanes it leaves empty
     nodesView.get().forEach(function (n) { used[n.org] = true; });
     geom = {};
     config.lanes.forEach(function (l) {
-      if (focus && !used[l[0]]) { return; }
-      shift[l[0]] = focus ? cursor - l[2] : 0;
+      if (narrow && !used[l[0]]) { return; }
+      shift[l[0]] = narrow ? cursor - l[2] : 0;
       geom[l[0]] = [l[2] + shift[l[0]], l[3] + shift[l[0]]];
       cursor = geom[l[0]][1];
     });
     Object.keys(moved).forEach(function (id) {
-      if (!focus || !focus.nodes[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
+      if (!narrow || !narrow[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
     });
-    if (focus) {
-      Object.keys(focus.nodes).forEach(function (id) {
+    if (narrow) {
+      Object.keys(narrow).forEach(function (id) {
         var dy = shift[byId[id].org] || 0;
         if (dy || moved[id]) { changes.push({id: id, y: homeY[id] + dy}); moved[id] = true; }
       });
@@ -247,26 +249,20 @@
     if (changes.length) { nodes.update(changes); }
   }
 
-  // ---- the view: default lineage window, or a fit of the focus --------------------------------
-  // A focus is framed on its adopters (ancestors may lie years to the left); the lineage view on its
-  // latest years.  Never zoomed out so far that a label drops under 11 px.
+  // ---- the view: the lineage window, or a fit of the focus or filter (sources included) ---------
+  // Labels keep their size at any zoom (see labels below), so a fit never has to stop short of its nodes.
   function frame() {
     var ids = nodesView.getIds();
     if (!ids.length) { return; }
-    if (focus) {
-      var near = ids.filter(function (id) { return focus.nodes[id] !== "ancestor"; });
-      network.fit({nodes: near.length > 1 ? near : ids, animation: false});
-    } else { network.fit({animation: false}); }
-    if (network.getScale() >= config.minScale) { return; }
-    var w = el("mynetwork").clientWidth, h = el("mynetwork").clientHeight, s = config.minScale;
-    var at = focus ? network.getViewPosition() : null;
-    if (at && byId[state.focus]) {  // keep the focused node itself on screen
-      var p = network.getPositions([state.focus])[state.focus], hw = w / 2 / s, hh = h / 2 / s;
-      at.x = Math.min(Math.max(at.x, p.x - hw + 160), p.x + hw - 160);
-      at.y = Math.min(Math.max(at.y, p.y - hh + 60), p.y + hh - 60);
+    if (focus || keep || state.from || state.to) {
+      network.fit({nodes: ids, animation: false});
+      var s = Math.min(network.getScale() * 0.92, 1.6), at = network.getViewPosition();
+      network.moveTo({position: {x: at.x, y: at.y - 12 / s}, scale: s, animation: false});  // room for the axis
+      return;
     }
-    var first = config.lanes.length ? config.lanes[0][2] : 0;  // lanes start at the top in the lineage view
-    network.moveTo({position: at || {x: config.right + 30 - w / 2 / s, y: first - 30 + h / 2 / s}, scale: s, animation: false});
+    var w = el("mynetwork").clientWidth, h = el("mynetwork").clientHeight, s0 = 0.85;
+    var first = config.lanes.length ? config.lanes[0][2] : 0;  // the lineage view opens on the latest years, top lanes
+    network.moveTo({position: {x: config.right + 30 - w / 2 / s0, y: first - 30 + h / 2 / s0}, scale: s0, animation: false});
   }
   // Edges kept faint in the lineage view are drawn in full once a focus or filter narrows the page.
   var baseColour = {}, byEdge = {}, lit = {};
@@ -294,24 +290,27 @@
     el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown" +
       (config.hideFaint && !focus && !keep ? " (faint ones left out at this size: focus or filter to see them)" : "");
     el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
+    focusRole = focus ? focus.nodes : null;
     window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
     window.lineageFocus = state.focus ? {id: state.focus, nodes: focus ? focus.nodes : {}} : null;
   }
-  ["lineage-technique", "lineage-org", "lineage-from", "lineage-to"].forEach(function (id) {
-    el(id).addEventListener("change", refresh);
+  // A filter changes the hash; the hash redraws canvas and panel together (applyHash).
+  Object.keys(CONTROLS).forEach(function (k) {
+    el(CONTROLS[k]).addEventListener("change", function () { var c = {}; c[k] = this.value; c.focus = ""; writeHash(c); });
   });
-  el("lineage-status").addEventListener("change", refresh);
-  el("lineage-reset").addEventListener("click", function () {
-    ["lineage-technique", "lineage-org", "lineage-from", "lineage-to", "lineage-search"].forEach(function (id) { el(id).value = ""; });
-    document.querySelectorAll(".lineage-status").forEach(function (c) { c.checked = true; });
-    if (state.focus) { setFocus(""); } else { refresh(); frame(); }
+  el("lineage-status").addEventListener("change", function () {
+    var off = [];
+    document.querySelectorAll(".lineage-status").forEach(function (c) { if (!c.checked) { off.push(c.value); } });
+    writeHash({statuses: off.join(",")});
   });
-  el("lineage-home").addEventListener("click", function () { setFocus(""); });
+  el("lineage-reset").addEventListener("click", function () { el("lineage-search").value = ""; location.hash = "view=lineage"; });
+  el("lineage-home").addEventListener("click", function () { location.hash = "view=lineage"; });
+  el("lineage-overview").addEventListener("click", function () { location.hash = ""; });
   el("lineage-search").addEventListener("keyup", function (ev) {
     var q = this.value.trim().toLowerCase();
     if (!q) { network.unselectAll(); return; }
     var hits = nodesView.get().filter(function (n) {
-      return String(n.label).toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
+      return String(n.name).toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
     }).map(function (n) { return n.id; });
     network.selectNodes(hits);
     el("lineage-count").textContent = hits.length + " match" + (hits.length === 1 ? "" : "es");
@@ -319,7 +318,15 @@
   });
 
   // ---- evidence panel ---------------------------------------------------------------------------
-  var panel = el("lineage-evidence");
+  var panel = el("lineage-evidence"), intro = panel.innerHTML;
+  function showIntro() { panel.innerHTML = intro; }  // the page's own markup, no source text
+  function showFilter() {  // a technique filter lists what the canvas shows: its adopters, with their claims
+    var saved = focus;
+    focus = focusTechnique(state.technique);
+    showFocus(state.technique);
+    panel.firstChild.textContent = "Filter: " + label(state.technique);
+    focus = saved;
+  }
   function focusLink(id) {
     var a = make("a", label(id)); a.href = "#focus=" + encodeURIComponent(id);
     a.addEventListener("click", function () { if (state.focus === id) { showFocus(id); } });  // no hashchange then
@@ -380,19 +387,41 @@
   }
 
   // ---- focus through the URL hash: #focus=mla ---------------------------------------------------
-  function setFocus(id) { location.hash = id ? "focus=" + encodeURIComponent(id) : ""; }
+  // The whole view is in the hash: #focus=mla, #technique=muon&org=deepseek&from=2024-01, #view=lineage;
+  // no hash is the overview.
+  function hashState() {
+    var out = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var i = part.indexOf("=");
+      if (i > 0) { out[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1)); }
+    });
+    return out;
+  }
+  function writeHash(changes) {
+    var h = hashState(), parts = [];
+    Object.keys(changes).forEach(function (k) { if (changes[k]) { h[k] = changes[k]; } else { delete h[k]; } });
+    if (h.focus || h.technique || h.org || h.from || h.to || h.statuses) { delete h.view; }
+    Object.keys(h).forEach(function (k) { parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(h[k])); });
+    location.hash = parts.join("&");
+  }
+  function setFocus(id) { writeHash({focus: id, view: id ? "" : "lineage"}); }
   function applyHash() {
-    var m = /^#focus=(.+)$/.exec(location.hash);
-    var id = m ? decodeURIComponent(m[1]) : "";
+    var h = hashState(), id = h.focus || "";
+    Object.keys(CONTROLS).forEach(function (k) { el(CONTROLS[k]).value = h[k] || ""; });
+    var off = (h.statuses || "").split(",");
+    document.querySelectorAll(".lineage-status").forEach(function (c) { c.checked = off.indexOf(c.value) < 0; });
     state.focus = byId[id] || lanes[id] ? id : "";
+    var overview = !state.focus && !h.view && !h.technique && !h.org && !h.from && !h.to && !h.statuses;
+    showOverview(overview);
     refresh();
     frame();
-    if (state.focus) { showFocus(state.focus); }
+    if (state.focus) { showFocus(state.focus); } else if (state.technique) { showFilter(); } else { showIntro(); }
   }
   window.addEventListener("hashchange", applyHash);
   network.on("click", function (params) {
     if (params.nodes.length) { setFocus(params.nodes[0]); } else if (params.edges.length) { showEdge(params.edges[0]); }
   });
+__LINEAGE_PARTS__
   applyHash();
   // Interactive: the first frame is drawn and the next task runs (nothing long is left queued).
   network.once("afterDrawing", function () { setTimeout(function () { window.lineageReady = performance.now(); }, 0); });
