@@ -11,14 +11,24 @@
     return e;
   }
   // Tooltips are built by lineage with every piece of source text escaped (and their tags balanced);
-  // as elements their line breaks render.  One parse for all of them is much faster than one each.
-  [nodes, edges].forEach(function (set) {
-    var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+  // as elements their line breaks render.  Each is parsed when the pointer first rests on its node or
+  // edge (before the tooltip's delay is over): parsing them all up front is a second per 10,000 nodes.
+  function tipOf(set, id) {
+    var item = set.get(id);
+    if (!item || typeof item.title !== "string") { return; }
     var box = document.createElement("div");
-    box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
-    var tips = Array.prototype.slice.call(box.children);
-    set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
-  });
+    box.innerHTML = '<div class="lineage-tip">' + item.title + "</div>";
+    set.update({id: id, title: box.removeChild(box.firstChild)});
+  }
+  function parseTips() {  // all of them at once (window.lineageTips, for tests)
+    [nodes, edges].forEach(function (set) {
+      var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+      var box = document.createElement("div");
+      box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
+      var tips = Array.prototype.slice.call(box.children);
+      set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
+    });
+  }
 
   // ---- indexes ------------------------------------------------------------------------------
   var byId = nodes.get({returnType: "Object"}), allEdges = edges.get(), outE = {}, inE = {};
@@ -178,7 +188,18 @@
   var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
   network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
                       edges: {smooth: curve, font: {size: 13, align: "horizontal"}}});
-  network.setData({nodes: nodesView, edges: edgesView});
+  var lineageOn = false;
+  function ensureLineage() {  // the network gets its data (and draws it) from the first lineage view on
+    if (lineageOn) { return; }
+    lineageOn = true;
+    network.setData({nodes: nodesView, edges: edgesView});
+    el("mynetwork").addEventListener("mousemove", function (ev) {  // capture: before vis-network's own handler
+      if (ev.buttons) { return; }
+      var r = this.getBoundingClientRect(), at = {x: ev.clientX - r.left, y: ev.clientY - r.top};
+      var node = network.getNodeAt(at);
+      if (node !== undefined) { tipOf(nodes, node); } else { var edge = network.getEdgeAt(at); if (edge !== undefined) { tipOf(edges, edge); } }
+    }, true);
+  }
 
   // ---- lanes and time axis ------------------------------------------------------------------
   var axis = el("lineage-axis"), laneBox = el("lineage-lanes"), laneDivs = [], tickDivs = [];
@@ -413,6 +434,7 @@
     state.focus = byId[id] || lanes[id] ? id : "";
     var overview = !state.focus && !h.view && !h.technique && !h.org && !h.from && !h.to && !h.statuses;
     showOverview(overview);
+    if (!overview) { ensureLineage(); }
     refresh();
     frame();
     if (state.focus) { showFocus(state.focus); } else if (state.technique) { showFilter(); } else { showIntro(); }
@@ -422,6 +444,7 @@
     if (params.nodes.length) { setFocus(params.nodes[0]); } else if (params.edges.length) { showEdge(params.edges[0]); }
   });
 __LINEAGE_PARTS__
+  window.lineageTips = parseTips;
   applyHash();
   // Interactive: the first frame is drawn and the next task runs (nothing long is left queued).
   network.once("afterDrawing", function () { setTimeout(function () { window.lineageReady = performance.now(); }, 0); });
