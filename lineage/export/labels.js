@@ -1,7 +1,8 @@
   // ---- labels: drawn by the page at a fixed screen size, none over another --------------------
   // Each frame, the visible nodes inside the canvas are taken in order of importance (the focus, then
-  // its nodes, then techniques, then the most linked) and a label is drawn only where it overlaps no label
-  // drawn before it, the axis or the lane names; the others show on hover (the node's tooltip).
+  // its nodes, then techniques, then the most linked) and a label goes below its node, else to its right,
+  // left or above, at the first place that covers no label drawn before it, no node, the axis or the lane
+  // names; a label with no such place shows on hover (the node's tooltip).
   var focusRole = null, LABEL_H = 15, CELL = 64;
   var rank = nodes.getIds().sort(function (a, b) {
     var x = byId[a], y = byId[b];
@@ -23,13 +24,13 @@
         blocked.push({x: 0, y: pair[0].offsetTop + 24, w: pair[0].offsetWidth + 6, h: pair[0].offsetHeight});
       }
     });
-    function hits(box) {
+    function hits(box, own) {
       for (var gx = Math.floor(box.x / CELL); gx <= Math.floor((box.x + box.w) / CELL); gx++) {
         for (var gy = Math.floor(box.y / CELL); gy <= Math.floor((box.y + box.h) / CELL); gy++) {
           var cell = grid[gx + "," + gy] || [];
           for (var i = 0; i < cell.length; i++) {
             var b = cell[i];
-            if (box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h) { return true; }
+            if (b.id !== own && box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h) { return true; }
           }
         }
       }
@@ -43,6 +44,14 @@
       }
     }
     blocked.forEach(put);
+    // the nodes' own marks block labels too
+    shown.forEach(function (id) {
+      var body = network.body.nodes[id];
+      if (!body) { return; }
+      var x = o.x + body.x * scale, y = o.y + body.y * scale, r = (byId[id].kind === "technique" ? 11 : 8) * scale;
+      if (x < -r || x > w + r || y < -r || y > h + r) { return; }
+      put({id: id, dot: true, x: x - r, y: y - r, w: 2 * r, h: 2 * r});
+    });
     var order = focusRole ? Object.keys(focusRole).sort(function (a, b) {
       return (focusRole[b] === "focus") - (focusRole[a] === "focus") || rank.indexOf(a) - rank.indexOf(b);
     }) : rank;
@@ -51,9 +60,14 @@
       if (!visible[id] || !body) { return; }
       var x = o.x + body.x * scale, y = o.y + body.y * scale;
       if (x < 0 || x > w || y < 24 || y > h) { return; }
-      var tw = textWidth(n), box = {id: id, x: x - tw / 2 - 2, y: y + (n.kind === "technique" ? 11 : 8) * scale + 2, w: tw + 4, h: LABEL_H};
-      if (box.x < 0 || box.x + box.w > w || box.y < 26 || box.y + box.h > h || hits(box)) { return; }
-      put(box); placed.push(box);
+      var tw = textWidth(n) + 4, r = (n.kind === "technique" ? 11 : 8) * scale;
+      var places = [[x - tw / 2, y + r + 2], [x + r + 3, y - LABEL_H / 2], [x - r - 3 - tw, y - LABEL_H / 2], [x - tw / 2, y - r - 2 - LABEL_H]];
+      for (var k = 0; k < places.length; k++) {
+        var box = {id: id, x: places[k][0], y: places[k][1], w: tw, h: LABEL_H};
+        if (box.x >= 0 && box.x + box.w <= w && box.y >= 26 && box.y + box.h <= h && !hits(box, id)) {
+          put(box); placed.push(box); return;
+        }
+      }
     });
     return placed;
   }

@@ -112,6 +112,8 @@ def test_a_focus_or_filter_frames_every_node_it_shows_and_labels_never_overlap(e
     for node, xy in at.items():
         assert 0 <= xy["x"] <= SIZE["width"] - SIDE and 24 <= xy["y"] <= SIZE["height"], node
     _assert_apart(labels)
+    for node, x, y, w, h in labels:  # no label hides a node
+        assert not [n for n, xy in at.items() if n != node and x < xy["x"] < x + w and y < xy["y"] < y + h], node
     assert g.nodes[subject]["label"] in panel, "the panel describes what the canvas shows"
 
 
