@@ -63,11 +63,12 @@ def baseline_page(rev: str, g, tmp: Path) -> tuple[str, float]:
         archive = subprocess.run(["git", "-C", str(root), "archive", rev, "lineage"], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
     (tmp / "g.pickle").write_bytes(pickle.dumps(g))
-    code = ("import pickle, sys, time; from lineage.export.html import graph_to_html; g = pickle.load(open(sys.argv[1], 'rb')); "
+    code = ("import pickle, sys, time; import lineage.export.html as h; assert h.__file__.startswith(sys.argv[2]); "
+            "g = pickle.load(open(sys.argv[1], 'rb')); graph_to_html = h.graph_to_html; "
             "t = time.perf_counter(); page = graph_to_html(g)[0]; sys.stderr.write(str(time.perf_counter() - t)); "
             "sys.stdout.write(page)")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp / "g.pickle")], check=True, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(base)})
+    done = subprocess.run([sys.executable, "-c", code, str(tmp / "g.pickle"), str(base)], check=True, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(base)}, cwd=base)  # not this tree's ``lineage``
     return done.stdout, float(done.stderr.strip().splitlines()[-1])
 
 
@@ -120,7 +121,7 @@ def time_to_interactive(path: Path, runs: int, fragment: str = "") -> tuple[floa
             page.route("http*://**", lambda route: route.abort())
             before, start = _renderer_cpu(cdp), time.perf_counter()
             page.goto(path.as_uri() + fragment)
-            page.wait_for_function("window.lineageReady !== undefined", timeout=60_000, polling=10)
+            page.wait_for_function("window.lineageReady !== undefined", timeout=180_000, polling=10)
             wall.append(time.perf_counter() - start)
             cpu.append(_renderer_cpu(cdp) - before)
             inside.append(page.evaluate("window.lineageReady"))

@@ -60,8 +60,8 @@ FAINT_LIMIT = 2000
 views and filters still draw them."""
 
 _PAGE = Path(__file__).parent
-SCRIPT_PARTS = ("labels.js", "overview.js")
-"""Parts of the page's script, inside its closure: the label pass and the overview."""
+SCRIPT_PARTS = ("panel.js", "labels.js", "overview.js")
+"""Parts of the page's script, inside its closure: the evidence panel, the label pass and the overview."""
 
 
 def _tooltip_evidence(evidence: list[dict]) -> str:
