@@ -11,14 +11,24 @@
     return e;
   }
   // Tooltips are built by lineage with every piece of source text escaped (and their tags balanced);
-  // as elements their line breaks render.  One parse for all of them is much faster than one each.
-  [nodes, edges].forEach(function (set) {
-    var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+  // as elements their line breaks render.  Each is parsed when the pointer first rests on its node or
+  // edge (before the tooltip's delay is over): parsing them all up front is a second per 10,000 nodes.
+  function tipOf(set, id) {
+    var item = set.get(id);
+    if (!item || typeof item.title !== "string") { return; }
     var box = document.createElement("div");
-    box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
-    var tips = Array.prototype.slice.call(box.children);
-    set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
-  });
+    box.innerHTML = '<div class="lineage-tip">' + item.title + "</div>";
+    set.update({id: id, title: box.removeChild(box.firstChild)});
+  }
+  function parseTips() {  // all of them at once (window.lineageTips, for tests)
+    [nodes, edges].forEach(function (set) {
+      var items = set.get().filter(function (item) { return typeof item.title === "string"; });
+      var box = document.createElement("div");
+      box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
+      var tips = Array.prototype.slice.call(box.children);
+      set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
+    });
+  }
 
   // ---- indexes ------------------------------------------------------------------------------
   var byId = nodes.get({returnType: "Object"}), allEdges = edges.get(), outE = {}, inE = {};
@@ -28,7 +38,7 @@
   });
   var lanes = {}, laneLabel = {};
   config.lanes.forEach(function (l) { lanes[l[0]] = l; laneLabel[l[0]] = l[1]; });
-  function label(id) { return byId[id] ? byId[id].label : (laneLabel[id] || id); }
+  function label(id) { return byId[id] ? byId[id].name : (laneLabel[id] || id); }
 
   // ---- controls and legend ------------------------------------------------------------------
   function option(select, value, text) {
@@ -54,6 +64,7 @@
 
   // ---- filters (technique, organization, dates, statuses) -----------------------------------
   var state = {technique: "", org: "", from: "", to: "", statuses: {}, focus: ""};
+  var CONTROLS = {technique: "lineage-technique", org: "lineage-org", from: "lineage-from", to: "lineage-to"};
   function readState() {
     state.technique = el("lineage-technique").value;
     state.org = el("lineage-org").value;
@@ -177,7 +188,18 @@
   var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
   network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
                       edges: {smooth: curve, font: {size: 13, align: "horizontal"}}});
-  network.setData({nodes: nodesView, edges: edgesView});
+  var lineageOn = false;
+  function ensureLineage() {  // the network gets its data (and draws it) from the first lineage view on
+    if (lineageOn) { return; }
+    lineageOn = true;
+    network.setData({nodes: nodesView, edges: edgesView});
+    el("mynetwork").addEventListener("mousemove", function (ev) {  // capture: before vis-network's own handler
+      if (ev.buttons) { return; }
+      var r = this.getBoundingClientRect(), at = {x: ev.clientX - r.left, y: ev.clientY - r.top};
+      var node = network.getNodeAt(at);
+      if (node !== undefined) { tipOf(nodes, node); } else { var edge = network.getEdgeAt(at); if (edge !== undefined) { tipOf(edges, edge); } }
+    }, true);
+  }
 
   // ---- lanes and time axis ------------------------------------------------------------------
   var axis = el("lineage-axis"), laneBox = el("lineage-lanes"), laneDivs = [], tickDivs = [];
@@ -227,19 +249,20 @@
   config.lanes.forEach(function (l) { geom[l[0]] = [l[2], l[3]]; });
   function closeUpLanes() {
     var used = {}, shift = {}, cursor = config.lanes.length ? config.lanes[0][2] : 0, changes = [];
+    var narrow = focus ? focus.nodes : keep;  // a focus or a filter closes up the lanes it leaves empty
     nodesView.get().forEach(function (n) { used[n.org] = true; });
     geom = {};
     config.lanes.forEach(function (l) {
-      if (focus && !used[l[0]]) { return; }
-      shift[l[0]] = focus ? cursor - l[2] : 0;
+      if (narrow && !used[l[0]]) { return; }
+      shift[l[0]] = narrow ? cursor - l[2] : 0;
       geom[l[0]] = [l[2] + shift[l[0]], l[3] + shift[l[0]]];
       cursor = geom[l[0]][1];
     });
     Object.keys(moved).forEach(function (id) {
-      if (!focus || !focus.nodes[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
+      if (!narrow || !narrow[id]) { changes.push({id: id, y: homeY[id]}); delete moved[id]; }
     });
-    if (focus) {
-      Object.keys(focus.nodes).forEach(function (id) {
+    if (narrow) {
+      Object.keys(narrow).forEach(function (id) {
         var dy = shift[byId[id].org] || 0;
         if (dy || moved[id]) { changes.push({id: id, y: homeY[id] + dy}); moved[id] = true; }
       });
@@ -247,26 +270,20 @@
     if (changes.length) { nodes.update(changes); }
   }
 
-  // ---- the view: default lineage window, or a fit of the focus --------------------------------
-  // A focus is framed on its adopters (ancestors may lie years to the left); the lineage view on its
-  // latest years.  Never zoomed out so far that a label drops under 11 px.
+  // ---- the view: the lineage window, or a fit of the focus or filter (sources included) ---------
+  // Labels keep their size at any zoom (see labels below), so a fit never has to stop short of its nodes.
   function frame() {
     var ids = nodesView.getIds();
     if (!ids.length) { return; }
-    if (focus) {
-      var near = ids.filter(function (id) { return focus.nodes[id] !== "ancestor"; });
-      network.fit({nodes: near.length > 1 ? near : ids, animation: false});
-    } else { network.fit({animation: false}); }
-    if (network.getScale() >= config.minScale) { return; }
-    var w = el("mynetwork").clientWidth, h = el("mynetwork").clientHeight, s = config.minScale;
-    var at = focus ? network.getViewPosition() : null;
-    if (at && byId[state.focus]) {  // keep the focused node itself on screen
-      var p = network.getPositions([state.focus])[state.focus], hw = w / 2 / s, hh = h / 2 / s;
-      at.x = Math.min(Math.max(at.x, p.x - hw + 160), p.x + hw - 160);
-      at.y = Math.min(Math.max(at.y, p.y - hh + 60), p.y + hh - 60);
+    if (focus || keep || state.from || state.to) {
+      network.fit({nodes: ids, animation: false});
+      var s = Math.min(network.getScale() * 0.92, 1.6), at = network.getViewPosition();
+      network.moveTo({position: {x: at.x, y: at.y - 12 / s}, scale: s, animation: false});  // room for the axis
+      return;
     }
-    var first = config.lanes.length ? config.lanes[0][2] : 0;  // lanes start at the top in the lineage view
-    network.moveTo({position: at || {x: config.right + 30 - w / 2 / s, y: first - 30 + h / 2 / s}, scale: s, animation: false});
+    var w = el("mynetwork").clientWidth, h = el("mynetwork").clientHeight, s0 = 0.85;
+    var first = config.lanes.length ? config.lanes[0][2] : 0;  // the lineage view opens on the latest years, top lanes
+    network.moveTo({position: {x: config.right + 30 - w / 2 / s0, y: first - 30 + h / 2 / s0}, scale: s0, animation: false});
   }
   // Edges kept faint in the lineage view are drawn in full once a focus or filter narrows the page.
   var baseColour = {}, byEdge = {}, lit = {};
@@ -294,105 +311,73 @@
     el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown" +
       (config.hideFaint && !focus && !keep ? " (faint ones left out at this size: focus or filter to see them)" : "");
     el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
+    focusRole = focus ? focus.nodes : null;
     window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
     window.lineageFocus = state.focus ? {id: state.focus, nodes: focus ? focus.nodes : {}} : null;
   }
-  ["lineage-technique", "lineage-org", "lineage-from", "lineage-to"].forEach(function (id) {
-    el(id).addEventListener("change", refresh);
+  // A filter changes the hash; the hash redraws canvas and panel together (applyHash).
+  Object.keys(CONTROLS).forEach(function (k) {
+    el(CONTROLS[k]).addEventListener("change", function () { var c = {}; c[k] = this.value; c.focus = ""; writeHash(c); });
   });
-  el("lineage-status").addEventListener("change", refresh);
-  el("lineage-reset").addEventListener("click", function () {
-    ["lineage-technique", "lineage-org", "lineage-from", "lineage-to", "lineage-search"].forEach(function (id) { el(id).value = ""; });
-    document.querySelectorAll(".lineage-status").forEach(function (c) { c.checked = true; });
-    if (state.focus) { setFocus(""); } else { refresh(); frame(); }
+  el("lineage-status").addEventListener("change", function () {
+    var off = [];
+    document.querySelectorAll(".lineage-status").forEach(function (c) { if (!c.checked) { off.push(c.value); } });
+    writeHash({statuses: off.join(",")});
   });
-  el("lineage-home").addEventListener("click", function () { setFocus(""); });
+  el("lineage-reset").addEventListener("click", function () { el("lineage-search").value = ""; location.hash = "view=lineage"; });
+  el("lineage-home").addEventListener("click", function () { location.hash = "view=lineage"; });
+  el("lineage-overview").addEventListener("click", function () { location.hash = ""; });
   el("lineage-search").addEventListener("keyup", function (ev) {
     var q = this.value.trim().toLowerCase();
     if (!q) { network.unselectAll(); return; }
     var hits = nodesView.get().filter(function (n) {
-      return String(n.label).toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
+      return String(n.name).toLowerCase().indexOf(q) >= 0 || String(n.id).toLowerCase().indexOf(q) >= 0;
     }).map(function (n) { return n.id; });
     network.selectNodes(hits);
     el("lineage-count").textContent = hits.length + " match" + (hits.length === 1 ? "" : "es");
     if (ev.key === "Enter" && hits.length) { setFocus(hits[0]); }
   });
 
-  // ---- evidence panel ---------------------------------------------------------------------------
-  var panel = el("lineage-evidence");
-  function focusLink(id) {
-    var a = make("a", label(id)); a.href = "#focus=" + encodeURIComponent(id);
-    a.addEventListener("click", function () { if (state.focus === id) { showFocus(id); } });  // no hashchange then
-    return a;
-  }
-  function badge(status) {
-    var s = make("span", status, "status"); s.style.background = config.statuses[status] || "#999"; return s;
-  }
-  function showEdge(id) {
-    var e = edges.get(id), claim = config.claims[id];
-    if (!e || !claim) { return; }
-    panel.textContent = "";
-    panel.appendChild(make("h2", "Claim"));
-    var p = make("div");
-    p.appendChild(focusLink(e.from)); p.appendChild(make("b", " " + e.predicate + " "));
-    p.appendChild(claim.object === e.to ? focusLink(e.to) : make("span", claim.object + " (report of " + label(e.to) + ")"));
-    panel.appendChild(p);
-    var st = make("div", "status: "); st.appendChild(badge(e.status)); panel.appendChild(st);
-    panel.appendChild(make("div", "rule: " + claim.reason));
-    panel.appendChild(make("h2", "Evidence (" + claim.evidence.length + ")"));
-    if (!claim.evidence.length) { panel.appendChild(make("div", "none: a curated catalog definition", "muted")); }
-    claim.evidence.forEach(function (ev) {
-      var d = make("div");
-      d.appendChild(make("b", ev.source));
-      d.appendChild(make("span", " [" + ev.source_kind + ", " + ev.method + (ev.supports === false ? ", against" : "") + "]", "muted"));
-      d.appendChild(make("div", "at: " + ev.locator));
-      if (ev.snippet) { d.appendChild(make("blockquote", ev.snippet)); }
-      panel.appendChild(d);
-    });
-  }
-  function showFocus(id) {
-    panel.textContent = "";
-    var n = byId[id];
-    panel.appendChild(make("h2", label(id)));
-    if (n) {
-      panel.appendChild(make("div", n.kind + " · " + id + " · " + label(n.org) + " · " + (n.date || "undated"), "muted"));
-      var paper = config.introducedIn[id];
-      if (paper) {
-        var info = config.papers[paper];
-        panel.appendChild(make("div", "introduced in: " + (info ? info.label + (info.date ? " (" + info.date + ")" : "") : paper)));
-      }
-    } else { panel.appendChild(make("div", "organization · " + id, "muted")); }
-    (focus ? focus.lists : []).forEach(function (list) {
-      if (!list[1].length) { return; }
-      panel.appendChild(make("h2", list[0] + " (" + list[1].length + ")"));
-      var ul = make("ul");
-      list[1].forEach(function (row) {
-        var li = make("li"); li.appendChild(focusLink(row[0]));
-        li.appendChild(make("span", " " + (row[2] || "") + " "));
-        var ev = make("a", row[1].status, "lineage-claim"); ev.href = "javascript:void 0"; ev.dataset.node = row[0];
-        ev.style.color = config.statuses[row[1].status];
-        ev.title = "show the evidence";
-        ev.addEventListener("click", function () { showEdge(row[1].id); });
-        li.appendChild(ev); ul.appendChild(li);
-      });
-      panel.appendChild(ul);
-    });
-  }
+  // (the evidence panel: panel.js)
 
   // ---- focus through the URL hash: #focus=mla ---------------------------------------------------
-  function setFocus(id) { location.hash = id ? "focus=" + encodeURIComponent(id) : ""; }
+  // The whole view is in the hash: #focus=mla, #technique=muon&org=deepseek&from=2024-01, #view=lineage;
+  // no hash is the overview.
+  function hashState() {
+    var out = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var i = part.indexOf("=");
+      if (i > 0) { out[decodeURIComponent(part.slice(0, i))] = decodeURIComponent(part.slice(i + 1)); }
+    });
+    return out;
+  }
+  function writeHash(changes) {
+    var h = hashState(), parts = [];
+    Object.keys(changes).forEach(function (k) { if (changes[k]) { h[k] = changes[k]; } else { delete h[k]; } });
+    if (h.focus || h.technique || h.org || h.from || h.to || h.statuses) { delete h.view; }
+    Object.keys(h).forEach(function (k) { parts.push(encodeURIComponent(k) + "=" + encodeURIComponent(h[k])); });
+    location.hash = parts.join("&");
+  }
+  function setFocus(id) { writeHash({focus: id, view: id ? "" : "lineage"}); }
   function applyHash() {
-    var m = /^#focus=(.+)$/.exec(location.hash);
-    var id = m ? decodeURIComponent(m[1]) : "";
+    var h = hashState(), id = h.focus || "";
+    Object.keys(CONTROLS).forEach(function (k) { el(CONTROLS[k]).value = h[k] || ""; });
+    var off = (h.statuses || "").split(",");
+    document.querySelectorAll(".lineage-status").forEach(function (c) { c.checked = off.indexOf(c.value) < 0; });
     state.focus = byId[id] || lanes[id] ? id : "";
+    var overview = !state.focus && !h.view && !h.technique && !h.org && !h.from && !h.to && !h.statuses;
+    showOverview(overview);
+    if (!overview) { ensureLineage(); }
     refresh();
     frame();
-    if (state.focus) { showFocus(state.focus); }
+    if (state.focus) { showFocus(state.focus); } else if (state.technique) { showFilter(); } else { showIntro(); }
   }
   window.addEventListener("hashchange", applyHash);
   network.on("click", function (params) {
     if (params.nodes.length) { setFocus(params.nodes[0]); } else if (params.edges.length) { showEdge(params.edges[0]); }
   });
+__LINEAGE_PARTS__
+  window.lineageTips = parseTips;
   applyHash();
   // Interactive: the first frame is drawn and the next task runs (nothing long is left queued).
   network.once("afterDrawing", function () { setTimeout(function () { window.lineageReady = performance.now(); }, 0); });

@@ -16,7 +16,9 @@ from functools import cache
 from pathlib import Path
 
 from lineage.catalog import Catalog
+from lineage.export.lanes import DERIVATIVES, LANE_NAMES, catalogued_organizations, copies, resolve_lanes
 from lineage.export.layout import NO_ORIGIN, lineage_layout, node_date
+from lineage.export.overview import TOP_FLOWS, lab_flows
 from lineage.store import Store
 
 NODE_COLOURS = {
@@ -46,10 +48,9 @@ DRAWN_KINDS = ("model", "technique", "unknown")
 HIDDEN_PREDICATES = ("mentions",)
 """A report mentioning a technique (related work, comparisons) is not lineage."""
 
-FONT_PX = {"technique": 14, "model": 13, "unknown": 13}
-"""Label sizes in canvas pixels; the page opens at a zoom that keeps the smallest at 11 px or more."""
-
-MIN_LABEL_PX = 11
+FONT_PX = {"technique": 13, "model": 12, "unknown": 12}
+"""Label sizes in screen pixels: the page draws labels itself, at this size whatever the zoom, and leaves out
+a label that would overlap one drawn before it (focus first, then techniques, then the most linked nodes)."""
 
 FAINT = 0.13
 """Opacity of the edges the default view keeps in the background (see :func:`first_crossings`)."""
@@ -59,6 +60,8 @@ FAINT_LIMIT = 2000
 views and filters still draw them."""
 
 _PAGE = Path(__file__).parent
+SCRIPT_PARTS = ("panel.js", "labels.js", "overview.js")
+"""Parts of the page's script, inside its closure: the evidence panel, the label pass and the overview."""
 
 
 def _tooltip_evidence(evidence: list[dict]) -> str:
@@ -166,7 +169,12 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         drawn = {n for u, v, *_ in edges for n in (u, v)}
     nodes = sorted(drawn)
     orgs = {n: d.get("label", n) for n, d in g.nodes(data=True) if d.get("kind") == "organization"}
-    lay = lineage_layout(g, nodes, orgs)
+    lane_of = resolve_lanes(g, nodes, catalogued_organizations(g))
+    lay = lineage_layout(g, nodes, {**LANE_NAMES, **orgs}, lane_of)
+    degree = dict.fromkeys(nodes, 0)
+    for u, v, *_ in edges:
+        degree[u] += 1
+        degree[v] += 1
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", select_menu=False)
     net.toggle_physics(False)
     for node in nodes:
@@ -178,9 +186,9 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         )
         x, y = lay.pos[node]
         add_node(net, node, label=data.get("label", node), title=title, color=NODE_COLOURS.get(kind, "#bab0ac"),
-                     shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
-                     font=f"{FONT_PX.get(kind, 13)}px sans-serif #343434",  # a string is parsed faster than an object
-                     x=x, y=y, physics=False, kind=kind, **_node_fields(data, lay.lane_of[node]))
+                 shape="diamond" if kind == "technique" else "dot", size=11 if kind == "technique" else 8,
+                 x=x, y=y, physics=False, kind=kind, degree=degree[node], **_node_fields(data, lay.lane_of[node]))
+        net.node_map[node]["name"] = net.node_map[node].pop("label")  # the page draws the labels (see FONT_PX)
     claims, bold = {}, first_crossings(g, edges, lay.lane_of, lay.early)
     for i, (u, v, key, data) in enumerate(edges):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
@@ -196,7 +204,7 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
                      **({"smooth": False} if faint else {}),  # are plain until a focus lights them
                      width=width if faint else width + 1, faint=faint,
                      arrows="from" if key == "uses" else "to",  # an idea flows from the technique to its adopter
-                     status=data["status"], predicate=key, **({} if key in ("uses", "introducedIn") else {"label": key}))
+                     status=data["status"], predicate=key)  # names on hover and in the panel: canvas labels collide
     # pyvis would draw every item once before the explorer script sets the filtered views: start empty.
     page = strip_remote_assets(net.generate_html()).replace(
         "new vis.Network(container, data, options)", "new vis.Network(container, {nodes: [], edges: []}, options)", 1)
@@ -209,7 +217,10 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         "lanes": [[lane.id, lane.label, lane.top, lane.bottom] for lane in lay.lanes],
         "ticks": lay.ticks,
         "right": lay.right,
-        "minScale": MIN_LABEL_PX / min(FONT_PX.values()),
+        "fontPx": FONT_PX,
+        "flows": lab_flows(g, edges, lay.lane_of, copies(g, nodes, lay.lane_of)),
+        "topFlows": TOP_FLOWS,
+        "derivatives": DERIVATIVES,
         "faint": FAINT,
         "hideFaint": len(edges) > FAINT_LIMIT,
         "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
@@ -217,9 +228,10 @@ def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
         "introducedIn": {n: g.nodes[n].get("introduced_in") for n in nodes if g.nodes[n].get("introduced_in")},
         "papers": _papers(g),
     }
+    script = (_PAGE / "explorer.js").read_text().replace(
+        "__LINEAGE_PARTS__", "".join((_PAGE / part).read_text() for part in SCRIPT_PARTS))
     explorer = (_PAGE / "explorer.html").read_text().replace(
-        "__LINEAGE_SCRIPT__", (_PAGE / "explorer.js").read_text().replace("__LINEAGE_CONFIG__", _escaped_json(config))
-    )
+        "__LINEAGE_SCRIPT__", script.replace("__LINEAGE_CONFIG__", _escaped_json(config)))
     page = page.replace("</body>", explorer + "</body>", 1)
     return page, len(nodes), len(edges)
 

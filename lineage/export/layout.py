@@ -153,9 +153,10 @@ def _pack(items: list[tuple[float, float, str]]) -> dict[str, int]:
     return rows
 
 
-def lineage_layout(g, nodes: list[str], lane_labels: dict[str, str]) -> Layout:
-    """Positions of ``nodes`` of ``g`` on the time x lanes canvas; ``lane_labels``: organization id -> name."""
-    lane_of = {n: lane_key(g, n) for n in nodes}
+def lineage_layout(g, nodes: list[str], lane_labels: dict[str, str], lane_of: dict[str, str] | None = None) -> Layout:
+    """Positions of ``nodes`` of ``g`` on the time x lanes canvas; ``lane_labels``: organization id -> name;
+    ``lane_of``: each node's lane when resolved elsewhere (:func:`lineage.export.lanes.resolve_lanes`)."""
+    lane_of = dict(lane_of) if lane_of is not None else {n: lane_key(g, n) for n in nodes}
     months = {n: month_index(node_date(g.nodes[n])) for n in nodes}
     dated = [m for m in months.values() if m is not None]
     scale = _TimeScale(dated)

@@ -69,7 +69,7 @@ def test_planted_markup_in_evidence_never_runs(page_file):
     path, _ = page_file
 
     def hover_everything(page):
-        page.evaluate("edges.get().forEach(function (e) { document.body.appendChild(e.title); })")
+        page.evaluate("window.lineageTips(); edges.get().forEach(function (e) { document.body.appendChild(e.title); })")
         return page.evaluate("window.__pwned === undefined")
 
     untouched, errors, _ = _open(path, hover_everything)
@@ -120,7 +120,7 @@ def test_thousands_of_nodes_open_with_a_fixed_layout(tmp_path, built_copy, catal
     assert physics is False and errors == [] and remote == []
 
 
-def test_the_default_view_shows_organization_lanes_a_time_axis_and_readable_labels(page_file):
+def test_the_lineage_view_shows_organization_lanes_a_time_axis_and_readable_labels(page_file):
     path, _ = page_file
 
     def look(page):
@@ -135,16 +135,16 @@ def test_the_default_view_shows_organization_lanes_a_time_axis_and_readable_labe
             var p = network.getPositions(['mla', 'kimi-k2', 'deepseek-v2']), out = {};
             Object.keys(p).forEach(function (id) { out[id] = network.canvasToDOM(p[id]); });
             return out; })()""")
-        smallest = page.evaluate("network.getScale() * Math.min.apply(null, Object.values(network.body.nodes).map(function (n) { return n.labelModule.fontOptions.size; }))")
+        smallest = page.evaluate("Math.min.apply(null, window.lineageLabels.map(function (b) { return b.h; }))")
         return lanes, ticks, side, canvas, story, smallest
 
-    (lanes, ticks, side, canvas, story, smallest), errors, _ = _open(path, look)
+    (lanes, ticks, side, canvas, story, smallest), errors, _ = _open(path, look, "#view=lineage")
     assert errors == []
     names = [name for name, *_ in lanes]
     assert names[0] == "DeepSeek" and "Moonshot AI" in names, "the labs that exchange most ideas come first"
     assert all(right < side for _, _, right in lanes), "lane labels are never under the side panel"
     assert len(ticks) >= 6 and any(t.isdigit() and len(t) == 4 for t in ticks)
-    assert smallest >= 11
+    assert smallest >= 13, "labels are drawn at a fixed screen size (box 15 px for a 12 px font)"
     for node, at in story.items():  # MLA's birth at DeepSeek and its crossing to Kimi K2, with no control touched
         assert canvas["left"] <= at["x"] <= canvas["right"] and canvas["top"] <= at["y"] <= canvas["bottom"], node
 
