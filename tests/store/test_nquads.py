@@ -52,10 +52,12 @@ def test_the_fast_writer_gives_the_rdflib_mappings_quads(status, note, snippet):
 
 def test_what_the_fast_writer_does_not_cover_goes_through_rdflib():
     doc, claims, entities = _source("x/Model")
-    valued = [Claim(subject="x-model", predicate=Predicate.TOTAL_PARAMETERS, value=7e9, status=Status.REPORTED, reason="r\nr",
+    valued = [Claim(subject="x-model", predicate=Predicate.TOTAL_PARAMETERS, value=7e9, status=Status.REPORTED, reason="r",
                     evidence=claims[0].evidence)]
-    assert not covered(valued, entities)
+    described = [entities[0].model_copy(update={"description": "two\nlines"})]
+    assert not covered(valued, entities) and not covered(claims, described)
     assert _quads(document_nquads(doc, valued, entities)) == _rdflib_quads(doc, valued, entities)
+    assert _quads(document_nquads(doc, claims, described)) == _rdflib_quads(doc, claims, described)
 
 
 def test_a_batch_replaces_the_graphs_of_its_sources_and_reads_back(tmp_path):
