@@ -5,8 +5,6 @@ from typing import Annotated
 
 import typer
 
-from lineage.errors import SourceFormatError
-
 from lineage.cli.options import (
     JsonOpt,
     StoreOpt,
@@ -18,6 +16,7 @@ from lineage.cli.options import (
     progress,
     stdin_as_file,
 )
+from lineage.errors import SourceFormatError
 
 ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="Replace a stored source of the same id made from different bytes.")

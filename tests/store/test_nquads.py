@@ -6,7 +6,17 @@ import pyoxigraph
 import pytest
 
 from lineage.domain import (
-    Claim, Evidence, Method, Model, Organization, Predicate, SourceDocument, SourceKind, SourceRef, Status, utcnow,
+    Claim,
+    Evidence,
+    Method,
+    Model,
+    Organization,
+    Predicate,
+    SourceDocument,
+    SourceKind,
+    SourceRef,
+    Status,
+    utcnow,
 )
 from lineage.store import Store, rdf
 from lineage.store.nquads import covered, document_nquads, load_sources
