@@ -27,6 +27,7 @@ ingest_app = typer.Typer(help="Read source documents (configs, …) into the sto
 
 def register(app: typer.Typer) -> None:
     app.add_typer(ingest_app, name="ingest")
+    app.command("refresh")(refresh_command)
 
 
 @ingest_app.command("config")
@@ -237,3 +238,24 @@ def _crawl(author: str | None, descendants: str | None, depth: int, limit: int |
         typer.echo(f"  skipped self-references: {', '.join(report.self_references)}")
     if report.truncated:
         typer.echo("  stopped at --limit")
+
+
+@handles_errors
+def refresh_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Re-resolve every Hub-pinned source (cards, crawled listing entries): fetch only the repos whose commit
+    changed, rewrite their sources, and print the claims added and removed."""
+    from lineage.ingest.refresh import pinned, refresh
+
+    with open_store(store, write=True) as st:
+        catalog = load_catalog(st)
+        with progress(len(pinned(st)), "Asking the Hub", show=not json_out) as bar:
+            report = refresh(st, catalog, progress=bar.update)
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(f"{report.checked} Hub-pinned sources: {report.unchanged} unchanged, {len(report.refreshed)} refreshed, "
+               f"{len(report.gone)} gone from the Hub")
+    for line in report.added:
+        typer.echo(f"+ {line}")
+    for line in report.removed:
+        typer.echo(f"- {line}")

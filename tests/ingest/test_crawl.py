@@ -207,3 +207,35 @@ def test_a_crawl_killed_with_sigkill_and_run_again_loses_nothing_and_stores_noth
     with Store(store, read_only=True) as st:
         hub_sources = [d.id for d in st.sources() if d.id.startswith("hub:") and "/" in d.id]
     assert len(hub_sources) == len(set(hub_sources)) == 120
+
+
+def test_refresh_asks_once_per_pinned_source_and_rewrites_only_what_changed_with_the_claim_diff(hub, tmp_path):
+    records = tree(4)
+    index(records)
+    assert crawl(tmp_path / "s", "--descendants", ROOT).code == 0
+    moved = records[1]
+    moved["sha"] = "e" * 40
+    moved["baseModels"]["relation"] = "finetune"  # the repo's new commit declares another relation
+    index([r for r in records if r["id"] != records[2]["id"]])  # and one repo was deleted
+    hub.requests.clear()
+    out = run_cli(["refresh", "--store", str(tmp_path / "s"), "--json"], bound=60)
+    assert out.code == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert (report["checked"], report["unchanged"]) == (4, 2)
+    assert report["refreshed"] == [f"hub:{moved['id']}"] and report["gone"] == [f"hub:{records[2]['id']}"]
+    model = moved["id"].replace("/", "-").lower()
+    assert report["added"] == [f"{model} derivedFrom deepseek-v3 {{'relation': 'finetune'}} [verified] (hub:{moved['id']})"]
+    assert report["removed"] == [f"{model} derivedFrom deepseek-v3 {{'relation': 'quantized'}} [verified] (hub:{moved['id']})"]
+    assert len(hub.requests) == 4 and all(r.startswith("GET /api/models/") for r in hub.requests)
+    assert derivations(tmp_path / "s")[model] == [("deepseek-v3", "finetune")]
+    again = json.loads(run_cli(["refresh", "--store", str(tmp_path / "s"), "--json"], bound=60).stdout)
+    assert again["refreshed"] == [] and again["unchanged"] == 3
+
+
+def test_refresh_offline_is_one_line_exit_3_store_unchanged(hub, tmp_path, monkeypatch):
+    index(tree(2))
+    assert crawl(tmp_path / "s", "--descendants", ROOT).code == 0
+    before = quads_hash(tmp_path / "s")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert_refused(run_cli(["refresh", "--store", str(tmp_path / "s")], bound=60), 3, "HF_HUB_OFFLINE is set")
+    assert quads_hash(tmp_path / "s") == before
