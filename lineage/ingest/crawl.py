@@ -99,7 +99,7 @@ class _Models:
         if org_id in self.catalog:
             return None
         doc = SourceDocument(id=f"hub:{owner}", title=f"{owner} on the Hugging Face Hub", kind=SourceKind.SECONDARY,
-                             format="hub", url=f"https://huggingface.co/{owner}", publisher=owner, about=org_id)
+                             format="hub", url=f"https://huggingface.co/{owner}", publisher=owner)
         org = Organization(id=org_id, name=owner, hf_org=owner, sources=(SourceRef(url=doc.url),), curation="discovered",
                            discovered_in=doc.id)
         return doc, [], [org]

@@ -239,3 +239,13 @@ def test_refresh_offline_is_one_line_exit_3_store_unchanged(hub, tmp_path, monke
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert_refused(run_cli(["refresh", "--store", str(tmp_path / "s")], bound=60), 3, "HF_HUB_OFFLINE is set")
     assert quads_hash(tmp_path / "s") == before
+
+
+def test_crawled_sources_conform_to_the_shapes(hub, tmp_path):
+    from lineage.store.shapes import validate
+
+    index([record(ROOT, children=2), record("u/A-GGUF", ROOT), record("u/B", ROOT, relation="finetune", gated="auto")])
+    assert crawl(tmp_path / "s", "--descendants", ROOT).code == 0
+    with Store(tmp_path / "s", read_only=True) as st:
+        conforms, text = validate(st.union_graph())
+    assert conforms, text[:2000]
