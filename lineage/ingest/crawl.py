@@ -6,8 +6,8 @@ pinned to the commit the listing gives: its ``derivedFrom`` claims (``qualifiers
 as a card's front matter gives them, :mod:`lineage.ingest.card`) with the listing's field as evidence,
 and the model (and lab) it discovers.  A page is written in one bulk load (:func:`lineage.store.nquads.load_sources`).
 
-**Resumable.**  After each page is written (and flushed), a journal beside the store (``<store>.crawl.json``)
-records the crawl's queue, the repositories written and the address of the next page.  A crawl killed
+**Resumable.**  After each page is written, a journal beside the store (``<store>.crawl.jsonl``) gets one line:
+the crawl's queue, the repositories the page wrote and the address of the next page.  A crawl killed
 at any point and run again with the same arguments starts from the journal: a page written before the kill
 but not yet journaled is fetched and written again, replacing the same graphs, so nothing is lost and
 nothing is stored twice.  The journal is removed when the crawl ends.
@@ -139,27 +139,38 @@ def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[Sou
 
 def journal_path(store) -> Path | None:
     """Where a store's crawl journal lives (beside the store's folder; None for a store in memory)."""
-    return None if store.path is None else store.path.parent / f"{store.path.name}.crawl.json"
+    return None if store.path is None else store.path.parent / f"{store.path.name}.crawl.jsonl"
 
 
 def _load_journal(path: Path | None, target: str) -> dict | None:
+    """The state the journal's records add up to (None without a journal of this crawl).
+
+    One JSON line per written page: the crawl's state then, and the repositories and owners that page added
+    (so a page costs a line, not the whole crawl).  A line cut off by a kill mid-write ends the journal there:
+    its page was loaded but not journaled, and is fetched and written again.
+    """
     if path is None or not path.is_file():
         return None
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None  # a journal cut off mid-write is never read: it is replaced whole (os.replace)
-    if data.get("version") != JOURNAL_VERSION or data.get("target") != target:
-        return None
-    return data
+    state, seen, owners = None, [], []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                break
+            if not isinstance(record, dict) or record.get("version") != JOURNAL_VERSION or record.get("target") != target:
+                return None
+            seen += record.pop("added", [])
+            owners += record.pop("owners_added", [])
+            state = record
+    return None if state is None else dict(state, seen=seen, owners=owners)
 
 
-def _save_journal(path: Path | None, state: dict) -> None:
+def _save_journal(path: Path | None, record: dict) -> None:
     if path is None:
         return
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state))
-    os.replace(tmp, path)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
 
 
 # --------------------------------------------------------------------------- crawling
@@ -193,15 +204,19 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
                  "seen": [] if author else [descendants], "owners": [], "pages": 0, "relations": {}, "self": [],
                  "gated": 0, "truncated": False}
     walk = _Walk(state, _Models(catalog), by_author=author is not None, depth=depth, limit=limit)
-    for batch, snapshot in _ahead(walk.batches()):
+    if not resumed:
+        if path is not None:
+            path.unlink(missing_ok=True)  # a journal of another crawl: this one starts afresh
+        _save_journal(path, walk.record())
+    for batch, record in _ahead(walk.batches()):
         load_sources(store, batch)  # on disk when it returns (the bulk loader writes its files), then journaled
-        _save_journal(path, snapshot)
+        _save_journal(path, record)
         if progress:
             progress(sum(doc.id.count("/") for doc, _, _ in batch))
-    final = walk.snapshot()
+    final = walk.record()
     if path is not None:
         path.unlink(missing_ok=True)
-    return CrawlReport(target=target, repositories=len(final["seen"]) - (0 if author else 1),
+    return CrawlReport(target=target, repositories=len(walk.seen) - (0 if author else 1),
                        derivations=sum(final["relations"].values()), relations=dict(sorted(final["relations"].items())),
                        pages=final["pages"], resumed=resumed, self_references=sorted(set(final["self"])),
                        gated=final["gated"], truncated=final["truncated"])
@@ -212,12 +227,16 @@ class _Walk:
 
     def __init__(self, state: dict, models: _Models, *, by_author: bool, depth: int, limit: int | None):
         self.state, self.models, self.by_author, self.depth, self.limit = state, models, by_author, depth, limit
-        self.seen, self.owners = set(state["seen"]), set(state["owners"])
+        self.seen, self.owners = set(state.pop("seen")), set(state.pop("owners"))
+        self.added, self.owners_added = list(self.seen), list(self.owners)
         self.base = 0 if by_author else 1  # the root of a descendants crawl is seen, not written
 
-    def snapshot(self) -> dict:
-        return dict(self.state, queue=[list(q) for q in self.state["queue"]], seen=sorted(self.seen),
-                    owners=sorted(self.owners), relations=dict(self.state["relations"]), self=list(self.state["self"]))
+    def record(self) -> dict:
+        """The journal line for the state now: what was added since the last line, and the crawl's counters."""
+        out = dict(self.state, queue=[list(q) for q in self.state["queue"]], relations=dict(self.state["relations"]),
+                   self=list(self.state["self"]), added=self.added, owners_added=self.owners_added)
+        self.added, self.owners_added = [], []
+        return out
 
     def batches(self) -> Iterator[tuple[list, dict]]:
         state = self.state
@@ -229,10 +248,10 @@ class _Walk:
                 batch = self._page(items, level)
                 state["pages"] += 1
                 url = state["url"] = None if state["truncated"] else following
-                yield batch, self.snapshot()
+                yield batch, self.record()
             state["queue"].pop(0)
             state["url"] = None
-            yield [], self.snapshot()
+            yield [], self.record()
 
     def _page(self, items: list[hub_list.Listed], level: int) -> list:
         state, batch, now = self.state, [], utcnow()
@@ -245,9 +264,11 @@ class _Walk:
                 state["truncated"] = True
                 break
             self.seen.add(item.repo)
+            self.added.append(item.repo)
             doc, claims, entities = listed_source(item, self.models, now)
             for owner in {r.split("/")[0] for r in (item.repo, *item.bases)} - self.owners:
                 self.owners.add(owner)
+                self.owners_added.append(owner)
                 if (found := self.models.owner_source(owner)) is not None:
                     batch.append(found)
             batch.append((doc, claims, entities))

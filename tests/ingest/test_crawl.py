@@ -148,15 +148,17 @@ def test_a_failing_hub_keeps_the_pages_written_and_the_next_run_resumes_without_
     out = crawl(tmp_path / "s", "--descendants", ROOT, json_out=False)
     assert_refused(out, 3, "HTTP 503")
     assert len(derivations(tmp_path / "s")) == 10
-    assert (tmp_path / "s.crawl.json").is_file()
+    assert (tmp_path / "s.crawl.jsonl").is_file()
     hub.list_faults = {}
+    with open(tmp_path / "s.crawl.jsonl", "a") as fh:
+        fh.write('{"version": 1, "target": "descendants:')  # a line cut off by a kill mid-write is not read
     out = crawl(tmp_path / "s", "--descendants", ROOT)
     assert out.code == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["resumed"] and report["repositories"] == 30
     found = derivations(tmp_path / "s")
     assert len(found) == 30 and all(len(v) == 1 for v in found.values())
-    assert not (tmp_path / "s.crawl.json").exists()
+    assert not (tmp_path / "s.crawl.jsonl").exists()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -181,6 +183,17 @@ def test_offline_mode_is_one_line_exit_3(hub, tmp_path, monkeypatch):
     assert listing_requests(hub) == []
 
 
+def _journaled_pages(journal: Path) -> int:
+    """Pages the crawl journal says are written (its last whole line)."""
+    lines = journal.read_text().splitlines() if journal.is_file() else []
+    for line in reversed(lines):
+        try:
+            return json.loads(line)["pages"]
+        except ValueError:
+            continue
+    return 0
+
+
 def test_a_crawl_killed_with_sigkill_and_run_again_loses_nothing_and_stores_nothing_twice(hub, tmp_path):
     index(tree(120))
     hub.page_size, hub.list_delay = 10, 0.3
@@ -188,9 +201,9 @@ def test_a_crawl_killed_with_sigkill_and_run_again_loses_nothing_and_stores_noth
     cmd = [sys.executable, "-m", "lineage", "ingest", "hf", "--descendants", ROOT, "--store", str(store), "--json"]
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    journal = tmp_path / "s.crawl.json"
+    journal = tmp_path / "s.crawl.jsonl"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (journal.is_file() and json.loads(journal.read_text() or "{}").get("pages", 0) >= 3):
+    while time.monotonic() < deadline and _journaled_pages(journal) < 3:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
