@@ -20,7 +20,6 @@ model, as a card's ``base_model`` does.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
