@@ -157,9 +157,11 @@ def main() -> None:
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = crawl_part(args.repos, Path(tmp), lines)
+        print("\n".join(lines), flush=True)
+        shown = len(lines)
         questions_part(path, lines)
         push_part(path, min(args.push, args.repos), Path(tmp), lines)
-    print("\n".join(lines))
+    print("\n".join(lines[shown:]))
     if not args.quick:
         (ROOT / "benchmarks" / "results" / "crawl.txt").write_text("\n".join(lines) + "\n")
 
