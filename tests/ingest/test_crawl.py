@@ -262,3 +262,15 @@ def test_crawled_sources_conform_to_the_shapes(hub, tmp_path):
     with Store(tmp_path / "s", read_only=True) as st:
         conforms, text = validate(st.union_graph())
     assert conforms, text[:2000]
+
+
+@pytest.mark.parametrize("fault, message", [
+    ("429", "rate limited (HTTP 429, retry after 3600 s"),
+    ("truncate", "the connection closed after 1 of 2 bytes"),
+    ("reset", "connection reset"),
+])
+def test_a_listing_page_the_hub_refuses_or_breaks_is_one_line_exit_3_and_nothing_of_it_is_written(hub, tmp_path, fault, message):
+    index(tree(5))
+    hub.list_faults = {n: fault for n in range(10)}
+    assert_refused(crawl(tmp_path / "s", "--descendants", ROOT, json_out=False), 3, message)
+    assert derivations(tmp_path / "s") == {}
