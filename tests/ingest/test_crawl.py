@@ -271,6 +271,6 @@ def test_crawled_sources_conform_to_the_shapes(hub, tmp_path):
 ])
 def test_a_listing_page_the_hub_refuses_or_breaks_is_one_line_exit_3_and_nothing_of_it_is_written(hub, tmp_path, fault, message):
     index(tree(5))
-    hub.list_faults = {n: fault for n in range(10)}
+    hub.list_faults = dict.fromkeys(range(10), fault)
     assert_refused(crawl(tmp_path / "s", "--descendants", ROOT, json_out=False), 3, message)
     assert derivations(tmp_path / "s") == {}
