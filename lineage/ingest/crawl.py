@@ -288,15 +288,24 @@ def _ahead(items: Iterator, size: int = 2) -> Iterator:
     done = object()
     stop = threading.Event()
 
+    def put(item) -> bool:
+        """Hand ``item`` over; False when the consumer stopped (it never takes it)."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                if stop.is_set():
+                if not put(item):
                     return
-                box.put(item)
-            box.put(done)
+            put(done)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            box.put(exc)
+            put(exc)
 
     thread = threading.Thread(target=produce, daemon=True)
     thread.start()
