@@ -178,7 +178,7 @@ def article_command(
 @ingest_app.command("hf")
 @handles_errors
 def hf_command(
-    repo_id: Annotated[str | None, typer.Argument(metavar="[REPO_ID]", help="Hugging Face model repo, e.g. deepseek-ai/DeepSeek-V4-Flash.")] = None,
+    repo_id: Annotated[str | None, typer.Argument(metavar="REPO_ID", help="Hugging Face model repo, e.g. deepseek-ai/DeepSeek-V4-Flash.")] = None,
     revision: Annotated[str | None, typer.Option("--revision", help="Branch, tag or commit (default: main).")] = None,
     author: Annotated[str | None, typer.Option("--author", help="Crawl every model repo of this user or organization.")] = None,
     descendants: Annotated[str | None, typer.Option("--descendants", help="Crawl the model tree below this repo, breadth first.")] = None,

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def tree_command(
-    model: Annotated[str | None, typer.Argument(metavar="[MODEL]", help="Model id or Hub repo whose descendants to list.")] = None,
+    model: Annotated[str | None, typer.Argument(metavar="MODEL", help="Model id or Hub repo whose descendants to list.")] = None,
     relation: Annotated[str | None, typer.Option("--relation", help="Only steps of this relation (quantized, finetune, adapter, merge…).")] = None,
     depth: Annotated[int | None, typer.Option("--depth", min=1, help="Generations below MODEL.")] = None,
     most_derived: Annotated[bool, typer.Option("--most-derived", help="Bases with the most direct derivatives.")] = False,
