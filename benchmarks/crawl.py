@@ -161,6 +161,10 @@ def main() -> None:
         shown = len(lines)
         questions_part(path, lines)
         push_part(path, min(args.push, args.repos), Path(tmp), lines)
+    import os
+
+    lines.append(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[1]:.1f} over the last 5 minutes "
+                 "(other processes share the cores: compare wall with CPU)")
     print("\n".join(lines[shown:]))
     if not args.quick:
         (ROOT / "benchmarks" / "results" / "crawl.txt").write_text("\n".join(lines) + "\n")
