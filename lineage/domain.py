@@ -192,7 +192,7 @@ class SourceDocument(Strict):
     id: str = Field(description="Stable document id, e.g. 'config:deepseek-ai/DeepSeek-V3@4c2fdb8'.")
     title: str = Field(description="Short human title.")
     kind: SourceKind = Field(description="Primary when the document is the model's own record.")
-    format: Literal["config", "report", "card", "article", "catalog", "measurement"] = Field(
+    format: Literal["config", "report", "card", "article", "catalog", "measurement", "hub"] = Field(
         description="What sort of document it is."
     )
     url: str | None = Field(None, description="Where the document can be fetched.")

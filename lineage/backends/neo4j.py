@@ -7,7 +7,7 @@ Layout on the server (portable Cypher, no server-specific functions):
 - one relationship per (subject, predicate, object), typed by the predicate
   (``USES``, ``INTRODUCED_BY``, ``DEVELOPED_BY``, ``CITES``, ``DERIVED_FROM``, …) and carrying
   the claim: ``status``, ``rank`` (its :data:`~lineage.domain.STATUS_RANK`, so queries filter
-  ``rank <= $min_status``), ``reason``, ``basis`` (for ``INTRODUCED_BY``: ``introduced`` when
+  ``rank <= $min_status``), ``relation`` (a ``DERIVED_FROM``'s quantized, finetune, adapter, merge…), ``reason``, ``basis`` (for ``INTRODUCED_BY``: ``introduced`` when
   the catalog or a primary source makes it, ``claimed`` otherwise), ``sources`` and ``key``;
 - ``(:Evidence {id, edge, subject, predicate, object, source, source_kind, method, locator,
   snippet, supports})``, one per piece of evidence, ``edge`` naming the relationship's ``key``.
@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 from pydantic import BaseModel, Field
@@ -112,6 +112,7 @@ def rows(g: nx.MultiDiGraph) -> tuple[list[dict], dict[str, list[dict]], list[di
             "reason": _clip(d.get("reason", "")),
             "basis": basis,
             "sources": sorted({ev["source"] for ev in evs}) or None,
+            "relation": ((d.get("qualifiers") or {}).get("relation") or "unknown") if k == "derivedFrom" else None,
         })
         for i, ev in enumerate(evs):
             evidence.append({
@@ -138,7 +139,7 @@ NODE_MERGE = (
 REL_MERGE = (
     "UNWIND $rows AS r MATCH (a:Entity {id: r.s}) MATCH (b:Entity {id: r.o}) MERGE (a)-[e:%s]->(b) "
     "SET e.key = r.key, e.status = r.status, e.rank = r.rank, e.reason = r.reason, e.basis = r.basis, "
-    "e.sources = r.sources"
+    "e.sources = r.sources, e.relation = r.relation"
 )
 EVIDENCE_MERGE = (
     "UNWIND $rows AS r MERGE (v:Evidence {id: r.id}) "
@@ -290,8 +291,10 @@ def push(
     batch: int = DEFAULT_BATCH,
     max_bytes: int = DEFAULT_MAX_BYTES,
     fresh: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> PushReport:
-    """Write the projection to the server behind ``driver`` with batched ``UNWIND … MERGE``."""
+    """Write the projection to the server behind ``driver`` with batched ``UNWIND … MERGE``;
+    ``progress`` is told the rows of each statement once it is written."""
     if batch < 1:
         raise SourceFormatError("--batch must be at least 1")
     nodes, rels, evidence = rows(g)
@@ -302,16 +305,14 @@ def push(
             constraints = ensure_schema(session)
             if fresh:
                 clear(session)
-            for chunk in batches(nodes, batch, max_bytes):
-                _write(bolt, session, NODE_MERGE, chunk)
-                statements += 1
-            for rtype, items in sorted(rels.items()):
+            work = [(NODE_MERGE, nodes), *((REL_MERGE % t, items) for t, items in sorted(rels.items())),
+                    (EVIDENCE_MERGE, evidence)]
+            for statement, items in work:
                 for chunk in batches(items, batch, max_bytes):
-                    _write(bolt, session, REL_MERGE % rtype, chunk)
+                    _write(bolt, session, statement, chunk)
                     statements += 1
-            for chunk in batches(evidence, batch, max_bytes):
-                _write(bolt, session, EVIDENCE_MERGE, chunk)
-                statements += 1
+                    if progress:
+                        progress(len(chunk))
     except ExternalServiceError:
         raise
     except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types

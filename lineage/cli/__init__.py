@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, release, unknowns
+from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, release, tree, unknowns
 from lineage.cli.coercion import install
 
 install()  # typer converts plain values without pydantic (lineage.cli.coercion)
@@ -63,6 +63,7 @@ hardware.register(app)
 backends.register(app)
 unknowns.register(app)
 release.register(app)
+tree.register(app)
 
 
 def _command_name(argv: list[str]) -> str | None:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, progress, table
 
 UriOpt = Annotated[
     str | None,
@@ -128,9 +128,14 @@ def push_neo4j_command(
         catalog = load_catalog(st)
         require_built(st)
         g = project(st, catalog)
+    from lineage.backends.neo4j import rows
+
     bolt = _connect(uri, user, password, database)
+    nodes, rels, evidence = rows(g)
+    total = len(nodes) + sum(map(len, rels.values())) + len(evidence)
     try:
-        report = push(g, bolt, batch=batch, max_bytes=max_bytes, fresh=fresh)
+        with progress(total, "Pushing rows", show=not json_out) as bar:
+            report = push(g, bolt, batch=batch, max_bytes=max_bytes, fresh=fresh, progress=bar.update)
     finally:
         bolt.close()
     if json_out:

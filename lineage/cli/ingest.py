@@ -16,6 +16,7 @@ from lineage.cli.options import (
     progress,
     stdin_as_file,
 )
+from lineage.errors import SourceFormatError
 
 ReplaceOpt = Annotated[
     bool, typer.Option("--replace", help="Replace a stored source of the same id made from different bytes.")
@@ -26,6 +27,7 @@ ingest_app = typer.Typer(help="Read source documents (configs, …) into the sto
 
 def register(app: typer.Typer) -> None:
     app.add_typer(ingest_app, name="ingest")
+    app.command("refresh")(refresh_command)
 
 
 @ingest_app.command("config")
@@ -176,15 +178,28 @@ def article_command(
 @ingest_app.command("hf")
 @handles_errors
 def hf_command(
-    repo_id: Annotated[str, typer.Argument(metavar="REPO_ID", help="Hugging Face model repo, e.g. deepseek-ai/DeepSeek-V4-Flash.")],
+    repo_id: Annotated[str | None, typer.Argument(metavar="REPO_ID", help="Hugging Face model repo, e.g. deepseek-ai/DeepSeek-V4-Flash.")] = None,
     revision: Annotated[str | None, typer.Option("--revision", help="Branch, tag or commit (default: main).")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Crawl every model repo of this user or organization.")] = None,
+    descendants: Annotated[str | None, typer.Option("--descendants", help="Crawl the model tree below this repo, breadth first.")] = None,
+    depth: Annotated[int, typer.Option("--depth", help="Generations below --descendants to follow.")] = 1,
+    limit: Annotated[int | None, typer.Option("--limit", help="Stop a crawl after this many repos.")] = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Ingest a model repo's card (front matter, base_model lineage, adoption in its prose) and config.json.
+    """Ingest a model repo's card (front matter, base_model lineage, adoption in its prose) and config.json,
+    or crawl the Hub's model listing (--author, --descendants): each repo's base models and relation, no file fetched.
 
-    Set HF_ENDPOINT to use a mirror. Files are pinned to the commit the Hub resolves.
+    Set HF_ENDPOINT to use a mirror. Files are pinned to the commit the Hub resolves. A crawl is resumable:
+    run the same command again after an interruption and it goes on from the last page written.
     """
+    if author is not None or descendants is not None:
+        if repo_id is not None or revision is not None:
+            raise SourceFormatError("a crawl (--author, --descendants) takes no REPO_ID or --revision")
+        _crawl(author, descendants, depth, limit, store, json_out)
+        return
+    if repo_id is None:
+        raise SourceFormatError("give a REPO_ID, --author ORG or --descendants REPO")
     from lineage.ingest.card import ingest_hf
 
     with open_store(store, write=True) as st:
@@ -201,3 +216,46 @@ def hf_command(
         typer.echo(f"  config.json: {report.config_claims} claims")
     if report.released:
         typer.echo(f"  released: {report.released} (the month the Hub created the repo)")
+
+
+def _crawl(author: str | None, descendants: str | None, depth: int, limit: int | None, store, json_out: bool) -> None:
+    from lineage.ingest.crawl import crawl
+
+    with open_store(store, write=True) as st, progress(limit, "Crawling the Hub's model listing", show=not json_out) as bar:
+        catalog = load_catalog(st)
+        report = crawl(st, catalog, author=author, descendants=descendants, depth=depth, limit=limit, progress=bar.update)
+    if json_out:
+        emit_json(report)
+        return
+    resumed = " (resumed)" if report.resumed else ""
+    typer.echo(f"{report.target}: {report.repositories} repos, {report.derivations} derivedFrom claims, "
+               f"{report.pages} listing pages{resumed}")
+    if report.relations:
+        typer.echo("  relations: " + ", ".join(f"{k} {v}" for k, v in report.relations.items()))
+    if report.gated:
+        typer.echo(f"  gated: {report.gated} (listed metadata only)")
+    if report.self_references:
+        typer.echo(f"  skipped self-references: {', '.join(report.self_references)}")
+    if report.truncated:
+        typer.echo("  stopped at --limit")
+
+
+@handles_errors
+def refresh_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
+    """Re-resolve every Hub-pinned source (cards, crawled listing entries): fetch only the repos whose commit
+    changed, rewrite their sources, and print the claims added and removed."""
+    from lineage.ingest.refresh import pinned, refresh
+
+    with open_store(store, write=True) as st:
+        catalog = load_catalog(st)
+        with progress(len(pinned(st)), "Asking the Hub", show=not json_out) as bar:
+            report = refresh(st, catalog, progress=bar.update)
+    if json_out:
+        emit_json(report)
+        return
+    typer.echo(f"{report.checked} Hub-pinned sources: {report.unchanged} unchanged, {len(report.refreshed)} refreshed, "
+               f"{len(report.gone)} gone from the Hub")
+    for line in report.added:
+        typer.echo(f"+ {line}")
+    for line in report.removed:
+        typer.echo(f"- {line}")

@@ -200,11 +200,12 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     return model_id, entities
 
 
-def _catalog_model(repo_id: str, catalog: Catalog):
+def _catalog_model(repo_id: str, catalog: Catalog, by_repo: bool = True):
     """The catalog model a repo holds: the one with that ``hf_repo``; else the model the repo's name
     names, when the repo's owner is that model's organization (a copy of the lab's card kept under
-    the lab's own name, such as a mirror of a repository hosted outside the Hub)."""
-    known = catalog.model_by_repo(repo_id)
+    the lab's own name, such as a mirror of a repository hosted outside the Hub).  ``by_repo=False``:
+    the caller looked the ``hf_repo`` up already."""
+    known = catalog.model_by_repo(repo_id) if by_repo else None
     if known is not None:
         return known
     owner, name = repo_id.split("/", 1)

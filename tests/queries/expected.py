@@ -9,6 +9,8 @@ from lineage.questions.hardware import hardware
 from lineage.questions.ideas import ancestry, descendants, family_changes, idea_links
 from lineage.questions.paths import path
 from lineage.questions.status import _edges, at_least
+from lineage.questions.tree import descendants as tree_descendants
+from lineage.questions.tree import graph_edges, most_derived, who_quantizes
 
 CASES = {
     # query name -> list of parameter sets
@@ -28,6 +30,11 @@ CASES = {
     "descendants": [{"technique": "muon"}, {"technique": "mla", "min_status": "verified"}, {"technique": "gated-deltanet"}],
     "family_changes": [{"older": "deepseek-v3.2", "newer": "deepseek-v4-flash"},
                        {"older": "kimi-k2", "newer": "kimi-k2.6", "min_status": "verified"}],
+    # Cypher only (no .rq twin): the model tree
+    "derivatives": [{"model": "deepseek-v3"}, {"model": "deepseek-v3.1", "relation": "quantized"},
+                    {"model": "kimi-k2", "min_status": "verified"}],
+    "most_derived": [{}, {"relation": "quantized"}],
+    "who_quantizes": [{}, {"min_status": "verified"}],
 }
 
 
@@ -89,6 +96,17 @@ def expected(g, name: str, params: dict) -> set[tuple]:
         c = family_changes(g, p["older"], p["newer"], ms)
         return {(r.technique, r.change, r.status.value, link) for r in (*c.kept, *c.added, *c.dropped)
                 for link in [x.object for x in r.replaces] or [None]}
+    if name == "derivatives":
+        edges = graph_edges(g, ms)
+        rel = p.get("relation", "any")
+        tree = {d.model for d in tree_descendants(edges, p["model"], None if rel == "any" else rel)} | {p["model"]}
+        return {(e.model, e.base, e.relation, e.status) for e in edges if e.model in tree and e.base in tree
+                and e.model != p["model"] and rel in ("any", e.relation)}
+    if name == "most_derived":
+        rel = p.get("relation", "any")
+        return {(d.base, d.derivatives) for d in most_derived(graph_edges(g, ms), None if rel == "any" else rel, None)}
+    if name == "who_quantizes":
+        return {(q.publisher, q.of, q.copies, q.bases) for q in who_quantizes(graph_edges(g, ms))}
     raise KeyError(name)
 
 
@@ -108,5 +126,8 @@ def actual(name: str, rows: list[dict]) -> set[tuple]:
         "ancestry": ("subject", "relation", "object", "status"),
         "descendants": ("subject", "relation", "object", "status"),
         "family_changes": ("technique", "change", "status", "replaced"),
+        "derivatives": ("model", "base", "relation", "status"),
+        "most_derived": ("base", "derivatives"),
+        "who_quantizes": ("publisher", "of", "copies", "bases"),
     }[name]
     return {tuple(r.get(c) for c in cols) for r in rows}

@@ -1,0 +1,119 @@
+"""``lineage refresh``: re-resolve every Hub-pinned source and fetch only what changed, with the claim diff.
+
+Hub-pinned sources are a repository's card (``card:<repo>``, pinned to the commit its files were read
+at) and its listing entry (``hub:<repo>``, pinned to the commit the listing gave).  For each, one
+``/api/models/<repo>`` call (bounded like every Hub call) gives the repository's commit now; a source
+whose commit is unchanged is left alone and nothing else is fetched.  A changed card is ingested again
+(:func:`lineage.ingest.card.ingest_hf`: its card and config at the new commit); a changed listing entry
+is rewritten from the answer.  The claims of each rewritten source before and after are compared: the
+diff names claims added and removed (a status change shows as both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from lineage.catalog import Catalog
+from lineage.errors import ExternalServiceError
+from lineage.ingest import hub_list
+from lineage.ingest.hub import _offline, _transport_errors, is_repo_id
+from lineage.ingest.hub_http import bounded
+
+
+class RefreshReport(BaseModel):
+    """What a refresh found and changed."""
+
+    checked: int = Field(description="Hub-pinned sources whose repository was asked about.")
+    unchanged: int = Field(description="Sources whose commit is the one stored (nothing fetched).")
+    refreshed: list[str] = Field(description="Sources rewritten because their repository moved to another commit.")
+    gone: list[str] = Field(description="Sources whose repository the Hub no longer has (kept as they are).")
+    added: list[str] = Field(description="Claims the refreshed sources state now and did not before.")
+    removed: list[str] = Field(description="Claims the refreshed sources stated before and do not now.")
+
+
+def pinned(store) -> list[tuple[str, str, str | None]]:
+    """(source id, repo, stored commit) of every Hub-pinned source."""
+    out = []
+    for doc in store.sources():
+        kind, _, repo = doc.id.partition(":")
+        if kind in ("card", "hub") and is_repo_id(repo):
+            out.append((doc.id, repo, doc.revision))
+    return sorted(out)
+
+
+def _info(repo: str) -> dict | None:
+    """The Hub's record of ``repo`` (commit, bases, gated…), or None when it has none."""
+    from huggingface_hub.utils import build_hf_headers, get_session
+
+    expand = "&".join(f"expand[]={e}" for e in hub_list.EXPAND)
+    try:
+        with bounded("api", f"the model info of {repo}"):
+            response = get_session().get(f"{hub_list.endpoint()}/api/models/{repo}?{expand}", headers=build_hf_headers(),
+                                         timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30")))
+            status = response.status_code
+            body = response.read()
+    except ExternalServiceError:
+        raise
+    except (OSError, ValueError, _transport_errors()) as exc:
+        raise ExternalServiceError(f"cannot ask Hugging Face about {repo}: {type(exc).__name__}") from None
+    if status in (401, 403, 404):
+        return None
+    if status >= 400:
+        raise ExternalServiceError(f"Hugging Face answered HTTP {status} for the model info of {repo}")
+    import json
+
+    try:
+        info = json.loads(body)
+    except ValueError:
+        raise ExternalServiceError(f"Hugging Face answered the model info of {repo} with something not JSON") from None
+    return info if isinstance(info, dict) else None
+
+
+def _claims(store, doc_ids: list[str]) -> set[str]:
+    out = set()
+    for doc_id in doc_ids:
+        for c in store.claims(source=doc_id):
+            what = c.object if c.object is not None else f"{c.value}{' ' + c.unit if c.unit else ''}"
+            extra = f" {c.qualifiers}" if c.qualifiers else ""
+            out.add(f"{c.subject} {c.predicate.value} {what}{extra} [{c.status.value}] ({doc_id})")
+    return out
+
+
+def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
+    """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
+    from lineage.ingest.card import ingest_hf
+    from lineage.ingest.crawl import _Models, listed_source
+    from lineage.store.nquads import load_sources
+
+    if (why := _offline(hub_list.endpoint())) is not None:
+        raise ExternalServiceError(f"cannot refresh from Hugging Face ({why}); run again online")
+    report = RefreshReport(checked=0, unchanged=0, refreshed=[], gone=[], added=[], removed=[])
+    models = _Models(catalog)
+    for doc_id, repo, revision in pinned(store):
+        info = _info(repo)
+        report.checked += 1
+        if progress:
+            progress(1)
+        if info is None:
+            report.gone.append(doc_id)
+            continue
+        sha = info.get("sha") if isinstance(info.get("sha"), str) else None
+        if sha is not None and sha == revision:
+            report.unchanged += 1
+            continue
+        before = _claims(store, [doc_id])
+        if doc_id.startswith("card:"):
+            ingest_hf(store, catalog, repo)
+        else:
+            item = hub_list.parse(info)
+            if item is None:
+                raise ExternalServiceError(f"Hugging Face answered the model info of {repo} without its id")
+            load_sources(store, [listed_source(item, models)])
+        after = _claims(store, [doc_id])
+        report.refreshed.append(doc_id)
+        report.added += sorted(after - before)
+        report.removed += sorted(before - after)
+    return report
