@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.domain import (
     Claim,
+    Draft,
     EntityKind,
     Evidence,
     Method,
@@ -37,7 +38,6 @@ from lineage.domain import (
     SourceDocument,
     SourceKind,
     SourceRef,
-    Status,
     slug,
     utcnow,
 )
@@ -46,6 +46,7 @@ from lineage.ingest import hub_list
 from lineage.ingest.card import RELATIONS, _catalog_model, _guess_relation
 from lineage.ingest.hub import check_repo
 from lineage.store.nquads import load_sources
+from lineage.verify_draft import settle
 
 JOURNAL_VERSION = 1
 
@@ -125,11 +126,11 @@ def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[Sou
         base_id, base_entities = models.model(base, doc_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
         snippet = f"{item.key}: {base}" + (f" (relation: {item.relation})" if item.relation else "")
-        claims.append(Claim(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": relation},
-                            status=Status.VERIFIED, reason=how,
+        claims.append(settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id,
+                            qualifiers={"relation": relation}, primary=True, reason=how,
                             evidence=(Evidence(source=doc_id, revision=revision, source_kind=SourceKind.SECONDARY,
                                                locator=f"Hub API /api/models: {item.key}", snippet=snippet,
-                                               method=Method.METADATA, retrieved_at=now),)))
+                                               method=Method.METADATA, retrieved_at=now),))))
     return doc, claims, entities
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict, deque
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -121,12 +122,10 @@ def _org(model: str, catalog: Catalog, discovered: dict[str, str | None]) -> str
 
 
 def _edges(claims, relations, org, min_status: str) -> list[Edge]:
-    from lineage.domain import Claim, Predicate
-
     out = []
     for (model, base), statuses in claims.items():
         status = statuses[0] if len(set(statuses)) == 1 else combine(
-            [Claim(subject=model, predicate=Predicate.DERIVED_FROM, object=base, status=s, reason="-") for s in statuses])[0]
+            [SimpleNamespace(status=s, reason="-", evidence=()) for s in statuses])[0]
         if status.value == "contradicted" or not at_least(status.value, min_status):
             continue
         out.append(Edge(model=model, base=base, relation=relations[(model, base)].most_common(1)[0][0], status=status.value,
