@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import DerivativesOpt, JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
 from lineage.vocab import EntityKind, Status
 
 MinStatusOpt = Annotated[
@@ -20,6 +20,8 @@ MinStatusOpt = Annotated[
     ),
 ]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
+DerivativesOpt = Annotated[bool, typer.Option(
+    "--derivatives", help="Also count derivatives (quantizations, adapters, merges, other labs' fine-tunes) as models.")]
 
 
 def register(app: typer.Typer) -> None:

@@ -37,8 +37,6 @@ StoreOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (errors too, on stderr).")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=1, metavar="N", help="Show at most this many rows.")]
-DerivativesOpt = Annotated[bool, typer.Option(
-    "--derivatives", help="Also count derivatives (quantizations, adapters, merges, other labs' fine-tunes) as models.")]
 
 
 def report_error(message: str, code: int, json_out: bool = False) -> None:

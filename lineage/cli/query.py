@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
+from lineage.cli.flow import DerivativesOpt
 from lineage.cli.options import (
-    DerivativesOpt,
     JsonOpt,
     LimitOpt,
     StoreOpt,
