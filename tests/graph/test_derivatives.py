@@ -9,6 +9,8 @@ releases, the GGUF cards of two quantizers) and DeepSeek's own configs of the mo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lineage.ingest.config.derivative import base_name
@@ -137,3 +139,27 @@ def test_show_lists_a_models_derivatives_by_relation(copies_store, overlay):
     assert (copy.model, copy.organization, copy.relation) == ("nvidia-deepseek-v3.1-nvfp4", "nvidia", "quantized")
     assert copy.evidence[0].locator == "repo name"  # NVIDIA's config has no quantization key
     assert show(copies_store, overlay, "nvidia-deepseek-v3.1-nvfp4").derivatives == {}
+
+
+def test_the_commands_show_derivatives_by_relation_and_count_them_only_on_request(copies_store):
+    from typer.testing import CliRunner
+
+    from lineage.cli import app
+
+    path = str(copies_store.path)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["show", "deepseek-v3.1", "--store", path])
+    assert shown.exit_code == 0, shown.output
+    derivatives = shown.output.split("Derivatives:")[1].split("\n\n")[0]
+    assert re.search(r"quantized\s+nvidia-deepseek-v3\.1-nvfp4\s+nvidia\s+reported", derivatives)
+    plain = runner.invoke(app, ["adopters", "mla", "--store", path])
+    asked = runner.invoke(app, ["adopters", "mla", "--derivatives", "--store", path])
+    assert plain.exit_code == asked.exit_code == 0
+    assert "quantized of" not in plain.output and not re.search(r"^nvidia\s", plain.output, re.M)
+
+    def model_rows(out):  # the last table: one adopting model per line
+        return {ln.split()[0]: ln for ln in out.strip().split("\n\n")[-1].splitlines()[1:]}
+
+    plain_rows, asked_rows = model_rows(plain.output), model_rows(asked.output)
+    assert set(plain_rows) <= set(asked_rows)
+    assert all("quantized of" in asked_rows[m] for m in set(asked_rows) - set(plain_rows))
