@@ -32,11 +32,13 @@ class Strict(BaseModel):
 # --------------------------------------------------------------------------- vocabularies
 
 from lineage.vocab import (  # noqa: E402, F401  (re-exported: pydantic-free, so read commands load without pydantic)
+    DERIVATIONS,
     ENTITY_PREDICATES,
     FETCH_HINT,
     HARDWARE_PREDICATES,
     IDEA_RELATIONS,
     STATUS_RANK,
+    Derivation,
     EntityKind,
     IdeaRelation,
     Method,

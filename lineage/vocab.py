@@ -143,6 +143,52 @@ class Predicate(str, Enum):
     COMPONENT_OF = "componentOf"
 
 
+class Derivation(str, Enum):
+    """How a model was made from another (``derivedFrom``'s ``relation`` qualifier): the Hub's
+    ``base_model_relation`` values and distillation."""
+
+    QUANTIZED = "quantized"
+    """The base's weights stored in another number format (NVFP4, FP8, GPTQ, AWQ, GGUF …)."""
+    FINETUNE = "finetune"
+    """The base trained further (instruction tuning, continued pre-training, domain tuning)."""
+    ADAPTER = "adapter"
+    """Extra weights (LoRA …) applied on top of the unchanged base."""
+    MERGE = "merge"
+    """Weights combined from several models."""
+    DISTILL = "distill"
+    """Trained on the base's outputs (the base is the teacher)."""
+
+
+DERIVATIONS = frozenset(d.value for d in Derivation)
+"""The ``relation`` values of a derivation (other ``derivedFrom`` claims, such as a catalog
+``predecessor``, name a family's earlier model, not a base)."""
+
+COPY_DERIVATIONS = frozenset({Derivation.QUANTIZED.value, Derivation.ADAPTER.value, Derivation.MERGE.value})
+"""Derivations that make a copy of the base whoever publishes it: no new training."""
+
+
+def is_derivative(relation: str | None, organization: str | None, base_organization: str | None) -> bool:
+    """Whether a model ``derivedFrom`` a base with ``relation`` is a derivative rather than a model of its own.
+
+    A derivative's architecture is its base's: it never adopts the base's techniques, and its
+    publisher never becomes a lab that reuses them.  A quantization, adapter or merge always is one;
+    a fine-tune or distillation is one unless the base's own lab publishes both (or neither lab is known) (a lab's instruct
+    or chat release is a member of its family, counted as a model).  The one place that decides it.
+
+    >>> is_derivative("quantized", "nvidia", "deepseek"), is_derivative("quantized", "qwen", "qwen")
+    (True, True)
+    >>> is_derivative("finetune", "google", "google"), is_derivative("finetune", "nous", "meta")
+    (False, True)
+    >>> is_derivative("predecessor", "deepseek", "deepseek"), is_derivative("finetune", None, None)
+    (False, False)
+    """
+    if relation not in DERIVATIONS:
+        return False
+    if relation in COPY_DERIVATIONS:
+        return True
+    return organization != base_organization
+
+
 IDEA_RELATIONS = (
     Predicate.EXTENDS,
     Predicate.VARIANT_OF,

@@ -20,6 +20,8 @@ MinStatusOpt = Annotated[
     ),
 ]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
+DerivativesOpt = Annotated[bool, typer.Option(
+    "--derivatives", help="Also count derivatives (quantizations, adapters, merges, other labs' fine-tunes) as models.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,15 +34,15 @@ def register(app: typer.Typer) -> None:
     app.command("symbiosis")(symbiosis_command)
 
 
-def _graph(store):
-    """The catalog and the projection of the store (the store must be built)."""
+def _graph(store, derivatives: bool = False):
+    """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked)."""
     from lineage.questions.evidence import require_built
     from lineage.questions.projection import project
 
     with open_store(store) as st:
         catalog = load_catalog(st)
         require_built(st)
-        return catalog, project(st, catalog)
+        return catalog, project(st, catalog, derivatives=derivatives)
 
 
 def _ev(evidence) -> str:
@@ -93,6 +95,7 @@ def flow_command(
     min_status: MinStatusOpt = Status.UNVERIFIED,
     hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
                                            "stated training or serving hardware is domestic vs NVIDIA.")] = False,
+    derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -102,7 +105,7 @@ def flow_command(
 
     if (org_a is None) != (org_b is None):
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
-    catalog, g = _graph(store)
+    catalog, g = _graph(store, derivatives)
     if hardware:
         from lineage.cli.hardware import render_flow
         from lineage.questions.hardware import hardware_flow
@@ -153,13 +156,14 @@ def adopters_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
     min_status: MinStatusOpt = Status.UNVERIFIED,
+    derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Models using a technique, the first adoption, and each organization's lag after first appearance."""
     from lineage.questions.adoption import adopters
 
-    catalog, g = _graph(store)
+    catalog, g = _graph(store, derivatives)
     result = adopters(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
     if json_out:
         emit_json(result)
@@ -178,7 +182,8 @@ def adopters_command(
                        "-" if o.lag_months is None else o.lag_months, len(o.models)] for o in result.by_organization]))
     typer.echo("")
     typer.echo(table(["MODEL", "RELEASED", "LAG", "STATUS", "EVIDENCE"],
-                     [[u.model + (f" via {u.technique}" if u.technique != result.technique else ""),
+                     [[u.model + (f" via {u.technique}" if u.technique != result.technique else "")
+                       + (f" ({u.derivation})" if u.derivation else ""),
                        u.released or "-", "-" if u.lag_months is None else u.lag_months, u.status.value,
                        _ev(u.evidence)] for u in result.rows]))
     _ruled_out(result.ruled_out)
@@ -225,13 +230,14 @@ def timeline_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
     min_status: MinStatusOpt = Status.UNVERIFIED,
+    derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """A technique's introduction, then each adoption in date order, with status."""
     from lineage.questions.adoption import timeline
 
-    catalog, g = _graph(store)
+    catalog, g = _graph(store, derivatives)
     result = timeline(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
     if json_out:
         emit_json(result)
@@ -318,13 +324,14 @@ def compare_command(
 @handles_errors
 def symbiosis_command(
     min_status: MinStatusOpt = Status.UNVERIFIED,
+    derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Pairs and cycles of organizations that reuse each other's ideas."""
     from lineage.questions.flow import symbiosis
 
-    _, g = _graph(store)
+    _, g = _graph(store, derivatives)
     result = symbiosis(g, min_status)
     if json_out:
         emit_json(result)

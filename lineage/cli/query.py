@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from lineage.cli.flow import DerivativesOpt
 from lineage.cli.options import (
     JsonOpt,
     LimitOpt,
@@ -44,15 +45,16 @@ def _evidence_line(ev) -> str:
 def who_uses_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage techniques').")],
     variants: Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")] = False,
+    derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Models that use a technique, each with status and evidence."""
+    """Models that use a technique, each with status and evidence (derivatives only with --derivatives)."""
     from lineage.questions.who_uses import who_uses
 
     with open_store(store) as st:
         catalog = read_catalog(st)
-        result = who_uses(st, catalog, technique, variants=variants)
+        result = who_uses(st, catalog, technique, variants=variants, derivatives=derivatives)
     if json_out:
         emit_json(result)
         return
@@ -94,6 +96,7 @@ def _adoption_table(rows, technique: str, status: bool) -> str:
         ev = r.evidence[0]
         more = f" (+{len(r.evidence) - 1} more)" if len(r.evidence) > 1 else ""
         via = f" via {r.technique}" if r.technique != technique else ""
+        via += f" ({r.derivation})" if r.derivation else ""
         lines.append([r.name + via, r.released or "-", *([r.status.value] if status else []),
                       _evidence_line(ev)[:90] + more])
     return table(["MODEL", "RELEASED", *(["STATUS"] if status else []), "EVIDENCE"], lines)
@@ -160,6 +163,11 @@ def show_command(
     for key in ("organization", "released", "hf_repo", "family", "category", "arxiv", "published", "vendor"):
         if key in e:
             typer.echo(f"  {key}: {e[key]}")
+    if result.derivatives:
+        typer.echo("\nDerivatives:")
+        typer.echo(table(["RELATION", "MODEL", "PUBLISHER", "STATUS"],
+                         [[relation, d.model, d.organization or "-", d.status.value]
+                          for relation, found in result.derivatives.items() for d in found]))
     for title, facts in (("Claims about it", result.about), ("Claims pointing at it", result.referenced_by)):
         if not facts:
             continue

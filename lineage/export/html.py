@@ -152,18 +152,25 @@ def _papers(g) -> dict[str, dict]:
     }
 
 
-def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False) -> tuple[str, int, int]:
+def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False,
+            derivatives: bool = False) -> tuple[str, int, int]:
     """The explorable HTML page for the graph: (text, nodes, edges)."""
     from lineage.questions.projection import project
 
-    return graph_to_html(project(store, catalog), include_unlinked=include_unlinked)
+    return graph_to_html(project(store, catalog, derivatives=derivatives), include_unlinked=include_unlinked,
+                         derivatives=derivatives)
 
 
-def graph_to_html(g, include_unlinked: bool = False) -> tuple[str, int, int]:
-    """The page for a projection ``g`` (see :func:`lineage.questions.projection.project`)."""
+def graph_to_html(g, include_unlinked: bool = False, derivatives: bool = False) -> tuple[str, int, int]:
+    """The page for a projection ``g`` (see :func:`lineage.questions.projection.project`).
+
+    Derivatives (quantized copies, other labs' fine-tunes …) are drawn only with ``derivatives``:
+    their publishers are not lanes of labs that reuse ideas.
+    """
     from pyvis.network import Network
 
-    drawn = {n for n, d in g.nodes(data=True) if d.get("kind", "unknown") in DRAWN_KINDS}
+    drawn = {n for n, d in g.nodes(data=True)
+             if d.get("kind", "unknown") in DRAWN_KINDS and (derivatives or not d.get("derivative_of"))}
     edges = lineage_edges(g, drawn)
     if not include_unlinked:
         drawn = {n for u, v, *_ in edges for n in (u, v)}

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
 from lineage.domain import (
+    DERIVATIONS,
     Claim,
     Draft,
     EntityKind,
@@ -62,7 +63,9 @@ MAX_FRONT_MATTER_ALIASES = 100
 MAX_FRONT_MATTER_DEPTH = 50
 """Nesting of the front matter's collections; deeper input would exhaust the parser's recursion."""
 
-RELATIONS = {"finetune", "adapter", "quantized", "merge", "distill", "continued-pretraining"}
+RELATIONS = DERIVATIONS | {"continued-pretraining"}
+"""``base_model_relation`` values a card may give: the derivations (:class:`lineage.domain.Derivation`), and
+continued pre-training, which is stored as a fine-tune."""
 
 
 class CardReport(BaseModel):
@@ -337,7 +340,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     for b in bases:
         base_id, base_entities = _ensure_model(b, catalog, repo_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
-        rel = relation or _guess_relation(repo_id, meta)
+        rel = "finetune" if relation == "continued-pretraining" else relation or _guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")
         claims.append(
             settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
@@ -386,8 +389,13 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
 
 
 def _guess_relation(repo_id: str, meta: dict) -> str:
+    """The relation a card without ``base_model_relation`` implies: a number-format suffix on the repo's name
+    (the rule configs follow, :mod:`lineage.ingest.config.derivative`) or quantization tags, else adapter,
+    merge or finetune tags."""
+    from lineage.ingest.config.derivative import base_name
+
     tags = " ".join(map(str, _as_list(meta.get("tags")))).lower()
-    if re.search(r"gguf|awq|gptq|fp8|fp4|nvfp4|int4|quant|exl2|mlx", repo_id.lower() + " " + tags):
+    if base_name(repo_id.split("/")[-1]) is not None or re.search(r"\b(?:gguf|awq|gptq|quantized|exl2)\b", tags):
         return "quantized"
     if "lora" in tags or "adapter" in tags:
         return "adapter"

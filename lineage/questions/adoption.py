@@ -39,6 +39,8 @@ class Use(BaseModel):
     reason: str = Field(description="Why.")
     lag_months: int | None = Field(None, description="Months from the technique's first appearance to this release.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
+    derivation: str | None = Field(None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
+                                                     "when it is a derivative (listed only when derivatives are asked for).")
 
 
 class OrgAdoption(BaseModel):
@@ -115,9 +117,22 @@ def uses(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY) -> 
                 reason=d["reason"],
                 lag_months=months_between(first, released),
                 evidence=_edge_evidence(d),
+                derivation=derivation(g, model),
             )
         )
     return sorted(out, key=lambda u: (u.released or "9999", u.model))
+
+
+def derivation(g: nx.MultiDiGraph, model: str) -> str | None:
+    """'quantized of deepseek-v3.1' for a derivative in the projection, else None.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("x-nvfp4", derivative_of=[{"base": "x", "relation": "quantized", "status": "verified"}])
+    >>> derivation(g, "x-nvfp4"), derivation(g, "x")
+    ('quantized of x', None)
+    """
+    found = g.nodes[model].get("derivative_of") if model in g else None
+    return ", ".join(f"{d['relation']} of {d['base']}" for d in found) if found else None
 
 
 def _variants(g: nx.MultiDiGraph, technique: str) -> list[str]:

@@ -25,6 +25,8 @@ class Show:
     entity: dict = Field(description="Catalog entry.")
     about: list[Fact] = Field(description="Claims with the entity as subject.")
     referenced_by: list[Fact] = Field(description="Claims with the entity as object (subject in 'object').")
+    derivatives: dict = Field(default_factory=dict, description="A model's derivatives by relation (quantized, "
+                              "finetune, adapter, merge, distill): lineage.questions.derivatives.Derived rows.")
 
 
 def show(store: Store, catalog: Catalog, ident: str) -> Show:
@@ -33,12 +35,18 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     require_built(store)
     about = store.claim_records(subject=entity.id)
     incoming = store.claim_records(object=entity.id)
+    found = {}
+    if entity.kind == EntityKind.MODEL.value:
+        from lineage.questions.derivatives import derivatives_of
+
+        found = derivatives_of(store, catalog, entity.id)
     return Show(
         id=entity.id,
         kind=entity.kind,
         entity=entity.model_dump(mode="json", exclude_none=True),
         about=sorted(_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
         referenced_by=sorted(_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
+        derivatives=found,
     )
 
 

@@ -31,12 +31,18 @@ def _node_attrs(entity) -> dict:
     return out
 
 
-def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
+def project(store: Store, catalog: Catalog, derivatives: bool = False) -> nx.MultiDiGraph:
     """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object).
 
     Literal claims (architecture, parameter counts, release dates …) go to the subject node's
     ``facts``: predicate -> list of ``{value, unit, qualifiers, status, reason, evidence}``.
+    A derivative (a quantization, adapter, merge, or another lab's fine-tune or distillation of a
+    base model: :mod:`lineage.questions.derivatives`) gets ``derivative_of`` (``[{base, relation,
+    status}]``); its ``uses`` edges are left out unless ``derivatives``, so the graph questions
+    (adopters, flow, symbiosis, timeline, the explorer) count base models only.
     """
+    from lineage.questions.derivatives import links
+
     g = nx.MultiDiGraph()
     for e in catalog.entities.values():
         g.add_node(e.id, **_node_attrs(e))
@@ -61,7 +67,11 @@ def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
                 "evidence": [ev.model_dump(mode="json") for c in claims for ev in c.evidence],
             }
         )
+    derived = links((c for (_, p, _), cs in groups.items() if p == "derivedFrom" for c in cs),
+                    lambda ident: getattr(catalog.entities.get(ident), "organization", None))
     for (s, p, o), claims in groups.items():
+        if p == "uses" and s in derived and not derivatives:
+            continue
         status, reason = combine(claims)
         for node in (s, o):
             if node not in g:
@@ -76,6 +86,9 @@ def project(store: Store, catalog: Catalog) -> nx.MultiDiGraph:
             evidence=[ev.model_dump(mode="json") for c in claims for ev in c.evidence],
             qualifiers={k: v for c in reversed(claims) for k, v in c.qualifiers.items()},
         )
+    for model, found in derived.items():
+        g.nodes[model]["derivative_of"] = [{"base": d.base, "relation": d.relation, "status": d.status.value}
+                                           for d in found]
     for t in catalog.of_kind(EntityKind.TECHNIQUE):
         for other in t.variant_of:
             if g.has_edge(t.id, other, key="variantOf"):

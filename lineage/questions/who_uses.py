@@ -34,6 +34,8 @@ class Adoption:
     reason: str = Field(description="Why the status is what it is.")
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Layer shares and other qualifiers.")
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
+    derivation: str | None = Field(None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
+                                                     "when it is a derivative (listed only when derivatives are asked for).")
 
 
 @dataclass(kw_only=True)
@@ -64,12 +66,16 @@ def narrower(catalog: Catalog, technique: str) -> list[str]:
     return out
 
 
-def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = False) -> WhoUses:
+def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = False,
+             derivatives: bool = False) -> WhoUses:
     """Models that use a technique (optionally its variants too), each with status and evidence.
 
     A model whose use a primary source rules out (combined status ``contradicted``) is not a
-    user: it goes to ``ruled_out``, with the evidence against it.
+    user: it goes to ``ruled_out``, with the evidence against it.  A derivative of another model
+    (:mod:`lineage.questions.derivatives`) is not a user either, unless ``derivatives`` asks for them.
     """
+    from lineage.questions.derivatives import copies
+
     tech: Technique = catalog.get(technique, EntityKind.TECHNIQUE)
     require_built(store)
     wanted = [tech.id] + (narrower(catalog, tech.id) if variants else [])
@@ -77,8 +83,11 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     for t in wanted:
         for c in store.claim_records(predicate=Predicate.USES, object=t):
             by_model[(c.subject, t)].append(c)
+    derived = copies(store, catalog, (m for m, _ in by_model))
     rows = []
     for (model_id, t), claims in by_model.items():
+        if model_id in derived and not derivatives:
+            continue
         status, reason = combine(claims)
         model = catalog.entities.get(model_id)
         qualifiers: dict[str, str] = {}
@@ -95,6 +104,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
                 reason=reason,
                 qualifiers=qualifiers,
                 evidence=_evidence(claims),
+                derivation=", ".join(f"{d.relation} of {d.base}" for d in derived[model_id]) if model_id in derived else None,
             )
         )
     rows.sort(key=lambda r: (r.released or "9999", r.name))

@@ -29,17 +29,42 @@ def _ingest(catalog, store, tmp_path, name, cfg):
 def test_a_quantized_copy_describes_the_base_model_not_a_model_named_after_it(catalog, store, tmp_path):
     report = _ingest(catalog, store, tmp_path, "quantlab__Orca-9-7B-NVFP4.json", DENSE | {"quantization_config": NVFP4})
     assert report.model == "orca-9-7b" and report.discovered
-    assert {c.subject for c in store.claims(source=report.source)} == {"orca-9-7b"}
-    (model,) = [e for e in store.discovered_entities(report.source) if e.id == "orca-9-7b"]
-    assert model.organization is None  # the quantizer is not the base model's lab
-    assert not [e for e in store.discovered_entities(report.source) if e.id == "quantlab"]
+    claims = store.claims(source=report.source)
+    # every architecture claim is about the base; the copy only derives from it
+    assert {c.subject for c in claims if c.predicate is not Predicate.DERIVED_FROM} == {"orca-9-7b"}
+    (derived,) = [c for c in claims if c.predicate is Predicate.DERIVED_FROM]
+    assert (derived.subject, derived.object, derived.qualifiers, derived.status) == (
+        "quantlab-orca-9-7b-nvfp4", "orca-9-7b", {"relation": "quantized"}, Status.VERIFIED)
+    assert [e.locator for e in derived.evidence] == ["quantlab__Orca-9-7B-NVFP4.json#/quantization_config", "repo name"]
+    found = {e.id: e for e in store.discovered_entities(report.source)}
+    assert found["orca-9-7b"].organization is None  # the quantizer is not the base model's lab
+    copy = found["quantlab-orca-9-7b-nvfp4"]  # the copy is a model of its quantizer's
+    assert (copy.organization, copy.hf_repo) == ("quantlab", "quantlab/Orca-9-7B-NVFP4")
     assert any("describes the derivative's own encoding" in s for s in report.skipped)
 
 
-def test_the_name_alone_or_the_quantization_config_alone_is_not_a_derivative(catalog, store, tmp_path):
-    assert _ingest(catalog, store, tmp_path, "lab__Orca-9-7B-NVFP4.json", DENSE).model == "orca-9-7b-nvfp4"
+def test_the_name_alone_makes_a_reported_copy_the_quantization_config_alone_does_not(catalog, store, tmp_path):
+    gptq = _ingest(catalog, store, tmp_path, "TheLoke__Orca-9-7B-Chat-GPTQ.json", DENSE)  # settings in a sibling file
+    assert gptq.model == "orca-9-7b-chat"
+    (derived,) = store.claims(subject="theloke-orca-9-7b-chat-gptq", predicate=Predicate.DERIVED_FROM)
+    assert derived.object == "orca-9-7b-chat" and derived.status is Status.REPORTED
+    assert [e.method for e in derived.evidence] == [Method.METADATA]
     quantized = DENSE | {"quantization_config": NVFP4}
-    assert _ingest(catalog, store, tmp_path, "lab__Orca-9-7B.json", quantized).model == "orca-9-7b"
+    own = _ingest(catalog, store, tmp_path, "lab__Orca-9-7B.json", quantized)  # the lab's checkpoint stored in FP4
+    assert own.model == "orca-9-7b" and not store.claims(source=own.source, predicate=Predicate.DERIVED_FROM)
+
+
+def test_a_sibling_quantization_file_states_what_the_name_suggests(catalog, store, tmp_path):
+    folder = tmp_path / "TheLoke__Orca-9-7B-GPTQ"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(DENSE))
+    (folder / "quantize_config.json").write_text(json.dumps({"bits": 4, "group_size": 128, "desc_act": False}))
+    (report,) = ingest_config(store, catalog, [folder / "config.json"])
+    assert report.model == "orca-9-7b"
+    (derived,) = store.claims(subject="theloke-orca-9-7b-gptq", predicate=Predicate.DERIVED_FROM)
+    assert derived.status is Status.VERIFIED
+    assert derived.evidence[0].locator == "quantize_config.json (beside config.json)"
+    assert "bits = 4" in derived.evidence[0].snippet
 
 
 def test_a_catalog_models_quantization_lands_on_the_catalog_model(catalog, store, tmp_path):

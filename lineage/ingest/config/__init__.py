@@ -38,7 +38,8 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError, UnsupportedLayout
-from lineage.ingest.config.derivative import base_name, instruct_base, publisher_owns
+from lineage.ingest.config.derivative import base_name, instruct_base, publisher_owns, signs
+from lineage.ingest.config.derived import derivative_entities, derived_from
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
@@ -243,8 +244,8 @@ class PreparedConfig:
     source: ConfigSource | None = None
 
 
-def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
-    """Read, validate and analyse one config file without touching the store."""
+def prepare(path: Path, src: ConfigSource, catalog=None) -> PreparedConfig:
+    """Read, validate and analyse one config file without touching the store (``catalog`` names a copy's model)."""
     cfg, raw = read_config(path)
     digest = hashlib.sha256(raw).hexdigest()
     if src.sha256 and src.sha256 != digest:
@@ -259,6 +260,8 @@ def prepare(path: Path, src: ConfigSource) -> PreparedConfig:
     params = count(cfg, reading)
     claims, skipped = claims_for(findings, doc, params, src.derivative)
     claims += _variant_of(src, doc)
+    if src.derivative and src.repo:
+        claims.append(derived_from(src.repo, src.model, doc, signs(src.repo, cfg, path), catalog))
     techniques = sorted({c.object for c in claims if c.predicate is Predicate.USES and c.object})
     report = ConfigReport(
         source=doc.id,
@@ -387,7 +390,7 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
 def _model_name(src: ConfigSource) -> str:
     """The model's name as its repo spells it (a derivative's base name, else the repo's name)."""
     name = src.repo.split("/")[-1] if src.repo else src.model
-    return (base_name(name, {"quantization_config": {}}) if src.derivative else None) or name
+    return (base_name(name) if src.derivative else None) or name
 
 
 def _variant_of(src: ConfigSource, doc: SourceDocument) -> list[Claim]:
@@ -405,7 +408,7 @@ def _variant_of(src: ConfigSource, doc: SourceDocument) -> list[Claim]:
 def _as_derivative(repo: str, where: str, cfg: dict[str, Any], catalog, path: Path) -> ConfigSource | None:
     """A quantized derivative's config speaks about its base model (see :mod:`.derivative`)."""
     owner, _, name = repo.rpartition("/")
-    base = base_name(name, cfg)
+    base = base_name(name)
     if base is None:
         return None
     model = catalog.entities.get(Resolver(catalog).model(base) or "")
@@ -441,7 +444,7 @@ def ingest_config(
 
     # identified as a first ingest would: a model these files discovered before is discovered again
     srcs, catalog = prepared_afresh(store, catalog, sources, lambda srcs: [source_id(s) for s in srcs])
-    prepared = [prepare(Path(path), src) for path, src in zip(paths, srcs)]
+    prepared = [prepare(Path(path), src, catalog) for path, src in zip(paths, srcs)]
     check_batch([(p.doc, Path(path)) for p, path in zip(prepared, paths)])
     for p, path in zip(prepared, paths):
         p.report.replaced = check_identity(store, p.doc, Path(path), replace)
@@ -485,9 +488,10 @@ def discovered_entities(p: PreparedConfig, catalog, released: str | None = None)
     from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
     src = p.source
+    copies = derivative_entities(src.repo, p.doc, catalog) if src is not None and src.derivative and src.repo else []
     if src is None or not src.discovered or (src.model in catalog and not known_only_by_name(catalog.get(src.model))):
-        return []
-    repo, name, out = src.repo, _model_name(src), []
+        return copies
+    repo, name, out = src.repo, _model_name(src), copies
     owner = repo.split("/")[0] if repo and "/" in repo and not src.derivative else None
     org = Resolver(catalog).organization(owner) if owner else None
     if src.derivative:
