@@ -9,8 +9,21 @@ quantization key or sibling file (the copy's own statement: verified) and the re
 
 from __future__ import annotations
 
-from lineage.domain import Claim, Derivation, Evidence, Method, Predicate, SourceDocument, Status, slug, utcnow
+from lineage.domain import (
+    Claim,
+    Derivation,
+    Draft,
+    Evidence,
+    Method,
+    Predicate,
+    Role,
+    SourceDocument,
+    SourceKind,
+    slug,
+    utcnow,
+)
 from lineage.ingest.config.derivative import Sign
+from lineage.verify_draft import settle
 
 
 def derivative_id(repo: str, catalog) -> str:
@@ -30,14 +43,14 @@ def derived_from(repo: str, base: str, doc: SourceDocument, found: list[Sign], c
     )
     stated = [s for s in found if s.stated]
     if stated:
-        status = Status.VERIFIED
+        role = Role.STATES
         reason = f"its own files say it is quantized ({stated[0].snippet}); the repo name names the base"
     else:
-        status = Status.REPORTED
+        role = Role.INFERRED
         reason = "the repo name carries a number-format suffix after the base's name; no quantization key states it"
-    return Claim(subject=derivative_id(repo, catalog or {}), predicate=Predicate.DERIVED_FROM, object=base,
-                 qualifiers={"relation": Derivation.QUANTIZED.value}, status=status, reason=reason[:200],
-                 evidence=evidence)
+    return settle(Draft(subject=derivative_id(repo, catalog or {}), predicate=Predicate.DERIVED_FROM, object=base,
+                        qualifiers={"relation": Derivation.QUANTIZED.value}, primary=doc.kind is SourceKind.PRIMARY,
+                        role=role, reason=reason[:200], evidence=evidence))
 
 
 def derivative_entities(repo: str, doc: SourceDocument, catalog) -> list:
