@@ -4,19 +4,22 @@ Each parses its arguments, projects the store to a graph, calls the function of 
 name in :mod:`lineage.questions` and renders the answer (or prints it with ``--json``).
 """
 
+import contextlib
 from typing import Annotated
 
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
-from lineage.vocab import EntityKind, Status
+from lineage.vocab import STATUS_ORDER, EntityKind, Status
+from lineage.vocab import WEAKEST as ANY
 
 MinStatusOpt = Annotated[
     Status,
     typer.Option(
         "--min-status",
-        help="Keep only rows whose status is at least this strong "
-        "(verified > disputed > contradicted > reported > unverified).",
+        metavar="STATUS",
+        help=f"Keep only rows whose status is at least this strong ({STATUS_ORDER}); default: every status.",
+        show_default=False,
     ),
 ]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
@@ -32,15 +35,34 @@ def register(app: typer.Typer) -> None:
     app.command("symbiosis")(symbiosis_command)
 
 
+_PROJECTED: list[dict] = []
+"""While :func:`one_projection` runs: the store's projection, made once for every section of one answer."""
+
+
+@contextlib.contextmanager
+def one_projection():
+    """Project the store once for a command that answers in several sections (``lineage technique``)."""
+    _PROJECTED.append({})
+    try:
+        yield
+    finally:
+        _PROJECTED.pop()
+
+
 def _graph(store):
     """The catalog and the projection of the store (the store must be built)."""
     from lineage.questions.evidence import require_built
     from lineage.questions.projection import project
 
+    if _PROJECTED and store in _PROJECTED[-1]:
+        return _PROJECTED[-1][store]
     with open_store(store) as st:
         catalog = load_catalog(st)
         require_built(st)
-        return catalog, project(st, catalog)
+        answer = catalog, project(st, catalog)
+    if _PROJECTED:
+        _PROJECTED[-1][store] = answer
+    return answer
 
 
 def _ev(evidence) -> str:
@@ -52,7 +74,7 @@ def _ev(evidence) -> str:
 
 
 def _scope(min_status: Status) -> str:
-    return "all statuses" if min_status is Status.UNVERIFIED else f"status at least {min_status.value}"
+    return "all statuses" if min_status is ANY else f"status at least {min_status.value}"
 
 
 def _attribution(item) -> str:
@@ -90,7 +112,7 @@ def _render_pair(pair, name) -> list[str]:
 def flow_command(
     org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
     org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
                                            "stated training or serving hardware is domestic vs NVIDIA.")] = False,
     store: StoreOpt = None,
@@ -152,7 +174,7 @@ def flow_command(
 def adopters_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -192,7 +214,7 @@ def _ruled_out(models: list[str]) -> None:
 @handles_errors
 def inherited_command(
     model: Annotated[str, typer.Argument(help="Model id, name or alias.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -224,7 +246,7 @@ def inherited_command(
 def timeline_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -259,7 +281,7 @@ def path_command(
     source: Annotated[str, typer.Argument(help="Technique or model id the idea starts from.")],
     model: Annotated[str, typer.Argument(help="Model id it reached.")],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many routes.")] = 5,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -287,7 +309,7 @@ def path_command(
 def compare_command(
     model_a: Annotated[str, typer.Argument(help="First model id, name or alias.")],
     model_b: Annotated[str, typer.Argument(help="Second model id, name or alias.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -317,7 +339,7 @@ def compare_command(
 
 @handles_errors
 def symbiosis_command(
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

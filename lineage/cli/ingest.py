@@ -36,7 +36,7 @@ def config_command(
         typer.Argument(metavar="PATH...", help="config.json files (Hugging Face or DeepSeek inference format); - reads stdin."),
     ],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage models').")
+        str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage ls models').")
     ] = None,
     replace: ReplaceOpt = False,
     store: StoreOpt = None,

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lineage.cli import output
 from lineage.errors import LineageError, exit_code_for
 from lineage.release.documents import quoted as release_quoted
 
@@ -259,6 +260,9 @@ def table(
     a   one two…
     b   12,345
     """
+    if output.mode() is not output.Format.table:  # --format md or csv: every cell whole
+        made = [[_cell(v() if callable(v) else v).strip() for v in row] for row in rows]
+        return output.rendered_table(headers, made)
     widths = widths or {}
     cells: list[list] = []
     kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already

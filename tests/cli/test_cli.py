@@ -52,7 +52,7 @@ def test_who_uses_json_has_status_reason_and_evidence_per_row(built_store_path):
 def test_unknown_technique_suggests_the_closest_id(built_store_path):
     result = run("who-uses", "mla2", store=built_store_path)
     assert result.exit_code == 2
-    assert result.stderr == "Error: technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage techniques'.\n"
+    assert result.stderr == "Error: technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage ls techniques'.\n"
 
 
 def test_unknown_source_filter_is_an_error(built_store_path):

@@ -75,7 +75,7 @@ def test_json_errors_are_json_on_stderr_with_the_same_exit_code(built_store_path
     assert result.exit_code == 2
     assert result.stdout == ""
     assert json.loads(result.stderr) == {
-        "error": "technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage techniques'.",
+        "error": "technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage ls techniques'.",
         "code": 2,
     }
 

@@ -45,7 +45,7 @@ def test_config_file_name_that_reduces_to_no_id_is_one_line(corpus, fuzz_store, 
     assert_refused(outcome, 2)
     assert outcome.stderr == (
         f"Error: the path '{name.removesuffix('.json')}' names no model lineage can give an id: the org and the name "
-        "(org__name) each need a letter a-z or a digit. Rename the file, or pass --model ID (see 'lineage models').\n"
+        "(org__name) each need a letter a-z or a digit. Rename the file, or pass --model ID (see 'lineage ls models').\n"
     )
     assert quads_hash(fuzz_store) == before
 
@@ -159,7 +159,7 @@ def test_unknowns_for_a_model_that_is_no_id_is_refused(fuzz_store, model):
     outcome = run_cli(["unknowns", "--model", model, "--store", str(fuzz_store)])
     assert_refused(outcome, 2)
     assert outcome.stderr == (f'Error: --model "{ascii(model)[1:-1]}" is not a model id (lowercase letters, digits, '
-                              """"-" and ".", e.g. deepseek-v3); see 'lineage models'\n""")
+                              """"-" and ".", e.g. deepseek-v3); see 'lineage ls models'\n""")
 
 
 class _Loop(http.server.BaseHTTPRequestHandler):
@@ -217,7 +217,7 @@ def test_unknowns_for_a_model_the_store_does_not_hold_names_it(fuzz_store):
     before = quads_hash(fuzz_store)
     outcome = run_cli(["unknowns", "--model", "deepseek-v9", "--store", str(fuzz_store)])
     assert_refused(outcome, 2)
-    assert outcome.stderr == """Error: model "deepseek-v9" not found. Did you mean "deepseek-v3"? See 'lineage models'.\n"""
+    assert outcome.stderr == """Error: model "deepseek-v9" not found. Did you mean "deepseek-v3"? See 'lineage ls models'.\n"""
     assert quads_hash(fuzz_store) == before
     held = run_cli(["unknowns", "--model", "deepseek-v3", "--store", str(fuzz_store)])  # held, no unknown key
     assert (held.code, held.stderr) == (0, "") and held.stdout.rstrip().endswith("0 of 0 unrecognised keys")

@@ -80,7 +80,7 @@ def test_a_model_id_that_is_not_an_id_is_one_line_exit_2(tmp_path, corpus):
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         'Error: --model "Step 9!" is not a model id: use lowercase letters, digits, "-" and "." '
-        "(a new id creates the model), or see 'lineage models'"
+        "(a new id creates the model), or see 'lineage ls models'"
     ]
     assert json.loads(run("sources", "--store", store, "--json").stdout) == []
 
@@ -131,7 +131,7 @@ def test_every_new_corpus_report_names_its_model_or_says_why_not(corpus, catalog
         try:
             prepared = prepare_once(pdf)
         except SourceFormatError as exc:
-            assert str(exc).endswith("Pass --model ID (a new id creates the model; see 'lineage models')."), pdf.name
+            assert str(exc).endswith("Pass --model ID (a new id creates the model; see 'lineage ls models')."), pdf.name
             refused.append(pdf.name)
             continue
         models = prepared.report.models  # one, or a series the catalog lists (Ling-Lite and Ling-Plus)
