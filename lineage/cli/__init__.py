@@ -113,7 +113,8 @@ def main() -> None:
     from lineage.cli.options import quiet_stdout, report_error
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no entry-point scan (~50 ms); typer uses pydantic
-    json_out = "--json" in sys.argv[1:]
+    argv = sys.argv[1:]
+    json_out = "--json" in argv or "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
     try:
         code = _only(_command_name(sys.argv[1:]))(standalone_mode=False)
         sys.stdout.flush()

@@ -62,7 +62,7 @@ def handles_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        json_out = bool(kwargs.get("json_out"))
+        json_out = bool(kwargs.get("json_out")) or getattr(kwargs.get("fmt"), "value", None) == "json"
         try:
             return fn(*args, **kwargs)
         except LineageError as exc:

@@ -193,7 +193,7 @@ def claims_command(
     subject: Annotated[str | None, typer.Option("--subject", metavar="ID", help="Only claims about this id.")] = None,
     min_status: MinStatusOpt = None,
     why: Annotated[
-        str | None, typer.Option("--why", metavar="CLAIM", help="Why one claim (an id from this list) has its status.")
+        str | None, typer.Option("--why", metavar="CLAIM", help="Why a claim has its status: its id (from this list), or 'SUBJECT PREDICATE [OBJECT]'.")
     ] = None,
     flagged: Annotated[
         bool, typer.Option("--flagged", help="Every claim that is not verified, plus anachronisms and unknown ids.")
@@ -206,8 +206,8 @@ def claims_command(
     """List claims with status, reason and best evidence, filtered by status, source or subject (see 'lineage ls sources')."""
     from lineage.questions.claims import claims
 
-    if why is not None:
-        return why_command(why, store=store, json_out=json_out or fmt is Format.json)
+    if why is not None:  # a claim id, or "SUBJECT PREDICATE [OBJECT]"
+        return why_command(*why.split(maxsplit=2), store=store, json_out=json_out or fmt is Format.json)
     if flagged:
         with rendering(fmt, json_out) as as_json:
             return flags_command(store=store, limit=limit, json_out=as_json)

@@ -111,12 +111,12 @@ def test_every_technique_the_seed_systems_use_has_a_reference_implementation(bui
 
 
 def test_lineage_techniques_names_each_implementation_file(built_store_path):
-    result = runner.invoke(app, ["techniques", "--json", "--store", str(built_store_path)])
+    result = runner.invoke(app, ["ls", "techniques", "--json", "--store", str(built_store_path)])
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["mla"]["implementation"] == "lineage/techniques/mla.py"
     assert rows["heavily-compressed-attention"]["implementation"] == "lineage/techniques/deepseek_v4_attention.py"
     assert rows["mamba"]["implementation"] is None
-    table = runner.invoke(app, ["techniques", "--store", str(built_store_path)]).stdout.splitlines()
+    table = runner.invoke(app, ["ls", "techniques", "--store", str(built_store_path)]).stdout.splitlines()
     assert table[0].split()[-1] == "IMPLEMENTATION"
     (yarn,) = [line for line in table if line.startswith("yarn ")]
     assert yarn.endswith(" lineage/techniques/yarn.py")
