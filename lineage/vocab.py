@@ -196,8 +196,12 @@ HARDWARE_PREDICATES = (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPP
 """Predicates that tie a model to an accelerator (the object is a hardware id)."""
 
 
-FETCH_HINT = "(text not shipped; 'lineage release fetch' shows it)"
-"""Shown for evidence whose quoted text the release replaced by a span, until the document is fetched."""
+FETCH_HINT = "(text not shipped)"
+"""What a table shows for a quote of a report or card whose text the release does not ship."""
+
+FETCH_NOTE = "(text not shipped): 'lineage release fetch' brings the reports and cards and shows their quotes."
+"""The one line under a table that showed :data:`FETCH_HINT` (evidence whose text the release replaced by a
+span, until the document is fetched)."""
 
 
 def human(n: float) -> str:

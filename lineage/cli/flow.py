@@ -319,16 +319,22 @@ def compare_command(
     catalog, g = _graph(store)
     a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
     result = compare(g, a, b, min_status)
+    from collections import Counter
+
+    from lineage.cli.options import quantity
+
     if json_out:
         emit_json(result)
         return
 
-    def cell(sides):
-        return ", ".join(f"{s.value} [{s.status.value}]" for s in sides) or "-"
+    def cell(sides, key=""):
+        """Each value once, as a person reads it (671B; exact in --json), with how many sources state it."""
+        said = Counter((quantity(key, s.value), s.status.value) for s in sides)
+        return ", ".join(f"{v} [{st}]" + (f" x{n}" if n > 1 else "") for (v, st), n in said.items()) or "-"
 
     info = [["organization", result.info[a]["organization"], result.info[b]["organization"], ""],
             ["released", result.info[a]["released"], result.info[b]["released"], ""]]
-    facts = [[r.key, cell(r.a), cell(r.b), "same" if r.same else ""] for r in result.facts]
+    facts = [[r.key, cell(r.a, r.key), cell(r.b, r.key), "same" if r.same else ""] for r in result.facts]
     techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
                    cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
                   for r in result.techniques]

@@ -24,6 +24,7 @@ import typer
 from lineage.cli import output
 from lineage.errors import LineageError, exit_code_for
 from lineage.release.documents import quoted as release_quoted
+from lineage.vocab import FETCH_HINT, FETCH_NOTE
 
 StoreOpt = Annotated[
     Path | None,
@@ -323,6 +324,9 @@ def table(
         parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] if i in wrappers else [text[: size - 1] + "…"]
                  for i, (text, size) in enumerate(zip(r, sizes))]
         lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
+    if _UNSHIPPED[0]:  # one line under the table, not the same words in every row
+        _UNSHIPPED[0] = False
+        lines.append(FETCH_NOTE)
     return "\n".join(lines)
 
 
@@ -447,9 +451,16 @@ def stdin_as_file(paths: list[Path], name: str, what: str, max_bytes: int):
             raise
 
 
+_UNSHIPPED = [False]
+"""Whether a quote made since the last table was :data:`~lineage.vocab.FETCH_HINT` (the table then says how to get it)."""
+
+
 def quoted(ev) -> str:
     """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
-    return release_quoted(ev)
+    text = release_quoted(ev)
+    if text == FETCH_HINT:
+        _UNSHIPPED[0] = True
+    return text
 
 
 # --------------------------------------------------------------------------- progress

@@ -65,7 +65,7 @@ def test_queries_on_an_empty_store_say_to_build_first(tmp_path):
     from lineage.store import Store
 
     Store(tmp_path / "empty").close()  # created by a writer, never built
-    result = run("who-uses", "mla", store=tmp_path / "empty")
+    result = run("technique", "mla", store=tmp_path / "empty")
     assert result.exit_code == 2
     assert result.stderr == f"Error: the store at \"{tmp_path / 'empty'}\" is empty. Run 'lineage build' first.\n"
 

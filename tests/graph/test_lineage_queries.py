@@ -203,9 +203,9 @@ def test_cli_commands_take_json_and_min_status(built_store_path, args):
 
 
 def test_cli_unknown_technique_exits_2_with_suggestion(built_store_path):
-    result = run("adopters", "mla2", store=built_store_path)
+    result = run("technique", "mla2", store=built_store_path)
     assert result.exit_code == 2
-    assert result.stderr == 'Error: technique "mla2" not found. Did you mean "mla"? See \'lineage techniques\'.\n'
+    assert result.stderr == 'Error: technique "mla2" not found. Did you mean "mla"? See \'lineage ls techniques\'.\n'
 
 
 def test_cli_who_uses_lists_a_model_a_primary_source_rules_out_apart_and_does_not_count_it(story_store_path):

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
+from lineage.cli.aliases import notice
 from lineage.techniques import IMPLEMENTATIONS, implementation_path, module_file
 
 runner = CliRunner()
@@ -47,7 +48,7 @@ def test_explain_mla_run_without_torch_says_how_to_install_the_extra(built_store
         capture_output=True, text=True,
     )
     assert proc.returncode == 2
-    assert proc.stderr == (
+    assert proc.stderr == notice("explain") + "\n" + (  # the old name: its deprecation line, then the error
         "Error: running a technique demo needs torch, which is not installed. "
         "Run: pip install -c constraints.txt -e '.[techniques]'\n"
     )
