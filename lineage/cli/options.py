@@ -233,6 +233,10 @@ def _fit(natural: list[int], floors: list[int], budget: int) -> list[int]:
     return sizes
 
 
+KEPT = {"STATUS", "ID", "CLAIM", "MODEL", "SOURCE", "DEVICE", "TECHNIQUE", "WHO", "ORG", "ORGANIZATION"}
+"""Columns never cut, whatever the width: statuses, and the ids a user copies into the next command."""
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -247,7 +251,7 @@ def table(
 
     ``widths[i]`` caps column ``i``; when the table is wider than ``width`` (default
     :func:`terminal_width`), the widest columns shrink first, down to their header, except those in
-    ``keep`` (ids a user copies). When that would leave a column narrower than 20 characters, the
+    ``keep`` and those headed as in :data:`KEPT` (ids a user copies). When that would leave a column narrower than 20 characters, the
     ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
     onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
     coloured on a terminal. Identical rows are shown once. A cell may be a function of no arguments,
@@ -287,7 +291,7 @@ def table(
         natural.append(most)
     limit = width if width is not None else terminal_width()
     sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
-    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() == "STATUS"}
+    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() in KEPT}
     optional = list(optional)
     while limit:
         floors = [natural[i] if i in keep else min(natural[i], max(len(head[i]), 6)) for i in shown]

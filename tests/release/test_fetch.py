@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from lineage.build import build
 from lineage.cli import app
+from lineage.cli.aliases import notice
 from lineage.domain import FETCH_HINT
 from lineage.release.load import shipped
 from lineage.release.spans import span_hash
@@ -42,8 +43,9 @@ def cache(tmp_path, monkeypatch):
 
 
 def run(*args):
+    """Exit code and output; ``who-uses`` (the store-index answer, kept as an alias) without its deprecation line."""
     result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout + result.stderr
+    return result.exit_code, result.stdout + result.stderr.removeprefix(notice("who-uses") + "\n")
 
 
 def test_without_the_document_evidence_shows_its_locator_and_a_fetch_hint(release_store, cache):

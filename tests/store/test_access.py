@@ -107,7 +107,7 @@ def test_a_second_writer_gets_the_store_when_the_first_finishes(writer):
     assert out.startswith("config:deepseek-v3/deepseek-ai__DeepSeek-V3.json: ")
 
 
-@pytest.mark.parametrize("command", [["who-uses", "mla"], ["claims"], ["ls", "sources"], ["ls", "models"], ["dev", "validate"]])
+@pytest.mark.parametrize("command", [["technique", "mla"], ["claims"], ["ls", "sources"], ["ls", "models"], ["dev", "validate"]])
 def test_read_commands_never_create_a_store(tmp_path, command):
     from typer.testing import CliRunner
 
