@@ -18,8 +18,8 @@ from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt, emit_json, handles_
 from lineage.cli.output import Format, FormatOpt, MinStatusOpt, min_status_or_any, rendering
 from lineage.vocab import EntityKind
 
-TechniqueArg = Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")]
-ModelArg = Annotated[str, typer.Argument(help="Model id, name or alias (see 'lineage ls models').")]
+TechniqueArg = Annotated[str, typer.Argument(metavar="TECHNIQUE", help="Technique id, name or alias (see 'lineage ls techniques').")]
+ModelArg = Annotated[str, typer.Argument(metavar="MODEL", help="Model id, name or alias (see 'lineage ls models').")]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")]
 
 
