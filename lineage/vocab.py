@@ -62,10 +62,22 @@ class TechniqueCategory(str, Enum):
 STATUS_RANK = {
     Status.VERIFIED: 0,
     Status.DISPUTED: 1,
-    Status.CONTRADICTED: 2,
-    Status.REPORTED: 3,
-    Status.UNVERIFIED: 4,
+    Status.REPORTED: 2,
+    Status.UNVERIFIED: 3,
+    Status.CONTRADICTED: 4,
 }
+"""The one status order, strongest support first: verified > disputed > reported > unverified > contradicted.
+
+A claim a primary source contradicts is backed least of all (weaker than a claim nobody has checked), so
+``--min-status reported`` keeps verified, disputed and reported claims and never a contradicted one; lists
+that sort by status put contradicted claims last; a conclusion drawn through a contradicted link is
+contradicted (:func:`lineage.questions.status.weakest`)."""
+
+WEAKEST = max(STATUS_RANK, key=STATUS_RANK.__getitem__)
+"""The weakest status (contradicted): a ``min_status`` of it keeps every row."""
+
+STATUS_ORDER = " > ".join(s.value for s in sorted(STATUS_RANK, key=STATUS_RANK.__getitem__))
+"""``verified > disputed > reported > unverified > contradicted``: the order as help texts write it."""
 
 
 class SourceKind(str, Enum):
@@ -230,8 +242,12 @@ HARDWARE_PREDICATES = (Predicate.TRAINED_ON, Predicate.SERVED_ON, Predicate.SUPP
 """Predicates that tie a model to an accelerator (the object is a hardware id)."""
 
 
-FETCH_HINT = "(text not shipped; 'lineage fetch' shows it)"
-"""Shown for evidence whose quoted text the release replaced by a span, until the document is fetched."""
+FETCH_HINT = "(text not shipped)"
+"""What a table shows for a quote of a report or card whose text the release does not ship."""
+
+FETCH_NOTE = "(text not shipped): 'lineage release fetch' brings the reports and cards and shows their quotes."
+"""The one line under a table that showed :data:`FETCH_HINT` (evidence whose text the release replaced by a
+span, until the document is fetched)."""
 
 
 def human(n: float) -> str:

@@ -94,8 +94,8 @@ def _save(catalog: Catalog, path: Path) -> None:
 
 
 LISTING = {
-    EntityKind.MODEL: "models",
-    EntityKind.TECHNIQUE: "techniques",
+    EntityKind.MODEL: "ls models",
+    EntityKind.TECHNIQUE: "ls techniques",
 }
 
 

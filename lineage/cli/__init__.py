@@ -11,7 +11,22 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli import backends, build, explain, export, flow, hardware, ideas, ingest, query, release, tree, unknowns
+from lineage.cli import (
+    aliases,
+    backends,
+    build,
+    explain,
+    export,
+    flow,
+    hardware,
+    ideas,
+    ingest,
+    nouns,
+    query,
+    release,
+    tree,
+    unknowns,
+)
 from lineage.cli.coercion import install
 
 install()  # typer converts plain values without pydantic (lineage.cli.coercion)
@@ -64,6 +79,10 @@ backends.register(app)
 unknowns.register(app)
 release.register(app)
 tree.register(app)
+nouns.register(app)  # the questions, in place of the commands of the same name
+aliases.register(app)  # last: every renamed command hidden, with its deprecation line
+QUESTIONS_FIRST = ["technique", "model", "compare", "labs", "hardware", "claims", "ls", "query", "build", "verify", "export"]
+app.registered_commands.sort(key=lambda c: QUESTIONS_FIRST.index(c.name) if c.name in QUESTIONS_FIRST else len(QUESTIONS_FIRST))
 
 
 def _command_name(argv: list[str]) -> str | None:
@@ -93,29 +112,29 @@ def main() -> None:
     import os
     import sys
 
-    from typer._click import exceptions as click  # typer vendors click (0.29+); its errors live here
-
     from lineage.cli.options import quiet_stdout, report_error
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no entry-point scan (~50 ms); typer uses pydantic
-    json_out = "--json" in sys.argv[1:]
+    argv = sys.argv[1:]
+    json_out = "--json" in argv or "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
     try:
         code = _only(_command_name(sys.argv[1:]))(standalone_mode=False)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_stdout()
         sys.exit(0)
-    except click.NoArgsIsHelpError as exc:  # a bare group: its help
-        typer.echo(exc.ctx.get_help())
-        sys.exit(0)
-    except click.UsageError as exc:
-        where = exc.ctx.command_path if exc.ctx else "lineage"
-        message = " ".join(exc.format_message().replace("Value error, ", "").split()).rstrip(".")
-        stop = "" if message.endswith("?") else "."
-        report_error(f"{message}{stop} See '{where} --help'.", exc.exit_code, json_out)
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        report_error(" ".join(exc.format_message().split()), exc.exit_code, json_out)
+    except typer.TyperException as exc:  # typer's public base of its usage and parameter errors
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help
+            typer.echo(ctx.get_help())
+            sys.exit(0)
+        if hasattr(exc, "ctx"):  # a usage error (it knows its command): where to read the usage
+            where = ctx.command_path if ctx else "lineage"
+            message = " ".join(exc.format_message().replace("Value error, ", "").split()).rstrip(".")
+            stop = "" if message.endswith("?") else "."
+            report_error(f"{message}{stop} See '{where} --help'.", exc.exit_code, json_out)
+        else:
+            report_error(" ".join(exc.format_message().split()), exc.exit_code, json_out)
         sys.exit(exc.exit_code)
     except typer.Abort:
         report_error("aborted", 130, json_out)

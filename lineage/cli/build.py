@@ -49,7 +49,7 @@ def build_command(
             f"({', '.join(_counted(n, k) for k, n in r.kinds.items())}), {r.claims} claims; {r.models} models from "
             f"{r.organizations} organizations; {report.triples} triples."
         )
-        typer.echo("Text evidence of reports and cards is kept as locators; 'lineage fetch --mirror DIR' shows it.")
+        typer.echo("Text evidence of reports and cards is kept as locators; 'lineage release fetch --mirror DIR' shows it.")
         return
     n_claims = report.catalog_claims + sum(c.claims for c in report.configs)
     typer.echo(
@@ -89,4 +89,4 @@ def verify_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         return
     counts = ", ".join(f"{n} {s}" for s, n in sorted(report.by_status.items()))
     typer.echo(f"Verified {report.claims} claims from {report.sources} sources: {counts or 'none'}.")
-    typer.echo(f"{report.changed} changed status. See 'lineage flags'.")
+    typer.echo(f"{report.changed} changed status. See 'lineage claims --flagged'.")

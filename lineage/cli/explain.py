@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def explain_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage techniques').")],
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
     run: Annotated[bool, typer.Option("--run", help="Run the technique's small demo and print what it measures (needs torch).")] = False,
     record: Annotated[bool, typer.Option("--record", help="With --run: write measured KV-cache sizes into the store as claims.")] = False,
     store: StoreOpt = None,

@@ -4,19 +4,22 @@ Each parses its arguments, projects the store to a graph, calls the function of 
 name in :mod:`lineage.questions` and renders the answer (or prints it with ``--json``).
 """
 
+import contextlib
 from typing import Annotated
 
 import typer
 
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
-from lineage.vocab import EntityKind, Status
+from lineage.vocab import STATUS_ORDER, EntityKind, Status
+from lineage.vocab import WEAKEST as ANY
 
 MinStatusOpt = Annotated[
     Status,
     typer.Option(
         "--min-status",
-        help="Keep only rows whose status is at least this strong "
-        "(verified > disputed > contradicted > reported > unverified).",
+        metavar="STATUS",
+        help=f"Keep only rows whose status is at least this strong ({STATUS_ORDER}); default: every status.",
+        show_default=False,
     ),
 ]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
@@ -34,15 +37,34 @@ def register(app: typer.Typer) -> None:
     app.command("symbiosis")(symbiosis_command)
 
 
+_PROJECTED: list[dict] = []
+"""While :func:`one_projection` runs: the store's projection, made once for every section of one answer."""
+
+
+@contextlib.contextmanager
+def one_projection():
+    """Project the store once for a command that answers in several sections (``lineage technique``)."""
+    _PROJECTED.append({})
+    try:
+        yield
+    finally:
+        _PROJECTED.pop()
+
+
 def _graph(store, derivatives: bool = False):
     """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked)."""
     from lineage.questions.evidence import require_built
     from lineage.questions.projection import project
 
+    if _PROJECTED and (store, derivatives) in _PROJECTED[-1]:
+        return _PROJECTED[-1][(store, derivatives)]
     with open_store(store) as st:
         catalog = load_catalog(st)
         require_built(st)
-        return catalog, project(st, catalog, derivatives=derivatives)
+        answer = catalog, project(st, catalog, derivatives=derivatives)
+    if _PROJECTED:
+        _PROJECTED[-1][(store, derivatives)] = answer
+    return answer
 
 
 def _ev(evidence) -> str:
@@ -54,7 +76,7 @@ def _ev(evidence) -> str:
 
 
 def _scope(min_status: Status) -> str:
-    return "all statuses" if min_status is Status.UNVERIFIED else f"status at least {min_status.value}"
+    return "all statuses" if min_status is ANY else f"status at least {min_status.value}"
 
 
 def _attribution(item) -> str:
@@ -92,7 +114,7 @@ def _render_pair(pair, name) -> list[str]:
 def flow_command(
     org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
     org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
                                            "stated training or serving hardware is domestic vs NVIDIA.")] = False,
     derivatives: DerivativesOpt = False,
@@ -155,7 +177,7 @@ def flow_command(
 def adopters_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
@@ -197,7 +219,7 @@ def _ruled_out(models: list[str]) -> None:
 @handles_errors
 def inherited_command(
     model: Annotated[str, typer.Argument(help="Model id, name or alias.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -229,7 +251,7 @@ def inherited_command(
 def timeline_command(
     technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
     variants: VariantsOpt = False,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
@@ -265,7 +287,7 @@ def path_command(
     source: Annotated[str, typer.Argument(help="Technique or model id the idea starts from.")],
     model: Annotated[str, typer.Argument(help="Model id it reached.")],
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many routes.")] = 5,
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -293,7 +315,7 @@ def path_command(
 def compare_command(
     model_a: Annotated[str, typer.Argument(help="First model id, name or alias.")],
     model_b: Annotated[str, typer.Argument(help="Second model id, name or alias.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -303,16 +325,22 @@ def compare_command(
     catalog, g = _graph(store)
     a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
     result = compare(g, a, b, min_status)
+    from collections import Counter
+
+    from lineage.cli.options import quantity
+
     if json_out:
         emit_json(result)
         return
 
-    def cell(sides):
-        return ", ".join(f"{s.value} [{s.status.value}]" for s in sides) or "-"
+    def cell(sides, key=""):
+        """Each value once, as a person reads it (671B; exact in --json), with how many sources state it."""
+        said = Counter((quantity(key, s.value), s.status.value) for s in sides)
+        return ", ".join(f"{v} [{st}]" + (f" x{n}" if n > 1 else "") for (v, st), n in said.items()) or "-"
 
     info = [["organization", result.info[a]["organization"], result.info[b]["organization"], ""],
             ["released", result.info[a]["released"], result.info[b]["released"], ""]]
-    facts = [[r.key, cell(r.a), cell(r.b), "same" if r.same else ""] for r in result.facts]
+    facts = [[r.key, cell(r.a, r.key), cell(r.b, r.key), "same" if r.same else ""] for r in result.facts]
     techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
                    cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
                   for r in result.techniques]
@@ -323,7 +351,7 @@ def compare_command(
 
 @handles_errors
 def symbiosis_command(
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
     json_out: JsonOpt = False,

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import MinStatusOpt, _ev, _graph, _scope
+from lineage.cli.flow import ANY, MinStatusOpt, _ev, _graph, _scope
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, table
-from lineage.vocab import EntityKind, Status
+from lineage.vocab import EntityKind
 
 ROLE = {"trainedOn": "trained", "servedOn": "served", "supportsHardware": "supported", "optimizedFor": "optimized"}
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def hardware_command(
     device: Annotated[str, typer.Argument(help="Hardware id or name, e.g. nvidia-h800 or 'Ascend 910B'.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -52,7 +52,7 @@ def hardware_command(
 @handles_errors
 def on_hardware_command(
     model: Annotated[str, typer.Argument(help="Model id or name, e.g. deepseek-v3.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED,
+    min_status: MinStatusOpt = ANY,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import MinStatusOpt, _graph
+from lineage.cli.flow import ANY, MinStatusOpt, _graph
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors
 from lineage.vocab import EntityKind, Status
 
@@ -73,7 +73,7 @@ TechniqueArg = Annotated[str, typer.Argument(help="Technique id, name or alias."
 
 @handles_errors
 def ancestry_command(
-    technique: TechniqueArg, min_status: MinStatusOpt = Status.UNVERIFIED, store: StoreOpt = None, json_out: JsonOpt = False
+    technique: TechniqueArg, min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False
 ) -> None:
     """The ideas a technique builds on, as a tree, each link with status and evidence."""
     _tree_command("ancestry", technique, min_status, store, json_out)
@@ -81,7 +81,7 @@ def ancestry_command(
 
 @handles_errors
 def descendants_command(
-    technique: TechniqueArg, min_status: MinStatusOpt = Status.UNVERIFIED, store: StoreOpt = None, json_out: JsonOpt = False
+    technique: TechniqueArg, min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False
 ) -> None:
     """What built on a technique, and which models use each descendant."""
     _tree_command("descendants", technique, min_status, store, json_out)
@@ -91,7 +91,7 @@ def descendants_command(
 def family_changes_command(
     model_a: Annotated[str, typer.Argument(help="Older model id, name or alias.")],
     model_b: Annotated[str, typer.Argument(help="Newer model id, name or alias.")],
-    min_status: MinStatusOpt = Status.UNVERIFIED, store: StoreOpt = None, json_out: JsonOpt = False,
+    min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False,
 ) -> None:
     """What a newer model kept, added and dropped relative to an older one, with the configs/reports that show it."""
     from lineage.questions.ideas import family_changes

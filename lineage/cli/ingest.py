@@ -27,7 +27,6 @@ ingest_app = typer.Typer(help="Read source documents (configs, …) into the sto
 
 def register(app: typer.Typer) -> None:
     app.add_typer(ingest_app, name="ingest")
-    app.command("refresh")(refresh_command)
 
 
 @ingest_app.command("config")
@@ -38,7 +37,7 @@ def config_command(
         typer.Argument(metavar="PATH...", help="config.json files (Hugging Face or DeepSeek inference format); - reads stdin."),
     ],
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage models').")
+        str | None, typer.Option("--model", "-m", help="Model id the configs describe (see 'lineage ls models').")
     ] = None,
     replace: ReplaceOpt = False,
     store: StoreOpt = None,
@@ -240,6 +239,7 @@ def _crawl(author: str | None, descendants: str | None, depth: int, limit: int |
         typer.echo("  stopped at --limit")
 
 
+@ingest_app.command("refresh")
 @handles_errors
 def refresh_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Re-resolve every Hub-pinned source (cards, crawled listing entries): fetch only the repos whose commit

@@ -21,8 +21,10 @@ from typing import Annotated, Any
 
 import typer
 
+from lineage.cli import output
 from lineage.errors import LineageError, exit_code_for
 from lineage.release.documents import quoted as release_quoted
+from lineage.vocab import FETCH_HINT, FETCH_NOTE
 
 StoreOpt = Annotated[
     Path | None,
@@ -61,7 +63,7 @@ def handles_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        json_out = bool(kwargs.get("json_out"))
+        json_out = bool(kwargs.get("json_out")) or getattr(kwargs.get("fmt"), "value", None) == "json"
         try:
             return fn(*args, **kwargs)
         except LineageError as exc:
@@ -231,6 +233,10 @@ def _fit(natural: list[int], floors: list[int], budget: int) -> list[int]:
     return sizes
 
 
+KEPT = {"STATUS", "ID", "CLAIM", "MODEL", "SOURCE", "DEVICE", "TECHNIQUE", "WHO", "ORG", "ORGANIZATION"}
+"""Columns never cut, whatever the width: statuses, and the ids a user copies into the next command."""
+
+
 def table(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -245,7 +251,7 @@ def table(
 
     ``widths[i]`` caps column ``i``; when the table is wider than ``width`` (default
     :func:`terminal_width`), the widest columns shrink first, down to their header, except those in
-    ``keep`` (ids a user copies). When that would leave a column narrower than 20 characters, the
+    ``keep`` and those headed as in :data:`KEPT` (ids a user copies). When that would leave a column narrower than 20 characters, the
     ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
     onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
     coloured on a terminal. Identical rows are shown once. A cell may be a function of no arguments,
@@ -259,6 +265,9 @@ def table(
     a   one two…
     b   12,345
     """
+    if output.mode() is not output.Format.table:  # --format md or csv: every cell whole
+        made = [[_cell(v() if callable(v) else v).strip() for v in row] for row in rows]
+        return output.rendered_table(headers, made)
     widths = widths or {}
     cells: list[list] = []
     kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already
@@ -282,7 +291,7 @@ def table(
         natural.append(most)
     limit = width if width is not None else terminal_width()
     sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
-    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() == "STATUS"}
+    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() in KEPT}
     optional = list(optional)
     while limit:
         floors = [natural[i] if i in keep else min(natural[i], max(len(head[i]), 6)) for i in shown]
@@ -319,6 +328,9 @@ def table(
         parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] if i in wrappers else [text[: size - 1] + "…"]
                  for i, (text, size) in enumerate(zip(r, sizes))]
         lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
+    if _UNSHIPPED[0]:  # one line under the table, not the same words in every row
+        _UNSHIPPED[0] = False
+        lines.append(FETCH_NOTE)
     return "\n".join(lines)
 
 
@@ -443,9 +455,16 @@ def stdin_as_file(paths: list[Path], name: str, what: str, max_bytes: int):
             raise
 
 
+_UNSHIPPED = [False]
+"""Whether a quote made since the last table was :data:`~lineage.vocab.FETCH_HINT` (the table then says how to get it)."""
+
+
 def quoted(ev) -> str:
     """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
-    return release_quoted(ev)
+    text = release_quoted(ev)
+    if text == FETCH_HINT:
+        _UNSHIPPED[0] = True
+    return text
 
 
 # --------------------------------------------------------------------------- progress

@@ -1,6 +1,5 @@
 """Query commands: who-uses, origin, show, claims, techniques, models, sources."""
 
-from enum import Enum
 from functools import partial
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from lineage.cli.options import (
     read_catalog,
     table,
 )
+from lineage.cli.output import Format, FormatOpt, MinStatusOpt, rendering
 from lineage.vocab import Status
 
 
@@ -43,7 +43,7 @@ def _evidence_line(ev) -> str:
 
 @handles_errors
 def who_uses_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage techniques').")],
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
     variants: Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")] = False,
     derivatives: DerivativesOpt = False,
     store: StoreOpt = None,
@@ -179,12 +179,6 @@ def show_command(
         typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32, 3: 80}))
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    md = "md"
-
-
 def _value(c) -> str:
     """A claim's literal value with its unit, numbers written for people (3.58B, 202,752 tokens)."""
     text = quantity(c.predicate.value, c.value)
@@ -204,16 +198,29 @@ def claims_command(
         str | None,
         typer.Option("--source", metavar="SOURCE", help="Only claims from this source: its id, or the path or URL ingested."),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table, json or md (Markdown for reports).")] = Format.table,
+    subject: Annotated[str | None, typer.Option("--subject", metavar="ID", help="Only claims about this id.")] = None,
+    min_status: MinStatusOpt = None,
+    why: Annotated[
+        str | None, typer.Option("--why", metavar="CLAIM", help="Why a claim has its status: its id (from this list), or 'SUBJECT PREDICATE [OBJECT]'.")
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Every claim that is not verified, plus anachronisms and unknown ids.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
     limit: LimitOpt = None,
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List claims with status, reason and best evidence, filtered by status and/or source (see 'lineage sources')."""
+    """List claims with status, reason and best evidence, filtered by status, source or subject (see 'lineage ls sources')."""
     from lineage.questions.claims import claims
 
+    if why is not None:  # a claim id, or "SUBJECT PREDICATE [OBJECT]"
+        return why_command(*why.split(maxsplit=2), store=store, json_out=json_out or fmt is Format.json)
+    if flagged:
+        with rendering(fmt, json_out) as as_json:
+            return flags_command(store=store, limit=limit, json_out=as_json)
     with open_store(store) as st:
-        result = claims(st, status=status, source=source)
+        result = claims(st, status=status, source=source, subject=subject, min_status=min_status)
     shown = result[:limit] if limit else result
     if json_out or fmt is Format.json:
         emit_json(shown)
@@ -234,9 +241,10 @@ def claims_command(
         for r in rows:
             typer.echo("| " + " | ".join(md_cell(x() if callable(x) else x) for x in r) + " |")
         return
-    typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70},
-                     keep=[0], wrap=[1], optional=[4]))
-    typer.echo(f"\n{len(shown)} of {len(result)} claims")
+    with rendering(fmt, False):
+        typer.echo(table(["CLAIM", "STATEMENT", "STATUS", "REASON", "EVIDENCE"], rows, {1: 50, 3: 70, 4: 70},
+                         keep=[0], wrap=[1], optional=[4]))
+        typer.echo(f"\n{len(shown)} of {len(result)} claims")
 
 
 @handles_errors

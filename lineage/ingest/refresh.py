@@ -1,4 +1,4 @@
-"""``lineage refresh``: re-resolve every Hub-pinned source and fetch only what changed, with the claim diff.
+"""``lineage ingest refresh``: re-resolve every Hub-pinned source and fetch only what changed, with the claim diff.
 
 Hub-pinned sources are a repository's card (``card:<repo>``, pinned to the commit its files were read
 at) and its listing entry (``hub:<repo>``, pinned to the commit the listing gave).  For each, one

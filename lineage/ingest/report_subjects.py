@@ -78,14 +78,14 @@ def subjects(pdf: PdfText, catalog: Catalog, paper: Paper | None, model: str | N
         if known is not None or not re.fullmatch(ID_PATTERN, model) or len(model) > 80:
             raise SourceFormatError(
                 f'--model "{model}" is not a model id: use lowercase letters, digits, "-" and "." '
-                "(a new id creates the model), or see 'lineage models'"
+                "(a new id creates the model), or see 'lineage ls models'"
             )
     ident = discovery.read_identity(pdf.pages[0], pdf.pages[1] if pdf.page_count > 1 else "", resolver, pdf.created)
     if model is None:
         if ident.model is None:
             raise SourceFormatError(
                 "cannot tell which model this report describes: its first page names none. "
-                "Pass --model ID (a new id creates the model; see 'lineage models')."
+                "Pass --model ID (a new id creates the model; see 'lineage ls models')."
             )
         known = resolver.model(ident.model.value)
         if known is not None:

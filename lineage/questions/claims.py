@@ -16,20 +16,39 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-def claims(store: Store, status: Status | None = None, source: str | None = None) -> list[StoredClaim]:
-    """Claims filtered by status and/or source document.
+def claims(
+    store: Store,
+    status: Status | None = None,
+    source: str | None = None,
+    subject: str | None = None,
+    min_status: Status | None = None,
+) -> list[StoredClaim]:
+    """Claims filtered by status, source document, subject id and/or least status.
 
-    ``source`` is a source id (``lineage sources``), or the path or URL that was ingested: a file
-    is matched by the hash of its bytes (or its file name), a URL by the source's URL.  Every claim
-    (no filter) may come from what the store keeps compiled (:mod:`lineage.store.read_model`); the
-    store is asked whether it was built only when there is no claim to show.
+    ``source`` is a source id (``lineage ls sources``), or the path or URL that was ingested: a file
+    is matched by the hash of its bytes (or its file name), a URL by the source's URL.  ``subject``
+    is the id the claims are about; ``min_status`` keeps claims at least that strong
+    (:data:`lineage.vocab.STATUS_ORDER`).  Every claim (no filter) may come from what the store keeps
+    compiled (:mod:`lineage.store.read_model`); the store is asked whether it was built only when
+    there is no claim to show.
     """
+    from lineage.vocab import STATUS_RANK
+
     found = store.claim_records() if status is None and source is None else []
     if not found:
         require_built(store)
         if source is not None:
             source = source_id(store, source)
         found = store.claim_records(status=status, source=source)
+    if subject is not None:
+        found = [c for c in found if c.subject == subject]
+        if not found and not any(c.subject == subject for c in store.claim_records()):
+            import difflib
+
+            subjects = sorted({c.subject for c in store.claim_records()})
+            raise UnknownEntity("subject", subject, difflib.get_close_matches(subject, subjects, n=3), "claims")
+    if min_status is not None:
+        found = [c for c in found if STATUS_RANK[c.status] <= STATUS_RANK[min_status]]
     return sorted(found, key=lambda c: (c.subject, c.predicate, str(c.object or c.value)))  # a Predicate sorts as its text
 
 
@@ -59,7 +78,7 @@ def source_id(store: Store, given: str) -> str:
     import difflib
 
     suggestions = found or (difflib.get_close_matches(given, ids, n=3, cutoff=0.5) if len(given) <= 200 else [])
-    raise UnknownEntity("source", given, suggestions, "sources")
+    raise UnknownEntity("source", given, suggestions, "ls sources")
 
 
 def claim(store: Store, ident: str) -> StoredClaim:

@@ -142,5 +142,37 @@ def models(store: Store, catalog: Catalog) -> list[ModelRow]:
             curation=m.curation,
             discovered_in=m.discovered_in,
         )
-        for m in catalog.of_kind(EntityKind.MODEL)
+        for m in sorted(catalog.of_kind(EntityKind.MODEL), key=lambda m: (m.released is None, m.released or "", m.id))
     ]
+
+
+@dataclass(kw_only=True)
+class LabRow:
+    """One line of ``lineage ls labs``."""
+
+    id: str = Field(description="Organization id.")
+    name: str = Field(description="Name.")
+    models: int = Field(description="Models it published that the store knows.")
+    first: str | None = Field(None, description="Release month of its earliest model with a known month.")
+    latest: str | None = Field(None, description="Release month of its latest model with a known month.")
+    techniques: int = Field(description="Techniques credited to it (introducedBy in the catalog or a source).")
+
+
+def labs(store: Store, catalog: Catalog) -> list[LabRow]:
+    """Every organization that published a model or introduced a technique, most models first."""
+    published: dict[str, list[str | None]] = defaultdict(list)
+    for m in catalog.of_kind(EntityKind.MODEL):
+        if m.organization:
+            published[m.organization].append(m.released)
+    credited: dict[str, int] = defaultdict(int)
+    for t in techniques(store, catalog):
+        for org in t.introduced_by:
+            credited[org] += 1
+    rows = []
+    for org in set(published) | set(credited):
+        entity = catalog.entities.get(org)
+        months = sorted(x for x in published.get(org, []) if x)
+        rows.append(LabRow(id=org, name=entity.name if entity is not None else org, models=len(published.get(org, [])),
+                           first=months[0] if months else None, latest=months[-1] if months else None,
+                           techniques=credited.get(org, 0)))
+    return sorted(rows, key=lambda r: (-r.models, -r.techniques, r.id))

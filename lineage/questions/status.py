@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lineage.errors import UnknownEntity
 from lineage.questions.evidence import EvidenceSummary
-from lineage.vocab import IDEA_RELATIONS, STATUS_RANK, Status
+from lineage.vocab import IDEA_RELATIONS, STATUS_RANK, WEAKEST, Status
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 _RANK = {s.value: r for s, r in STATUS_RANK.items()} | {"curated": 0}
 
 
-ANY = Status.UNVERIFIED
-"""The default ``min_status``: keep every row, each showing its status."""
+ANY = WEAKEST
+"""The default ``min_status``: the weakest status, so every row is kept, each showing its status."""
 
 
 def at_least(status: str | Status, min_status: str | Status = ANY) -> bool:
@@ -96,7 +96,7 @@ def _require(g: nx.MultiDiGraph, ident: str, kind: str | tuple[str, ...]) -> dic
         import difflib
 
         pool = [n for n, d in g.nodes(data=True) if d.get("kind") in kinds]
-        listing = {"model": "models", "technique": "techniques"}.get(kinds[0])
+        listing = {"model": "ls models", "technique": "ls techniques"}.get(kinds[0])
         raise UnknownEntity(" or ".join(kinds), ident, difflib.get_close_matches(ident, pool, n=3, cutoff=0.6), listing)
     return g.nodes[ident]
 

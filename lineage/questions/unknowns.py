@@ -35,7 +35,7 @@ def unknowns(store: Store, model: str | None = None) -> list[UnknownKey]:
         shown = ascii(model[:MAX_ID_LENGTH])[1:-1]
         raise SourceFormatError(
             f'--model "{shown}" is not a model id (lowercase letters, digits, "-" and ".", e.g. deepseek-v3); '
-            "see 'lineage models'"
+            "see 'lineage ls models'"
         )
     require_built(store)
     if model is not None:
@@ -62,4 +62,4 @@ def _require_model(store: Store, model: str) -> None:
     """An id that is no model of the store (typed so, or the subject of a claim) is an unknown entity, with close ids."""
     known = {r["m"] for r in store.select(_MODELS, entity_ids=True)}
     if model not in known:
-        raise UnknownEntity("model", model, difflib.get_close_matches(model, sorted(known), n=3, cutoff=0.6), "models")
+        raise UnknownEntity("model", model, difflib.get_close_matches(model, sorted(known), n=3, cutoff=0.6), "ls models")

@@ -109,6 +109,6 @@ def recut(ev: Evidence, text: str, name: str) -> str:
     if ev.span_end > len(text) or span_hash(quoted) != ev.span_sha256:
         raise SourceFormatError(
             f'document "{name}" does not match the release: the span {ev.span_start}-{ev.span_end} of '
-            f'{ev.source} ({ev.locator}) hashes differently. Fetch it again with \'lineage fetch\''
+            f'{ev.source} ({ev.locator}) hashes differently. Fetch it again with \'lineage release fetch\''
         )
     return clip(quoted)

@@ -50,9 +50,9 @@ def test_who_uses_json_has_status_reason_and_evidence_per_row(built_store_path):
 
 
 def test_unknown_technique_suggests_the_closest_id(built_store_path):
-    result = run("who-uses", "mla2", store=built_store_path)
+    result = run("technique", "mla2", store=built_store_path)
     assert result.exit_code == 2
-    assert result.stderr == "Error: technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage techniques'.\n"
+    assert result.stderr == "Error: technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage ls techniques'.\n"
 
 
 def test_unknown_source_filter_is_an_error(built_store_path):
@@ -65,7 +65,7 @@ def test_queries_on_an_empty_store_say_to_build_first(tmp_path):
     from lineage.store import Store
 
     Store(tmp_path / "empty").close()  # created by a writer, never built
-    result = run("who-uses", "mla", store=tmp_path / "empty")
+    result = run("technique", "mla", store=tmp_path / "empty")
     assert result.exit_code == 2
     assert result.stderr == f"Error: the store at \"{tmp_path / 'empty'}\" is empty. Run 'lineage build' first.\n"
 
@@ -132,17 +132,19 @@ def test_claims_filter_by_status(built_store_path):
     assert "glm-4.7-flash" in {c["subject"] for c in data}  # an abridged third-party copy
 
 
-@pytest.mark.parametrize("command", ["techniques", "models", "sources"])
+@pytest.mark.parametrize("command", ["techniques", "models", "sources", "labs"])
 def test_listings_have_json(built_store_path, command):
-    result = run(command, "--json", store=built_store_path)
+    result = run("ls", command, "--json", store=built_store_path)
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) > 10
 
 
-def test_help_lists_every_command():
+def test_help_lists_the_noun_first_commands_and_no_more_than_16():
     result = run("--help")
-    for command in ("build", "ingest", "who-uses", "origin", "show", "claims", "techniques", "models", "export"):
-        assert command in result.stdout
+    listed = re.findall(r"^  ([a-z-]+)  ", result.stdout.split("Commands:")[1], re.M)
+    assert listed[:8] == ["technique", "model", "compare", "labs", "hardware", "claims", "ls", "query"]
+    assert {"build", "ingest", "verify", "export", "release", "dev"} <= set(listed) and len(listed) <= 16
+    assert not {"who-uses", "origin", "show", "techniques", "flags", "why", "schema", "fetch"} & set(listed)
 
 
 def test_a_catalog_fact_no_primary_source_confirms_is_unverified(built_store_path):
@@ -154,6 +156,6 @@ def test_a_catalog_fact_no_primary_source_confirms_is_unverified(built_store_pat
 
 
 def test_validate_reports_a_conforming_store(built_store_path):
-    result = run("validate", store=built_store_path)
+    result = run("dev", "validate", store=built_store_path)
     assert result.exit_code == 0
     assert result.stdout == "The store conforms to ontology/shapes.ttl.\n"

@@ -71,11 +71,11 @@ def test_a_closed_pipe_ends_the_command_quietly(built_store_path):
 
 
 def test_json_errors_are_json_on_stderr_with_the_same_exit_code(built_store_path):
-    result = runner.invoke(app, ["who-uses", "mla2", "--json", "--store", str(built_store_path)])
+    result = runner.invoke(app, ["technique", "mla2", "--format", "json", "--store", str(built_store_path)])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert json.loads(result.stderr) == {
-        "error": "technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage techniques'.",
+        "error": "technique \"mla2\" not found. Did you mean \"mla\"? See 'lineage ls techniques'.",
         "code": 2,
     }
 

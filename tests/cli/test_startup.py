@@ -81,7 +81,8 @@ def test_models_counts_techniques_and_prefers_verified_sizes_as_the_claims_say(b
     assert verified and all(rows[m].total_parameters in sizes for m, sizes in verified.items() if m in rows)
 
 
-@pytest.mark.parametrize("args", [["who-uses", "mla"], ["origin", "mla"], ["show", "deepseek-v3"], ["claims"], ["models"]])
+@pytest.mark.parametrize("args", [["who-uses", "mla"], ["origin", "mla"], ["show", "deepseek-v3"], ["claims"], ["models"],
+                                  ["ls", "models"], ["ls", "techniques"], ["claims", "--subject", "deepseek-v3"]])
 def test_query_commands_answer_without_pydantic_or_networkx_once_compiled(built_store_path, args):
     """The 0.3 s budget (issue 18): records from the compiled catalog and the store, answers as dataclasses."""
     loaded_by(*args, store=built_store_path)  # the first reader compiles what the next one loads

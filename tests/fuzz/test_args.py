@@ -184,7 +184,7 @@ def test_export_to_an_impossible_path_is_one_line(fuzz_store, tmp_path, case):
 USAGE = [
     ["claims", "--status", "verifed"], ["claims", "--status", ""], ["claims", "--limit", "0"],
     ["claims", "--format", "html"], ["claims", "--bogus"], ["nosuch"], ["export", "xml", "out.xml"],
-    ["who-uses", "m" * 10_000], ["who-uses", "../../etc/passwd"], ["show", "\x1b[31mred"],
+    ["technique", "m" * 10_000], ["technique", "../../etc/passwd"], ["model", "\x1b[31mred"],
     ["claims", "--source", "x" * 10_000],
 ]
 

@@ -45,7 +45,7 @@ def test_config_file_name_that_reduces_to_no_id_is_one_line(corpus, fuzz_store, 
     assert_refused(outcome, 2)
     assert outcome.stderr == (
         f"Error: the path '{name.removesuffix('.json')}' names no model lineage can give an id: the org and the name "
-        "(org__name) each need a letter a-z or a digit. Rename the file, or pass --model ID (see 'lineage models').\n"
+        "(org__name) each need a letter a-z or a digit. Rename the file, or pass --model ID (see 'lineage ls models').\n"
     )
     assert quads_hash(fuzz_store) == before
 
@@ -156,10 +156,10 @@ def test_repo_id_that_only_looks_valid_is_refused_before_any_request(hub, fuzz_s
 @pytest.mark.parametrize("model", ["../x", "mla\n", "DeepSeek V3"])
 def test_unknowns_for_a_model_that_is_no_id_is_refused(fuzz_store, model):
     """Issue 27: ``unknowns --model ../x`` exited 0 with an empty table."""
-    outcome = run_cli(["unknowns", "--model", model, "--store", str(fuzz_store)])
+    outcome = run_cli(["dev", "unknowns", "--model", model, "--store", str(fuzz_store)])
     assert_refused(outcome, 2)
     assert outcome.stderr == (f'Error: --model "{ascii(model)[1:-1]}" is not a model id (lowercase letters, digits, '
-                              """"-" and ".", e.g. deepseek-v3); see 'lineage models'\n""")
+                              """"-" and ".", e.g. deepseek-v3); see 'lineage ls models'\n""")
 
 
 class _Loop(http.server.BaseHTTPRequestHandler):
@@ -188,7 +188,7 @@ def test_hub_redirect_loop_is_an_external_failure(hub, fuzz_store, monkeypatch):
     assert outcome.stderr == "Error: cannot fetch loop/forever/README.md from Hugging Face: more than 10 redirects (a redirect loop?)\n"
 
 
-@pytest.mark.parametrize("command", [["claims"], ["unknowns"], ["query", "who_uses.rq", "--param", "technique=mla"]])
+@pytest.mark.parametrize("command", [["claims"], ["dev", "unknowns"], ["query", "who_uses.rq", "--param", "technique=mla"]])
 def test_a_store_path_the_system_refuses_is_no_store(tmp_path, command):
     """Issue 27: a 300-character ``--store`` name raised ``File name too long`` (a traceback)."""
     store = tmp_path / ("s" * 300)
@@ -215,9 +215,9 @@ def test_a_writer_given_a_store_name_the_system_refuses_is_bad_input(config_text
 def test_unknowns_for_a_model_the_store_does_not_hold_names_it(fuzz_store):
     """Issue 27: a well-formed id that is in no claim of the store printed an empty table with exit 0."""
     before = quads_hash(fuzz_store)
-    outcome = run_cli(["unknowns", "--model", "deepseek-v9", "--store", str(fuzz_store)])
+    outcome = run_cli(["dev", "unknowns", "--model", "deepseek-v9", "--store", str(fuzz_store)])
     assert_refused(outcome, 2)
-    assert outcome.stderr == """Error: model "deepseek-v9" not found. Did you mean "deepseek-v3"? See 'lineage models'.\n"""
+    assert outcome.stderr == """Error: model "deepseek-v9" not found. Did you mean "deepseek-v3"? See 'lineage ls models'.\n"""
     assert quads_hash(fuzz_store) == before
-    held = run_cli(["unknowns", "--model", "deepseek-v3", "--store", str(fuzz_store)])  # held, no unknown key
+    held = run_cli(["dev", "unknowns", "--model", "deepseek-v3", "--store", str(fuzz_store)])  # held, no unknown key
     assert (held.code, held.stderr) == (0, "") and held.stdout.rstrip().endswith("0 of 0 unrecognised keys")

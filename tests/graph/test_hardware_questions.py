@@ -125,7 +125,7 @@ def test_cli_hardware_prints_the_rows_and_json(hw_store_path):
     assert {(r["model"], r["predicate"], r["count"]) for r in data["rows"]} >= {("deepseek-v3", "trainedOn", "2048")}
     missing = runner.invoke(app, ["hardware", "h8000", "--store", str(hw_store_path)])
     assert missing.exit_code == 2 and missing.output.startswith('Error: hardware "h8000" not found.')
-    flow = runner.invoke(app, ["flow", "--hardware", "--store", str(hw_store_path)])
+    flow = runner.invoke(app, ["labs", "--hardware", "--store", str(hw_store_path)])
     assert flow.exit_code == 0 and "zhipu-ai" in flow.output
 
 

@@ -162,7 +162,7 @@ def run(*args, store):
 
 
 def test_cli_flow_shows_deepseek_to_moonshot_with_config_evidence(built_store_path):
-    result = run("flow", store=built_store_path)
+    result = run("labs", store=built_store_path)
     assert result.exit_code == 0, result.output
     block = result.stdout.split("DeepSeek -> Moonshot AI:")[1].split("\n\n")[0]
     mla = next(line for line in block.splitlines() if line.strip().startswith("mla "))
@@ -170,12 +170,12 @@ def test_cli_flow_shows_deepseek_to_moonshot_with_config_evidence(built_store_pa
 
 
 def test_cli_flow_pair_and_story_json(story_store_path):
-    result = run("flow", "Moonshot AI", "deepseek", "--json", store=story_store_path)
+    result = run("labs", "Moonshot AI", "deepseek", "--json", store=story_store_path)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["techniques"] == ["muon"]
     assert {i["attribution"]["basis"] for i in data["items"]} == {"claimed"}
-    text = run("flow", "moonshot-ai", "deepseek", store=story_store_path).stdout
+    text = run("labs", "moonshot-ai", "deepseek", store=story_store_path).stdout
     assert "muon: origin: Keller Jordan, Jeremy Bernstein (people, no organization); moonshot-ai attribution only " \
            "claimed by article:muon-is-moonshots [reported]" in text
 
@@ -188,8 +188,8 @@ def test_cli_flow_pair_and_story_json(story_store_path):
         ["timeline", "MLA"],
         ["path", "mla", "kimi-k2"],
         ["compare", "deepseek-v3", "kimi-k2"],
-        ["symbiosis"],
-        ["flow", "deepseek", "moonshot-ai"],
+        ["labs", "--symbiosis"],
+        ["labs", "deepseek", "moonshot-ai"],
     ],
 )
 def test_cli_commands_take_json_and_min_status(built_store_path, args):
@@ -203,9 +203,9 @@ def test_cli_commands_take_json_and_min_status(built_store_path, args):
 
 
 def test_cli_unknown_technique_exits_2_with_suggestion(built_store_path):
-    result = run("adopters", "mla2", store=built_store_path)
+    result = run("technique", "mla2", store=built_store_path)
     assert result.exit_code == 2
-    assert result.stderr == 'Error: technique "mla2" not found. Did you mean "mla"? See \'lineage techniques\'.\n'
+    assert result.stderr == 'Error: technique "mla2" not found. Did you mean "mla"? See \'lineage ls techniques\'.\n'
 
 
 def test_cli_who_uses_lists_a_model_a_primary_source_rules_out_apart_and_does_not_count_it(story_store_path):

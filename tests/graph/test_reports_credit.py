@@ -37,7 +37,7 @@ def _record(path) -> tuple[dict, dict, dict]:
 
 
 def test_every_cited_credit_in_flow_json_names_the_techniques_introducing_organization(reports_store_path):
-    result = runner.invoke(app, ["flow", "--json", "--store", str(reports_store_path)])
+    result = runner.invoke(app, ["labs", "--json", "--store", str(reports_store_path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     items = [i for p in data["pairs"] for i in p["items"]] + data["unattributed"]

@@ -108,7 +108,7 @@ def test_lineage_unknowns_lists_the_unrecognised_keys_of_every_corpus_config(cor
     with Store(tmp_path / "store") as s:
         reports = ingest_config(s, catalog, paths)
     assert len(reports) == len(paths)
-    result = CliRunner().invoke(app, ["unknowns", "--json", "--store", str(tmp_path / "store")])
+    result = CliRunner().invoke(app, ["dev", "unknowns", "--json", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     listed = {(m, row["key"]) for row in json.loads(result.stdout) for m in row["models"]}
     for path, report in zip(paths, reports):

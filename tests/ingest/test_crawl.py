@@ -231,7 +231,7 @@ def test_refresh_asks_once_per_pinned_source_and_rewrites_only_what_changed_with
     moved["baseModels"]["relation"] = "finetune"  # the repo's new commit declares another relation
     index([r for r in records if r["id"] != records[2]["id"]])  # and one repo was deleted
     hub.requests.clear()
-    out = run_cli(["refresh", "--store", str(tmp_path / "s"), "--json"], bound=60)
+    out = run_cli(["ingest", "refresh", "--store", str(tmp_path / "s"), "--json"], bound=60)
     assert out.code == 0, out.stderr
     report = json.loads(out.stdout)
     assert (report["checked"], report["unchanged"]) == (4, 2)
@@ -241,7 +241,7 @@ def test_refresh_asks_once_per_pinned_source_and_rewrites_only_what_changed_with
     assert report["removed"] == [f"{model} derivedFrom deepseek-v3 {{'relation': 'quantized'}} [verified] (hub:{moved['id']})"]
     assert len(hub.requests) == 4 and all(r.startswith("GET /api/models/") for r in hub.requests)
     assert derivations(tmp_path / "s")[model] == [("deepseek-v3", "finetune")]
-    again = json.loads(run_cli(["refresh", "--store", str(tmp_path / "s"), "--json"], bound=60).stdout)
+    again = json.loads(run_cli(["ingest", "refresh", "--store", str(tmp_path / "s"), "--json"], bound=60).stdout)
     assert again["refreshed"] == [] and again["unchanged"] == 3
 
 
@@ -250,7 +250,7 @@ def test_refresh_offline_is_one_line_exit_3_store_unchanged(hub, tmp_path, monke
     assert crawl(tmp_path / "s", "--descendants", ROOT).code == 0
     before = quads_hash(tmp_path / "s")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert_refused(run_cli(["refresh", "--store", str(tmp_path / "s")], bound=60), 3, "HF_HUB_OFFLINE is set")
+    assert_refused(run_cli(["ingest", "refresh", "--store", str(tmp_path / "s")], bound=60), 3, "HF_HUB_OFFLINE is set")
     assert quads_hash(tmp_path / "s") == before
 
 

@@ -30,7 +30,7 @@ def test_a_config_given_on_the_command_line_discovers_its_model_without_inventin
     run = CliRunner().invoke
     result = run(app, ["ingest", "config", str(corpus / QWEN3_SMALL), "--store", str(store), "--json"])
     assert result.exit_code == 0, result.output
-    (row,) = [r for r in json.loads(run(app, ["models", "--store", str(store), "--json"]).stdout) if r["id"] == "qwen3-0.6b"]
+    (row,) = [r for r in json.loads(run(app, ["ls", "models", "--store", str(store), "--json"]).stdout) if r["id"] == "qwen3-0.6b"]
     assert row["curation"] == "discovered" and row["released"] is None  # the manifest has a month; the file has none
     show = json.loads(run(app, ["show", "qwen3-0.6b", "--store", str(store), "--json"]).stdout)
     assert "released" not in show["entity"]

@@ -56,7 +56,7 @@ def test_its_own_techniques_are_claimed_with_page_evidence(hunyuan_store):
 
 def test_models_lists_the_discovered_model_marked_as_such(hunyuan_store):
     store, _ = hunyuan_store
-    out = run("models", "--store", store).stdout
+    out = run("ls", "models", "--store", store).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("hunyuan-a13b"))
     assert line.startswith("hunyuan-a13b*") and "Hunyuan-A13B" in line
     assert out.rstrip().endswith("* discovered: introduced by an ingested source, not in the curated catalog")
@@ -80,9 +80,9 @@ def test_a_model_id_that_is_not_an_id_is_one_line_exit_2(tmp_path, corpus):
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         'Error: --model "Step 9!" is not a model id: use lowercase letters, digits, "-" and "." '
-        "(a new id creates the model), or see 'lineage models'"
+        "(a new id creates the model), or see 'lineage ls models'"
     ]
-    assert json.loads(run("sources", "--store", store, "--json").stdout) == []
+    assert json.loads(run("ls", "sources", "--store", store, "--json").stdout) == []
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ def test_techniques_a_report_proposes_or_adopts_with_a_citation_are_discovered(t
     store = tmp_path / "store"
     for path in (STEP3, "new/reports/inclusionAI__Ling__Ling_Coder_Lite_TR.pdf"):
         assert run("ingest", "pdf", corpus / path, "--store", store).exit_code == 0
-    rows = {r["id"]: r for r in json.loads(run("techniques", "--discovered", "--store", store, "--json").stdout)}
+    rows = {r["id"]: r for r in json.loads(run("ls", "techniques", "--discovered", "--store", store, "--json").stdout)}
     # Step-3 proposes MFA: introduced in its own report, by its lab, used by its model
     mfa = rows["mfa"]
     assert mfa["name"] == "Multi-Matrix Factorization Attention" and mfa["category"] == "attention"
@@ -116,7 +116,7 @@ def test_techniques_a_report_proposes_or_adopts_with_a_citation_are_discovered(t
     # Ling-Coder-Lite adopts DPO citing its paper: introduced there, not by Ling's lab
     dpo = rows["dpo"]
     assert dpo["introduced_in"] == "arxiv-2305.18290" and dpo["introduced_by"] == []
-    shown = run("techniques", "--discovered", "--store", store).stdout.splitlines()
+    shown = run("ls", "techniques", "--discovered", "--store", store).stdout.splitlines()
     assert shown[0].split() == ["ID", "NAME", "CATEGORY", "INTRODUCED", "IN", "BY", "FIRST", "MODELS", "FOUND", "IN"]
     assert any(line.startswith("mfa ") for line in shown)
 
@@ -131,7 +131,7 @@ def test_every_new_corpus_report_names_its_model_or_says_why_not(corpus, catalog
         try:
             prepared = prepare_once(pdf)
         except SourceFormatError as exc:
-            assert str(exc).endswith("Pass --model ID (a new id creates the model; see 'lineage models')."), pdf.name
+            assert str(exc).endswith("Pass --model ID (a new id creates the model; see 'lineage ls models')."), pdf.name
             refused.append(pdf.name)
             continue
         models = prepared.report.models  # one, or a series the catalog lists (Ling-Lite and Ling-Plus)

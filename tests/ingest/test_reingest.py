@@ -44,10 +44,10 @@ def test_a_config_ingested_twice_keeps_the_model_it_discovered(store_path, corpu
         assert shown.exit_code == 0, shown.output  # was: entity "minimax-m3" not found after the second run
         assert shown.stdout.splitlines()[0] == (
             "MiniMax-M3 (minimax-m3), model, discovered in config:minimax-m3/MiniMaxAI__MiniMax-M3.json")
-        models = run(store_path, "models")
+        models = run(store_path, "ls", "models")
         assert "minimax-m3*" in {line.split()[0] for line in models.stdout.splitlines() if line.strip()}
         states.append(dumped(store_path))
-    checked = run(store_path, "validate")  # SHACL over the whole store: once, after the second run
+    checked = run(store_path, "dev", "validate")  # SHACL over the whole store: once, after the second run
     assert checked.exit_code == 0, checked.output  # was: Value does not have class lin:Model
     assert states[1] == states[0], difference(states[0], states[1])
 
@@ -111,7 +111,7 @@ def test_a_new_card_version_drops_only_what_it_no_longer_discovers(store_path, h
         now = {e.id for e in st.discovered_entities()}
     assert "someone-new-widget-7b-chat" in now and "someone-new" in now
     assert "otherlab-new-widget-7b" not in now and "otherlab-new" not in now
-    assert run(store_path, "validate").exit_code == 0
+    assert run(store_path, "dev", "validate").exit_code == 0
 
 
 def test_a_report_whose_model_it_discovers_ingested_twice_is_the_same_store(store_path, corpus):

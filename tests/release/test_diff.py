@@ -38,6 +38,6 @@ def test_one_source_reingested_at_another_revision_shows_exactly_its_changed_cla
     assert sources == {f"config:{src.model}/{FILE}"}
     assert [r.statement for r in d.removed] == [f"{src.model} contextLength {cfg['max_position_embeddings'] // 2}"]
     assert [r.statement for r in d.added] == [f"{src.model} contextLength {cfg['max_position_embeddings']}"]
-    result = CliRunner().invoke(app, ["diff", str(folder), str(store_path)])
+    result = CliRunner().invoke(app, ["release", "diff", str(folder), str(store_path)])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed status."

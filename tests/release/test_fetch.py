@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from lineage.build import build
 from lineage.cli import app
+from lineage.cli.aliases import notice
 from lineage.domain import FETCH_HINT
 from lineage.release.load import shipped
 from lineage.release.spans import span_hash
@@ -42,8 +43,9 @@ def cache(tmp_path, monkeypatch):
 
 
 def run(*args):
+    """Exit code and output; ``who-uses`` (the store-index answer, kept as an alias) without its deprecation line."""
     result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout + result.stderr
+    return result.exit_code, result.stdout + result.stderr.removeprefix(notice("who-uses") + "\n")
 
 
 def test_without_the_document_evidence_shows_its_locator_and_a_fetch_hint(release_store, cache):
@@ -54,7 +56,7 @@ def test_without_the_document_evidence_shows_its_locator_and_a_fetch_hint(releas
 
 
 def test_after_fetch_the_snippets_are_recut_and_match_their_hashes(release_store, cache, corpus):
-    code, out = run("fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
+    code, out = run("release", "fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
     assert (code, out.splitlines()[0].split(" into ")[0]) == (0, "Fetched 1 documents")
     code, out = run("who-uses", "muon", "--store", str(release_store), "--json")
     assert code == 0
@@ -79,14 +81,14 @@ def test_a_tampered_document_is_refused_naming_it(release_store, cache, corpus, 
     mirror = tmp_path / "mirror" / CARD
     shutil.copytree(corpus / CARD, mirror)
     (mirror / "README.md").write_bytes((mirror / "README.md").read_bytes().replace(b"Muon", b"Adam"))
-    code, out = run("fetch", CARD, "--mirror", str(tmp_path / "mirror"), "--store", str(release_store))
+    code, out = run("release", "fetch", CARD, "--mirror", str(tmp_path / "mirror"), "--store", str(release_store))
     assert code == 2
     assert out.startswith(f'Error: source "{CARD}" does not match its pinned sha256')
     assert len(out.strip().splitlines()) == 1
 
 
 def test_a_tampered_cached_text_is_an_error_naming_the_document(release_store, cache, corpus):
-    run("fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
+    run("release", "fetch", CARD, "--mirror", str(corpus), "--store", str(release_store))
     for text in (cache / "documents").glob("*.txt"):
         text.write_text(text.read_text(encoding="utf-8").replace("Muon", "Adam"), encoding="utf-8")
     code, out = run("who-uses", "muon", "--store", str(release_store))
@@ -131,7 +133,7 @@ def raw_server(corpus, monkeypatch):
 
 
 def test_without_a_mirror_documents_come_from_their_pinned_commit(release_store, cache, raw_server):
-    code, out = run("fetch", CARD, "--store", str(release_store))
+    code, out = run("release", "fetch", CARD, "--store", str(release_store))
     assert (code, out.splitlines()[0].split(" into ")[0]) == (0, "Fetched 1 documents")
     code, out = run("who-uses", "muon", "--store", str(release_store))
     v4 = [ln for ln in out.splitlines() if ln.startswith("DeepSeek-V4-Flash")]
@@ -142,7 +144,7 @@ def test_a_download_that_is_not_the_pinned_document_is_refused(release_store, ca
     files, tampered = raw_server
     (url,) = [u for u, p in files.items() if p.parent.name == CARD.split("/")[1]]
     tampered[url] = files[url].read_bytes().replace(b"Muon", b"Adam")
-    code, out = run("fetch", CARD, "--store", str(release_store))
+    code, out = run("release", "fetch", CARD, "--store", str(release_store))
     assert code == 3 and len(out.strip().splitlines()) == 1
     assert out.startswith(f'Error: cannot fetch "{CARD}" from http://127.0.0.1:')
     assert "the bytes do not match its pinned sha256" in out
@@ -152,6 +154,6 @@ def test_a_download_that_is_not_the_pinned_document_is_refused(release_store, ca
 def test_an_unreachable_source_is_one_line_naming_it(release_store, cache, monkeypatch):
     monkeypatch.setenv("LINEAGE_RAW_BASE", "http://127.0.0.1:9")  # discard port: nothing listens
     monkeypatch.setenv("LINEAGE_RETRY_WAIT", "0.01")
-    code, out = run("fetch", CARD, "--store", str(release_store))
+    code, out = run("release", "fetch", CARD, "--store", str(release_store))
     assert code == 3 and len(out.strip().splitlines()) == 1
     assert out.startswith(f'Error: cannot fetch "{CARD}"') and "connection refused" in out

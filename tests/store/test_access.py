@@ -69,7 +69,7 @@ def writer(tmp_path):
 def test_readers_run_while_a_writer_holds_the_store_and_see_whole_commits(writer):
     path, _ = writer
     readers = [lineage("claims", "--source", SOURCE, "--json", "--store", str(path)) for _ in range(3)]
-    readers.append(lineage("sources", "--store", str(path)))
+    readers.append(lineage("ls", "sources", "--store", str(path)))
     for proc in readers[:3]:
         code, out, err = finish(proc)
         assert (code, err) == (0, "")
@@ -107,7 +107,7 @@ def test_a_second_writer_gets_the_store_when_the_first_finishes(writer):
     assert out.startswith("config:deepseek-v3/deepseek-ai__DeepSeek-V3.json: ")
 
 
-@pytest.mark.parametrize("command", [["who-uses", "mla"], ["claims"], ["sources"], ["models"], ["validate"]])
+@pytest.mark.parametrize("command", [["technique", "mla"], ["claims"], ["ls", "sources"], ["ls", "models"], ["dev", "validate"]])
 def test_read_commands_never_create_a_store(tmp_path, command):
     from typer.testing import CliRunner
 
@@ -135,18 +135,18 @@ def test_a_build_killed_mid_way_is_reported_and_redone(tmp_path):
     build.send_signal(signal.SIGKILL)
     build.wait()
 
-    code, out, err = finish(lineage("sources", "--store", str(path)))
+    code, out, err = finish(lineage("ls", "sources", "--store", str(path)))
     assert code == 0
     assert err.startswith(f'Warning: the store "{path}" is incomplete: the \'lineage build\' started at ')
     assert err.endswith(" did not finish. Run 'lineage build' to redo it.\n")
-    code, out, err = finish(lineage("validate", "--store", str(path)))
+    code, out, err = finish(lineage("dev", "validate", "--store", str(path)))
     assert code == 1 and err.startswith(f'Error: the store "{path}" is incomplete') and len(err.splitlines()) == 1
 
     code, out, err = finish(lineage("build", "--store", str(path)), timeout=300)  # no --fresh: the mark says so
     assert (code, err) == (0, "")
     assert out.startswith("Redid the build started at ")
     assert not (path / "lineage.incomplete").exists()
-    code, out, err = finish(lineage("sources", "--json", "--store", str(path)))
+    code, out, err = finish(lineage("ls", "sources", "--json", "--store", str(path)))
     assert (code, err) == (0, "")
     ids = {d["id"] for d in json.loads(out)}
     assert "catalog:models" in ids

@@ -53,9 +53,11 @@ def test_min_status_filters_on_the_combined_status_and_ruled_out_models_are_apar
     a, b = _doc("a"), _doc("b", "secondary")
     store.replace_source(a, [_uses(a, "mla", "verified", "kimi-k2"), _uses(a, "mla", "contradicted", "glm-5")])
     store.replace_source(b, [_uses(b, "mla", "reported", "deepseek-v3")])
-    rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "contradicted"}, store=store)
+    rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "disputed"}, store=store)
     assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified")}
     rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "reported"}, store=store)
+    assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified"), ("deepseek-v3", "reported")}
+    rows = run(load("who_uses.rq"), {"technique": "mla", "min_status": "contradicted"}, store=store)  # every status
     assert {(r["model"], r["status"]) for r in rows} == {("kimi-k2", "verified"), ("deepseek-v3", "reported")}
     assert run(load("ruled_out.rq"), {"technique": "mla"}, store=store) == [{"model": "glm-5", "status": "contradicted"}]
 

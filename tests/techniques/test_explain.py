@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
+from lineage.cli.aliases import notice
 from lineage.techniques import IMPLEMENTATIONS, implementation_path, module_file
 
 runner = CliRunner()
@@ -47,7 +48,7 @@ def test_explain_mla_run_without_torch_says_how_to_install_the_extra(built_store
         capture_output=True, text=True,
     )
     assert proc.returncode == 2
-    assert proc.stderr == (
+    assert proc.stderr == notice("explain") + "\n" + (  # the old name: its deprecation line, then the error
         "Error: running a technique demo needs torch, which is not installed. "
         "Run: pip install -c constraints.txt -e '.[techniques]'\n"
     )
@@ -111,12 +112,12 @@ def test_every_technique_the_seed_systems_use_has_a_reference_implementation(bui
 
 
 def test_lineage_techniques_names_each_implementation_file(built_store_path):
-    result = runner.invoke(app, ["techniques", "--json", "--store", str(built_store_path)])
+    result = runner.invoke(app, ["ls", "techniques", "--json", "--store", str(built_store_path)])
     rows = {r["id"]: r for r in json.loads(result.stdout)}
     assert rows["mla"]["implementation"] == "lineage/techniques/mla.py"
     assert rows["heavily-compressed-attention"]["implementation"] == "lineage/techniques/deepseek_v4_attention.py"
     assert rows["mamba"]["implementation"] is None
-    table = runner.invoke(app, ["techniques", "--store", str(built_store_path)]).stdout.splitlines()
+    table = runner.invoke(app, ["ls", "techniques", "--store", str(built_store_path)]).stdout.splitlines()
     assert table[0].split()[-1] == "IMPLEMENTATION"
     (yarn,) = [line for line in table if line.startswith("yarn ")]
     assert yarn.endswith(" lineage/techniques/yarn.py")

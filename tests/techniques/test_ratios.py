@@ -91,7 +91,7 @@ def test_lineage_why_shows_the_measured_ratio_and_verdict(catalog, tmp_path):
         st.replace_sources(written)
         report = verify(st, catalog)  # idempotent on a card already judged at ingest
         assert report.changed == 0 and report.by_status == {"verified": 1, "contradicted": 1}
-    result = CliRunner().invoke(app, ["why", "deepseek-v4-pro", "inferenceFlopsRatio", "--store", str(tmp_path / "store")])
+    result = CliRunner().invoke(app, ["claims", "--why", "deepseek-v4-pro inferenceFlopsRatio", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "deepseek-v4-pro inferenceFlopsRatio 60%"
@@ -99,7 +99,7 @@ def test_lineage_why_shows_the_measured_ratio_and_verdict(catalog, tmp_path):
     assert lines[2].startswith("  reason: [measured] stated 60%, measured 26.1% (matmul FLOPs")
     assert lines[-1].startswith("  - [against, primary, measurement] measurement:ratios lineage/techniques/deepseek_v4_attention.py "
                                 "flops_per_token(deepseek-ai__DeepSeek-V4-Pro.json | deepseek-ai__DeepSeek-V3.2.json, tokens=1048576)")
-    missing = CliRunner().invoke(app, ["why", "deepseek-v4-pro", "kvCacheRatios", "--store", str(tmp_path / "store")])
+    missing = CliRunner().invoke(app, ["claims", "--why", "deepseek-v4-pro kvCacheRatios", "--store", str(tmp_path / "store")])
     assert missing.exit_code == 2
     assert missing.output.strip() == ('Error: predicate "kvCacheRatios" not found. Did you mean "kvCacheRatio"?')
 

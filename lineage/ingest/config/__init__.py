@@ -351,7 +351,7 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
             if not re.fullmatch(ID_PATTERN, model) or len(model) > 80:
                 raise SourceFormatError(
                     f'--model "{model}" is not a model id: use lowercase letters, digits, "-" and "." '
-                    "(a new id creates the model), or see 'lineage models'"
+                    "(a new id creates the model), or see 'lineage ls models'"
                 )
             return ConfigSource(file=path.name, model=model, sha256=None, kind=SourceKind.PRIMARY, discovered=True,
                                 note=f"ingested from local file {path.name}; a new model named by the user (--model)")
@@ -367,13 +367,13 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     if named is None:
         raise SourceFormatError(
             f'cannot tell which model "{path}" describes: no org__name file or folder name and no '
-            "_name_or_path. Pass --model ID (see 'lineage models')."
+            "_name_or_path. Pass --model ID (see 'lineage ls models')."
         )
     repo, where = named
     if not all(re.search(r"[A-Za-z0-9]", part) for part in repo.split("/", 1)) or not discovered_model_id(repo, catalog):
         raise SourceFormatError(
             f"{where} names no model lineage can give an id: the org and the name (org__name) each need a letter "
-            "a-z or a digit. Rename the file, or pass --model ID (see 'lineage models')."
+            "a-z or a digit. Rename the file, or pass --model ID (see 'lineage ls models')."
         )
     derived = _as_derivative(repo, where, cfg, catalog, path)
     if derived is not None:
