@@ -203,17 +203,16 @@ def _cell(value: Any) -> str:
     return printable(str(value))
 
 
-def _capped(value: Any, limit: int | None) -> str:
-    """A cell's text, cut to ``limit`` characters (ending in ``…``)."""
-    text = value if type(value) is str and value.isprintable() else _cell(value)
-    return text[: limit - 1] + "…" if limit and len(text) > limit else text
+def _text(value: Any) -> str:
+    """A cell's text, whole (a table wraps it; it never cuts it)."""
+    return value if type(value) is str and value.isprintable() else _cell(value)
 
 
-def _made(row: list, widths: dict[int, int]) -> tuple[str, ...]:
+def _made(row: list) -> tuple[str, ...]:
     """``row`` with every cell that is a function replaced by its text (in place), as a tuple."""
     for i, x in enumerate(row):
         if callable(x):
-            row[i] = _capped(x(), widths.get(i))
+            row[i] = _text(x())
     return tuple(row)
 
 
@@ -249,11 +248,12 @@ def table(
 ) -> str:
     """Left-aligned plain-text table that fits the terminal.
 
-    ``widths[i]`` caps column ``i``; when the table is wider than ``width`` (default
+    ``widths[i]`` caps the width of column ``i``; when the table is wider than ``width`` (default
     :func:`terminal_width`), the widest columns shrink first, down to their header, except those in
-    ``keep`` and those headed as in :data:`KEPT` (ids a user copies). When that would leave a column narrower than 20 characters, the
-    ``optional`` columns are left out instead, in the order given. Cut cells end in ``…``, or wrap
-    onto more lines for columns in ``wrap``. Integers of five digits or more get thousands separators; a ``STATUS`` column is
+    ``keep`` and those headed as in :data:`KEPT` (ids a user copies: never cut, never capped). When
+    that would leave a column narrower than 20 characters, the ``optional`` columns are left out
+    instead, in the order given. A cell wider than its column wraps onto more lines: nothing is cut
+    (``wrap`` is accepted for callers that name it; every column wraps). Integers of five digits or more get thousands separators; a ``STATUS`` column is
     coloured on a terminal. Identical rows are shown once. A cell may be a function of no arguments,
     called only when its text is needed: its column shown, as wide as it may be, or its row alike
     to another in every other cell (the evidence of 3,700 claims, left out at 100 columns).
@@ -262,54 +262,60 @@ def table(
     --------
     >>> print(table(["ID", "TEXT"], [["a", "one two three four"], ["b", 12345]], width=12))
     ID  TEXT
-    a   one two…
+    a   one two
+        three
+        four
     b   12,345
     """
     if output.mode() is not output.Format.table:  # --format md or csv: every cell whole
         made = [[_cell(v() if callable(v) else v).strip() for v in row] for row in rows]
         return output.rendered_table(headers, made)
-    widths = widths or {}
+    head = [str(h) for h in headers]
+    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() in KEPT}
+    caps = {i: cap for i, cap in (widths or {}).items() if i not in keep and cap}
     cells: list[list] = []
     kept: dict[tuple, list[list]] = {}  # rows shown, by their cells that are text already
     for row in rows:
-        out = [v if callable(v) else _capped(v, widths.get(i)) for i, v in enumerate(row)]
+        out = [v if callable(v) else _text(v) for v in row]
         alike = kept.setdefault(tuple([None if callable(x) else x for x in out]), [])
-        if alike and any(_made(r, widths) == _made(out, widths) for r in alike):
+        if alike and any(_made(r) == _made(out) for r in alike):
             continue
         alike.append(out)
         cells.append(out)
-    head = [str(h) for h in headers]
     natural = []
     for i, h in enumerate(head):
-        cap, most = widths.get(i), len(h)
+        cap, most = caps.get(i), len(h)
         for r in cells:
-            if cap and most >= cap:  # no cell is wider than its cap
+            if cap and most >= cap:  # the column is as wide as its cap: longer cells wrap
                 break
             if callable(r[i]):
-                r[i] = _capped(r[i](), cap)
+                r[i] = _text(r[i]())
             most = max(most, len(r[i]))
-        natural.append(most)
+        natural.append(max(len(h), min(most, cap)) if cap else most)
     limit = width if width is not None else terminal_width()
-    sizes, shown, wrap = natural, list(range(len(head))), set(wrap)
-    keep = set(keep) | {i for i, h in enumerate(head) if h.strip() in KEPT}
+    sizes, shown = natural, list(range(len(head)))
     optional = list(optional)
     while limit:
-        floors = [natural[i] if i in keep else min(natural[i], max(len(head[i]), 6)) for i in shown]
-        sizes = _fit([natural[i] for i in shown], floors, limit - 2 * (len(shown) - 1))
-        squeezed = any(s < min(natural[i], 20) for s, i in zip(sizes, shown) if i not in keep)
+        floors = [natural[i] if i in keep else min(natural[i], max(len(head[i]), 6, _word(cells, i, 12))) for i in shown]
+        budget = limit - 2 * (len(shown) - 1)
+        first = next((n for n, i in enumerate(shown) if i in keep), None)
+        if first is not None:  # the first id column: as wide as the others leave, nine ids in ten at most
+            room = max(budget - sum(floors) + floors[first], 12)
+            floors[first] = max(len(head[shown[first]]), min(floors[first], _id_floor(cells, shown[first]), room))
+        sizes = _fit([natural[i] for i in shown], floors, budget)
+        squeezed = sum(sizes) > budget or any(s < min(natural[i], 20) for s, i in zip(sizes, shown) if i not in keep)
         if not (squeezed and optional):
             break
         shown.remove(optional.pop(0))
     for r in cells:
         for i in shown:
             if callable(r[i]):
-                r[i] = _capped(r[i](), widths.get(i))
+                r[i] = _text(r[i]())
     if len(shown) < len(head):
         head = [head[i] for i in shown]
         cells = [[r[i] for i in shown] for r in cells]
-        wrap = {n for n, i in enumerate(shown) if i in wrap}
     status_col = next((i for i, h in enumerate(head) if h.strip() == "STATUS"), None) if colour() else None
-    wrappers = {i: _Wrapper(sizes[i]) for i in wrap if i < len(sizes)}
+    wrappers = [_Wrapper(size) for size in sizes]
     if status_col is None:  # every cell padded by one format (thousands of lines: claims)
         padded = "  ".join(f"{{:<{size}}}" for size in sizes).format
 
@@ -325,13 +331,33 @@ def table(
         if all(len(text) <= size for text, size in zip(r, sizes)):
             lines.append(line(r))
             continue
-        parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] if i in wrappers else [text[: size - 1] + "…"]
-                 for i, (text, size) in enumerate(zip(r, sizes))]
+        for i, (text, size) in enumerate(zip(r, sizes)):
+            if len(text) > size and shown[i] in keep:
+                lines.append(" " * (sum(sizes[:i]) + 2 * i) + text)  # an id longer than its column: whole, alone
+                r = r[:i] + [""] + r[i + 1:]
+        parts = [[text] if len(text) <= size else wrappers[i].wrap(text) or [""] for i, (text, size) in enumerate(zip(r, sizes))]
         lines.extend(line([p[n] if n < len(p) else "" for p in parts]) for n in range(max(map(len, parts))))
     if _UNSHIPPED[0]:  # one line under the table, not the same words in every row
         _UNSHIPPED[0] = False
         lines.append(FETCH_NOTE)
     return "\n".join(lines)
+
+
+def _id_floor(cells: list[list], i: int) -> int:
+    """As wide as nine ids in ten of column ``i``; longer ones get a line of their own."""
+    sizes = sorted(len(r[i]) for r in cells) or [0]
+    return sizes[(len(sizes) - 1) * 9 // 10]
+
+
+def _word(cells: list[list], i: int, most: int) -> int:
+    """The longest word in column ``i``, up to ``most`` (a column narrower than its words breaks them)."""
+    longest = 0
+    for r in cells:
+        if len(r[i]) > longest:
+            longest = max(longest, *(len(w) for w in r[i].split())) if r[i].strip() else longest
+            if longest >= most:
+                return most
+    return longest
 
 
 class _Wrapper(textwrap.TextWrapper):
@@ -345,6 +371,10 @@ class _Wrapper(textwrap.TextWrapper):
     def __init__(self, width: int):
         super().__init__(width, break_long_words=True)
         self._words: dict[str, list[str]] = {}
+
+    def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):
+        if not cur_line:  # a word wider than the column starts a line of its own before it is split
+            super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
 
     def _split(self, text: str) -> list[str]:
         chunks = []
@@ -397,7 +427,7 @@ def quantity(predicate: str, value: Any) -> str:
     Examples
     --------
     >>> quantity("totalParameters", "1026408232448"), quantity("contextLength", 262144)
-    ('1.03T', '262,144 tokens')
+    ('1.03T', '256K tokens')
     >>> quantity("trainingTokens", 14.8e12), quantity("layers", 61), quantity("released", "2025-07")
     ('14.8T tokens', '61', '2025-07')
     >>> quantity("kvCacheRatio", 0.1), quantity("inferenceFlopsRatio", 0.261)
@@ -414,6 +444,9 @@ def quantity(predicate: str, value: Any) -> str:
         return human(number)
     if unit == "%":  # a fraction of a baseline's
         return f"{number:.1%}".replace(".0%", "%")
+    if predicate == "contextLength" and number.is_integer() and number >= 1024 and number % 1024 == 0:
+        kib = int(number) // 1024  # windows are powers of two: 131,072 is read 128K
+        return f"{kib // 1024}M {unit}" if kib % 1024 == 0 else f"{kib}K {unit}"
     if number >= 1e9:
         return f"{human(number)} {unit}"
     return f"{int(number):,} {unit}" if number.is_integer() else f"{number:,} {unit}"

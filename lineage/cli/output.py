@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import Annotated, Any
@@ -70,8 +72,23 @@ def rendering(fmt: Format, json_out: bool) -> Iterator[bool]:
     With ``csv`` every line the command prints is dropped but its tables, which are printed at the end.
     """
     as_json = json_out or fmt is Format.json
-    if fmt in (Format.table, Format.json):
+    if fmt is Format.json or as_json:
         yield as_json
+        return
+    if fmt is Format.table:
+        from lineage.cli.options import terminal_width
+
+        width = terminal_width()
+        if not width:
+            yield False
+            return
+        saved = sys.stdout
+        sys.stdout = _Fitted(saved, width)
+        try:
+            yield False
+        finally:
+            sys.stdout.flush()
+            sys.stdout = saved
         return
     _MODE.append(fmt)
     saved, start = sys.stdout, len(_CSV)
@@ -115,3 +132,48 @@ def rendered_table(headers: Sequence[str], rows: list[list[Any]]) -> str | None:
         _CSV.append(buffer.getvalue())
         return ""
     return None
+
+
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _Fitted(io.TextIOBase):
+    """``stream`` with every line wider than ``width`` wrapped at its spaces, continued two spaces
+    deeper than it began (a table's lines fit already; words, ids and addresses are never split)."""
+
+    def __init__(self, stream: Any, width: int):
+        self._stream, self._width, self._pending = stream, width, ""
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *done, self._pending = (self._pending + text).split("\n")
+        if done:
+            self._stream.write("".join(fitted(line, self._width) + "\n" for line in done))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(fitted(self._pending, self._width))
+            self._pending = ""
+        self._stream.flush()
+
+
+def fitted(line: str, width: int) -> str:
+    """``line`` wrapped to ``width`` columns (colour codes not counted); unchanged when it fits.
+
+    Examples
+    --------
+    >>> print(fitted("  used by: alpha-1, beta-2, gamma-3", 20))
+      used by: alpha-1,
+        beta-2, gamma-3
+    """
+    if len(line) <= width or len(_SGR.sub("", line)) <= width:
+        return line
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    return "\n".join(textwrap.wrap(line.strip(), width, initial_indent=indent, subsequent_indent=indent + "  ",
+                                    break_long_words=False, break_on_hyphens=False)) or line

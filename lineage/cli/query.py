@@ -172,10 +172,11 @@ def show_command(
         if not facts:
             continue
         typer.echo(f"\n{title}:")
-        rows = [
-            [f.predicate.value, quantity(f.predicate.value, f.label), f.status.value, _evidence_line(f.evidence[0])]
-            for f in facts
-        ]
+        alike: dict[tuple[str, str, str], list] = {}  # one row per value shown: its first evidence, the rest counted
+        for f in facts:
+            alike.setdefault((f.predicate.value, quantity(f.predicate.value, f.label), f.status.value), []).append(f)
+        rows = [[*key, _evidence_line(same[0].evidence[0]) + (f" (+{len(same) - 1} more sources)" if len(same) > 1 else "")]
+                for key, same in alike.items()]
         typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32, 3: 80}))
 
 
@@ -335,6 +336,7 @@ def techniques_command(
             [[r.id + ("*" if r.curation == "discovered" else ""), r.name, r.category, ", ".join(r.introduced_by),
               r.first_appeared, r.adopters, r.implementation or "-"] for r in rows],
             {1: 40},
+            optional=[6, 1],
         )
     )
 
@@ -359,6 +361,7 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
                 for r in rows
             ],
             {1: 32},
+            optional=[1],
         )
     )
     if any(r.curation == "discovered" for r in rows):
@@ -377,6 +380,7 @@ def sources_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
             table(
                 ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
                 [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
+                optional=[4, 2],
             )
         )
     if unfinished:
