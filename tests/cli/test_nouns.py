@@ -175,3 +175,13 @@ def test_ids_are_never_cut_at_80_columns(built_store_path, what, key):
     shown = runner.invoke(app, ["ls", what, "--store", str(built_store_path)], env={"COLUMNS": "80"}).stdout
     firsts = {line.split()[0].rstrip("*") for line in shown.splitlines()[1:] if line.strip()}
     assert set(ids) <= firsts and "…" not in "".join(line.split()[0] for line in shown.splitlines()[1:] if line.strip())
+
+
+@pytest.mark.parametrize("old", sorted(old for old, args in ALIASES.items() if args is not None))
+def test_an_alias_with_json_prints_pure_json_on_stdout_and_its_notice_on_stderr(built_store_path, old):
+    if "--json" not in run(old, "--help").stdout:
+        pytest.skip(f"'lineage {old}' has no --json")
+    result = run(old, *ALIASES[old], "--json", store=built_store_path)
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)  # the whole of stdout is one JSON document
+    assert result.stderr == notice(old) + "\n"
