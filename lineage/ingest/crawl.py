@@ -45,7 +45,7 @@ from lineage.errors import SourceFormatError
 from lineage.ingest import hub_list
 from lineage.ingest.card import RELATIONS, _catalog_model, _guess_relation
 from lineage.ingest.hub import check_repo
-from lineage.store.nquads import load_sources
+from lineage.store.nquads import load_prepared, prepare
 from lineage.verify_draft import settle
 
 JOURNAL_VERSION = 1
@@ -208,11 +208,13 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
         if path is not None:
             path.unlink(missing_ok=True)  # a journal of another crawl: this one starts afresh
         _save_journal(path, walk.record())
-    for batch, record in _ahead(walk.batches()):
-        load_sources(store, batch)  # on disk when it returns (the bulk loader writes its files), then journaled
+    # the next page is listed and rendered as quads in the producer thread while this one loads
+    for batch, written, record in _ahead((prepare(batch), len(batch) - _owners(batch), record)
+                                         for batch, record in walk.batches()):
+        load_prepared(store, batch)  # on disk when it returns (the bulk loader writes its files), then journaled
         _save_journal(path, record)
         if progress:
-            progress(sum(doc.id.count("/") for doc, _, _ in batch))
+            progress(written)
     final = walk.record()
     if path is not None:
         path.unlink(missing_ok=True)
@@ -220,6 +222,11 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
                        derivations=sum(final["relations"].values()), relations=dict(sorted(final["relations"].items())),
                        pages=final["pages"], resumed=resumed, self_references=sorted(set(final["self"])),
                        gated=final["gated"], truncated=final["truncated"])
+
+
+def _owners(batch: list) -> int:
+    """How many of a page's sources are ``hub:<owner>`` sources of discovered labs (not repositories)."""
+    return sum("/" not in doc.id for doc, _, _ in batch)
 
 
 class _Walk:

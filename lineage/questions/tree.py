@@ -76,7 +76,8 @@ SELECT ?model ?base ?q ?status WHERE {
   OPTIONAL { ?c lin:qualifiers ?q }
 }"""
 
-_RECORDS = "SELECT ?m ?rec WHERE { ?m a lin:DiscoveredEntity ; a lin:Model ; lin:entityRecord ?rec }"
+_RECORDS = "SELECT ?m ?rec WHERE { ?m lin:entityRecord ?rec }"
+"""Every discovered entity's record (one pattern, a scan; models are told by the record's ``kind``)."""
 
 
 def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") -> list[Edge]:
@@ -92,9 +93,11 @@ def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") 
     orgs = {}
     for row in store.select(_RECORDS, entity_ids=True):
         try:
-            orgs[str(row["m"])] = json.loads(str(row["rec"])).get("organization")
+            record = json.loads(str(row["rec"]))
         except ValueError:
             continue
+        if isinstance(record, dict) and record.get("kind") == "model":
+            orgs[str(row["m"])] = record.get("organization")
     return _edges(claims, relations, lambda m: _org(m, catalog, orgs), min_status)
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
 
 from lineage.domain import Claim, Entity, Model, Organization, SourceDocument, Status
 from lineage.errors import StoreError
@@ -32,8 +34,9 @@ _TYPE = f"<{iris.RDF}type>"
 
 
 def _lit(text: str, datatype: str | None = None) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
 
 
 def _lin(name: str) -> str:
@@ -42,15 +45,21 @@ def _lin(name: str) -> str:
 
 def covered(claims: list[Claim], entities: list[Entity]) -> bool:
     """Whether :func:`document_nquads` writes these itself (else the rdflib mapping does)."""
-    return all(type(e) in (Model, Organization) and e.curation == "discovered" and not e.aliases and not e.description
-               and not getattr(e, "family", None) and not getattr(e, "report", None)
-               and not getattr(e, "homepage", None) and not getattr(e, "country", None) for e in entities) and all(
-        c.object is not None and not c.unit and all(ev.span_sha256 is None for ev in c.evidence) for c in claims)
+    for e in entities:
+        fields = vars(e)
+        if type(e) not in (Model, Organization) or fields["curation"] != "discovered" or any(
+                fields.get(name) for name in _UNCOVERED):
+            return False
+    return all(c.object is not None and not c.unit and all(ev.span_sha256 is None for ev in c.evidence) for c in claims)
+
+
+_UNCOVERED = ("aliases", "description", "family", "report", "homepage", "country")
+"""Entity fields :func:`document_nquads` does not write (an entity with any of them goes through rdflib)."""
 
 
 def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Entity]) -> list[str]:
     """The quads of one source's graph as N-Quads lines (the quads :func:`rdf.document_triples` makes)."""
-    g = s = f"<{iris.source_iri(doc.id)}>"
+    g = s = _source(doc.id)
     if not covered(claims, entities):
         from oxrdflib._converter import to_ox  # Oxigraph's term syntax is N-Quads (rdflib's n3() is not)
 
@@ -79,7 +88,7 @@ def _entity(e: Model | Organization) -> list[tuple[str, str, str]]:
     rows += [(n, f"<{_DC}source>", _lit(ref.url, _XSD + "anyURI")) for ref in e.sources]
     rows.append((n, _TYPE, _lin("DiscoveredEntity")))
     if e.discovered_in:
-        rows.append((n, _lin("discoveredIn"), f"<{iris.source_iri(e.discovered_in)}>"))
+        rows.append((n, _lin("discoveredIn"), _source(e.discovered_in)))
     record = e.model_dump(mode="json", exclude_none=True)
     if isinstance(e, Model):
         record.setdefault("organization", None)
@@ -95,21 +104,22 @@ def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
     """A claim's quads (``graph``: the source's IRI, written as a term)."""
     import hashlib
 
-    c = f"<{iris.CLAIM}{claim.id}-{hashlib.sha256(doc_id.encode()).hexdigest()[:8]}>"
+    key = claim.id
+    c = f"<{iris.CLAIM}{key}-{hashlib.sha256(doc_id.encode()).hexdigest()[:8]}>"
     subject, predicate, obj = (f"<{iris.entity_iri(claim.subject)}>", _lin(claim.predicate.value),
                                f"<{iris.entity_iri(claim.object)}>")
-    rows = [(c, _TYPE, _lin("Claim")), (c, _lin("claimKey"), _lit(claim.id)), (c, f"<{iris.RDF}subject>", subject),
+    rows = [(c, _TYPE, _lin("Claim")), (c, _lin("claimKey"), _lit(key)), (c, f"<{iris.RDF}subject>", subject),
             (c, f"<{iris.RDF}predicate>", predicate), (c, f"<{iris.RDF}object>", obj)]
     if claim.status is not Status.CONTRADICTED:
         rows.append((subject, predicate, obj))
     if claim.qualifiers:
-        rows.append((c, _lin("qualifiers"), _lit(json.dumps(claim.qualifiers, sort_keys=True), iris.RDF + "JSON")))
+        rows.append((c, _lin("qualifiers"), _qualifiers(json.dumps(claim.qualifiers, sort_keys=True))))
     rows += [(c, _lin("status"), f"<{iris.status_iri(claim.status)}>"), (c, _lin("statusReason"), _lit(claim.reason)),
              (c, _lin("claimedIn"), graph)]
     for i, ev in enumerate(claim.evidence):
         node = f"<{c[1:-1]}-e{i}>"
         rows += [(c, f"<{_PROV}wasDerivedFrom>", node), (node, _TYPE, _lin("Evidence")),
-                 (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else f"<{iris.source_iri(ev.source)}>")]
+                 (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else _source(ev.source))]
         if ev.revision:
             rows.append((node, _lin("revision"), _lit(ev.revision)))
         rows += [(node, _lin("sourceKind"), _lin(ev.source_kind.value.title() + "Source")), (node, _lin("locator"), _lit(ev.locator)),
@@ -119,32 +129,65 @@ def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+@lru_cache(maxsize=4096)
+def _source(doc_id: str) -> str:
+    """A source's IRI as a term (a crawl names each source three times: graph, discoveredIn, evidence)."""
+    return f"<{iris.source_iri(doc_id)}>"
+
+
+@lru_cache(maxsize=256)
+def _qualifiers(text: str) -> str:
+    return _lit(text, iris.RDF + "JSON")
+
+
 def load_sources(store, sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]]) -> int:
     """Write a batch of sources, each replacing the graph of its id; returns the quads written.
 
     Graphs the batch replaces are dropped first, in one update; then the batch goes in through Oxigraph's
     bulk loader, whose files are on disk when it returns.
     """
-    from pyoxigraph import RdfFormat
+    return load_prepared(store, prepare(sources))
 
+
+class Prepared(NamedTuple):
+    """A batch of sources ready to load: :func:`prepare`'s work (pure Python, no store) done ahead."""
+
+    indexed: list
+    """Sources whose claims touch the adoption index (written through ``replace_sources``)."""
+    doc_ids: list[str]
+    """The other sources' ids, in the batch's order."""
+    text: bytes
+    """Their quads as N-Quads (with the index version line)."""
+    quads: int
+
+
+def prepare(sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]]) -> Prepared:
+    """A batch's quads, rendered without touching the store (a crawl renders the next page while one loads)."""
     sources = list(sources)
     indexed = [s for s in sources if any(c.predicate is Predicate.USES or c.predicate in IDEA_RELATIONS for c in s[1])]
-    if indexed:
-        store.replace_sources(indexed)
-    plain = [s for s in sources if s not in indexed]
-    if not plain:
-        return 0
+    plain = [s for s in sources if s not in indexed] if indexed else sources
     lines = [line for doc, claims, entities in plain for line in document_nquads(doc, list(claims), list(entities))]
     index = iris.ref(iris.INDEX)
     text = "\n".join(lines) + f"\n{index} {_lin('indexVersion')} {_lit(_index_version(), _XSD + 'integer')} {index} .\n"
-    present = _present(store, [doc.id for doc, _, _ in plain])
+    return Prepared(indexed, [doc.id for doc, _, _ in plain], text.encode("utf-8"), len(lines))
+
+
+def load_prepared(store, batch: Prepared) -> int:
+    """Write a :func:`prepare`\\ d batch (see :func:`load_sources`); returns the quads written."""
+    from pyoxigraph import RdfFormat
+
+    if batch.indexed:
+        store.replace_sources(batch.indexed)
+    if not batch.doc_ids:
+        return 0
+    present = _present(store, batch.doc_ids)
     if present:
         store._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in present), f"replacing {len(present)} sources failed")
     try:
-        store._ox.bulk_load(text.encode("utf-8"), format=RdfFormat.N_QUADS)
+        store._ox.bulk_load(batch.text, format=RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as exc:
-        raise StoreError(f"writing {len(plain)} sources to the store failed: {str(exc).splitlines()[0]}") from None
-    return len(lines)
+        raise StoreError(f"writing {len(batch.doc_ids)} sources to the store failed: {str(exc).splitlines()[0]}") from None
+    return batch.quads
 
 
 def _index_version() -> str:
