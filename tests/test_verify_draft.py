@@ -22,7 +22,6 @@ VERIFY_LAYER = {"verify.py", "verify_index.py", "verify_ratios.py", "verify_draf
 verdict over several claims that read commands show."""
 
 FILTERS = {
-    "questions/status.py": "ANY is the lowest status a --min-status filter accepts; it gives no claim a status",
     "questions/listing.py": "sorts stored rows so a verified parameter count wins; it reads stored statuses",
 }
 """Modules that name a status member outside a comparison to filter or sort by, never to give one."""
