@@ -153,12 +153,13 @@ class Store:
         """Replace several sources' graphs in one transaction: all of them are written, or none.
 
         Every text is checked to be valid Unicode first (a lone surrogate from a JSON escape
-        cannot be stored), so a bad source fails before the store is touched.
+        cannot be stored), so a bad source fails before the store is touched.  A source written
+        again from the same bytes keeps what it discovered (:meth:`_kept_discoveries`).
         """
         from lineage.store import rdf
 
         parts, pairs, ideas, count, ids = [], set(), set(), 0, []
-        for doc, claims, entities in sources:
+        for doc, claims, entities in self._kept_discoveries(sources):
             ids.append(doc.id)
             claims = list(claims)
             triples = rdf.document_triples(doc, claims, entities)
@@ -189,6 +190,35 @@ class Store:
         what = f'source "{ids[0]}"' if len(ids) == 1 else f"{len(ids)} sources ({', '.join(ids)})"
         self._update(update, f"writing {what} to the store failed")
         return count
+
+    def _kept_discoveries(self, sources) -> list[tuple[SourceDocument, list[Claim], list[Entity]]]:
+        """``sources`` with, for each written again from the same bytes, the entities its stored version
+        discovered that its new reading does not and that no other source discovers.
+
+        A document read again after others may find one of its names known under another id (a lab a
+        card discovered first): its new reading no longer discovers it, but the same document still
+        names it, so the store keeps it rather than lose an entity (issue 27).  A new version of the
+        source (other bytes) drops what it no longer discovers.
+        """
+        from lineage.ingest.identity import same_document
+
+        sources = [(doc, list(claims), list(entities)) for doc, claims, entities in sources]
+        writing = {doc.id for doc, _, _ in sources}
+        found = {e.id for _, _, entities in sources for e in entities}
+        elsewhere: set[str] | None = None
+        for doc, _, entities in sources:
+            old = self.source(doc.id)
+            if old is None or not same_document(old.revision, doc.revision):
+                continue
+            gone = [e for e in self.discovered_entities(doc.id) if e.id not in found]
+            if not gone:
+                continue
+            if elsewhere is None:
+                elsewhere = {e.id for e in self.discovered_entities(excluding=writing)}
+            kept = [e for e in gone if e.id not in elsewhere]
+            entities += kept
+            found |= {e.id for e in kept}
+        return sources
 
     def remove_source(self, doc_id: str) -> None:
         """Drop one source's graph (no-op if absent)."""

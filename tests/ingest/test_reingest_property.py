@@ -92,3 +92,22 @@ def test_a_sample_of_every_ingest_kind_ingested_again_in_any_order_gives_the_sam
 @pytest.mark.exhaustive
 def test_the_whole_corpus_ingested_again_in_any_order_gives_the_same_store(store_copy, corpus, hub):
     _three_passes([s for kind in corpus_sources(corpus).values() for s in kind], store_copy, seed=27)
+
+
+def test_a_report_read_again_after_its_labs_cards_keeps_the_lab_it_discovered(store_copy, corpus, hub):
+    """The report names its lab by its GitHub organization and discovers it; the lab's Hub cards, read
+    later, make the report's model known with the Hub's organization, so the same report read again no
+    longer discovers its lab. The same bytes still name it: the store keeps it (found by the
+    exhaustive run: the lab was lost)."""
+    every = {s.name: s for kind in corpus_sources(corpus).values() for s in kind}
+    report = every["pdf:Tencent-Hunyuan__Hunyuan-A13B__Hunyuan_A13B_Technical_Report.pdf"]
+    cards = [every[f"hf:tencent/{n}"] for n in ("Hunyuan-A13B-Instruct", "Hunyuan-7B-Instruct", "Tencent-Hunyuan-Large")]
+    assert ingest(store_copy, report) is None
+    known = entities(dump(store_copy))
+    for card in cards:
+        assert ingest(store_copy, card) is None
+    assert ingest(store_copy, report) is None
+    assert not known - entities(dump(store_copy))
+    settled = dump(store_copy)
+    assert ingest(store_copy, report) is None
+    assert dump(store_copy) == settled, difference(settled, dump(store_copy))
