@@ -1,0 +1,233 @@
+"""Ideas named by the titles of cited papers: "RoFormer: Enhanced Transformer with Rotary Position Embedding".
+
+A bibliography entry whose title has the form ``Name: subtitle`` introduces ``Name`` when the name is a
+coined one (a single token, or a few words ending in a method's head noun: "Switch Transformers",
+"Native Sparse Attention"), the subtitle describes a method (a cue of the table below, which also gives
+the category) and not a model, benchmark, data set or system report.  The cited paper is the idea's
+origin; its arXiv id, when the entry prints one, gives the origin paper and the month it first appeared.
+
+Names the catalog already knows (any kind, or a model family or lab inside the name), names with
+version digits, and generic phrases are left alone.  An entry that resolves to a catalog paper which
+introduces a catalog technique is that technique: nothing new is made.  Which body sentences name the
+idea, and whether the report's own model uses it, is the report reader's ordinary judgement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lineage import domain
+from lineage.catalog import Catalog
+from lineage.catalog.resolver import Resolver
+from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_generic, same_idea
+from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
+from lineage.ingest import references
+from lineage.ingest.discovery import slug
+from lineage.ingest.proposals import HEADS
+
+C = TechniqueCategory
+CUES: list[tuple[str, TechniqueCategory]] = [
+    # (regex on the name and subtitle, category) — first match decides
+    (r"quantiz|low-bit|\b(?:fp8|fp4|int8|int4|[1-8]-bit)\b|mixed precision", C.PRECISION),
+    (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill", C.INFERENCE),
+    (r"position|rotary|extrapolat|context window|length generali[sz]|long[- ]context", C.POSITIONAL),
+    (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc", C.MOE),
+    (r"attention|multi-query|multi-head|linear transformer|state space|recurren|convolution", C.ATTENTION),
+    (r"normali[sz]ation|\bnorm\b|layernorm|rmsnorm", C.NORMALIZATION),
+    (r"activation|gelu|\bglu\b|gated linear unit|swish", C.ACTIVATION),
+    (r"optimi[sz]er|gradient descent|\badam|momentum|learning rate|second-order|preconditi", C.OPTIMIZER),
+    (r"preference|reward|policy|reinforcement|rlhf|feedback|alignment|\baligning\b|reasoning via", C.ALIGNMENT),
+    (r"\bloss\b|objective|token prediction|next-token|contrastive|denoising", C.OBJECTIVE),
+    (r"parallel|pipeline|distributed|memory optimi|zero redundancy|offload|checkpointing|kernel|io-aware|"
+     r"communication|cluster|\bsystem for", C.SYSTEMS),
+    (r"deduplicat|data selection|data mixture|filtering|tokeni[sz]|byte pair|subword|data synthesis|"
+     r"synthetic data|curriculum|domain reweighting|instruction tuning data", C.DATA),
+    (r"distillation|fine-tuning|finetuning|pre-training|pretraining|adaptation|low-rank|pruning|scaling law|"
+     r"hyperparameter|initiali[sz]ation|training|tuning", C.TRAINING),
+    (r"residual|connection|skip", C.RESIDUAL),
+]
+_MORE_HEADS = {
+    "transformers", "encoding", "decoding", "upcycling", "up-cycling", "scheduler", "tuning", "fine-tuning", "merging",
+    "pruning", "search", "alignment", "regularization", "dropout", "initialization", "tokenization", "packing",
+    "checkpointing", "offloading", "annealing", "warmup", "decay", "clipping", "units", "unit", "gating", "layer",
+    "layers", "heads",
+}
+"""Head nouns of descriptive method names beyond the proposal table's."""
+_CUES = [(re.compile(p, re.I), c) for p, c in CUES]
+
+_NOT_METHOD = re.compile(
+    r"bench|evaluat|dataset|data set|corpus|corpora|suite|leaderboard|arena|\bexam|\bquestions?\b|challenge|"
+    r"\btest\b(?!-time)|technical report|system card|model card|survey|toolkit|library|platform|assistant|chatbot|"
+    r"\bagents?\b|agentic|dialogue|speech|audio|video|image|visual|vision|multimodal|multi-modal|\bocr\b|"
+    r"document|theorem|prover|\bproving|formal|math|\bcode\b|\bcoding|programming|software|translation|stor(?:y|ies)|"
+    r"poetry|medical|clinical|legal|financ|chemi|protein|molecul|\btts\b|music|reading comprehension|"
+    r"commonsense|question answering|retrieval|search engine|web|tool|robot|embodied|game|safety|jailbreak|"
+    r"toxic|bias|hallucinat|factual|truthful|knowledge graph|recommend|\bcontest|competition|olympiad",
+    re.I,
+)
+_MODEL_HEAD = re.compile(
+    r"\b(?:models?|llms?|lms?|family|series|chat|assistant)\b(?=\s*(?:$|[,;:(]|\b(?:with|for|that|trained|on|by|at|in)\b))",
+    re.I,
+)
+_PREPOSITION = re.compile(
+    r"(?<![\w-])(?:for|of|in|to|with|from|via|on|by|towards?|through|into|as|using|beyond|\w+ing)(?![\w-])", re.I
+)
+_TITLE = re.compile(
+    r"(?:^|(?<=[.”\"?!]\s)|(?<=\]\s)|(?<=[“\"]))(?P<name>[A-Z][A-Za-z0-9+\-]*(?:\s[A-Za-z][A-Za-z0-9+\-]*){0,3}):\s+"
+    r"(?P<sub>[A-Za-z][^.?!]{8,240})"
+)
+
+
+@dataclass
+class Titled:
+    """One idea a cited paper's title names, with the entry it comes from."""
+
+    technique: Technique
+    ref: references.Reference
+    title: str
+
+
+@dataclass
+class Found:
+    ideas: list[Titled] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+
+
+def title_parts(entry: str) -> tuple[str, str] | None:
+    """(name, subtitle) of an entry whose title reads ``Name: subtitle``, else None."""
+    text = re.sub(r"\s+", " ", references._NUMBERED.sub("", entry))
+    for m in _TITLE.finditer(text):
+        name = m.group("name")
+        if is_generic(name):
+            continue
+        return name, m.group("sub").strip(" ,;")
+    return None
+
+
+def category(name: str, subtitle: str) -> TechniqueCategory | None:
+    """The category a method's name and subtitle give, or None when nothing marks a method."""
+    text = f"{name} {subtitle}"
+    return next((c for pattern, c in _CUES if pattern.search(text)), None)
+
+
+def model_like(subtitle: str) -> bool:
+    """A subtitle whose head noun is a model ("Open and efficient foundation language models").
+
+    >>> model_like("A strong, economical, and efficient mixture-of-experts language model")
+    True
+    >>> model_like("Efficient context window extension of large language models")
+    False
+    """
+    m = _MODEL_HEAD.search(subtitle)
+    return bool(m) and not _PREPOSITION.search(subtitle[: m.start()])
+
+
+def coined(name: str) -> bool:
+    """A coined name: one token ("RoFormer", "GQA"), or a few words ending in a method's head noun."""
+    words = name.split()
+    if any(ch.isdigit() for ch in name):
+        return False  # versions name releases, not ideas
+    if len(words) == 1:
+        return len(name) >= 3
+    head = words[-1].lower()
+    return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
+
+
+def _names_known_thing(name: str, resolver: Resolver) -> bool:
+    """The name, or one of its parts, is an entity the catalog lists (a lab or model family inside a name)."""
+    if resolver.resolve(name):
+        return True
+    parts = [p for p in re.split(r"[\s\-]+", name) if len(p) >= 3]
+    return any((r := resolver.resolve(p)) and r.kind in (EntityKind.MODEL.value, EntityKind.ORGANIZATION.value)
+               for p in parts)
+
+
+def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str) -> Found:
+    """Ideas the titles of ``bib``'s entries name that the catalog lacks (pure)."""
+    resolver = Resolver(catalog)
+    techniques = catalog.of_kind(EntityKind.TECHNIQUE)
+    introduced = {t.introduced_in for t in techniques} - {None}
+    index = idea_index(techniques)
+    out = Found()
+    seen: set[str] = set()
+    for ref in bib.entries:
+        parts = title_parts(ref.text)
+        if parts is None:
+            continue
+        name, sub = parts
+        cat = category(name, sub)
+        if cat is None or not coined(name):
+            continue
+        described = len(name.split()) > 1  # "Direct Preference Optimization": the name says what it is
+        if _NOT_METHOD.search(name if described else f"{name} {sub}") or (not described and model_like(sub)):
+            continue
+        if _names_known_thing(name, resolver) or same_idea(index, name):
+            continue
+        origin = ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)
+        if origin and origin in introduced:
+            continue  # the catalog's idea, under the catalog's name
+        words = name.split()
+        if len(words) > 1:
+            words[-1] = words[-1][:-1] if words[-1].lower().endswith("s") and words[-1].lower().rstrip("s") in HEADS \
+                else words[-1]
+        canonical = " ".join(w if any(c.isupper() for c in w[1:]) or w.isupper() else w[:1].upper() + w[1:]
+                             for w in words)
+        key = idea_key(canonical)
+        ident = slug(canonical)
+        if not ident or key in seen or ident in catalog.entities:
+            continue
+        long = expansion(name, sub)
+        if long and (resolver.resolve(long) or same_idea(index, long)):
+            continue  # the acronym of an idea the catalog names in full
+        seen.add(key)
+        aliases = tuple(dict.fromkeys(a for a in (name, long) if a and a != canonical))
+        title = f"{name}: {sub}"
+        if origin and not ref.paper and origin not in catalog.entities and all(p.id != origin for p in out.papers):
+            out.papers.append(Paper(id=origin, name=title[:120], title=title[:200], arxiv=ref.arxiv,
+                                    published=_month(ref.arxiv),
+                                    sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
+                                    curation="discovered", discovered_in=doc_id))
+        technique = Technique(
+            id=ident,
+            name=canonical,
+            aliases=aliases,
+            category=cat,
+            introduced_in=origin,
+            first_appeared=_month(ref.arxiv) if ref.arxiv and not ref.paper else None,
+            sources=(SourceRef(url=url, note=f"named by the title of a cited paper (references, entry {ref.number or ref.index})"),),
+            curation="discovered",
+            discovered_in=doc_id,
+        )
+        out.ideas.append(Titled(technique, ref, title))
+    return out
+
+
+def _month(arxiv: str | None) -> str | None:
+    """The month an arXiv id was assigned in ("2104.09864" -> "2021-04")."""
+    if not arxiv:
+        return None
+    yy, mm = arxiv[:2], arxiv[2:4]
+    return f"20{yy}-{mm}" if 1 <= int(mm) <= 12 else None
+
+
+def claims(found: Found, doc, now) -> list[domain.Claim]:
+    """introducedIn / firstAppeared claims of the ideas found, each citing its bibliography entry.
+
+    The report is not the idea's own record: what it says of another paper's idea is reported.
+    """
+    out = []
+    for idea in found.ideas:
+        t, ref = idea.technique, idea.ref
+        ev = domain.Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind,
+                      locator=f"references, entry {ref.number or ref.index}", snippet=clip(ref.text),
+                      method=domain.Method.CITATION, retrieved_at=now)
+        facts = [(domain.Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else []
+        if t.first_appeared:
+            facts.append((domain.Predicate.FIRST_APPEARED, None, t.first_appeared))
+        for predicate, obj, value in facts:
+            out.append(domain.Claim(subject=t.id, predicate=predicate, object=obj, value=value,
+                                    status=domain.Status.REPORTED,
+                             reason=f"the title of a paper the report cites names it (references, entry {ref.number or ref.index})",
+                             evidence=(ev,)))
+    return out

@@ -1,0 +1,67 @@
+"""Ideas named by the titles of cited papers (lineage.ingest.bibliography)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from lineage.ingest import bibliography, references
+
+DOC, URL = "report:some-model/sha256-0123456789abcdef", "urn:lineage:report:some-model"
+
+
+def _ideas(catalog, *entries: str):
+    text = "References\n" + "\n".join(f"[{i}] {e}" for i, e in enumerate(entries, start=1))
+    found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL)
+    return found, {i.technique.id: i.technique for i in found.ideas}
+
+
+def test_a_cited_method_title_names_an_idea_with_its_origin_paper_and_month(catalog):
+    found, ideas = _ideas(catalog, "A. Smith, B. Li, and C. Wu. ZiBA: Zigzag interleaved block attention for long inputs. "
+                                   "arXiv preprint arXiv:2403.01234, 2024.")
+    t = ideas["ziba"]
+    assert (t.name, t.category.value, t.introduced_in, t.first_appeared, t.curation) == (
+        "ZiBA", "attention", "arxiv-2403.01234", "2024-03", "discovered")
+    assert "Zigzag interleaved block attention" in t.aliases  # the expansion the title spells
+    assert [p.id for p in found.papers] == ["arxiv-2403.01234"]
+    (c,) = [c for c in bibliography.claims(found, _Doc(), datetime.now(UTC)) if c.predicate.value == "introducedIn"]
+    assert (c.subject, c.object, c.status.value) == ("ziba", "arxiv-2403.01234", "reported")
+    assert c.evidence[0].locator == "references, entry 1"
+
+
+@pytest.mark.parametrize("entry", [
+    "D. Roe. Zebrabench: A benchmark for evaluating long-context attention, 2024.",  # a benchmark
+    "E. Poe. Quokka: A strong, economical and efficient mixture-of-experts language model, 2024.",  # a model
+    "F. Doe. Lost in the long middle: How attention fails on long inputs, 2024.",  # no coined name
+    "G. Moe. Zorro-7B: Efficient attention for small models, 2024.",  # a release (version digits)
+    "H. Koe. Qwen-Router: Sparse routing for experts, 2024.",  # a lab's model family inside the name
+    "I. Loe. In: Proceedings of the conference on optimization, 2024.",  # generic word before a colon
+    "J. Noe. Walrus: Reading stories with children, 2024.",  # nothing marks a method
+])
+def test_titles_that_name_no_method_make_nothing(catalog, entry):
+    assert _ideas(catalog, entry)[1] == {}
+
+
+def test_a_descriptive_method_name_is_an_idea_whatever_its_subtitle_says(catalog):
+    _, ideas = _ideas(catalog, "K. Ray. Striped preference optimization: Your policy is secretly a math tutor, 2024.")
+    assert ideas["striped-preference-optimization"].category.value == "alignment"
+
+
+def test_two_spellings_of_one_idea_make_one_id(catalog):
+    _, ideas = _ideas(catalog, "L. Fox. Zigzag transformers: Scaling sparse expert routing, 2022.",
+                      "M. Fox. Zigzag Transformer: Scaling sparse expert routing. arXiv:2201.00001, 2022.")
+    assert list(ideas) == ["zigzag-transformer"]
+
+
+def test_an_idea_the_catalog_knows_is_not_discovered_again(catalog):
+    # the catalog's RoPE by its introducing paper; YaRN and GQA by name
+    _, ideas = _ideas(catalog,
+                      "J. Su et al. RoFormer: Enhanced transformer with rotary position embedding. arXiv:2104.09864, 2021.",
+                      "B. Peng et al. YaRN: Efficient context window extension of large language models, 2023.",
+                      "J. Ainslie et al. GQA: Training generalized multi-query transformer models, 2023.")
+    assert ideas == {}
+
+
+class _Doc:
+    id, revision, kind = DOC, None, "primary"
