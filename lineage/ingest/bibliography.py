@@ -24,11 +24,13 @@ from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_gener
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
-from lineage.ingest.proposals import HEADS
+from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
+from lineage.ingest.text import Sentence
 
 C = TechniqueCategory
 CUES: list[tuple[str, TechniqueCategory]] = [
     # (regex on the name and subtitle, category) — first match decides
+    (r"\bparallelism\b", C.SYSTEMS),
     (r"quantiz|low-bit|\b(?:fp8|fp4|int8|int4|[1-8]-bit)\b|mixed precision", C.PRECISION),
     (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill", C.INFERENCE),
     (r"position|rotary|extrapolat|context window|length generali[sz]|long[- ]context", C.POSITIONAL),
@@ -41,7 +43,7 @@ CUES: list[tuple[str, TechniqueCategory]] = [
     (r"\bloss\b|objective|token prediction|next-token|contrastive|denoising", C.OBJECTIVE),
     (r"parallel|pipeline|distributed|memory optimi|zero redundancy|offload|checkpointing|kernel|io-aware|"
      r"communication|cluster|\bsystem for", C.SYSTEMS),
-    (r"deduplicat|data selection|data mixture|filtering|tokeni[sz]|byte pair|subword|data synthesis|"
+    (r"deduplicat|data selection|data mixture|filtering|tokeni[sz]|byte[- ]pair|subword|data synthesis|"
      r"synthetic data|curriculum|domain reweighting|instruction tuning data", C.DATA),
     (r"distillation|fine-tuning|finetuning|pre-training|pretraining|adaptation|low-rank|pruning|scaling law|"
      r"hyperparameter|initiali[sz]ation|training|tuning", C.TRAINING),
@@ -81,11 +83,12 @@ _TITLE = re.compile(
 
 @dataclass
 class Titled:
-    """One idea a cited paper's title names, with the entry it comes from."""
+    """One idea a cited paper's title names (or a body sentence defines, citing it), with the entry cited."""
 
     technique: Technique
-    ref: references.Reference
+    ref: references.Reference | None
     title: str
+    sentence: Sentence | None = None  # the body sentence that spelled it out, for ideas defined in the text
 
 
 @dataclass
@@ -143,8 +146,9 @@ def _names_known_thing(name: str, resolver: Resolver) -> bool:
                for p in parts)
 
 
-def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str) -> Found:
-    """Ideas the titles of ``bib``'s entries name that the catalog lacks (pure)."""
+def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str,
+             body: list[Sentence] = ()) -> Found:
+    """Ideas the titles of ``bib``'s entries name that the catalog lacks, then those ``body`` defines citing them (pure)."""
     resolver = Resolver(catalog)
     techniques = catalog.of_kind(EntityKind.TECHNIQUE)
     introduced = {t.introduced_in for t in techniques} - {None}
@@ -184,10 +188,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         aliases = tuple(dict.fromkeys(a for a in (name, long) if a and a != canonical))
         title = f"{name}: {sub}"
         if origin and not ref.paper and origin not in catalog.entities and all(p.id != origin for p in out.papers):
-            out.papers.append(Paper(id=origin, name=title[:120], title=title[:200], arxiv=ref.arxiv,
-                                    published=_month(ref.arxiv),
-                                    sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
-                                    curation="discovered", discovered_in=doc_id))
+            out.papers.append(_paper(ref, title, doc_id))
         technique = Technique(
             id=ident,
             name=canonical,
@@ -200,7 +201,58 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             discovered_in=doc_id,
         )
         out.ideas.append(Titled(technique, ref, title))
+    _defined(body, bib, resolver, index, introduced, seen, out, doc_id, url)
     return out
+
+
+_DEFINED = re.compile(rf"{_NAME}\s*{_ACR}")
+_BROAD = {"learning", "training", "optimization", "prediction", "mechanism"}
+"""Heads of names that may be a whole field ("Machine Learning (ML)"): an idea only with the paper that introduced it."""
+
+
+def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: str, url: str) -> None:
+    """'Direct Preference Optimization (DPO) [12]': a method's name spelled out with its acronym and a citation.
+
+    The cited entry is the idea's origin; a sentence that cites nothing says nothing of where it comes from.
+    """
+    for s in body:
+        for m in _DEFINED.finditer(s.text):
+            acr = m.group("acr")
+            name = _trim_name(m.group("name"), acr)
+            if not name or len(name.split()) < 2 or is_generic(name) or acr[-1].isdigit():  # "TP4": a setting
+                continue
+            head = name.split()[-1].lower()
+            if head not in HEADS and head not in _MORE_HEADS or _NOT_METHOD.search(name):
+                continue
+            cat = category(name, "") or HEADS.get(head)
+            if cat is None or any(resolver.resolve(n) or same_idea(index, n) for n in (name, acr)):
+                continue
+            cite = re.sub(r"[()]", " ", m.group("cite") or "")
+            refs = references.citations_in(f"{cite} {s.text[m.end():m.end() + 60]}", bib)
+            if len(refs) > 1 or (not refs and head in _BROAD):
+                continue  # several citations: the origin is not one paper; a field's name is no idea without one
+            ref = refs[0] if refs else None
+            origin = (ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)) if ref else None
+            key, ident = idea_key(acr), slug(acr)
+            if not ident or origin in introduced or key in seen or idea_key(name) in seen or ident in resolver.catalog.entities:
+                continue
+            seen |= {key, idea_key(name)}
+            canonical = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
+            if origin and not ref.paper and all(p.id != origin for p in out.papers):
+                out.papers.append(_paper(ref, re.sub(r"\s+", " ", ref.text)[:200], doc_id))
+            cites = f", citing references entry {ref.number or ref.index}" if ref else ""
+            out.ideas.append(Titled(Technique(
+                id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,
+                first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
+                sources=(SourceRef(url=url, note=f"spelled out with its acronym (p. {s.page}){cites}"),),
+                curation="discovered", discovered_in=doc_id), ref, canonical, s))
+
+
+def _paper(ref: references.Reference, title: str, doc_id: str) -> Paper:
+    """The cited paper, discovered from the arXiv id its entry prints."""
+    return Paper(id=f"arxiv-{ref.arxiv}", name=title[:120], title=title[:200], arxiv=ref.arxiv, published=_month(ref.arxiv),
+                 sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
+                 curation="discovered", discovered_in=doc_id)
 
 
 def _month(arxiv: str | None) -> str | None:
@@ -219,15 +271,17 @@ def claims(found: Found, doc, now) -> list[domain.Claim]:
     out = []
     for idea in found.ideas:
         t, ref = idea.technique, idea.ref
-        ev = domain.Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind,
-                      locator=f"references, entry {ref.number or ref.index}", snippet=clip(ref.text),
-                      method=domain.Method.CITATION, retrieved_at=now)
+        if ref is None:
+            continue  # defined in the text without a citation: nothing said of its origin
+        entry = f"references, entry {ref.number or ref.index}"
+        ev = domain.Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=entry,
+                             snippet=clip(ref.text), method=domain.Method.CITATION, retrieved_at=now)
+        how = f"p. {idea.sentence.page} spells it out citing" if idea.sentence else "named by the title of"
         facts = [(domain.Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else []
         if t.first_appeared:
             facts.append((domain.Predicate.FIRST_APPEARED, None, t.first_appeared))
         for predicate, obj, value in facts:
             out.append(domain.Claim(subject=t.id, predicate=predicate, object=obj, value=value,
-                                    status=domain.Status.REPORTED,
-                             reason=f"the title of a paper the report cites names it (references, entry {ref.number or ref.index})",
-                             evidence=(ev,)))
+                                    status=domain.Status.REPORTED, reason=f"{how} a paper the report cites ({entry})",
+                                    evidence=(ev,)))
     return out

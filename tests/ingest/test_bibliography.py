@@ -65,3 +65,25 @@ def test_an_idea_the_catalog_knows_is_not_discovered_again(catalog):
 
 class _Doc:
     id, revision, kind = DOC, None, "primary"
+
+
+def _defined(catalog, sentence: str, *entries: str):
+    from lineage.ingest.text import Sentence
+
+    text = "References\n" + "\n".join(f"[{i}] {e}" for i, e in enumerate(entries, start=1))
+    found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL, [Sentence(3, 0, sentence)])
+    return {i.technique.id: i.technique for i in found.ideas}
+
+
+def test_a_name_spelled_out_with_its_acronym_and_a_citation_is_an_idea_from_the_cited_paper(catalog):
+    entry = "N. Ode. Aligning models by ranking pairs. arXiv preprint arXiv:2305.05555, 2023."
+    ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", entry)
+    t = ideas["zpo"]
+    assert (t.name, t.aliases, t.category.value, t.introduced_in) == (
+        "Zigzag Preference Optimization", ("ZPO",), "alignment", "arxiv-2305.05555")
+
+
+def test_a_definition_without_a_citation_names_an_idea_only_when_it_is_not_a_field(catalog):
+    assert list(_defined(catalog, "Each layer uses Zebra Window Attention (ZWA) for speed.")) == ["zwa"]
+    assert list(_defined(catalog, "We rely on Machine Learning (ML) and Zebra Window Attention (ZWA).")) == ["zwa"]
+    assert _defined(catalog, "We shard with Tensor Parallelism (TP4) across nodes.") == {}  # a setting, not a name
