@@ -65,7 +65,10 @@ _NOT_METHOD = re.compile(
     r"document|theorem|prover|\bproving|formal|math|\bcode\b|\bcoding|programming|software|translation|stor(?:y|ies)|"
     r"poetry|medical|clinical|legal|financ|chemi|protein|molecul|\btts\b|music|reading comprehension|"
     r"commonsense|question answering|retrieval|search engine|web|tool|robot|embodied|game|safety|jailbreak|"
-    r"toxic|bias|hallucinat|factual|truthful|knowledge graph|recommend|\bcontest|competition|olympiad",
+    r"toxic|bias|hallucinat|factual|truthful|knowledge graph|recommend|\bcontest|competition|olympiad|vocoder|codec|"
+    r"natural language inference|language understanding|training sets?\b|\d+\s?[bmt]?\s?tokens?\b|introduction|"
+    r"textbook|diagnos|deep research|(?:small|conversational|instruction-finetuned|generalist|embedding|foundation)\s+"
+    r"(?:language\s+)?models?\b",
     re.I,
 )
 _MODEL_HEAD = re.compile(
@@ -75,6 +78,7 @@ _MODEL_HEAD = re.compile(
 _PREPOSITION = re.compile(
     r"(?<![\w-])(?:for|of|in|to|with|from|via|on|by|towards?|through|into|as|using|beyond|\w+ing)(?![\w-])", re.I
 )
+_QUESTION = re.compile(r"(?:what|how|why|when|which|is|are|can|do|does|should)\b", re.I)
 _TITLE = re.compile(
     r"(?:^|(?<=[.”\"?!]\s)|(?<=\]\s)|(?<=[“\"]))(?P<name>[A-Z][A-Za-z0-9+\-]*(?:\s[A-Za-z][A-Za-z0-9+\-]*){0,3}):\s+"
     r"(?P<sub>[A-Za-z][^.?!]{8,240})"
@@ -133,6 +137,8 @@ def coined(name: str) -> bool:
         return False  # versions name releases, not ideas
     if len(words) == 1:
         return len(name) >= 3
+    if len(words) > 3 or words[0].lower().endswith("ing"):
+        return False  # "Improving transformer", "X meets Y": a description, not a name
     head = words[-1].lower()
     return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
 
@@ -163,6 +169,8 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         cat = category(name, sub)
         if cat is None or not coined(name):
             continue
+        if _QUESTION.match(sub):
+            continue  # "What's the real context size …": a study, not a method
         described = len(name.split()) > 1  # "Direct Preference Optimization": the name says what it is
         if _NOT_METHOD.search(name if described else f"{name} {sub}") or (not described and model_like(sub)):
             continue
@@ -233,7 +241,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
                 continue  # several citations: the origin is not one paper; a field's name is no idea without one
             ref = refs[0] if refs else None
             origin = (ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)) if ref else None
-            key, ident = idea_key(acr), slug(acr)
+            key, ident = idea_key(acr), slug(name)  # the name, not the acronym: "DP" is more than one idea
             if not ident or origin in introduced or key in seen or idea_key(name) in seen or ident in resolver.catalog.entities:
                 continue
             seen |= {key, idea_key(name)}

@@ -78,12 +78,22 @@ def _defined(catalog, sentence: str, *entries: str):
 def test_a_name_spelled_out_with_its_acronym_and_a_citation_is_an_idea_from_the_cited_paper(catalog):
     entry = "N. Ode. Aligning models by ranking pairs. arXiv preprint arXiv:2305.05555, 2023."
     ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", entry)
-    t = ideas["zpo"]
+    t = ideas["zigzag-preference-optimization"]
     assert (t.name, t.aliases, t.category.value, t.introduced_in) == (
         "Zigzag Preference Optimization", ("ZPO",), "alignment", "arxiv-2305.05555")
 
 
 def test_a_definition_without_a_citation_names_an_idea_only_when_it_is_not_a_field(catalog):
-    assert list(_defined(catalog, "Each layer uses Zebra Window Attention (ZWA) for speed.")) == ["zwa"]
-    assert list(_defined(catalog, "We rely on Machine Learning (ML) and Zebra Window Attention (ZWA).")) == ["zwa"]
+    assert list(_defined(catalog, "Each layer uses Zebra Window Attention (ZWA) for speed.")) == ["zebra-window-attention"]
+    assert list(_defined(catalog, "We rely on Machine Learning (ML) and Zebra Window Attention (ZWA).")) == ["zebra-window-attention"]
     assert _defined(catalog, "We shard with Tensor Parallelism (TP4) across nodes.") == {}  # a setting, not a name
+
+
+@pytest.mark.parametrize("entry", [
+    "O. Ray. Zorbench: What is the real context size of long-context attention, 2024.",  # a study's question
+    "P. Ray. Zappa: A 600B token deduplicated corpus for pre-training, 2024.",  # a data set
+    "Q. Ray. Zomba: Unveiling the potential of small language models with scalable training, 2024.",  # a model
+    "R. Ray. Improving attention: Length extrapolation and position robustness, 2023.",  # a description
+])
+def test_studies_data_and_models_are_not_ideas(catalog, entry):
+    assert _ideas(catalog, entry)[1] == {}
