@@ -172,7 +172,8 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         if _QUESTION.match(sub):
             continue  # "What's the real context size …": a study, not a method
         described = len(name.split()) > 1  # "Direct Preference Optimization": the name says what it is
-        if _NOT_METHOD.search(name if described else f"{name} {sub}") or (not described and model_like(sub)):
+        broad = name.split()[-1].lower() in {"learning", "training"}  # "Reinforcement learning: An introduction"
+        if _NOT_METHOD.search(name if described and not broad else f"{name} {sub}") or (not described and model_like(sub)):
             continue
         if _names_known_thing(name, resolver) or same_idea(index, name):
             continue
