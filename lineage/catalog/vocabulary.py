@@ -100,3 +100,20 @@ def idea_index(techniques) -> dict[str, str]:
 def same_idea(index: dict[str, str], name: str) -> str | None:
     """The technique ``name`` spells (up to case, hyphens, spaces and plural), or None: never a near match."""
     return index.get(idea_key(name))
+
+
+def variants_of(name: str, techniques) -> tuple[str, ...]:
+    """Ids of known ideas whose several-word name ends ``name`` after modifiers: "Fully Sharded Data
+    Parallelism" is a variant of "Data Parallelism", "Byte-level Byte-Pair Encoding" of "Byte-Pair Encoding".
+
+    A one-word name ("Attention") is too broad to stand as the idea modified.
+    """
+    words = [idea_key(w) for w in re.split(r"\s+", name.strip()) if w]
+    out = []
+    for t in techniques:
+        for other in (t.name, *t.aliases):
+            tail = [idea_key(w) for w in other.split()]
+            if 2 <= len(tail) < len(words) and words[-len(tail):] == tail:
+                out.append(t.id)
+                break
+    return tuple(dict.fromkeys(out))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from lineage import domain
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver
-from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_generic, same_idea
+from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_generic, same_idea, variants_of
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
@@ -203,6 +203,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             name=canonical,
             aliases=aliases,
             category=cat,
+            variant_of=variants_of(canonical, techniques),
             introduced_in=origin,
             first_appeared=_month(ref.arxiv) if ref.arxiv and not ref.paper else None,
             sources=(SourceRef(url=url, note=f"named by the title of a cited paper (references, entry {ref.number or ref.index})"),),
@@ -252,6 +253,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             cites = f", citing references entry {ref.number or ref.index}" if ref else ""
             out.ideas.append(Titled(Technique(
                 id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,
+                variant_of=variants_of(canonical, resolver.catalog.of_kind(EntityKind.TECHNIQUE)),
                 first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
                 sources=(SourceRef(url=url, note=f"spelled out with its acronym (p. {s.page}){cites}"),),
                 curation="discovered", discovered_in=doc_id), ref, canonical, s))

@@ -57,3 +57,12 @@ def test_an_acronym_expands_only_to_words_that_spell_it():
     assert expansion("MoBA", "Mixture of block attention for long-context models") == "Mixture of block attention"
     assert expansion("GQA", "Training generalized multi-query transformer models") is None
     assert expansion("Roformer", "Enhanced transformer with rotary position embedding") is None
+
+
+def test_a_modified_name_is_a_variant_of_the_idea_it_ends_with(catalog):
+    from lineage.catalog.vocabulary import variants_of
+
+    techniques = list(catalog.of_kind(EntityKind.TECHNIQUE))
+    assert variants_of("Zebra Gated DeltaNet", techniques) == ("gated-deltanet",)
+    assert variants_of("Gated DeltaNet", techniques) == ()  # itself, not a variant
+    assert variants_of("Zebra Attention", techniques) == ()  # no several-word idea ends it
