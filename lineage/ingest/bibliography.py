@@ -143,9 +143,21 @@ def coined(name: str) -> bool:
     return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
 
 
-def _names_known_thing(name: str, resolver: Resolver) -> bool:
-    """The name, or one of its parts, is an entity the catalog lists (a lab or model family inside a name)."""
-    if resolver.resolve(name):
+def _model_stems(catalog: Catalog) -> set[str]:
+    """The leading word of every model's name and id ("glm" of "GLM-4.5", "qwen" of "qwen3-8b")."""
+    out = set()
+    for m in catalog.of_kind(EntityKind.MODEL):
+        for text in (m.id, m.name):
+            stem = re.match(r"[A-Za-z]+", text)
+            if stem and len(stem.group(0)) >= 3:
+                out.add(stem.group(0).lower())
+    return out
+
+
+def _names_known_thing(name: str, resolver: Resolver, stems: set[str] = frozenset()) -> bool:
+    """The name, or one of its parts, is an entity the catalog lists (a lab or model family inside a name),
+    or the stem of a model's name ("GLM" of GLM-4.5): a model series, not an idea."""
+    if resolver.resolve(name) or name.lower() in stems:
         return True
     parts = [p for p in re.split(r"[\s\-]+", name) if len(p) >= 3]
     return any((r := resolver.resolve(p)) and r.kind in (EntityKind.MODEL.value, EntityKind.ORGANIZATION.value)
@@ -159,6 +171,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     techniques = catalog.of_kind(EntityKind.TECHNIQUE)
     introduced = {t.introduced_in for t in techniques} - {None}
     index = idea_index(techniques)
+    stems = _model_stems(catalog)
     out = Found()
     seen: set[str] = set()
     for ref in bib.entries:
@@ -175,7 +188,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         broad = name.split()[-1].lower() in {"learning", "training"}  # "Reinforcement learning: An introduction"
         if _NOT_METHOD.search(name if described and not broad else f"{name} {sub}") or (not described and model_like(sub)):
             continue
-        if _names_known_thing(name, resolver) or same_idea(index, name):
+        if _names_known_thing(name, resolver, stems) or same_idea(index, name):
             continue
         origin = ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)
         if origin and origin in introduced:

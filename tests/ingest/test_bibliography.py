@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from lineage.domain import EntityKind
 from lineage.ingest import bibliography, references
 
 DOC, URL = "report:some-model/sha256-0123456789abcdef", "urn:lineage:report:some-model"
@@ -97,3 +98,8 @@ def test_a_definition_without_a_citation_names_an_idea_only_when_it_is_not_a_fie
 ])
 def test_studies_data_and_models_are_not_ideas(catalog, entry):
     assert _ideas(catalog, entry)[1] == {}
+
+
+def test_the_stem_of_a_model_series_is_not_an_idea(catalog):
+    stem = next(m.name.split("-")[0] for m in catalog.of_kind(EntityKind.MODEL) if m.name.startswith("GLM-"))
+    assert _ideas(catalog, f"S. Du. {stem}: General language model pretraining with autoregressive infilling, 2022.")[1] == {}
