@@ -143,6 +143,26 @@ def coined(name: str) -> bool:
     return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
 
 
+_DATA_AFTER = r"\s*(?:-\s*)?(?:dataset|data\s+set|data|corpus|benchmark|problems|prompts)\b"
+_DATA_BEFORE = r"\b(?:data|problems|prompts|questions|samples)\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?"
+
+
+def _only_as_data(name: str, body: list[Sentence]) -> bool:
+    """Every sentence naming ``name`` uses it as the name of data ("the X dataset", "data primarily from X")."""
+    n = re.escape(name)
+    named = re.compile(rf"\b{n}\b", re.I)
+    as_data = re.compile(rf"\b{n}\b{_DATA_AFTER}|{_DATA_BEFORE}(?:[\w-]+,\s+)*{n}\b", re.I)
+    hits = [s.text for s in body if named.search(s.text)]
+    return bool(hits) and all(as_data.search(t) for t in hits)
+
+
+def _successor_known(name: str, techniques) -> bool:
+    """A known idea is this name with a version ("InfLLM v2" of "InfLLM"): the name would read the successor's
+    mentions as its own, so the predecessor is left to the catalog's successor."""
+    versioned = re.compile(rf"{re.escape(name)}[\s-]*v?\d", re.I)
+    return any(versioned.fullmatch(n) for t in techniques for n in (t.name, *t.aliases))
+
+
 def _model_stems(catalog: Catalog) -> set[str]:
     """The leading word of every model's name and id ("glm" of "GLM-4.5", "qwen" of "qwen3-8b")."""
     out = set()
@@ -168,7 +188,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
              body: list[Sentence] = ()) -> Found:
     """Ideas the titles of ``bib``'s entries name that the catalog lacks, then those ``body`` defines citing them (pure)."""
     resolver = Resolver(catalog)
-    techniques = catalog.of_kind(EntityKind.TECHNIQUE)
+    techniques = list(catalog.of_kind(EntityKind.TECHNIQUE))
     introduced = {t.introduced_in for t in techniques} - {None}
     index = idea_index(techniques)
     stems = _model_stems(catalog)
@@ -188,8 +208,10 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         broad = name.split()[-1].lower() in {"learning", "training"}  # "Reinforcement learning: An introduction"
         if _NOT_METHOD.search(name if described and not broad else f"{name} {sub}") or (not described and model_like(sub)):
             continue
-        if _names_known_thing(name, resolver, stems) or same_idea(index, name):
+        if _names_known_thing(name, resolver, stems) or same_idea(index, name) or _successor_known(name, techniques):
             continue
+        if body and _only_as_data(name, body):
+            continue  # "trained on the X dataset", "data from X": here X names data, not the method
         origin = ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)
         if origin and origin in introduced:
             continue  # the catalog's idea, under the catalog's name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -103,3 +104,18 @@ def test_studies_data_and_models_are_not_ideas(catalog, entry):
 def test_the_stem_of_a_model_series_is_not_an_idea(catalog):
     stem = next(m.name.split("-")[0] for m in catalog.of_kind(EntityKind.MODEL) if m.name.startswith("GLM-"))
     assert _ideas(catalog, f"S. Du. {stem}: General language model pretraining with autoregressive infilling, 2022.")[1] == {}
+
+
+def test_a_name_the_body_uses_only_for_data_and_the_predecessor_of_a_known_version_are_not_ideas(catalog):
+    from lineage.ingest.text import Sentence
+
+    entry = "[1] T. Yu. Zapo: An open-source reinforcement learning system at scale. arXiv:2503.01234, 2025."
+    bib = references.parse("References\n" + entry, catalog)
+    as_data = [Sentence(2, 0, "We train on the Zapo dataset for 150 steps."), Sentence(3, 0, "Data primarily from Zapo, X.")]
+    as_method = [*as_data, Sentence(4, 0, "We adopt Zapo for the RL stage.")]
+    assert bibliography.discover(bib, catalog, DOC, URL, as_data).ideas == []
+    assert [i.technique.id for i in bibliography.discover(bib, catalog, DOC, URL, as_method).ideas] == ["zapo"]
+    versioned = next(n for t in catalog.of_kind(EntityKind.TECHNIQUE) for n in (t.name, *t.aliases)
+                     if re.search(r"[a-z][\s-]v\d$", n, re.I))
+    stem = re.sub(r"[\s-]*v\d$", "", versioned, flags=re.I)
+    assert _ideas(catalog, f"U. Xi. {stem}: Training-free long-context extrapolation with sparse attention, 2024.")[1] == {}
