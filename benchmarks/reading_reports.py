@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from lineage.catalog import Catalog
+from lineage.ingest import idea_quality
 from lineage.ingest.report_quality import SETS, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +30,32 @@ def report_lines(corpus: Path = CORPUS, detail: bool = False) -> list[str]:
             continue
         kind = "out of sample" if which == "heldout" else "in sample"
         lines.append(f"{found.line()}  [{kind}]")
+        lines.append("  " + _beyond_catalog(found, catalog))
         if detail:
             for r in found.reports:
                 if r.fp or r.fn or not r.subject_ok:
                     lines.append(f"    {r.name}: subject {r.subject_found} (want {r.subject_expected})"
                                  f" FP {sorted(r.fp)} FN {sorted(r.fn)}" + (f" error: {r.error}" if r.error else ""))
+    found = idea_quality.discovered(corpus, catalog)
+    labelled = idea_quality.labels()
+    outside = idea_quality.out_of_sample(found)
+    lines.append("discovered ideas (bibliography titles and spelled-out names; labels: tests/fixtures/labels/ideas/):")
+    lines.append("  " + idea_quality.score(found, labelled, set(found) - outside).line("in sample"))
+    lines.append("  " + idea_quality.score(found, labelled, outside).line("out of sample"))
     return lines
+
+
+def _beyond_catalog(found, catalog: Catalog) -> str:
+    """Uses of techniques outside the curated catalog (discovered ids the labels name), scored alone."""
+    def outside(ids):
+        return {i for i in ids if i not in catalog.entities}
+
+    tp = sum(len(outside(r.tp)) for r in found.reports)
+    fp = sum(len(outside(r.fp)) for r in found.reports)
+    fn = sum(len(outside(r.fn)) for r in found.reports)
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    return f"of which outside the catalog: precision {prec:.3f} recall {rec:.3f} (TP {tp}, FP {fp}, FN {fn})"
 
 
 if __name__ == "__main__":

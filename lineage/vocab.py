@@ -57,6 +57,10 @@ class TechniqueCategory(str, Enum):
     ALIGNMENT = "alignment"
     OBJECTIVE = "objective"
     NORMALIZATION = "normalization"
+    ACTIVATION = "activation"
+    DATA = "data"
+    SYSTEMS = "systems"
+    """Parallelism, memory and training systems."""
 
 
 STATUS_RANK = {

@@ -33,7 +33,17 @@ from lineage.domain import (
     human,
     utcnow,
 )
-from lineage.ingest import adoption, discovery, facts, hardware, proposals, references, relations, report_architecture
+from lineage.ingest import (
+    adoption,
+    bibliography,
+    discovery,
+    facts,
+    hardware,
+    proposals,
+    references,
+    relations,
+    report_architecture,
+)
 from lineage.ingest.identity import check_identity, prepared_afresh
 from lineage.ingest.pdf import PdfText, read_pdf
 from lineage.ingest.report_columns import column_adoptions
@@ -385,22 +395,25 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     """
     doc = report_document(pdf, found.paper, found.models, version)
     now = utcnow()
-    new = _proposals(pdf, found, doc)
+    bib = references.parse(pdf.references_text(), found.catalog)
+    new = _proposals(pdf, found, doc, bib)
     devices = hardware.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers + devices)
+    cited = bibliography.discover(bib, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}", body_sentences(pdf))
+    catalog = catalog.with_discovered([i.technique for i in cited.ideas] + cited.papers)
     claims, report = analyse(pdf, doc, catalog, found.models, found.paper)
-    claims += discovery_claims(found, doc, now) + _proposal_claims(new, doc, pdf, now)
-    entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals), *devices]
+    claims += discovery_claims(found, doc, now) + _proposal_claims(new, doc, pdf, now) + bibliography.claims(cited, doc, now)
+    entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals), *devices,
+                *cited.papers, *(i.technique for i in cited.ideas)]
     report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in entities]})
     return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
 
 
-def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument) -> proposals.Found:
+def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: references.Bibliography) -> proposals.Found:
     model = found.catalog.entities.get(found.models[0])
     paper = found.paper
     month = (paper.published if paper else None) or getattr(model, "released", None)
     org = getattr(model, "organization", None)
-    bib = references.parse(pdf.references_text(), found.catalog)
     return proposals.find(body_sentences(pdf), Resolver(found.catalog), bib, paper.id if paper else None,
                           org, month, doc.id, doc.url or f"urn:lineage:{doc.id}")
 
