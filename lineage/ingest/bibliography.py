@@ -26,6 +26,7 @@ from lineage.ingest import references
 from lineage.ingest.discovery import slug
 from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
 from lineage.ingest.text import Sentence
+from lineage.verify_draft import settle
 
 C = TechniqueCategory
 CUES: list[tuple[str, TechniqueCategory]] = [
@@ -327,7 +328,6 @@ def claims(found: Found, doc, now) -> list[domain.Claim]:
         if t.first_appeared:
             facts.append((domain.Predicate.FIRST_APPEARED, None, t.first_appeared))
         for predicate, obj, value in facts:
-            out.append(domain.Claim(subject=t.id, predicate=predicate, object=obj, value=value,
-                                    status=domain.Status.REPORTED, reason=f"{how} a paper the report cites ({entry})",
-                                    evidence=(ev,)))
+            out.append(settle(domain.Draft(subject=t.id, predicate=predicate, object=obj, value=value, primary=False,
+                                           reason=f"{how} a paper the report cites ({entry})", evidence=(ev,))))
     return out
