@@ -13,12 +13,24 @@
   // Tooltips are built by lineage with every piece of source text escaped (and their tags balanced);
   // as elements their line breaks render.  Each is parsed when the pointer first rests on its node or
   // edge (before the tooltip's delay is over): parsing them all up front is a second per 10,000 nodes.
+  // An edge's tooltip gets its evidence (at most 5) from config.claims, which carries it once, written as text.
+  function addEvidence(tip, claim) {
+    var evidence = claim ? claim.evidence : [];
+    evidence.slice(0, 5).forEach(function (ev) {
+      tip.appendChild(document.createElement("br"));
+      tip.appendChild(document.createTextNode("• "));
+      tip.appendChild(make("i", ev.source));
+      tip.appendChild(document.createTextNode(" [" + ev.source_kind + ", " + ev.method + "] " + ev.locator + ": " + ev.snippet));
+    });
+    if (evidence.length > 5) { tip.appendChild(document.createElement("br")); tip.appendChild(document.createTextNode("… " + (evidence.length - 5) + " more")); }
+    return tip;
+  }
   function tipOf(set, id) {
     var item = set.get(id);
     if (!item || typeof item.title !== "string") { return; }
     var box = document.createElement("div");
     box.innerHTML = '<div class="lineage-tip">' + item.title + "</div>";
-    set.update({id: id, title: box.removeChild(box.firstChild)});
+    set.update({id: id, title: addEvidence(box.removeChild(box.firstChild), set === edges && config.claims[id])});
   }
   function parseTips() {  // all of them at once (window.lineageTips, for tests)
     [nodes, edges].forEach(function (set) {
@@ -26,7 +38,9 @@
       var box = document.createElement("div");
       box.innerHTML = items.map(function (item) { return '<div class="lineage-tip">' + item.title + "</div>"; }).join("");
       var tips = Array.prototype.slice.call(box.children);
-      set.update(items.map(function (item, i) { return {id: item.id, title: box.removeChild(tips[i])}; }));
+      set.update(items.map(function (item, i) {
+        return {id: item.id, title: addEvidence(box.removeChild(tips[i]), set === edges && config.claims[item.id])};
+      }));
     });
   }
 
@@ -176,14 +190,13 @@
   var keep = null, focus = null;
   function nodeVisible(n) {
     if (keep && !keep[n.id]) { return false; }
-    if (focus && !focus.nodes[n.id]) { return false; }
     if (n.date && ((state.from && n.date < state.from) || (state.to && n.date > state.to))) { return false; }
     return true;
   }
   var nodesView = new vis.DataView(nodes, {filter: nodeVisible});
   var edgesView = new vis.DataView(edges, {filter: function (e) {
-    if (e.faint && config.hideFaint && !focus && !keep) { return false; }
-    return edgeAllowed(e) && (!focus || focus.edges[e.id]) && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);
+    if (e.faint && (focus ? !focus.edges[e.id] : config.hideFaint && !keep)) { return false; }  // a focus dims the rest:
+    return edgeAllowed(e) && nodeVisible(byId[e.from]) && nodeVisible(byId[e.to]);  // its faint edges stay out
   }});
   var curve = {enabled: true, type: "curvedCW", roundness: 0.12};  // an adoption is an arc
   network.setOptions({physics: false, interaction: {hideEdgesOnDrag: true, tooltipDelay: 150}, layout: {improvedLayout: false},
@@ -242,14 +255,15 @@
   }
   network.on("afterDrawing", placeOverlays);
 
-  // A focus view closes up the lanes it leaves empty: its nodes move up by the height of the empty
-  // lanes above them (the lineage view's positions come back when the focus ends).
+  // A filter closes up the lanes it leaves empty: its nodes move up by the height of the empty lanes
+  // above them (the lineage view's positions come back when the filter ends).  A focus moves nothing: it
+  // dims the rest of the graph where it is (dim).
   var geom = {}, moved = {}, homeY = {};
   Object.keys(byId).forEach(function (id) { homeY[id] = byId[id].y; });
   config.lanes.forEach(function (l) { geom[l[0]] = [l[2], l[3]]; });
   function closeUpLanes() {
     var used = {}, shift = {}, cursor = config.lanes.length ? config.lanes[0][2] : 0, changes = [];
-    var narrow = focus ? focus.nodes : keep;  // a focus or a filter closes up the lanes it leaves empty
+    var narrow = keep;
     nodesView.get().forEach(function (n) { used[n.org] = true; });
     geom = {};
     config.lanes.forEach(function (l) {
@@ -273,7 +287,7 @@
   // ---- the view: the lineage window, or a fit of the focus or filter (sources included) ---------
   // Labels keep their size at any zoom (see labels below), so a fit never has to stop short of its nodes.
   function frame() {
-    var ids = nodesView.getIds();
+    var ids = focus ? Object.keys(focus.nodes).filter(function (id) { return nodeVisible(byId[id]); }) : nodesView.getIds();
     if (!ids.length) { return; }
     if (focus || keep || state.from || state.to) {
       network.fit({nodes: ids, animation: false});
@@ -300,6 +314,33 @@
     lit = want;
     if (changes.length) { edges.update(changes); }
   }
+  // A focus dims the rest of the graph: its other nodes and (bold) edges are drawn faint, without labels.
+  var dimmed = {nodes: {}, edges: {}};
+  function faded(colour) {
+    var c = /^#(..)(..)(..)$/.exec(colour);
+    return c ? "rgba(" + parseInt(c[1], 16) + "," + parseInt(c[2], 16) + "," + parseInt(c[3], 16) + "," + config.dim + ")" : colour;
+  }
+  function dim() {
+    var want = {nodes: {}, edges: {}}, nodeChanges = [], edgeChanges = [];
+    if (focus) {
+      nodesView.getIds().forEach(function (id) { if (!focus.nodes[id]) { want.nodes[id] = true; } });
+      edgesView.getIds().forEach(function (id) { if (!focus.edges[id]) { want.edges[id] = true; } });
+    }
+    [["nodes", nodes, nodeChanges, function (id) { return byId[id]; }],
+     ["edges", edges, edgeChanges, function (id) { return edges.get(id); }]].forEach(function (kind) {
+      var was = dimmed[kind[0]], now = want[kind[0]];
+      Object.keys(was).forEach(function (id) { if (!now[id]) { kind[2].push({id: id, color: was[id].color, dashes: was[id].dashes, dimmed: false}); } });
+      Object.keys(now).forEach(function (id) {
+        if (was[id]) { now[id] = was[id]; return; }
+        var item = kind[3](id);
+        now[id] = {color: item.color, dashes: item.dashes};
+        kind[2].push({id: id, color: faded(typeof item.color === "string" ? item.color : config.statuses[item.status]), dashes: false, dimmed: true});
+      });
+    });
+    dimmed = want;
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+  }
   function refresh() {
     readState();
     keep = filterSet();
@@ -307,12 +348,13 @@
     nodesView.refresh();
     edgesView.refresh();
     light();
+    dim();
     closeUpLanes();
     el("lineage-count").textContent = nodesView.length + " nodes, " + edgesView.length + " edges shown" +
       (config.hideFaint && !focus && !keep ? " (faint ones left out at this size: focus or filter to see them)" : "");
     el("lineage-focus-name").textContent = state.focus ? "focus: " + label(state.focus) : "";
     focusRole = focus ? focus.nodes : null;
-    window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};
+    window.lineageShown = {nodes: nodesView.length, edges: edgesView.length};  // a focus: its own and the dimmed ones
     window.lineageFocus = state.focus ? {id: state.focus, nodes: focus ? focus.nodes : {}} : null;
   }
   // A filter changes the hash; the hash redraws canvas and panel together (applyHash).

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from lineage.catalog import Catalog
-from lineage.export.lanes import DERIVATIVES, LANE_NAMES, catalogued_organizations, copies, resolve_lanes
+from lineage.export.lanes import DERIVATIVES, LANE_NAMES, catalogued_organizations, copies, lane_names, resolve_lanes
 from lineage.export.layout import NO_ORIGIN, lineage_layout, node_date
 from lineage.export.overview import TOP_FLOWS, lab_flows
 from lineage.store import Store
@@ -55,6 +55,9 @@ a label that would overlap one drawn before it (focus first, then techniques, th
 FAINT = 0.13
 """Opacity of the edges the default view keeps in the background (see :func:`first_crossings`)."""
 
+DIM = 0.18
+"""Opacity of the nodes and edges a focus view dims (the rest of the graph, drawn where it is)."""
+
 FAINT_LIMIT = 2000
 """Above this many edges the lineage view leaves the faint ones out (unreadable, and slow to open); focus
 views and filters still draw them."""
@@ -62,18 +65,6 @@ views and filters still draw them."""
 _PAGE = Path(__file__).parent
 SCRIPT_PARTS = ("panel.js", "labels.js", "overview.js")
 """Parts of the page's script, inside its closure: the evidence panel, the label pass and the overview."""
-
-
-def _tooltip_evidence(evidence: list[dict]) -> str:
-    lines = []
-    for ev in evidence[:5]:
-        lines.append(
-            f"<br>• <i>{html.escape(ev['source'])}</i> [{html.escape(ev['source_kind'])}, "
-            f"{html.escape(ev['method'])}] {html.escape(ev['locator'])}: {html.escape(ev['snippet'])}"
-        )
-    if len(evidence) > 5:
-        lines.append(f"<br>… {len(evidence) - 5} more")
-    return "".join(lines)
 
 
 def _node_fields(data: dict, lane: str) -> dict[str, str]:
@@ -176,8 +167,9 @@ def graph_to_html(g, include_unlinked: bool = False, derivatives: bool = False) 
         drawn = {n for u, v, *_ in edges for n in (u, v)}
     nodes = sorted(drawn)
     orgs = {n: d.get("label", n) for n, d in g.nodes(data=True) if d.get("kind") == "organization"}
-    lane_of = resolve_lanes(g, nodes, catalogued_organizations(g))
-    lay = lineage_layout(g, nodes, {**LANE_NAMES, **orgs}, lane_of)
+    catalogued = catalogued_organizations(g)
+    lane_of = resolve_lanes(g, nodes, catalogued)
+    lay = lineage_layout(g, nodes, {**LANE_NAMES, **orgs, **lane_names(g, lane_of, catalogued)}, lane_of)
     degree = dict.fromkeys(nodes, 0)
     for u, v, *_ in edges:
         degree[u] += 1
@@ -197,12 +189,13 @@ def graph_to_html(g, include_unlinked: bool = False, derivatives: bool = False) 
                  x=x, y=y, physics=False, kind=kind, degree=degree[node], **_node_fields(data, lay.lane_of[node]))
         net.node_map[node]["name"] = net.node_map[node].pop("label")  # the page draws the labels (see FONT_PX)
     claims, bold = {}, first_crossings(g, edges, lay.lane_of, lay.early)
+    flows = lab_flows(g, edges, lay.lane_of, copies(g, nodes, lay.lane_of))
     for i, (u, v, key, data) in enumerate(edges):
         colour, dashes, width = EDGE_STYLES.get(data["status"], EDGE_STYLES["unverified"])
         faint = i not in bold
         title = (
             f"<b>{html.escape(u)} {html.escape(key)} {html.escape(v)}</b><br>status: {html.escape(data['status'])}"
-            f" — {html.escape(data['reason'])}{_tooltip_evidence(data['evidence'])}"
+            f" — {html.escape(data['reason'])}"  # the page adds the evidence from ``claims`` (tipOf)
         )
         edge_id = f"e{i}"
         claims[edge_id] = {"reason": data["reason"], "evidence": data["evidence"], "object": data.get("claim_object", v)}
@@ -225,10 +218,11 @@ def graph_to_html(g, include_unlinked: bool = False, derivatives: bool = False) 
         "ticks": lay.ticks,
         "right": lay.right,
         "fontPx": FONT_PX,
-        "flows": lab_flows(g, edges, lay.lane_of, copies(g, nodes, lay.lane_of)),
-        "topFlows": TOP_FLOWS,
+        "flows": flows[:TOP_FLOWS],  # what the overview draws; of the weaker ones only their number
+        "moreFlows": max(0, len(flows) - TOP_FLOWS),
         "derivatives": DERIVATIVES,
         "faint": FAINT,
+        "dim": DIM,
         "hideFaint": len(edges) > FAINT_LIMIT,
         "dashes": {k: v[1] for k, v in EDGE_STYLES.items()},
         "claims": claims,

@@ -75,3 +75,17 @@ def resolve_lanes(g, nodes: list[str], catalogued: set[str]) -> dict[str, str]:
         if g.nodes[n].get("kind") == "model" and lane not in catalogued and _is_copy(g, n, raw):
             lane_of[n] = DERIVATIVES
     return lane_of
+
+
+def lane_names(g, lane_of: dict[str, str], catalogued: set[str]) -> dict[str, str]:
+    """Display names of the lanes that merged model families into an uncatalogued publisher: the families'
+    names with the publisher's (``ibm-granite`` holding ``granite``: "Granite (ibm-granite)").  Catalogued
+    organizations keep the catalog's name: the catalog names and corrects (an organization it describes, with its
+    Hub account as ``hf_org``, becomes the lane itself)."""
+    families: dict[str, set[str]] = {}
+    for n, lane in lane_of.items():
+        raw = lane_key(g, n)
+        if raw != lane and lane not in catalogued and lane not in LANE_NAMES and raw not in catalogued | set(LANE_NAMES):
+            families.setdefault(lane, set()).add(g.nodes[raw].get("label", raw) if raw in g else raw)
+    return {lane: f"{' / '.join(sorted(names))} ({g.nodes[lane].get('label', lane) if lane in g else lane})"
+            for lane, names in families.items()}

@@ -31,7 +31,7 @@
     return lines;
   }
   function drawOverview() {
-    var W = box.clientWidth, H = box.clientHeight, flows = config.flows.slice(0, config.topFlows), out = svg("svg", {width: W, height: H});
+    var W = box.clientWidth, H = box.clientHeight, flows = config.flows, out = svg("svg", {width: W, height: H});
     box.textContent = "";
     out.appendChild(svg("text", {x: 16, y: 26, "font-size": 17, "font-weight": "bold", fill: "#123"},
                         "Who reused whose ideas: ideas that crossed from one lab (left) into another lab's models (right)"));
@@ -62,9 +62,9 @@
       g.addEventListener("click", function () { showFlow(f); });
       out.appendChild(g);
     });
-    if (config.flows.length > flows.length) {
+    if (config.moreFlows) {
       out.appendChild(svg("text", {x: 16, y: Math.min(H - 8, top + flows.length * row + 16), "font-size": 12, fill: "#555"},
-                          "+ " + (config.flows.length - flows.length) + " weaker flows: open the lineage view or focus a lab to see them"));
+                          "+ " + config.moreFlows + " weaker flows: open the lineage view or focus a lab to see them"));
     }
     box.appendChild(out);
     window.lineageOverview = flows.map(function (f) { return [f.from, f.to, f.ideas.length]; });

@@ -70,10 +70,11 @@ def test_planted_markup_in_evidence_never_runs(page_file):
 
     def hover_everything(page):
         page.evaluate("window.lineageTips(); edges.get().forEach(function (e) { document.body.appendChild(e.title); })")
-        return page.evaluate("window.__pwned === undefined")
+        return page.evaluate("window.__pwned === undefined"), page.evaluate(  # the page adds each claim's evidence
+            "edges.get().filter(function (e) { return e.title.textContent.indexOf('\u2022 article:hostile') >= 0; }).length")
 
-    untouched, errors, _ = _open(path, hover_everything)
-    assert untouched and errors == []
+    (untouched, with_evidence), errors, _ = _open(path, hover_everything)
+    assert untouched and errors == [] and with_evidence >= 1
 
 
 def test_a_technique_filter_keeps_its_adopters_only(page_file):
@@ -165,7 +166,7 @@ def test_focusing_mla_through_the_url_hash_shows_exactly_its_adopters_and_ruled_
     path, users = ruled_out_page
 
     def focused(page):
-        shown = page.evaluate("""network.body.data.nodes.get().filter(function (n) { return n.kind === 'model'; })
+        shown = page.evaluate("""network.body.data.nodes.get().filter(function (n) { return n.kind === 'model' && !n.dimmed; })
             .map(function (n) { return n.id; })""")
         return shown, page.evaluate("window.lineageFocus"), page.inner_text("#lineage-evidence")
 

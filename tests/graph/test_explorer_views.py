@@ -11,7 +11,7 @@ import pytest
 
 from lineage.export import export
 from lineage.export.html import DRAWN_KINDS, lineage_edges
-from lineage.export.lanes import LANE_NAMES, catalogued_organizations, copies, resolve_lanes
+from lineage.export.lanes import LANE_NAMES, catalogued_organizations, copies, lane_names, resolve_lanes
 from lineage.export.overview import TOP_FLOWS, lab_flows
 from lineage.questions.projection import project
 from lineage.store import Store
@@ -65,6 +65,12 @@ def _expected_flows(g):
     return lab_flows(g, edges, lane_of, copies(g, nodes, lane_of))
 
 
+def _lane_names(g):
+    nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in DRAWN_KINDS]
+    catalogued = catalogued_organizations(g)
+    return lane_names(g, resolve_lanes(g, nodes, catalogued), catalogued)
+
+
 LABELS = "window.lineageLabels.map(function (b) { return [b.id, b.x, b.y, b.w, b.h]; })"
 
 
@@ -85,7 +91,7 @@ def test_the_overview_names_the_top_lab_pairs_on_the_first_screen(explorer):
             .map(function (r) { var b = r.getBoundingClientRect(); return [r.textContent, b.left, b.top, b.right, b.bottom]; })""")
 
     shown, boxes = _look(path, "", shots, "overview", rows)
-    labels = {**{n: d.get("label", n) for n, d in g.nodes(data=True)}, **LANE_NAMES}
+    labels = {**{n: d.get("label", n) for n, d in g.nodes(data=True)}, **LANE_NAMES, **_lane_names(g)}
     assert [tuple(r) for r in shown] == [(f["from"], f["to"], len(f["ideas"])) for f in flows[:TOP_FLOWS]]
     for (text, left, top, right, bottom), flow in zip(boxes, flows):
         assert left >= 0 and right <= SIZE["width"] - SIDE + 1 and top >= 0 and bottom <= SIZE["height"], text
@@ -100,20 +106,26 @@ def test_the_overview_names_the_top_lab_pairs_on_the_first_screen(explorer):
 def test_a_focus_or_filter_frames_every_node_it_shows_and_labels_never_overlap(explorer, name):
     path, g, shots = explorer
 
-    def framed(page):
+    def framed(page):  # every drawn node: a focus's own ones, and (dimmed) the rest of the graph
         return page.evaluate("""(function () {
             var ids = network.body.data.nodes.getIds(), p = network.getPositions(ids), out = {};
-            ids.forEach(function (id) { out[id] = network.canvasToDOM(p[id]); });
+            ids.forEach(function (id) { out[id] = [network.canvasToDOM(p[id]), !!network.body.data.nodes.get(id).dimmed]; });
             return out; })()"""), page.evaluate(LABELS), page.inner_text("#lineage-evidence")
 
-    at, labels, panel = _look(path, VIEWS[name], shots, name, framed)
+    drawn, labels, panel = _look(path, VIEWS[name], shots, name, framed)
+    at = {node: xy for node, (xy, dimmed) in drawn.items() if not dimmed}
     subject = VIEWS[name].split("=")[1]
     assert subject in at and len(at) >= 5
+    if name.startswith("focus"):  # a focus dims the rest of the graph, a filter hides it
+        assert len(drawn) > 2 * len(at)
+    else:
+        assert len(drawn) == len(at)
     for node, xy in at.items():
         assert 0 <= xy["x"] <= SIZE["width"] - SIDE and 24 <= xy["y"] <= SIZE["height"], node
+    assert {b[0] for b in labels} <= set(at), "the dimmed nodes have no labels"
     _assert_apart(labels)
-    for node, x, y, w, h in labels:  # no label hides a node
-        assert not [n for n, xy in at.items() if n != node and x < xy["x"] < x + w and y < xy["y"] < y + h], node
+    for node, x, y, w, h in labels:  # no label hides a node, dimmed or not
+        assert not [n for n, (xy, _) in drawn.items() if n != node and x < xy["x"] < x + w and y < xy["y"] < y + h], node
     assert g.nodes[subject]["label"] in panel, "the panel describes what the canvas shows"
 
 
@@ -124,13 +136,16 @@ def test_the_lineage_view_draws_labels_apart_and_leaving_a_focus_clears_the_pane
         labels = page.evaluate(LABELS)
         page.evaluate("location.hash = 'focus=mla'")
         page.wait_for_function("window.lineageFocus && window.lineageFocus.id === 'mla'")
+        dimmed = page.evaluate("nodes.get().filter(function (n) { return n.dimmed; }).length")
         page.click("#lineage-home")
         page.wait_for_function("window.lineageFocus === null")
-        return labels, page.inner_text("#lineage-evidence"), page.evaluate("window.lineageView")
+        return labels, page.inner_text("#lineage-evidence"), page.evaluate("window.lineageView"), dimmed, page.evaluate(
+            "nodes.get().filter(function (n) { return n.dimmed; }).length")
 
-    labels, panel, view = _look(path, "#view=lineage", shots, "lineage", leave)
+    labels, panel, view, dimmed, after = _look(path, "#view=lineage", shots, "lineage", leave)
     _assert_apart(labels)
     assert view == "lineage" and "Multi-head Latent Attention" not in panel
+    assert dimmed > 0 and after == 0, "a focus dims the rest; leaving it draws it in full again"
 
 
 def test_lanes_are_resolved_organizations(explorer):
@@ -144,3 +159,7 @@ def test_lanes_are_resolved_organizations(explorer):
     assert lane_of["unsloth-deepseek-v3-0324-gguf"] == "~derivatives"
     assert lane_of["ubergarm-deepseek-v3-0324-gguf"] == "~derivatives"
     assert lane_of["kimi-k2"] == "moonshot-ai" and lane_of["mla"] == "deepseek"
+    # a lane that took in a family is named by the family and its publisher, not by a Hub account alone
+    names = lane_names(g, lane_of, catalogued_organizations(g))
+    assert names["ibm-granite"] == "Granite (ibm-granite)" and names["openbmb"] == "MiniCPM (openbmb)"
+    assert "deepseek" not in names and "moonshot-ai" not in names, "catalogued organizations keep the catalog's name"
