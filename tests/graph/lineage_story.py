@@ -107,8 +107,8 @@ def reports_store_path(tmp_path_factory, corpus, catalog, built_store_path):
 def reports_graph(reports_store_path, catalog):
     from lineage.questions.projection import project
 
-    with Store(reports_store_path) as s:
-        return project(s, catalog)
+    with Store(reports_store_path) as s:  # as the CLI projects: with what the reports discovered
+        return project(s, catalog.with_discovered(s.discovered_entities()))
 
 
 @pytest.fixture(scope="session")
