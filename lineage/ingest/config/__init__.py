@@ -382,7 +382,9 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     if m is not None:
         return ConfigSource(file=path.name, model=m.id, repo=m.hf_repo or repo, kind=SourceKind.PRIMARY,
                             discovered=known_only_by_name(m),  # its own repo now names its lab
-                            note=f"model inferred from {where}")
+                            # the note follows the curated catalog, not which other source named it first
+                            note=f"model discovered from {where}; not in the catalog" if known_only_by_name(m)
+                            else f"model inferred from {where}")
     return ConfigSource(file=path.name, model=discovered_model_id(repo, catalog), repo=repo, kind=SourceKind.PRIMARY,
                         discovered=True, note=f"model discovered from {where}; not in the catalog")
 
