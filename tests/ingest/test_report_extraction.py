@@ -72,10 +72,31 @@ def test_out_of_sample_subjects_are_found(out_of_sample):
 
 
 def test_out_of_sample_uses(out_of_sample):
-    detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.fp or r.fn}
+    detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.split != "unseen" and (r.fp or r.fn)}
     assert out_of_sample.precision >= 0.98, detail  # no technique its model does not use
-    assert out_of_sample.recall >= 0.65, detail  # 9/13 measured; the issue's target is 0.9
+    assert out_of_sample.recall >= 0.7, detail  # 40/49 measured; the issue's target is 0.9
     assert not [r.name for r in out_of_sample.reports if r.mentions_used]
+
+
+def test_unseen_uses(out_of_sample):
+    """The reports kept out of sight (their misses are not printed here either)."""
+    unseen = out_of_sample.part("unseen")
+    if not unseen.reports:
+        pytest.skip("no unseen held-out report PDFs here")
+    assert unseen.precision >= 0.98 and unseen.subjects[0] == unseen.subjects[1]
+    assert unseen.recall >= 0.45  # 8/16 measured
+
+
+def test_labels_written_before_reading_name_catalog_techniques_only(catalog):
+    """A ``scope: catalog`` label was written blind: it cannot know the ids the reader gives discovered ideas."""
+    splits = set()
+    for path in HELDOUT_LABELS:
+        label = yaml.safe_load(path.read_text())
+        splits.add(label.get("split"))
+        if label.get("scope") == "catalog":
+            named = {*label["uses"], *label.get("mentions", []), *label.get("ignore", [])}
+            assert named <= set(catalog.entities), (path.name, sorted(named - set(catalog.entities)))
+    assert splits == {"seen", "unseen"}
 
 
 def test_labelled_mentions_never_become_uses(in_sample):
