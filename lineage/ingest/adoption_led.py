@@ -22,13 +22,20 @@ _ROLE = re.compile(
 )
 """What a technique "serves as / plays as" in the model named next ("… which serves as an objective for <model>")."""
 _SUBJECT_PASSIVE = re.compile(
-    r"(?:\s+[\w-]+){0,2}?\s*(?:\[[^\]]*\])?\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were)\s+)?"
+    r"(?:\s+(?!(?:is|are|was|were|has|have|can|may|will)\b)(?![\w-]+ly\b)[\w-]+){0,2}?\s*(?:\[[^\]]*\])?\s*(?:\([^)]*\))?\s*,?\s*(?:(?:is|was|are|were)\s+)?"
     r"(?:also\s+|specifically\s+|then\s+)?(?:used|adopted|employed|applied|utili[sz]ed)\b"
     r"(?!\s+(?:by|in|across)\s+(?:many|most|other|prior|previous|existing|recent|several|popular|modern|some)\b)",
     re.I,
 )
 """A sentence whose subject is the technique and whose verb adopts it ("X layers are applied to all FFNs …",
 "X was specifically applied to the decoupled key"); not "X is used in many models"."""
+
+GENERAL = re.compile(
+    r"\b(?:widely|commonly|typically|usually|often|originally|traditionally|standard|vanilla|original|conventional|"
+    r"many|most|other|popular)\b",
+    re.I,
+)
+"""Words that make a passive a statement about practice at large ("RoPE is widely used"), not about this model."""
 
 
 def technique_led(
@@ -52,7 +59,8 @@ def technique_led(
     ):
         return "role in the model"
     # "The X optimizer, applied for the training process, uses …": the technique is the subject of an adoption
-    if clean and re.fullmatch(r"\W*(?:(?:the|a|an)\s+)?", text[:start], re.I) and not negation.search(text):
+    lead = re.fullmatch(r"\W*(?:(?:the|a|an)\s+)?", text[:start], re.I)
+    if clean and lead and not negation.search(text) and not GENERAL.search(text):
         passive = _SUBJECT_PASSIVE.match(text, end)
         if passive and not non_adopting.search(text, passive.end(), passive.end() + 60):
             return "subject, passive"

@@ -40,6 +40,8 @@ def test_a_technique_as_the_subject_of_its_adoption(text, technique, patterns):
     ("RoPE is used in many open models, such as Korrin-7B.", "rope", ["Korrin-7B"]),
     ("RMSNorm is not applied to the embeddings of Zeta-3B.", "rmsnorm", []),
     ("AdamW is used as the baseline optimizer in this comparison.", "adamw", []),
+    ("Rotary position embedding is widely used in decoder models.", "rope", []),
+    ("RMSNorm is commonly applied in open models.", "rmsnorm", []),
     ("The Korrin-7B model uses RMSNorm, and RMSNorm is applied to every block there.", "rmsnorm", ["Korrin-7B"]),
 ])
 def test_a_technique_as_subject_said_of_others_or_denied_is_not_adopted(text, technique, others, patterns):
