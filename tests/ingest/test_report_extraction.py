@@ -61,8 +61,8 @@ def test_in_sample_uses_do_not_regress(in_sample):
     corpus, new = in_sample
     detail = {r.name: (sorted(r.fp), sorted(r.fn)) for s in in_sample for r in s.reports if r.fp or r.fn}
     tp, fp, fn = corpus.tp + new.tp, corpus.fp + new.fp, corpus.fn + new.fn
-    assert tp / (tp + fp) >= 0.98, detail  # in sample: 169/169 measured; the rules were written on these
-    assert tp / (tp + fn) >= 0.95, detail  # 169/172 measured (misses: one report states them without a verb)
+    assert tp / (tp + fp) >= 0.98, detail  # in sample: 213/213 measured; the rules were written on these
+    assert tp / (tp + fn) >= 0.95, detail  # 213/220 measured (misses: parallelism ideas, one report stating them without a verb)
     assert corpus.subjects[0] == corpus.subjects[1] and new.subjects[0] == new.subjects[1]
 
 
@@ -74,7 +74,7 @@ def test_out_of_sample_subjects_are_found(out_of_sample):
 def test_out_of_sample_uses(out_of_sample):
     detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.split != "unseen" and (r.fp or r.fn)}
     assert out_of_sample.precision >= 0.98, detail  # no technique its model does not use
-    assert out_of_sample.recall >= 0.7, detail  # 40/49 measured; the target is 0.9
+    assert out_of_sample.recall >= 0.7, detail  # 46/62 measured (seen 35/38, unseen 11/24); the target is 0.9
     assert not [r.name for r in out_of_sample.reports if r.mentions_used]
 
 
@@ -84,7 +84,7 @@ def test_unseen_uses(out_of_sample):
     if not unseen.reports:
         pytest.skip("no unseen held-out report PDFs here")
     assert unseen.precision >= 0.98 and unseen.subjects[0] == unseen.subjects[1]
-    assert unseen.recall >= 0.45  # 8/16 measured
+    assert unseen.recall >= 0.45  # 11/24 measured
 
 
 def test_labels_written_before_reading_name_catalog_techniques_only(catalog):
