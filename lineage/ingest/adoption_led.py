@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
-_TUNE = (
-    r"(?:re-?set|adjust\w*|increas\w*|rais\w*|decreas\w*|reduc\w*|lower\w*|enlarg\w*|modif\w*|chang\w*|tun(?:e|es|ed|ing))"
-    r"\s+the\s+(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?"
-)
+_TUNE_VERB = r"(?:re-?set|adjust\w*|increas\w*|rais\w*|decreas\w*|reduc\w*|lower\w*|enlarg\w*|modif\w*|chang\w*|tun(?:e|es|ed|ing))"
+_TUNE = _TUNE_VERB + r"\s+the\s+(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?"
 """A verb that sets a parameter "of" what follows ("we reset the base value of X", "we increase the base frequency of X"):
 a model's own technique is what has the parameter."""
+_PARAMETER = re.compile(
+    r"\s*(?:\([^)]{0,30}\)\s*)?(?:base|frequenc(?:y|ies)|theta|θ|coefficients?|ratio|temperature|scaling\s+factor)\b", re.I
+)
+"""A technique's parameter named after it ("we increase RoPE base frequency", "we adjusted the RoPE base")."""
 _ROLE = re.compile(
     r"(?:\s*\[[^\]]*\])?(?:\s*\([^)]*\))?[^.;]{0,40}?\b(?:plays|serves|acts|functions)\s+as\b",
     re.I,
@@ -51,6 +53,9 @@ def technique_led(
     after = text[end : end + 60]
     # "we increase the base frequency of X": the own subject tunes a parameter of a technique its model has
     if re.search(rf"(?:{own.pattern})\s+(?:\w+\s+){{0,2}}?{_TUNE}$", window, re.I) and not non_adopting.search(after):
+        return "tunes its parameter"
+    if (re.search(rf"(?:{own.pattern})\s+(?:\w+\s+){{0,2}}?{_TUNE_VERB}\s+(?:the\s+)?$", window, re.I)
+            and _PARAMETER.match(text, end) and not non_adopting.search(after)):
         return "tunes its parameter"
     # "X plays as the non-linearity of the FFN in <model>": the technique's role in the own model
     role = _ROLE.match(text, end)

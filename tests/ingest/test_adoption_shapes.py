@@ -66,6 +66,8 @@ def test_a_role_in_another_model_is_not_the_own_models(patterns):
 @pytest.mark.parametrize("text", [
     "Following earlier work, we raise the base frequency of RoPE to 1,000,000 for long inputs.",
     "We reset the base value of rotary position embedding frequencies before fine-tuning Zeta-3B.",
+    "We raise RoPE base frequency to 500k on the global layers of Zeta-3B.",
+    "For long inputs we have adjusted the RoPE base to 2M.",
 ])
 def test_a_parameter_of_the_technique_tuned_by_the_own_subject(text, patterns):
     assert found(text, "rope", patterns) == [("adoption", "tunes its parameter")]
@@ -74,6 +76,8 @@ def test_a_parameter_of_the_technique_tuned_by_the_own_subject(text, patterns):
 def test_a_parameter_tuned_to_compare_is_not_an_adoption(patterns):
     text = "We increase the number of parameters of GShard to 2B and compare it with Zeta-3B."
     assert [k for k, _ in found(text, "gshard", patterns)] == ["mention"]
+    assert [k for k, _ in found("We increase RoPE base frequency in the baseline runs only.", "rope", patterns)] == [
+        "mention"]
 
 
 def test_a_word_broken_at_a_line_end_is_joined_when_it_is_english_or_spelt_whole_elsewhere():
