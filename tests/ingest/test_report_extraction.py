@@ -74,7 +74,7 @@ def test_out_of_sample_subjects_are_found(out_of_sample):
 def test_out_of_sample_uses(out_of_sample):
     detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.split != "unseen" and (r.fp or r.fn)}
     assert out_of_sample.precision >= 0.98, detail  # no technique its model does not use
-    assert out_of_sample.recall >= 0.7, detail  # 46/62 measured (seen 35/38, unseen 11/24); the target is 0.9
+    assert out_of_sample.recall >= 0.7, detail  # 47/62 measured (seen 36/38, unseen 11/24); the target is 0.9
     assert not [r.name for r in out_of_sample.reports if r.mentions_used]
 
 
