@@ -247,10 +247,39 @@ def extract(article: ArticleText, catalog: Catalog) -> list[ArticleStatement]:
 
 
 def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement], list[Unread]]:
-    """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why)."""
+    """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why).
+
+    Every candidate of :func:`pool` passes one judgement (:mod:`lineage.ingest.article_judge`): the phrasing cues'
+    role and the learned weights over general features decide together."""
+    from lineage.ingest.article_judge import Judge, counts, statement_key
+
     r = Resolver(catalog)
-    unread: list[Unread] = []
+    found, undecided = pool(article, r)
+    judge, said = Judge.load(), counts(found)
     drafts: list[ArticleStatement] = []
+    unread: list[Unread] = []
+    for d in found:
+        role = judge.role(d, r, said[statement_key(d)])
+        if role in ("uses", "states"):
+            drafts.append(d)
+        else:
+            unread.append(Unread(locator=d.locator, subject=d.subject, predicate=d.predicate.value,
+                                 object=d.object or (str(d.value) if d.value is not None else None), role=role,
+                                 text=clip(d.snippet, 160)))
+    for c in undecided:
+        unread.append(Unread(locator=f"line {c.unit.line} ({c.unit.kind})", subject=",".join(c.subjects) or None,
+                             predicate=c.predicate.value, object=c.object or (str(c.value) if c.value is not None else None),
+                             role="no subject", text=clip(c.unit.text, 160)))
+    seen: dict[tuple, Unread] = {}
+    for u in unread:
+        seen.setdefault((u.locator.split(" (")[0], u.subject, u.predicate, u.object), u)
+    return merged(drafts), list(seen.values())
+
+
+def pool(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
+    """Every candidate draft of every reader, each with its ``shape`` and the cues' ``role``, before the judgement;
+    and the structural candidates that name no subject."""
+    found: list[ArticleStatement] = []
     tables: set[int] = set()
     i = 0
     lines = article.lines
@@ -267,34 +296,29 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
             start = i
             table, i = table_drafts(lines, i, r)
             tables.update(range(start, i))
-            drafts += table
+            found += _shaped(table, "table-text")
             continue
         i += 1
     from lineage.ingest.article_units import prose_role
 
-    for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
-        role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
-        if role not in ("uses", "states"):  # one judgement for every reader: "Unlike X", "to match X", "will adopt X"
-            unread.append(Unread(locator=f"line {f.line}", subject=f.subject, predicate=f.predicate.value,
-                                 object=f.object, role=role, text=clip(f.snippet, 160)))
-            continue
-        q = {"stated": f.stated} if f.stated else {}
-        unit = _UNITS.get(f.predicate)
-        drafts.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
-                            locator=f"line {f.line}", snippet=f.snippet))
+    for shape, facts in (("prose", prose_drafts(lines, r, tables)), ("maker", maker_facts(lines, r, tables))):
+        for f in facts:
+            role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
+            q = {"stated": f.stated} if f.stated else {}
+            found.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=_UNITS.get(f.predicate),
+                                          qualifiers=q, locator=f"line {f.line}", snippet=f.snippet, shape=shape, role=role))
     from lineage.ingest.article_hardware import hardware_drafts
 
-    drafts += hardware_drafts(lines, r, catalog)
+    found += _shaped(hardware_drafts(lines, r, r.catalog), "hardware")
     structured, undecided = structured_drafts(article, r)
-    drafts += structured
-    for c in undecided:
-        unread.append(Unread(locator=f"line {c.unit.line} ({c.unit.kind})", subject=",".join(c.subjects) or None,
-                             predicate=c.predicate.value, object=c.object or (str(c.value) if c.value is not None else None),
-                             role=c.role if c.subjects else "no subject", text=clip(c.unit.text, 160)))
-    seen: dict[tuple, Unread] = {}
-    for u in unread:
-        seen.setdefault((u.locator.split(" (")[0], u.subject, u.predicate, u.object), u)
-    return merged(drafts), list(seen.values())
+    return found + structured, undecided
+
+
+def _shaped(drafts: list[ArticleStatement], shape: str) -> list[ArticleStatement]:
+    for d in drafts:
+        d.shape = shape
+        d.role = "uses" if d.predicate is Predicate.USES else "states"
+    return drafts
 
 
 _SAME_STATEMENT = ("name", "column", "uncheckable", "country")
@@ -313,19 +337,21 @@ def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
 
 
 def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
-    """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
+    """Drafts from the article's list items, table rows and parentheticals (every role the cues gave, in ``role``), and
+    the candidates that name no subject."""
     from lineage.ingest.article_units import candidates
 
     found = candidates(units(article.raw), r, article.title) if article.raw else []
     drafts, undecided = [], []
     for c in found:
-        if c.role not in ("uses", "states") or not c.subjects:
+        if not c.subjects:
             undecided.append(c)
             continue
         q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
         for subject in c.subjects:
             drafts.append(ArticleStatement(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
-                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
+                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text,
+                                shape=f"unit-{c.unit.kind}", role=c.role, context=c.context))
     return drafts, undecided
 
 
