@@ -47,7 +47,7 @@ from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, tab
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
-from lineage.ingest.structure import title_of, units
+from lineage.ingest.structure import first_heading, title_of, units
 from lineage.ingest.text import alias_patterns, candidates
 from lineage.verify_draft import settle
 
@@ -107,7 +107,7 @@ def read_article(path: Path) -> ArticleText:
     raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
     text = check_text(decode(raw, "article", path), "article", path)
     lines = markup.text_lines(text)
-    title = title_of(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
+    title = title_of(text) or first_heading(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
     return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines, raw=text)
 
 
@@ -161,6 +161,13 @@ class Resolver:
         for tid, pat in candidates(self.techniques, text):
             for m in pat.finditer(text):
                 found.append(Mention("technique", [tid], m.start(), m.end(), m.group(0)))
+        # a model's name that runs on into a derivative's marker names the derivative, not the model
+        # ("DeepSeek-R1-Distill-Qwen-7B", "Qwen3-8B-GGUF"): the open world reads the whole name
+        found = [x for x in found if x.kind not in ("model", "family") or not _DERIVATIVE.match(text, x.end)]
+        # a lab's alias that runs into a model's name names the model ("Meta Llama" of "Meta Llama 4")
+        named = [x for x in found if x.kind in ("model", "family")]
+        found = [x for x in found if x.kind != "organization"
+                 or not any(n.start < x.end and n.end > x.end and n.start > x.start for n in named)]
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []
@@ -223,6 +230,8 @@ class Resolver:
 
 
 _SIZE_NAME = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?B-A\d+(?:\.\d+)?B(?![\w-])", re.I)
+_DERIVATIVE = re.compile(r"[-_](?:[\w.]+[-_])*?(?:Distill(?:ed)?|GGUF|AWQ|GPTQ|MLX|bnb|EXL2|NVFP4|Int[48])(?![A-Za-z])", re.I)
+"""Hub naming conventions of derivatives (distillations, quantized copies), whoever publishes them."""
 
 
 def _family_pattern(name: str) -> re.Pattern:

@@ -12,6 +12,10 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
+- **derivation**: "M is derived from B", "M, fine-tuned from B", "M was distilled from B" -> M derives from B (the model
+  named right after the phrase; M the model named just before it, catalog or open world), unless the clause negates,
+  plans or supposes it.
+
 Called from :func:`lineage.ingest.article_units.candidates`; the phrasing cues are in its ``CUES``.
 """
 
@@ -100,4 +104,43 @@ def apposed(u: Unit, m: Mentions) -> list[Candidate]:
         if not a or CUES["negation"].search(a.group("np")):  # "a non-MoE model", "a model without MoE"
             continue
         out += [Candidate(mod.ids, Predicate.USES, u, object=t, context=a.group(0)) for t in m.techniques(a.group("np"))]
+    return out
+
+
+_DERIVED_GAP = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was|are|were|has been|have been|been)\s+)?"
+                          r"(?:(?:further|continually|then|first|also)\s+)?$", re.I)
+"""What may stand between the derived model's name and the derivation phrase: "M is", "M (8B), further"."""
+
+
+def _names(text: str, m: Mentions) -> list[tuple[int, int, list[str], dict[str, str]]]:
+    """(start, end, ids, qualifiers) of every model the text names: catalog models, else open-world name tokens."""
+    found = [(x.start, x.end, x.ids, {}) for x in m.models(text) if x.kind == "model"]
+    covered = [(x.start, x.end) for x in m.r.find(text) if x.kind in ("model", "family", "technique")]
+    for t in NAME_TOKEN.finditer(text):
+        if any(a < t.end() and t.start() < b for a, b in covered):
+            continue
+        ids, q = m.name(t.group(0).rstrip("."))
+        if ids and q:
+            found.append((t.start(), t.start() + len(t.group(0).rstrip(".")), ids, q))
+    return sorted(found)
+
+
+def derived(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M is derived from B", "M, fine-tuned from B": M derives from B (see the module docstring)."""
+    text = u.text
+    names = _names(text, m)
+    out: list[Candidate] = []
+    for start, _, base, _ in names:
+        phrase = CUES["derivation"].search(text[:start])
+        if not phrase or len(base) != 1:
+            continue
+        before = [n for n in names if n[1] <= phrase.start() and _DERIVED_GAP.match(text[n[1] : phrase.start()])]
+        if not before:
+            continue
+        clause = text[before[-1][0] : start]
+        if any(CUES[k].search(clause) for k in ("negation", "plan", "hypothetical")):
+            continue
+        ids, q = before[-1][2], before[-1][3]
+        out += [Candidate([i], Predicate.DERIVED_FROM, u, object=base[0], context=clause, qualifiers=dict(q))
+                for i in ids if i != base[0]]
     return out

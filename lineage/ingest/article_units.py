@@ -48,6 +48,7 @@ CUES: dict[str, re.Pattern] = {
     "context": re.compile(r"\b(?:context|window)\b", re.I),
     "apposition": re.compile(r"^[*_]*\s*(?:,|:|\s+(?:is|was|are|were)\s*:?)\s+(?:a|an)\s+"
                              r"(?P<np>[^.;:(),]{0,80})\b(?:models?|LLMs?|family|series)\b", re.I),
+    "derivation": re.compile(r"\b(?:fine-?tuned|derived|distilled)\s+(?:directly\s+)?from\s+(?:the\s+)?$", re.I),
     "developer": re.compile(r"^\W*(?:(?:model\s+)?developers?|developed\s+by)\W*$", re.I),
     "definition": re.compile(
         r"^(?P<name>[^,.;:()]{2,40}?)\s*(?:\([^()]{0,40}\)\s*)?(?:is|are)\s+(?:a|an|the)\s+[^.;()]{0,80}?"
@@ -224,7 +225,7 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         if u.kind == "sentence":
             out += shapes.sized(u, m)
         if u.kind in ("item", "sentence"):
-            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m)
+            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m) + shapes.derived(u, m)
     for c in out:
         c.role = judge(c)
     return out

@@ -77,3 +77,31 @@ def test_an_apposition_gives_its_model_the_techniques_of_the_noun(shapes):
                  "DeepSeek V3 is a 671B non-MoE model for tests.\n\nGLM-5 is a dense model, unlike MoE models.\n")
     assert ("kimi-k2", "uses", "moe", "line 3") in got
     assert not any(s in ("deepseek-v3", "glm-5") and p == "uses" for s, p, _, _ in got)
+
+
+def test_a_derivation_phrase_gives_the_model_before_it_the_model_after_it(shapes):
+    text = ("# Notes\n\nZork-9-Mini is derived from Llama-3.1-8B and keeps its license.\n\n"
+            "Granite-7-Chat, finetuned from Granite-7-Base, answers in French.\n\n"
+            "Kimi K2 was not distilled from DeepSeek-V3.\n\nA later Zork-10 could be fine-tuned from DeepSeek-V3.\n")
+    got = {(s, o, line) for s, p, o, line in shapes(text) if p == "derivedFrom"}
+    assert got == {("zork-9-mini", "llama-3.1-8b", "line 3"), ("granite-7-chat", "granite-7-base", "line 5")}
+
+
+def test_a_derivative_s_name_is_not_the_model_it_starts_with(shapes):
+    text = "# Notes\n\nDeepSeek-R1-Distill-Qwen-7B uses GQA.\n\nQwen3-8B-GGUF is distilled from DeepSeek-R1.\n"
+    got = shapes(text)
+    assert not any(s == "deepseek-r1" for s, _, _, _ in got), got
+    assert ("qwen3-8b-gguf", "derivedFrom", "deepseek-r1", "line 5") in got
+
+
+def test_a_lab_alias_running_into_a_model_name_names_the_model(catalog):
+    r = Resolver(catalog)
+    found = r.find("Meta Llama 4 Scout is out")
+    assert [m.kind for m in found] == ["model"] and found[0].text.endswith("Scout")
+
+
+def test_context_windows_read_in_the_forms_cards_and_articles_write_them(shapes):
+    text = ("# Notes\n\nGLM-4.5 supports a 128K context window.\n\nQwen3-30B-A3B supports a context length of 32K tokens.\n\n"
+            "Kimi K2 handles long context lengths (up to 256K tokens).\n\nDeepSeek-V3 streams up to 64K tokens per second.\n")
+    got = {(s, v, line) for s, p, v, line in shapes(text) if p == "contextLength"}
+    assert got == {("glm-4.5", 131072, "line 3"), ("qwen3-30b-a3b", 32768, "line 5"), ("kimi-k2", 262144, "line 7")}
