@@ -36,27 +36,21 @@ from lineage.domain import (
     EntityKind,
     Evidence,
     Method,
-    Predicate,
     SourceDocument,
     SourceKind,
     clip,
     utcnow,
 )
 from lineage.ingest import markup
-from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
+from lineage.ingest.article_pool import pool, structured_drafts  # noqa: F401  (structured_drafts: re-exported)
+from lineage.ingest.article_tables import ArticleStatement
 from lineage.ingest.files import check_text, decode, read_bytes
-from lineage.ingest.makers import maker_facts
-from lineage.ingest.prose import prose_drafts
-from lineage.ingest.structure import first_heading, title_of, units
+from lineage.ingest.structure import first_heading, title_of
 from lineage.ingest.text import alias_patterns, candidates
 from lineage.verify_draft import settle
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
-_UNITS = {
-    Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens",
-    Predicate.TOTAL_PARAMETERS: "parameters", Predicate.ACTIVE_PARAMETERS: "parameters",
-}
 class Unread(BaseModel):
     """A candidate statement the reader left undecided: where it is, what it would have said, and why not."""
 
@@ -285,51 +279,6 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
     return merged(drafts), list(seen.values())
 
 
-def pool(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
-    """Every candidate draft of every reader, each with its ``shape`` and the cues' ``role``, before the judgement;
-    and the structural candidates that name no subject."""
-    found: list[ArticleStatement] = []
-    tables: set[int] = set()
-    i = 0
-    lines = article.lines
-    while i < len(lines):
-        line = lines[i]
-        if not line:
-            i += 1
-            continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        looks_like_table = (
-            not is_prose(line) and len(cells(line)) >= 3 and nxt and not is_prose(nxt) and bool(re.search(r"\d", nxt))
-        )
-        if looks_like_table:
-            start = i
-            table, i = table_drafts(lines, i, r)
-            tables.update(range(start, i))
-            found += _shaped(table, "table-text")
-            continue
-        i += 1
-    from lineage.ingest.article_units import prose_role
-
-    for shape, facts in (("prose", prose_drafts(lines, r, tables)), ("maker", maker_facts(lines, r, tables))):
-        for f in facts:
-            role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
-            q = {"stated": f.stated} if f.stated else {}
-            found.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=_UNITS.get(f.predicate),
-                                          qualifiers=q, locator=f"line {f.line}", snippet=f.snippet, shape=shape, role=role))
-    from lineage.ingest.article_hardware import hardware_drafts
-
-    found += _shaped(hardware_drafts(lines, r, r.catalog), "hardware")
-    structured, undecided = structured_drafts(article, r)
-    return found + structured, undecided
-
-
-def _shaped(drafts: list[ArticleStatement], shape: str) -> list[ArticleStatement]:
-    for d in drafts:
-        d.shape = shape
-        d.role = "uses" if d.predicate is Predicate.USES else "states"
-    return drafts
-
-
 _SAME_STATEMENT = ("name", "column", "uncheckable", "country")
 """Qualifiers that change what a draft says; the others ("stated", "evaluation") only say how it was written."""
 
@@ -343,25 +292,6 @@ def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
         if first is not d and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
             first.more.append((d.locator, d.snippet))
     return list(unique.values())
-
-
-def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
-    """Drafts from the article's list items, table rows and parentheticals (every role the cues gave, in ``role``), and
-    the candidates that name no subject."""
-    from lineage.ingest.article_units import candidates
-
-    found = candidates(units(article.raw), r, article.title) if article.raw else []
-    drafts, undecided = [], []
-    for c in found:
-        if not c.subjects:
-            undecided.append(c)
-            continue
-        q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
-        for subject in c.subjects:
-            drafts.append(ArticleStatement(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
-                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text,
-                                shape=f"unit-{c.unit.kind}", role=c.role, context=c.context))
-    return drafts, undecided
 
 
 # --------------------------------------------------------------------------- entry point

@@ -22,11 +22,12 @@ Called from :func:`lineage.ingest.article_units.candidates`; the phrasing cues a
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from lineage.domain import Predicate
-from lineage.ingest.article_units import CUES, Candidate, Mentions, _count, attribute
-from lineage.ingest.prose import NAME_TOKEN
-from lineage.ingest.structure import Unit
+from lineage.ingest.article_units import CUES, Candidate, Mentions, _clause_before, _count, attribute
+from lineage.ingest.prose import GENERIC, NAME_TOKEN
+from lineage.ingest.structure import Unit, bare_title
 
 _TAGGED_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:parameters?\s+)?(total|active|activated)\b", re.I)
 """A size its next word calls total or active: "37B active", "671B total parameters"."""
@@ -143,4 +144,22 @@ def derived(u: Unit, m: Mentions) -> list[Candidate]:
         ids, q = before[-1][2], before[-1][3]
         out += [Candidate([i], Predicate.DERIVED_FROM, u, object=base[0], context=clause, qualifiers=dict(q))
                 for i in ids if i != base[0]]
+    return out
+
+
+def named_title(title: str, m: Mentions) -> list:
+    """A title that is a model's name the catalog lacks ("Zork-9", "Zork-9 Model Card: ..."): the document's subject."""
+    head = re.split(r"\s*[:|–—]\s+|\s+-\s+", title or "")[0]
+    ids, q = m.name(bare_title(head))
+    return [SimpleNamespace(ids=ids, q=q)] if ids else []
+
+
+def technique_members(u: Unit, m: Mentions) -> list[Candidate]:
+    """"Mixture-of-Experts models (A, B)": the models in the parenthesis after a technique's models are built with it."""
+    out: list[Candidate] = []
+    for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
+        after = re.match(r"\s*(?:[\w-]+\s+)?(?:models?|variants?|architectures?|LLMs?)\s*\(([^)]{2,120})\)", u.text[t.end :])
+        if after:
+            window = _clause_before(u.text, t.start)
+            out += [Candidate(mod.ids, Predicate.USES, u, object=t.ids[0], context=window) for mod in m.models(after.group(1))]
     return out

@@ -88,6 +88,15 @@ def first_heading(text: str) -> str | None:
     return None
 
 
+_TITLE_TAIL = re.compile(r"[-\s]+(?:specific\s+)?(?:features?|summary|architecture|overview|model\s+card|technical\s+report)\b.*$",
+                         re.I)
+
+
+def bare_title(text: str) -> str:
+    """A heading or title without what follows a model's name ("Zork-9 Model Card", "Zork-9-Specific Features")."""
+    return _TITLE_TAIL.sub("", text)
+
+
 def _blank_front(text: str) -> str:
     front = _FRONT.match(text)
     if front:

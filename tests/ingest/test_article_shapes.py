@@ -105,3 +105,18 @@ def test_context_windows_read_in_the_forms_cards_and_articles_write_them(shapes)
             "Kimi K2 handles long context lengths (up to 256K tokens).\n\nDeepSeek-V3 streams up to 64K tokens per second.\n")
     got = {(s, v, line) for s, p, v, line in shapes(text) if p == "contextLength"}
     assert got == {("glm-4.5", 131072, "line 3"), ("qwen3-30b-a3b", 32768, "line 5"), ("kimi-k2", 262144, "line 7")}
+
+
+def test_a_title_naming_a_model_the_catalog_lacks_is_the_subject_of_its_key_value_rows(shapes, catalog, tmp_path):
+    text = "# Zork-9 Model Card\n\n## Summary\n\n| | |\n|---|---|\n| **Total Parameters** | 1T |\n| **Attention Mechanism** | MLA |\n"
+    got = shapes(text)
+    assert {("zork-9", "totalParameters", 10**12, "line 7"), ("zork-9", "uses", "mla", "line 8")} <= got
+    path = tmp_path / "z.md"
+    path.write_text(text)
+    assert all(d.qualifiers.get("name") == "Zork-9" for d in read(read_article(path), catalog)[0] if d.subject == "zork-9")
+
+
+def test_an_item_under_a_technique_label_that_plans_it_is_no_use(shapes):
+    got = shapes("# Notes\n\n- **MLA**: DeepSeek-V3 has it; Kimi K2 might adopt it later.\n- **GQA camp**: GLM-4.5, Qwen3-30B-A3B\n")
+    assert not any(o == "mla" and p == "uses" for _, p, o, _ in got)
+    assert {("glm-4.5", "uses", "gqa", "line 4"), ("qwen3-30b-a3b", "uses", "gqa", "line 4")} <= got
