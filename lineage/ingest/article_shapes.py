@@ -71,13 +71,22 @@ def size_key(cell: str) -> bool:
 
 def column_models(u: Unit, m: Mentions) -> list[Candidate]:
     """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
-    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
+    column's model the number in its cell; a cell that is nothing but technique names ("MoE", "GQA + SWA") gives the
+    column's model those techniques (a cell that says more, "MLA-like cache", may be a contrast: no claim)."""
     out: list[Candidate] = []
     for head, cell in zip(u.header[1:], u.cells[1:]):
         ids, q = m.name(head)
-        if ids:
-            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+        if not ids:
+            continue
+        out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+        if not size_key(u.cells[0]):
+            out += [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.names_technique(cell)]
     return out
+
+
+def model_columns(u: Unit, m: Mentions) -> bool:
+    """Whether the row's header names a model per column (two or more) and its first cell is no model: a column table."""
+    return len(u.cells) == len(u.header) and sum(bool(m.name(h)[0]) for h in u.header[1:]) >= 2
 
 
 def open_sized(u: Unit, m: Mentions) -> list[Candidate]:

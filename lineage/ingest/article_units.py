@@ -330,12 +330,12 @@ def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
-    from lineage.ingest.article_shapes import column_models, size_key
+    from lineage.ingest.article_shapes import column_models, model_columns, size_key
 
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(*_subject_named(u, m, topic), u.cells[0], u.cells[1], u, m)
-    if not ids and len(u.cells) == len(u.header) and size_key(u.cells[0]):
+    if not ids and len(u.cells) == len(u.header) and (size_key(u.cells[0]) or model_columns(u, m)):
         return column_models(u, m)
     if not ids or len(u.cells) != len(u.header):
         return out

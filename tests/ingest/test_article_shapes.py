@@ -120,3 +120,12 @@ def test_an_item_under_a_technique_label_that_plans_it_is_no_use(shapes):
     got = shapes("# Notes\n\n- **MLA**: DeepSeek-V3 has it; Kimi K2 might adopt it later.\n- **GQA camp**: GLM-4.5, Qwen3-30B-A3B\n")
     assert not any(o == "mla" and p == "uses" for _, p, o, _ in got)
     assert {("glm-4.5", "uses", "gqa", "line 4"), ("qwen3-30b-a3b", "uses", "gqa", "line 4")} <= got
+
+
+def test_a_column_table_gives_each_model_the_techniques_its_cell_is(shapes):
+    text = ("# Compared\n\n| Benchmark | Zork-9 | Kimi K2 | Zork-10 |\n|---|---|---|---|\n"
+            "| Architecture | MLA+MoE | MoE | MLA-like cache |\n| # Total Params | 70B | 1T | - |\n| MMLU | 80.1 | 88.2 | 70.0 |\n")
+    got = shapes(text)
+    assert {("zork-9", "uses", "mla", "line 5"), ("zork-9", "uses", "moe", "line 5"), ("kimi-k2", "uses", "moe", "line 5"),
+            ("zork-9", "totalParameters", 70 * 10**9, "line 6")} <= got
+    assert not any(s == "zork-10" and p == "uses" for s, p, _, _ in got)  # a cell that says more than names
