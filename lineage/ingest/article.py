@@ -224,8 +224,10 @@ class Resolver:
 
 
 _SIZE_NAME = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?B-A\d+(?:\.\d+)?B(?![\w-])", re.I)
-_DERIVATIVE = re.compile(r"[-_](?:[\w.]+[-_])*?(?:Distill(?:ed)?|GGUF|AWQ|GPTQ|MLX|bnb|EXL2|NVFP4|Int[48])(?![A-Za-z])", re.I)
-"""Hub naming conventions of derivatives (distillations, quantized copies), whoever publishes them."""
+_DERIVATIVE = re.compile(r"[-_](?:[\w.]+[-_])*?(?:Distill(?:ed)?|GGUF|AWQ|GPTQ|MLX|bnb|EXL2|NVFP4|Int[48])(?![A-Za-z])"
+                         r"|-\d+(?:\.\d+)*(?![\w.])", re.I)
+"""Hub naming conventions of derivatives (distillations, quantized copies), whoever publishes them, and a version or
+date after a name ("Ling-lite-1.5", "DeepSeek-V2-0506"): another model than the one the name starts with."""
 
 
 def _family_pattern(name: str) -> re.Pattern:

@@ -301,6 +301,9 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
             n = _WORD_NUM.get(m.group(3).lower()) or float(m.group(3))
             tokens = int(n * 1_000_000)
         owner = _owner(text, m, models, False) or fallback
+        if m.group("after") is None and "context" not in m.group(0).lower() and models:
+            # "context ... up to 256K tokens": the window of the sentence's subject, not of a model it compares with
+            owner = models[:1] if not unknown_name(text[: models[0].start], mentions) else []
         for s in owner:
             for mid in s.ids:
                 out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))

@@ -89,9 +89,10 @@ def test_a_derivation_phrase_gives_the_model_before_it_the_model_after_it(shapes
 
 
 def test_a_derivative_s_name_is_not_the_model_it_starts_with(shapes):
-    text = "# Notes\n\nDeepSeek-R1-Distill-Qwen-7B uses GQA.\n\nQwen3-8B-GGUF is distilled from DeepSeek-R1.\n"
+    text = ("# Notes\n\nDeepSeek-R1-Distill-Qwen-7B uses GQA.\n\nQwen3-8B-GGUF is distilled from DeepSeek-R1.\n\n"
+            "DeepSeek-R1-0528 uses MLA.\n")
     got = shapes(text)
-    assert not any(s == "deepseek-r1" for s, _, _, _ in got), got
+    assert not any(s == "deepseek-r1" for s, _, _, _ in got), got  # a distillation, a quantized copy, a later checkpoint
     assert ("qwen3-8b-gguf", "derivedFrom", "deepseek-r1", "line 5") in got
 
 
@@ -103,7 +104,8 @@ def test_a_lab_alias_running_into_a_model_name_names_the_model(catalog):
 
 def test_context_windows_read_in_the_forms_cards_and_articles_write_them(shapes):
     text = ("# Notes\n\nGLM-4.5 supports a 128K context window.\n\nQwen3-30B-A3B supports a context length of 32K tokens.\n\n"
-            "Kimi K2 handles long context lengths (up to 256K tokens).\n\nDeepSeek-V3 streams up to 64K tokens per second.\n")
+            "Kimi K2 handles long context lengths (up to 256K tokens).\n\nDeepSeek-V3 streams up to 64K tokens per second.\n\n"
+            "Zork-9 performs on par with GLM-4.5 on long-context tasks up to 64K tokens.\n")
     got = {(s, v, line) for s, p, v, line in shapes(text) if p == "contextLength"}
     assert got == {("glm-4.5", 131072, "line 3"), ("qwen3-30b-a3b", 32768, "line 5"), ("kimi-k2", 262144, "line 7")}
 
