@@ -2,7 +2,8 @@
 documents it did not learn from.
 
 Run: ``python benchmarks/train_article_judge.py`` (``--write`` stores the weights in
-``lineage/ingest/article_judge.json``; ``--threshold T`` fixes the threshold instead of choosing it).
+``lineage/ingest/article_judge.json``; ``--threshold T`` fixes the threshold instead of choosing it; ``--quick`` fits
+on the first six documents only and writes nothing).
 
 Data: every candidate draft the readers propose (:func:`lineage.ingest.article.pool`) in the labelled articles —
 ``../shared/corpus/articles/*.labels.md``, ``articles2/*.labels.yaml`` and, when their texts are at
@@ -154,12 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help=f"store the weights in {WEIGHTS.relative_to(ROOT)}")
     parser.add_argument("--threshold", type=float, help="fixed threshold (default: chosen by leave-one-out precision)")
+    parser.add_argument("--quick", action="store_true", help="the first six documents only, nothing written")
     args = parser.parse_args(argv)
     if not ARTICLES2.is_dir():
         print(f"labelled corpus not found at {ARTICLES2}", file=sys.stderr)
         return 2
     catalog = Catalog.load()
-    docs = documents(catalog)
+    docs = documents(catalog)[: 6 if args.quick else None]
     names = feature_names(docs)
     loo = leave_one_out(docs, names)
     groups = sorted({d.group for d in docs})
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"threshold {chosen}; weights:")
     for n, v in model["weights"].items():
         print(f"  {v:+7.3f}  {n}")
-    if args.write:
+    if args.write and not args.quick:
         WEIGHTS.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
         print(f"written {WEIGHTS.relative_to(ROOT)}")
     return 0
