@@ -109,4 +109,6 @@ def test_leave_one_document_out_scores_each_document_by_weights_fitted_without_i
     loo = leave_one_out(docs, feature_names(docs))
     assert [len(p) for p in loo] == [len(d.drafts) for d in docs]
     cues = reading.total([reading.score(d.name, cues_only(d), d.labelled) for d in docs])
-    assert cues.labelled >= 250 and cues.recall >= 0.5, f"cues alone, all documents: recall {cues.recall:.2f}"
+    # floors a little under what was measured (all 22 documents: precision 0.83 (170/205), recall 0.54 (152/279))
+    assert cues.labelled >= 250 and cues.recall >= 0.52, f"cues alone, all documents: recall {cues.recall:.2f}"
+    assert cues.precision >= 0.80, f"cues alone, all documents: precision {cues.precision:.2f}"
