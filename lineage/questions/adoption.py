@@ -6,9 +6,8 @@ The store-backed ``who_uses`` (the CLI's ``who-uses``) lives in :mod:`lineage.qu
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.combine import NO_SOURCE
@@ -25,6 +24,9 @@ from lineage.questions.status import (
     months_between,
     organization_of,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Use(BaseModel):

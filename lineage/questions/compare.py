@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, organization_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Side(BaseModel):

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, organization_of, weakest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class FlowItem(BaseModel):
@@ -221,6 +224,8 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
         if a < b and (b, a) in cells:
             pairs.append(MutualPair(a=a, b=b, a_to_b=techniques, b_to_a=cells[(b, a)],
                                     status=weakest(best[(a, b)], best[(b, a)])))
+    import networkx as nx
+
     org_graph = nx.DiGraph(list(cells))
     cycles = []
     for cycle in nx.simple_cycles(org_graph, length_bound=4):

@@ -9,14 +9,16 @@ answers for its devices too (the catalog's ``broader`` links: Ascend 910B -> Asc
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, weakest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PREDICATES = tuple(p.value for p in HARDWARE_PREDICATES)
 Origin = Literal["domestic", "nvidia", "other"]

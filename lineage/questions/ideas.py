@@ -10,13 +10,16 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import IDEA_RELATIONS, Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, at_least
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORWARD = ("extends", "variantOf", "simplifies", "combines", "replaces")
 """Relations whose object is an earlier idea the subject builds on or took the place of."""

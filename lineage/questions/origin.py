@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, weakest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Attribution(BaseModel):

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, Field
 
 from lineage.domain import Status
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, weakest
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Hop(BaseModel):
@@ -57,6 +60,8 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
     >>> h.edges["deepseek-v3", "kimi-k2"]["relation"]
     'architecture reused by'
     """
+    import networkx as nx
+
     h = nx.DiGraph()
 
     def add(u, v, relation, data, detail=""):
@@ -119,6 +124,8 @@ def path(
     >>> [h.relation for h in r.routes[1].hops], r.routes[2].hops[1].relation
     (['introduced in', 'cited by'], 'architecture reused by')
     """
+    import networkx as nx
+
     src = _require(g, source, ("technique", "model"))
     _require(g, model, "model")
     h = provenance_graph(g, min_status)
