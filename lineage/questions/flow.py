@@ -7,18 +7,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, organization_of, weakest
+from lineage.vocab import Status
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
-class FlowItem(BaseModel):
+class FlowItem(Answer):
     """One model's use of another organization's technique."""
 
     technique: str = Field(description="Technique id.")
@@ -34,7 +35,7 @@ class FlowItem(BaseModel):
     status: Status = Field(description="Weakest of the use and attribution statuses.")
 
 
-class FlowPair(BaseModel):
+class FlowPair(Answer):
     """Techniques flowing from one organization to another."""
 
     from_org: str = Field(description="Credited organization.")
@@ -44,7 +45,7 @@ class FlowPair(BaseModel):
     items: list[FlowItem] = Field(description="Each model's use, with evidence.")
 
 
-class Flow(BaseModel):
+class Flow(Answer):
     """Answer to ``lineage flow``: the organization x organization matrix of reused techniques."""
 
     min_status: Status = Field(description="Weakest status kept.")
@@ -54,7 +55,7 @@ class Flow(BaseModel):
     unattributed: list[FlowItem] = Field(description="Uses of techniques no organization is credited with.")
 
 
-class Inherited(BaseModel):
+class Inherited(Answer):
     """Answer to ``lineage inherited``."""
 
     model: str = Field(description="Model id.")
@@ -65,7 +66,7 @@ class Inherited(BaseModel):
     own: list[str] = Field(description="Techniques its own organization introduced.")
 
 
-class MutualPair(BaseModel):
+class MutualPair(Answer):
     """Two organizations reusing each other's ideas."""
 
     a: str = Field(description="First organization.")
@@ -75,7 +76,7 @@ class MutualPair(BaseModel):
     status: Status = Field(description="Weakest status on the strongest link each way.")
 
 
-class Symbiosis(BaseModel):
+class Symbiosis(Answer):
     """Answer to ``lineage symbiosis``."""
 
     min_status: Status = Field(description="Weakest status kept.")

@@ -7,17 +7,18 @@ from collections import defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, weakest
+from lineage.vocab import Status
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
-class Hop(BaseModel):
+class Hop(Answer):
     """One step on a route an idea took."""
 
     source: str = Field(description="Node id the step starts from.")
@@ -29,7 +30,7 @@ class Hop(BaseModel):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Route(BaseModel):
+class Route(Answer):
     """A chain of steps from the source to the model."""
 
     nodes: list[str] = Field(description="Node ids along the route.")
@@ -37,7 +38,7 @@ class Route(BaseModel):
     status: str = Field(description="Weakest status along the route.")
 
 
-class PathAnswer(BaseModel):
+class PathAnswer(Answer):
     """Answer to ``lineage path``."""
 
     source: str = Field(description="Technique or model id the idea starts from.")
