@@ -54,14 +54,12 @@ def one_projection():
 def _graph(store, derivatives: bool = False):
     """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked),
     both kept in the store's read model (no networkx, no pydantic: :func:`lineage.questions.projection.projected`)."""
-    from lineage.questions.evidence import require_built
     from lineage.questions.projection import projected
 
     if _PROJECTED and (store, derivatives) in _PROJECTED[-1]:
         return _PROJECTED[-1][(store, derivatives)]
     with open_store(store) as st:
         catalog = read_catalog(st)
-        require_built(st)
         answer = catalog, projected(st, catalog, derivatives=derivatives)
     if _PROJECTED:
         _PROJECTED[-1][(store, derivatives)] = answer

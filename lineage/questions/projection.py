@@ -146,14 +146,18 @@ _CODE = ("questions/projection.py", "questions/light_graph.py", "questions/deriv
 def projected(store: Store, catalog: Catalog, derivatives: bool = False) -> LightGraph:
     """:func:`project` (``light``) of a store a command only reads: kept in the store's read model, so the next
     question of the same store state loads it (:func:`lineage.store.read_model.derived`) instead of computing it.
-    ``catalog`` must be the store's own (``read_model.catalog``): the saved graph depends on its state."""
+    ``catalog`` must be the store's own (``read_model.catalog``): the saved graph depends on its state.
+    Raises ``EmptyStore`` unless the store is built (only a built store's graph is saved, so a saved one
+    answers that without opening RocksDB)."""
     from lineage.catalog.seeds import compiled_key
+    from lineage.questions.evidence import require_built
     from lineage.questions.light_graph import LightGraph
     from lineage.store import read_model
 
     made: list[LightGraph] = []
 
-    def compute() -> tuple[list, list]:
+    def compute() -> tuple[list, list, list]:
+        require_built(store)
         made.append(project(store, catalog, derivatives, light=True))
         return made[0].parts()
 
