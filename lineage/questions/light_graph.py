@@ -27,45 +27,31 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 
-class _Nodes:
-    """``g.nodes``: ``g.nodes[n]`` is a node's attributes; ``g.nodes(data=True)`` yields ``(n, attributes)``."""
+class _Nodes(dict):
+    """``g.nodes``: the node -> attributes dict itself (``g.nodes[n]``, ``n in g.nodes``), and as networkx's
+    view, ``g.nodes(data=True)`` yields ``(n, attributes)``."""
 
-    __slots__ = ("_node",)
-
-    def __init__(self, node: dict) -> None:
-        self._node = node
-
-    def __getitem__(self, n: str) -> dict:
-        return self._node[n]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._node)
-
-    def __len__(self) -> int:
-        return len(self._node)
-
-    def __contains__(self, n: object) -> bool:
-        return n in self._node
+    __slots__ = ()
 
     def __call__(self, data: bool | str = False, default: Any = None) -> Iterable:
         if data is False:
-            return list(self._node)
+            return list(self)
         if data is True:
-            return list(self._node.items())
-        return [(n, d.get(data, default)) for n, d in self._node.items()]
+            return list(self.items())
+        return [(n, d.get(data, default)) for n, d in self.items()]
 
 
 class LightGraph:
     """A directed multigraph with the :class:`networkx.MultiDiGraph` interface the questions use."""
 
     def __init__(self) -> None:
-        self._node: dict[str, dict] = {}
+        self._node: _Nodes = _Nodes()
         self._succ: dict[str, dict[str, dict[Any, dict]]] = {}
         self._pred: dict[str, dict[str, dict[Any, dict]]] = {}
 
     @property
     def nodes(self) -> _Nodes:
-        return _Nodes(self._node)
+        return self._node
 
     def __contains__(self, n: object) -> bool:
         try:
@@ -163,6 +149,15 @@ class LightGraph:
         for v, nbrs in preds:
             g._pred[v] = {u: succ[u][v] for u in nbrs}
         return g
+
+    @classmethod
+    def of(cls, g: Any) -> LightGraph:
+        """``g`` itself when it is one, else the same graph as a networkx (multi)digraph reads, in the same order
+        (its attribute dicts shared): what code that reads a graph many times works on."""
+        if isinstance(g, LightGraph):
+            return g
+        return cls.from_parts(list(g.nodes(data=True)), list(g.edges(keys=True, data=True)),
+                              [(v, list(nbrs)) for v, nbrs in g.pred.items() if nbrs])
 
     def to_networkx(self):
         """The same graph as a :class:`networkx.MultiDiGraph`, in the same order (edge data dicts shared)."""
