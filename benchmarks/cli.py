@@ -46,8 +46,9 @@ BUDGETS = {"--help": 0.2} | dict.fromkeys(QUERIES, 0.3)
 
 
 def times(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, float, float]:
-    """Median wall, fastest wall and median CPU seconds of ``runs`` cold processes running ``argv``."""
-    found = [run(argv, env) for _ in range(runs)]
+    """Median wall, fastest wall and median CPU seconds of ``runs`` cold processes running ``argv`` (in the folder
+    of the tree ``env`` puts first on the path: ``python -m`` reads the package from there)."""
+    found = [run(argv, env, cwd=Path(env["PYTHONPATH"])) for _ in range(runs)]
     walls = [r.wall for r in found]
     return statistics.median(walls), min(walls), statistics.median(r.cpu for r in found)
 
@@ -61,7 +62,7 @@ def unpack(rev: str, folder: Path) -> Path:
 
 
 def answer(argv: list[str], env: dict[str, str]) -> bytes:
-    return subprocess.run(argv, env=env, capture_output=True, check=True).stdout
+    return subprocess.run(argv, env=env, cwd=env["PYTHONPATH"], capture_output=True, check=True).stdout
 
 
 def main() -> None:
@@ -85,7 +86,7 @@ def main() -> None:
     env["PYTHONPYCACHEPREFIX"] = str(Path(tmp.name) / "pycache")
     py = [sys.executable]
     if not store.exists():
-        subprocess.run([*py, "-m", "lineage", "build"], env=env, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([*py, "-m", "lineage", "build"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
     trees = {"this tree": env}
     if args.against:
         old = unpack(args.against, Path(tmp.name) / "against")
@@ -93,8 +94,8 @@ def main() -> None:
         trees[args.against[:8]] = env | {"PYTHONPATH": str(old), "LINEAGE_STORE": str(Path(tmp.name) / "against-store")}
     for tree_env in trees.values():  # compiles the modules each command imports, saves the read model
         for argv in QUERIES.values():
-            subprocess.run([*py, "-m", "lineage", *argv], env=tree_env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=True)
+            subprocess.run([*py, "-m", "lineage", *argv], env=tree_env, cwd=tree_env["PYTHONPATH"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     same = None
     if args.against:
         envs = list(trees.values())
