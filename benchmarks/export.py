@@ -1,6 +1,7 @@
 """``lineage export``: RDF against Oxigraph's own serializer, HTML against pyvis's own methods, same run.
 
-Run: ``.venv/bin/python benchmarks/export.py [--store DIR] [--runs 5] [--nodes 2000,10000] [--quick]``.
+Run: ``.venv/bin/python benchmarks/export.py [--store DIR] [--runs 5] [--nodes 2000,10000] [--html-only]
+[--against REV] [--no-pyvis] [--quick]``.
 
 - RDF (ttl, trig, nq, nt, jsonld): :func:`lineage.export.export` of the default build (``lineage
   build`` into a temporary folder unless ``--store`` is given) to a file, against Oxigraph alone
@@ -11,7 +12,9 @@ Run: ``.venv/bin/python benchmarks/export.py [--store DIR] [--runs 5] [--nodes 2
 - HTML: :func:`lineage.export.html.graph_to_html` of a synthetic projection of N drawn nodes
   (``benchmarks/explorer.py``) against the same page built with pyvis's own ``add_node`` and
   ``add_edge`` (each scans the node list: O(nodes x edges)), and the growth exponent between the
-  two sizes (1.0 is linear; issue 31: 10,000 nodes in at most 1 s).
+  two sizes (1.0 is linear; issue 31: 10,000 nodes in at most 1 s).  ``--against REV`` also times the page of
+  the package at git revision REV (unpacked with ``git archive``, in its own process, alternating), which must be
+  the same page; ``--no-pyvis`` leaves pyvis's own methods out (minutes at 10,000 nodes); ``--html-only`` the RDF.
 
 ``--quick`` (a smoke run): one run each, HTML at 300 and 1,500 nodes.
 """
@@ -67,7 +70,35 @@ def rdf_rows(store_path: Path, out: Path, runs: int) -> None:
             print(f"{fmt:<8} {a:>9.3f} {b:>11.3f} {a / b:>6.2f} {a_cpu / b_cpu:>10.2f} {size:>11,}")
 
 
-def html_rows(sizes: list[int], runs: int) -> None:
+BASELINE_PAGE = """
+import hashlib, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from explorer import synthetic
+from lineage.export import html
+html.graph_to_html(synthetic(100))
+g = synthetic(int(sys.argv[2]))
+start, cpu = time.perf_counter(), time.process_time()
+page = html.graph_to_html(g)
+print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "sha": hashlib.sha256(page[0].encode()).hexdigest()}))
+"""
+
+
+def baseline_page(tree: Path, n: int) -> tuple[float, float, str]:
+    """Wall and CPU seconds of the page of ``n`` nodes by the package in ``tree``, and its sha256."""
+    import json
+    import subprocess
+
+    env = environment() | {"PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, "-c", BASELINE_PAGE, str(Path(__file__).parent), str(n)], env=env,
+                          check=True, capture_output=True, text=True)
+    found = json.loads(done.stdout)
+    return found["wall"], found["cpu"], found["sha"]
+
+
+def html_rows(sizes: list[int], runs: int, against: tuple[str, Path] | None = None, pyvis: bool = True) -> None:
+    import hashlib
+
     from lineage.export import html
 
     def pyvis_own(g):
@@ -80,16 +111,30 @@ def html_rows(sizes: list[int], runs: int) -> None:
             html.add_node, html.add_edge = fast
 
     html.graph_to_html(synthetic(100))  # pyvis's template is compiled on the first page
-    print(f"{'nodes':>7} {'edges':>7} {'html s':>8} {'cpu s':>6} {'pyvis s':>8} {'ratio':>6}   (median of {runs})")
+    base = f"{against[0][:8]} s" if against else ""
+    print(f"{'nodes':>7} {'edges':>7} {'html s':>8} {'cpu s':>6} {'pyvis s':>8} {'ratio':>6} {base:>13} {'cpu s':>6}"
+          f"   (median of {runs})")
     times: dict[int, float] = {}
     for n in sizes:
         g = synthetic(n)
-        ours, ours_cpu = medians([seconds(lambda: html.graph_to_html(g)) for _ in range(runs)])
-        theirs, _ = medians([seconds(lambda: pyvis_own(g)) for _ in range(max(1, runs // 2))])
+        found, old = [], []
+        for _ in range(runs):
+            found.append(seconds(lambda: html.graph_to_html(g)))
+            if against:
+                old.append(baseline_page(against[1], n))
+        ours, ours_cpu = medians(found)
         page, nodes, edges = html.graph_to_html(g)
-        assert pyvis_own(g) == (page, nodes, edges)  # the same page
+        theirs = "-"
+        if pyvis:
+            pyvis_s, _ = medians([seconds(lambda: pyvis_own(g)) for _ in range(max(1, runs // 2))])
+            assert pyvis_own(g) == (page, nodes, edges)  # the same page
+            theirs = f"{pyvis_s:>8.2f} {pyvis_s / ours:>5.1f}x"
+        before = ""
+        if against:
+            assert {sha for *_, sha in old} == {hashlib.sha256(page.encode()).hexdigest()}, "not the same page"
+            before = f"{statistics.median(w for w, *_ in old):>13.2f} {statistics.median(c for _, c, _ in old):>6.2f}"
         times[n] = ours_cpu
-        print(f"{nodes:>7,} {edges:>7,} {ours:>8.2f} {ours_cpu:>6.2f} {theirs:>8.2f} {theirs / ours:>5.1f}x")
+        print(f"{nodes:>7,} {edges:>7,} {ours:>8.2f} {ours_cpu:>6.2f} {theirs:>15} {before}")
     if len(sizes) > 1:
         lo, hi = min(sizes), max(sizes)
         print(f"growth exponent (cpu) {math.log(times[hi] / times[lo]) / math.log(hi / lo):.2f} from {lo:,} to {hi:,} nodes")
@@ -100,6 +145,9 @@ def main() -> None:
     p.add_argument("--store", type=Path, help="store to export (default: lineage build into a temporary folder)")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--nodes", default="2000,10000", help="sizes of the synthetic HTML graphs")
+    p.add_argument("--html-only", action="store_true", help="leave the RDF exports out")
+    p.add_argument("--no-pyvis", action="store_true", help="leave pyvis's own add_node/add_edge out")
+    p.add_argument("--against", metavar="REV", help="also time the page of the package at this git revision")
     args = p.parse_args()
     runs = 1 if args.quick else args.runs
     sizes = [300, 1500] if args.quick else [int(n) for n in args.nodes.split(",")]
@@ -107,11 +155,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         store = args.store
-        if store is None:
-            store = tmp / "store"
-            run([sys.executable, "-m", "lineage", "build", "--store", str(store)], environment())
-        rdf_rows(store, tmp, runs)
-    html_rows(sizes, runs)
+        if not args.html_only:
+            if store is None:
+                store = tmp / "store"
+                run([sys.executable, "-m", "lineage", "build", "--store", str(store)], environment())
+            rdf_rows(store, tmp, runs)
+        against = None
+        if args.against:
+            from cli import unpack
+
+            against = (args.against, unpack(args.against, tmp / "against"))
+        html_rows(sizes, runs, against, pyvis=not args.no_pyvis)
     print("targets (issue 31): every RDF export within 1.5x of Oxigraph; HTML at 10,000 nodes <= 1 s")
 
 

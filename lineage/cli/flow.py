@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, quoted, table
+from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store, quoted, read_catalog, table
 from lineage.vocab import STATUS_ORDER, EntityKind, Status
 from lineage.vocab import WEAKEST as ANY
 
@@ -52,16 +52,15 @@ def one_projection():
 
 
 def _graph(store, derivatives: bool = False):
-    """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked)."""
-    from lineage.questions.evidence import require_built
-    from lineage.questions.projection import project
+    """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked),
+    both kept in the store's read model (no networkx, no pydantic: :func:`lineage.questions.projection.projected`)."""
+    from lineage.questions.projection import projected
 
     if _PROJECTED and (store, derivatives) in _PROJECTED[-1]:
         return _PROJECTED[-1][(store, derivatives)]
     with open_store(store) as st:
-        catalog = load_catalog(st)
-        require_built(st)
-        answer = catalog, project(st, catalog, derivatives=derivatives)
+        catalog = read_catalog(st)
+        answer = catalog, projected(st, catalog, derivatives=derivatives)
     if _PROJECTED:
         _PROJECTED[-1][(store, derivatives)] = answer
     return answer

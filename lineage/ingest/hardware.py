@@ -94,7 +94,7 @@ def discover(sentences: list[Sentence], catalog: Catalog, source: str, url: str)
     for s in sentences:
         for m in _UNKNOWN.finditer(s.text):
             name = " ".join(m.group("name").split())
-            if any(p.search(name) for p in known.values()):
+            if any(p.search(name) for _, p in candidates(known, name)):
                 continue
             vendor = VENDOR_WORDS[m.group("vendor").lower()]
             hid = slug(f"{vendor} {name}")

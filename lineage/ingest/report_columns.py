@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from lineage.ingest.adoption import Kind, Mention, own_subject
-from lineage.ingest.text import Sentence
+from lineage.ingest.text import Sentence, candidates
 
 _SLOT = re.compile(
     r"(?:model\s+)?(?:architecture|arch\.?|model\s+type|attention(?:\s+type)?|position(?:al)?\s+(?:embedding|encoding)s?|"
@@ -58,7 +58,7 @@ def column_adoptions(pages: list[str], patterns: dict[str, re.Pattern], own_name
             for name, cell in zip(columns, cells, strict=True):
                 if not own.search(name) or (others is not None and others.search(name)):  # "DeepSeek R1", not "DeepSeek V3"
                     continue
-                for technique, pattern in patterns.items():
+                for technique, pattern in candidates(patterns, cell):  # those that can match at all
                     m = pattern.fullmatch(cell)
                     if m:
                         shown = " / ".join([*header_lines, " ".join(row)])

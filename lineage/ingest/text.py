@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
@@ -118,20 +119,59 @@ MAX_REMEMBERED = 20_000
 """Texts whose candidate patterns :class:`AliasPatterns` keeps (a long report has a few thousand sentences)."""
 
 
+class _Unbuilt:
+    """A pattern :class:`AliasPatterns` has not compiled yet, where a copy of its dict holds one: compiled on first use."""
+
+    __slots__ = ("_owner", "_key")
+
+    def __init__(self, owner: AliasPatterns, key: str):
+        self._owner, self._key = owner, key
+
+    def __getattr__(self, name: str):
+        return getattr(self._owner[self._key], name)
+
+
 class AliasPatterns(dict):
     """Compiled alias patterns by entity id, each with the literal pieces of its aliases.
 
     A pattern can match a text only if the text, case-folded (:func:`folded`), contains every piece of one of its
     entity's aliases; :meth:`candidates` uses that to skip the patterns that cannot match before running any.
     It decides *whether* to look, never what is found: the matches are the patterns' own.
+
+    Each pattern is compiled when first used (a report's sentences name a fraction of the catalog, and compiling
+    every entity's pattern was a third of reading one: issue 31); indexing, ``get``, ``items`` and ``values``
+    give compiled patterns, as :meth:`candidates` does.
     """
 
-    def __init__(self, patterns: dict[str, re.Pattern], anchors: dict[str, tuple[frozenset[str], ...] | None]):
-        super().__init__(patterns)
+    def __init__(self, build: dict[str, Callable[[], re.Pattern]], anchors: dict[str, tuple[frozenset[str], ...] | None]):
+        super().__init__({key: _Unbuilt(self, key) for key in build})
+        self._build = build
         self.anchors = anchors
         self._pieces = sorted(set().union(*(alias for aliases in anchors.values() if aliases for alias in aliases)))
 
         self._seen: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
+
+    def __getitem__(self, key: str) -> re.Pattern:
+        pattern = dict.__getitem__(self, key)
+        if type(pattern) is _Unbuilt:
+            pattern = self._build[key]()
+            dict.__setitem__(self, key, pattern)
+        return pattern
+
+    def __iter__(self) -> Iterator[str]:  # also makes dict(patterns) and {**patterns} read through __getitem__
+        return iter(self.keys())
+
+    def get(self, key: str, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def items(self) -> list[tuple[str, re.Pattern]]:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+    def values(self) -> list[re.Pattern]:  # type: ignore[override]
+        return [self[key] for key in self]
 
     def candidates(self, text: str) -> tuple[tuple[str, re.Pattern], ...]:
         """The (id, pattern) pairs that may match ``text``, in the patterns' order (kept for the texts last asked:
@@ -140,7 +180,7 @@ class AliasPatterns(dict):
         if found is None:
             low = folded(text)
             present = {piece for piece in self._pieces if piece in low}
-            found = tuple((key, pattern) for key, pattern in self.items()
+            found = tuple((key, self[key]) for key in self
                           if (anchors := self.anchors.get(key)) is None or any(alias <= present for alias in anchors))
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
@@ -206,25 +246,29 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
 
 
 def _compiled(entities: list) -> AliasPatterns:
-    out, anchors = {}, {}
+    build, anchors = {}, {}
     for entity in entities:
-        exact, loose, named = [], [], []
-        for alias in {entity.name, *entity.aliases}:
-            if not usable_alias(alias):
-                continue
-            letters = re.sub(r"[^A-Za-z]", "", alias)
-            if ordinary_word(alias):
-                named.append(alias)
-                continue
-            (exact if len(alias) <= 6 and any(c.isupper() for c in letters[1:]) else loose).append(alias)
-        parts = []
-        if exact:
-            parts.append("(?-i:" + "|".join(_alias_regex(a) for a in sorted(exact, key=len, reverse=True)) + ")")
-        if loose:
-            parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
-        if named:  # an English word is a name only capitalised: "YaRN", "Yarn", "Ascend", never "ascend"
-            parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
-        if parts:
-            out[entity.id] = re.compile("|".join(parts), re.IGNORECASE)
-            anchors[entity.id] = _anchors(exact + loose + named)
-    return AliasPatterns(out, anchors)
+        aliases = [alias for alias in {entity.name, *entity.aliases} if usable_alias(alias)]
+        if aliases:
+            build[entity.id] = functools.partial(_entity_pattern, aliases)
+            anchors[entity.id] = _anchors(aliases)
+    return AliasPatterns(build, anchors)
+
+
+def _entity_pattern(aliases: list[str]) -> re.Pattern:
+    """One entity's pattern, from its usable aliases (see :func:`alias_patterns`)."""
+    exact, loose, named = [], [], []
+    for alias in aliases:
+        letters = re.sub(r"[^A-Za-z]", "", alias)
+        if ordinary_word(alias):
+            named.append(alias)
+            continue
+        (exact if len(alias) <= 6 and any(c.isupper() for c in letters[1:]) else loose).append(alias)
+    parts = []
+    if exact:
+        parts.append("(?-i:" + "|".join(_alias_regex(a) for a in sorted(exact, key=len, reverse=True)) + ")")
+    if loose:
+        parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
+    if named:  # an English word is a name only capitalised: "YaRN", "Yarn", "Ascend", never "ascend"
+        parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
+    return re.compile("|".join(parts), re.IGNORECASE)

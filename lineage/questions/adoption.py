@@ -6,13 +6,12 @@ The store-backed ``who_uses`` (the CLI's ``who-uses``) lives in :mod:`lineage.qu
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from lineage.combine import NO_SOURCE
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Introduction, introduction
 from lineage.questions.status import (
@@ -25,9 +24,13 @@ from lineage.questions.status import (
     months_between,
     organization_of,
 )
+from lineage.vocab import Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class Use(BaseModel):
+class Use(Answer):
     """One model's use of a technique."""
 
     model: str = Field(description="Model id.")
@@ -43,7 +46,7 @@ class Use(BaseModel):
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
-class OrgAdoption(BaseModel):
+class OrgAdoption(Answer):
     """An organization's first adoption of a technique."""
 
     organization: str = Field(description="Organization id.")
@@ -53,7 +56,7 @@ class OrgAdoption(BaseModel):
     models: list[str] = Field(description="All its adopting models.")
 
 
-class Adopters(BaseModel):
+class Adopters(Answer):
     """Answer to ``lineage adopters``."""
 
     technique: str = Field(description="Technique id.")
@@ -69,7 +72,7 @@ class Adopters(BaseModel):
     )
 
 
-class TimelineEvent(BaseModel):
+class TimelineEvent(Answer):
     """One dated step in a technique's history."""
 
     date: str | None = Field(None, description="YYYY-MM[-DD], None when unknown.")
@@ -82,7 +85,7 @@ class TimelineEvent(BaseModel):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Timeline(BaseModel):
+class Timeline(Answer):
     """Answer to ``lineage timeline``."""
 
     technique: str = Field(description="Technique id.")

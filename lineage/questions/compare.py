@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, organization_of
+from lineage.vocab import Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class Side(BaseModel):
+class Side(Answer):
     """One model's value for a compared row."""
 
     value: str | None = Field(None, description="Value (for facts) or technique id.")
@@ -22,7 +25,7 @@ class Side(BaseModel):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class CompareRow(BaseModel):
+class CompareRow(Answer):
     """One architecture fact or technique, side by side."""
 
     key: str = Field(description="Fact predicate (architecture, layers …) or technique id.")
@@ -32,7 +35,7 @@ class CompareRow(BaseModel):
     same: bool = Field(description="Both sides have the same set of values.")
 
 
-class Comparison(BaseModel):
+class Comparison(Answer):
     """Answer to ``lineage compare``."""
 
     a: str = Field(description="First model id.")

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from lineage.questions.light_graph import LightGraph
 
 
-def example_graph() -> nx.MultiDiGraph:
+def example_graph(light: bool = False) -> nx.MultiDiGraph | LightGraph:
     """A tiny hand-made graph, shaped like :func:`lineage.questions.projection.project`'s, for the examples.
 
     DeepSeek introduced MLA (2024-05, in its DeepSeek-V2 report) and used it in DeepSeek-V3; Kimi K2
@@ -20,6 +25,8 @@ def example_graph() -> nx.MultiDiGraph:
     >>> g = example_graph()
     >>> g.number_of_nodes(), g.number_of_edges()
     (11, 16)
+
+    With ``light``, the same graph as a :class:`~lineage.questions.light_graph.LightGraph`.
     """
 
     def ev(source, snippet, kind="primary", method="config"):
@@ -30,7 +37,14 @@ def example_graph() -> nx.MultiDiGraph:
         g.add_edge(u, v, key=predicate, predicate=predicate, status=status, reason=f"{u} {predicate} {v}",
                    evidence=list(evidence) or [ev(f"catalog:{u}", f"{u} {predicate} {v}", method="curated")])
 
-    g = nx.MultiDiGraph()
+    if light:
+        from lineage.questions.light_graph import LightGraph
+
+        g = LightGraph()
+    else:
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
     for org in ("deepseek", "moonshot-ai"):
         g.add_node(org, kind="organization", label=org)
     g.add_node("mla", kind="technique", label="Multi-head Latent Attention", first_appeared="2024-05")

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, organization_of, weakest
+from lineage.vocab import Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class FlowItem(BaseModel):
+class FlowItem(Answer):
     """One model's use of another organization's technique."""
 
     technique: str = Field(description="Technique id.")
@@ -31,7 +35,7 @@ class FlowItem(BaseModel):
     status: Status = Field(description="Weakest of the use and attribution statuses.")
 
 
-class FlowPair(BaseModel):
+class FlowPair(Answer):
     """Techniques flowing from one organization to another."""
 
     from_org: str = Field(description="Credited organization.")
@@ -41,7 +45,7 @@ class FlowPair(BaseModel):
     items: list[FlowItem] = Field(description="Each model's use, with evidence.")
 
 
-class Flow(BaseModel):
+class Flow(Answer):
     """Answer to ``lineage flow``: the organization x organization matrix of reused techniques."""
 
     min_status: Status = Field(description="Weakest status kept.")
@@ -51,7 +55,7 @@ class Flow(BaseModel):
     unattributed: list[FlowItem] = Field(description="Uses of techniques no organization is credited with.")
 
 
-class Inherited(BaseModel):
+class Inherited(Answer):
     """Answer to ``lineage inherited``."""
 
     model: str = Field(description="Model id.")
@@ -62,7 +66,7 @@ class Inherited(BaseModel):
     own: list[str] = Field(description="Techniques its own organization introduced.")
 
 
-class MutualPair(BaseModel):
+class MutualPair(Answer):
     """Two organizations reusing each other's ideas."""
 
     a: str = Field(description="First organization.")
@@ -72,7 +76,7 @@ class MutualPair(BaseModel):
     status: Status = Field(description="Weakest status on the strongest link each way.")
 
 
-class Symbiosis(BaseModel):
+class Symbiosis(Answer):
     """Answer to ``lineage symbiosis``."""
 
     min_status: Status = Field(description="Weakest status kept.")
@@ -221,6 +225,8 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
         if a < b and (b, a) in cells:
             pairs.append(MutualPair(a=a, b=b, a_to_b=techniques, b_to_a=cells[(b, a)],
                                     status=weakest(best[(a, b)], best[(b, a)])))
+    import networkx as nx
+
     org_graph = nx.DiGraph(list(cells))
     cycles = []
     for cycle in nx.simple_cycles(org_graph, length_bound=4):

@@ -9,20 +9,23 @@ answers for its devices too (the catalog's ``broader`` links: Ascend 910B -> Asc
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import HARDWARE_PREDICATES, EntityKind, Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, weakest
+from lineage.vocab import HARDWARE_PREDICATES, EntityKind, Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PREDICATES = tuple(p.value for p in HARDWARE_PREDICATES)
 Origin = Literal["domestic", "nvidia", "other"]
 
 
-class HardwareRow(BaseModel):
+class HardwareRow(Answer):
     """One model tied to one device (evidence: primary first, a report's page before a card's line)."""
 
     model: str = Field(description="Model id.")
@@ -36,7 +39,7 @@ class HardwareRow(BaseModel):
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
 
 
-class DeviceUse(BaseModel):
+class DeviceUse(Answer):
     """Answer to ``lineage hardware DEVICE``."""
 
     device: str = Field(description="Hardware id asked about.")
@@ -49,7 +52,7 @@ class DeviceUse(BaseModel):
     rows: list[HardwareRow] = Field(description="Models tied to it, oldest release first.")
 
 
-class ModelHardware(BaseModel):
+class ModelHardware(Answer):
     """Answer to ``lineage on-hardware MODEL``."""
 
     model: str = Field(description="Model id.")
@@ -58,7 +61,7 @@ class ModelHardware(BaseModel):
     rows: list[HardwareRow] = Field(description="Devices it is tied to.")
 
 
-class HalfYear(BaseModel):
+class HalfYear(Answer):
     """One lab's models in one half-year, by where their stated hardware comes from."""
 
     organization: str = Field(description="Organization id.")
@@ -73,7 +76,7 @@ class HalfYear(BaseModel):
     rows: list[HardwareRow] = Field(description="The rows behind the cell.")
 
 
-class HardwareFlow(BaseModel):
+class HardwareFlow(Answer):
     """Answer to ``lineage flow --hardware``."""
 
     min_status: Status = Field(description="Weakest status kept.")

@@ -10,13 +10,17 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import IDEA_RELATIONS, Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, _edge_evidence, at_least
+from lineage.vocab import IDEA_RELATIONS, Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORWARD = ("extends", "variantOf", "simplifies", "combines", "replaces")
 """Relations whose object is an earlier idea the subject builds on or took the place of."""
@@ -25,7 +29,7 @@ BACKWARD = ("componentOf",)
 RELATIONS = tuple(p.value for p in IDEA_RELATIONS)
 
 
-class IdeaLink(BaseModel):
+class IdeaLink(Answer):
     """One relation claim between two techniques, with its status and evidence."""
 
     relation: str = Field(description="Idea relation (extends, variantOf, … ) as stated, subject -> object.")
@@ -36,7 +40,7 @@ class IdeaLink(BaseModel):
     evidence: list[EvidenceSummary] = Field(description="Where it is stated (primary first).")
 
 
-class IdeaNode(BaseModel):
+class IdeaNode(Answer):
     """A technique in an ancestry or descendants tree, with the links that put it there."""
 
     technique: str = Field(description="Technique id.")
@@ -47,7 +51,7 @@ class IdeaNode(BaseModel):
     children: list[IdeaNode] = Field(default_factory=list, description="Next generation of the tree.")
 
 
-class IdeaTree(BaseModel):
+class IdeaTree(Answer):
     """Answer of ``ancestry`` and ``descendants``."""
 
     root: IdeaNode = Field(description="The technique asked about, its tree below it.")
@@ -162,7 +166,7 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     return " ← ".join(chain) if len(chain) > 1 else ""
 
 
-class TechniqueChange(BaseModel):
+class TechniqueChange(Answer):
     """One technique kept, added or dropped between two models, with what shows it."""
 
     technique: str = Field(description="Technique id.")
@@ -174,7 +178,7 @@ class TechniqueChange(BaseModel):
     replaces: list[IdeaLink] = Field(default_factory=list, description="For an added technique: replaces links to dropped ones.")
 
 
-class FamilyChanges(BaseModel):
+class FamilyChanges(Answer):
     """Answer of ``family-changes``: what a newer model kept, added and dropped relative to an older one."""
 
     older: str = Field(description="Model id of the older model.")

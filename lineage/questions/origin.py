@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, weakest
+from lineage.vocab import Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class Attribution(BaseModel):
+class Attribution(Answer):
     """Why an organization is credited with a technique, and how well that is backed."""
 
     organization: str = Field(description="Organization id credited.")
@@ -28,7 +31,7 @@ class Attribution(BaseModel):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
 
 
-class Introduction(BaseModel):
+class Introduction(Answer):
     """Where a technique came from, per the evidence."""
 
     technique: str = Field(description="Technique id.")

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from lineage.domain import Status
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, weakest
+from lineage.vocab import Status
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
-class Hop(BaseModel):
+class Hop(Answer):
     """One step on a route an idea took."""
 
     source: str = Field(description="Node id the step starts from.")
@@ -26,7 +30,7 @@ class Hop(BaseModel):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Route(BaseModel):
+class Route(Answer):
     """A chain of steps from the source to the model."""
 
     nodes: list[str] = Field(description="Node ids along the route.")
@@ -34,7 +38,7 @@ class Route(BaseModel):
     status: str = Field(description="Weakest status along the route.")
 
 
-class PathAnswer(BaseModel):
+class PathAnswer(Answer):
     """Answer to ``lineage path``."""
 
     source: str = Field(description="Technique or model id the idea starts from.")
@@ -57,6 +61,8 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
     >>> h.edges["deepseek-v3", "kimi-k2"]["relation"]
     'architecture reused by'
     """
+    import networkx as nx
+
     h = nx.DiGraph()
 
     def add(u, v, relation, data, detail=""):
@@ -119,6 +125,8 @@ def path(
     >>> [h.relation for h in r.routes[1].hops], r.routes[2].hops[1].relation
     (['introduced in', 'cited by'], 'architecture reused by')
     """
+    import networkx as nx
+
     src = _require(g, source, ("technique", "model"))
     _require(g, model, "model")
     h = provenance_graph(g, min_status)

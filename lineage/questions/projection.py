@@ -8,13 +8,17 @@ predicate, carrying the combined status, its reason and the evidence.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from lineage.catalog import Catalog
 from lineage.combine import combine
-from lineage.domain import ENTITY_PREDICATES, EntityKind, Status
-from lineage.store import Store, StoredClaim
+from lineage.vocab import ENTITY_PREDICATES, EntityKind, Status
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from lineage.catalog import Catalog
+    from lineage.questions.light_graph import LightGraph
+    from lineage.store import Store, StoredClaim
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
                "category", "family", "report", "introduced_by", "vendor", "memory_gb", "fp8", "fp4", "export_control", "country")
@@ -31,7 +35,7 @@ def _node_attrs(entity) -> dict:
     return out
 
 
-def project(store: Store, catalog: Catalog, derivatives: bool = False) -> nx.MultiDiGraph:
+def project(store: Store, catalog: Catalog, derivatives: bool = False, light: bool = False) -> nx.MultiDiGraph | LightGraph:
     """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object).
 
     Literal claims (architecture, parameter counts, release dates …) go to the subject node's
@@ -40,10 +44,18 @@ def project(store: Store, catalog: Catalog, derivatives: bool = False) -> nx.Mul
     base model: :mod:`lineage.questions.derivatives`) gets ``derivative_of`` (``[{base, relation,
     status}]``); its ``uses`` edges are left out unless ``derivatives``, so the graph questions
     (adopters, flow, symbiosis, timeline, the explorer) count base models only.
+    With ``light``, the same graph as a :class:`~lineage.questions.light_graph.LightGraph` (networkx not imported).
     """
     from lineage.questions.derivatives import links
 
-    g = nx.MultiDiGraph()
+    if light:
+        from lineage.questions.light_graph import LightGraph
+
+        g = LightGraph()
+    else:
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
     for e in catalog.entities.values():
         g.add_node(e.id, **_node_attrs(e))
     groups: dict[tuple[str, str, str], list[StoredClaim]] = defaultdict(list)
@@ -124,3 +136,31 @@ def status_counts(g: nx.MultiDiGraph) -> dict[str, int]:
     for *_, d in g.edges(data=True):
         counts[d["status"]] = counts.get(d["status"], 0) + 1
     return counts
+
+
+_CODE = ("questions/projection.py", "questions/light_graph.py", "questions/derivatives.py", "questions/evidence.py",
+         "combine.py", "catalog/__init__.py")
+"""Modules that decide what :func:`projected` saves (beside those of the claims and the catalog)."""
+
+
+def projected(store: Store, catalog: Catalog, derivatives: bool = False) -> LightGraph:
+    """:func:`project` (``light``) of a store a command only reads: kept in the store's read model, so the next
+    question of the same store state loads it (:func:`lineage.store.read_model.derived`) instead of computing it.
+    ``catalog`` must be the store's own (``read_model.catalog``): the saved graph depends on its state.
+    Raises ``EmptyStore`` unless the store is built (only a built store's graph is saved, so a saved one
+    answers that without opening RocksDB)."""
+    from lineage.catalog.seeds import compiled_key
+    from lineage.questions.evidence import require_built
+    from lineage.questions.light_graph import LightGraph
+    from lineage.store import read_model
+
+    made: list[LightGraph] = []
+
+    def compute() -> tuple[list, list, list]:
+        require_built(store)
+        made.append(project(store, catalog, derivatives, light=True))
+        return made[0].parts()
+
+    part = "projection.derivatives" if derivatives else "projection"
+    parts = read_model.derived(store, part, compute, _CODE, compiled_key())
+    return made[0] if made else LightGraph.from_parts(*parts)

@@ -16,10 +16,11 @@ from collections import Counter, defaultdict, deque
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from lineage.combine import combine
 from lineage.errors import SourceFormatError
+from lineage.questions.answer import Answer
 from lineage.questions.status import at_least
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-class Edge(BaseModel):
+class Edge(Answer):
     """One derivation: ``model`` is derived from ``base``."""
 
     model: str = Field(description="The derivative's model id.")
@@ -40,7 +41,7 @@ class Edge(BaseModel):
     base_org: str | None = Field(None, description="Organization of the base model.")
 
 
-class Descendant(BaseModel):
+class Descendant(Answer):
     """A model below the asked one, with the step that reaches it."""
 
     model: str = Field(description="Derivative model id.")
@@ -50,7 +51,7 @@ class Descendant(BaseModel):
     status: str = Field(description="Combined status of that step.")
 
 
-class Derived(BaseModel):
+class Derived(Answer):
     """A base and how many direct derivatives name it."""
 
     base: str = Field(description="Base model id.")
@@ -58,7 +59,7 @@ class Derived(BaseModel):
     relations: dict[str, int] = Field(description="Direct derivatives per relation.")
 
 
-class Quantizer(BaseModel):
+class Quantizer(Answer):
     """An organization publishing quantized copies of another organization's models."""
 
     publisher: str = Field(description="Organization (or Hub user) publishing the quantized copies.")

@@ -11,16 +11,17 @@ import difflib
 import re
 from collections import defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, Predicate
 from lineage.errors import SourceFormatError, UnknownEntity
+from lineage.questions.answer import Answer
 from lineage.questions.evidence import require_built
 from lineage.store import Store
 from lineage.store.iris import RDF
 
 
-class UnknownKey(BaseModel):
+class UnknownKey(Answer):
     """One config key the detector does not interpret, and the models whose configs carry it."""
 
     key: str = Field(description="Key name, without a wrapper prefix such as 'text_config.'.")

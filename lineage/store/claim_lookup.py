@@ -59,6 +59,9 @@ def claim_rows(ox_store, filters: dict[str, str]) -> list[dict] | None:
         found = ox_store.quads_for_pattern(None, NamedNode(_TYPE), NamedNode(_CLAIM_CLASS), graph)
     else:
         return None
+    if "p" in filters:  # a subject's claims of one predicate (a model's derivedFrom): the others are not read
+        wanted, predicate = NamedNode(filters["p"]), NamedNode(RDF + "predicate")
+        found = [q for q in found if next(ox_store.quads_for_pattern(q.subject, predicate, wanted, q.graph_name), None)]
     rows = []
     for quad in found:
         rows += _rows_of(ox_store, quad.subject, quad.graph_name, filters)

@@ -85,19 +85,32 @@ def claims(store: Store, compute) -> list[Record]:
     return out
 
 
-def _state(store: Store, part: str, *extra: str) -> tuple | None:
+def derived(store: Store, part: str, compute, code: tuple[str, ...], *extra: Any) -> Any:
+    """``compute()``, a plain value :mod:`marshal` writes (a question's graph, its parts), from the saved file when
+    current.  It depends on the store's state, on the modules in ``code`` (relative to the package) beside
+    those of the claims and the catalog, and on ``extra``."""
+    state = _state(store, part, _code(code), *extra)
+    found = _read(store, part, state)
+    if found is not None:
+        return found[0]
+    value = compute()
+    _write(store, part, state, (value,))
+    return value
+
+
+def _state(store: Store, part: str, *extra: Any) -> tuple | None:
     """Everything ``part`` depends on for the state ``store`` reads (a saved file must hold the same), or ``None``
     when that cannot be told (a writer, an in-memory store, a folder that cannot be listed)."""
     if store.path is None or not store.read_only or store.files is None:
         return None
-    return FORMAT, sys.version_info[:2], _code(), part, store.files, *extra
+    return FORMAT, sys.version_info[:2], _code(_CODE), part, store.files, *extra
 
 
 @cache
-def _code() -> tuple:
+def _code(names: tuple[str, ...]) -> tuple:
     """Size and modification time of each module that decides what a file holds (as Python's bytecode cache)."""
     root = Path(__file__).resolve().parent.parent
-    return tuple((name, (st := (root / name).stat()).st_size, st.st_mtime_ns) for name in _CODE)
+    return tuple((name, (st := (root / name).stat()).st_size, st.st_mtime_ns) for name in names)
 
 
 def _path(store: Store, part: str) -> Path:
@@ -107,21 +120,35 @@ def _path(store: Store, part: str) -> Path:
 def _load(store: Store, part: str, state: tuple | None) -> Any:
     """``(records, extra)`` as :func:`_save` wrote them for ``state``, or ``None`` when absent, of another state
     or unreadable."""
+    found = _read(store, part, state)
+    if found is None:
+        return None
+    models, rows, extra = found
+    enabled = gc.isenabled()
+    gc.disable()  # thousands of new objects, none of them garbage
+    try:
+        return _unpack(models, rows), extra
+    except Exception:  # unreadable: computed again
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(store: Store, part: str, state: tuple | None) -> tuple | None:
+    """What :func:`_write` saved as ``part`` for ``state``, or ``None`` when absent, of another state or unreadable."""
     if state is None:
         return None
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        saved, models, rows, extra = marshal.loads(_path(store, part).read_bytes())  # load(file) reads in small pieces
-        if saved != state:
-            return None
-        enabled = gc.isenabled()
-        gc.disable()  # thousands of new objects, none of them garbage
-        try:
-            return _unpack(models, rows), extra
-        finally:
-            if enabled:
-                gc.enable()
+        saved, *value = marshal.loads(_path(store, part).read_bytes())  # load(file) reads in small pieces
+        return tuple(value) if saved == state else None
     except Exception:  # absent, or unreadable: computed again
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _save(store: Store, part: str, state: tuple | None, value: tuple[list[Record], Any]) -> None:
@@ -131,10 +158,20 @@ def _save(store: Store, part: str, state: tuple | None, value: tuple[list[Record
     if state is None:
         return
     try:
+        records, extra = value
+        _write(store, part, state, (*_pack(records), extra))
+    except Exception:  # a record marshal cannot write: the answer stands, unsaved
+        pass
+
+
+def _write(store: Store, part: str, state: tuple | None, value: tuple) -> None:
+    """Write ``value`` (plain values) as ``part`` for ``state``; any failure leaves it in memory."""
+    if state is None:
+        return
+    try:
         import tempfile
 
-        records, extra = value
-        data = marshal.dumps((state, *_pack(records), extra))
+        data = marshal.dumps((state, *value))
         fd, tmp = tempfile.mkstemp(dir=store.path, prefix=f"{PREFIX}{part}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:

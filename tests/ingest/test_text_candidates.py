@@ -8,13 +8,15 @@ of the same patterns, which runs every pattern on every sentence.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lineage.domain import EntityKind
 from lineage.ingest import adoption, relations, report_architecture
 from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import _other_names, _own_names, _section_kind, body_sentences, pdf_subjects
-from lineage.ingest.text import AliasPatterns, alias_patterns, candidates, folded
+from lineage.ingest.text import AliasPatterns, _compiled, alias_patterns, candidates, folded
 
 KINDS = (EntityKind.TECHNIQUE, EntityKind.MODEL, EntityKind.HARDWARE, EntityKind.ORGANIZATION, EntityKind.PAPER)
 REPORTS = (  # four labs
@@ -58,6 +60,17 @@ def test_candidates_skip_patterns_whose_anchors_are_absent(catalog):
 def test_compiled_once_per_catalog_content(catalog):
     assert alias_patterns(catalog) is alias_patterns(catalog)
     assert alias_patterns(catalog, EntityKind.HARDWARE) is not alias_patterns(catalog)
+
+
+def test_a_pattern_is_compiled_when_first_asked_for(catalog):
+    fresh = _compiled(list(catalog.of_kind(EntityKind.MODEL)))
+    assert len(fresh) > 20 and not any(isinstance(p, re.Pattern) for p in dict.values(fresh))
+    kept = [key for key, _ in candidates(fresh, "We compare with DeepSeek-V3 and Kimi K2.")]
+    assert "deepseek-v3" in kept
+    assert [key for key, p in dict.items(fresh) if isinstance(p, re.Pattern)] == kept  # only those compiled
+    assert fresh["deepseek-v3"].search("as DeepSeek-V3 does") and fresh.get("no-such-model") is None
+    assert dict(fresh) == dict(fresh.items()) == {**fresh}  # a copy holds compiled patterns
+    assert all(isinstance(p, re.Pattern) for p in dict(fresh).values())
 
 
 def test_folding_keeps_what_ignorecase_equates():
