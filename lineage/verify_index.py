@@ -62,7 +62,7 @@ class PrimaryIndex:
         """Primary claims of ``subject`` ``predicate`` (any object or value)."""
         return [c for c in self._about(subject) if c.predicate is predicate and is_primary(c)]
 
-    def spo(self, subject: str, predicate: Predicate, obj: str) -> list:
+    def spo(self, subject: str, predicate: Predicate, obj: str | None) -> list:
         """Primary claims of ``subject`` ``predicate`` ``obj``."""
         return [c for c in self.sp(subject, predicate) if c.object == obj]
 

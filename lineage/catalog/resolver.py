@@ -27,8 +27,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from lineage.domain import Model
 from lineage.vocab import EntityKind
+
+if TYPE_CHECKING:
+    from lineage.catalog.seeds import Catalog
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
 
@@ -62,7 +67,7 @@ class Resolution:
 class Resolver:
     """Exact lookups over a catalog (curated entries plus any discovered ones)."""
 
-    catalog: object
+    catalog: Catalog
     _by_key: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _by_alias: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _families: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
@@ -115,7 +120,7 @@ class Resolver:
             ]
         models = [i for i in hits if self.catalog.entities[i].kind == EntityKind.MODEL.value]
         if members and kind in (None, EntityKind.MODEL) and not models:
-            orgs = {self.catalog.entities[m].organization for m in members}
+            orgs = {e.organization for m in members if isinstance(e := self.catalog.entities[m], Model)}  # a family's members are models
             return Resolution("family", key, tuple(members), orgs.pop() if len(orgs) == 1 else None)
         if len(hits) == 1:
             e = self.catalog.entities[hits[0]]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,7 +134,7 @@ class Resolver:
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
         self._scanned: dict[tuple[str, bool], list[Mention]] = {}
 
-    def find(self, text: str, glued: bool = False, context: list[Mention] = ()) -> list[Mention]:
+    def find(self, text: str, glued: bool = False, context: Sequence[Mention] = ()) -> list[Mention]:
         """Mentions, longest first where they overlap.
 
         ``glued``: table text whose cells ran together ("DimensionDeepSeek v3 …"), so a name
@@ -164,10 +165,10 @@ class Resolver:
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []
-        for m in found:
-            if kept and m.start < kept[-1].end:
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
                 continue
-            kept.append(m)
+            kept.append(mention)
         return kept
 
     def _members(self, text: str, kept: list[Mention]) -> list[Mention]:
@@ -273,7 +274,7 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
     from lineage.ingest.article_units import prose_role
 
     for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
-        role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
+        role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES and f.object else "states"
         if role not in ("uses", "states"):  # one judgement for every reader: "Unlike X", "to match X", "will adopt X"
             unread.append(Unread(locator=f"line {f.line}", subject=f.subject, predicate=f.predicate.value,
                                  object=f.object, role=role, text=clip(f.snippet, 160)))

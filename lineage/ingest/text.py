@@ -158,8 +158,13 @@ def _pieces(alias: str) -> frozenset[str] | None:
 
 
 def _anchors(aliases: list[str]) -> tuple[frozenset[str], ...] | None:
-    found = [_pieces(a) for a in aliases]
-    return None if None in found else tuple(found)
+    found = []
+    for alias in aliases:
+        pieces = _pieces(alias)
+        if pieces is None:
+            return None
+        found.append(pieces)
+    return tuple(found)
 
 
 _PATTERNS: dict[tuple, AliasPatterns] = {}
@@ -193,7 +198,9 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
 def _compiled(entities: list) -> AliasPatterns:
     out, anchors = {}, {}
     for entity in entities:
-        exact, loose, named = [], [], []
+        exact: list[str] = []
+        loose: list[str] = []
+        named: list[str] = []
         for alias in {entity.name, *entity.aliases}:
             if not usable_alias(alias):
                 continue

@@ -57,7 +57,7 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
     >>> h.edges["deepseek-v3", "kimi-k2"]["relation"]
     'architecture reused by'
     """
-    h = nx.DiGraph()
+    h: nx.DiGraph[str] = nx.DiGraph()
 
     def add(u, v, relation, data, detail=""):
         status = data.get("status", "curated")

@@ -43,7 +43,7 @@ def project(store: Store, catalog: Catalog, derivatives: bool = False) -> nx.Mul
     """
     from lineage.questions.derivatives import links
 
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for e in catalog.entities.values():
         g.add_node(e.id, **_node_attrs(e))
     groups: dict[tuple[str, str, str], list[StoredClaim]] = defaultdict(list)
