@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Organization, Predicate
+from lineage.domain import EntityKind, Predicate
 from lineage.ingest.hardware import _STACK, NATIVE_NAMES, STACKS, _canonical
 from lineage.ingest.text import alias_patterns, sentences
 
@@ -111,7 +111,7 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
                 lead = named[0].ids
             labs = _orgs(mentions, catalog)
             lab = catalog.entities.get(labs[-1]) if labs else None
-            subjects_country = lab.country if isinstance(lab, Organization) else None
+            subjects_country = lab.country if lab is not None and lab.kind == "organization" else None
             end = 0
             for at, stop, device in _devices(s.text, patterns, catalog, subjects_country or _group_country(s.text)):
                 segment, end = s.text[end:stop], stop

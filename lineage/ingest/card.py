@@ -407,7 +407,7 @@ def _guess_relation(repo_id: str, meta: dict) -> str:
 def _subjects(model_id: str, lines: list[str], catalog: Catalog) -> list[str]:
     """The card's model, plus same-family models a series card names."""
     model = catalog.entities.get(model_id)
-    if not isinstance(model, Model) or not model.family:
+    if model is None or model.kind != "model" or not model.family:
         return [model_id]
     text = "\n".join(lines)
     # a series card describes models released together; a sibling named as the base or a comparison

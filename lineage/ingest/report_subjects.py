@@ -35,7 +35,7 @@ def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper 
     first = pdf.pages[0][:3000]
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first)
     stamped = catalog.entities.get(f"arxiv-{stamp.group(1)}") if stamp else None
-    if isinstance(stamped, Paper):
+    if stamped is not None and stamped.kind == "paper":  # a record stands in for a Paper in a store's catalog
         return stamped
     norm_first = re.sub(r"[^a-z0-9]+", " ", first.lower())
     best = None
@@ -117,7 +117,7 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
         pid = f"arxiv-{ident.arxiv}" if ident.arxiv else f"report-{model}"
         title = ident.title.value if ident.title else f"{name} report"
         known = catalog.entities.get(pid)
-        paper = known if isinstance(known, Paper) else discovery.discovered_paper(
+        paper = known if known is not None and known.kind == "paper" else discovery.discovered_paper(
             pid, title, ident.arxiv, when.value if when else None, (org,) if org else (), "", url
         )
         if paper.curation == "discovered":

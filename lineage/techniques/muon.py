@@ -125,7 +125,7 @@ def state_bytes(optimizer: torch.optim.Optimizer) -> int:
 class Muon(torch.optim.Optimizer):
     """Muon for parameter groups with ``use_muon=True`` (2-D), AdamW for the rest.
 
-    >>> w, b = nn.Parameter(torch.randn(4, 3)), nn.Parameter(torch.zeros(3))
+    >>> w, b = torch.nn.Parameter(torch.randn(4, 3)), torch.nn.Parameter(torch.zeros(3))
     >>> opt = Muon([{"params": [w], "use_muon": True}, {"params": [b], "use_muon": False}])
     >>> (w.sum() + b.sum()).backward(); opt.step()
     >>> sorted(opt.state[w]), sorted(opt.state[b])
