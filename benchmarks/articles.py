@@ -237,8 +237,8 @@ def same(claim, st: Statement) -> bool:
     if pred is Predicate.RELEASED:
         return str(claim.value)[:7] == str(st.value)[:7]
     v, want = float(claim.value), float(st.value)
-    if pred is Predicate.CONTEXT_LENGTH:
-        return abs(v - want) <= 0.03 * want  # 1M read as 1,000,000 or 1,048,576
+    if pred is Predicate.CONTEXT_LENGTH:  # K and M read as 1,000 or 1,024 (1M: 1,000,000 or 1,048,576) on either side
+        return any(abs(v - want * r) <= 0.01 * want * r for r in (1, 1.024, 1 / 1.024, 1.024**2, 1 / 1.024**2))
     return abs(v - want) <= 0.05 * want
 
 

@@ -10,9 +10,7 @@ Three readings decide a node's lane (the first that applies):
    ids starts with (``minicpm`` for ``minicpm4`` and ``minicpm-sala``) names a model family, not a lab.  It
    joins the lane of the organization that publishes another member of that family, or whose id holds the
    family name as a word (``granite`` in ``ibm-granite``).
-3. A team: an uncatalogued organization id whose first word is a catalogued organization's id
-   (``stepfun-audio``) joins that organization's lane.
-4. Otherwise the organization :func:`lineage.export.layout.lane_key` reads.
+3. Otherwise the organization :func:`lineage.export.layout.lane_key` reads.
 """
 
 from __future__ import annotations
@@ -58,10 +56,6 @@ def resolve_lanes(g, nodes: list[str], catalogued: set[str]) -> dict[str, str]:
         members.setdefault(lane, []).append(n)
     merged = {}
     for lane, ids in members.items():
-        first = _WORD.findall(lane)[:1]
-        if lane not in catalogued and lane not in LANE_NAMES and first and first[0] in catalogued:
-            merged[lane] = first[0]
-            continue
         if lane in catalogued or lane in LANE_NAMES or not all(i.startswith(lane) for i in ids):
             continue
         homes = sorted({raw[i] for i in raw if i.startswith(lane) and raw[i] != lane and raw[i] not in LANE_NAMES}

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from lineage.ingest import adoption_led
 from lineage.ingest.text import Sentence, candidates
 
 VERBS = (
@@ -279,7 +280,12 @@ def classify(
     # "trained with/using/by X" when the sentence is about the own model
     if has_own and re.search(r"\b(?:train(?:ed)?|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
         return Kind.ADOPTION, "trained with"
+    # the technique leads: its role in the own model, a parameter of it tuned, it as the subject of an adoption
+    led = adoption_led.technique_led(text, start, end, own, others, window, _NEGATION, _NON_ADOPTING)
+    if led:
+        return Kind.ADOPTION, led
     return Kind.MENTION, ""
+
 
 
 def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:

@@ -37,27 +37,21 @@ from lineage.domain import (
     EntityKind,
     Evidence,
     Method,
-    Predicate,
     SourceDocument,
     SourceKind,
     clip,
     utcnow,
 )
 from lineage.ingest import markup
-from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
+from lineage.ingest.article_pool import pool, structured_drafts  # noqa: F401  (structured_drafts: re-exported)
+from lineage.ingest.article_tables import ArticleStatement
 from lineage.ingest.files import check_text, decode, read_bytes
-from lineage.ingest.makers import maker_facts
-from lineage.ingest.prose import prose_drafts
-from lineage.ingest.structure import title_of, units
+from lineage.ingest.structure import first_heading, title_of
 from lineage.ingest.text import alias_patterns, candidates
 from lineage.verify_draft import settle
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
-_UNITS = {
-    Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens",
-    Predicate.TOTAL_PARAMETERS: "parameters", Predicate.ACTIVE_PARAMETERS: "parameters",
-}
 class Unread(BaseModel):
     """A candidate statement the reader left undecided: where it is, what it would have said, and why not."""
 
@@ -108,7 +102,7 @@ def read_article(path: Path) -> ArticleText:
     raw = read_bytes(path, "article", MAX_ARTICLE_BYTES)
     text = check_text(decode(raw, "article", path), "article", path)
     lines = markup.text_lines(text)
-    title = title_of(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
+    title = title_of(text) or first_heading(text) or next((ln.lstrip("# ") for ln in lines if ln and not ln.startswith("---")), path.name)
     return ArticleText(path=path, sha256=hashlib.sha256(raw).hexdigest(), title=clip(title, 200), lines=lines, raw=text)
 
 
@@ -162,6 +156,13 @@ class Resolver:
         for tid, pat in candidates(self.techniques, text):
             for m in pat.finditer(text):
                 found.append(Mention("technique", [tid], m.start(), m.end(), m.group(0)))
+        # a model's name that runs on into a derivative's marker names the derivative, not the model
+        # ("DeepSeek-R1-Distill-Qwen-7B", "Qwen3-8B-GGUF"): the open world reads the whole name
+        found = [x for x in found if x.kind not in ("model", "family") or not _DERIVATIVE.match(text, x.end)]
+        # a lab's alias that runs into a model's name names the model ("Meta Llama" of "Meta Llama 4")
+        named = [x for x in found if x.kind in ("model", "family")]
+        found = [x for x in found if x.kind != "organization"
+                 or not any(n.start < x.end and n.end > x.end and n.start > x.start for n in named)]
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []
@@ -224,6 +225,10 @@ class Resolver:
 
 
 _SIZE_NAME = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?B-A\d+(?:\.\d+)?B(?![\w-])", re.I)
+_DERIVATIVE = re.compile(r"[-_](?:[\w.]+[-_])*?(?:Distill(?:ed)?|GGUF|AWQ|GPTQ|MLX|bnb|EXL2|NVFP4|Int[48])(?![A-Za-z])"
+                         r"|-\d+(?:\.\d+)*(?![\w.])", re.I)
+"""Hub naming conventions of derivatives (distillations, quantized copies), whoever publishes them, and a version or
+date after a name ("Ling-lite-1.5", "DeepSeek-V2-0506"): another model than the one the name starts with."""
 
 
 def _family_pattern(name: str) -> re.Pattern:
@@ -248,50 +253,29 @@ def extract(article: ArticleText, catalog: Catalog) -> list[ArticleStatement]:
 
 
 def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement], list[Unread]]:
-    """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why)."""
+    """The article's drafts, and the candidate statements it left undecided (what no claim was made of, and why).
+
+    Every candidate of :func:`pool` passes one judgement (:mod:`lineage.ingest.article_judge`): the phrasing cues'
+    role and the learned weights over general features decide together."""
+    from lineage.ingest.article_judge import Judge, counts, statement_key
+
     r = Resolver(catalog)
-    unread: list[Unread] = []
+    found, undecided = pool(article, r)
+    judge, said = Judge.load(), counts(found)
     drafts: list[ArticleStatement] = []
-    tables: set[int] = set()
-    i = 0
-    lines = article.lines
-    while i < len(lines):
-        line = lines[i]
-        if not line:
-            i += 1
-            continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        looks_like_table = (
-            not is_prose(line) and len(cells(line)) >= 3 and nxt and not is_prose(nxt) and bool(re.search(r"\d", nxt))
-        )
-        if looks_like_table:
-            start = i
-            table, i = table_drafts(lines, i, r)
-            tables.update(range(start, i))
-            drafts += table
-            continue
-        i += 1
-    from lineage.ingest.article_units import prose_role
-
-    for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
-        role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES and f.object else "states"
-        if role not in ("uses", "states"):  # one judgement for every reader: "Unlike X", "to match X", "will adopt X"
-            unread.append(Unread(locator=f"line {f.line}", subject=f.subject, predicate=f.predicate.value,
-                                 object=f.object, role=role, text=clip(f.snippet, 160)))
-            continue
-        q = {"stated": f.stated} if f.stated else {}
-        unit = _UNITS.get(f.predicate)
-        drafts.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
-                            locator=f"line {f.line}", snippet=f.snippet))
-    from lineage.ingest.article_hardware import hardware_drafts
-
-    drafts += hardware_drafts(lines, r, catalog)
-    structured, undecided = structured_drafts(article, r)
-    drafts += structured
+    unread: list[Unread] = []
+    for d in found:
+        role = judge.role(d, r, said[statement_key(d)])
+        if role in ("uses", "states"):
+            drafts.append(d)
+        else:
+            unread.append(Unread(locator=d.locator, subject=d.subject, predicate=d.predicate.value,
+                                 object=d.object or (str(d.value) if d.value is not None else None), role=role,
+                                 text=clip(d.snippet, 160)))
     for c in undecided:
         unread.append(Unread(locator=f"line {c.unit.line} ({c.unit.kind})", subject=",".join(c.subjects) or None,
                              predicate=c.predicate.value, object=c.object or (str(c.value) if c.value is not None else None),
-                             role=c.role if c.subjects else "no subject", text=clip(c.unit.text, 160)))
+                             role="no subject", text=clip(c.unit.text, 160)))
     seen: dict[tuple, Unread] = {}
     for u in unread:
         seen.setdefault((u.locator.split(" (")[0], u.subject, u.predicate, u.object), u)
@@ -311,23 +295,6 @@ def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
         if first is not d and d.locator not in {first.locator, *(loc for loc, _ in first.more)}:
             first.more.append((d.locator, d.snippet))
     return list(unique.values())
-
-
-def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
-    """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
-    from lineage.ingest.article_units import candidates
-
-    found = candidates(units(article.raw), r, article.title) if article.raw else []
-    drafts, undecided = [], []
-    for c in found:
-        if c.role not in ("uses", "states") or not c.subjects:
-            undecided.append(c)
-            continue
-        q = {**c.qualifiers, **({"stated": c.stated} if c.stated else {})}
-        for subject in c.subjects:
-            drafts.append(ArticleStatement(subject, c.predicate, object=c.object, value=c.value, unit=_UNITS.get(c.predicate),
-                                qualifiers=dict(q), locator=f"line {c.unit.line} ({c.unit.kind})", snippet=c.unit.text))
-    return drafts, undecided
 
 
 # --------------------------------------------------------------------------- entry point

@@ -12,17 +12,22 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
+- **derivation**: "M is derived from B", "M, fine-tuned from B", "M was distilled from B" -> M derives from B (the model
+  named right after the phrase; M the model named just before it, catalog or open world), unless the clause negates,
+  plans or supposes it.
+
 Called from :func:`lineage.ingest.article_units.candidates`; the phrasing cues are in its ``CUES``.
 """
 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from lineage.domain import Predicate
-from lineage.ingest.article_units import CUES, Candidate, Mentions, _count, attribute
-from lineage.ingest.prose import NAME_TOKEN
-from lineage.ingest.structure import Unit
+from lineage.ingest.article_units import CUES, Candidate, Mentions, _clause_before, _count, attribute
+from lineage.ingest.prose import GENERIC, NAME_TOKEN
+from lineage.ingest.structure import Unit, bare_title
 
 _TAGGED_SIZE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BT])\s+(?:parameters?\s+)?(total|active|activated)\b", re.I)
 """A size its next word calls total or active: "37B active", "671B total parameters"."""
@@ -66,13 +71,22 @@ def size_key(cell: str) -> bool:
 
 def column_models(u: Unit, m: Mentions) -> list[Candidate]:
     """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
-    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
+    column's model the number in its cell; a cell that is nothing but technique names ("MoE", "GQA + SWA") gives the
+    column's model those techniques (a cell that says more, "MLA-like cache", may be a contrast: no claim)."""
     out: list[Candidate] = []
     for head, cell in zip(u.header[1:], u.cells[1:]):
         ids, q = m.name(head)
-        if ids:
-            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+        if not ids:
+            continue
+        out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+        if not size_key(u.cells[0]):
+            out += [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.names_technique(cell)]
     return out
+
+
+def model_columns(u: Unit, m: Mentions) -> bool:
+    """Whether the row's header names a model per column (two or more) and its first cell is no model: a column table."""
+    return len(u.cells) == len(u.header) and sum(bool(m.name(h)[0]) for h in u.header[1:]) >= 2
 
 
 def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
@@ -100,4 +114,62 @@ def apposed(u: Unit, m: Mentions) -> list[Candidate]:
         if not a or CUES["negation"].search(a.group("np")):  # "a non-MoE model", "a model without MoE"
             continue
         out += [Candidate(mod.ids, Predicate.USES, u, object=t, context=a.group(0)) for t in m.techniques(a.group("np"))]
+    return out
+
+
+_DERIVED_GAP = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was|are|were|has been|have been|been)\s+)?"
+                          r"(?:(?:further|continually|then|first|also)\s+)?$", re.I)
+"""What may stand between the derived model's name and the derivation phrase: "M is", "M (8B), further"."""
+
+
+def _names(text: str, m: Mentions) -> list[tuple[int, int, list[str], dict[str, str]]]:
+    """(start, end, ids, qualifiers) of every model the text names: catalog models, else open-world name tokens."""
+    found: list[tuple[int, int, list[str], dict[str, str]]] = [
+        (x.start, x.end, x.ids, {}) for x in m.models(text) if x.kind == "model"]
+    covered = [(x.start, x.end) for x in m.r.find(text) if x.kind in ("model", "family", "technique")]
+    for t in NAME_TOKEN.finditer(text):
+        if any(a < t.end() and t.start() < b for a, b in covered):
+            continue
+        ids, q = m.name(t.group(0).rstrip("."))
+        if ids and q:
+            found.append((t.start(), t.start() + len(t.group(0).rstrip(".")), ids, q))
+    return sorted(found)
+
+
+def derived(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M is derived from B", "M, fine-tuned from B": M derives from B (see the module docstring)."""
+    text = u.text
+    names = _names(text, m)
+    out: list[Candidate] = []
+    for start, _, base, _ in names:
+        phrase = CUES["derivation"].search(text[:start])
+        if not phrase or len(base) != 1:
+            continue
+        before = [n for n in names if n[1] <= phrase.start() and _DERIVED_GAP.match(text[n[1] : phrase.start()])]
+        if not before:
+            continue
+        clause = text[before[-1][0] : start]
+        if any(CUES[k].search(clause) for k in ("negation", "plan", "hypothetical")):
+            continue
+        ids, q = before[-1][2], before[-1][3]
+        out += [Candidate([i], Predicate.DERIVED_FROM, u, object=base[0], context=clause, qualifiers=dict(q))
+                for i in ids if i != base[0]]
+    return out
+
+
+def named_title(title: str, m: Mentions) -> list:
+    """A title that is a model's name the catalog lacks ("Zork-9", "Zork-9 Model Card: ..."): the document's subject."""
+    head = re.split(r"\s*[:|–—]\s+|\s+-\s+", title or "")[0]
+    ids, q = m.name(bare_title(head))
+    return [SimpleNamespace(ids=ids, q=q)] if ids else []
+
+
+def technique_members(u: Unit, m: Mentions) -> list[Candidate]:
+    """"Mixture-of-Experts models (A, B)": the models in the parenthesis after a technique's models are built with it."""
+    out: list[Candidate] = []
+    for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
+        after = re.match(r"\s*(?:[\w-]+\s+)?(?:models?|variants?|architectures?|LLMs?)\s*\(([^)]{2,120})\)", u.text[t.end :])
+        if after:
+            window = _clause_before(u.text, t.start)
+            out += [Candidate(mod.ids, Predicate.USES, u, object=t.ids[0], context=window) for mod in m.models(after.group(1))]
     return out

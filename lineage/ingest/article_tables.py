@@ -58,6 +58,13 @@ class ArticleStatement:
     snippet: str = ""
     more: list[tuple[str, str]] = field(default_factory=list)
     """Further (locator, snippet) pairs where the article says the same thing."""
+    shape: str = ""
+    """The reader that made it (``table-text``, ``prose``, ``maker``, ``hardware``, ``unit-row``, ``unit-item``,
+    ``unit-sentence``): a feature of :mod:`lineage.ingest.article_judge`, never written to a claim."""
+    context: str = ""
+    """The words the cues read for it (a row's cell and header, a list item's label, a clause); empty: the snippet."""
+    role: str = "uses"
+    """What the phrasing cues around it say (``uses``/``states``, or negation, comparison, plan, hypothetical)."""
 
 
 def cells(line: str) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from lineage.domain import Predicate, slug
 from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.prose import GENERIC
-from lineage.ingest.structure import Unit
+from lineage.ingest.structure import Unit, bare_title
 
 CUES: dict[str, re.Pattern] = {
     "negation": re.compile(r"\b(?:non(?=-)|not|no|never|without|unlike|instead of|rather than|drop(?:s|ped)?|remov(?:e|es|ed)|lacks?)\b", re.I),
@@ -48,6 +48,7 @@ CUES: dict[str, re.Pattern] = {
     "context": re.compile(r"\b(?:context|window)\b", re.I),
     "apposition": re.compile(r"^[*_]*\s*(?:,|:|\s+(?:is|was|are|were)\s*:?)\s+(?:a|an)\s+"
                              r"(?P<np>[^.;:(),]{0,80})\b(?:models?|LLMs?|family|series)\b", re.I),
+    "derivation": re.compile(r"\b(?:fine-?tuned|derived|distilled)\s+(?:directly\s+)?from\s+(?:the\s+)?$", re.I),
     "developer": re.compile(r"^\W*(?:(?:model\s+)?developers?|developed\s+by)\W*$", re.I),
     "definition": re.compile(
         r"^(?P<name>[^,.;:()]{2,40}?)\s*(?:\([^()]{0,40}\)\s*)?(?:is|are)\s+(?:a|an|the)\s+[^.;()]{0,80}?"
@@ -120,7 +121,7 @@ def role_at(text: str, start: int) -> str:
     return "uses"
 
 
-def prose_role(resolver, snippet: str, technique: str) -> str:
+def prose_role(resolver, snippet: str, technique: str | None) -> str:
     """Role of a ``uses`` draft another reader made from ``snippet``: "uses" when some mention of the technique reads so."""
     roles = [role_at(snippet, m.start) for m in resolver.find(snippet) if m.kind == "technique" and technique in m.ids]
     return "uses" if not roles or "uses" in roles else roles[0]
@@ -212,7 +213,7 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     from lineage.ingest import article_shapes as shapes  # the shapes module builds on this one
 
     m = Mentions(resolver)
-    topic = m.models(title)[:1]
+    topic = m.models(title)[:1] or shapes.named_title(title, m)
     out: list[Candidate] = []
     for u in units:
         if u.kind == "row":
@@ -220,11 +221,11 @@ def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
         elif u.kind == "item":
             out += _item(u, m, topic)
         if u.kind in ("item", "sentence"):
-            out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
+            out += _named_pairs(u, m) + _adopted(u, m, topic) + shapes.technique_members(u, m)
         if u.kind == "sentence":
             out += shapes.sized(u, m)
         if u.kind in ("item", "sentence"):
-            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m)
+            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m) + shapes.derived(u, m)
     for c in out:
         c.role = judge(c)
     return out
@@ -268,19 +269,19 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
         return out
     if label and CUES["developer"].match(label):
         # "**Developed by**: Lab" / "Model developer: Lab": a key-value item about the model the item is under
-        return attribute(_item_subject(u, m, topic), {}, label, body, u, m)
+        return attribute(*_subject_named(u, m, topic), label, body, u, m)
     if label and not label_models and not label_tech and not label_orgs and re.search(r"\d", body) and (
         CUES["parameters"].search(label) or CUES["context"].search(label)
     ):
         # "Number of Parameters: 235B in total and 22B activated" under a lead-in naming the model
-        return attribute(_item_subject(u, m, topic), {}, label, body, u, m)
+        return attribute(*_subject_named(u, m, topic), label, body, u, m)
     if label_tech and not label_models:
         body_models = m.models(body)
         if body_models and not m.techniques(body):
             # "MLA camp: A, B, C": each model the body names uses what the label names
             for mod in body_models:
                 for t in label_tech:
-                    out.append(Candidate(mod.ids, Predicate.USES, u, object=t, context=label))
+                    out.append(Candidate(mod.ids, Predicate.USES, u, object=t, context=f"{label} {body}"))  # "MLA: Llama 3 might adopt it" plans
             return out
         if not body_models and not m.models(u.text):
             subject = _item_subject(u, m, topic)
@@ -291,14 +292,19 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
 
 def _item_subject(u: Unit, m: Mentions, topic: list) -> list[str]:
     """Who a technique item is about: its lead-in's model, the nearest heading's, else the document's."""
+    return _subject_named(u, m, topic)[0]
+
+
+def _subject_named(u: Unit, m: Mentions, topic: list) -> tuple[list[str], dict[str, str]]:
+    """:func:`_item_subject`, with the ``name`` qualifier of a model the catalog lacks."""
     for text in (u.lead, *reversed(u.headings)):
         found = m.models(text)
         if found:
-            return found[-1].ids
-        ids, _ = m.name(re.sub(r"[-\s]+(?:specific\s+)?(?:features?|summary|architecture|overview)\b.*$", "", text, flags=re.I))
+            return found[-1].ids, {}
+        ids, q = m.name(bare_title(text))
         if ids and text:
-            return ids
-    return topic[0].ids if topic else []
+            return ids, q
+    return (topic[0].ids, dict(getattr(topic[0], "q", {}))) if topic else ([], {})
 
 
 def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
@@ -324,12 +330,12 @@ def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
-    from lineage.ingest.article_shapes import column_models, size_key
+    from lineage.ingest.article_shapes import column_models, model_columns, size_key
 
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
-        return attribute(_item_subject(u, m, topic), {}, u.cells[0], u.cells[1], u, m)
-    if not ids and len(u.cells) == len(u.header) and size_key(u.cells[0]):
+        return attribute(*_subject_named(u, m, topic), u.cells[0], u.cells[1], u, m)
+    if not ids and len(u.cells) == len(u.header) and (size_key(u.cells[0]) or model_columns(u, m)):
         return column_models(u, m)
     if not ids or len(u.cells) != len(u.header):
         return out
@@ -372,17 +378,6 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     if _YES.match(cell):  # a column per technique: "| MTP |" over "✓"
         return [Candidate(ids, Predicate.USES, u, object=t, context=head, qualifiers=dict(q)) for t in m.names_technique(head)]
     return [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.techniques(cell)]
-
-
-def _technique_members(u: Unit, m: Mentions) -> list[Candidate]:
-    """"Mixture-of-Experts models (A, B)": the models in the parenthesis after a technique's models are built with it."""
-    out: list[Candidate] = []
-    for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
-        after = re.match(r"\s*(?:[\w-]+\s+)?(?:models?|variants?|architectures?|LLMs?)\s*\(([^)]{2,120})\)", u.text[t.end :])
-        if after:
-            window = _clause_before(u.text, t.start)
-            out += [Candidate(mod.ids, Predicate.USES, u, object=t.ids[0], context=window) for mod in m.models(after.group(1))]
-    return out
 
 
 def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:

@@ -145,7 +145,7 @@ def running_header(pages: list[str]) -> str | None:
     return best if counts[best] >= 3 and counts[best] * 3 >= len(pages) else None
 
 
-_BROKEN = re.compile(r"([A-Za-z]+)\ufffe([a-z]+)")
+_BROKEN = re.compile(r"([A-Za-z]+)\ufffe([A-Za-z]+)")
 """A word broken at a line end, run together on one line: pdfium marks the hyphen it found there as U+FFFE."""
 
 
@@ -153,22 +153,32 @@ def rejoin_broken_words(pages: list[str]) -> list[str]:
     r"""Join the words a line end split ("con-sists"), keeping the hyphen of a compound ("open-source").
 
     A hyphen at a line end may be typesetting or part of the word; the document itself tells which:
-    a joined word it uses more often than the hyphenated one is joined, anything else keeps its mark
-    (:func:`clean` makes it a hyphen).
+    a joined word it uses more often than the hyphenated one is joined; when it uses neither, a joined word of
+    the English word list ("lever-aged") is; anything else keeps its mark (:func:`clean` makes it a hyphen).
 
     Examples
     --------
     >>> rejoin_broken_words(["it con\ufffesists of an open\ufffesource model", "it consists of open-source parts"])
     ['it consists of an open\ufffesource model', 'it consists of open-source parts']
+
+    A name broken before a capital ("RM-SNorm") is joined the same way when the document spells it whole
+    elsewhere (a table's "RMSNorm"); "Multi-Head" stays, as its hyphenated form is the one used.
+
+    >>> rejoin_broken_words(["with RM\ufffeSNorm and Multi\ufffeHead", "RMSNorm, Multi-Head"])
+    ['with RMSNorm and Multi\ufffeHead', 'RMSNorm, Multi-Head']
     """
     words: dict[str, int] = {}
     for page in pages:
         for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", page):
             words[w.lower()] = words.get(w.lower(), 0) + 1
 
+    from lineage.ingest.text import english_word
+
     def join(m: re.Match) -> str:
         left, right = m.group(1), m.group(2)
-        whole = words.get((left + right).lower(), 0) > words.get(f"{left}-{right}".lower(), 0)
+        joined, hyphened = words.get((left + right).lower(), 0), words.get(f"{left}-{right}".lower(), 0)
+        # neither form elsewhere: an English word ("lever-aged") is joined, a compound ("open-source") is not
+        whole = joined > hyphened or (not joined and not hyphened and right.islower() and english_word(left + right))
         return left + right if whole else f"{left}\ufffe{right}"
 
     return [_BROKEN.sub(join, page) for page in pages]

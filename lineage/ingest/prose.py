@@ -59,11 +59,14 @@ _NUM = r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|T|B)\b"
 _PARAM = re.compile(_NUM, re.I)
 _WORD_NUM = {"one": 1, "two": 2, "four": 4, "half a": 0.5}
 _CONTEXT = re.compile(
-    r"\b(?:up to|supports?|scal\w* to|extend\w* to|window of|context (?:window|length) of)\s+(?:the\s+)?"
+    r"\b(?:up to|supports?|scal\w* to|extend\w* to|window of|context (?:window|length) of)\s+(?:the\s+|an?\s+)?"
     r"(?:(\d+(?:\.\d+)?)\s*([KM])\b|(\d+(?:\.\d+)?|one|two|four|half a)\s+million)[-\s]*(?:tokens?)?"
-    r"(?=[^.;]{0,25}\bcontext\b|[-\s]*(?:context|window)\b)",
+    r"(?P<after>(?=[^.;]{0,25}\bcontext\b|[-\s]*(?:context|window)\b))?",
     re.I,
 )
+"""A context window: "supports a 128K context window", "context length of 32K tokens", "up to 1M tokens"; the word
+"context" follows, or comes shortly before in the sentence (:data:`_CONTEXT_BEFORE`: "context lengths (up to 200K tokens)")."""
+_CONTEXT_BEFORE = re.compile(r"\bcontext\b[^.;]{0,30}$", re.I)
 GENERIC = {"kv-cache"}
 """Parts every decoder has: naming them says nothing about what a model chose."""
 _SIZE_IN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])", re.I)
@@ -291,12 +294,17 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
                     counted.add(mid)
                     out.append(Found(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
     for m in _CONTEXT.finditer(text):
+        if m.group("after") is None and not _CONTEXT_BEFORE.search(text[: m.start()]) and "context" not in m.group(0).lower():
+            continue
         if m.group(1):
             tokens = context_tokens(m.group(1), m.group(2))
         else:
             n = _WORD_NUM.get(m.group(3).lower()) or float(m.group(3))
             tokens = int(n * 1_000_000)
         owner = _owner(text, m, models, False) or fallback
+        if m.group("after") is None and "context" not in m.group(0).lower() and models:
+            # "context ... up to 256K tokens": the window of the sentence's subject, not of a model it compares with
+            owner = models[:1] if not unknown_name(text[: models[0].start], mentions) else []
         for s in owner:
             for mid in s.ids:
                 out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))

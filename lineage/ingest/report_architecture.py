@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from lineage.ingest import adoption
 from lineage.ingest.adoption import Kind, Mention
+from lineage.ingest.adoption_led import GENERAL
 from lineage.ingest.pdf import PdfText
 from lineage.ingest.text import Sentence, candidates
 
@@ -166,12 +167,6 @@ _PASSIVE = re.compile(
     r"(?:used|adopted|employed|applied|utili[sz]ed|incorporated)\b",
     re.I,
 )
-_GENERAL = re.compile(
-    r"\b(?:widely|commonly|typically|usually|often|originally|traditionally|standard|vanilla|original|conventional|"
-    r"many|most|other|popular)\b",
-    re.I,
-)
-"""Words that make a passive a statement about practice at large ("RoPE is widely used"), not about this model."""
 _LEAD = re.compile(r"\W*(?:(?:additionally|moreover|furthermore|in addition|also)\s*,?\s*)?(?:the\s+|a\s+|an\s+)?", re.I)
 
 
@@ -224,7 +219,7 @@ def section_mentions(
 def _passive(text: str, m: re.Match) -> bool:
     """ "Layer normalization is used to …": the technique, subject of the sentence, is used (by the model described)."""
     lead = _LEAD.fullmatch(text[: m.start()])
-    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (_GENERAL.search(text) or adoption._NEGATION.search(text))
+    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (GENERAL.search(text) or adoption._NEGATION.search(text))
 
 
 def with_architecture(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:

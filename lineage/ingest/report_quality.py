@@ -12,7 +12,10 @@ Labels (``tests/fixtures/labels/``) come in three sets:
 :func:`score` runs :func:`lineage.ingest.report.prepare` on every labelled report it can find and
 counts: the subject named (the label's ``models`` equal the ids found), and ``uses`` true/false
 positives and misses (``ignore`` is not scored). A report whose subject cannot be found counts all
-its ``uses`` as misses.
+its ``uses`` as misses. A label with ``scope: catalog`` was written before the reader ran on its report and
+names catalog techniques only: ideas the reader discovers in it are not scored there (their own labels are in
+``labels/ideas/``). A held-out label's ``split`` says whether its misses were studied while rules were written
+(``seen``) or kept unseen (``unseen``, chosen by a hash of the file name before anyone looked).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class ReportScore:
     """One labelled report: what was found against what the label says."""
 
     name: str
+    split: str
     subject_expected: list[str]
     subject_found: list[str]
     tp: set[str] = field(default_factory=set)
@@ -74,6 +78,10 @@ class SetScore:
 
     which: str
     reports: list[ReportScore]
+
+    def part(self, split: str) -> SetScore:
+        """The reports of one split (``seen`` or ``unseen``), scored alone."""
+        return SetScore(f"{self.which}:{split}", [r for r in self.reports if r.split == split])
 
     @property
     def tp(self) -> int:
@@ -109,12 +117,15 @@ def score_one(path: Path, label: dict, catalog: Catalog, model: str | None) -> R
     from lineage.ingest.report import prepare
 
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
+    split = label.get("split", "seen")
     try:
         found = prepare(path, catalog, model=model).report
     except LineageError as e:
-        return ReportScore(label["report"], label["models"], [], fn=uses, error=str(e))
+        return ReportScore(label["report"], split, label["models"], [], fn=uses, error=str(e))
     predicted = set(found.uses)
-    out = ReportScore(label["report"], label["models"], list(found.models),
+    if label.get("scope") == "catalog":
+        predicted = {t for t in predicted if t in catalog.entities}
+    out = ReportScore(label["report"], split, label["models"], list(found.models),
                       mentions_used=predicted & set(label.get("mentions", [])))
     if not out.subject_ok:  # uses of the wrong subject are not the labelled model's
         out.fn, out.fp = uses, predicted - ignore

@@ -70,6 +70,34 @@ def title_of(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def first_heading(text: str) -> str | None:
+    """The first top-level Markdown heading outside the front matter and code fences (``# Title`` or one underlined
+    with ``=``)."""
+    fenced = False
+    lines = _blank_front(text).split("\n")
+    for k, ln in enumerate(lines):
+        if re.match(r"\s*(?:```|~~~)", ln):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        h = re.match(r"\s{0,3}#\s+(.*?)[\s#]*$", ln)
+        if h and h.group(1).strip():
+            return h.group(1).strip()
+        if ln.strip() and k + 1 < len(lines) and re.fullmatch(r"\s*=+\s*", lines[k + 1]):
+            return ln.strip()
+    return None
+
+
+_TITLE_TAIL = re.compile(r"[-\s]+(?:specific\s+)?(?:features?|summary|architecture|overview|model\s+card|technical\s+report)\b.*$",
+                         re.I)
+
+
+def bare_title(text: str) -> str:
+    """A heading or title without what follows a model's name ("Zork-9 Model Card", "Zork-9-Specific Features")."""
+    return _TITLE_TAIL.sub("", text)
+
+
 def _blank_front(text: str) -> str:
     front = _FRONT.match(text)
     if front:
@@ -176,6 +204,13 @@ def _markdown_units(text: str) -> list[Unit]:
 
 def _paragraph(raw: str, line: int, headings: tuple[str, ...], items: list[dict], lists: list[str]) -> list[Unit]:
     if not items:
+        m = _LABEL.match(raw)
+        if m and m.group("a") and raw[m.end():].strip():
+            # "**Label**: body" opening a paragraph reads as a list item does: the label says what its body is
+            label = " ".join(_plain(m.group("a"))).strip().rstrip(":")
+            body = " ".join(_plain(raw[m.end():])).strip()
+            return [Unit("item", s, ln, headings, label=label, body=body if k == 0 else s, first=k == 0)
+                    for k, (ln, s) in enumerate(split_sentences(_plain(raw), line))]
         return [Unit("sentence", s, ln, headings) for ln, s in split_sentences(_plain(raw), line)]
     item = items[-1]
     label, body_raw = "", raw

@@ -94,6 +94,21 @@ def ordinary_word(alias: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in _english_words()
 
 
+def english_word(word: str) -> bool:
+    """A word of the English word list, or one of its inflections ("leveraged", "consists", "scaling").
+
+    >>> english_word("leveraged"), english_word("consists"), english_word("opensource"), english_word("finegrained")
+    (True, True, False, False)
+    """
+    w, words = word.lower(), _english_words()
+    if w in words:
+        return True
+    stems = [w[: -len(end)] + add for end, add in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
+                                                   ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""))
+             if w.endswith(end) and len(w) - len(end) >= 3]
+    return any(stem in words for stem in stems)
+
+
 def usable_alias(alias: str) -> bool:
     """Aliases that are safe to look for in prose: no config keys, nothing shorter than 3 letters."""
     return "_" not in alias and len(alias) >= 3

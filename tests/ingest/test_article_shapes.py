@@ -53,7 +53,8 @@ def test_a_table_with_a_model_per_column_gives_each_its_sizes(shapes):
     got = shapes(text)
     assert {("kimi-k2", "activeParameters", 32 * 10**9), ("kimi-k2", "totalParameters", 10**12),
             ("zork-9", "totalParameters", 30 * 10**9)} <= {g[:3] for g in got}
-    assert not any(p == "uses" for _, p, _, _ in got)  # only numbers are read across such a table
+    # techniques only from a cell that is nothing but their names
+    assert {(s, o) for s, p, o, _ in got if p == "uses"} == {("kimi-k2", "moe"), ("zork-9", "moe")}
     assert not any(v in (89.5, 70.1) for _, _, v, _ in got)
 
 
@@ -77,3 +78,57 @@ def test_an_apposition_gives_its_model_the_techniques_of_the_noun(shapes):
                  "DeepSeek V3 is a 671B non-MoE model for tests.\n\nGLM-5 is a dense model, unlike MoE models.\n")
     assert ("kimi-k2", "uses", "moe", "line 3") in got
     assert not any(s in ("deepseek-v3", "glm-5") and p == "uses" for s, p, _, _ in got)
+
+
+def test_a_derivation_phrase_gives_the_model_before_it_the_model_after_it(shapes):
+    text = ("# Notes\n\nZork-9-Mini is derived from Llama-3.1-8B and keeps its license.\n\n"
+            "Granite-7-Chat, finetuned from Granite-7-Base, answers in French.\n\n"
+            "Kimi K2 was not distilled from DeepSeek-V3.\n\nA later Zork-10 could be fine-tuned from DeepSeek-V3.\n")
+    got = {(s, o, line) for s, p, o, line in shapes(text) if p == "derivedFrom"}
+    assert got == {("zork-9-mini", "llama-3.1-8b", "line 3"), ("granite-7-chat", "granite-7-base", "line 5")}
+
+
+def test_a_derivative_s_name_is_not_the_model_it_starts_with(shapes):
+    text = ("# Notes\n\nDeepSeek-R1-Distill-Qwen-7B uses GQA.\n\nQwen3-8B-GGUF is distilled from DeepSeek-R1.\n\n"
+            "DeepSeek-R1-0528 uses MLA.\n")
+    got = shapes(text)
+    assert not any(s == "deepseek-r1" for s, _, _, _ in got), got  # a distillation, a quantized copy, a later checkpoint
+    assert ("qwen3-8b-gguf", "derivedFrom", "deepseek-r1", "line 5") in got
+
+
+def test_a_lab_alias_running_into_a_model_name_names_the_model(catalog):
+    r = Resolver(catalog)
+    found = r.find("Meta Llama 4 Scout is out")
+    assert [m.kind for m in found] == ["model"] and found[0].text.endswith("Scout")
+
+
+def test_context_windows_read_in_the_forms_cards_and_articles_write_them(shapes):
+    text = ("# Notes\n\nGLM-4.5 supports a 128K context window.\n\nQwen3-30B-A3B supports a context length of 32K tokens.\n\n"
+            "Kimi K2 handles long context lengths (up to 256K tokens).\n\nDeepSeek-V3 streams up to 64K tokens per second.\n\n"
+            "Zork-9 performs on par with GLM-4.5 on long-context tasks up to 64K tokens.\n")
+    got = {(s, v, line) for s, p, v, line in shapes(text) if p == "contextLength"}
+    assert got == {("glm-4.5", 131072, "line 3"), ("qwen3-30b-a3b", 32768, "line 5"), ("kimi-k2", 262144, "line 7")}
+
+
+def test_a_title_naming_a_model_the_catalog_lacks_is_the_subject_of_its_key_value_rows(shapes, catalog, tmp_path):
+    text = "# Zork-9 Model Card\n\n## Summary\n\n| | |\n|---|---|\n| **Total Parameters** | 1T |\n| **Attention Mechanism** | MLA |\n"
+    got = shapes(text)
+    assert {("zork-9", "totalParameters", 10**12, "line 7"), ("zork-9", "uses", "mla", "line 8")} <= got
+    path = tmp_path / "z.md"
+    path.write_text(text)
+    assert all(d.qualifiers.get("name") == "Zork-9" for d in read(read_article(path), catalog)[0] if d.subject == "zork-9")
+
+
+def test_an_item_under_a_technique_label_that_plans_it_is_no_use(shapes):
+    got = shapes("# Notes\n\n- **MLA**: DeepSeek-V3 has it; Kimi K2 might adopt it later.\n- **GQA camp**: GLM-4.5, Qwen3-30B-A3B\n")
+    assert not any(o == "mla" and p == "uses" for _, p, o, _ in got)
+    assert {("glm-4.5", "uses", "gqa", "line 4"), ("qwen3-30b-a3b", "uses", "gqa", "line 4")} <= got
+
+
+def test_a_column_table_gives_each_model_the_techniques_its_cell_is(shapes):
+    text = ("# Compared\n\n| Benchmark | Zork-9 | Kimi K2 | Zork-10 |\n|---|---|---|---|\n"
+            "| Architecture | MLA+MoE | MoE | MLA-like cache |\n| # Total Params | 70B | 1T | - |\n| MMLU | 80.1 | 88.2 | 70.0 |\n")
+    got = shapes(text)
+    assert {("zork-9", "uses", "mla", "line 5"), ("zork-9", "uses", "moe", "line 5"), ("kimi-k2", "uses", "moe", "line 5"),
+            ("zork-9", "totalParameters", 70 * 10**9, "line 6")} <= got
+    assert not any(s == "zork-10" and p == "uses" for s, p, _, _ in got)  # a cell that says more than names

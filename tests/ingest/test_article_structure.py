@@ -66,3 +66,17 @@ def test_sentences_keep_the_line_they_start_on():
 def test_an_html_document_is_read_line_for_line():
     got = [(u.kind, u.line) for u in units("<html>\n<p>One sentence.</p>\n<ul><li>an item</li></ul>\n</html>")]
     assert ("sentence", 2) in got
+
+
+def test_a_bold_label_opening_a_paragraph_reads_as_an_item():
+    got = [u for u in units("# Card\n\n**Model developer**: Meta\n\nPlain **bold** text: not a label.\n") if u.kind != "heading"]
+    assert (got[0].kind, got[0].label, got[0].body) == ("item", "Model developer", "Meta")
+    assert got[1].kind == "sentence"
+
+
+def test_the_first_top_level_heading_outside_code_is_a_title():
+    from lineage.ingest.structure import first_heading
+
+    text = "---\nlicense: mit\n---\n\n```python\n# a comment\n```\n\n## Section\n\n# Zork-9 Model Card\n"
+    assert first_heading(text) == "Zork-9 Model Card"
+    assert first_heading("No heading\n\n## Only a section\n") is None

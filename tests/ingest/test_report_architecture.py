@@ -120,7 +120,7 @@ def test_the_model_and_a_bare_passive_in_an_architecture_paragraph_are_the_own_m
         "Inference. Layer normalization is used by many systems.",
     )
     found = adopted(patterns, text, headings=[Heading(1, "B", "Implementation Details", 0)])
-    assert found == {"layernorm": "passive", "rope": "equipped"}
+    assert found == {"layernorm": "subject, passive", "rope": "equipped"}  # read by adoption_led before the section rule
 
 
 NOT_THE_OWN_MODEL = [

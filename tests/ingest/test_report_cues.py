@@ -21,7 +21,7 @@ from lineage.domain import EntityKind
 from lineage.ingest.text import alias_patterns, ordinary_word
 
 MODULES = (
-    "adoption", "comparisons", "discovery", "facts", "hardware", "makers", "prose", "relations", "report",
+    "adoption", "adoption_led", "comparisons", "discovery", "facts", "hardware", "makers", "prose", "relations", "report",
     "report_architecture", "report_columns", "report_subjects",
 )
 _RELATION_SHAPE = ("a relation shape between two technique names; this test's stand-in for relations.find (names "

@@ -61,8 +61,8 @@ def test_in_sample_uses_do_not_regress(in_sample):
     corpus, new = in_sample
     detail = {r.name: (sorted(r.fp), sorted(r.fn)) for s in in_sample for r in s.reports if r.fp or r.fn}
     tp, fp, fn = corpus.tp + new.tp, corpus.fp + new.fp, corpus.fn + new.fn
-    assert tp / (tp + fp) >= 0.98, detail  # in sample: 169/169 measured; the rules were written on these
-    assert tp / (tp + fn) >= 0.95, detail  # 169/172 measured (misses: one report states them without a verb)
+    assert tp / (tp + fp) >= 0.98, detail  # in sample: 213/213 measured; the rules were written on these
+    assert tp / (tp + fn) >= 0.95, detail  # 213/220 measured (misses: parallelism ideas, one report stating them without a verb)
     assert corpus.subjects[0] == corpus.subjects[1] and new.subjects[0] == new.subjects[1]
 
 
@@ -72,10 +72,31 @@ def test_out_of_sample_subjects_are_found(out_of_sample):
 
 
 def test_out_of_sample_uses(out_of_sample):
-    detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.fp or r.fn}
+    detail = {r.name: (sorted(r.fp), sorted(r.fn)) for r in out_of_sample.reports if r.split != "unseen" and (r.fp or r.fn)}
     assert out_of_sample.precision >= 0.98, detail  # no technique its model does not use
-    assert out_of_sample.recall >= 0.65, detail  # 9/13 measured; the issue's target is 0.9
+    assert out_of_sample.recall >= 0.7, detail  # 47/62 measured (seen 36/38, unseen 11/24); the issue's target is 0.9
     assert not [r.name for r in out_of_sample.reports if r.mentions_used]
+
+
+def test_unseen_uses(out_of_sample):
+    """The reports kept out of sight (their misses are not printed here either)."""
+    unseen = out_of_sample.part("unseen")
+    if not unseen.reports:
+        pytest.skip("no unseen held-out report PDFs here")
+    assert unseen.precision >= 0.98 and unseen.subjects[0] == unseen.subjects[1]
+    assert unseen.recall >= 0.45  # 11/24 measured
+
+
+def test_labels_written_before_reading_name_catalog_techniques_only(catalog):
+    """A ``scope: catalog`` label was written blind: it cannot know the ids the reader gives discovered ideas."""
+    splits = set()
+    for path in HELDOUT_LABELS:
+        label = yaml.safe_load(path.read_text())
+        splits.add(label.get("split"))
+        if label.get("scope") == "catalog":
+            named = {*label["uses"], *label.get("mentions", []), *label.get("ignore", [])}
+            assert named <= set(catalog.entities), (path.name, sorted(named - set(catalog.entities)))
+    assert splits == {"seen", "unseen"}
 
 
 def test_labelled_mentions_never_become_uses(in_sample):
