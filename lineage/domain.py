@@ -13,7 +13,7 @@ import json
 import re
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -247,13 +247,13 @@ class _Statement(Strict):
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Extra context (layers, variant …).")
 
     @model_validator(mode="after")
-    def _object_xor_value(self):
+    def _object_xor_value(self) -> Self:
         has_obj, has_val = self.object is not None, self.value is not None
         if has_obj == has_val:
             raise ValueError("a claim has exactly one of object or value")
         if has_obj != (self.predicate in ENTITY_PREDICATES):
             raise ValueError(f"predicate {self.predicate.value!r} takes {'an entity' if not has_obj else 'a value'}")
-        if "\n" in self.reason:
+        if "\n" in getattr(self, "reason", ""):  # Draft and Claim have one
             raise ValueError("reason must be one line")
         return self
 
@@ -345,7 +345,10 @@ def json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def merge_discovered(known, other):
+_E = TypeVar("_E", bound=Entity)
+
+
+def merge_discovered(known: _E, other: Entity) -> _E:
     """One entity that two sources discovered: each fills what the other left blank (a lab, a repo, a month).
 
     The first record's values stand; a curated entity, or a record of another kind, is never changed.

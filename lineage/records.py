@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -53,7 +54,7 @@ class Record:
             raise AttributeError(name)
         return getattr(self.model(), name)
 
-    def model(self):
+    def model(self) -> Any:
         """This record as its pydantic model instance (unvalidated, like ``model_construct``)."""
         from lineage import domain
 
@@ -74,7 +75,7 @@ class Record:
             return record_of(self.model().model_copy(update=update, deep=True))
         return type(self)(**{**self.__dict__, **(update or {})})
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
         """``(field, value)`` pairs, as iterating a pydantic model gives."""
         return iter(self.__dict__.items())
 

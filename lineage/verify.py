@@ -313,7 +313,8 @@ def verify(store, catalog) -> VerifyReport:
     sources = store.sources()
     stating_ratios = store.sources_stating(RATIO_PREDICATES)
     index = PrimaryIndex(store)
-    total, changed, counts, measured, done = 0, 0, defaultdict(int), False, 0
+    counts: defaultdict[str, int] = defaultdict(int)
+    total, changed, measured, done = 0, 0, False, 0
     writes = []
     for doc in sources:
         if doc.format not in ("article", "card", "report"):

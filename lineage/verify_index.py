@@ -14,10 +14,12 @@ claims, as each source is judged against the others.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lineage.vocab import CONFIG_METHODS, Predicate, SourceKind, Status
 
 
-def is_primary(claim) -> bool:
+def is_primary(claim: Any) -> bool:
     """A claim its own source makes as a primary source (evidence borrowed by verification does not count)."""
     own = [e for e in claim.evidence if e.source == getattr(claim, "source", e.source)]
     return claim.status in (Status.VERIFIED, Status.CONTRADICTED) and any(
@@ -25,7 +27,7 @@ def is_primary(claim) -> bool:
     )
 
 
-def names_a_tuned_release(c) -> bool:
+def names_a_tuned_release(c: Any) -> bool:
     """``X derivedFrom B`` (finetune) read by a config ingest: X is B's instruction-tuned release, same shapes."""
     return (c.predicate is Predicate.DERIVED_FROM and c.qualifiers.get("relation") == "finetune"
             and any(e.method in CONFIG_METHODS for e in c.evidence))
@@ -34,7 +36,7 @@ def names_a_tuned_release(c) -> bool:
 class PrimaryIndex:
     """Primary claims in ``store``, by subject and by object, read when first asked (``exclude_source``'s left out)."""
 
-    def __init__(self, store, exclude_source: str | None = None):
+    def __init__(self, store: Any, exclude_source: str | None = None):
         self._store = store
         self._exclude = exclude_source
         self._by_subject: dict[str, list] = {}
@@ -62,7 +64,7 @@ class PrimaryIndex:
         """Primary claims of ``subject`` ``predicate`` (any object or value)."""
         return [c for c in self._about(subject) if c.predicate is predicate and is_primary(c)]
 
-    def spo(self, subject: str, predicate: Predicate, obj: str) -> list:
+    def spo(self, subject: str, predicate: Predicate, obj: str | None) -> list:
         """Primary claims of ``subject`` ``predicate`` ``obj``."""
         return [c for c in self.sp(subject, predicate) if c.object == obj]
 

@@ -38,6 +38,9 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     baseline, tokens = claim.qualifiers.get("baseline"), claim.qualifiers.get("context_tokens")
     if not baseline or not tokens:
         return Status.REPORTED, "[no-measurement] the statement names no baseline model or no context length", []
+    if claim.value is None:
+        return Status.REPORTED, "[no-measurement] the statement states no ratio", []
+    stated = float(claim.value)
     key = judgement_key(claim, baseline, int(tokens))
     kept = [e for e in claim.evidence if e.method is Method.MEASUREMENT and e.revision == key]
     if kept and claim.reason.startswith("[measured] "):
@@ -48,7 +51,6 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
         return Status.REPORTED, clip(f"[no-measurement] {e}", 250), []
     if m is None:
         return Status.REPORTED, f"[no-measurement] no formula in lineage/techniques models both {claim.subject} and {baseline}", []
-    stated = float(claim.value)
     best = min(m.readings, key=lambda r: abs(r.ratio - stated))
     off = abs(best.ratio - stated) / stated
     evidence = Evidence(
@@ -75,6 +77,7 @@ def judgement_key(claim: Claim, baseline: str, tokens: int) -> str:
 
     from lineage.techniques.ratios import inputs_key
 
+    assert claim.value is not None  # judge_ratio keys only stated ratios
     digest = hashlib.sha256(inputs_key(claim.predicate, claim.subject, baseline, tokens).encode())
     digest.update(repr(float(claim.value)).encode() + b"\0" + Path(__file__).read_bytes())
     return f"sha256:{digest.hexdigest()}"

@@ -157,7 +157,8 @@ def batches(items: Iterable[dict], batch: int = DEFAULT_BATCH, max_bytes: int = 
     >>> [len(b) for b in batches([{"id": "x" * 40}] * 5, batch=3, max_bytes=100)]
     [2, 2, 1]
     """
-    current, size = [], 0
+    current: list[dict] = []
+    size = 0
     for item in items:
         n = len(json.dumps(item, ensure_ascii=False).encode())
         if current and (len(current) >= batch or (max_bytes and size + n > max_bytes)):

@@ -27,8 +27,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from lineage.vocab import EntityKind
+
+if TYPE_CHECKING:
+    from lineage.catalog.seeds import Catalog
 
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)*")
 
@@ -62,25 +66,25 @@ class Resolution:
 class Resolver:
     """Exact lookups over a catalog (curated entries plus any discovered ones)."""
 
-    catalog: object
+    catalog: Catalog
     _by_key: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _by_alias: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _families: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for e in self.catalog.entities.values():
             names = [e.id, e.name]  # what the entity is called; aliases rank below a family's name
             repo = getattr(e, "hf_repo", None)
             if repo:
                 names += [repo, repo.split("/", 1)[1]]
-            if e.kind == EntityKind.ORGANIZATION.value and getattr(e, "hf_org", None):
+            if e.kind == "organization" and e.hf_org:
                 names.append(e.hf_org)
             for index, group in ((self._by_key, names), (self._by_alias, e.aliases)):
                 for n in group:
                     key = name_key(n)
                     if key and e.id not in index[key]:
                         index[key].append(e.id)
-            if e.kind == EntityKind.MODEL.value and getattr(e, "family", None):
+            if e.kind == "model" and e.family:
                 self._families[name_key(e.family)].append(e.id)
 
     def resolve(self, name: str, kind: EntityKind | None = None) -> Resolution | None:
@@ -99,7 +103,7 @@ class Resolver:
         owner, _, rest = name.partition("/")
         members = self._families.get(key) or (self._families.get(name_key(rest)) if rest else None)
 
-        def of_kind(ids):
+        def of_kind(ids: list[str]) -> list[str]:
             return [i for i in ids if kind is None or self.catalog.entities[i].kind == kind.value]
 
         hits = of_kind(self._by_key.get(key, []))
@@ -115,7 +119,7 @@ class Resolver:
             ]
         models = [i for i in hits if self.catalog.entities[i].kind == EntityKind.MODEL.value]
         if members and kind in (None, EntityKind.MODEL) and not models:
-            orgs = {self.catalog.entities[m].organization for m in members}
+            orgs = {e.organization for m in members if (e := self.catalog.entities[m]).kind == "model"}  # a family's members are models
             return Resolution("family", key, tuple(members), orgs.pop() if len(orgs) == 1 else None)
         if len(hits) == 1:
             e = self.catalog.entities[hits[0]]
@@ -134,7 +138,7 @@ class Resolver:
         found = self.resolve(name, EntityKind.ORGANIZATION)
         return found.id if found is not None else None
 
-    def _same_org(self, model, owner: str) -> bool:
+    def _same_org(self, model: Any, owner: str) -> bool:
         if known_only_by_name(model):  # discovered through a third party's copy: any owner's repo of that name
             return True
         org = self.catalog.entities.get(model.organization or "")
@@ -142,7 +146,7 @@ class Resolver:
         return owner.lower() == repo_owner or (org is not None and owner.lower() == (getattr(org, "hf_org", "") or "").lower())
 
 
-def known_only_by_name(model) -> bool:
+def known_only_by_name(model: Any) -> bool:
     """A discovered model with neither lab nor repo (a third party's quantization named it): its
     publisher's own repo of the same name is the same model."""
     return getattr(model, "curation", None) == "discovered" and not model.organization and not model.hf_repo

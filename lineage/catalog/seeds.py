@@ -16,13 +16,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lineage.errors import CatalogError, UnknownEntity
 from lineage.paths import cache_dir, data_dir
 from lineage.vocab import EntityKind
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pydantic import BaseModel
+
     from lineage.domain import Hardware, Model, Organization, Paper, Technique
 
 SEED_MODELS = {
@@ -43,7 +47,7 @@ def seed_files() -> dict[str, type]:
     return {filename: getattr(domain, name) for filename, name in SEED_MODELS.items()}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> dict[str, type[BaseModel]]:
     if name == "SEED_FILES":
         return seed_files()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -99,7 +103,7 @@ LISTING = {
 }
 
 
-def _member(vendor: str, country: str | None, rule) -> bool:
+def _member(vendor: str, country: str | None, rule: Any) -> bool:
     """Whether a device of ``vendor`` (in ``country``) meets a class's ``members`` rule (every part stated)."""
     return (
         (rule.vendor is None or rule.vendor == vendor)
@@ -155,7 +159,7 @@ class Catalog:
         for filename, model in seed_files().items():
             path = seeds / filename
             rows = yaml.load(texts[filename].decode("utf-8"), Loader=loader) or []
-            adapter = TypeAdapter(list[model])
+            adapter = TypeAdapter(list[model])  # type: ignore[valid-type]  # the item model is the file's, chosen at run time
             try:
                 entries = adapter.validate_python(rows)
             except ValidationError as exc:
@@ -176,7 +180,7 @@ class Catalog:
         for name in (entry.id, entry.name, *entry.aliases):
             self._names.setdefault(_norm(name), entry.id)
 
-    def with_discovered(self, entities) -> Catalog:
+    def with_discovered(self, entities: Iterable[Any]) -> Catalog:  # entities, or records standing in for them
         """A copy overlaid with entities that sources introduced; a curated entry of the same id wins.
         """
         from lineage.domain import merge_discovered
@@ -191,7 +195,7 @@ class Catalog:
         out.link_classes()
         return out
 
-    def without_discovered(self, ids) -> Catalog:
+    def without_discovered(self, ids: Iterable[str]) -> Catalog:
         """A copy without the discovered entities of ``ids`` (a curated entity of one of those ids stays).
 
         Names are indexed again as :meth:`add` indexes them, so a name a removed entity held
@@ -258,7 +262,7 @@ class Catalog:
 
     # ------------------------------------------------------------------ lookup
 
-    def get(self, ident: str, kind: EntityKind | None = None):
+    def get(self, ident: str, kind: EntityKind | None = None) -> Any:  # an entity, or the record standing in for it
         """Entity by id, name or alias; ``UnknownEntity`` with suggestions otherwise."""
         hit = self.entities.get(ident) or self.entities.get(self._names.get(_norm(ident), ""))
         if hit is not None and (kind is None or hit.kind == kind.value):

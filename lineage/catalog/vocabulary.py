@@ -10,6 +10,12 @@ method", "the model") name no idea at all.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lineage.domain import Technique
 
 _GENERIC_HEADS = {
     "method", "methods", "approach", "approaches", "model", "models", "framework", "technique", "techniques",
@@ -86,7 +92,7 @@ def expansion(acronym: str, text: str) -> str | None:
     return None
 
 
-def idea_index(techniques) -> dict[str, str]:
+def idea_index(techniques: Iterable[Technique]) -> dict[str, str]:
     """idea key -> technique id, over every technique's id, name and aliases (the first technique holding a key wins)."""
     out: dict[str, str] = {}
     for t in techniques:
@@ -102,7 +108,7 @@ def same_idea(index: dict[str, str], name: str) -> str | None:
     return index.get(idea_key(name))
 
 
-def variants_of(name: str, techniques) -> tuple[str, ...]:
+def variants_of(name: str, techniques: Iterable[Technique]) -> tuple[str, ...]:
     """Ids of known ideas whose several-word name ends ``name`` after modifiers: "Fully Sharded Data
     Parallelism" is a variant of "Data Parallelism", "Byte-level Byte-Pair Encoding" of "Byte-Pair Encoding".
 

@@ -37,17 +37,21 @@ catalog), LINEAGE_DEBUG=1 (tracebacks instead of one-line errors), NO_COLOR (no 
 (table width), HF_ENDPOINT (Hugging Face mirror), HF_HOME / HF_HUB_CACHE (Hub cache), HF_HUB_OFFLINE=1.
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 an external service or the store failed."""
 
-_SETTINGS = dict(
-    name="lineage",
-    help="Who reused which idea among open LLMs, with evidence and verification status for every claim.",
-    epilog=ENVIRONMENT,
-    no_args_is_help=True,
-    add_completion=True,
-    rich_markup_mode=None,  # plain click help: no rich import (~0.1 s), no <bool> metavars on flags
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-app = typer.Typer(**_SETTINGS)
+def _typer_app() -> typer.Typer:
+    """The top-level app's settings (the full app and the one-command app of :func:`_only` share them)."""
+    return typer.Typer(
+        name="lineage",
+        help="Who reused which idea among open LLMs, with evidence and verification status for every claim.",
+        epilog=ENVIRONMENT,
+        no_args_is_help=True,
+        add_completion=True,
+        rich_markup_mode=None,  # plain click help: no rich import (~0.1 s), no <bool> metavars on flags
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+
+
+app = _typer_app()
 
 
 def _version(value: bool) -> None:
@@ -96,7 +100,7 @@ def _only(name: str | None) -> typer.Typer:
     groups = [g for g in app.registered_groups if g.name == name]
     if not commands and not groups:
         return app
-    lite = typer.Typer(**_SETTINGS)
+    lite = _typer_app()
     lite.registered_callback = app.registered_callback
     lite.registered_commands, lite.registered_groups = commands, groups
     return lite

@@ -23,7 +23,7 @@ class PlainValue:
 
     def __init__(self, descriptor: Any):
         self.descriptor = descriptor
-        self._typer = None
+        self._typer: Any = None  # typer's own converter (typer._coercion.RuntimeParam), built when first needed
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         """``value`` converted as typer would (``None`` for a missing value, ``()`` for a missing list)."""
@@ -70,5 +70,5 @@ def install() -> None:
             self._runtime_param = PlainValue(self.type_descriptor)
         return self._runtime_param
 
-    _TyperParameter.get_runtime_param = get_runtime_param
-    _TyperParameter._plain = True
+    _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]  # the hook this module replaces
+    setattr(_TyperParameter, "_plain", True)  # noqa: B010 (marks the class patched; typer declares no such attribute)

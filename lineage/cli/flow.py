@@ -122,7 +122,7 @@ def flow_command(
 ) -> None:
     """Which organization's techniques each organization's models use (the org x org flow)."""
     from lineage.errors import SourceFormatError
-    from lineage.questions.flow import flow, idea_flow
+    from lineage.questions.flow import FlowItem, flow, idea_flow
 
     if (org_a is None) != (org_b is None):
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
@@ -131,8 +131,8 @@ def flow_command(
         from lineage.cli.hardware import render_flow
         from lineage.questions.hardware import hardware_flow
 
-        result = hardware_flow(g, min_status)
-        emit_json(result) if json_out else render_flow(result)
+        shares = hardware_flow(g, min_status)
+        emit_json(shares) if json_out else render_flow(shares)
         return
 
     def name(org):
@@ -164,7 +164,7 @@ def flow_command(
     if result.unattributed:
         typer.echo("")
         typer.echo("Used across organizations but credited to no organization:")
-        seen = {}
+        seen: dict[str, list[FlowItem]] = {}
         for i in result.unattributed:
             seen.setdefault(i.technique, []).append(i)
         for t, items in seen.items():

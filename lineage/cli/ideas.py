@@ -97,7 +97,8 @@ def family_changes_command(
     from lineage.questions.ideas import family_changes
 
     catalog, g = _graph(store)
-    result = family_changes(g, *(catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b)), min_status)
+    older, newer = (catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
+    result = family_changes(g, older, newer, min_status)
     if json_out:
         return emit_json(result)
     a, b = result.older, result.newer

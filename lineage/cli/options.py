@@ -269,7 +269,9 @@ def table(
     """
     if output.mode() is not output.Format.table:  # --format md or csv: every cell whole
         made = [[_cell(v() if callable(v) else v).strip() for v in row] for row in rows]
-        return output.rendered_table(headers, made)
+        rendered = output.rendered_table(headers, made)
+        assert rendered is not None  # None only in table mode
+        return rendered
     head = [str(h) for h in headers]
     keep = set(keep) | {i for i, h in enumerate(head) if h.strip() in KEPT}
     caps = {i: cap for i, cap in (widths or {}).items() if i not in keep and cap}
@@ -400,7 +402,7 @@ def _line(texts: list[str], sizes: list[int], status_col: int | None) -> str:
 # --------------------------------------------------------------------------- numbers
 
 
-def human(n: int | None) -> str:
+def human(n: float | None) -> str:
     """1_234_000_000 -> '1.23B'; '-' when there is no number."""
     from lineage.vocab import human as short
 

@@ -20,7 +20,7 @@ def flat_graph(store: Store, catalog: Catalog):
     g = project(store, catalog)
     flat = type(g)()
     for n, d in g.nodes(data=True):
-        attrs = {}
+        attrs: dict[str, str | int | float] = {}
         for k, v in d.items():
             if v is None:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def lineage_edges(g, drawn: set[str]) -> list[tuple[str, str, str, dict]]:
     return out
 
 
-def first_crossings(g, edges, lane_of: dict[str, str], early: set[str] = frozenset()) -> set[int]:
+def first_crossings(g, edges, lane_of: dict[str, str], early: Collection[str] = frozenset()) -> set[int]:
     """Indexes of the edges the default view draws bold: every relation that is not ``uses``, and for
     each technique and each other lab that took it up, the ``uses`` edge of that lab's first adopter
     (the idea crossing over).  Later adopters in the same lab, uses of techniques with no recorded

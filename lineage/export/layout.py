@@ -117,7 +117,11 @@ def _lane_order(g, lane_of: dict[str, str], labels: dict[str, str]) -> list[str]
         if a and b and a != b and NO_ORIGIN not in (a, b):
             exchange[a] += 1
             exchange[b] += 1
-    return sorted(exchange, key=lambda lane: (lane == NO_ORIGIN, -exchange[lane], labels.get(lane, lane).lower()))
+
+    def rank(lane: str) -> tuple[bool, int, str]:
+        return lane == NO_ORIGIN, -exchange[lane], labels.get(lane, lane).lower()
+
+    return sorted(exchange, key=rank)
 
 
 def _pack(items: list[tuple[float, float, str]]) -> dict[str, int]:
@@ -172,11 +176,12 @@ def lineage_layout(g, nodes: list[str], lane_labels: dict[str, str], lane_of: di
     for lane in _lane_order(g, lane_of, labels):
         items, undated = [], 0
         for n in members[lane]:
-            if months[n] is None:
+            month = months[n]
+            if month is None:
                 x = right + UNDATED_GAP + (undated % UNDATED_COLUMNS) * UNDATED_COLUMN_PX
                 undated += 1
             else:
-                x = scale.x(months[n])
+                x = scale.x(month)
             label = str(g.nodes[n].get("label", n))
             items.append((x, len(label) * LABEL_PX_PER_CHAR, n))
         rows = _pack(items)

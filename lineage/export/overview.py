@@ -8,6 +8,8 @@ recorded origin and a lab's use of its own ideas are no flows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from lineage.export.lanes import DERIVATIVES
 from lineage.export.layout import NO_ORIGIN, node_date
 
@@ -18,7 +20,7 @@ TOP_FLOWS = 14
 """Flows the overview draws (the strongest first); the page says how many more there are."""
 
 
-def lab_flows(g, edges, lane_of: dict[str, str], derived: set[str] = frozenset()) -> list[dict]:
+def lab_flows(g, edges, lane_of: dict[str, str], derived: Collection[str] = frozenset()) -> list[dict]:
     """Flows, most ideas first: ``{"from", "to", "ideas": [{"technique", "status", "models", "first"}]}``;
     ``derived``: the copies (:func:`lineage.export.lanes.copies`), which adopt nothing."""
     pairs: dict[tuple[str, str], dict[str, dict]] = {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -157,7 +157,7 @@ def own_subject(own_names: list[str]) -> re.Pattern:
     return re.compile(body, re.I)
 
 
-def other_subject(other_names: list[str]) -> re.Pattern | None:
+def other_subject(other_names: Sequence[str]) -> re.Pattern | None:
     """Any other model's name, or None when there are none."""
     if not other_names:
         return None
@@ -299,7 +299,7 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
     body = label.group("body")
     # "- X: To avoid Y, we use …": a purpose clause may lead the body
     first = re.match(rf"(?:to\s+[^,;:.]{{1,150}},\s*)?(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
-    return bool(first) and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
+    return first is not None and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
 
 
 _CHOICE_FOLLOWS = re.compile(
@@ -320,7 +320,7 @@ def _owed_to(text: str, end: int, clause: str, own: re.Pattern) -> bool:
         return False
     rest = re.sub(r"\[[^\[\]]*\]", "", _without_parentheses(text[end:]))  # citations hold commas
     lead = re.match(r"[^.;,]{0,80}?,\s*", rest)
-    return bool(lead) and bool(own.match(rest, lead.end()))
+    return lead is not None and bool(own.match(rest, lead.end()))
 
 
 _RUN_IN_HEADING = re.compile(r"(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|of|and|for|in|with|the|via|by|on)){0,5}\.")
@@ -370,7 +370,7 @@ def find_mentions(
     sentences: list[Sentence],
     patterns: dict[str, re.Pattern],
     own_names: list[str],
-    other_names: list[str] = (),
+    other_names: Sequence[str] = (),
     sections: Callable[[Sentence], str | None] | None = None,
 ) -> list[Mention]:
     """Classify every alias occurrence in the given sentences (one result per technique per sentence).
@@ -397,8 +397,9 @@ def find_mentions(
         where: str | None | object = _UNSET  # the section's kind, read once a technique is found in the sentence
         for technique, pattern in candidates(patterns, s.text):
             best: Mention | None = None
-            if any(pattern.search(v) for v in variants):
-                m = pattern.search(s.text)
+            in_variant = next((hit for v in variants if (hit := pattern.search(v))), None)
+            if in_variant is not None:
+                m = pattern.search(s.text) or in_variant  # a variant label is part of the text
                 out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
             if where is _UNSET:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,7 +128,7 @@ class Resolver:
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
         self._scanned: dict[tuple[str, bool], list[Mention]] = {}
 
-    def find(self, text: str, glued: bool = False, context: list[Mention] = ()) -> list[Mention]:
+    def find(self, text: str, glued: bool = False, context: Sequence[Mention] = ()) -> list[Mention]:
         """Mentions, longest first where they overlap.
 
         ``glued``: table text whose cells ran together ("DimensionDeepSeek v3 …"), so a name
@@ -165,10 +166,10 @@ class Resolver:
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
         kept: list[Mention] = []
-        for m in found:
-            if kept and m.start < kept[-1].end:
+        for mention in found:
+            if kept and mention.start < kept[-1].end:
                 continue
-            kept.append(m)
+            kept.append(mention)
         return kept
 
     def _members(self, text: str, kept: list[Mention]) -> list[Mention]:

@@ -97,7 +97,9 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     from lineage.ingest.article_tables import ArticleStatement
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
-    out, lead, recent = [], [], []
+    out: list[ArticleStatement] = []
+    lead: list[str] = []
+    recent: list[str] = []
     for i, line in enumerate(lines, start=1):
         if not line:
             continue
@@ -108,7 +110,8 @@ def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
             if not bullet and named:
                 lead = named[0].ids
             labs = _orgs(mentions, catalog)
-            subjects_country = catalog.entities.get(labs[-1]).country if labs else None
+            lab = catalog.entities.get(labs[-1]) if labs else None
+            subjects_country = lab.country if lab is not None and lab.kind == "organization" else None
             end = 0
             for at, stop, device in _devices(s.text, patterns, catalog, subjects_country or _group_country(s.text)):
                 segment, end = s.text[end:stop], stop
@@ -134,8 +137,8 @@ def _group_country(text: str) -> str | None:
 def _subjects(text: str, at: int, mentions, recent, lead, catalog, slug) -> tuple[list[str], dict[str, str]]:
     """Who the device at ``at`` is about, and the qualifiers that say so (see the module docstring)."""
     if _BOTH.search(text[:at]):
-        before = _orgs([m for m in mentions if m.end <= at], catalog)
-        pair = _last_two(before) or _last_two(recent + before)
+        labs_before = _orgs([m for m in mentions if m.end <= at], catalog)
+        pair = _last_two(labs_before) or _last_two(recent + labs_before)
         if pair:
             return pair, {}
     named = [m for m in mentions if m.kind in ("model", "family", "technique")]

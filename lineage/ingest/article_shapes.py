@@ -124,7 +124,8 @@ _DERIVED_GAP = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was|are|were|has
 
 def _names(text: str, m: Mentions) -> list[tuple[int, int, list[str], dict[str, str]]]:
     """(start, end, ids, qualifiers) of every model the text names: catalog models, else open-world name tokens."""
-    found = [(x.start, x.end, x.ids, {}) for x in m.models(text) if x.kind == "model"]
+    found: list[tuple[int, int, list[str], dict[str, str]]] = [
+        (x.start, x.end, x.ids, {}) for x in m.models(text) if x.kind == "model"]
     covered = [(x.start, x.end) for x in m.r.find(text) if x.kind in ("model", "family", "technique")]
     for t in NAME_TOKEN.finditer(text):
         if any(a < t.end() and t.start() < b for a, b in covered):

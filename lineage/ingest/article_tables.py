@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from lineage.domain import Predicate, clip, slug
 from lineage.ingest.facts import context_tokens, scaled
 
-_QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
-_CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
-
 _GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
 _QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
 _CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")
@@ -35,7 +32,8 @@ together ("Kimi K2.6731.6T256K-1M~1/8"), so a row is read by the pattern its hea
 
 def _glued_row(columns: list[str]) -> tuple[re.Pattern, list[tuple[str, Predicate]]] | None:
     """The pattern of a glued row under ``columns`` (the first names the model), or None when a column is of no known kind."""
-    kinds, parts = [], []
+    kinds: list[tuple[str, Predicate]] = []
+    parts: list[str] = []
     for col in columns[1:]:
         kind = next(((pat, pred) for test, pat, pred in _COLUMN_VALUES if test.search(col)), None)
         if kind is None:
@@ -156,8 +154,10 @@ def _cell_draft(subject: str, pred: Predicate, col: str, cell: str, q: dict, con
 
 def _count(text: str) -> int:
     m = re.match(_QTY, text.strip(), re.I)
+    assert m is not None, text  # a cell or span the count pattern matched
     return int(scaled(m.group(1), m.group(2)))
 
 
-def _tokens(m: re.Match) -> int:
+def _tokens(m: re.Match[str] | None) -> int:
+    assert m is not None  # a cell or span the context pattern matched
     return context_tokens(m.group(1), m.group(2))

@@ -121,7 +121,7 @@ def role_at(text: str, start: int) -> str:
     return "uses"
 
 
-def prose_role(resolver, snippet: str, technique: str) -> str:
+def prose_role(resolver, snippet: str, technique: str | None) -> str:
     """Role of a ``uses`` draft another reader made from ``snippet``: "uses" when some mention of the technique reads so."""
     roles = [role_at(snippet, m.start) for m in resolver.find(snippet) if m.kind == "technique" and technique in m.ids]
     return "uses" if not roles or "uses" in roles else roles[0]
@@ -370,7 +370,7 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
                     for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_))]
         out = []
         for s in _SIZE.finditer(cell):
-            after = re.match(r"[^\d(]{0,14}", cell[s.end():]).group(0)  # the words of this size, up to the next number
+            after = re.split(r"[\d(]", cell[s.end() : s.end() + 14], maxsplit=1)[0]  # this size's words, up to the next number
             active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head + after))
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
             out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))

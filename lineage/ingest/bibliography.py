@@ -15,6 +15,7 @@ idea, and whether the report's own model uses it, is the report reader's ordinar
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from lineage import domain
@@ -128,7 +129,7 @@ def model_like(subtitle: str) -> bool:
     False
     """
     m = _MODEL_HEAD.search(subtitle)
-    return bool(m) and not _PREPOSITION.search(subtitle[: m.start()])
+    return m is not None and not _PREPOSITION.search(subtitle[: m.start()])
 
 
 def coined(name: str) -> bool:
@@ -148,7 +149,7 @@ _DATA_AFTER = r"\s*(?:-\s*)?(?:dataset|data\s+set|data|corpus|benchmark|problems
 _DATA_BEFORE = r"\b(?:data|problems|prompts|questions|samples)\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?"
 
 
-def _only_as_data(name: str, body: list[Sentence]) -> bool:
+def _only_as_data(name: str, body: Sequence[Sentence]) -> bool:
     """Every sentence naming ``name`` uses it as the name of data ("the X dataset", "data primarily from X")."""
     n = re.escape(name)
     named = re.compile(rf"\b{n}\b", re.I)
@@ -175,7 +176,7 @@ def _model_stems(catalog: Catalog) -> set[str]:
     return out
 
 
-def _names_known_thing(name: str, resolver: Resolver, stems: set[str] = frozenset()) -> bool:
+def _names_known_thing(name: str, resolver: Resolver, stems: Collection[str] = frozenset()) -> bool:
     """The name, or one of its parts, is an entity the catalog lists (a lab or model family inside a name),
     or the stem of a model's name ("GLM" of GLM-4.5): a model series, not an idea."""
     if resolver.resolve(name) or name.lower() in stems:
@@ -186,7 +187,7 @@ def _names_known_thing(name: str, resolver: Resolver, stems: set[str] = frozense
 
 
 def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str,
-             body: list[Sentence] = ()) -> Found:
+             body: Sequence[Sentence] = ()) -> Found:
     """Ideas the titles of ``bib``'s entries name that the catalog lacks, then those ``body`` defines citing them (pure)."""
     resolver = Resolver(catalog)
     techniques = list(catalog.of_kind(EntityKind.TECHNIQUE))
@@ -284,13 +285,13 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
                 continue
             seen |= {key, idea_key(name)}
             canonical = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
-            if origin and not ref.paper and all(p.id != origin for p in out.papers):
+            if ref is not None and origin and not ref.paper and all(p.id != origin for p in out.papers):
                 out.papers.append(_paper(ref, re.sub(r"\s+", " ", ref.text)[:200], doc_id))
             cites = f", citing references entry {ref.number or ref.index}" if ref else ""
             out.ideas.append(Titled(Technique(
                 id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,
                 variant_of=variants_of(canonical, resolver.catalog.of_kind(EntityKind.TECHNIQUE)),
-                first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
+                first_appeared=_month(ref.arxiv) if ref is not None and origin and not ref.paper else None,
                 sources=(SourceRef(url=url, note=f"spelled out with its acronym (p. {s.page}){cites}"),),
                 curation="discovered", discovered_in=doc_id), ref, canonical, s))
 
@@ -324,7 +325,8 @@ def claims(found: Found, doc, now) -> list[domain.Claim]:
         ev = domain.Evidence(source=doc.id, revision=doc.revision, source_kind=doc.kind, locator=entry,
                              snippet=clip(ref.text), method=domain.Method.CITATION, retrieved_at=now)
         how = f"p. {idea.sentence.page} spells it out citing" if idea.sentence else "named by the title of"
-        facts = [(domain.Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else []
+        facts: list[tuple[domain.Predicate, str | None, str | None]] = (
+            [(domain.Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else [])
         if t.first_appeared:
             facts.append((domain.Predicate.FIRST_APPEARED, None, t.first_appeared))
         for predicate, obj, value in facts:

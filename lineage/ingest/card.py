@@ -189,7 +189,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     org_name, name = repo_id.split("/", 1)
     org_id = catalog.find(org_name, EntityKind.ORGANIZATION) or slug(org_name)
     found = {"curation": "discovered", "discovered_in": f"card:{card_repo}"}
-    entities = []
+    entities: list[Organization | Model] = []
     if org_id not in catalog:
         entities.append(
             Organization(id=org_id, name=org_name, hf_org=org_name, sources=(SourceRef(url=f"https://huggingface.co/{org_name}"),),
@@ -407,7 +407,7 @@ def _guess_relation(repo_id: str, meta: dict) -> str:
 def _subjects(model_id: str, lines: list[str], catalog: Catalog) -> list[str]:
     """The card's model, plus same-family models a series card names."""
     model = catalog.entities.get(model_id)
-    if model is None or not model.family:
+    if model is None or model.kind != "model" or not model.family:
         return [model_id]
     text = "\n".join(lines)
     # a series card describes models released together; a sibling named as the base or a comparison

@@ -69,7 +69,8 @@ class _Models:
     """Model and lab ids for repositories, with the entities a discovered one needs (labs looked up once)."""
 
     def __init__(self, catalog: Catalog):
-        self.catalog, self.orgs = catalog, {}
+        self.catalog = catalog
+        self.orgs: dict[str, str] = {}
         self.repos = {m.hf_repo.lower(): m for m in catalog.of_kind(EntityKind.MODEL) if m.hf_repo}
 
     def known(self, repo: str):
@@ -191,7 +192,7 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
         raise SourceFormatError("--depth and --limit must be at least 1")
     if author is not None:
         hub_list.check_author(author)
-    else:
+    elif descendants is not None:
         check_repo(descendants)
     target = f"author:{author}" if author else f"descendants:{descendants}"
     path = journal_path(store)

@@ -129,7 +129,7 @@ def _trim(name: str) -> str:
 
 
 def _title(lines: list[str]) -> Found | None:
-    kept = []
+    kept: list[str] = []
     for line in lines[:8]:
         if _NOT_TITLE.search(line) or (not kept and len(line) < 3):
             continue
@@ -230,8 +230,8 @@ def read_identity(
         word = lead.group(1).split()[0] if lead else ""
         if word and len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", flat)) >= 3:
             candidates.append((Found(word, ident.title.value), True))
-    names = [(Found(_cased(c.value, body), c.snippet), named) for c, named in candidates]
-    names = [c for c, named in names if (_model_like(c.value, named) or c.value in series)
+    cased = [(Found(_cased(c.value, body), c.snippet), named) for c, named in candidates]
+    names = [c for c, named in cased if (_model_like(c.value, named) or c.value in series)
              and not _acronym_defined(c.value, ident.title) and not _names_something_else(c.value, resolver)]
     if names:
         ident.model = _agreed(names, flat, resolver)

@@ -9,6 +9,7 @@ model named closest before it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
@@ -65,7 +66,7 @@ def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -
 
 def extract(
     sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog, card: bool = False,
-    context: dict[int, str] | None = None, other_names: list[str] = (),
+    context: dict[int, str] | None = None, other_names: Sequence[str] = (),
 ) -> list[Fact]:
     """Stated facts about the given models (model id -> names it goes by).
 
@@ -122,7 +123,7 @@ def extract(
             if label:
                 active = label.group(1) != "total"
             else:  # "37B activated parameters", "activating 38B parameters per token"
-                active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after) or re.search(r"\bactivat\w*\s*$", before)
+                active = bool(re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after) or re.search(r"\bactivat\w*\s*$", before))
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
             add(Fact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
         if re.search(r"\b(?:pre-?train\w*|train\w*)\b", text, re.I) and not re.search(

@@ -20,6 +20,7 @@ The rules are general; there are no per-document cases.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.catalog import Catalog
@@ -155,7 +156,7 @@ def _role(clause: str, implicit: bool, context: str) -> Predicate | None:
 
 def extract(
     sentences: list[Sentence], names: dict[str, list[str]], catalog: Catalog, card: bool = False,
-    context: dict[int, str] | None = None, other_names: list[str] = (),
+    context: dict[int, str] | None = None, other_names: Sequence[str] = (),
 ) -> list[HardwareFact]:
     """Hardware facts about the given own models (model id -> names it goes by).
 

@@ -13,6 +13,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Literal, overload
 
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest import download
@@ -68,6 +69,10 @@ KINDS = {"README.md": "card", "config.json": "config"}
 """Which size cap and deadline a fetched file gets (:mod:`lineage.ingest.download`)."""
 
 
+@overload
+def fetch(repo_id: str, filename: str, revision: str | None, required: Literal[True] = True) -> tuple[Path, str | None]: ...
+@overload
+def fetch(repo_id: str, filename: str, revision: str | None, required: bool) -> tuple[Path | None, str | None]: ...
 def fetch(repo_id: str, filename: str, revision: str | None, required: bool = True) -> tuple[Path | None, str | None]:
     """Download one file of a model repo; returns (path, resolved commit).
 
@@ -157,7 +162,9 @@ def _fetch(repo_id: str, filename: str, revision: str | None, required: bool) ->
         cached = _cached(repo_id, filename, revision)
         if cached is None:
             raise
-        if cached is False:
+        if cached is False:  # the Hub answered earlier that the repo lacks the file
+            if required:
+                raise SourceFormatError(f'repo "{repo_id}" has no {filename}') from None
             return None, None
         path = cached
     except ExternalServiceError:
@@ -218,7 +225,7 @@ def created_at(repo_id: str) -> datetime | None:
     return info.created_at
 
 
-def _cached(repo_id: str, filename: str, revision: str | None) -> Path | None | bool:
+def _cached(repo_id: str, filename: str, revision: str | None) -> Path | Literal[False] | None:
     """The cached copy of a file for ``revision`` (False: the cache recorded that the repo lacks it; None: unknown)."""
     from huggingface_hub import _CACHED_NO_EXIST, try_to_load_from_cache
 

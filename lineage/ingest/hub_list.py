@@ -94,9 +94,10 @@ def page(url: str) -> tuple[list[Listed], str | None]:
 
 def pages(url: str) -> Iterator[tuple[list[Listed], str | None]]:
     """Every page from ``url`` on, each with the address of the one after it."""
-    while url:
-        items, url = page(url)
-        yield items, url
+    following: str | None = url
+    while following:
+        items, following = page(following)
+        yield items, following
 
 
 def parse(item) -> Listed | None:

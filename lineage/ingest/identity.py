@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from lineage.domain import SourceDocument
 from lineage.errors import SourceConflict
+
+if TYPE_CHECKING:
+    from lineage.catalog import Catalog
 
 _SHA256 = re.compile(r"sha256:([0-9a-f]+)")
 
@@ -62,7 +65,7 @@ def check_batch(docs: list[tuple[SourceDocument, Path]]) -> None:
 Prepared = TypeVar("Prepared")
 
 
-def catalog_without(store, catalog, doc_ids: Iterable[str]):
+def catalog_without(store, catalog: Catalog, doc_ids: Iterable[str]) -> Catalog | None:
     """``catalog`` as a store without the sources ``doc_ids`` would give it, or None when it is the same.
 
     The entities those sources discovered are taken out, then put back as the store's other
@@ -85,9 +88,9 @@ def same_bytes(store, digests: Iterable[str]) -> list[str]:
 
 
 def prepared_afresh(
-    store, catalog, prepare: Callable[[object], Prepared], doc_ids: Callable[[Prepared], Iterable[str]],
+    store, catalog: Catalog, prepare: Callable[[Catalog], Prepared], doc_ids: Callable[[Prepared], Iterable[str]],
     digests: Iterable[str] = (),
-) -> tuple[Prepared, object]:
+) -> tuple[Prepared, Catalog]:
     """``prepare(catalog)`` as for a store that never held the documents it gives, and the catalog it used.
 
     The first reading names the documents (their ids may depend on the catalog, as a config's model

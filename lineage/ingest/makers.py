@@ -17,6 +17,7 @@ Rules over sentence structure, no per-article cases:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from lineage.domain import Predicate
 from lineage.ingest.markup import bullet
@@ -124,7 +125,7 @@ INTRODUCER_WINDOW = 400
 
 def _introduced(text: str, mentions, r) -> list[tuple[str, Predicate, str]]:
     """(technique, predicate, origin) for "ORG / M / the P paper introduced T"."""
-    out = []
+    out: list[tuple[str, Predicate, str]] = []
     if not re.search(r"\bintroduced\b", text, re.I):
         return out + _originally(text, mentions)
     for t in (m for m in mentions if m.kind == "technique"):
@@ -155,7 +156,7 @@ def _originally(text: str, mentions) -> list[tuple[str, Predicate, str]]:
     return out
 
 
-def maker_facts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Found]:
+def maker_facts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[Found]:
     """Developer, release-date and origin claims from every prose line (0-based ``skip``: tables)."""
     topic = title_topic(lines, r)
     start = 0

@@ -13,10 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lineage.errors import SourceFormatError
 from lineage.ingest.download import cap
 from lineage.ingest.files import read_bytes
+
+if TYPE_CHECKING:
+    from lineage.ingest.text import Sentence
 
 MAX_PDF_BYTES = 64 * 1024 * 1024
 """Technical reports are a few MB; refuse anything far beyond that before parsing."""
@@ -59,6 +63,8 @@ class PdfText:
     references_offset: int = 0
     references_end: tuple[int, int] | None = None  # (page, offset) of the first appendix after it
     created: str | None = None  # the PDF's own CreationDate metadata, "D:YYYYMMDD…", when present
+    _body_sentences: list[Sentence] | None = field(default=None, init=False, repr=False, compare=False)
+    """The sentences outside the bibliography, split once (:func:`lineage.ingest.report.body_sentences`)."""
 
     @property
     def page_count(self) -> int:
@@ -92,7 +98,7 @@ class PdfText:
             return list(self.pages)
         out = []
         for page in self.pages:
-            m = re.match(r"\s*([^\n]*)", page)
+            m = _top_line(page)
             if _header_key(m.group(1)) == header:
                 page = page[: m.start(1)] + " " * len(m.group(1)) + page[m.end(1) :]
             out.append(page)
@@ -110,6 +116,13 @@ class PdfText:
         return "\n".join([first, *middle, self.pages[end_page - 1][:end_offset]])
 
 
+def _top_line(page: str) -> re.Match[str]:
+    """The first non-blank line of a page as group 1 (empty on an empty page: the pattern always matches)."""
+    m = re.match(r"\s*([^\n]*)", page)
+    assert m is not None
+    return m
+
+
 def _header_key(line: str) -> str:
     """A top line without its page number ("MiniCPM4 12" and "MiniCPM4 13" are one header)."""
     return re.sub(r"^(?:[\d–—-]+\s+)+|(?:\s+[\d–—-]+)+$", "", line.strip())
@@ -121,14 +134,14 @@ def running_header(pages: list[str]) -> str | None:
     >>> running_header(["Zeta-1\\nTitle", "Zeta-1\\nwhen using X", "Zeta-1 3\\nmore", "4\\nZeta-1 text"])
     'Zeta-1'
     """
-    tops = [_header_key(re.match(r"\s*([^\n]*)", p).group(1)) for p in pages]
+    tops = [_header_key(_top_line(p).group(1)) for p in pages]
     counts: dict[str, int] = {}
     for t in tops:
         if len(t) >= 3:
             counts[t] = counts.get(t, 0) + 1
     if not counts:
         return None
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] >= 3 and counts[best] * 3 >= len(pages) else None
 
 

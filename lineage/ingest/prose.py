@@ -24,6 +24,7 @@ Numbers are never given to a family (its members differ in size); techniques are
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from lineage.domain import Predicate
@@ -81,7 +82,7 @@ class Found:
     subject: str
     predicate: Predicate
     object: str | None
-    value: int | None
+    value: int | str | None  # a count, or an ISO date for ``released``
     stated: str
     line: int
     snippet: str
@@ -117,7 +118,7 @@ def unknown_name(text: str, mentions) -> bool:
     return False
 
 
-def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Found]:
+def prose_drafts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[Found]:
     """Claims from every prose line (0-based indices in ``skip`` are tables, read elsewhere)."""
     topic = title_topic(lines, r)
     if lines and lines[0] == "---":  # front matter: metadata, not the article's statements
@@ -167,7 +168,7 @@ def _named_sizes(text: str, named, line: int) -> list[Found]:
     for m in named:
         size = _SIZE_IN_NAME.search(m.text)
         if m.kind == "model" and size:
-            for pred, num, unit in ((Predicate.TOTAL_PARAMETERS, *size.group(1, 2)), (Predicate.ACTIVE_PARAMETERS, *size.group(3, 4))):
+            for pred, (num, unit) in ((Predicate.TOTAL_PARAMETERS, size.group(1, 2)), (Predicate.ACTIVE_PARAMETERS, size.group(3, 4))):
                 out.append(Found(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
     return out
 

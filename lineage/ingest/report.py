@@ -155,7 +155,7 @@ def _section_kind(pdf: PdfText, s: Sentence) -> str | None:
 
 def body_sentences(pdf: PdfText) -> list[Sentence]:
     """Every sentence outside the bibliography (split once per PDF read)."""
-    cached = getattr(pdf, "_body_sentences", None)
+    cached = pdf._body_sentences
     if cached is None:
         cached = pdf._body_sentences = [
             s
@@ -246,7 +246,7 @@ def analyse(
                 )
         else:
             mentioned.append(technique)
-            ev = tuple(_evidence(doc, m.sentence, pdf, now) for m in d.mentions[:2])
+            ev = [_evidence(doc, m.sentence, pdf, now) for m in d.mentions[:2]]
             claims.append(
                 settle(Draft(
                     subject=where_paper or models[0],
@@ -254,13 +254,13 @@ def analyse(
                     object=technique,
                     primary=True,
                     reason="named in the report without being adopted for its model",
-                    evidence=ev,
+                    evidence=tuple(ev),
                 ))
             )
 
     # citations: every resolved entry, typed by the sentences that cite it next to a technique
     if where_paper:
-        cite_context: dict[str, tuple[str, Sentence]] = {}
+        cite_context: dict[str, tuple[str, Sentence | None]] = {}
         for m in mentions:
             for ref in references.citations_in(m.sentence.text, bib):
                 if ref.paper and ref.paper != where_paper:
@@ -268,7 +268,7 @@ def analyse(
                     if ref.paper not in cite_context or kind in ("usesMethodIn", "extends"):
                         cite_context[ref.paper] = (kind, m.sentence)
         for ref in bib.resolved:
-            if ref.paper == where_paper:
+            if ref.paper is None or ref.paper == where_paper:
                 continue
             kind, sentence = cite_context.get(ref.paper, ("cites", None))
             ev = [
@@ -312,8 +312,9 @@ def analyse(
                 evidence=(_evidence(doc, f.sentence, pdf, now),),
             ))
         )
-        big = isinstance(f.value, int | float) and not isinstance(f.value, bool) and abs(f.value) >= 1e6
-        shown = f.object or (human(f.value) if big else f.value)
+        shown = f.object or f.value
+        if not f.object and isinstance(f.value, int | float) and not isinstance(f.value, bool) and abs(f.value) >= 1e6:
+            shown = human(f.value)
         stated_as = "".join(f', {k} "{v}"' for k, v in f.qualifiers.items())  # 'stated "671B"', never a dict repr
         fact_lines.append(f"{f.model} {f.predicate.value} {shown} (p. {f.sentence.page}{stated_as})")
 
@@ -422,7 +423,8 @@ def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, no
     out = []
     for p in new.proposals:
         t = p.technique
-        facts = [(Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else []
+        facts: list[tuple[Predicate, str | None, str | None]] = (
+            [(Predicate.INTRODUCED_IN, t.introduced_in, None)] if t.introduced_in else [])
         facts += [(Predicate.INTRODUCED_BY, o, None) for o in t.introduced_by]
         if t.first_appeared:
             facts.append((Predicate.FIRST_APPEARED, None, t.first_appeared))

@@ -114,7 +114,9 @@ def tables(page_text: str, page: int) -> list[Table]:
 
 
 def _own_table(table: Table, own: re.Pattern, others: re.Pattern | None) -> bool:
-    title = _CAPTION.match(table.caption).group("title")
+    caption = _CAPTION.match(table.caption)
+    assert caption is not None  # a table's caption starts with the line _CAPTION matched (_tables)
+    title = caption.group("title")
     names_own = any(m.group(0).lower() not in ("we", "us") and re.search(r"[A-Za-z]", m.group(0)) for m in own.finditer(title))
     if not (_CONFIG.search(title) and (names_own or _MODEL.search(title))) or _NOT_OWN.search(title):
         return False
@@ -260,7 +262,7 @@ def appositive_mentions(
             described = _DESCRIBED.match(s.text[m.end() :])
             said = apposition.group(0) + s.text[m.start() : m.end() + described.end()] if apposition and described else ""
             blocked = adoption._NON_ADOPTING.search(said) or adoption._NEGATION.search(said)
-            if said and not blocked and variant.search(before[: apposition.start()]):
+            if said and apposition is not None and not blocked and variant.search(before[: apposition.start()]):
                 out.append(Mention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
     return out
 

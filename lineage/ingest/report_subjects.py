@@ -34,8 +34,9 @@ def identify(pdf: PdfText, catalog: Catalog, arxiv: str | None = None) -> Paper 
         return found if isinstance(found, Paper) else None
     first = pdf.pages[0][:3000]
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first)
-    if stamp and f"arxiv-{stamp.group(1)}" in catalog:
-        return catalog.entities[f"arxiv-{stamp.group(1)}"]
+    stamped = catalog.entities.get(f"arxiv-{stamp.group(1)}") if stamp else None
+    if stamped is not None and stamped.kind == "paper":  # a record stands in for a Paper in a store's catalog
+        return stamped
     norm_first = re.sub(r"[^a-z0-9]+", " ", first.lower())
     best = None
     for paper in catalog.of_kind(EntityKind.PAPER):
@@ -101,7 +102,7 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
     url = f"https://arxiv.org/abs/{ident.arxiv}" if ident.arxiv else f"urn:lineage:report:{model}"
     doc_id = f"report:{paper.id}" if paper else None
     entities: list[Entity] = []
-    facts = []
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found | months.RecordedMonth]] = []
     name = ident.model.value if ident.model and discovery.slug(ident.model.value) == model else model
     org = discovery.resolve_organization(resolver, ident.organization, name)
     if org is None and ident.organization is not None:
@@ -115,7 +116,8 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
     if paper is None:
         pid = f"arxiv-{ident.arxiv}" if ident.arxiv else f"report-{model}"
         title = ident.title.value if ident.title else f"{name} report"
-        paper = catalog.entities.get(pid) if pid in catalog else discovery.discovered_paper(
+        known = catalog.entities.get(pid)
+        paper = known if known is not None and known.kind == "paper" else discovery.discovered_paper(
             pid, title, ident.arxiv, when.value if when else None, (org,) if org else (), "", url
         )
         if paper.curation == "discovered":

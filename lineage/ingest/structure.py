@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from lineage.ingest import markup
 from lineage.ingest.text import _SPLIT, MAX_SENTENCE_CHARS
@@ -135,6 +136,12 @@ def units(text: str) -> list[Unit]:
     return _markdown_units(_blank_front(text))
 
 
+def _line(token: Token) -> int:
+    """The first line (from 1) of a block token; markdown-it maps every block token to its lines."""
+    assert token.map is not None
+    return token.map[0] + 1
+
+
 def _markdown_units(text: str) -> list[Unit]:
     tokens = _MD.parse(text)
     out: list[Unit] = []
@@ -153,7 +160,7 @@ def _markdown_units(text: str) -> list[Unit]:
             level = int(t.tag[1])
             content = " ".join(_plain(tokens[i + 1].content)).strip()
             headings = [h for h in headings if h[0] < level] + [(level, content)]
-            out.append(Unit("heading", content, t.map[0] + 1, tuple(h for _, h in headings[:-1])))
+            out.append(Unit("heading", content, _line(t), tuple(h for _, h in headings[:-1])))
             last_para = ""
             i += 3
             continue
@@ -172,7 +179,7 @@ def _markdown_units(text: str) -> list[Unit]:
         elif t.type == "thead_close":
             in_head = False
         elif t.type == "tr_open":
-            row, row_line = [], t.map[0] + 1
+            row, row_line = [], _line(t)
         elif t.type == "tr_close" and row is not None:
             if in_head:
                 header = row

@@ -213,8 +213,13 @@ def _pieces(alias: str) -> frozenset[str] | None:
 
 
 def _anchors(aliases: list[str]) -> tuple[frozenset[str], ...] | None:
-    found = [_pieces(a) for a in aliases]
-    return None if None in found else tuple(found)
+    found = []
+    for alias in aliases:
+        pieces = _pieces(alias)
+        if pieces is None:
+            return None
+        found.append(pieces)
+    return tuple(found)
 
 
 _PATTERNS: dict[tuple, AliasPatterns] = {}
@@ -246,7 +251,8 @@ def alias_patterns(catalog: Catalog, kind: EntityKind = EntityKind.TECHNIQUE) ->
 
 
 def _compiled(entities: list) -> AliasPatterns:
-    build, anchors = {}, {}
+    build: dict[str, Callable[[], re.Pattern]] = {}
+    anchors: dict[str, tuple[frozenset[str], ...] | None] = {}
     for entity in entities:
         aliases = [alias for alias in {entity.name, *entity.aliases} if usable_alias(alias)]
         if aliases:
@@ -257,7 +263,9 @@ def _compiled(entities: list) -> AliasPatterns:
 
 def _entity_pattern(aliases: list[str]) -> re.Pattern:
     """One entity's pattern, from its usable aliases (see :func:`alias_patterns`)."""
-    exact, loose, named = [], [], []
+    exact: list[str] = []
+    loose: list[str] = []
+    named: list[str] = []
     for alias in aliases:
         letters = re.sub(r"[^A-Za-z]", "", alias)
         if ordinary_word(alias):

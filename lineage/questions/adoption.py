@@ -13,7 +13,7 @@ from pydantic import Field
 from lineage.combine import NO_SOURCE
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.origin import Introduction, introduction
+from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
     ANY,
     _edge_evidence,
@@ -223,7 +223,7 @@ def timeline(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     intro = introduction(g, technique)
     events = []
     first = next(iter(g.nodes[technique].get("facts", {}).get("firstAppeared", [])), None)
-    by = intro.organizations or [None]
+    by: list[Attribution | None] = [*intro.organizations] or [None]
     for a in by:
         status = a.status if a else Status(first["status"]) if first else NO_SOURCE
         if at_least(status, min_status):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,6 +37,7 @@ def example_graph(light: bool = False) -> nx.MultiDiGraph | LightGraph:
         g.add_edge(u, v, key=predicate, predicate=predicate, status=status, reason=f"{u} {predicate} {v}",
                    evidence=list(evidence) or [ev(f"catalog:{u}", f"{u} {predicate} {v}", method="curated")])
 
+    g: Any
     if light:
         from lineage.questions.light_graph import LightGraph
 
@@ -53,7 +54,7 @@ def example_graph(light: bool = False) -> nx.MultiDiGraph | LightGraph:
     g.add_node("muonclip", kind="technique", label="MuonClip", first_appeared="2025-07")
     g.add_node("moonlight-report", kind="paper", label="Muon is Scalable for LLM Training")
     g.add_node("deepseek-v2-report", kind="paper", label="DeepSeek-V2 report")
-    arch = {"value": "DeepseekV3ForCausalLM", "unit": None, "qualifiers": {}, "status": "verified", "reason": "config"}
+    arch: dict[str, object] = {"value": "DeepseekV3ForCausalLM", "unit": None, "qualifiers": {}, "status": "verified", "reason": "config"}
     for m, org, released in (("deepseek-v3", "deepseek", "2024-12"), ("moonlight", "moonshot-ai", "2025-02"),
                              ("kimi-k2", "moonshot-ai", "2025-07"), ("deepseek-v4", "deepseek", "2026-04")):
         g.add_node(m, kind="model", label=m, organization=org, released=released)

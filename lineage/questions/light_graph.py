@@ -108,7 +108,7 @@ class LightGraph:
 
     @staticmethod
     def _edges(adj: dict, bunch: Iterable[str], out: bool, data: bool | str, keys: bool, default: Any) -> list:
-        found = []
+        found: list[tuple] = []
         for n in bunch:
             for nbr, kd in adj[n].items():
                 u, v = (n, nbr) if out else (nbr, n)

@@ -69,7 +69,8 @@ def introduction(g: nx.MultiDiGraph, technique: str) -> Introduction:
     [('moonshot-ai', 'claimed', 'reported')]
     """
     data = _require(g, technique, "technique")
-    orgs, claimed = [], []
+    orgs: list[Attribution] = []
+    claimed: list[Attribution] = []
     for org, d in _edges(g, technique, "introducedBy"):
         if d["status"] == "contradicted":
             continue

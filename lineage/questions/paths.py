@@ -63,7 +63,7 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
     """
     import networkx as nx
 
-    h = nx.DiGraph()
+    h: nx.DiGraph[str] = nx.DiGraph()
 
     def add(u, v, relation, data, detail=""):
         status = data.get("status", "curated")

@@ -8,7 +8,7 @@ predicate, carrying the combined status, its reason and the evidence.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from lineage.combine import combine
 from lineage.vocab import ENTITY_PREDICATES, EntityKind, Status
@@ -35,6 +35,14 @@ def _node_attrs(entity) -> dict:
     return out
 
 
+@overload
+def project(store: Store, catalog: Catalog, derivatives: bool = ..., light: Literal[False] = ...) -> nx.MultiDiGraph: ...
+@overload
+def project(store: Store, catalog: Catalog, derivatives: bool, light: Literal[True]) -> LightGraph: ...
+@overload
+def project(store: Store, catalog: Catalog, *, light: Literal[True]) -> LightGraph: ...
+
+
 def project(store: Store, catalog: Catalog, derivatives: bool = False, light: bool = False) -> nx.MultiDiGraph | LightGraph:
     """Catalog entities as nodes, relation claims as edges (one per subject, predicate, object).
 
@@ -48,6 +56,7 @@ def project(store: Store, catalog: Catalog, derivatives: bool = False, light: bo
     """
     from lineage.questions.derivatives import links
 
+    g: Any
     if light:
         from lineage.questions.light_graph import LightGraph
 

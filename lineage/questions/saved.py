@@ -190,7 +190,7 @@ def sparql_request(query: SavedQuery, params: dict[str, str | int]) -> tuple[str
 
     types = {p.name: p.type for p in query.params}
     terms = {
-        k: NamedNode(iris.entity_iri(v)) if types[k] == "entity"
+        k: NamedNode(iris.entity_iri(str(v))) if types[k] == "entity"
         else Literal(str(v), datatype=NamedNode(_XSD_INTEGER)) if isinstance(v, int) else Literal(v)
         for k, v in params.items()
     }
@@ -229,7 +229,7 @@ class _Shape:
 
     def write(self, constants: dict) -> str:
         """The text with each variable token named in ``constants`` replaced by its term."""
-        out = []
+        out: list[str] = []
         for before, name, token in self.pieces:
             out += (before, str(constants[name]) if name in constants else token)
         out.append(self.tail)

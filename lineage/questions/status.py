@@ -102,7 +102,7 @@ def _require(g: nx.MultiDiGraph, ident: str, kind: str | tuple[str, ...]) -> dic
 
 
 def _label(g: nx.MultiDiGraph, node: str | None) -> str:
-    return g.nodes[node].get("label", node) if node in g else str(node)
+    return str(g.nodes[node].get("label", node)) if node in g else str(node)
 
 
 def months_between(start: str | None, end: str | None) -> int | None:

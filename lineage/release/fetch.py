@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -46,7 +46,7 @@ def source_ids(store, pinned: list[ReleaseSource]) -> dict[str, ReleaseSource]:
 
 
 def fetch(
-    store, mirror: Path | None, wanted: list[str] = (), progress: Callable[[int, int], None] | None = None
+    store, mirror: Path | None, wanted: Sequence[str] = (), progress: Callable[[int, int], None] | None = None
 ) -> FetchReport:
     """Copy the documents of the release's reports and cards from ``mirror`` into the cache.
 

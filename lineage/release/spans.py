@@ -91,7 +91,7 @@ def redact(ev: Evidence, text: str | None) -> Evidence:
     if not ev.snippet or ev.locator.startswith(KEPT_LOCATORS) or ev.method is Method.METADATA:
         return ev
     span = locate(text, ev.snippet, ev.locator) if text is not None else None
-    if span is None:
+    if text is None or span is None:
         return ev.model_copy(update={"snippet": ""})
     start, end = span
     return ev.model_copy(update={"snippet": "", "span_start": start, "span_end": end,
@@ -105,8 +105,9 @@ def recut(ev: Evidence, text: str, name: str) -> str:
     """
     from lineage.domain import clip
 
-    quoted = text[ev.span_start:ev.span_end]
-    if ev.span_end > len(text) or span_hash(quoted) != ev.span_sha256:
+    start, end = ev.span_start, ev.span_end
+    quoted = text[start:end]
+    if start is None or end is None or end > len(text) or span_hash(quoted) != ev.span_sha256:
         raise SourceFormatError(
             f'document "{name}" does not match the release: the span {ev.span_start}-{ev.span_end} of '
             f'{ev.source} ({ev.locator}) hashes differently. Fetch it again with \'lineage release fetch\''

@@ -83,7 +83,7 @@ def run(ox_store, sparql: str, *, timeout: float, name: str, **options) -> tuple
         if isinstance(result, QueryBoolean):
             return "ask", bool(result)
         if isinstance(result, QuerySolutions):
-            result.serialize(sink, QueryResultsFormat.TSV)
+            result.serialize(sink, QueryResultsFormat.TSV)  # type: ignore[arg-type]  # any object with write(bytes) serves
             return "select", b"".join(sink.parts)
         result.serialize(sink, RdfFormat.N_TRIPLES)
         return "triples", b"".join(sink.parts)
@@ -106,7 +106,7 @@ def run(ox_store, sparql: str, *, timeout: float, name: str, **options) -> tuple
         raise SourceFormatError(f"{name} is not valid SPARQL: {str(error).splitlines()[0][:160]}") from None
     if isinstance(error, OSError):
         raise StoreError(f"{name} failed while reading the store: {str(error).splitlines()[0]}") from None
-    if error is not None:
+    if isinstance(error, BaseException):
         raise error
     return outcome["value"]  # type: ignore[return-value]
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
@@ -26,6 +26,7 @@ from lineage.store.results import _rows_from_tsv, _to_ox
 from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
+    import pyoxigraph
     from rdflib import Dataset, Graph
 
     from lineage.domain import Claim, Entity, SourceDocument, StoredClaim
@@ -65,7 +66,7 @@ class Store:
         self._dataset: Dataset | None = None
         self._flushed = time.monotonic()
         self._on_wait, self._closed = on_wait, False
-        self._store = None
+        self._store: pyoxigraph.Store | None = None
         self.files: tuple | None = None
         """A reader's :func:`~lineage.store.access.fingerprint` of the store, taken before it opened."""
         if self.path is None:
@@ -82,9 +83,11 @@ class Store:
         self._bring_index_up_to_date()
 
     def _bring_index_up_to_date(self) -> None:
+        """Called once the store is open (``_store`` set)."""
+        assert self._store is not None
         if not self.is_empty() and not self._store.query(adoption_index.is_current()):
             # written before the index existed, or by another index version
-            if self.read_only:  # a writer's open brings it up to date; then read what it wrote
+            if self.read_only and self.path is not None:  # a reader's store is on disk  # a writer's open brings it up to date; then read what it wrote
                 Store(self.path, on_wait=self._on_wait).close()
                 self.files = access.fingerprint(self.path)
                 self._store = access.open_reader(self.path)
@@ -306,6 +309,7 @@ class Store:
                                    use_default_graph_as_union=True, substitutions=subs)
         if kind == "ask":
             return [{"ask": bool(result)}]
+        assert isinstance(result, bytes)  # SELECT and CONSTRUCT answer in bytes
         if kind == "triples":
             return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
                     for t in parse(result, RdfFormat.N_TRIPLES)]
@@ -323,11 +327,11 @@ class Store:
                     id=str(r["id"]),
                     title=str(r["title"]),
                     kind=_kind(r["kind"]),
-                    format=str(r["format"]),
+                    format=str(r["format"]),  # type: ignore[arg-type]  # one of the formats: validated when stored
                     url=_text(r.get("url")),
                     revision=_text(r.get("revision")),
                     publisher=_text(r.get("publisher")),
-                    about=iris.entity_id(r["about"]) if "about" in r else None,
+                    about=iris.entity_id(str(r["about"])) if "about" in r else None,
                     note=_text(r.get("note")),
                 )
             )
@@ -344,7 +348,7 @@ class Store:
 
         from lineage.domain import merge_discovered
 
-        bindings = {"g": NamedNode(iris.source_iri(source))} if source else {}
+        bindings: dict[str, Any] = {"g": NamedNode(iris.source_iri(source))} if source else {}
         rows = self.select(
             "SELECT ?g ?rec WHERE { GRAPH ?g { ?e a lin:DiscoveredEntity ; lin:entityRecord ?rec } } ORDER BY ?g", **bindings
         )
@@ -394,16 +398,17 @@ class Store:
 
         from lineage.store.claim_lookup import claim_rows
 
-        filters = {"s": subject and iris.entity_iri(subject), "o": object and iris.entity_iri(object),
-                   "p": predicate and iris.LIN + Predicate(predicate).value,
-                   "status": status and iris.status_iri(Status(status)), "g": source and iris.source_iri(source)}
-        filters = {k: v for k, v in filters.items() if v}
+        given = {"s": subject and iris.entity_iri(subject), "o": object and iris.entity_iri(object),
+                 "p": predicate and iris.LIN + Predicate(predicate).value,
+                 "status": status and iris.status_iri(Status(status)), "g": source and iris.source_iri(source)}
+        filters = {k: v for k, v in given.items() if v}
         if not filters:  # every claim: a reader loads them compiled when the store has not changed
             return read_model.claims(self, lambda: list(self._assemble(self.select(saved_query("claims")))))
         rows = claim_rows(self._ox, filters)
         if rows is None:
             sparql = saved_query("claims")
-            rows = self.select(sparql, **{k: NamedNode(v) for k, v in filters.items()})
+            bindings: dict[str, Any] = {k: NamedNode(v) for k, v in filters.items()}
+            rows = self.select(sparql, **bindings)
         return list(self._assemble(rows))
 
     def _assemble(self, rows: list[dict]) -> Iterator[Record]:
@@ -453,7 +458,8 @@ class Store:
         from lineage.store.serialize import write
 
         if output is not None:
-            return write(self._ox, fmt, output)
+            write(self._ox, fmt, output)
+            return None
         buffer = io.BytesIO()
         write(self._ox, fmt, buffer)
         return buffer.getvalue().decode("utf-8")

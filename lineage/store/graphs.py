@@ -30,8 +30,9 @@ def query(dataset: Dataset, sparql: str, **bindings) -> list[dict[str, object]]:
     if result.type == "ASK":
         return [{"ask": bool(result.askAnswer)}]
     if result.type == "CONSTRUCT":
-        return [{"subject": s, "predicate": p, "object": o} for s, p, o in result]
-    return [{str(k): row[k] for k in result.vars if row[k] is not None} for row in result.bindings]
+        assert result.graph is not None  # a CONSTRUCT's answer is a graph
+        return [{"subject": s, "predicate": p, "object": o} for s, p, o in result.graph]
+    return [{str(k): row[k] for k in result.vars or () if row[k] is not None} for row in result.bindings]
 
 
 def union_graph(ox_store) -> Graph:

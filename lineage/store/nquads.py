@@ -76,6 +76,7 @@ def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Ent
     if doc.about:
         rows.append((s, _lin("about"), f"<{iris.entity_iri(doc.about)}>"))
     for e in entities:
+        assert isinstance(e, Model | Organization)  # covered(): the others go through rdflib
         rows += _entity(e)
     for c in claims:
         rows += _claim(c, doc.id, s)
@@ -104,6 +105,7 @@ def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
     """A claim's quads (``graph``: the source's IRI, written as a term)."""
     import hashlib
 
+    assert claim.object is not None  # covered(): a claim with a value goes through rdflib
     key = claim.id
     c = f"<{iris.CLAIM}{key}-{hashlib.sha256(doc_id.encode()).hexdigest()[:8]}>"
     subject, predicate, obj = (f"<{iris.entity_iri(claim.subject)}>", _lin(claim.predicate.value),

@@ -181,7 +181,7 @@ def claim_triples(claim: Claim, doc_id: str) -> Iterator[Triple]:
         yield c, RDF.object, entity_iri(claim.object)
         if claim.status is not Status.CONTRADICTED:
             yield subject, predicate, entity_iri(claim.object)
-    else:
+    elif claim.value is not None:  # a claim has exactly one of object or value
         yield c, LIN.value, literal(claim.value)
     if claim.unit:
         yield c, LIN.unit, Literal(claim.unit)

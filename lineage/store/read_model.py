@@ -31,6 +31,7 @@ import marshal
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -273,6 +274,14 @@ def _unpack(models: list, rows: list) -> list[Record]:
 
     builders: list = []
 
+    def shared_times() -> Callable[[str], datetime]:
+        seen: dict[str, datetime] = {}  # claims of one ingest share their time
+
+        def parse(v: str) -> datetime:
+            return seen.get(v) or seen.setdefault(v, datetime.fromisoformat(v))
+
+        return parse
+
     def builder(cls: type, convert: list):
         new, set_fields = object.__new__, object.__setattr__
 
@@ -280,18 +289,17 @@ def _unpack(models: list, rows: list) -> list[Record]:
             for name, fn in convert:
                 if fields[name] is not None:
                     fields[name] = fn(fields[name])
-            rec = new(cls)
+            rec: Record = new(cls)
             set_fields(rec, "__dict__", fields)
             return rec
 
         return build
 
     for model, names, kinds in models:
-        convert = []
+        convert: list[tuple[str, Callable[[Any], Any]]] = []
         for name, kind in zip(names, kinds):
             if kind == "datetime":
-                seen: dict[str, datetime] = {}  # claims of one ingest share their time
-                convert.append((name, lambda v, seen=seen: seen.get(v) or seen.setdefault(v, datetime.fromisoformat(v))))
+                convert.append((name, shared_times()))
             elif kind == "record":
                 convert.append((name, lambda v: builders[v[0]](v[1])))
             elif kind == "records":

@@ -87,6 +87,8 @@ class DSA(MLA):
         super().__init__(cfg.mla)
         self.dsa = cfg
         m = cfg.mla
+        if not m.q_lora_rank:
+            raise ValueError("DSA's indexer reads the query latent: the MLA config needs q_lora_rank")
         self.wq_b = nn.Linear(m.q_lora_rank, cfg.index_n_heads * cfg.index_head_dim, bias=False)  # q^I from c_q
         self.wk = nn.Linear(m.hidden_size, cfg.index_head_dim, bias=False)  # k^I from h
         self.k_norm = nn.LayerNorm(cfg.index_head_dim)
@@ -109,7 +111,7 @@ class DSA(MLA):
         w = self.weights_proj(x) * d.index_n_heads**-0.5  # (B, S, H_I)
         if cache is not None:
             c_kv, k_rope = cache.append(c_kv, k_rope)
-            cache.k_idx = k_idx = k_idx if len(cache) == s else torch.cat((cache.k_idx, k_idx), dim=1)
+            cache.k_idx = k_idx = k_idx if len(cache) == s or cache.k_idx is None else torch.cat((cache.k_idx, k_idx), dim=1)
         scores = indexer_scores(q_idx, k_idx, w, d.index_head_dim**-0.5)  # (B, S, T)
         blocked = select_topk(scores, d.index_topk)[:, None]  # (B, 1, S, T): same tokens for every head
 

@@ -46,7 +46,7 @@ TECHNIQUES = ("gated-deltanet",)  # graph ids, read by lineage.techniques
 
 __all__ = [
     "GatedDeltaNetConfig", "GatedDeltaNet", "RecurrentState", "recurrent_gated_delta_rule",
-    "chunked_gated_delta_rule", "l2_normalize", "causal_conv", "gated_rms_norm",
+    "chunked_gated_delta_rule", "l2_normalize", "causal_conv", "NormWeight", "gated_rms_norm",
 ]
 
 
@@ -168,6 +168,14 @@ def causal_conv(x: torch.Tensor, weight: torch.Tensor, window: torch.Tensor | No
     return F.silu(y.transpose(1, 2)), padded[:, -(kernel - 1) :]
 
 
+class NormWeight(nn.Module):
+    """The learned scale of :func:`gated_rms_norm`, held as ``<name>.weight`` (the state-dict name transformers uses)."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(width))
+
+
 def gated_rms_norm(x: torch.Tensor, weight: torch.Tensor, gate: torch.Tensor, eps: float) -> torch.Tensor:
     """RMSNorm(x) * weight * gate, in float32 or wider (``gate`` already activated)."""
     xw = wide(x)
@@ -201,8 +209,7 @@ class GatedDeltaNet(nn.Module):
         self.conv1d = nn.Conv1d(conv_dim, conv_dim, c.conv_kernel, groups=conv_dim, bias=False)
         self.dt_bias = nn.Parameter(torch.ones(c.num_value_heads))
         self.A_log = nn.Parameter(torch.zeros(c.num_value_heads))  # Mamba2's decay rate A, in log
-        self.norm = nn.Module()
-        self.norm.weight = nn.Parameter(torch.ones(c.value_head_dim))
+        self.norm = NormWeight(c.value_head_dim)
         self.out_proj = nn.Linear(c.value_dim, c.hidden_size, bias=False)
 
     def split(self, qkvz: torch.Tensor, ba: torch.Tensor):

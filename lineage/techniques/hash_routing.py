@@ -103,6 +103,8 @@ def hash_route(input_ids: torch.Tensor, u: torch.Tensor, w_router: torch.Tensor,
 class HashRouter(nn.Module):
     """Router weights and the frozen table; names follow transformers' ``DeepseekV4HashRouter``."""
 
+    tid2eid: torch.Tensor  # a buffer (register_buffer)
+
     def __init__(self, cfg: HashRoutingConfig, table: torch.Tensor | None = None):
         super().__init__()
         self.cfg = cfg

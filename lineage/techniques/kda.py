@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from lineage.techniques.gated_deltanet import (
+    NormWeight,
     RecurrentState,
     causal_conv,
     chunked_gated_delta_rule,
@@ -110,8 +111,7 @@ class KDA(nn.Module):
         self.b_proj = nn.Linear(c.hidden_size, c.num_heads, bias=False)  # beta_t, per head
         self.g_a_proj = nn.Linear(c.hidden_size, c.head_dim, bias=False)  # output gate, low rank
         self.g_b_proj = nn.Linear(c.head_dim, c.qkv_dim, bias=False)
-        self.o_norm = nn.Module()
-        self.o_norm.weight = nn.Parameter(torch.ones(c.head_dim))
+        self.o_norm = NormWeight(c.head_dim)
         self.o_proj = nn.Linear(c.qkv_dim, c.hidden_size, bias=False)
 
     def forward(self, x: torch.Tensor, cache: RecurrentState | None = None, chunked: bool = True) -> torch.Tensor:

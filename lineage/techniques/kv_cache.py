@@ -105,11 +105,11 @@ class KVCache:
     def __len__(self) -> int:
         return 0 if self.k is None else self.k.shape[2]
 
-    def append(self, k: torch.Tensor, v: torch.Tensor | None = None):
-        self.k = k if self.k is None else torch.cat((self.k, k), dim=2)  # (B, H_kv, T + S, d_h)
+    def append(self, k: torch.Tensor, v: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        keys = self.k = k if self.k is None else torch.cat((self.k, k), dim=2)  # (B, H_kv, T + S, d_h)
         if v is not None:
             self.v = v if self.v is None else torch.cat((self.v, v), dim=2)
-        return self.k, self.v
+        return keys, self.v
 
     def nbytes(self) -> int:
         return _nbytes(self.k, self.v)
@@ -122,12 +122,12 @@ class SlidingWindowCache(KVCache):
         super().__init__()
         self.window = window
 
-    def append(self, k: torch.Tensor, v: torch.Tensor | None = None):
-        super().append(k, v)
-        self.k = self.k[:, :, -self.window :].clone()  # (B, H_kv, <= W, d_h); clone frees the dropped tokens
+    def append(self, k: torch.Tensor, v: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        keys, _ = super().append(k, v)
+        keys = self.k = keys[:, :, -self.window :].clone()  # (B, H_kv, <= W, d_h); clone frees the dropped tokens
         if self.v is not None:
             self.v = self.v[:, :, -self.window :].clone()
-        return self.k, self.v
+        return keys, self.v
 
 
 class CompressedCache:
@@ -235,30 +235,30 @@ def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "conf
     """
     inner, prefix = text_config(config, name)
     v = View(inner, prefix, name)
-    layers, heads = v.int("num_hidden_layers"), v.int("num_attention_heads")
+    layers, heads = v.integer("num_hidden_layers"), v.integer("num_attention_heads")
     if not layers or not heads:
         raise UnsupportedLayout(f'config "{name}" has no KV cache lineage can size (needs layer and head counts)')
     notes: list[str] = []
     caches: list[LayerCache] = []
     estimated = False
-    kv_lora, rope = v.int("kv_lora_rank"), v.int("qk_rope_head_dim") or 0
-    ratios = v.list("compress_ratios")
-    window = v.int("sliding_window")
-    linear = v.dict("linear_attn_config") or {}
-    layer_types = v.list("layer_types") or []
+    kv_lora, rope = v.integer("kv_lora_rank"), v.integer("qk_rope_head_dim") or 0
+    ratios = v.sequence("compress_ratios")
+    window = v.integer("sliding_window")
+    linear = v.mapping("linear_attn_config") or {}
+    layer_types = v.sequence("layer_types") or []
 
     if ratios:
         # DeepSeek-V4 (inference/model.py): one KV head of head_dim per layer; every layer keeps a
         # sliding window; layers with ratio r > 0 add one compressed entry per r tokens, and r == 4
         # layers an indexer key per 4 tokens.
-        hd = v.int("head_dim") or 0
+        hd = v.integer("head_dim") or 0
         ratios = ratios[:layers]
         caches.append(LayerCache("sliding", layers, hd, window=window or 128, heads=1, head_dim=hd, shared_kv=True))
         for r in sorted({r for r in ratios if r}):
             caches.append(LayerCache("compressed", ratios.count(r), hd, ratio=r))
         n4 = ratios.count(4)
-        if n4 and v.int("index_head_dim"):
-            caches.append(LayerCache("dsa-indexer", n4, v.int("index_head_dim"), ratio=4))
+        if n4 and (index_dim := v.integer("index_head_dim")):
+            caches.append(LayerCache("dsa-indexer", n4, index_dim, ratio=4))
         estimated = True
         notes.append("compressed layers estimated from compress_ratios (one entry per r tokens, window kept)")
         mha = (heads, hd, hd)
@@ -267,15 +267,15 @@ def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "conf
         if n < layers:
             notes.append(f"{layers - n} linear-attention layers keep a fixed-size state, not counted")
         caches.append(LayerCache("mla", n, kv_lora + rope))
-        if v.int("index_head_dim"):
-            caches.append(LayerCache("dsa-indexer", n, v.int("index_head_dim")))
+        if index_dim := v.integer("index_head_dim"):
+            caches.append(LayerCache("dsa-indexer", n, index_dim))
             notes.append("DSA indexer keys counted at the same dtype (DeepSeek's inference code stores them in FP8)")
         # DeepSeek-V2 table 1 compares with MHA whose keys and values have d_h = qk_nope_head_dim
-        mha = (heads, v.int("qk_nope_head_dim") or 0, v.int("v_head_dim") or 0)
+        mha = (heads, v.integer("qk_nope_head_dim") or 0, v.integer("v_head_dim") or 0)
     else:
-        kv_heads = v.int("num_key_value_heads") or heads
-        hidden = v.int("hidden_size")
-        hd = v.int("head_dim") or (hidden // heads if hidden else 0)
+        kv_heads = v.integer("num_key_value_heads") or heads
+        hidden = v.integer("hidden_size")
+        hd = v.integer("head_dim") or (hidden // heads if hidden else 0)
         if not hd:
             raise UnsupportedLayout(f'config "{name}" gives neither "head_dim" nor "hidden_size"')
         kind = "mqa" if kv_heads == 1 else "gqa" if kv_heads < heads else "mha"
@@ -285,7 +285,7 @@ def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "conf
             sliding = sum(t == "sliding_attention" for t in layer_types[:layers])
             if layers - full - sliding:
                 notes.append(f"{layers - full - sliding} linear-attention layers keep a fixed-size state, not counted")
-        elif window and v.bool("use_sliding_window") is not False:
+        elif window and v.boolean("use_sliding_window") is not False:
             full, sliding = 0, layers
         if full:
             caches.append(LayerCache(kind, full, 2 * kv_heads * hd, heads=kv_heads, head_dim=hd))
@@ -302,16 +302,16 @@ def _fill(cache: LayerCache, tokens: int, dtype: torch.dtype) -> int:
     """Build one layer's cache, feed it ``tokens`` tokens in chunks of 16, return its measured bytes."""
     chunk = 16
     if cache.kind == "mla":
-        c = LatentCache()
+        latent = LatentCache()
         for _ in range(0, tokens, chunk):
             # the split into latent and rotary key does not change the size
-            c.append(torch.zeros(1, chunk, cache.width - 1, dtype=dtype), torch.zeros(1, chunk, 1, dtype=dtype))
-        return c.nbytes()
+            latent.append(torch.zeros(1, chunk, cache.width - 1, dtype=dtype), torch.zeros(1, chunk, 1, dtype=dtype))
+        return latent.nbytes()
     if cache.kind in ("compressed", "dsa-indexer"):
-        c = CompressedCache(cache.ratio)
+        pooled = CompressedCache(cache.ratio)
         for _ in range(0, tokens, chunk):
-            c.append(torch.zeros(1, chunk, cache.width, dtype=dtype))
-        return c.nbytes()
+            pooled.append(torch.zeros(1, chunk, cache.width, dtype=dtype))
+        return pooled.nbytes()
     kv = SlidingWindowCache(cache.window) if cache.window else KVCache()
     for _ in range(0, tokens, chunk):
         x = torch.zeros(1, cache.heads, chunk, cache.head_dim, dtype=dtype)  # (B, H_kv, S, d_h)

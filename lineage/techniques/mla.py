@@ -157,12 +157,13 @@ class LatentCache:
     def __init__(self):
         self.c_kv: torch.Tensor | None = None  # (B, T, d_c)
         self.k_rope: torch.Tensor | None = None  # (B, T, d_r)
+        self.k_idx: torch.Tensor | None = None  # (B, T, d_I): the lightning indexer's keys, when DSA reads the cache
 
     def __len__(self) -> int:
         return 0 if self.c_kv is None else self.c_kv.shape[1]
 
     def append(self, c_kv: torch.Tensor, k_rope: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        if self.c_kv is None:
+        if self.c_kv is None or self.k_rope is None:
             self.c_kv, self.k_rope = c_kv, k_rope
         else:
             self.c_kv = torch.cat((self.c_kv, c_kv), dim=1)

@@ -112,6 +112,8 @@ def update_bias(bias: torch.Tensor, load: torch.Tensor, speed: float) -> torch.T
 
 
 class _Router(nn.Module):
+    e_score_correction_bias: torch.Tensor  # a buffer (register_buffer)
+
     def __init__(self, cfg: MoEConfig):
         super().__init__()
         self.weight = nn.Parameter(torch.empty(cfg.n_routed_experts, cfg.hidden_size))  # e_i, one row per expert
@@ -145,6 +147,7 @@ class DeepSeekMoE(nn.Module):
         self.gate = _Router(cfg)
         self.experts = _Experts(cfg)
         self.shared_experts = _Shared(cfg)
+        self.load: torch.Tensor
         self.register_buffer("load", torch.zeros(cfg.n_routed_experts, dtype=torch.long), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

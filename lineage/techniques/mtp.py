@@ -90,6 +90,7 @@ def mtp_loss(
     h, losses = h_main, []
     for k, module in enumerate(modules, start=1):
         length = t - k  # positions i = 0 … T-k-1 have a token i + k to embed
+        assert isinstance(module, MTPModule)
         h = mtp_module_step(module, h[:, :length], embed(tokens[:, k : k + length]))  # (B, T-k, d)
         logits = head(h[:, : length - 1])  # (B, T-k-1, V): the last position has no target i + k + 1
         target = tokens[:, k + 1 :]  # (B, T-k-1)

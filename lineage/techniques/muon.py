@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
-from torch import nn
+
+if TYPE_CHECKING:
+    from lineage.techniques.mla import MLA
 
 TECHNIQUES = ("muon", "muonclip")  # graph ids, read by lineage.techniques
 
@@ -94,7 +97,7 @@ def qk_clip_(w_q: torch.Tensor, w_k: torch.Tensor, max_logits: torch.Tensor, tau
     return gamma
 
 
-def qk_clip_mla_(mla: nn.Module, max_logits: torch.Tensor, tau: float) -> torch.Tensor:
+def qk_clip_mla_(mla: MLA, max_logits: torch.Tensor, tau: float) -> torch.Tensor:
     """Kimi K2's MLA split: q^C, k^C by sqrt(gamma), q^R by gamma, shared k^R untouched."""
     c = mla.cfg
     gamma = (tau / max_logits).clamp(max=1.0)  # (H,)
@@ -122,7 +125,7 @@ def state_bytes(optimizer: torch.optim.Optimizer) -> int:
 class Muon(torch.optim.Optimizer):
     """Muon for parameter groups with ``use_muon=True`` (2-D), AdamW for the rest.
 
-    >>> w, b = nn.Parameter(torch.randn(4, 3)), nn.Parameter(torch.zeros(3))
+    >>> w, b = torch.nn.Parameter(torch.randn(4, 3)), torch.nn.Parameter(torch.zeros(3))
     >>> opt = Muon([{"params": [w], "use_muon": True}, {"params": [b], "use_muon": False}])
     >>> (w.sum() + b.sum()).backward(); opt.step()
     >>> sorted(opt.state[w]), sorted(opt.state[b])

@@ -456,13 +456,13 @@ def ingest_config(
             if c.object is not None and c.object not in catalog and c.object not in found:
                 raise catalog.unknown(c.object)
     dated = {p.doc.id: _month_for(p, catalog, month) for p in prepared}
-    batch = {p.doc.id: p.claims + ([month_claim(p.doc.about, dated[p.doc.id], p.doc)] if dated[p.doc.id] else [])
-             for p in prepared}
+    batch = {p.doc.id: _with_month(p, dated[p.doc.id]) for p in prepared}
     others = reconcile_primary_values(store, batch)
     written = []
     for p in prepared:
         p.report.disputed = [f"{c.predicate.value} {c.value}" for c in batch[p.doc.id] if c.status is Status.DISPUTED]
-        released = dated[p.doc.id].value if dated[p.doc.id] else None
+        dated_month = dated[p.doc.id]
+        released = dated_month.value if dated_month else None
         written.append((p.doc, batch[p.doc.id], discovered_entities(p, catalog, released)))
     # a source rewritten for a dispute keeps the entities it discovered
     written += [(doc, others[doc.id], store.discovered_entities(doc.id)) for doc in store.sources() if doc.id in others]
@@ -471,6 +471,13 @@ def ingest_config(
         for p in prepared:
             progress(p.report)
     return [p.report for p in prepared]
+
+
+def _with_month(p: PreparedConfig, month: RecordedMonth | None) -> list[Claim]:
+    """The config's claims, with the release month the catalog lacked (:func:`_month_for`) when there is one."""
+    if month is None or p.doc.about is None:
+        return list(p.claims)
+    return p.claims + [month_claim(p.doc.about, month, p.doc)]
 
 
 def _month_for(p: PreparedConfig, catalog, month: RecordedMonth | None) -> RecordedMonth | None:
@@ -507,6 +514,8 @@ def discovered_entities(p: PreparedConfig, catalog, released: str | None = None)
     url = p.doc.url or (f"https://huggingface.co/{repo}" if repo else f"urn:lineage:{p.doc.id}")
     hf_repo = repo if repo and not src.derivative else None
     out.append(discovered_model(src.model, name, org, released, None, p.doc.id, url, hf_repo=hf_repo))
-    out += [discovered_model(c.object, instruct_base(name), org, None, None, p.doc.id, url)
-            for c in _variant_of(src, p.doc) if c.object not in catalog]
+    base = instruct_base(name)  # what _variant_of derives the model from
+    if base is not None:
+        out += [discovered_model(c.object, base, org, None, None, p.doc.id, url)
+                for c in _variant_of(src, p.doc) if c.object is not None and c.object not in catalog]
     return out

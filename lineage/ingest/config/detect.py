@@ -75,9 +75,9 @@ def _made(predicate, obj, value, unit, key, snippet, qualifiers) -> Finding:
 
 def _kv_heads(v: View) -> int | None:
     """KV heads under any spelling; ChatGLM's ``multi_query_group_num`` only with ``multi_query_attention``."""
-    if v.key("num_key_value_heads") == "multi_query_group_num" and not v.bool("multi_query_attention"):
+    if v.key("num_key_value_heads") == "multi_query_group_num" and not v.boolean("multi_query_attention"):
         return None
-    return v.int("num_key_value_heads")
+    return v.integer("num_key_value_heads")
 
 
 def unrecognised_findings(cfg: dict[str, Any], prefix: str = "", known: frozenset[str] = frozenset()) -> list[Finding]:
@@ -109,39 +109,39 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
     out: list[Finding] = []
 
     # -- identity
-    arch = v.list("architectures")
+    arch = v.sequence("architectures")
     if arch:
         out.append(_value(v, Predicate.ARCHITECTURE, str(arch[0]), None, ["architectures"]))
-    model_type = v.str("model_type")
+    model_type = v.string("model_type")
     if model_type:
         out.append(_value(v, Predicate.MODEL_TYPE, model_type, None, ["model_type"]))
 
-    layers = v.int("num_hidden_layers")
+    layers = v.integer("num_hidden_layers")
     if layers:
         out.append(_value(v, Predicate.LAYERS, layers, "layers", ["num_hidden_layers"]))
     layers, hybrid = pattern_findings(v, layers, _made)
     out += hybrid
-    hidden = v.int("hidden_size")
+    hidden = v.integer("hidden_size")
     if hidden:
         out.append(_value(v, Predicate.HIDDEN_SIZE, hidden, None, ["hidden_size"]))
 
     # -- attention
-    heads, kv_heads, kv_keys = v.int("num_attention_heads"), _kv_heads(v), ["num_key_value_heads", "num_attention_heads"]
-    if kv_heads is None and v.bool("multi_query"):
+    heads, kv_heads, kv_keys = v.integer("num_attention_heads"), _kv_heads(v), ["num_key_value_heads", "num_attention_heads"]
+    if kv_heads is None and v.boolean("multi_query"):
         kv_heads, kv_keys = 1, ["multi_query", "num_attention_heads"]  # GPT-BigCode / Falcon: one shared KV head
-    kv_lora = v.int("kv_lora_rank")
-    linear_cfg = v.dict("linear_attn_config") or {}
+    kv_lora = v.integer("kv_lora_rank")
+    linear_cfg = v.mapping("linear_attn_config") or {}
     full_layers = linear_cfg.get("full_attn_layers")
     kda_layers = linear_cfg.get("kda_layers")
-    layer_types = v.list("layer_types") or []
+    layer_types = v.sequence("layer_types") or []
     mla = bool(kv_lora and kv_lora > 0)
     if mla:
         q = {}
         if isinstance(full_layers, list) and full_layers:
             q = _layer_share(len(full_layers), layers, "full-attention layers")
         out.append(_uses(v, "mla", ["kv_lora_rank", "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim"], q))
-        rope_dim = v.int("qk_rope_head_dim")
-        if rope_dim and rope_dim > 0 and not v.bool("mla_use_nope"):
+        rope_dim = v.integer("qk_rope_head_dim")
+        if rope_dim and rope_dim > 0 and not v.boolean("mla_use_nope"):
             out.append(_uses(v, "decoupled-rope", ["qk_rope_head_dim", "kv_lora_rank"], q))
     elif heads and kv_heads is not None:
         full_share = attention_share(v)
@@ -155,21 +155,21 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
         elif kv_heads == heads:
             out.append(_uses(v, "mha", kv_keys, full_share))
 
-    window = v.int("sliding_window")
-    if window and window > 0 and v.bool("use_sliding_window") is not False:
+    window = v.integer("sliding_window")
+    if window and window > 0 and v.boolean("use_sliding_window") is not False:
         n_sliding = sum(1 for t in layer_types if t == "sliding_attention")
         q = _layer_share(n_sliding, len(layer_types), "sliding-window layers") if n_sliding else {}
         keys = ["sliding_window", "use_sliding_window"] + (["layer_types"] if n_sliding else [])
         out.append(_uses(v, "sliding-window-attention", keys, q))
 
-    if v.bool("attn_output_gate") or v.bool("mla_use_output_gate"):
+    if v.boolean("attn_output_gate") or v.boolean("mla_use_output_gate"):
         out.append(_uses(v, "gated-attention", ["attn_output_gate", "mla_use_output_gate"]))
-    if v.bool("use_qk_norm"):
+    if v.boolean("use_qk_norm"):
         out.append(_uses(v, "qk-norm", ["use_qk_norm", "qk_norm_type"]))
 
     # -- sparse and compressed attention
-    ratios = v.list("compress_ratios")
-    index_topk = v.int("index_topk")
+    ratios = v.sequence("compress_ratios")
+    index_topk = v.integer("index_topk")
     if ratios and any(isinstance(r, int) and r > 0 for r in ratios):
         n = sum(1 for r in ratios if isinstance(r, int) and r > 0)
         q = _layer_share(n, len(ratios), "compressed layers")
@@ -224,7 +224,7 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
         if kind:
             f = _uses(v, kind, ["layer_types", "model_type", "linear_key_head_dim", "linear_conv_kernel_dim"], share)
             out.append(f)
-    attn_types = v.list("attn_type_list")
+    attn_types = v.sequence("attn_type_list")
     if attn_types and 0 in attn_types and (model_type or "").startswith("minimax"):
         n_light = attn_types.count(0)
         share = _layer_share(n_light, len(attn_types), "lightning-attention layers")
@@ -236,62 +236,63 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
     # -- mixture of experts
     routed_key = v.first("n_routed_experts", "num_experts", "num_local_experts")
     per_tok_key = v.first("num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_topk")
-    routed = v.int(routed_key) if routed_key else None
-    if routed and routed > 1 and per_tok_key:
-        per_tok = v.int(per_tok_key)
+    routed = v.integer(routed_key) if routed_key else None
+    if routed_key and routed and routed > 1 and per_tok_key:
+        per_tok = v.integer(per_tok_key)
         out.append(_uses(v, "moe", [routed_key, per_tok_key]))
         out.append(_value(v, Predicate.ROUTED_EXPERTS, routed, "experts", [routed_key]))
         out.append(_value(v, Predicate.EXPERTS_PER_TOKEN, per_tok, "experts", [per_tok_key]))
         shared_key = v.first("n_shared_experts", "num_shared_experts")
-        shared = v.int(shared_key) if shared_key else None
+        shared = v.integer(shared_key) if shared_key else None
         shared_size_key = v.first("shared_expert_intermediate_size", "shared_intermediate_size")
-        shared_size = v.int(shared_size_key) if shared_size_key else None
-        shared_keys = [shared_key] if shared and shared > 0 else [shared_size_key] if shared_size and shared_size > 0 else []
+        shared_size = v.integer(shared_size_key) if shared_size_key else None
+        shared_keys = ([shared_key] if shared_key and shared and shared > 0
+                       else [shared_size_key] if shared_size_key and shared_size and shared_size > 0 else [])
         if shared_keys:
             out.append(_uses(v, "shared-experts", shared_keys))
-        if shared and shared > 0:
+        if shared_key and shared and shared > 0:
             out.append(_value(v, Predicate.SHARED_EXPERTS, shared, "experts", [shared_key]))
         # DeepSeekMoE (arXiv 2401.06066, §3): fine-grained segmentation splits each expert FFN into
         # m smaller ones (hidden size 1/m of a dense FFN, m >= 2) and activates m times more of them;
         # shared expert isolation adds always-active experts.  Both in one config is the design.
         # The dense FFN is the config's own intermediate_size, else a SwiGLU FFN's 8/3 x hidden_size.
-        expert_size, dense_size = v.int("moe_intermediate_size"), v.int("intermediate_size")
+        expert_size, dense_size = v.integer("moe_intermediate_size"), v.integer("intermediate_size")
         sizes = ["moe_intermediate_size", "intermediate_size"]
-        if not dense_size and v.int("hidden_size"):
-            dense_size, sizes = v.int("hidden_size") * 8 // 3, ["moe_intermediate_size", "hidden_size"]
+        if not dense_size and hidden:
+            dense_size, sizes = hidden * 8 // 3, ["moe_intermediate_size", "hidden_size"]
         if expert_size and dense_size and 2 * expert_size <= dense_size:
             out.append(_uses(v, "fine-grained-experts", [*sizes, routed_key, per_tok_key]))
             if shared_keys:
                 out.append(_uses(v, "deepseekmoe", [*sizes, *shared_keys, routed_key]))
         groups_key = v.first("n_group", "num_expert_group")
-        groups = v.int(groups_key) if groups_key else None
-        if groups and groups > 1:
+        groups = v.integer(groups_key) if groups_key else None
+        if groups_key and groups and groups > 1:
             out.append(_uses(v, "group-limited-routing", [groups_key, "topk_group"]))
-        if v.str("topk_method") == "noaux_tc":
+        if v.string("topk_method") == "noaux_tc":
             out.append(_uses(v, "aux-loss-free-balancing", ["topk_method", "scoring_func"]))
-        elif v.bool("use_routing_bias"):
+        elif v.boolean("use_routing_bias"):
             out.append(_uses(v, "aux-loss-free-balancing", ["use_routing_bias", "scoring_func"]))
-        hash_layers = v.int("num_hash_layers")
+        hash_layers = v.integer("num_hash_layers")
         if hash_layers and hash_layers > 0:
             out.append(_uses(v, "hash-routing", ["num_hash_layers"], _layer_share(hash_layers, layers, "hash-routed")))
 
     # -- multi-token prediction
     for mtp_key in ("num_nextn_predict_layers", "mtp_num_hidden_layers", "num_mtp_modules"):
-        n = v.int(mtp_key)
-        if n and n > 0 and (mtp_key != "num_mtp_modules" or v.bool("use_mtp") is not False):
-            out.append(_uses(v, "mtp", [mtp_key, "use_mtp"], {"modules": str(n)}))
+        modules = v.integer(mtp_key)
+        if modules and modules > 0 and (mtp_key != "num_mtp_modules" or v.boolean("use_mtp") is not False):
+            out.append(_uses(v, "mtp", [mtp_key, "use_mtp"], {"modules": str(modules)}))
             break
 
     # -- residual stream
-    hc = v.int("hc_mult")
+    hc = v.integer("hc_mult")
     if hc and hc > 1:
         out.append(_uses(v, "hyper-connections", ["hc_mult"]))
-        iters = v.int("hc_sinkhorn_iters")
+        iters = v.integer("hc_sinkhorn_iters")
         if iters and iters > 0:
             out.append(_uses(v, "mhc", ["hc_sinkhorn_iters", "hc_mult"]))
 
     # -- positions and context
-    rope = v.dict("rope_scaling") or v.dict("rope_parameters") or {}
+    rope = v.mapping("rope_scaling") or v.mapping("rope_parameters") or {}
     rope_kind = rope.get("type") or rope.get("rope_type")
     rope_key = "rope_scaling" if v.has("rope_scaling") else "rope_parameters"
     if rope_kind == "yarn":
@@ -306,7 +307,7 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
     elif v.inference and v.has("beta_fast") and v.has("beta_slow") and v.has("rope_factor"):
         out.append(_uses(v, "yarn", ["rope_factor", "beta_fast", "beta_slow", "original_seq_len"]))
     theta_key = v.first("rope_theta")
-    nope = bool(v.bool("mla_use_nope"))  # Kimi Linear's MLA layers carry no positional encoding
+    nope = bool(v.boolean("mla_use_nope"))  # Kimi Linear's MLA layers carry no positional encoding
     if not nope and (theta_key or "rope_theta" in rope or v.has("qk_rope_head_dim")):
         keys = ["rope_theta"] if theta_key else ["qk_rope_head_dim"] if v.has("qk_rope_head_dim") else []
         if keys:
@@ -322,7 +323,7 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
             )
     ctx_key = v.first("max_position_embeddings", "max_seq_len")
     if ctx_key:
-        out.append(_value(v, Predicate.CONTEXT_LENGTH, v.int(ctx_key), "tokens", [ctx_key]))
+        out.append(_value(v, Predicate.CONTEXT_LENGTH, v.integer(ctx_key), "tokens", [ctx_key]))
 
     # -- checkpoint encoding (describes this file, not how the model was trained)
     out += _quantization(v)
@@ -331,7 +332,7 @@ def detect(cfg: dict[str, Any], name: str = "config.json", prefix: str = "") -> 
 
 def _quantization(v: View) -> list[Finding]:
     found: list[Finding] = []
-    q = v.dict("quantization_config") or {}
+    q = v.mapping("quantization_config") or {}
     text = json.dumps(q).lower()
     qpath = v.path("quantization_config")
     method = str(q.get("quant_method", "")).lower()
@@ -339,13 +340,13 @@ def _quantization(v: View) -> list[Finding]:
     if method == "fp8" or "e4m3" in fmt:
         snippet = clip(f"{qpath}.quant_method = {q.get('quant_method')}; fmt = {q.get('fmt')}")
         found.append(Finding(predicate=Predicate.USES, object="fp8-quantization", keys=[qpath], snippet=snippet))
-    elif v.inference and v.str("dtype") == "fp8":
+    elif v.inference and v.string("dtype") == "fp8":
         found.append(_uses(v, "fp8-quantization", ["dtype", "scale_fmt"]))
     fp4_markers = ("mxfp4", "nvfp4", "fp4")
     if any(m in method or m in fmt for m in fp4_markers) or ('"num_bits": 4' in text and '"type": "float"' in text):
         snippet = clip(f"{qpath}.quant_method = {q.get('quant_method')}; format = {fmt or 'float, 4 bits'}")
         found.append(Finding(predicate=Predicate.USES, object="fp4-quantization", keys=[qpath], snippet=snippet))
-    elif v.str("expert_dtype") == "fp4":
+    elif v.string("expert_dtype") == "fp4":
         found.append(_uses(v, "fp4-quantization", ["expert_dtype"], {"weights": "routed experts"}))
     for f in found:
         f.describes_checkpoint = True
@@ -363,10 +364,10 @@ def findings_for(cfg: dict[str, Any], name: str, known: frozenset[str] = frozens
     else:
         outer = View(cfg, "", name)
         found = []
-        arch = outer.list("architectures")
+        arch = outer.sequence("architectures")
         if arch:
             found.append(_value(outer, Predicate.ARCHITECTURE, str(arch[0]), None, ["architectures"]))
-        mt = outer.str("model_type")
+        mt = outer.string("model_type")
         if mt:
             found.append(_value(outer, Predicate.MODEL_TYPE, mt, None, ["model_type"]))
         for f in detect(inner, name, prefix):

@@ -157,7 +157,7 @@ def _read(cfg: dict[str, Any]) -> ModuleReading | str:
         inactive, experts = _inactive_experts(decoder, text)
     except ValueError as exc:
         return f"transformers built it, but {exc}"
-    looked_up = sum(tables.values()) - (head_w.numel() if tied else 0)
+    looked_up = sum(tables.values()) - (head_w.numel() if tied and head_w is not None else 0)
     active = total - looked_up - inactive
     embedding = sum(tables.values()) + (0 if tied or head_w is None else head_w.numel())
     layers = int(attr(text, "num_hidden_layers") or 0)

@@ -132,9 +132,9 @@ def module_findings(decoder, text, cfg: dict[str, Any], experts: list[tuple[str,
         out.append(ModuleFinding("mla", mla, keys(*MLA_KEYS), a_share,
                                  "keys and values projected through a low-rank latent"))
     elif attention:
-        kind = _head_sharing(text, raw, attention[0][2])
-        if kind:
-            out.append(ModuleFinding(kind[0], attention[0][0], keys(*HEAD_KEYS), a_share, kind[1]))
+        sharing = _head_sharing(text, raw, attention[0][2])
+        if sharing:
+            out.append(ModuleFinding(sharing[0], attention[0][0], keys(*HEAD_KEYS), a_share, sharing[1]))
     qk = next((p for p, _, m in attention if any(all(isinstance(getattr(m, n, None), Module) for n in names)
                                                  for names in QK_NORMS)), None)
     if qk:
@@ -199,7 +199,7 @@ def _sliding(text, attention, keys, layers: int) -> list[ModuleFinding]:
 def _named(classes, keys) -> list[ModuleFinding]:
     """DSA indexers, DeepSeek-V4's compressors and hyper-connections, by the class transformers gives them."""
     out = []
-    first = {}
+    first: dict[str, tuple[str, set[int | None]]] = {}
     for p, cls, _ in classes:
         for frag in ("CSACompressor", "HCACompressor", "Indexer", "HyperConnection"):
             if frag in cls:

@@ -106,7 +106,7 @@ class View:
             f"got {type(got).__name__} {json.dumps(got)[:40]}"
         )
 
-    def int(self, hf_key: str) -> int | None:
+    def integer(self, hf_key: str) -> int | None:
         """An integer; a per-layer list gives its value when every layer has the same one, else None."""
         v = self.raw(hf_key)
         if isinstance(v, list) and v and all(x == v[0] for x in v):
@@ -119,7 +119,7 @@ class View:
             raise self._bad(hf_key, "an integer")
         return int(v)
 
-    def bool(self, hf_key: str) -> bool | None:
+    def boolean(self, hf_key: str) -> bool | None:
         v = self.raw(hf_key)
         if v is None:
             return None
@@ -127,7 +127,7 @@ class View:
             raise self._bad(hf_key, "true or false")
         return v
 
-    def str(self, hf_key: str) -> str | None:
+    def string(self, hf_key: str) -> str | None:
         v = self.raw(hf_key)
         if v is None:
             return None
@@ -135,7 +135,7 @@ class View:
             raise self._bad(hf_key, "a string")
         return v
 
-    def dict(self, hf_key: str) -> dict[str, Any] | None:
+    def mapping(self, hf_key: str) -> dict[str, Any] | None:
         v = self.raw(hf_key)
         if v is None:
             return None
@@ -143,7 +143,7 @@ class View:
             raise self._bad(hf_key, "an object")
         return v
 
-    def list(self, hf_key: str) -> list | None:
+    def sequence(self, hf_key: str) -> list[Any] | None:
         v = self.raw(hf_key)
         if v is None:
             return None
