@@ -28,13 +28,11 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.domain import (
     Claim,
-    Draft,
     EntityKind,
     Evidence,
     Method,
     Model,
     Organization,
-    Predicate,
     SourceDocument,
     SourceKind,
     SourceRef,
@@ -44,9 +42,9 @@ from lineage.domain import (
 from lineage.errors import SourceFormatError
 from lineage.ingest import hub_list
 from lineage.ingest.card import RELATIONS, _catalog_model, _guess_relation
+from lineage.ingest.derivation import derivation_claim
 from lineage.ingest.hub import check_repo
-from lineage.store.nquads import load_prepared, prepare
-from lineage.verify_draft import settle
+from lineage.store.nquads import commit_nquads, load_prepared, prepare
 
 JOURNAL_VERSION = 1
 
@@ -105,33 +103,86 @@ class _Models:
         return doc, [], [org]
 
 
-def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[SourceDocument, list[Claim], list]:
-    """The source one listed repository becomes: its model, its ``derivedFrom`` claims (a self-reference left out)."""
-    doc_id = f"hub:{item.repo}"
-    model_id, entities = models.model(item.repo, doc_id)
-    revision = item.sha or "listing (no commit given)"
-    doc = SourceDocument(id=doc_id, title=f"{item.repo} in the Hugging Face model listing", kind=SourceKind.SECONDARY,
-                         format="hub", url=f"https://huggingface.co/{item.repo}", revision=revision,
-                         publisher=item.repo.split("/")[0], about=model_id,
-                         note="gated repository: listed metadata only" if item.gated else None)
-    now = now or utcnow()
+def _relation(item: hub_list.Listed) -> tuple[str, str]:
+    """The entry's relation (the listing's, else guessed from the repo name) and how it was read."""
     given = (item.relation or "").lower()
-    relation = given if given in RELATIONS else _guess_relation(item.repo, {})
-    how = f"the Hub's model listing names it as base model ({relation})" if given in RELATIONS else \
-        f"the Hub's model listing names it as base model; relation {relation} guessed from the repo name"
+    if given in RELATIONS:
+        return given, f"the Hub's model listing names it as base model ({given})"
+    relation = _guess_relation(item.repo, {})
+    return relation, f"the Hub's model listing names it as base model; relation {relation} guessed from the repo name"
+
+
+def _entry(item: hub_list.Listed, models: _Models, doc_id: str, evidence, entities: dict) -> tuple[str, list[Claim]]:
+    """One listed repository's model id and ``derivedFrom`` claims (a self-reference left out); the models it
+    discovers go into ``entities`` (id -> entity, so a page holds each once); ``evidence(item, base)`` gives a
+    claim's evidence."""
+    model_id, found = models.model(item.repo, doc_id)
+    relation, how = _relation(item)
     claims = []
     for base in item.bases:
         if base == item.repo:
             continue
-        base_id, base_entities = models.model(base, doc_id)
-        entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
-        snippet = f"{item.key}: {base}" + (f" (relation: {item.relation})" if item.relation else "")
-        claims.append(settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id,
-                            qualifiers={"relation": relation}, primary=True, reason=how,
-                            evidence=(Evidence(source=doc_id, revision=revision, source_kind=SourceKind.SECONDARY,
-                                               locator=f"Hub API /api/models: {item.key}", snippet=snippet,
-                                               method=Method.METADATA, retrieved_at=now),))))
-    return doc, claims, entities
+        base_id, base_found = models.model(base, doc_id)
+        found += base_found
+        claims.append(derivation_claim(model_id, base_id, relation, (evidence(item, base),), primary=True, reason=how))
+    for e in found:
+        entities.setdefault(e.id, e)
+    return model_id, claims
+
+
+def _snippet(item: hub_list.Listed, base: str) -> str:
+    return (f"{item.key}: {base}" + (f" (relation: {item.relation})" if item.relation else "")
+            + ("; gated repository: listed metadata only" if item.gated else ""))
+
+
+def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[SourceDocument, list[Claim], list]:
+    """The source ``hub:<repo>`` one repository's own record becomes (what ``ingest refresh`` writes for a moved
+    entry): its model, its ``derivedFrom`` claims, pinned to the commit the Hub gave."""
+    doc_id = f"hub:{item.repo}"
+    revision = item.sha or "listing (no commit given)"
+    now = now or utcnow()
+
+    def evidence(entry, base):
+        return Evidence(source=doc_id, revision=revision, source_kind=SourceKind.SECONDARY,
+                        locator=f"Hub API /api/models: {entry.key}", snippet=_snippet(entry, base),
+                        method=Method.METADATA, retrieved_at=now)
+
+    entities: dict = {}
+    model_id, claims = _entry(item, models, doc_id, evidence, entities)
+    doc = SourceDocument(id=doc_id, title=f"{item.repo} in the Hugging Face model listing", kind=SourceKind.SECONDARY,
+                         format="hub", url=f"https://huggingface.co/{item.repo}", revision=revision,
+                         publisher=item.repo.split("/")[0], about=model_id,
+                         note="gated repository: listed metadata only" if item.gated else None)
+    return doc, claims, list(entities.values())
+
+
+def page_source(items: list[hub_list.Listed], page_id: str, title: str, url: str | None, models: _Models,
+                now=None) -> tuple[SourceDocument, list[Claim], list, list[tuple[str, str, str, str]]]:
+    """The source one listing page becomes: ``page_id``, holding every entry's model and ``derivedFrom`` claims.
+
+    The page is the evidence: claims naming the same base in the same field of the page share one evidence
+    record (source, field, snippet, time), stored once (:func:`lineage.store.iris.evidence_key`); each
+    entry's commit is kept beside its model (:func:`lineage.store.nquads.commit_nquads`)."""
+    now = now or utcnow()
+    shared: dict = {}
+
+    def evidence(entry, base):
+        snippet = _snippet(entry, base)
+        if snippet not in shared:
+            shared[snippet] = Evidence(source=page_id, source_kind=SourceKind.SECONDARY,
+                                       locator=f"Hub API /api/models: {entry.key}", snippet=snippet,
+                                       method=Method.METADATA, retrieved_at=now)
+        return shared[snippet]
+
+    entities: dict = {}
+    claims, commits = [], []
+    for item in items:
+        model_id, found = _entry(item, models, page_id, evidence, entities)
+        claims += found
+        commits.append((page_id, model_id, item.repo, item.sha or "listing (no commit given)"))
+    doc = SourceDocument(id=page_id, title=title, kind=SourceKind.SECONDARY, format="hub", url=url,
+                         publisher="Hugging Face")
+    return doc, claims, list(entities.values()), commits
 
 
 # --------------------------------------------------------------------------- journal
@@ -209,8 +260,8 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
             path.unlink(missing_ok=True)  # a journal of another crawl: this one starts afresh
         _save_journal(path, walk.record())
     # the next page is listed and rendered as quads in the producer thread while this one loads
-    for batch, written, record in _ahead((prepare(batch), len(batch) - _owners(batch), record)
-                                         for batch, record in walk.batches()):
+    for batch, written, record in _ahead((prepare(batch, commit_nquads(commits)), len(commits), record)
+                                         for batch, commits, record in walk.batches()):
         load_prepared(store, batch)  # on disk when it returns (the bulk loader writes its files), then journaled
         _save_journal(path, record)
         if progress:
@@ -222,11 +273,6 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
                        derivations=sum(final["relations"].values()), relations=dict(sorted(final["relations"].items())),
                        pages=final["pages"], resumed=resumed, self_references=sorted(set(final["self"])),
                        gated=final["gated"], truncated=final["truncated"])
-
-
-def _owners(batch: list) -> int:
-    """How many of a page's sources are ``hub:<owner>`` sources of discovered labs (not repositories)."""
-    return sum("/" not in doc.id for doc, _, _ in batch)
 
 
 class _Walk:
@@ -252,16 +298,19 @@ class _Walk:
             url = state["url"] or hub_list.first_page(**({"author": head} if self.by_author else {"base": head}))
             while url:
                 items, following = hub_list.page(url)
-                batch = self._page(items, level)
+                batch, commits = self._page(items, level, url)
                 state["pages"] += 1
                 url = state["url"] = None if state["truncated"] else following
-                yield batch, self.record()
+                yield batch, commits, self.record()
             state["queue"].pop(0)
             state["url"] = None
-            yield [], self.record()
+            yield [], [], self.record()
 
-    def _page(self, items: list[hub_list.Listed], level: int) -> list:
-        state, batch, now = self.state, [], utcnow()
+    def _page(self, items: list[hub_list.Listed], level: int, url: str) -> tuple[list, list]:
+        """A page's sources (the page's own, and the ``hub:<owner>`` sources of labs first seen on it) and
+        its entries' commits; the page's source is numbered by the crawl's pages, so a page written again
+        after a kill replaces its own graph."""
+        state, batch, entries = self.state, [], []
         for item in items:
             if item.repo in item.bases:
                 state["self"].append(item.repo)
@@ -272,19 +321,24 @@ class _Walk:
                 break
             self.seen.add(item.repo)
             self.added.append(item.repo)
-            doc, claims, entities = listed_source(item, self.models, now)
+            entries.append(item)
             for owner in {r.split("/")[0] for r in (item.repo, *item.bases)} - self.owners:
                 self.owners.add(owner)
                 self.owners_added.append(owner)
                 if (found := self.models.owner_source(owner)) is not None:
                     batch.append(found)
-            batch.append((doc, claims, entities))
             state["gated"] += item.gated
-            for c in claims:
-                state["relations"][c.qualifiers["relation"]] = state["relations"].get(c.qualifiers["relation"], 0) + 1
             if not self.by_author and level + 1 < self.depth and item.children != 0:
                 state["queue"].append([item.repo, level + 1])
-        return batch
+        if not entries:
+            return batch, []
+        number = state["pages"] + 1
+        doc, claims, entities, commits = page_source(
+            entries, f"hub-list:{state['target']}#{number}", f"Hugging Face model listing ({state['target']}), page {number}",
+            url, self.models)
+        for c in claims:
+            state["relations"][c.qualifiers["relation"]] = state["relations"].get(c.qualifiers["relation"], 0) + 1
+        return [*batch, (doc, claims, entities)], commits
 
 
 def _ahead(items: Iterator, size: int = 2) -> Iterator:

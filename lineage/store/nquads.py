@@ -77,8 +77,9 @@ def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Ent
         rows.append((s, _lin("about"), f"<{iris.entity_iri(doc.about)}>"))
     for e in entities:
         rows += _entity(e)
+    shared: dict = {}
     for c in claims:
-        rows += _claim(c, doc.id, s)
+        rows += _claim(c, doc.id, s, shared)
     return [f"{a} {b} {c} {g} ." for a, b, c in dict.fromkeys(rows)]
 
 
@@ -100,8 +101,9 @@ def _entity(e: Model | Organization) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
-    """A claim's quads (``graph``: the source's IRI, written as a term)."""
+def _claim(claim: Claim, doc_id: str, graph: str, shared: dict) -> list[tuple[str, str, str]]:
+    """A claim's quads (``graph``: the source's IRI, written as a term; ``shared``: the source's evidence nodes
+    by :func:`lineage.store.iris.evidence_key`, one node per distinct evidence as the rdflib mapping writes it)."""
     import hashlib
 
     key = claim.id
@@ -117,7 +119,11 @@ def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
     rows += [(c, _lin("status"), f"<{iris.status_iri(claim.status)}>"), (c, _lin("statusReason"), _lit(claim.reason)),
              (c, _lin("claimedIn"), graph)]
     for i, ev in enumerate(claim.evidence):
-        node = f"<{c[1:-1]}-e{i}>"
+        key = iris.evidence_key(ev)
+        if key in shared:
+            rows.append((c, f"<{_PROV}wasDerivedFrom>", shared[key]))
+            continue
+        node = shared[key] = f"<{c[1:-1]}-e{i}>"
         rows += [(c, f"<{_PROV}wasDerivedFrom>", node), (node, _TYPE, _lin("Evidence")),
                  (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else _source(ev.source))]
         if ev.revision:
@@ -161,12 +167,24 @@ class Prepared(NamedTuple):
     quads: int
 
 
-def prepare(sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]]) -> Prepared:
-    """A batch's quads, rendered without touching the store (a crawl renders the next page while one loads)."""
+def commit_nquads(commits: Iterable[tuple[str, str, str, str]]) -> list[str]:
+    """(source id, model id, repo, commit) of Hub listing entries as quads in their source's graph:
+    ``model lin:hfRepo repo ; lin:revision commit`` (what ``ingest refresh`` asks the Hub about again)."""
+    out = []
+    for doc_id, model_id, repo, sha in commits:
+        m, g = f"<{iris.entity_iri(model_id)}>", _source(doc_id)
+        out += [f"{m} {_lin('hfRepo')} {_lit(repo)} {g} .", f"{m} {_lin('revision')} {_lit(sha)} {g} ."]
+    return out
+
+
+def prepare(sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]], extra: Iterable[str] = ()) -> Prepared:
+    """A batch's quads, rendered without touching the store (a crawl renders the next page while one loads);
+    ``extra``: more N-Quads lines, in the batch's graphs (:func:`commit_nquads`)."""
     sources = list(sources)
     indexed = [s for s in sources if any(c.predicate is Predicate.USES or c.predicate in IDEA_RELATIONS for c in s[1])]
     plain = [s for s in sources if s not in indexed] if indexed else sources
     lines = [line for doc, claims, entities in plain for line in document_nquads(doc, list(claims), list(entities))]
+    lines += extra
     index = iris.ref(iris.INDEX)
     text = "\n".join(lines) + f"\n{index} {_lin('indexVersion')} {_lit(_index_version(), _XSD + 'integer')} {index} .\n"
     return Prepared(indexed, [doc.id for doc, _, _ in plain], text.encode("utf-8"), len(lines))
