@@ -167,13 +167,16 @@ class Prepared(NamedTuple):
     quads: int
 
 
-def commit_nquads(commits: Iterable[tuple[str, str, str, str]]) -> list[str]:
+def commit_nquads(commits: Iterable[tuple[str, str, str | None, str]]) -> list[str]:
     """(source id, model id, repo, commit) of Hub listing entries as quads in their source's graph:
-    ``model lin:hfRepo repo ; lin:revision commit`` (what ``ingest refresh`` asks the Hub about again)."""
+    ``model lin:hfRepo repo ; lin:revision commit`` (what ``ingest refresh`` asks the Hub about again);
+    repo None: the graph names it already (the discovered model's ``hfRepo``)."""
     out = []
     for doc_id, model_id, repo, sha in commits:
         m, g = f"<{iris.entity_iri(model_id)}>", _source(doc_id)
-        out += [f"{m} {_lin('hfRepo')} {_lit(repo)} {g} .", f"{m} {_lin('revision')} {_lit(sha)} {g} ."]
+        if repo is not None:
+            out.append(f"{m} {_lin('hfRepo')} {_lit(repo)} {g} .")
+        out.append(f"{m} {_lin('revision')} {_lit(sha)} {g} .")
     return out
 
 
