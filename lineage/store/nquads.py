@@ -1,7 +1,7 @@
 """Many small sources written at once: their graphs as N-Quads text, loaded a batch per transaction.
 
-A Hub crawl writes one source per repository (its ``derivedFrom`` claim, the discovered model and
-lab): 100,000 of them must take seconds.  :func:`lineage.store.rdf.document_triples` builds rdflib
+A Hub crawl writes one source per listing page (each listed repository's ``derivedFrom`` claims, its
+discovered model, its commit: :func:`commit_nquads`): 100,000 repositories must take seconds.  :func:`lineage.store.rdf.document_triples` builds rdflib
 terms (measured 0.4 ms a source, 40 s for 100k); :func:`document_nquads` writes the same quads as
 text directly (``tests/store/test_nquads.py`` checks both give the same quads, source by source), and
 falls back to the rdflib mapping for anything it does not cover (entities other than models and
