@@ -285,11 +285,12 @@ PAGES_PER_LOAD = 5
 than 5 x 1,000).  A kill redoes at most this many pages."""
 
 
-def _grouped(pages: Iterator[tuple[list, list, dict]], size: int = PAGES_PER_LOAD) -> Iterator[tuple[list, list, dict]]:
+def _grouped(pages: Iterator[tuple[list, list, dict]], size: int | None = None) -> Iterator[tuple[list, list, dict]]:
     """``pages`` (sources, commits, journal record) joined ``size`` at a time, each group with one journal record:
     its last page's state and what all its pages added.  A group ends early where a listing ends (an empty
     page), and where the listing fails: the pages read before are written, then the error is raised."""
     group: list = []
+    size = size or PAGES_PER_LOAD
 
     def joined():
         record = dict(group[-1][2], added=[r for _, _, rec in group for r in rec["added"]],

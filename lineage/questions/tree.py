@@ -69,16 +69,19 @@ class Quantizer(BaseModel):
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_LOOKUPS = 5000
+"""Up to this many derivation claims, each is read by its own lookups; above, by predicate ranges."""
 
 
 def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") -> list[Edge]:
     """Every derivation in the store, one per (model, base), its claims' statuses combined.
 
     Read through the store's own quad indexes, not a SPARQL join: the ``derivedFrom`` claims are one range
-    of ``(?, rdf:predicate, lin:derivedFrom)``; their subjects, objects, statuses and qualifiers one range
-    each of those predicates (every claim's, kept for the derivation claims); the discovered models'
-    organizations, their records (``lin:entityRecord``), parsed only for models on an edge.  Exact: the
-    claims themselves are read (measured at 100,000 derivatives: see ``benchmarks/results/crawl.txt``).
+    of ``(?, rdf:predicate, lin:derivedFrom)``; their subjects, objects, statuses and qualifiers come by one
+    lookup per claim, or, for many claims, by one range of each of those predicates (kept for the derivation
+    claims); the discovered models' organizations from their records (``lin:entityRecord``), parsed only for
+    models on an edge.  Exact: the claims themselves are read (measured at 100,000 derivatives:
+    ``benchmarks/results/crawl.txt``).
     """
     from pyoxigraph import NamedNode
 
@@ -88,11 +91,17 @@ def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") 
     ox = store._ox
     claims = {(q.subject, q.graph_name) for q in ox.quads_for_pattern(
         None, NamedNode(_RDF + "predicate"), NamedNode(iris.LIN + "derivedFrom"))}
-    fields: dict[str, dict] = {}
-    for name, predicate in (("s", _RDF + "subject"), ("o", _RDF + "object"), ("st", iris.LIN + "status"),
-                            ("q", iris.LIN + "qualifiers")):
-        fields[name] = {(q.subject, q.graph_name): q.object.value
-                        for q in ox.quads_for_pattern(None, NamedNode(predicate), None) if (q.subject, q.graph_name) in claims}
+    wanted = {_RDF + "subject": "s", _RDF + "object": "o", iris.LIN + "status": "st", iris.LIN + "qualifiers": "q"}
+    fields: dict[str, dict] = {name: {} for name in wanted.values()}
+    if len(claims) <= _LOOKUPS:  # few: each claim's own quads (a store of many other claims is not scanned)
+        for c in claims:
+            for q in ox.quads_for_pattern(c[0], None, None, c[1]):
+                if (name := wanted.get(q.predicate.value)) is not None:
+                    fields[name][c] = q.object.value
+    else:  # many: one range of each predicate, kept for the derivation claims
+        for predicate, name in wanted.items():
+            fields[name] = {(q.subject, q.graph_name): q.object.value for q in ox.quads_for_pattern(
+                None, NamedNode(predicate), None) if (q.subject, q.graph_name) in claims}
     statuses: dict[tuple[str, str], list] = defaultdict(list)
     relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
     status_of = {iris.status_iri(s): s for s in Status}
