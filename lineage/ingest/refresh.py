@@ -121,13 +121,13 @@ def _claims(store, doc_ids: list[str], subject: str | None = None, label: str | 
 def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
     """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
     from lineage.ingest.card import ingest_hf
-    from lineage.ingest.crawl import _Models, listed_source
+    from lineage.ingest.listing import Models, listed_source
     from lineage.store.nquads import load_sources
 
     if (why := _offline(hub_list.endpoint())) is not None:
         raise ExternalServiceError(f"cannot refresh from Hugging Face ({why}); run again online")
     report = RefreshReport(checked=0, unchanged=0, refreshed=[], gone=[], added=[], removed=[])
-    models = _Models(catalog)
+    models = Models(catalog)
     entries = listed(store)
     for doc_id, repo, revision in pinned(store):
         info = _info(repo)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from lineage.combine import combine
 from lineage.errors import SourceFormatError
 from lineage.questions.status import at_least
+from lineage.vocab import Predicate
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -68,57 +69,26 @@ class Quantizer(BaseModel):
     bases: int = Field(description="Distinct base models quantized.")
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_LOOKUPS = 5000
-"""Up to this many derivation claims, each is read by its own lookups; above, by predicate ranges."""
-
-
 def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") -> list[Edge]:
     """Every derivation in the store, one per (model, base), its claims' statuses combined.
 
-    Read through the store's own quad indexes, not a SPARQL join: the ``derivedFrom`` claims are one range
-    of ``(?, rdf:predicate, lin:derivedFrom)``; their subjects, objects, statuses and qualifiers come by one
-    lookup per claim, or, for many claims, by one range of each of those predicates (kept for the derivation
-    claims); the discovered models' organizations from their records (``lin:entityRecord``), parsed only for
-    models on an edge.  Exact: the claims themselves are read (measured at 100,000 derivatives:
-    ``benchmarks/results/crawl.txt``).
+    Read through the store's own quad indexes, not a SPARQL join (:meth:`lineage.store.Store.statements`);
+    the discovered models' organizations from their records, parsed only for models on an edge.
     """
-    from pyoxigraph import NamedNode
-
     from lineage.domain import Status
     from lineage.store import iris
 
-    ox = store._ox
-    claims = {(q.subject, q.graph_name) for q in ox.quads_for_pattern(
-        None, NamedNode(_RDF + "predicate"), NamedNode(iris.LIN + "derivedFrom"))}
-    wanted = {_RDF + "subject": "s", _RDF + "object": "o", iris.LIN + "status": "st", iris.LIN + "qualifiers": "q"}
-    fields: dict[str, dict] = {name: {} for name in wanted.values()}
-    if len(claims) <= _LOOKUPS:  # few: each claim's own quads (a store of many other claims is not scanned)
-        for c in claims:
-            for q in ox.quads_for_pattern(c[0], None, None, c[1]):
-                if (name := wanted.get(q.predicate.value)) is not None:
-                    fields[name][c] = q.object.value
-    else:  # many: one range of each predicate, kept for the derivation claims
-        for predicate, name in wanted.items():
-            fields[name] = {(q.subject, q.graph_name): q.object.value for q in ox.quads_for_pattern(
-                None, NamedNode(predicate), None) if (q.subject, q.graph_name) in claims}
     statuses: dict[tuple[str, str], list] = defaultdict(list)
     relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
     status_of = {iris.status_iri(s): s for s in Status}
-    for c in claims:
-        if c not in fields["s"] or c not in fields["o"] or c not in fields["st"]:
-            continue  # not a whole claim
-        key = (iris.entity_id(fields["s"][c]), iris.entity_id(fields["o"][c]))
-        statuses[key].append(status_of[fields["st"][c]])
-        relations[key][_relation(fields["q"].get(c))] += 1
-    on_edges = {m for pair in statuses for m in pair if m not in catalog.entities}
+    for subject, obj, status, qualifiers in store.statements(Predicate.DERIVED_FROM):
+        key = (iris.entity_id(subject), iris.entity_id(obj))
+        statuses[key].append(status_of[status])
+        relations[key][_relation(qualifiers)] += 1
     orgs = {}
-    for q in ox.quads_for_pattern(None, NamedNode(iris.LIN + "entityRecord"), None):
-        model = iris.entity_id(q.subject.value)
-        if model not in on_edges or model in orgs:
-            continue
+    for model, text in store.entity_records({m for pair in statuses for m in pair if m not in catalog.entities}).items():
         try:
-            record = json.loads(q.object.value)
+            record = json.loads(text)
         except ValueError:
             continue
         if isinstance(record, dict) and record.get("kind") == "model":

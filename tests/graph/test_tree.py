@@ -15,12 +15,12 @@ def _rows(edges):
 
 
 def test_the_stores_derivations_are_the_projected_graphs(built_store_path, catalog, monkeypatch):
-    from lineage.questions import tree as module
     from lineage.questions.projection import project
+    from lineage.store import claim_lookup
 
     with Store(built_store_path, read_only=True) as st:
         fast = store_edges(st, catalog)
-        monkeypatch.setattr(module, "_LOOKUPS", 0)  # the read a store of many derivations takes: predicate ranges
+        monkeypatch.setattr(claim_lookup, "LOOKUPS", 0)  # the read a store of many derivations takes: predicate ranges
         assert _rows(store_edges(st, catalog)) == _rows(fast)
         seen = catalog.with_discovered(st.discovered_entities())  # as the CLI projects: with what sources discovered
         graph = project(st, seen, derivatives=True)
