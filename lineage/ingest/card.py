@@ -43,6 +43,7 @@ from lineage.domain import (
 )
 from lineage.errors import SourceFormatError
 from lineage.ingest import adoption, download, facts, hardware, markup, months
+from lineage.ingest.derivation import derivation_claim
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
 from lineage.ingest.identity import catalog_without
@@ -343,9 +344,9 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         rel = "finetune" if relation == "continued-pretraining" else relation or _guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")
         claims.append(
-            settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
-                  primary=True, reason=f"the repo's card front matter names it as base_model ({rel})",
-                  evidence=(ev("README.md front matter: base_model", f"base_model: {b}" + (f"; base_model_relation: {relation}" if relation else "")),)))
+            derivation_claim(model_id, base_id, rel, (ev("README.md front matter: base_model", f"base_model: {b}" + (
+                f"; base_model_relation: {relation}" if relation else "")),), primary=True,
+                reason=f"the repo's card front matter names it as base_model ({rel})")
         )
     paper = None
     for tag in _as_list(meta.get("tags")):

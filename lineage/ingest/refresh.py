@@ -35,13 +35,47 @@ class RefreshReport(BaseModel):
 
 
 def pinned(store) -> list[tuple[str, str, str | None]]:
-    """(source id, repo, stored commit) of every Hub-pinned source."""
+    """(source id, repo, stored commit) of every Hub-pinned source: cards, ``hub:<repo>`` entries, and each entry
+    of a crawled listing page (named ``hub:<repo>``, the source a refresh writes for it)."""
     out = []
     for doc in store.sources():
         kind, _, repo = doc.id.partition(":")
         if kind in ("card", "hub") and is_repo_id(repo):
             out.append((doc.id, repo, doc.revision))
+    written = {doc_id for doc_id, _, _ in out}
+    out += [(f"hub:{repo}", repo, commit) for repo, (_, _, commit) in listed(store).items()
+            if f"hub:{repo}" not in written]
     return sorted(out)
+
+
+_LISTED = """SELECT ?g ?m ?repo ?rev WHERE { GRAPH ?g { ?m lin:hfRepo ?repo ; lin:revision ?rev } }"""
+
+
+def listed(store) -> dict[str, tuple[str, str, str]]:
+    """repo -> (page source id, model IRI, commit) of every entry of a crawled listing page
+    (:func:`lineage.store.nquads.commit_nquads`)."""
+    from lineage.store import iris
+
+    out = {}
+    for row in store.select(_LISTED):
+        doc_id = iris.source_id(str(row["g"]))
+        if doc_id.startswith("hub-list:") and is_repo_id(repo := str(row["repo"])):
+            out[repo] = (doc_id, str(row["m"]), str(row["rev"]))
+    return out
+
+
+def _unlist(store, page: str, model_iri: str) -> None:
+    """Take one entry out of its listing page's graph: its commit and the claims about its model (the
+    ``hub:<repo>`` source written for it states them now).  Evidence nodes the page's other claims share stay."""
+    from lineage.store import iris
+
+    g, m = iris.ref(iris.source_iri(page)), iris.ref(model_iri)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    store._update(
+        f"DELETE WHERE {{ GRAPH {g} {{ {m} {iris.ref(iris.LIN + 'revision')} ?rev }} }} ;\n"
+        f"DELETE {{ GRAPH {g} {{ ?c ?p ?o . {m} ?dp ?base }} }} WHERE {{ GRAPH {g} {{ ?c {iris.ref(rdf + 'subject')} {m} ; "
+        f"{iris.ref(rdf + 'predicate')} ?dp ; {iris.ref(rdf + 'object')} ?base ; ?p ?o }} }}",
+        f"taking {model_iri} out of {page} failed")
 
 
 def _info(repo: str) -> dict | None:
@@ -72,26 +106,29 @@ def _info(repo: str) -> dict | None:
     return info if isinstance(info, dict) else None
 
 
-def _claims(store, doc_ids: list[str]) -> set[str]:
+def _claims(store, doc_ids: list[str], subject: str | None = None, label: str | None = None) -> set[str]:
+    """The claims of ``doc_ids`` (about ``subject`` only, when given) as diff lines, each naming its source
+    (or ``label``: a listing page's entry is named as the ``hub:<repo>`` source a refresh writes for it)."""
     out = set()
     for doc_id in doc_ids:
-        for c in store.claims(source=doc_id):
+        for c in store.claims(source=doc_id, **({"subject": subject} if subject else {})):
             what = c.object if c.object is not None else f"{c.value}{' ' + c.unit if c.unit else ''}"
             extra = f" {c.qualifiers}" if c.qualifiers else ""
-            out.add(f"{c.subject} {c.predicate.value} {what}{extra} [{c.status.value}] ({doc_id})")
+            out.add(f"{c.subject} {c.predicate.value} {what}{extra} [{c.status.value}] ({label or doc_id})")
     return out
 
 
 def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
     """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
     from lineage.ingest.card import ingest_hf
-    from lineage.ingest.crawl import _Models, listed_source
+    from lineage.ingest.listing import Models, listed_source
     from lineage.store.nquads import load_sources
 
     if (why := _offline(hub_list.endpoint())) is not None:
         raise ExternalServiceError(f"cannot refresh from Hugging Face ({why}); run again online")
     report = RefreshReport(checked=0, unchanged=0, refreshed=[], gone=[], added=[], removed=[])
-    models = _Models(catalog)
+    models = Models(catalog)
+    entries = listed(store)
     for doc_id, repo, revision in pinned(store):
         info = _info(repo)
         report.checked += 1
@@ -104,7 +141,12 @@ def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = No
         if sha is not None and sha == revision:
             report.unchanged += 1
             continue
+        page, model_iri, _ = entries.get(repo, (None, None, None))
         before = _claims(store, [doc_id])
+        if page is not None and model_iri is not None:
+            from lineage.store import iris
+
+            before |= _claims(store, [page], iris.entity_id(model_iri), label=doc_id)
         if doc_id.startswith("card:"):
             ingest_hf(store, catalog, repo)
         else:
@@ -112,6 +154,8 @@ def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = No
             if item is None:
                 raise ExternalServiceError(f"Hugging Face answered the model info of {repo} without its id")
             load_sources(store, [listed_source(item, models)])
+            if page is not None and model_iri is not None:
+                _unlist(store, page, model_iri)
         after = _claims(store, [doc_id])
         report.refreshed.append(doc_id)
         report.added += sorted(after - before)

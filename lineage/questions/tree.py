@@ -1,7 +1,7 @@
 """The model tree at Hub scale: descendants of a model by relation and depth, the most-derived bases, who quantizes whom.
 
-Every question reads the ``derivedFrom`` edges once: from the store (:func:`store_edges`, one SPARQL
-read of the claims and the discovered models' records, about a second at 100,000 derivatives), or from
+Every question reads the ``derivedFrom`` edges once: from the store (:func:`store_edges`, range reads of
+the store's quad indexes, the claims and the discovered models' records), or from
 the projected graph (:func:`graph_edges`, what the saved Cypher twins are checked against).  An edge
 carries its relation (``quantized``, ``finetune``, ``adapter``, ``merge``, ``distill``…), its combined
 status and the organizations on both sides; an edge whose status is ``contradicted`` or weaker than
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict, deque
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from lineage.combine import combine
 from lineage.errors import SourceFormatError
 from lineage.questions.answer import Answer
 from lineage.questions.status import at_least
+from lineage.vocab import Predicate
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -68,38 +70,31 @@ class Quantizer(Answer):
     bases: int = Field(description="Distinct base models quantized.")
 
 
-_EDGES = """
-SELECT ?model ?base ?q ?status WHERE {
-  ?c <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> lin:derivedFrom ;
-     <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?model ;
-     <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?base ;
-     lin:status ?status .
-  OPTIONAL { ?c lin:qualifiers ?q }
-}"""
-
-_RECORDS = "SELECT ?m ?rec WHERE { ?m lin:entityRecord ?rec }"
-"""Every discovered entity's record (one pattern, a scan; models are told by the record's ``kind``)."""
-
-
 def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") -> list[Edge]:
-    """Every derivation in the store, one per (model, base), its claims' statuses combined."""
-    from lineage.domain import Status
+    """Every derivation in the store, one per (model, base), its claims' statuses combined.
 
-    claims: dict[tuple[str, str], list] = defaultdict(list)
+    Read through the store's own quad indexes, not a SPARQL join (:meth:`lineage.store.Store.statements`);
+    the discovered models' organizations from their records, parsed only for models on an edge.
+    """
+    from lineage.domain import Status
+    from lineage.store import iris
+
+    statuses: dict[tuple[str, str], list] = defaultdict(list)
     relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for row in store.select(_EDGES, entity_ids=True):
-        key = (str(row["model"]), str(row["base"]))
-        claims[key].append(Status(str(row["status"]).rsplit("#", 1)[-1].lower()))
-        relations[key][_relation(row.get("q"))] += 1
+    status_of = {iris.status_iri(s): s for s in Status}
+    for subject, obj, status, qualifiers in store.statements(Predicate.DERIVED_FROM):
+        key = (iris.entity_id(subject), iris.entity_id(obj))
+        statuses[key].append(status_of[status])
+        relations[key][_relation(qualifiers)] += 1
     orgs = {}
-    for row in store.select(_RECORDS, entity_ids=True):
+    for model, text in store.entity_records({m for pair in statuses for m in pair if m not in catalog.entities}).items():
         try:
-            record = json.loads(str(row["rec"]))
+            record = json.loads(text)
         except ValueError:
             continue
         if isinstance(record, dict) and record.get("kind") == "model":
-            orgs[str(row["m"])] = record.get("organization")
-    return _edges(claims, relations, lambda m: _org(m, catalog, orgs), min_status)
+            orgs[model] = record.get("organization")
+    return _edges(statuses, relations, lambda m: _org(m, catalog, orgs), min_status)
 
 
 def graph_edges(g: nx.MultiDiGraph, min_status: str = "unverified") -> list[Edge]:
@@ -113,10 +108,12 @@ def graph_edges(g: nx.MultiDiGraph, min_status: str = "unverified") -> list[Edge
     return out
 
 
-def _relation(q) -> str:
+@lru_cache(maxsize=1024)
+def _relation(q: str | None) -> str:
+    """The relation of a claim's qualifiers (JSON text; a crawl's claims share a handful of values)."""
     try:
-        return json.loads(str(q)).get("relation") or "unknown" if q else "unknown"
-    except ValueError:
+        return json.loads(q).get("relation") or "unknown" if q else "unknown"
+    except (ValueError, AttributeError):
         return "unknown"
 
 

@@ -369,6 +369,19 @@ class Store:
         return {iris.source_id(q.graph_name.value) for p in predicates
                 for q in self._ox.quads_for_pattern(None, rdf_predicate, NamedNode(iris.LIN + Predicate(p).value))}
 
+    def statements(self, predicate: Predicate) -> list[tuple[str, str, str, str | None]]:
+        """(subject IRI, object IRI, status IRI, qualifiers JSON or None) of every claim of ``predicate``, read by
+        quad-index lookups (:func:`lineage.store.claim_lookup.statements`)."""
+        from lineage.store.claim_lookup import statements
+
+        return statements(self._ox, iris.LIN + Predicate(predicate).value)
+
+    def entity_records(self, ids: set[str]) -> dict[str, str]:
+        """id -> stored record (JSON) of the discovered entities among ``ids``."""
+        from lineage.store.claim_lookup import entity_records
+
+        return entity_records(self._ox, ids)
+
     def source(self, doc_id: str) -> SourceDocument | None:
         return next((d for d in self.sources() if d.id == doc_id), None)
 

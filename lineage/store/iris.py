@@ -77,3 +77,10 @@ def status_iri(status: Status) -> str:
 def enum_from_iri(enum, iri: str, suffix: str = ""):
     """The member of ``enum`` an IRI names (``lin:Verified`` -> ``Status.VERIFIED``)."""
     return enum(str(iri).removeprefix(LIN).removesuffix(suffix).lower())
+
+
+def evidence_key(ev) -> tuple:
+    """What makes two evidence records one node in a source's graph: every field they are written with
+    (claims of one source resting on the same evidence share its node)."""
+    return (ev.source, ev.revision, ev.source_kind, ev.locator, ev.snippet, ev.method, ev.retrieved_at, ev.supports,
+            ev.span_start, ev.span_end, ev.span_sha256)

@@ -1,7 +1,7 @@
 """Many small sources written at once: their graphs as N-Quads text, loaded a batch per transaction.
 
-A Hub crawl writes one source per repository (its ``derivedFrom`` claim, the discovered model and
-lab): 100,000 of them must take seconds.  :func:`lineage.store.rdf.document_triples` builds rdflib
+A Hub crawl writes one source per listing page (each listed repository's ``derivedFrom`` claims, its
+discovered model, its commit: :func:`commit_nquads`): 100,000 repositories must take seconds.  :func:`lineage.store.rdf.document_triples` builds rdflib
 terms (measured 0.4 ms a source, 40 s for 100k); :func:`document_nquads` writes the same quads as
 text directly (``tests/store/test_nquads.py`` checks both give the same quads, source by source), and
 falls back to the rdflib mapping for anything it does not cover (entities other than models and
@@ -78,8 +78,9 @@ def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Ent
     for e in entities:
         assert isinstance(e, Model | Organization)  # covered(): the others go through rdflib
         rows += _entity(e)
+    shared: dict = {}
     for c in claims:
-        rows += _claim(c, doc.id, s)
+        rows += _claim(c, doc.id, s, shared)
     return [f"{a} {b} {c} {g} ." for a, b, c in dict.fromkeys(rows)]
 
 
@@ -101,8 +102,9 @@ def _entity(e: Model | Organization) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
-    """A claim's quads (``graph``: the source's IRI, written as a term)."""
+def _claim(claim: Claim, doc_id: str, graph: str, shared: dict) -> list[tuple[str, str, str]]:
+    """A claim's quads (``graph``: the source's IRI, written as a term; ``shared``: the source's evidence nodes
+    by :func:`lineage.store.iris.evidence_key`, one node per distinct evidence as the rdflib mapping writes it)."""
     import hashlib
 
     assert claim.object is not None  # covered(): a claim with a value goes through rdflib
@@ -119,7 +121,11 @@ def _claim(claim: Claim, doc_id: str, graph: str) -> list[tuple[str, str, str]]:
     rows += [(c, _lin("status"), f"<{iris.status_iri(claim.status)}>"), (c, _lin("statusReason"), _lit(claim.reason)),
              (c, _lin("claimedIn"), graph)]
     for i, ev in enumerate(claim.evidence):
-        node = f"<{c[1:-1]}-e{i}>"
+        ev_key = iris.evidence_key(ev)
+        if ev_key in shared:
+            rows.append((c, f"<{_PROV}wasDerivedFrom>", shared[ev_key]))
+            continue
+        node = shared[ev_key] = f"<{c[1:-1]}-e{i}>"
         rows += [(c, f"<{_PROV}wasDerivedFrom>", node), (node, _TYPE, _lin("Evidence")),
                  (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else _source(ev.source))]
         if ev.revision:
@@ -163,12 +169,27 @@ class Prepared(NamedTuple):
     quads: int
 
 
-def prepare(sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]]) -> Prepared:
-    """A batch's quads, rendered without touching the store (a crawl renders the next page while one loads)."""
+def commit_nquads(commits: Iterable[tuple[str, str, str | None, str]]) -> list[str]:
+    """(source id, model id, repo, commit) of Hub listing entries as quads in their source's graph:
+    ``model lin:hfRepo repo ; lin:revision commit`` (what ``ingest refresh`` asks the Hub about again);
+    repo None: the graph names it already (the discovered model's ``hfRepo``)."""
+    out = []
+    for doc_id, model_id, repo, sha in commits:
+        m, g = f"<{iris.entity_iri(model_id)}>", _source(doc_id)
+        if repo is not None:
+            out.append(f"{m} {_lin('hfRepo')} {_lit(repo)} {g} .")
+        out.append(f"{m} {_lin('revision')} {_lit(sha)} {g} .")
+    return out
+
+
+def prepare(sources: Iterable[tuple[SourceDocument, list[Claim], list[Entity]]], extra: Iterable[str] = ()) -> Prepared:
+    """A batch's quads, rendered without touching the store (a crawl renders the next page while one loads);
+    ``extra``: more N-Quads lines, in the batch's graphs (:func:`commit_nquads`)."""
     sources = list(sources)
     indexed = [s for s in sources if any(c.predicate is Predicate.USES or c.predicate in IDEA_RELATIONS for c in s[1])]
     plain = [s for s in sources if s not in indexed] if indexed else sources
     lines = [line for doc, claims, entities in plain for line in document_nquads(doc, list(claims), list(entities))]
+    lines += extra
     index = iris.ref(iris.INDEX)
     text = "\n".join(lines) + f"\n{index} {_lin('indexVersion')} {_lit(_index_version(), _XSD + 'integer')} {index} .\n"
     return Prepared(indexed, [doc.id for doc, _, _ in plain], text.encode("utf-8"), len(lines))

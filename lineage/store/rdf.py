@@ -34,6 +34,7 @@ from lineage.domain import (
     Technique,
 )
 from lineage.store import iris
+from lineage.store.iris import evidence_key
 
 BASE = iris.BASE
 LIN = Namespace(iris.LIN)
@@ -150,8 +151,17 @@ def source_triples(doc: SourceDocument) -> Iterator[Triple]:
         yield s, SKOS.note, Literal(doc.note)
 
 
-def evidence_triples(ev: Evidence, claim_node: URIRef, index: int) -> Iterator[Triple]:
+def evidence_triples(ev: Evidence, claim_node: URIRef, index: int, shared: dict | None = None) -> Iterator[Triple]:
+    """One evidence record of a claim.  Within one source, claims resting on the same evidence (a listing page
+    naming many repositories' bases in one field) point at one node, named after the first claim that has it
+    (``shared``: evidence key -> node, kept per source); the node's own triples are written once."""
+    key = evidence_key(ev) if shared is not None else None
+    if key is not None and shared is not None and key in shared:
+        yield claim_node, PROV.wasDerivedFrom, shared[key]
+        return
     node = URIRef(f"{claim_node}-e{index}")
+    if key is not None and shared is not None:
+        shared[key] = node
     yield claim_node, PROV.wasDerivedFrom, node
     yield node, RDF.type, LIN.Evidence
     yield node, PROV.hadPrimarySource, source_iri(ev.source)
@@ -169,8 +179,8 @@ def evidence_triples(ev: Evidence, claim_node: URIRef, index: int) -> Iterator[T
     yield node, LIN.supports, Literal(ev.supports)
 
 
-def claim_triples(claim: Claim, doc_id: str) -> Iterator[Triple]:
-    """A claim, its evidence and (unless contradicted) the direct edge."""
+def claim_triples(claim: Claim, doc_id: str, shared: dict | None = None) -> Iterator[Triple]:
+    """A claim, its evidence and (unless contradicted) the direct edge (``shared``: :func:`evidence_triples`)."""
     c = claim_iri(claim, doc_id)
     subject, predicate = entity_iri(claim.subject), LIN[claim.predicate.value]
     yield c, RDF.type, LIN.Claim
@@ -191,7 +201,7 @@ def claim_triples(claim: Claim, doc_id: str) -> Iterator[Triple]:
     yield c, LIN.statusReason, Literal(claim.reason)
     yield c, LIN.claimedIn, source_iri(doc_id)
     for i, ev in enumerate(claim.evidence):
-        yield from evidence_triples(ev, c, i)
+        yield from evidence_triples(ev, c, i, shared)
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
@@ -276,8 +286,9 @@ def document_triples(doc: SourceDocument, claims: Iterable[Claim], entities: Ite
     for entity in entities:
         for t in entity_triples(entity):
             out[t] = None
+    shared: dict = {}
     for claim in claims:
-        for t in claim_triples(claim, doc.id):
+        for t in claim_triples(claim, doc.id, shared):
             out[t] = None
     return list(out)
 

@@ -78,3 +78,19 @@ def test_a_batch_replaces_the_graphs_of_its_sources_and_reads_back(tmp_path):
         assert sorted((c.source, c.status.value) for c in claims) == [("hub:x/A", "contradicted"), ("hub:x/B", "verified")]
         assert {d.id for d in st.sources()} == {"hub:x/A", "hub:x/B"}
         assert any(e.id == "x-model" for e in st.discovered_entities())
+
+
+def test_claims_of_one_source_resting_on_the_same_evidence_share_one_node_in_both_writers(tmp_path):
+    doc, (claim,), entities = _source("x/Page")
+    other = claim.model_copy(update={"subject": "y-model"})  # a second entry of the page, same field and snippet
+    distinct = claim.model_copy(update={"subject": "z-model", "evidence": (claim.evidence[0].model_copy(
+        update={"snippet": "baseModels: c/d"}),)})
+    claims = [claim, other, distinct]
+    fast = _quads(document_nquads(doc, claims, entities))
+    assert fast == _rdflib_quads(doc, claims, entities)
+    evidence = {q.subject for q in fast if q.predicate.value.endswith("#type") and q.object.value.endswith("#Evidence")}
+    assert len(evidence) == 2  # one per distinct evidence, not one per claim
+    with Store(tmp_path / "s") as st:
+        load_sources(st, [(doc, claims, entities)])
+        read = {c.subject: c.evidence[0].snippet for c in st.claims(predicate=Predicate.DERIVED_FROM)}
+    assert read == {"x-model": "baseModels: a/b", "y-model": "baseModels: a/b", "z-model": "baseModels: c/d"}

@@ -12,10 +12,8 @@ from __future__ import annotations
 from lineage.domain import (
     Claim,
     Derivation,
-    Draft,
     Evidence,
     Method,
-    Predicate,
     Role,
     SourceDocument,
     SourceKind,
@@ -23,7 +21,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest.config.derivative import Sign
-from lineage.verify_draft import settle
+from lineage.ingest.derivation import derivation_claim
 
 
 def derivative_id(repo: str, catalog) -> str:
@@ -48,9 +46,8 @@ def derived_from(repo: str, base: str, doc: SourceDocument, found: list[Sign], c
     else:
         role = Role.INFERRED
         reason = "the repo name carries a number-format suffix after the base's name; no quantization key states it"
-    return settle(Draft(subject=derivative_id(repo, catalog or {}), predicate=Predicate.DERIVED_FROM, object=base,
-                        qualifiers={"relation": Derivation.QUANTIZED.value}, primary=doc.kind is SourceKind.PRIMARY,
-                        role=role, reason=reason[:200], evidence=evidence))
+    return derivation_claim(derivative_id(repo, catalog or {}), base, Derivation.QUANTIZED.value, evidence,
+                            primary=doc.kind is SourceKind.PRIMARY, role=role, reason=reason)
 
 
 def derivative_entities(repo: str, doc: SourceDocument, catalog) -> list:
