@@ -24,6 +24,7 @@ from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_gener
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
+from lineage.ingest.entry_titles import entry_title, whole_title_name
 from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
 from lineage.ingest.text import Sentence
 from lineage.verify_draft import settle
@@ -35,19 +36,21 @@ CUES: list[tuple[str, TechniqueCategory]] = [
     (r"quantiz|low-bit|\b(?:fp8|fp4|int8|int4|[1-8]-bit)\b|mixed precision", C.PRECISION),
     (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill", C.INFERENCE),
     (r"position|rotary|extrapolat|context window|length generali[sz]|long[- ]context", C.POSITIONAL),
-    (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc", C.MOE),
-    (r"attention|multi-query|multi-head|linear transformer|state space|recurren|convolution", C.ATTENTION),
+    (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc|sparsity|conditional "
+     r"computation", C.MOE),
+    (r"attention|multi-query|multi-head|linear transformer|state space|recurren|convolution|\brnns?\b|linear sequence "
+     r"model|(?:efficient|long-range) transformer|memory augment", C.ATTENTION),
     (r"normali[sz]ation|\bnorm\b|layernorm|rmsnorm", C.NORMALIZATION),
     (r"activation|gelu|\bglu\b|gated linear unit|swish", C.ACTIVATION),
     (r"optimi[sz]er|gradient descent|\badam|momentum|learning rate|second-order|preconditi", C.OPTIMIZER),
     (r"preference|reward|policy|reinforcement|rlhf|feedback|alignment|\baligning\b|reasoning via", C.ALIGNMENT),
     (r"\bloss\b|objective|token prediction|next-token|contrastive|denoising", C.OBJECTIVE),
     (r"parallel|pipeline|distributed|memory optimi|zero redundancy|offload|checkpointing|kernel|io-aware|"
-     r"communication|cluster|\bsystem for", C.SYSTEMS),
+     r"communication|cluster|\bsystem for|sharding", C.SYSTEMS),
     (r"deduplicat|data selection|data mixture|filtering|tokeni[sz]|byte[- ]pair|subword|data synthesis|"
      r"synthetic data|curriculum|domain reweighting|instruction tuning data", C.DATA),
     (r"distillation|fine-tuning|finetuning|pre-training|pretraining|adaptation|low-rank|pruning|scaling law|"
-     r"hyperparameter|initiali[sz]ation|training|tuning", C.TRAINING),
+     r"hyperparameter|initiali[sz]ation|training|tuning|merging", C.TRAINING),
     (r"residual|connection|skip", C.RESIDUAL),
 ]
 _MORE_HEADS = {
@@ -144,6 +147,17 @@ def coined(name: str) -> bool:
     return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
 
 
+def _singular_head(name: str) -> str:
+    head = name.split()[-1].lower()
+    return head if head in HEADS else head[:-1] if head.endswith("s") and head[:-1] in HEADS else head
+
+
+def _whole_title(entry: str) -> str | None:
+    """The entry's whole title when it is a method's name ("Zero bubble pipeline parallelism"), else None."""
+    title = entry_title(entry)
+    return whole_title_name(title, HEADS.keys() | _MORE_HEADS) if title else None
+
+
 _DATA_AFTER = r"\s*(?:-\s*)?(?:dataset|data\s+set|data|corpus|benchmark|problems|prompts)\b"
 _DATA_BEFORE = r"\b(?:data|problems|prompts|questions|samples)\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?"
 
@@ -197,11 +211,12 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     seen: set[str] = set()
     for ref in bib.entries:
         parts = title_parts(ref.text)
-        if parts is None:
+        whole = None if parts else _whole_title(ref.text)
+        if parts is None and whole is None:
             continue
-        name, sub = parts
-        cat = category(name, sub)
-        if cat is None or not coined(name):
+        name, sub = parts or (whole, "")
+        cat = category(name, sub) or (HEADS.get(_singular_head(name)) if whole else None)
+        if cat is None or not (whole or coined(name)):
             continue
         if _QUESTION.match(sub):
             continue  # "What's the real context size …": a study, not a method
@@ -213,7 +228,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             continue
         if body and _only_as_data(name, body):
             continue  # "trained on the X dataset", "data from X": here X names data, not the method
-        origin = ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)
+        origin = _origin(ref)
         if origin and origin in introduced:
             continue  # the catalog's idea, under the catalog's name
         words = name.split()
@@ -231,7 +246,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             continue  # the acronym of an idea the catalog names in full
         seen.add(key)
         aliases = tuple(dict.fromkeys(a for a in (name, long) if a and a != canonical))
-        title = f"{name}: {sub}"
+        title = f"{name}: {sub}" if sub else name
         if origin and not ref.paper and origin not in catalog.entities and all(p.id != origin for p in out.papers):
             out.papers.append(_paper(ref, title, doc_id))
         technique = Technique(
@@ -241,8 +256,9 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             category=cat,
             variant_of=variants_of(canonical, techniques),
             introduced_in=origin,
-            first_appeared=_month(ref.arxiv) if ref.arxiv and not ref.paper else None,
-            sources=(SourceRef(url=url, note=f"named by the title of a cited paper (references, entry {ref.number or ref.index})"),),
+            first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
+            sources=(SourceRef(url=url, note=f"named by {'the whole' if whole else 'the'} title of a cited paper "
+                                        f"(references, entry {ref.number or ref.index})"),),
             curation="discovered",
             discovered_in=doc_id,
         )
@@ -278,7 +294,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             if len(refs) > 1 or (not refs and head in _BROAD):
                 continue  # several citations: the origin is not one paper; a field's name is no idea without one
             ref = refs[0] if refs else None
-            origin = (ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)) if ref else None
+            origin = _origin(ref) if ref else None
             key, ident = idea_key(acr), slug(name)  # the name, not the acronym: "DP" is more than one idea
             if not ident or origin in introduced or key in seen or idea_key(name) in seen or ident in resolver.catalog.entities:
                 continue
@@ -300,6 +316,19 @@ def _paper(ref: references.Reference, title: str, doc_id: str) -> Paper:
     return Paper(id=f"arxiv-{ref.arxiv}", name=title[:120], title=title[:200], arxiv=ref.arxiv, published=_month(ref.arxiv),
                  sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
                  curation="discovered", discovered_in=doc_id)
+
+
+def _origin(ref: references.Reference) -> str | None:
+    """The paper an entry cites: the catalog's, else its arXiv id when that id can be the entry's own.
+
+    An entry that swallowed the next one (a split the layout hid) prints the next paper's id: an id assigned
+    years before the year the entry prints is not its paper's.
+    """
+    if ref.paper or not ref.arxiv:
+        return ref.paper
+    printed = int(ref.year[:4]) if ref.year else None
+    assigned = 2000 + int(ref.arxiv[:2])
+    return f"arxiv-{ref.arxiv}" if printed is None or assigned - 1 <= printed <= assigned + 2 else None
 
 
 def _month(arxiv: str | None) -> str | None:

@@ -119,3 +119,29 @@ def test_a_name_the_body_uses_only_for_data_and_the_predecessor_of_a_known_versi
                      if re.search(r"[a-z][\s-]v\d$", n, re.I))
     stem = re.sub(r"[\s-]*v\d$", "", versioned, flags=re.I)
     assert _ideas(catalog, f"U. Xi. {stem}: Training-free long-context extrapolation with sparse attention, 2024.")[1] == {}
+
+
+def test_a_whole_title_that_is_a_method_name_is_an_idea_with_its_origin(catalog):
+    found, ideas = _ideas(catalog, "P. Ode and Q. Yu. Staggered bubble pipeline parallelism. arXiv preprint "
+                                   "arXiv:2401.04321, 2024.")
+    t = ideas["staggered-bubble-pipeline-parallelism"]
+    assert (t.name, t.category.value, t.introduced_in, t.first_appeared) == (
+        "Staggered Bubble Pipeline Parallelism", "systems", "arxiv-2401.04321", "2024-01")
+    assert "whole title" in t.sources[0].note
+
+
+@pytest.mark.parametrize("entry", [
+    "R. Ark. Knowledge neurons in pretrained transformers, 2022.",  # a finding about a model, not a method's name
+    "S. Bay. Improving sparse attention with learned strides, 2023.",  # a sentence about a method
+    "T. Cay. Deep reinforcement learning, 2016.",  # a field
+    "U. Day. Learned strides improve sparse attention, 2023.",  # a claim
+])
+def test_whole_titles_that_are_not_a_method_name_make_nothing(catalog, entry):
+    assert _ideas(catalog, entry)[1] == {}
+
+
+def test_an_arxiv_id_years_before_the_entry_is_not_its_origin(catalog):
+    # the entry swallowed the next one (no line break in the layout): the id printed is the next paper's
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. In ICLR, 2025. W. Fay. "
+                               "Representation learning with codes. arXiv preprint arXiv:1807.01234")
+    assert ideas["ribbon-attention"].introduced_in is None
