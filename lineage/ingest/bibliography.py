@@ -34,7 +34,7 @@ CUES: list[tuple[str, TechniqueCategory]] = [
     # (regex on the name and subtitle, category) — first match decides
     (r"\bparallelism\b", C.SYSTEMS),
     (r"quantiz|low-bit|\b(?:fp8|fp4|int8|int4|[1-8]-bit)\b|mixed precision", C.PRECISION),
-    (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill", C.INFERENCE),
+    (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill|disaggregat", C.INFERENCE),
     (r"position|rotary|extrapolat|context window|length generali[sz]|long[- ]context", C.POSITIONAL),
     (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc|sparsity|conditional "
      r"computation", C.MOE),
@@ -57,9 +57,11 @@ _MORE_HEADS = {
     "transformers", "encoding", "decoding", "upcycling", "up-cycling", "scheduler", "tuning", "fine-tuning", "merging",
     "pruning", "search", "alignment", "regularization", "dropout", "initialization", "tokenization", "packing",
     "checkpointing", "offloading", "annealing", "warmup", "decay", "clipping", "units", "unit", "gating", "layer",
-    "layers", "heads",
+    "layers", "heads", "disaggregation", "estimation", "average", "hashing", "quantizer",
 }
 """Head nouns of descriptive method names beyond the proposal table's."""
+_HEAD_CATEGORY = {"estimation": C.ALIGNMENT, "average": C.TRAINING, "hashing": C.DATA, "quantizer": C.PRECISION}
+"""The category a name with one of these heads has when nothing else in it gives one ("Exponential Moving Average")."""
 _CUES = [(re.compile(p, re.I), c) for p, c in CUES]
 
 _NOT_METHOD = re.compile(
@@ -215,7 +217,9 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         if parts is None and whole is None:
             continue
         name, sub = parts or (whole, "")
-        cat = category(name, sub) or (HEADS.get(_singular_head(name)) if whole else None)
+        # "Mixture of block attention" of "MoBA" (or "Moba", as entries lower-case it): what it is, first
+        spelled = expansion(name if len(name) > 6 or " " in name else name.upper(), sub) if sub else None
+        cat = category(spelled or name, "") or category(name, sub) or (HEADS.get(_singular_head(name)) if whole else None)
         if cat is None or not (whole or coined(name)):
             continue
         if _QUESTION.match(sub):
@@ -241,7 +245,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         ident = slug(canonical)
         if not ident or key in seen or ident in catalog.entities:
             continue
-        long = expansion(name, sub)
+        long = spelled or expansion(name, sub)
         if long and (resolver.resolve(long) or same_idea(index, long)):
             continue  # the acronym of an idea the catalog names in full
         seen.add(key)
@@ -286,7 +290,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             head = name.split()[-1].lower()
             if head not in HEADS and head not in _MORE_HEADS or _NOT_METHOD.search(name):
                 continue
-            cat = category(name, "") or HEADS.get(head)
+            cat = category(name, "") or HEADS.get(head) or _HEAD_CATEGORY.get(head)
             if cat is None or any(resolver.resolve(n) or same_idea(index, n) for n in (name, acr)):
                 continue
             cite = re.sub(r"[()]", " ", m.group("cite") or "")

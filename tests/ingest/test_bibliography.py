@@ -9,6 +9,7 @@ import pytest
 
 from lineage.domain import EntityKind
 from lineage.ingest import bibliography, references
+from lineage.ingest.text import Sentence
 
 DOC, URL = "report:some-model/sha256-0123456789abcdef", "urn:lineage:report:some-model"
 
@@ -145,3 +146,20 @@ def test_an_arxiv_id_years_before_the_entry_is_not_its_origin(catalog):
     _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. In ICLR, 2025. W. Fay. "
                                "Representation learning with codes. arXiv preprint arXiv:1807.01234")
     assert ideas["ribbon-attention"].introduced_in is None
+
+
+def test_a_lower_cased_acronym_takes_its_category_from_what_it_spells(catalog):
+    # the subtitle also says "long-context", which alone would read as a positional idea
+    _, ideas = _ideas(catalog, "X. Gil. Zoba: Zones of block attention for long-context llms. arXiv preprint "
+                               "arXiv:2502.04321, 2025.")
+    t = ideas["zoba"]
+    assert (t.category.value, "Zones of block attention" in t.aliases) == ("attention", True)
+
+
+def test_a_name_spelled_out_with_a_head_beyond_the_proposal_table_is_an_idea(catalog):
+    body = [Sentence(page=3, offset=0, text="We keep a Decaying Weight Average (DWA) of the parameters.")]
+    found = bibliography.discover(references.parse("References\n[1] A. B. Some paper. 2020.", catalog), catalog, DOC,
+                                  URL, body)
+    (idea,) = found.ideas
+    assert (idea.technique.id, idea.technique.category.value, idea.technique.aliases) == (
+        "decaying-weight-average", "training", ("DWA",))
