@@ -305,7 +305,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             seen |= {key, idea_key(name)}
             canonical = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
             if origin and not ref.paper and all(p.id != origin for p in out.papers):
-                out.papers.append(_paper(ref, re.sub(r"\s+", " ", ref.text)[:200], doc_id))
+                out.papers.append(_paper(ref, entry_title(ref.text) or re.sub(r"\s+", " ", ref.text)[:200], doc_id))
             cites = f", citing references entry {ref.number or ref.index}" if ref else ""
             out.ideas.append(Titled(Technique(
                 id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,

@@ -163,3 +163,11 @@ def test_a_name_spelled_out_with_a_head_beyond_the_proposal_table_is_an_idea(cat
     (idea,) = found.ideas
     assert (idea.technique.id, idea.technique.category.value, idea.technique.aliases) == (
         "decaying-weight-average", "training", ("DWA",))
+
+
+def test_the_paper_a_spelled_out_name_cites_is_named_by_the_entry_title(catalog):
+    body = [Sentence(page=2, offset=0, text="We use Banded Window Attention (BWA) [1] in every layer.")]
+    text = "References\n[1] A. Ode, B. Yu, and C. Li. Banded windows for long inputs. arXiv preprint arXiv:2403.05555, 2024."
+    found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL, body)
+    assert [(p.id, p.title) for p in found.papers] == [("arxiv-2403.05555", "Banded windows for long inputs")]
+    assert found.ideas[0].technique.introduced_in == "arxiv-2403.05555"
