@@ -209,6 +209,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     introduced = {t.introduced_in for t in techniques} - {None}
     index = idea_index(techniques)
     stems = _model_stems(catalog)
+    unsourced = {t.id: t for t in techniques if t.curation == "discovered" and not t.introduced_in}
     out = Found()
     seen: set[str] = set()
     for ref in bib.entries:
@@ -228,6 +229,9 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         broad = name.split()[-1].lower() in {"learning", "training"}  # "Reinforcement learning: An introduction"
         if _NOT_METHOD.search(name if described and not broad else f"{name} {sub}") or (not described and model_like(sub)):
             continue
+        if (known := unsourced.get(same_idea(index, name))) and known.id not in seen:
+            _origin_found(known, ref, f"{name}: {sub}" if sub else name, introduced, seen, out, doc_id, url)
+            continue  # an idea another source discovered without its paper: this entry names the paper
         if _names_known_thing(name, resolver, stems) or same_idea(index, name) or _successor_known(name, techniques):
             continue
         if body and _only_as_data(name, body):
@@ -269,6 +273,24 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         out.ideas.append(Titled(technique, ref, title))
     _defined(body, bib, resolver, index, introduced, seen, out, doc_id, url)
     return out
+
+
+def _origin_found(known: Technique, ref: references.Reference, title: str, introduced: set, seen: set, out: Found,
+                  doc_id: str, url: str) -> None:
+    """The origin of an idea an earlier source discovered without one, from an entry whose title names it.
+
+    The idea is recorded again with the paper; records of one id merge, blanks filled from the others."""
+    origin = _origin(ref)
+    if not origin or origin in introduced:
+        return
+    seen.add(known.id)
+    if not ref.paper and all(p.id != origin for p in out.papers):
+        out.papers.append(_paper(ref, title, doc_id))
+    note = f"its origin named by the title of a cited paper (references, entry {ref.number or ref.index})"
+    technique = known.model_copy(update={
+        "introduced_in": origin, "first_appeared": known.first_appeared or (_month(ref.arxiv) if not ref.paper else None),
+        "sources": (SourceRef(url=url, note=note),), "discovered_in": doc_id})
+    out.ideas.append(Titled(technique, ref, title))
 
 
 _DEFINED = re.compile(rf"{_NAME}\s*{_ACR}")

@@ -171,3 +171,19 @@ def test_the_paper_a_spelled_out_name_cites_is_named_by_the_entry_title(catalog)
     found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL, body)
     assert [(p.id, p.title) for p in found.papers] == [("arxiv-2403.05555", "Banded windows for long inputs")]
     assert found.ideas[0].technique.introduced_in == "arxiv-2403.05555"
+
+
+def test_an_idea_discovered_without_its_paper_takes_the_origin_a_later_entry_names(catalog):
+    first, _ = _ideas(catalog, "Y. Hay. Quilt attention: Sparse blocks for long inputs. In ICLR, 2024.")
+    (quilt,) = [i.technique for i in first.ideas]
+    assert quilt.introduced_in is None  # the first report prints no arXiv id
+    later = catalog.with_discovered([quilt])
+    found, ideas = _ideas(later, "Z. Hay. Quilt attention: Sparse blocks for long inputs. arXiv preprint "
+                                 "arXiv:2402.07777, 2024.")
+    assert (ideas["quilt-attention"].introduced_in, [p.id for p in found.papers]) == (
+        "arxiv-2402.07777", ["arxiv-2402.07777"])
+    (c,) = [c for c in bibliography.claims(found, _Doc(), datetime.now(UTC)) if c.predicate.value == "introducedIn"]
+    assert (c.subject, c.object, c.status.value) == ("quilt-attention", "arxiv-2402.07777", "reported")
+    # a known idea with its origin already is left alone
+    assert _ideas(later.with_discovered([ideas["quilt-attention"]]), "Z. Hay. Quilt attention: Sparse blocks. "
+                  "arXiv:2402.07777, 2024.")[1] == {}
