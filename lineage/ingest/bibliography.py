@@ -236,7 +236,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             continue
         if body and _only_as_data(name, body):
             continue  # "trained on the X dataset", "data from X": here X names data, not the method
-        origin = _origin(ref)
+        origin = _origin(ref, name)
         if origin and origin in introduced:
             continue  # the catalog's idea, under the catalog's name
         words = name.split()
@@ -256,7 +256,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         aliases = tuple(dict.fromkeys(a for a in (name, long) if a and a != canonical))
         title = f"{name}: {sub}" if sub else name
         if origin and not ref.paper and origin not in catalog.entities and all(p.id != origin for p in out.papers):
-            out.papers.append(_paper(ref, title, doc_id))
+            out.papers.append(_paper(origin, title, doc_id))
         technique = Technique(
             id=ident,
             name=canonical,
@@ -264,7 +264,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             category=cat,
             variant_of=variants_of(canonical, techniques),
             introduced_in=origin,
-            first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
+            first_appeared=_arxiv_month(origin) if not ref.paper else None,
             sources=(SourceRef(url=url, note=f"named by {'the whole' if whole else 'the'} title of a cited paper "
                                         f"(references, entry {ref.number or ref.index})"),),
             curation="discovered",
@@ -280,15 +280,15 @@ def _origin_found(known: Technique, ref: references.Reference, title: str, intro
     """The origin of an idea an earlier source discovered without one, from an entry whose title names it.
 
     The idea is recorded again with the paper; records of one id merge, blanks filled from the others."""
-    origin = _origin(ref)
+    origin = _origin(ref, title.split(":")[0])
     if not origin or origin in introduced:
         return
     seen.add(known.id)
     if not ref.paper and all(p.id != origin for p in out.papers):
-        out.papers.append(_paper(ref, title, doc_id))
+        out.papers.append(_paper(origin, title, doc_id))
     note = f"its origin named by the title of a cited paper (references, entry {ref.number or ref.index})"
     technique = known.model_copy(update={
-        "introduced_in": origin, "first_appeared": known.first_appeared or (_month(ref.arxiv) if not ref.paper else None),
+        "introduced_in": origin, "first_appeared": known.first_appeared or (_arxiv_month(origin) if not ref.paper else None),
         "sources": (SourceRef(url=url, note=note),), "discovered_in": doc_id})
     out.ideas.append(Titled(technique, ref, title))
 
@@ -320,41 +320,64 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             if len(refs) > 1 or (not refs and head in _BROAD):
                 continue  # several citations: the origin is not one paper; a field's name is no idea without one
             ref = refs[0] if refs else None
-            origin = _origin(ref) if ref else None
+            origin = _origin(ref) if ref and _title_names(ref, name, acr) else None  # cited as a user: no origin
             key, ident = idea_key(acr), slug(name)  # the name, not the acronym: "DP" is more than one idea
             if not ident or origin in introduced or key in seen or idea_key(name) in seen or ident in resolver.catalog.entities:
                 continue
             seen |= {key, idea_key(name)}
             canonical = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
             if origin and not ref.paper and all(p.id != origin for p in out.papers):
-                out.papers.append(_paper(ref, entry_title(ref.text) or re.sub(r"\s+", " ", ref.text)[:200], doc_id))
+                out.papers.append(_paper(origin, entry_title(ref.text) or re.sub(r"\s+", " ", ref.text)[:200], doc_id))
             cites = f", citing references entry {ref.number or ref.index}" if ref else ""
             out.ideas.append(Titled(Technique(
                 id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,
                 variant_of=variants_of(canonical, resolver.catalog.of_kind(EntityKind.TECHNIQUE)),
-                first_appeared=_month(ref.arxiv) if origin and not ref.paper else None,
+                first_appeared=_arxiv_month(origin) if ref and not ref.paper else None,
                 sources=(SourceRef(url=url, note=f"spelled out with its acronym (p. {s.page}){cites}"),),
                 curation="discovered", discovered_in=doc_id), ref, canonical, s))
 
 
-def _paper(ref: references.Reference, title: str, doc_id: str) -> Paper:
-    """The cited paper, discovered from the arXiv id its entry prints."""
-    return Paper(id=f"arxiv-{ref.arxiv}", name=title[:120], title=title[:200], arxiv=ref.arxiv, published=_month(ref.arxiv),
-                 sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
+def _title_names(ref: references.Reference, name: str, acronym: str) -> bool:
+    """The entry's title names the idea itself: its acronym, or its name with no modifier before it ("Zero bubble
+    pipeline parallelism" names a variant of pipeline parallelism; "DeepSeek-V3 technical report" none)."""
+    title = (entry_title(ref.text) or "").lower().replace("-", " ")
+    words = name.lower().replace("-", " ")
+    return bool(re.search(rf"\b{re.escape(acronym.lower())}\b", title) or re.match(rf"{re.escape(words)}\b", title))
+
+
+def _paper(origin: str, title: str, doc_id: str) -> Paper:
+    """The cited paper, discovered from the arXiv id its entry prints (``origin``: "arxiv-<id>")."""
+    arxiv = origin.removeprefix("arxiv-")
+    return Paper(id=origin, name=title[:120], title=title[:200], arxiv=arxiv, published=_month(arxiv),
+                 sources=(SourceRef(url=f"https://arxiv.org/abs/{arxiv}", note="cited in a report"),),
                  curation="discovered", discovered_in=doc_id)
 
 
-def _origin(ref: references.Reference) -> str | None:
-    """The paper an entry cites: the catalog's, else its arXiv id when that id can be the entry's own.
+def _origin(ref: references.Reference, title: str | None = None) -> str | None:
+    """The paper an entry cites: the catalog's, else the arXiv id printed after ``title`` (the entry's own,
+    by default), when it is assigned no more than a year after the year printed next after that title.
 
-    An entry that swallowed the next one (a split the layout hid) prints the next paper's id: an id assigned
-    years before the year the entry prints is not its paper's.
+    An entry that swallowed its neighbour (a split the layout hid) prints the neighbour's id: before the
+    title, or after it under another paper's year.
     """
     if ref.paper or not ref.arxiv:
         return ref.paper
-    printed = int(ref.year[:4]) if ref.year else None
-    assigned = 2000 + int(ref.arxiv[:2])
-    return f"arxiv-{ref.arxiv}" if printed is None or assigned - 1 <= printed <= assigned + 2 else None
+    text = re.sub(r"\s+", " ", ref.text)
+    title = title or entry_title(ref.text)
+    at = text.lower().find(title[:30].lower()) if title else -1
+    if at < 0:
+        return None
+    rest = text[at + len(title[:30]):]
+    arxiv = next((m.group(1) + "." + m.group(2) for m in references._ARXIV.finditer(rest)), None)
+    if arxiv is None:
+        return None
+    year = references._YEAR.search(re.sub(r"(?:https?://|doi:)\S+|\d{4}\s*\.\s*\d{4,5}", " ", rest))
+    printed, assigned = (int(year.group(1)) if year else None), 2000 + int(arxiv[:2])
+    return f"arxiv-{arxiv}" if printed is None or assigned - 1 <= printed <= assigned + 2 else None
+
+
+def _arxiv_month(origin: str | None) -> str | None:
+    return _month(origin.removeprefix("arxiv-")) if origin and origin.startswith("arxiv-") else None
 
 
 def _month(arxiv: str | None) -> str | None:

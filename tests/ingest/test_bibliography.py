@@ -79,11 +79,15 @@ def _defined(catalog, sentence: str, *entries: str):
 
 
 def test_a_name_spelled_out_with_its_acronym_and_a_citation_is_an_idea_from_the_cited_paper(catalog):
-    entry = "N. Ode. Aligning models by ranking pairs. arXiv preprint arXiv:2305.05555, 2023."
+    entry = "N. Ode. Ranking pairs with ZPO. arXiv preprint arXiv:2305.05555, 2023."
     ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", entry)
     t = ideas["zigzag-preference-optimization"]
     assert (t.name, t.aliases, t.category.value, t.introduced_in) == (
         "Zigzag Preference Optimization", ("ZPO",), "alignment", "arxiv-2305.05555")
+    # a cited paper whose title names something else (a model that uses it) is no origin
+    user = "N. Ode. The Zeta-2 model series. arXiv preprint arXiv:2305.05555, 2023."
+    ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", user)
+    assert ideas["zigzag-preference-optimization"].introduced_in is None
 
 
 def test_a_definition_without_a_citation_names_an_idea_only_when_it_is_not_a_field(catalog):
@@ -167,9 +171,9 @@ def test_a_name_spelled_out_with_a_head_beyond_the_proposal_table_is_an_idea(cat
 
 def test_the_paper_a_spelled_out_name_cites_is_named_by_the_entry_title(catalog):
     body = [Sentence(page=2, offset=0, text="We use Banded Window Attention (BWA) [1] in every layer.")]
-    text = "References\n[1] A. Ode, B. Yu, and C. Li. Banded windows for long inputs. arXiv preprint arXiv:2403.05555, 2024."
+    text = "References\n[1] A. Ode, B. Yu, and C. Li. BWA: Banded windows for long inputs. arXiv preprint arXiv:2403.05555, 2024."
     found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL, body)
-    assert [(p.id, p.title) for p in found.papers] == [("arxiv-2403.05555", "Banded windows for long inputs")]
+    assert [(p.id, p.title) for p in found.papers] == [("arxiv-2403.05555", "BWA: Banded windows for long inputs")]
     assert found.ideas[0].technique.introduced_in == "arxiv-2403.05555"
 
 
@@ -187,3 +191,20 @@ def test_an_idea_discovered_without_its_paper_takes_the_origin_a_later_entry_nam
     # a known idea with its origin already is left alone
     assert _ideas(later.with_discovered([ideas["quilt-attention"]]), "Z. Hay. Quilt attention: Sparse blocks. "
                   "arXiv:2402.07777, 2024.")[1] == {}
+
+
+def test_the_year_after_the_title_decides_whose_arxiv_id_a_merged_entry_prints(catalog):
+    # the swallowed entry prints its own year after its id: the year after the first title is the entry's
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. In ICLR, 2025. W. Fay. "
+                               "Representation learning with codes. arXiv preprint arXiv:1807.01234, 2018.")
+    assert ideas["ribbon-attention"].introduced_in is None
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. arXiv preprint "
+                               "arXiv:2012.01234, 2020.")  # "2012" of the id is no year
+    assert ideas["ribbon-attention"].introduced_in == "arxiv-2012.01234"
+
+
+def test_an_arxiv_id_printed_before_the_title_is_another_papers(catalog):
+    # the layout merged the previous entry into this one: its id comes before the idea's title
+    _, ideas = _ideas(catalog, "R. Sen. Rare words with subword units. arXiv preprint arXiv:1508.04321, 2015. P. Ses. "
+                               "Zond: Aligning policies with best-of-k distillation. arXiv preprint, 2024.")
+    assert ideas["zond"].introduced_in is None
