@@ -25,6 +25,7 @@ from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_gener
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
+from lineage.ingest.entry_titles import entry_title, whole_title_name
 from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
 from lineage.ingest.text import Sentence
 from lineage.verify_draft import settle
@@ -34,30 +35,34 @@ CUES: list[tuple[str, TechniqueCategory]] = [
     # (regex on the name and subtitle, category) — first match decides
     (r"\bparallelism\b", C.SYSTEMS),
     (r"quantiz|low-bit|\b(?:fp8|fp4|int8|int4|[1-8]-bit)\b|mixed precision", C.PRECISION),
-    (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill", C.INFERENCE),
+    (r"speculative|decoding|draft|serving|inference|kv ?cache|prefill|disaggregat", C.INFERENCE),
     (r"position|rotary|extrapolat|context window|length generali[sz]|long[- ]context", C.POSITIONAL),
-    (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc", C.MOE),
-    (r"attention|multi-query|multi-head|linear transformer|state space|recurren|convolution", C.ATTENTION),
+    (r"mixture[- ]of[- ]experts|\bmoe\b|expert|routing|router|sparsely[- ]gated|load balanc|sparsity|conditional "
+     r"computation", C.MOE),
+    (r"attention|multi-query|multi-head|linear transformer|state space|recurren|convolution|\brnns?\b|linear sequence "
+     r"model|(?:efficient|long-range) transformer|memory augment", C.ATTENTION),
     (r"normali[sz]ation|\bnorm\b|layernorm|rmsnorm", C.NORMALIZATION),
     (r"activation|gelu|\bglu\b|gated linear unit|swish", C.ACTIVATION),
     (r"optimi[sz]er|gradient descent|\badam|momentum|learning rate|second-order|preconditi", C.OPTIMIZER),
     (r"preference|reward|policy|reinforcement|rlhf|feedback|alignment|\baligning\b|reasoning via", C.ALIGNMENT),
     (r"\bloss\b|objective|token prediction|next-token|contrastive|denoising", C.OBJECTIVE),
     (r"parallel|pipeline|distributed|memory optimi|zero redundancy|offload|checkpointing|kernel|io-aware|"
-     r"communication|cluster|\bsystem for", C.SYSTEMS),
+     r"communication|cluster|\bsystem for|sharding", C.SYSTEMS),
     (r"deduplicat|data selection|data mixture|filtering|tokeni[sz]|byte[- ]pair|subword|data synthesis|"
      r"synthetic data|curriculum|domain reweighting|instruction tuning data", C.DATA),
     (r"distillation|fine-tuning|finetuning|pre-training|pretraining|adaptation|low-rank|pruning|scaling law|"
-     r"hyperparameter|initiali[sz]ation|training|tuning", C.TRAINING),
+     r"hyperparameter|initiali[sz]ation|training|tuning|merging", C.TRAINING),
     (r"residual|connection|skip", C.RESIDUAL),
 ]
 _MORE_HEADS = {
     "transformers", "encoding", "decoding", "upcycling", "up-cycling", "scheduler", "tuning", "fine-tuning", "merging",
     "pruning", "search", "alignment", "regularization", "dropout", "initialization", "tokenization", "packing",
     "checkpointing", "offloading", "annealing", "warmup", "decay", "clipping", "units", "unit", "gating", "layer",
-    "layers", "heads",
+    "layers", "heads", "disaggregation", "estimation", "average", "hashing", "quantizer",
 }
 """Head nouns of descriptive method names beyond the proposal table's."""
+_HEAD_CATEGORY = {"estimation": C.ALIGNMENT, "average": C.TRAINING, "hashing": C.DATA, "quantizer": C.PRECISION}
+"""The category a name with one of these heads has when nothing else in it gives one ("Exponential Moving Average")."""
 _CUES = [(re.compile(p, re.I), c) for p, c in CUES]
 
 _NOT_METHOD = re.compile(
@@ -145,6 +150,17 @@ def coined(name: str) -> bool:
     return head in HEADS or head.rstrip("s") in HEADS or head in _MORE_HEADS
 
 
+def _singular_head(name: str) -> str:
+    head = name.split()[-1].lower()
+    return head if head in HEADS else head[:-1] if head.endswith("s") and head[:-1] in HEADS else head
+
+
+def _whole_title(entry: str) -> str | None:
+    """The entry's whole title when it is a method's name ("Zero bubble pipeline parallelism"), else None."""
+    title = entry_title(entry)
+    return whole_title_name(title, HEADS.keys() | _MORE_HEADS) if title else None
+
+
 _DATA_AFTER = r"\s*(?:-\s*)?(?:dataset|data\s+set|data|corpus|benchmark|problems|prompts)\b"
 _DATA_BEFORE = r"\b(?:data|problems|prompts|questions|samples)\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?"
 
@@ -194,15 +210,22 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     introduced = {t.introduced_in for t in techniques} - {None}
     index = idea_index(techniques)
     stems = _model_stems(catalog)
+    unsourced = {t.id: t for t in techniques if t.curation == "discovered" and not t.introduced_in}
     out = Found()
     seen: set[str] = set()
     for ref in bib.entries:
         parts = title_parts(ref.text)
-        if parts is None:
+        whole = None if parts else _whole_title(ref.text)
+        if parts is not None:
+            name, sub = parts
+        elif whole is not None:
+            name, sub = whole, ""
+        else:
             continue
-        name, sub = parts
-        cat = category(name, sub)
-        if cat is None or not coined(name):
+        # "Mixture of block attention" of "MoBA" (or "Moba", as entries lower-case it): what it is, first
+        spelled = expansion(name if len(name) > 6 or " " in name else name.upper(), sub) if sub else None
+        cat = category(spelled or name, "") or category(name, sub) or (HEADS.get(_singular_head(name)) if whole else None)
+        if cat is None or not (whole or coined(name)):
             continue
         if _QUESTION.match(sub):
             continue  # "What's the real context size …": a study, not a method
@@ -210,11 +233,14 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         broad = name.split()[-1].lower() in {"learning", "training"}  # "Reinforcement learning: An introduction"
         if _NOT_METHOD.search(name if described and not broad else f"{name} {sub}") or (not described and model_like(sub)):
             continue
+        if (known := unsourced.get(same_idea(index, name))) and known.id not in seen:
+            _origin_found(known, ref, f"{name}: {sub}" if sub else name, introduced, seen, out, doc_id, url)
+            continue  # an idea another source discovered without its paper: this entry names the paper
         if _names_known_thing(name, resolver, stems) or same_idea(index, name) or _successor_known(name, techniques):
             continue
         if body and _only_as_data(name, body):
             continue  # "trained on the X dataset", "data from X": here X names data, not the method
-        origin = ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)
+        origin = _origin(ref, name)
         if origin and origin in introduced:
             continue  # the catalog's idea, under the catalog's name
         words = name.split()
@@ -227,14 +253,14 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
         ident = slug(canonical)
         if not ident or key in seen or ident in catalog.entities:
             continue
-        long = expansion(name, sub)
+        long = spelled or expansion(name, sub)
         if long and (resolver.resolve(long) or same_idea(index, long)):
             continue  # the acronym of an idea the catalog names in full
         seen.add(key)
         aliases = tuple(dict.fromkeys(a for a in (name, long) if a and a != canonical))
-        title = f"{name}: {sub}"
+        title = f"{name}: {sub}" if sub else name
         if origin and not ref.paper and origin not in catalog.entities and all(p.id != origin for p in out.papers):
-            out.papers.append(_paper(ref, title, doc_id))
+            out.papers.append(_paper(origin, title, doc_id))
         technique = Technique(
             id=ident,
             name=canonical,
@@ -242,14 +268,33 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
             category=cat,
             variant_of=variants_of(canonical, techniques),
             introduced_in=origin,
-            first_appeared=_month(ref.arxiv) if ref.arxiv and not ref.paper else None,
-            sources=(SourceRef(url=url, note=f"named by the title of a cited paper (references, entry {ref.number or ref.index})"),),
+            first_appeared=_arxiv_month(origin) if not ref.paper else None,
+            sources=(SourceRef(url=url, note=f"named by {'the whole' if whole else 'the'} title of a cited paper "
+                                        f"(references, entry {ref.number or ref.index})"),),
             curation="discovered",
             discovered_in=doc_id,
         )
         out.ideas.append(Titled(technique, ref, title))
     _defined(body, bib, resolver, index, introduced, seen, out, doc_id, url)
     return out
+
+
+def _origin_found(known: Technique, ref: references.Reference, title: str, introduced: set, seen: set, out: Found,
+                  doc_id: str, url: str) -> None:
+    """The origin of an idea an earlier source discovered without one, from an entry whose title names it.
+
+    The idea is recorded again with the paper; records of one id merge, blanks filled from the others."""
+    origin = _origin(ref, title.split(":")[0])
+    if not origin or origin in introduced:
+        return
+    seen.add(known.id)
+    if not ref.paper and all(p.id != origin for p in out.papers):
+        out.papers.append(_paper(origin, title, doc_id))
+    note = f"its origin named by the title of a cited paper (references, entry {ref.number or ref.index})"
+    technique = known.model_copy(update={
+        "introduced_in": origin, "first_appeared": known.first_appeared or (_arxiv_month(origin) if not ref.paper else None),
+        "sources": (SourceRef(url=url, note=note),), "discovered_in": doc_id})
+    out.ideas.append(Titled(technique, ref, title))
 
 
 _DEFINED = re.compile(rf"{_NAME}\s*{_ACR}")
@@ -271,7 +316,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             head = name.split()[-1].lower()
             if head not in HEADS and head not in _MORE_HEADS or _NOT_METHOD.search(name):
                 continue
-            cat = category(name, "") or HEADS.get(head)
+            cat = category(name, "") or HEADS.get(head) or _HEAD_CATEGORY.get(head)
             if cat is None or any(resolver.resolve(n) or same_idea(index, n) for n in (name, acr)):
                 continue
             cite = re.sub(r"[()]", " ", m.group("cite") or "")
@@ -279,28 +324,64 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
             if len(refs) > 1 or (not refs and head in _BROAD):
                 continue  # several citations: the origin is not one paper; a field's name is no idea without one
             ref = refs[0] if refs else None
-            origin = (ref.paper or (f"arxiv-{ref.arxiv}" if ref.arxiv else None)) if ref else None
+            origin = _origin(ref) if ref and _title_names(ref, name, acr) else None  # cited as a user: no origin
             key, ident = idea_key(acr), slug(name)  # the name, not the acronym: "DP" is more than one idea
             if not ident or origin in introduced or key in seen or idea_key(name) in seen or ident in resolver.catalog.entities:
                 continue
             seen |= {key, idea_key(name)}
             canonical = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in name.split())
             if ref is not None and origin and not ref.paper and all(p.id != origin for p in out.papers):
-                out.papers.append(_paper(ref, re.sub(r"\s+", " ", ref.text)[:200], doc_id))
+                out.papers.append(_paper(origin, entry_title(ref.text) or re.sub(r"\s+", " ", ref.text)[:200], doc_id))
             cites = f", citing references entry {ref.number or ref.index}" if ref else ""
             out.ideas.append(Titled(Technique(
                 id=ident, name=canonical, aliases=(acr,), category=cat, introduced_in=origin,
                 variant_of=variants_of(canonical, resolver.catalog.of_kind(EntityKind.TECHNIQUE)),
-                first_appeared=_month(ref.arxiv) if ref is not None and origin and not ref.paper else None,
+                first_appeared=_arxiv_month(origin) if ref is not None and origin and not ref.paper else None,
                 sources=(SourceRef(url=url, note=f"spelled out with its acronym (p. {s.page}){cites}"),),
                 curation="discovered", discovered_in=doc_id), ref, canonical, s))
 
 
-def _paper(ref: references.Reference, title: str, doc_id: str) -> Paper:
-    """The cited paper, discovered from the arXiv id its entry prints."""
-    return Paper(id=f"arxiv-{ref.arxiv}", name=title[:120], title=title[:200], arxiv=ref.arxiv, published=_month(ref.arxiv),
-                 sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
+def _title_names(ref: references.Reference, name: str, acronym: str) -> bool:
+    """The entry's title names the idea itself: its acronym, or its name with no modifier before it ("Zero bubble
+    pipeline parallelism" names a variant of pipeline parallelism; "DeepSeek-V3 technical report" none)."""
+    title = (entry_title(ref.text) or "").lower().replace("-", " ")
+    words = name.lower().replace("-", " ")
+    return bool(re.search(rf"\b{re.escape(acronym.lower())}\b", title) or re.match(rf"{re.escape(words)}\b", title))
+
+
+def _paper(origin: str, title: str, doc_id: str) -> Paper:
+    """The cited paper, discovered from the arXiv id its entry prints (``origin``: "arxiv-<id>")."""
+    arxiv = origin.removeprefix("arxiv-")
+    return Paper(id=origin, name=title[:120], title=title[:200], arxiv=arxiv, published=_month(arxiv),
+                 sources=(SourceRef(url=f"https://arxiv.org/abs/{arxiv}", note="cited in a report"),),
                  curation="discovered", discovered_in=doc_id)
+
+
+def _origin(ref: references.Reference, title: str | None = None) -> str | None:
+    """The paper an entry cites: the catalog's, else the arXiv id printed after ``title`` (the entry's own,
+    by default), when it is assigned no more than a year after the year printed next after that title.
+
+    An entry that swallowed its neighbour (a split the layout hid) prints the neighbour's id: before the
+    title, or after it under another paper's year.
+    """
+    if ref.paper or not ref.arxiv:
+        return ref.paper
+    text = re.sub(r"\s+", " ", ref.text)
+    title = title or entry_title(ref.text)
+    at = text.lower().find(title[:30].lower()) if title else -1
+    if at < 0 or not title:
+        return None
+    rest = text[at + len(title[:30]):]
+    arxiv = next((m.group(1) + "." + m.group(2) for m in references._ARXIV.finditer(rest)), None)
+    if arxiv is None:
+        return None
+    year = references._YEAR.search(re.sub(r"(?:https?://|doi:)\S+|\d{4}\s*\.\s*\d{4,5}", " ", rest))
+    printed, assigned = (int(year.group(1)) if year else None), 2000 + int(arxiv[:2])
+    return f"arxiv-{arxiv}" if printed is None or assigned - 1 <= printed <= assigned + 2 else None
+
+
+def _arxiv_month(origin: str | None) -> str | None:
+    return _month(origin.removeprefix("arxiv-")) if origin and origin.startswith("arxiv-") else None
 
 
 def _month(arxiv: str | None) -> str | None:

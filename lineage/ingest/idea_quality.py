@@ -1,6 +1,7 @@
 """How well bibliography discovery names ideas, scored against hand labels (``tests/fixtures/labels/ideas/``).
 
-:func:`discovered` runs :func:`lineage.ingest.bibliography.discover` on every report PDF of a corpus
+:func:`discovered` runs :func:`lineage.ingest.bibliography.discover` and :func:`lineage.ingest.proposals.find`
+(names a report proposes, or adopts citing their origin, with an acronym) on every report PDF of a corpus
 folder (and of the held-out folder, when present); :func:`score` compares what it finds with the labels:
 precision (labelled ideas over labelled finds), ids nobody labelled yet, and duplicate ids of one idea.
 The rules were written against the corpus reports; ideas found only in held-out reports are out of sample.
@@ -21,25 +22,39 @@ IDEA_LABELS = LABELS / "ideas" / "discovered.yaml"
 
 
 def discovered(corpus: Path, catalog: Catalog | None = None) -> dict[str, dict]:
-    """id -> {"found_in": report file names, "category", "origin"} over every report PDF found."""
-    from lineage.ingest import bibliography, references
+    """id -> {"found_in": report file names, "category", "origin", "how"} over every report PDF found."""
+    from lineage.catalog.resolver import Resolver
+    from lineage.ingest import bibliography, proposals, references
     from lineage.ingest.pdf import read_pdf
     from lineage.ingest.report import body_sentences
 
     catalog = catalog or Catalog.load()
     paths = sorted(corpus.rglob("*.pdf")) + (sorted(heldout_dir().glob("*.pdf")) if heldout_dir().is_dir() else [])
-    out: dict[str, dict] = defaultdict(lambda: {"found_in": set(), "category": None, "origin": None})
+    out: dict[str, dict] = defaultdict(lambda: {"found_in": set(), "category": None, "origin": None, "how": None})
+    resolver = Resolver(catalog)
     for path in paths:
         pdf = read_pdf(path)
-        found = bibliography.discover(references.parse(pdf.references_text(), catalog), catalog, path.name,
-                                      f"urn:lineage:{path.name}", body_sentences(pdf))
-        for idea in found.ideas:
-            t = idea.technique
+        bib, body, url = references.parse(pdf.references_text(), catalog), body_sentences(pdf), f"urn:lineage:{path.name}"
+        proposed = proposals.find(body, resolver, bib, None, None, None, path.name, url)
+        known = catalog.with_discovered([p.technique for p in proposed.proposals] + proposed.papers)
+        found = bibliography.discover(bib, known, path.name, url, body)  # after the proposals, as a report is read
+        for t in [i.technique for i in found.ideas] + [p.technique for p in proposed.proposals]:
             row = out[t.id]
             row["found_in"].add(path.name)
             row["category"] = row["category"] or t.category.value
             row["origin"] = row["origin"] or t.introduced_in
+            row["how"] = row["how"] or how(t)
     return dict(out)
+
+
+def how(technique) -> str:
+    """The rule that found an idea, from its source note: title, whole title, spelled out, proposed, adopted."""
+    note = technique.sources[0].note or ""
+    for phrase, name in (("whole title", "whole title"), ("title", "title"), ("spelled out", "spelled out"),
+                         ("proposed", "proposed"), ("adopted", "adopted")):
+        if phrase in note:
+            return name
+    return "other"
 
 
 @dataclass
@@ -84,4 +99,4 @@ def score(found: dict[str, dict], labelled: dict[str, dict], only: set[str] | No
 def out_of_sample(found: dict[str, dict]) -> set[str]:
     """Ids found only in held-out reports (the rules never saw them)."""
     held = {p.name for p in heldout_dir().glob("*.pdf")} if heldout_dir().is_dir() else set()
-    return {i for i, row in found.items() if row["found_in"] and row["found_in"] <= held}
+    return {i for i, row in found.items() if row["found_in"] and set(row["found_in"]) <= held}

@@ -23,6 +23,7 @@ from lineage.catalog.resolver import Resolver
 from lineage.domain import Paper, SourceKind, SourceRef, Technique, TechniqueCategory
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
+from lineage.ingest.entry_titles import entry_title
 from lineage.ingest.text import Sentence
 
 HEADS: dict[str, TechniqueCategory] = {
@@ -169,7 +170,7 @@ def _cited_paper(after: str, bib: references.Bibliography, out: Found, doc_id: s
         if ref.arxiv:
             pid = f"arxiv-{ref.arxiv}"
             if all(p.id != pid for p in out.papers):
-                title = re.sub(r"\s+", " ", ref.text)[:200]
+                title = entry_title(ref.text) or re.sub(r"\s+", " ", ref.text)[:200]
                 out.papers.append(Paper(id=pid, name=title[:120], title=title, arxiv=ref.arxiv,
                                         sources=(SourceRef(url=f"https://arxiv.org/abs/{ref.arxiv}", note="cited in a report"),),
                                         curation="discovered", discovered_in=doc_id))

@@ -9,6 +9,7 @@ import pytest
 
 from lineage.domain import EntityKind
 from lineage.ingest import bibliography, references
+from lineage.ingest.text import Sentence
 
 DOC, URL = "report:some-model/sha256-0123456789abcdef", "urn:lineage:report:some-model"
 
@@ -78,11 +79,15 @@ def _defined(catalog, sentence: str, *entries: str):
 
 
 def test_a_name_spelled_out_with_its_acronym_and_a_citation_is_an_idea_from_the_cited_paper(catalog):
-    entry = "N. Ode. Aligning models by ranking pairs. arXiv preprint arXiv:2305.05555, 2023."
+    entry = "N. Ode. Ranking pairs with ZPO. arXiv preprint arXiv:2305.05555, 2023."
     ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", entry)
     t = ideas["zigzag-preference-optimization"]
     assert (t.name, t.aliases, t.category.value, t.introduced_in) == (
         "Zigzag Preference Optimization", ("ZPO",), "alignment", "arxiv-2305.05555")
+    # a cited paper whose title names something else (a model that uses it) is no origin
+    user = "N. Ode. The Zeta-2 model series. arXiv preprint arXiv:2305.05555, 2023."
+    ideas = _defined(catalog, "After SFT we apply Zigzag Preference Optimization (ZPO) [1] to the policy.", user)
+    assert ideas["zigzag-preference-optimization"].introduced_in is None
 
 
 def test_a_definition_without_a_citation_names_an_idea_only_when_it_is_not_a_field(catalog):
@@ -119,3 +124,87 @@ def test_a_name_the_body_uses_only_for_data_and_the_predecessor_of_a_known_versi
                      if re.search(r"[a-z][\s-]v\d$", n, re.I))
     stem = re.sub(r"[\s-]*v\d$", "", versioned, flags=re.I)
     assert _ideas(catalog, f"U. Xi. {stem}: Training-free long-context extrapolation with sparse attention, 2024.")[1] == {}
+
+
+def test_a_whole_title_that_is_a_method_name_is_an_idea_with_its_origin(catalog):
+    found, ideas = _ideas(catalog, "P. Ode and Q. Yu. Staggered bubble pipeline parallelism. arXiv preprint "
+                                   "arXiv:2401.04321, 2024.")
+    t = ideas["staggered-bubble-pipeline-parallelism"]
+    assert (t.name, t.category.value, t.introduced_in, t.first_appeared) == (
+        "Staggered Bubble Pipeline Parallelism", "systems", "arxiv-2401.04321", "2024-01")
+    assert "whole title" in t.sources[0].note
+
+
+@pytest.mark.parametrize("entry", [
+    "R. Ark. Knowledge neurons in pretrained transformers, 2022.",  # a finding about a model, not a method's name
+    "S. Bay. Improving sparse attention with learned strides, 2023.",  # a sentence about a method
+    "T. Cay. Deep reinforcement learning, 2016.",  # a field
+    "U. Day. Learned strides improve sparse attention, 2023.",  # a claim
+])
+def test_whole_titles_that_are_not_a_method_name_make_nothing(catalog, entry):
+    assert _ideas(catalog, entry)[1] == {}
+
+
+def test_an_arxiv_id_years_before_the_entry_is_not_its_origin(catalog):
+    # the entry swallowed the next one (no line break in the layout): the id printed is the next paper's
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. In ICLR, 2025. W. Fay. "
+                               "Representation learning with codes. arXiv preprint arXiv:1807.01234")
+    assert ideas["ribbon-attention"].introduced_in is None
+
+
+def test_a_lower_cased_acronym_takes_its_category_from_what_it_spells(catalog):
+    # the subtitle also says "long-context", which alone would read as a positional idea
+    _, ideas = _ideas(catalog, "X. Gil. Zoba: Zones of block attention for long-context llms. arXiv preprint "
+                               "arXiv:2502.04321, 2025.")
+    t = ideas["zoba"]
+    assert (t.category.value, "Zones of block attention" in t.aliases) == ("attention", True)
+
+
+def test_a_name_spelled_out_with_a_head_beyond_the_proposal_table_is_an_idea(catalog):
+    body = [Sentence(page=3, offset=0, text="We keep a Decaying Weight Average (DWA) of the parameters.")]
+    found = bibliography.discover(references.parse("References\n[1] A. B. Some paper. 2020.", catalog), catalog, DOC,
+                                  URL, body)
+    (idea,) = found.ideas
+    assert (idea.technique.id, idea.technique.category.value, idea.technique.aliases) == (
+        "decaying-weight-average", "training", ("DWA",))
+
+
+def test_the_paper_a_spelled_out_name_cites_is_named_by_the_entry_title(catalog):
+    body = [Sentence(page=2, offset=0, text="We use Banded Window Attention (BWA) [1] in every layer.")]
+    text = "References\n[1] A. Ode, B. Yu, and C. Li. BWA: Banded windows for long inputs. arXiv preprint arXiv:2403.05555, 2024."
+    found = bibliography.discover(references.parse(text, catalog), catalog, DOC, URL, body)
+    assert [(p.id, p.title) for p in found.papers] == [("arxiv-2403.05555", "BWA: Banded windows for long inputs")]
+    assert found.ideas[0].technique.introduced_in == "arxiv-2403.05555"
+
+
+def test_an_idea_discovered_without_its_paper_takes_the_origin_a_later_entry_names(catalog):
+    first, _ = _ideas(catalog, "Y. Hay. Quilt attention: Sparse blocks for long inputs. In ICLR, 2024.")
+    (quilt,) = [i.technique for i in first.ideas]
+    assert quilt.introduced_in is None  # the first report prints no arXiv id
+    later = catalog.with_discovered([quilt])
+    found, ideas = _ideas(later, "Z. Hay. Quilt attention: Sparse blocks for long inputs. arXiv preprint "
+                                 "arXiv:2402.07777, 2024.")
+    assert (ideas["quilt-attention"].introduced_in, [p.id for p in found.papers]) == (
+        "arxiv-2402.07777", ["arxiv-2402.07777"])
+    (c,) = [c for c in bibliography.claims(found, _Doc(), datetime.now(UTC)) if c.predicate.value == "introducedIn"]
+    assert (c.subject, c.object, c.status.value) == ("quilt-attention", "arxiv-2402.07777", "reported")
+    # a known idea with its origin already is left alone
+    assert _ideas(later.with_discovered([ideas["quilt-attention"]]), "Z. Hay. Quilt attention: Sparse blocks. "
+                  "arXiv:2402.07777, 2024.")[1] == {}
+
+
+def test_the_year_after_the_title_decides_whose_arxiv_id_a_merged_entry_prints(catalog):
+    # the swallowed entry prints its own year after its id: the year after the first title is the entry's
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. In ICLR, 2025. W. Fay. "
+                               "Representation learning with codes. arXiv preprint arXiv:1807.01234, 2018.")
+    assert ideas["ribbon-attention"].introduced_in is None
+    _, ideas = _ideas(catalog, "V. Eel. Ribbon attention: Sparse attention along diagonals. arXiv preprint "
+                               "arXiv:2012.01234, 2020.")  # "2012" of the id is no year
+    assert ideas["ribbon-attention"].introduced_in == "arxiv-2012.01234"
+
+
+def test_an_arxiv_id_printed_before_the_title_is_another_papers(catalog):
+    # the layout merged the previous entry into this one: its id comes before the idea's title
+    _, ideas = _ideas(catalog, "R. Sen. Rare words with subword units. arXiv preprint arXiv:1508.04321, 2015. P. Ses. "
+                               "Zond: Aligning policies with best-of-k distillation. arXiv preprint, 2024.")
+    assert ideas["zond"].introduced_in is None
