@@ -413,8 +413,8 @@ def main() -> None:
         "training": train_section(steps=10 if args.quick else 300, draw=not args.quick),
     }
     if args.store:
+        from lineage.ingest.kv_measured import record_kv
         from lineage.store import Store
-        from lineage.techniques.record import record_kv
 
         with Store(args.store) as st:
             print(f"\nRecorded {record_kv(st)} kvBytesPerToken claims in {args.store}")

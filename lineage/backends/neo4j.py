@@ -202,6 +202,12 @@ class Bolt:
         except Exception:  # noqa: BLE001 - the driver raises many unrelated types
             return "unknown"
 
+    def read(self, cypher: str, params: dict | None = None, *, timeout: float | None = None,
+             name: str = "the Cypher query") -> list[dict]:
+        """:func:`run_read` on this server (what :func:`lineage.questions.saved.run` calls: questions sit below
+        the backends and reach them through the object :func:`connect` returned)."""
+        return run_read(self, cypher, params, timeout=timeout, name=name)
+
     def close(self) -> None:
         self.driver.close()
 

@@ -78,7 +78,7 @@ def technique_answer(store, technique: str, least, variants: bool, run: bool, de
                   "timeline": timeline(g, tid, least, variants=variants),
                   "ancestry": ancestry(g, tid, least), "descendants": descendants(g, tid, least)}
         if run:
-            from lineage.techniques.explain import explain
+            from lineage.questions.technique import explain
 
             answer["run"] = explain(st, catalog, tid, run=True)
     return answer

@@ -23,7 +23,7 @@ import typer
 
 from lineage.cli import output
 from lineage.errors import LineageError, exit_code_for
-from lineage.release.documents import quoted as release_quoted
+from lineage.store.documents import quoted as release_quoted
 from lineage.vocab import FETCH_HINT, FETCH_NOTE
 
 StoreOpt = Annotated[
@@ -493,7 +493,7 @@ _UNSHIPPED = [False]
 
 
 def quoted(ev) -> str:
-    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
+    """What a table shows for a piece of evidence (:func:`lineage.store.documents.quoted`)."""
     text = release_quoted(ev)
     if text == FETCH_HINT:
         _UNSHIPPED[0] = True

@@ -257,7 +257,8 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     corpus folder's copies pinned to ``commit`` (the graph release).  ``month``, a release month the
     repo's publication record gives (:mod:`lineage.ingest.months`), goes to a model the card discovers.
     """
-    from lineage.ingest.config import ConfigSource, prepare
+    from lineage.catalog.config_sources import ConfigSource
+    from lineage.ingest.config import prepare
 
     data = read_bytes(card_path, "card", max(MAX_CARD_BYTES, download.cap("card")))  # LINEAGE_MAX_CARD_MB raises it
     text = check_text(decode(data, "card", repo_id), "card", repo_id)

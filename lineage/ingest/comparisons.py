@@ -7,7 +7,7 @@ model: value N / 100, unit ``ratio``, qualifiers ``baseline`` (the other model's
 one) and ``stated`` (the words).  The baseline is the model the percentage is *of* ("of
 X's FLOPs"), else the one the sentence compares with ("compared with X", "relative to X"),
 else the only other model it names.  ``lineage verify`` checks these claims by measurement
-(:mod:`lineage.techniques.ratios`).
+(:mod:`lineage.measure`).
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class EvidenceSummary:
     @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
         """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
-        from lineage.release.documents import snippet
+        from lineage.store.documents import snippet
 
         return cls(
             source=ev.source,

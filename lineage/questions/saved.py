@@ -276,9 +276,7 @@ def _selected_or_assigned(text: str, name: str) -> bool:
 def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int], timeout: float | None = None) -> list[dict]:
     """Run a Cypher saved query on a Bolt server (:func:`lineage.backends.neo4j.connect`), read-only, within
     ``timeout`` seconds; driver parameters."""
-    from lineage.backends.neo4j import run_read
-
-    return run_read(bolt, query.text, params, timeout=timeout, name=query.path.name)
+    return bolt.read(query.text, params, timeout=timeout, name=query.path.name)
 
 
 def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None, allow_service: bool = False,

@@ -47,12 +47,12 @@ class Diff(BaseModel):
 @contextmanager
 def opened(path: Path):
     """A store for ``path``: a release folder is loaded into memory, a store folder is opened."""
-    from lineage.release.build import MANIFEST
     from lineage.store import Store
+    from lineage.store.release_files import MANIFEST
 
     path = Path(path)
     if (path / MANIFEST).is_file():
-        from lineage.release.load import load_release
+        from lineage.store.release_files import load_release
 
         store = Store(memory=True)
         load_release(store, path)

@@ -1,6 +1,6 @@
 """``lineage fetch``: the release's documents into the cache, so evidence shows its text again.
 
-The release keeps spans, not sentences (:mod:`lineage.release.spans`).  ``fetch`` copies each pinned
+The release keeps spans, not sentences (:mod:`lineage.store.spans`).  ``fetch`` copies each pinned
 report and card from a mirror (a folder laid out like the corpus, e.g. ``../shared/corpus``), checks
 its sha256 against ``seeds/sources/release.yaml``, and caches the document's extracted text under
 ``<cache>/documents/``, indexed by source id.  From then on :func:`quoted` re-cuts each snippet by its
@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.paths import cache_dir
-from lineage.release.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
 from lineage.release.sources import ReleaseSource, load
+from lineage.store.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
 
 
 class FetchReport(BaseModel):
@@ -56,7 +56,7 @@ def fetch(
     ``progress(done, total)`` is called after each document.
     """
     from lineage.release.ingest import check_bytes
-    from lineage.release.spans import document_text
+    from lineage.store.spans import document_text
 
     ids = source_ids(store, load())
     chosen = {i: s for i, s in ids.items() if not wanted or i in wanted or s.path in wanted}

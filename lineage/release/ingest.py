@@ -16,7 +16,7 @@ from pathlib import Path
 from lineage.errors import LineageError, SourceFormatError
 from lineage.ingest.months import RecordedMonth, from_manifest
 from lineage.release.sources import ReleaseSource
-from lineage.release.spans import document_text, redact
+from lineage.store.spans import document_text, redact
 
 ORDER = {"config": 0, "card": 1, "report": 2}
 
@@ -42,7 +42,7 @@ def ingest_all(store, corpus: Path, sources: list[ReleaseSource], progress: Call
     """Build ``store`` from the catalog, the bundled configs and ``sources``; return (skipped, catalog)."""
     from lineage.build import build
     from lineage.catalog import Catalog
-    from lineage.ingest.config import bundled_configs
+    from lineage.catalog.config_sources import bundled_configs
     from lineage.verify import verify
 
     for s in sources:

@@ -324,7 +324,7 @@ def v4_vs_v32_at(tokens: int = 2**20, v4: dict | None = None, v32: dict | None =
 
     The V4 report's claim is about 1M tokens ("27% of the single-token FLOPs, 10% of the KV cache").
     """
-    from lineage.ingest.config.read import bundled_dir
+    from lineage.catalog.config_sources import bundled_dir
 
     v4 = v4 or json.loads((bundled_dir() / V4_PRO).read_text(encoding="utf-8"))
     v32 = v32 or json.loads((bundled_dir() / V32).read_text(encoding="utf-8"))

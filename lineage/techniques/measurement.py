@@ -30,7 +30,7 @@ class Demo(BaseModel):
 
 
 def _bundled_config(name: str) -> dict:
-    from lineage.ingest.config.read import bundled_dir
+    from lineage.catalog.config_sources import bundled_dir
 
     return json.loads((bundled_dir() / name).read_text(encoding="utf-8"))
 

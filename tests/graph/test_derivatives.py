@@ -23,7 +23,7 @@ DEEPSEEK_BASES = ("configs/deepseek-ai__DeepSeek-V3.1.json", "configs/deepseek-a
 def _copies(sources):
     """The corpus sources of quantized copies: a format suffix on the repo's name (a file whose bytes are
     the lab's own config, bundled with lineage, is that config: NVIDIA's GLM-5-NVFP4 file is Z.ai's GLM-5 one)."""
-    from lineage.ingest.config import bundled_configs
+    from lineage.catalog.config_sources import bundled_configs
 
     bundled = {c.sha256 for c in bundled_configs()}
     return [s for s in sources if s.sha256 not in bundled

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from lineage.catalog.config_sources import ConfigSource, bundled_configs
 from lineage.catalog.resolver import Resolver, known_only_by_name
 from lineage.combine import NO_SOURCE
 from lineage.domain import (
@@ -49,23 +50,6 @@ from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
 from lineage.verify_draft import settle
-
-
-class ConfigSource(BaseModel):
-    """Where a config file came from (from ``seeds/sources/configs.yaml`` or the command line)."""
-
-    file: str = Field(description="File name.")
-    model: str = Field(description="Model id the config describes.")
-    repo: str | None = Field(None, description="Hugging Face repo whose config this is.")
-    copied_from: str | None = Field(None, description="Repository this copy was taken from.")
-    path_in_repo: str | None = Field(None, description="Path of the file in that repository.")
-    commit: str | None = Field(None, description="Commit of that repository.")
-    sha256: str | None = Field(None, description="Hash of the exact bytes.")
-    kind: SourceKind = Field(SourceKind.PRIMARY, description="Primary for the publisher's own file.")
-    derivative: bool = Field(False, description="A third party's re-encoding (quantization) of the model.")
-    url: str | None = Field(None, description="Where to fetch this exact copy.")
-    note: str | None = Field(None, description="Provenance caveats.")
-    discovered: bool = Field(False, description="The model is not in the catalog; its id comes from the repo name.")
 
 
 class ParameterSummary(BaseModel):
@@ -277,16 +261,6 @@ def prepare(path: Path, src: ConfigSource, catalog=None) -> PreparedConfig:
                 if isinstance(reading, ModuleReading) else f"key rules: {reading}"),
     )
     return PreparedConfig(doc=doc, claims=claims, report=report, source=src)
-
-
-def bundled_configs() -> list[ConfigSource]:
-    """The configs shipped in ``seeds/sources/configs.yaml``."""
-    import yaml
-
-    from lineage.paths import data_dir
-
-    rows = yaml.safe_load((data_dir("seeds") / "sources" / "configs.yaml").read_text(encoding="utf-8"))
-    return [ConfigSource.model_validate(r) for r in rows]
 
 
 def discovered_model_id(repo: str, catalog) -> str:

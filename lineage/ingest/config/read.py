@@ -16,7 +16,7 @@ from lineage.ingest.config.counting import INFERENCE_KEYS
 from lineage.ingest.config.keys import ALIASES, check_values
 from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 
-__all__ = ["MAX_CONFIG_BYTES", "View", "bundled_dir", "is_inference_format", "read_config", "text_config"]
+__all__ = ["MAX_CONFIG_BYTES", "View", "is_inference_format", "read_config", "text_config"]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -177,9 +177,3 @@ def text_config(cfg: dict[str, Any], name: str) -> tuple[dict[str, Any], str]:
     if not isinstance(inner, dict):
         raise SourceFormatError(f'config "{name}": key "text_config" should be an object')
     return inner, "text_config."
-
-
-def bundled_dir() -> Path:
-    from lineage.paths import data_dir
-
-    return data_dir("seeds") / "sources" / "configs"

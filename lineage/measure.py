@@ -1,4 +1,9 @@
-"""Efficiency ratios between two models, measured from their configs: what ``verify`` checks ratio claims with.
+"""The bridge between techniques and model configs: what measures a model's config with a technique's code.
+
+Every measurement of a bundled config goes through this module (``lineage.techniques`` depends on torch only):
+the KV cache of each bundled config (:func:`measure_bundled`, recorded as claims by
+:mod:`lineage.ingest.kv_measured`) and the efficiency ratios between two models (:func:`measure_ratio`), what
+``verify`` checks ratio claims with.
 
 :data:`FORMULAS` maps a ratio predicate to the formula that computes the quantity for one model
 from its config at a context length; the ratio is subject over baseline.  A formula applies to
@@ -6,7 +11,8 @@ a pair of models when it accepts a primary bundled config of each (it raises on 
 does not model, and that pair is then not measurable).  The KV cache is read at several storage
 precisions, since a publisher may count its cache in FP8 while the config says nothing of it.
 
-This module imports no torch; the formulas' modules do, and are imported when a ratio is measured.
+This module imports no torch; the formulas' modules do, and are imported (inside the functions, for start-up
+speed) when a ratio is measured.
 A measurement is kept in the cache folder (``ratios/``) under a hash of everything it is computed
 from — the code of the formulas (:data:`FORMULA_MODULES`) and of ``lineage/ingest/config``, the
 bundled configs and their manifest, the ratio, the two models and the context length — so measuring again with the
@@ -23,7 +29,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from lineage.domain import Predicate
+from lineage.catalog.config_sources import bundled_configs, bundled_dir
+from lineage.domain import Predicate, SourceKind
 from lineage.errors import UnsupportedLayout
 
 FLOPS = "lineage/techniques/deepseek_v4_attention.py flops_per_token"
@@ -79,9 +86,6 @@ FORMULAS: dict[Predicate, tuple[str, Callable[[dict, dict, int], list[Reading]]]
 
 
 def _configs(model: str) -> list[tuple[str, dict]]:
-    from lineage.domain import SourceKind
-    from lineage.ingest.config import bundled_configs
-    from lineage.ingest.config.read import bundled_dir
 
     return [(s.file, json.loads((bundled_dir() / s.file).read_text(encoding="utf-8")))
             for s in bundled_configs() if s.model == model and s.kind is SourceKind.PRIMARY]
@@ -123,8 +127,49 @@ def measure_afresh(predicate: Predicate, subject: str, baseline: str, tokens: in
     return None
 
 
-FORMULA_MODULES = ("ratios.py", "deepseek_v4_attention.py", "kv_cache.py", "mla.py")
-"""The modules of ``lineage/techniques`` a measurement runs (this one, the formulas and what they import)."""
+@dataclass(frozen=True)
+class KVRow:
+    """One model's measured cache, as the benchmark table prints it."""
+
+    model: str
+    file: str
+    kind: str
+    bytes_per_token: float
+    mha_bytes_per_token: int
+    ratio: float
+    window_bytes: int
+    estimated: bool
+    notes: tuple[str, ...]
+
+
+def measure_bundled(dtype_bytes: int = 2) -> list[KVRow]:
+    """Measure the KV cache of every bundled config (primary sources only)."""
+    from lineage.techniques import require_torch
+
+    require_torch()
+    from lineage.techniques.kv_cache import kv_footprint, measure
+
+    rows = []
+    for src in bundled_configs():
+        if src.kind is not SourceKind.PRIMARY:
+            continue
+        cfg = json.loads((bundled_dir() / src.file).read_text(encoding="utf-8"))
+        try:
+            fp = kv_footprint(cfg, dtype_bytes, name=src.file)
+        except UnsupportedLayout:
+            continue
+        m = measure(fp, tokens=256)
+        if (m.bytes_per_token, m.bytes_at) != (fp.bytes_per_token, fp.bytes_at(256)):
+            continue  # measurement disagrees with the formula: claim nothing
+        rows.append(
+            KVRow(src.model, src.file, fp.kind, m.bytes_per_token, m.mha_bytes_per_token,
+                  m.mha_bytes_per_token / m.bytes_per_token, fp.window_bytes, fp.estimated, fp.notes)
+        )
+    return rows
+
+
+FORMULA_MODULES = ("deepseek_v4_attention.py", "kv_cache.py", "mla.py")
+"""The modules of ``lineage/techniques`` a measurement runs (the formulas and what they import; this module too)."""
 
 
 def _inputs() -> list[Path]:
@@ -132,9 +177,9 @@ def _inputs() -> list[Path]:
     formula reads go through them), the bundled configs and their manifest."""
     from lineage.paths import data_dir
 
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
     configs = data_dir("seeds") / "sources"
-    return sorted([*(package / "techniques" / m for m in FORMULA_MODULES), *(package / "ingest" / "config").glob("*.py"),
+    return sorted([Path(__file__).resolve(), *(package / "techniques" / m for m in FORMULA_MODULES), *(package / "ingest" / "config").glob("*.py"),
                    configs / "configs.yaml", *(configs / "configs").iterdir()])
 
 

@@ -43,7 +43,7 @@ def snippet(ev) -> str:
     cached = _text(ev.source)
     if cached is None:
         return ""
-    from lineage.release.spans import recut
+    from lineage.store.spans import recut
 
     return recut(ev, *cached)
 
