@@ -59,7 +59,7 @@ _NEGATION = re.compile(
     r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
     re.I,
 )
-_FUTURE = re.compile(
+FUTURE = re.compile(
     r"\b(?:we\s+will\s+(?:further\s+)?(?:explore|investigate|consider|try|study)|plan(?:s|ned)?\s+to|"
     r"recommend\w*|suggest\s+(?:that\s+)?(?:hardware|vendors|future)|"
     r"future\s+(?:work|versions?|releases?|models?|iterations?)|next\s+"
@@ -68,7 +68,7 @@ _FUTURE = re.compile(
 )
 """A plan is not an adoption: "we plan to integrate X", "we leave X for future work". ("We intend to use X
 for <model>" is the model's design, not a plan.)"""
-_TRIAL = re.compile(
+TRIAL = re.compile(
     r"\b(?:ablat\w*|we\s+(?:also\s+|first\s+|initially\s+|further\s+)?(?:tried|experimented\s+with|explored|tested)|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
     r"(?:a|the)\s+(?:baseline|variant|control)s?\s+(?:in\s+which|where|that\s+(?:uses?|keeps?|replaces?))|"
     r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?|"
@@ -98,7 +98,7 @@ out for the model; plain "in attention layers" still does."""
 _EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
 """Like "it" after a sentence about the own model, a sentence opening with one of its parts continues it:
 "Each MoE layer comprises …"."""
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
 
@@ -163,7 +163,7 @@ def other_subject(other_names: list[str]) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])")
 
 
-def _without_parentheses(text: str) -> str:
+def without_parentheses(text: str) -> str:
     """Drop citations and asides, "(GQA, Ainslie et al., 2023)", so distances count words that matter."""
     previous = None
     while previous != text:
@@ -185,8 +185,8 @@ def classify(
         own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern + r"|" + _EACH_PART, re.I)
     elif own.search(text) and (others is None or not others.search(text)):
         own = re.compile(own.pattern + r"|" + _THE_MODEL, re.I)
-    prefix = _without_parentheses(text[:start])
-    breaks = list(_CLAUSE_BREAK.finditer(prefix))
+    prefix = without_parentheses(text[:start])
+    breaks = list(CLAUSE_BREAK.finditer(prefix))
     clause = prefix[breaks[-1].end() :] if breaks else prefix
     window = clause[-160:]
     near = window[-40:]
@@ -200,9 +200,9 @@ def classify(
         return Kind.MENTION, "another model's"  # "MiniMax-M1's Lightning Attention states"
     if others is not None and others.search(text) and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", text[:start]):
         return Kind.MENTION, "another model's"  # "we give <other model> FP8 for its chunked GQA"
-    if _FUTURE.search(text):
+    if FUTURE.search(text):
         return Kind.MENTION, "future plan"
-    if _TRIAL.search(text[:start]) or _TRIAL.search(after):
+    if TRIAL.search(text[:start]) or TRIAL.search(after):
         return Kind.MENTION, "ablation or baseline"
     if _scoped_to_component(text, start, end):
         return Kind.MENTION, "component"
@@ -312,7 +312,7 @@ def _owed_to(text: str, end: int, clause: str, own: re.Pattern) -> bool:
     """ "Thanks to X [3] and Y, we / Zeta-3B …": a leading owed-to phrase whose main clause has the own subject."""
     if not _OWED_TO.match(clause):
         return False
-    rest = re.sub(r"\[[^\[\]]*\]", "", _without_parentheses(text[end:]))  # citations hold commas
+    rest = re.sub(r"\[[^\[\]]*\]", "", without_parentheses(text[end:]))  # citations hold commas
     lead = re.match(r"[^.;,]{0,80}?,\s*", rest)
     return bool(lead) and bool(own.match(rest, lead.end()))
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.article_units import CUES, Candidate, Mentions, _count, attribute
+from lineage.ingest.article_units import CUES, Candidate, Mentions, attribute, scaled_count
 from lineage.ingest.prose import NAME_TOKEN
 from lineage.ingest.structure import Unit
 
@@ -54,7 +54,7 @@ def sized(u: Unit, m: Mentions) -> list[Candidate]:
         if not before or s.start() - before[-1].end > SIZE_REACH:
             continue
         pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
-        out.append(Candidate(before[-1].ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0),
+        out.append(Candidate(before[-1].ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0),
                              context=text[before[-1].start : s.end()]))
     return out
 
@@ -88,7 +88,7 @@ def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
         return []
     (ids, q), s = next(iter(named.values())), sizes[0]
     pred = Predicate.ACTIVE_PARAMETERS if s.group(3) and s.group(3).lower() != "total" else Predicate.TOTAL_PARAMETERS
-    return [Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
+    return [Candidate(ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
 
 
 def apposed(u: Unit, m: Mentions) -> list[Candidate]:

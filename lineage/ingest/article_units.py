@@ -65,7 +65,7 @@ _PAIR = re.compile(
 _CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
 _SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
 _TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
-_NAME = re.compile(
+NAME = re.compile(
     r"^(?!\d+[.)]?\s|\d[\d.]*\s*(?:bits?|[GMK]B|[BTKM]|x|%)(?:\W|$))(?=.*\d|.*[a-z][A-Z])"  # not a section number or a quantity
     r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
 )
@@ -175,7 +175,7 @@ class Mentions:
         if len(found) == 1 and found[0].start == 0 and found[0].end >= len(text) - 1:
             return found[0].ids, {}
         whole_lab = any(o.kind == "organization" and o.start == 0 and o.end >= len(text) for o in self.r.find(text))
-        if _NAME.match(text) and not self.techniques(text) and not whole_lab:
+        if NAME.match(text) and not self.techniques(text) and not whole_lab:
             return [slug(text)], {"name": text}
         return [], {}
 
@@ -189,18 +189,18 @@ class Mentions:
             if hit is not None and hit.kind == "model":
                 return [hit.id], {}
         name = tries[0]
-        return ([slug(name)], {"name": name}) if _NAME.match(name) else ([], {})
+        return ([slug(name)], {"name": name}) if NAME.match(name) else ([], {})
 
 
 def _pair(p: re.Match) -> tuple[str, str, str, str]:
     """(total number, scale, active number, scale) of a :data:`_PAIR` match; the larger is the total ("2.4B/16B")."""
     first, second = (p.group(1), p.group(2)), (p.group(3) or p.group(5), p.group(4) or p.group(6))
-    if _count(*first) < _count(*second):
+    if scaled_count(*first) < scaled_count(*second):
         first, second = second, first
     return (*first, *second)
 
 
-def _count(num: str, scale: str) -> int:
+def scaled_count(num: str, scale: str) -> int:
     return int(scaled(num, {"M": "million"}.get(scale, scale)))
 
 
@@ -254,11 +254,11 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
             tn, ts, an, as_ = _pair(p)
             ids, q = ([whole.id], {}) if whole is not None and whole.kind == "model" else m.member(label, tn + ts, an + as_)
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
-                out.append(Candidate(ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
+                out.append(Candidate(ids, pred, u, value=scaled_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
         if not pairs and re.fullmatch(r"\s*(?:\d+(?:\.\d+)?\s?[BT]\s*,?\s*(?:and\s+)?)+\.?\s*", body):
             for s in _SIZE.finditer(body):
                 ids, q = m.member(label, s.group(0).replace(" ", ""), None)
-                out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=_count(s.group(1), s.group(2)),
+                out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=scaled_count(s.group(1), s.group(2)),
                                      stated=s.group(0), context=body, qualifiers=q))
         subject = label_models[0].ids if label_models else label_name[0]
         for t in (x for x in m.r.find(body) if x.kind == "technique" and x.ids[0] not in GENERIC):
@@ -355,19 +355,19 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     if CUES["parameters"].search(head) or CUES["active"].search(head) or CUES["total"].search(head):
         named = _SIZE_NAME.search(cell)  # "355B-A32B": total and active
         if named:
-            return [Candidate(ids, pred, u, value=_count(named.group(n), named.group(n + 1)), stated=named.group(0), context=ctx,
+            return [Candidate(ids, pred, u, value=scaled_count(named.group(n), named.group(n + 1)), stated=named.group(0), context=ctx,
                               qualifiers=dict(q)) for pred, n in ((Predicate.TOTAL_PARAMETERS, 1), (Predicate.ACTIVE_PARAMETERS, 3))]
         pair = _PAIR.search(cell)
         if pair:
             tn, ts, an, as_ = _pair(pair)
-            return [Candidate(ids, pred, u, value=_count(num, scale), stated=pair.group(0).strip(), context=ctx, qualifiers=dict(q))
+            return [Candidate(ids, pred, u, value=scaled_count(num, scale), stated=pair.group(0).strip(), context=ctx, qualifiers=dict(q))
                     for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_))]
         out = []
         for s in _SIZE.finditer(cell):
             after = re.match(r"[^\d(]{0,14}", cell[s.end():]).group(0)  # the words of this size, up to the next number
             active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head + after))
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
-            out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))
+            out.append(Candidate(ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))
         return out
     if _YES.match(cell):  # a column per technique: "| MTP |" over "✓"
         return [Candidate(ids, Predicate.USES, u, object=t, context=head, qualifiers=dict(q)) for t in m.names_technique(head)]
@@ -396,6 +396,6 @@ def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
         if p:
             tn, ts, an, as_ = _pair(p)
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
-                out.append(Candidate(mod.ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
+                out.append(Candidate(mod.ids, pred, u, value=scaled_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
     return out
 

@@ -24,7 +24,7 @@ from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_gener
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
-from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
+from lineage.ingest.proposals import ACR, HEADS, NAME, trim_name
 from lineage.ingest.text import Sentence
 from lineage.verify_draft import settle
 
@@ -251,7 +251,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     return out
 
 
-_DEFINED = re.compile(rf"{_NAME}\s*{_ACR}")
+_DEFINED = re.compile(rf"{NAME}\s*{ACR}")
 _BROAD = {"learning", "training", "optimization", "prediction", "mechanism"}
 """Heads of names that may be a whole field ("Machine Learning (ML)"): an idea only with the paper that introduced it."""
 
@@ -264,7 +264,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
     for s in body:
         for m in _DEFINED.finditer(s.text):
             acr = m.group("acr")
-            name = _trim_name(m.group("name"), acr)
+            name = trim_name(m.group("name"), acr)
             if not name or len(name.split()) < 2 or is_generic(name) or acr[-1].isdigit():  # "TP4": a setting
                 continue
             head = name.split()[-1].lower()

@@ -183,7 +183,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
     ``released`` is the month a discovered model takes (a known model keeps its own).
     """
-    known = _catalog_model(repo_id, catalog)
+    known = catalog_model(repo_id, catalog)
     if known is not None:
         return known.id, []
     org_name, name = repo_id.split("/", 1)
@@ -203,7 +203,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     return model_id, entities
 
 
-def _catalog_model(repo_id: str, catalog: Catalog, by_repo: bool = True):
+def catalog_model(repo_id: str, catalog: Catalog, by_repo: bool = True):
     """The catalog model a repo holds: the one with that ``hf_repo``; else the model the repo's name
     names, when the repo's owner is that model's organization (a copy of the lab's card kept under
     the lab's own name, such as a mirror of a repository hosted outside the Hub).  ``by_repo=False``:
@@ -243,7 +243,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
     catalog = catalog_without(store, catalog, [f"card:{repo_id}"]) or catalog
     card_path, commit = fetch(repo_id, "README.md", revision)
     config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
-    month = months.from_hub(created_at(repo_id)) if _catalog_model(repo_id, catalog) is None else None
+    month = months.from_hub(created_at(repo_id)) if catalog_model(repo_id, catalog) is None else None
     written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision, month)
     store.replace_sources(written)
     return report
@@ -341,7 +341,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     for b in bases:
         base_id, base_entities = _ensure_model(b, catalog, repo_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
-        rel = "finetune" if relation == "continued-pretraining" else relation or _guess_relation(repo_id, meta)
+        rel = "finetune" if relation == "continued-pretraining" else relation or guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")
         claims.append(
             settle(Draft(subject=model_id, predicate=Predicate.DERIVED_FROM, object=base_id, qualifiers={"relation": rel},
@@ -389,7 +389,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     return CardRead(model_id, kind, doc, claims, entities, derived, uses)
 
 
-def _guess_relation(repo_id: str, meta: dict) -> str:
+def guess_relation(repo_id: str, meta: dict) -> str:
     """The relation a card without ``base_model_relation`` implies: a number-format suffix on the repo's name
     (the rule configs follow, :mod:`lineage.ingest.config.derivative`) or quantization tags, else adapter,
     merge or finetune tags."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import Fact, _model_for, context_tokens
+from lineage.ingest.facts import Fact, context_tokens, model_for
 from lineage.ingest.text import Sentence
 
 QUANTITIES: dict[Predicate, str] = {
@@ -70,7 +70,7 @@ def extract(sentence: Sentence, text: str, models: dict[str, list[str]], pattern
     out = []
     for predicate, pattern in _PATTERNS.items():
         for m in pattern.finditer(text):
-            subject = _model_for(text, m.start(), models, we)
+            subject = model_for(text, m.start(), models, we)
             if subject is None:
                 continue
             mentions = mentions if mentions is not None else _mentions(text, patterns)

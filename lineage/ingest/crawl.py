@@ -43,7 +43,7 @@ from lineage.domain import (
 )
 from lineage.errors import SourceFormatError
 from lineage.ingest import hub_list
-from lineage.ingest.card import RELATIONS, _catalog_model, _guess_relation
+from lineage.ingest.card import RELATIONS, catalog_model, guess_relation
 from lineage.ingest.hub import check_repo
 from lineage.store.nquads import load_prepared, prepare
 from lineage.verify_draft import settle
@@ -65,7 +65,7 @@ class CrawlReport(BaseModel):
     truncated: bool = Field(description="Whether --limit stopped the crawl before the listing ended.")
 
 
-class _Models:
+class Models:
     """Model and lab ids for repositories, with the entities a discovered one needs (labs looked up once)."""
 
     def __init__(self, catalog: Catalog):
@@ -73,8 +73,8 @@ class _Models:
         self.repos = {m.hf_repo.lower(): m for m in catalog.of_kind(EntityKind.MODEL) if m.hf_repo}
 
     def known(self, repo: str):
-        """The catalog model a repo holds (:func:`lineage.ingest.card._catalog_model`, its repo index built once)."""
-        return self.repos.get(repo.lower()) or _catalog_model(repo, self.catalog, by_repo=False)
+        """The catalog model a repo holds (:func:`lineage.ingest.card.catalog_model`, its repo index built once)."""
+        return self.repos.get(repo.lower()) or catalog_model(repo, self.catalog, by_repo=False)
 
     def org(self, owner: str) -> str:
         if owner not in self.orgs:
@@ -105,7 +105,7 @@ class _Models:
         return doc, [], [org]
 
 
-def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[SourceDocument, list[Claim], list]:
+def listed_source(item: hub_list.Listed, models: Models, now=None) -> tuple[SourceDocument, list[Claim], list]:
     """The source one listed repository becomes: its model, its ``derivedFrom`` claims (a self-reference left out)."""
     doc_id = f"hub:{item.repo}"
     model_id, entities = models.model(item.repo, doc_id)
@@ -116,7 +116,7 @@ def listed_source(item: hub_list.Listed, models: _Models, now=None) -> tuple[Sou
                          note="gated repository: listed metadata only" if item.gated else None)
     now = now or utcnow()
     given = (item.relation or "").lower()
-    relation = given if given in RELATIONS else _guess_relation(item.repo, {})
+    relation = given if given in RELATIONS else guess_relation(item.repo, {})
     how = f"the Hub's model listing names it as base model ({relation})" if given in RELATIONS else \
         f"the Hub's model listing names it as base model; relation {relation} guessed from the repo name"
     claims = []
@@ -203,7 +203,7 @@ def crawl(store, catalog: Catalog, *, author: str | None = None, descendants: st
         state = {"version": JOURNAL_VERSION, "target": target, "queue": [[author or descendants, 0]], "url": None,
                  "seen": [] if author else [descendants], "owners": [], "pages": 0, "relations": {}, "self": [],
                  "gated": 0, "truncated": False}
-    walk = _Walk(state, _Models(catalog), by_author=author is not None, depth=depth, limit=limit)
+    walk = _Walk(state, Models(catalog), by_author=author is not None, depth=depth, limit=limit)
     if not resumed:
         if path is not None:
             path.unlink(missing_ok=True)  # a journal of another crawl: this one starts afresh
@@ -232,7 +232,7 @@ def _owners(batch: list) -> int:
 class _Walk:
     """The crawl's state, advanced page by page: each page's sources with the journal state once they are written."""
 
-    def __init__(self, state: dict, models: _Models, *, by_author: bool, depth: int, limit: int | None):
+    def __init__(self, state: dict, models: Models, *, by_author: bool, depth: int, limit: int | None):
         self.state, self.models, self.by_author, self.depth, self.limit = state, models, by_author, depth, limit
         self.seen, self.owners = set(state.pop("seen")), set(state.pop("owners"))
         self.added, self.owners_added = list(self.seen), list(self.owners)

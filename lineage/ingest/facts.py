@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lineage.catalog import Catalog
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
 from lineage.ingest import hardware as devices
-from lineage.ingest.adoption import _without_parentheses, is_noise
+from lineage.ingest.adoption import is_noise, without_parentheses
 from lineage.ingest.text import Sentence, alias_patterns
 
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
@@ -50,7 +50,7 @@ def context_tokens(num: str, unit: str) -> int:
     return int(float(num) * (1024 if unit.upper() == "K" else 1024 * 1024))
 
 
-def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
+def model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
     """The own model named closest before ``pos``; the only model when the sentence just says 'we'."""
     best, best_at = None, -1
     for model, aliases in names.items():
@@ -91,7 +91,7 @@ def extract(
     for s in sentences:
         if is_noise(s.text):
             continue
-        text = _without_parentheses(s.text)
+        text = without_parentheses(s.text)
         we = bool(re.search(r"\b(?:we|our)\b", text, re.I))
         for fact in comparisons.extract(s, text, models, model_patterns, we):  # before comparisons are skipped
             add(fact)
@@ -99,7 +99,7 @@ def extract(
             continue
         # "a 3B/16B-parameter MoE model": active / total
         for m in _SLASH.finditer(text):
-            model = _model_for(text, m.start(), models, False)  # sizes need the model named
+            model = model_for(text, m.start(), models, False)  # sizes need the model named
             if model:
                 active, total = float(m.group(1)) * 1e9, float(m.group(2)) * 1e9
                 q = {"stated": m.group(0)}
@@ -113,7 +113,7 @@ def extract(
             label = re.search(r"\b(total|activated|active)\s+(?:parameters|params)(?:\s*\([^)]*\))?(?:\s+per\s+token)?\s*$", before)
             if not stated and not label and not ("total of" in before and re.match(r"[^.;]{0,15}\bparameters\b", after)):
                 continue
-            model = _model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
+            model = model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
             if model is None:
                 continue
             value = int(scaled(m.group(1), m.group(2)))
@@ -129,7 +129,7 @@ def extract(
             r"\b(?:continued|steps?|stage|indexer)\b", text, re.I
         ):
             for m in _TOKENS.finditer(text):
-                model = _model_for(text, m.start(), models, we)
+                model = model_for(text, m.start(), models, we)
                 if model:
                     value = int(scaled(m.group(1), m.group(2)))
                     if value >= 1e11:
@@ -140,7 +140,7 @@ def extract(
             found = list(_CONTEXT.finditer(text, ctx.end()))
             if found:
                 m = found[-1]  # "from 4K to 32K and then to 128K": the last is where it ends
-                model = _model_for(text, len(text), models, we)
+                model = model_for(text, len(text), models, we)
                 if model:
                     tokens = context_tokens(m.group(1), m.group(2))
                     add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
@@ -148,7 +148,7 @@ def extract(
         for hw_id, pattern in hardware.items() if hours_stated else ():
             for m in hours_stated:
                 if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
-                    model = _model_for(text, m.start(), models, we)
+                    model = model_for(text, m.start(), models, we)
                     if model:
                         hours = scaled(m.group(1), m.group(2))
                         add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))

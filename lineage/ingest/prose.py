@@ -103,13 +103,13 @@ NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-
 def unknown_name(text: str, mentions) -> bool:
     """Whether ``text`` names a model outside the catalog ("LongCat-Chat-Thinking", "Zork9"): a token shaped as an
     open-world model name (see :mod:`lineage.ingest.article_units`) that no mention of the resolver covers."""
-    from lineage.ingest.article_units import _NAME  # the open-world name rule lives with the unit reader
+    from lineage.ingest.article_units import NAME  # the open-world name rule lives with the unit reader
 
     covered = [(m.start, m.end) for m in mentions]
     for t in NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
         name = t.group(0).rstrip(".")
         device_like = re.fullmatch(r"[A-Z]+\d+[A-Z]*", name)  # "FP8", "H800", "GB200": formats and chips, not models
-        if _NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):
+        if NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):
             return True
     return False
 

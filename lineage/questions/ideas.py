@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import IDEA_RELATIONS, Status
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import ANY, _edge_evidence, at_least
+from lineage.questions.status import ANY, at_least, edge_evidence
 
 FORWARD = ("extends", "variantOf", "simplifies", "combines", "replaces")
 """Relations whose object is an earlier idea the subject builds on or took the place of."""
@@ -57,7 +57,7 @@ class IdeaTree(BaseModel):
 
 def _link(u: str, v: str, key: str, data: dict) -> IdeaLink:
     return IdeaLink(relation=key, subject=u, object=v, status=Status(data["status"] if data["status"] != "curated" else "reported"),
-                    reason=data.get("reason", ""), evidence=_edge_evidence(data))
+                    reason=data.get("reason", ""), evidence=edge_evidence(data))
 
 
 def idea_links(g: nx.MultiDiGraph, technique: str, older: bool, min_status: str | Status = ANY) -> dict[str, list[IdeaLink]]:
@@ -229,7 +229,7 @@ def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str |
                      if other in set(a) - set(b) for link in ls if link.relation == "replaces"]
         return TechniqueChange(
             technique=t, name=g.nodes[t].get("label", t) if t in g else t, change=change,
-            before=_edge_evidence(a[t])[:2] if t in a else [], after=_edge_evidence(b[t])[:2] if t in b else [],
+            before=edge_evidence(a[t])[:2] if t in a else [], after=edge_evidence(b[t])[:2] if t in b else [],
             status=Status(weakest(*(d["status"] for d in sides))), replaces=links,
         )
 

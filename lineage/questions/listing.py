@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lineage.questions.evidence import Fact, Field, _facts, require_built
+from lineage.questions.evidence import Fact, Field, grouped_facts, require_built
 from lineage.store import iris
 from lineage.vocab import EntityKind, Predicate, Status
 
@@ -44,8 +44,8 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
         id=entity.id,
         kind=entity.kind,
         entity=entity.model_dump(mode="json", exclude_none=True),
-        about=sorted(_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
-        referenced_by=sorted(_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
+        about=sorted(grouped_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
+        referenced_by=sorted(grouped_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
         derivatives=found,
     )
 

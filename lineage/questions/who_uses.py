@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import CATALOG_ONLY, combine
-from lineage.questions.evidence import EvidenceSummary, Fact, Field, _evidence, _facts, require_built
+from lineage.questions.evidence import EvidenceSummary, Fact, Field, evidence_summaries, grouped_facts, require_built
 from lineage.vocab import EntityKind, Predicate, Status
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
                 status=status,
                 reason=reason,
                 qualifiers=qualifiers,
-                evidence=_evidence(claims),
+                evidence=evidence_summaries(claims),
                 derivation=", ".join(f"{d.relation} of {d.base}" for d in derived[model_id]) if model_id in derived else None,
             )
         )
@@ -162,7 +162,7 @@ def origin(store: Store, catalog: Catalog, technique: str) -> Origin:
         inventors=list(tech.inventors),
         variant_of=list(tech.variant_of),
         variants=[t.id for t in catalog.of_kind(EntityKind.TECHNIQUE) if tech.id in t.variant_of],
-        facts=_facts(catalog, claims),
+        facts=grouped_facts(catalog, claims),
         earliest_adopters=adopters[:3],
     )
 

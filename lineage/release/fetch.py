@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.paths import cache_dir
 from lineage.release.sources import ReleaseSource, load
-from lineage.store.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
+from lineage.store.documents import documents_dir, documents_index, fetched_text, quoted, snippet  # noqa: F401  (their home before)
 
 
 class FetchReport(BaseModel):
@@ -65,7 +65,7 @@ def fetch(
         raise SourceFormatError(f'"{unknown[0]}" is not a report or card of the release; see \'lineage sources\'')
     folder = documents_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    index = _index()
+    index = documents_index()
     for done, (doc_id, s) in enumerate(sorted(chosen.items()), 1):
         path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "") if mirror else download(s)
         check_bytes(path, s.sha256, s.path)
@@ -75,7 +75,7 @@ def fetch(
         if progress:
             progress(done, len(chosen))
     (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
-    _text.cache_clear()
+    fetched_text.cache_clear()
     return FetchReport(fetched=sorted(chosen), cache=str(folder))
 
 

@@ -22,7 +22,7 @@ from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, Sto
 from lineage.paths import data_dir, default_store
 from lineage.records import Record, record_class
 from lineage.store import access, adoption_index, iris, read_model
-from lineage.store.results import _rows_from_tsv, _to_ox
+from lineage.store.results import rows_from_tsv, to_ox
 from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -280,14 +280,14 @@ class Store:
         """
         from pyoxigraph import QueryResultsFormat, Variable
 
-        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
+        subs = {Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
             solutions = self._ox.query(sparql, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs)
         except OSError as exc:
             raise StoreError(f"reading the store failed: {exc}") from None
         # Serialized by Oxigraph as TSV and split here: no Python object per term (measured:
         # 10,000 rows 45 -> 34 ms before parsing).
-        return _rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
+        return rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
 
     def read_query(
         self, sparql: str, *, timeout: float, name: str, omit: Iterable[str] = (), **bindings
@@ -301,7 +301,7 @@ class Store:
 
         from lineage.store import bounded
 
-        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
+        subs = {Variable(k): to_ox(v) for k, v in bindings.items()}
         kind, result = bounded.run(self._ox, sparql, timeout=timeout, name=name, prefixes=iris.PREFIXES,
                                    use_default_graph_as_union=True, substitutions=subs)
         if kind == "ask":
@@ -309,7 +309,7 @@ class Store:
         if kind == "triples":
             return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
                     for t in parse(result, RdfFormat.N_TRIPLES)]
-        return _rows_from_tsv(result, set(omit), iris.ENT)
+        return rows_from_tsv(result, set(omit), iris.ENT)
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""

@@ -6,14 +6,14 @@ Each runs on CPU in a few seconds and returns numbers, never prints.  Needs torc
 from __future__ import annotations
 
 from lineage.techniques import require_torch
-from lineage.techniques.measurement import V3_CONFIG, Demo, Measurement, _bundled_config, _frozen, _time
+from lineage.techniques.measurement import V3_CONFIG, Demo, Measurement, best_ms, bundled_config, frozen
 
 
 def kv_cache_demo() -> Demo:
     """DeepSeek-V3's cache arithmetic from its bundled config, measured on torch caches."""
     from lineage.techniques.kv_cache import kv_footprint, measure
 
-    cfg = _bundled_config(V3_CONFIG)
+    cfg = bundled_config(V3_CONFIG)
     fp, m = kv_footprint(cfg, name=V3_CONFIG), None
     m = measure(fp, tokens=256)
     d_c, d_r, layers, heads = cfg["kv_lora_rank"], cfg["qk_rope_head_dim"], cfg["num_hidden_layers"], cfg["num_attention_heads"]
@@ -46,10 +46,10 @@ def mla_demo() -> Demo:
     with torch.no_grad():
         layer(torch.randn(1, 1024, cfg.hidden_size), 0, cache)
         x = torch.randn(1, 1, cfg.hidden_size)
-        plain = lambda: layer(x, 1024, _frozen(cache), absorbed=False)  # noqa: E731
-        absorbed = lambda: layer(x, 1024, _frozen(cache), absorbed=True)  # noqa: E731
+        plain = lambda: layer(x, 1024, frozen(cache), absorbed=False)  # noqa: E731
+        absorbed = lambda: layer(x, 1024, frozen(cache), absorbed=True)  # noqa: E731
         diff = (plain() - absorbed()).abs().max().item()
-        t_plain, t_abs = _time(plain), _time(absorbed)
+        t_plain, t_abs = best_ms(plain), best_ms(absorbed)
     demo.technique, demo.module = "mla", "lineage/techniques/mla.py"
     demo.measurements += [
         Measurement(label="decode, 1,024 cached tokens, plain", value=round(t_plain, 2), unit="ms", note="16 heads, d_c 512, float32, CPU"),
