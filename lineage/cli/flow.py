@@ -292,7 +292,7 @@ def path_command(
     json_out: JsonOpt = False,
 ) -> None:
     """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
-    from lineage.questions.paths import path
+    from lineage.questions.route import path
 
     catalog, g = catalog_and_graph(store)
     src = catalog.get(source)

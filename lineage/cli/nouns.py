@@ -121,7 +121,7 @@ def model_answer(store, model: str, idea: str | None, least) -> dict:
         answer = {"model": mid, "show": show(st, read_catalog(st), mid)}
     answer |= {"inherited": inherited(g, mid, least), "hardware": on_hardware(g, mid, least)}
     if idea is not None:
-        from lineage.questions.paths import path
+        from lineage.questions.route import path
 
         answer["path"] = path(g, catalog.get(idea).id, mid, least)
     return answer

@@ -109,7 +109,7 @@ class Kind(str, Enum):
 
 
 @dataclass
-class Mention:
+class TechniqueMention:
     """One sentence naming one technique, classified."""
 
     technique: str
@@ -124,9 +124,9 @@ class Decision:
     """What a document says about one technique, with the sentences that say it."""
 
     technique: str
-    adoptions: list[Mention] = field(default_factory=list)
-    negations: list[Mention] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    adoptions: list[TechniqueMention] = field(default_factory=list)
+    negations: list[TechniqueMention] = field(default_factory=list)
+    mentions: list[TechniqueMention] = field(default_factory=list)
 
     @property
     def verdict(self) -> Kind:
@@ -366,7 +366,7 @@ def find_mentions(
     own_names: list[str],
     other_names: list[str] = (),
     sections: Callable[[Sentence], str | None] | None = None,
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Classify every alias occurrence in the given sentences (one result per technique per sentence).
 
     ``sections``: the kind of section a sentence stands in (:func:`section_kind`); in related work nothing is
@@ -374,7 +374,7 @@ def find_mentions(
     """
     own = own_subject(own_names)
     others = other_subject(other_names)
-    out: list[Mention] = []
+    out: list[TechniqueMention] = []
     previous: Sentence | None = None
     for i, s in enumerate(sentences):
         continues = (
@@ -390,10 +390,10 @@ def find_mentions(
         variants = _variant_labels(s.text[:label], own)
         where: str | None | object = _UNSET  # the section's kind, read once a technique is found in the sentence
         for technique, pattern in candidates(patterns, s.text):
-            best: Mention | None = None
+            best: TechniqueMention | None = None
             if any(pattern.search(v) for v in variants):
                 m = pattern.search(s.text)
-                out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
+                out.append(TechniqueMention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
             if where is _UNSET:
                 where = sections(s) if sections is not None else None
@@ -401,7 +401,7 @@ def find_mentions(
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 if where is not None and (kind is Kind.ADOPTION or where == "related work"):
                     kind, cue = Kind.MENTION, f"{where} section"
-                candidate = Mention(technique, s, kind, m.group(0), cue)
+                candidate = TechniqueMention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
                     best = candidate
             if best is not None:
@@ -416,13 +416,13 @@ def _rank(kind: Kind) -> int:
 _STRONG = re.compile(r"^(?:adopt|employ|us(?:e|ed|es|ing)$|utili|introduc|appl|incorporat|trained with|is a|passive)", re.I)
 
 
-def _strength(m: Mention) -> tuple[int, int]:
+def _strength(m: TechniqueMention) -> tuple[int, int]:
     """Best evidence first: explicit adoption verbs, then plain prose over captions, then page order."""
     caption = bool(re.match(r"^\(?[a-z]\)|^(?:Figure|Table|Fig\.)", m.sentence.text))
     return (0 if _STRONG.match(m.cue) else 1) + (2 if caption else 0), m.sentence.page
 
 
-def decide(mentions: list[Mention]) -> dict[str, Decision]:
+def decide(mentions: list[TechniqueMention]) -> dict[str, Decision]:
     """Group classified mentions per technique, strongest evidence first."""
     out: dict[str, Decision] = defaultdict(lambda: Decision(""))
     for m in mentions:
@@ -441,7 +441,7 @@ _CARRIES = r"\s+(?:that|which)\s+(?:carr(?:y|ies)|appl(?:y|ies)|uses?)\s+(?:the\
 def _carried(decisions: dict[str, Decision]) -> None:
     """ "the decoupled key that carries RoPE": what a part of an adopted technique carries is adopted with it."""
     adopted = {t for t, d in decisions.items() if d.verdict is Kind.ADOPTION}
-    in_sentence: dict[int, list[Mention]] = defaultdict(list)
+    in_sentence: dict[int, list[TechniqueMention]] = defaultdict(list)
     for d in decisions.values():
         for m in (*d.adoptions, *d.negations, *d.mentions):
             in_sentence[id(m.sentence)].append(m)
@@ -452,5 +452,5 @@ def _carried(decisions: dict[str, Decision]) -> None:
             for host in in_sentence[id(m.sentence)]:
                 link = rf"(?<![\w-]){re.escape(host.alias)}{_CARRIES}{re.escape(m.alias)}(?![\w-])"
                 if host.technique in adopted and host.technique != d.technique and re.search(link, m.sentence.text):
-                    d.adoptions.append(Mention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
+                    d.adoptions.append(TechniqueMention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
                     break

@@ -25,7 +25,7 @@ import re
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Predicate
-from lineage.ingest.hardware import NATIVE_NAMES, STACK, STACKS, canonical
+from lineage.ingest.hardware_ties import NATIVE_NAMES, STACK, STACKS, canonical
 from lineage.ingest.text import alias_patterns, sentences
 
 _BULLET = re.compile(r"^\s*(?:[•●▪∙*+-]|\d+\.)\s+")

@@ -97,7 +97,7 @@ class Titled:
 
 
 @dataclass
-class Found:
+class CitedIdeas:
     ideas: list[Titled] = field(default_factory=list)
     papers: list[Paper] = field(default_factory=list)
 
@@ -186,14 +186,14 @@ def _names_known_thing(name: str, resolver: Resolver, stems: set[str] = frozense
 
 
 def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str,
-             body: list[Sentence] = ()) -> Found:
+             body: list[Sentence] = ()) -> CitedIdeas:
     """Ideas the titles of ``bib``'s entries name that the catalog lacks, then those ``body`` defines citing them (pure)."""
     resolver = Resolver(catalog)
     techniques = list(catalog.of_kind(EntityKind.TECHNIQUE))
     introduced = {t.introduced_in for t in techniques} - {None}
     index = idea_index(techniques)
     stems = _model_stems(catalog)
-    out = Found()
+    out = CitedIdeas()
     seen: set[str] = set()
     for ref in bib.entries:
         parts = title_parts(ref.text)
@@ -256,7 +256,7 @@ _BROAD = {"learning", "training", "optimization", "prediction", "mechanism"}
 """Heads of names that may be a whole field ("Machine Learning (ML)"): an idea only with the paper that introduced it."""
 
 
-def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: str, url: str) -> None:
+def _defined(body, bib, resolver, index, introduced, seen, out: CitedIdeas, doc_id: str, url: str) -> None:
     """'Direct Preference Optimization (DPO) [12]': a method's name spelled out with its acronym and a citation.
 
     The cited entry is the idea's origin; a sentence that cites nothing says nothing of where it comes from.
@@ -310,7 +310,7 @@ def _month(arxiv: str | None) -> str | None:
     return f"20{yy}-{mm}" if 1 <= int(mm) <= 12 else None
 
 
-def claims(found: Found, doc, now) -> list[domain.Claim]:
+def claims(found: CitedIdeas, doc, now) -> list[domain.Claim]:
     """introducedIn / firstAppeared claims of the ideas found, each citing its bibliography entry.
 
     The report is not the idea's own record: what it says of another paper's idea is reported.

@@ -42,7 +42,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, download, facts, hardware, markup, months
+from lineage.ingest import adoption, download, facts, hardware_ties, markup, months
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
 from lineage.ingest.identity import catalog_without
@@ -374,12 +374,12 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
         for mid in subjects:
             claims.append(settle(Draft(subject=mid, predicate=Predicate.USES, object=technique, primary=own,
                                 reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence)))
-    devices = hardware.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    devices = hardware_ties.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     entities += devices
     known = {e.id: e for e in entities} | {mid: catalog.get(mid) for mid in subjects if mid in catalog}
     model_names = {mid: [known[mid].name, *known[mid].aliases] for mid in subjects if mid in known}
     overlay = catalog.with_discovered(devices)
-    for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware.line_context(lines)):
+    for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware_ties.line_context(lines)):
         claims.append(
             settle(Draft(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
                   primary=own, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),

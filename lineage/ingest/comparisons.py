@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import Fact, context_tokens, model_for
+from lineage.ingest.facts import StatedFact, context_tokens, model_for
 from lineage.ingest.text import Sentence
 
 QUANTITIES: dict[Predicate, str] = {
@@ -55,7 +55,7 @@ def _baseline(text: str, owner: str | None, mentions, subject: str) -> str | Non
 
 
 def extract(sentence: Sentence, text: str, models: dict[str, list[str]], patterns: dict[str, re.Pattern],
-            we: bool) -> list[Fact]:
+            we: bool) -> list[StatedFact]:
     """Ratio facts stated in one sentence (``text`` is its text without parentheses).
 
     Examples
@@ -81,5 +81,5 @@ def extract(sentence: Sentence, text: str, models: dict[str, list[str]], pattern
             ctx = _CONTEXT.search(text)
             if ctx:
                 q["context_tokens"] = str(context_tokens(ctx.group(1), ctx.group(2)))
-            out.append(Fact(subject, predicate, round(float(m.group("pct")) / 100, 6), "ratio", None, q, sentence))
+            out.append(StatedFact(subject, predicate, round(float(m.group("pct")) / 100, 6), "ratio", None, q, sentence))
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
-from lineage.ingest import hardware as devices
+from lineage.ingest import hardware_ties as devices
 from lineage.ingest.adoption import is_noise, without_parentheses
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -28,7 +28,7 @@ _GPU_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*([MK])\s+(?P<hw>[\w\- ]{2,30}?)\s+GP
 
 
 @dataclass
-class Fact:
+class StatedFact:
     """One stated number (or hardware) for one model."""
 
     model: str
@@ -66,20 +66,20 @@ def model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) ->
 def extract(
     sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog, card: bool = False,
     context: dict[int, str] | None = None, other_names: list[str] = (),
-) -> list[Fact]:
+) -> list[StatedFact]:
     """Stated facts about the given models (model id -> names it goes by).
 
-    Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware`,
+    Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware_ties`,
     which ``card``, ``context`` and ``other_names`` are passed to.
     """
-    from lineage.ingest import comparisons  # it builds on this module's Fact
+    from lineage.ingest import comparisons  # it builds on this module's StatedFact
 
     hardware = alias_patterns(catalog, EntityKind.HARDWARE)
     model_patterns = alias_patterns(catalog, EntityKind.MODEL)
-    facts: list[Fact] = []
+    facts: list[StatedFact] = []
     seen: set[tuple] = set()
 
-    def add(fact: Fact) -> None:
+    def add(fact: StatedFact) -> None:
         key = (fact.model, fact.predicate, fact.object, fact.value)
         first_of_kind = not any(
             f.model == fact.model and f.predicate == fact.predicate and f.object == fact.object for f in facts
@@ -103,8 +103,8 @@ def extract(
             if model:
                 active, total = float(m.group(1)) * 1e9, float(m.group(2)) * 1e9
                 q = {"stated": m.group(0)}
-                add(Fact(model, Predicate.TOTAL_PARAMETERS, int(total), "parameters", None, q, s))
-                add(Fact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
+                add(StatedFact(model, Predicate.TOTAL_PARAMETERS, int(total), "parameters", None, q, s))
+                add(StatedFact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
         for m in _PARAMS.finditer(text):
             after = m.group("after").lower()
             before = text[max(0, m.start() - 45) : m.start()].lower()
@@ -124,7 +124,7 @@ def extract(
             else:  # "37B activated parameters", "activating 38B parameters per token"
                 active = re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after) or re.search(r"\bactivat\w*\s*$", before)
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
-            add(Fact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
+            add(StatedFact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
         if re.search(r"\b(?:pre-?train\w*|train\w*)\b", text, re.I) and not re.search(
             r"\b(?:continued|steps?|stage|indexer)\b", text, re.I
         ):
@@ -133,7 +133,7 @@ def extract(
                 if model:
                     value = int(scaled(m.group(1), m.group(2)))
                     if value >= 1e11:
-                        add(Fact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
+                        add(StatedFact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
         ctx = _CONTEXT_WORD.search(text)
         # "how memory grows with context length, from 8K to 32K, for each model": an analysis range
         if ctx and not re.search(r"\b(?:each|every|all|different)\s+models?\b|\bgrow\w*|\bvar(?:y|ies|ying)\b", text, re.I):
@@ -143,7 +143,7 @@ def extract(
                 model = model_for(text, len(text), models, we)
                 if model:
                     tokens = context_tokens(m.group(1), m.group(2))
-                    add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
+                    add(StatedFact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
         hours_stated = list(_GPU_HOURS.finditer(text))
         for hw_id, pattern in hardware.items() if hours_stated else ():
             for m in hours_stated:
@@ -151,7 +151,7 @@ def extract(
                     model = model_for(text, m.start(), models, we)
                     if model:
                         hours = scaled(m.group(1), m.group(2))
-                        add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
+                        add(StatedFact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
     for h in devices.extract(sentences, models, catalog, card, context, other_names):
-        add(Fact(h.model, h.predicate, None, None, h.device, h.qualifiers, h.sentence))
+        add(StatedFact(h.model, h.predicate, None, None, h.device, h.qualifiers, h.sentence))
     return facts

@@ -83,7 +83,7 @@ class Proposal:
 
 
 @dataclass
-class Found:
+class ProposedIdeas:
     proposals: list[Proposal] = field(default_factory=list)
     papers: list[Paper] = field(default_factory=list)
 
@@ -115,13 +115,13 @@ def find(
     month: str | None,
     doc_id: str,
     url: str,
-) -> Found:
+) -> ProposedIdeas:
     """Discovered techniques (and the cited papers they come from) in a report's body (pure).
 
     ``paper_id`` is the report's catalog paper, or None for a report no catalog paper describes:
     a technique it proposes then has no ``introduced_in`` (the report's source id is no paper id).
     """
-    out = Found()
+    out = ProposedIdeas()
     seen: set[str] = set()
     for s in body:
         for pattern, proposed in ((_PROPOSE, True), (_ADOPT, False)):
@@ -161,7 +161,7 @@ def find(
     return out
 
 
-def _cited_paper(after: str, bib: references.Bibliography, out: Found, doc_id: str) -> str | None:
+def _cited_paper(after: str, bib: references.Bibliography, out: ProposedIdeas, doc_id: str) -> str | None:
     """The paper cited right after the name: a catalog paper, or a discovered one from its arXiv id."""
     for ref in references.citations_in(after, bib):
         if ref.paper:

@@ -72,7 +72,7 @@ _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\b(\s+tokens\b)?", re.I)
 
 
 @dataclass
-class Found:
+class ProseClaim:
     """One claim read from prose, before it becomes an ArticleStatement."""
 
     subject: str
@@ -114,7 +114,7 @@ def unknown_name(text: str, mentions) -> bool:
     return False
 
 
-def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Found]:
+def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[ProseClaim]:
     """Claims from every prose line (0-based indices in ``skip`` are tables, read elsewhere)."""
     topic = title_topic(lines, r)
     if lines and lines[0] == "---":  # front matter: metadata, not the article's statements
@@ -123,7 +123,7 @@ def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Foun
     section: list = []
     intro: list = []
     last: list = topic
-    out: list[Found] = []
+    out: list[ProseClaim] = []
     for i, line in enumerate(lines):
         if not line or i in skip:
             continue
@@ -158,14 +158,14 @@ def prose_drafts(lines: list[str], r, skip: set[int] = frozenset()) -> list[Foun
     return out
 
 
-def _named_sizes(text: str, named, line: int) -> list[Found]:
+def _named_sizes(text: str, named, line: int) -> list[ProseClaim]:
     """Sizes a model's name states in the total-active notation ("Qwen3-30B-A3B": 30B total, 3B active)."""
     out = []
     for m in named:
         size = _SIZE_IN_NAME.search(m.text)
         if m.kind == "model" and size:
             for pred, num, unit in ((Predicate.TOTAL_PARAMETERS, *size.group(1, 2)), (Predicate.ACTIVE_PARAMETERS, *size.group(3, 4))):
-                out.append(Found(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
+                out.append(ProseClaim(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
     return out
 
 
@@ -175,7 +175,7 @@ def _ids(mention, numbers: bool = False) -> list[str]:
     return mention.ids
 
 
-def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found]:
+def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[ProseClaim]:
     out = []
     techniques = [m for m in mentions if m.kind == "technique" and m.ids[0] not in GENERIC]
     if is_item and re.search(r"=|\$", text):
@@ -188,7 +188,7 @@ def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found
         subjects = _subject_for(text, t, mentions, fallback, is_item)
         for s in subjects:
             for mid in s.ids if hasattr(s, "ids") else [s]:
-                out.append(Found(mid, Predicate.USES, t.ids[0], None, "", line, text))
+                out.append(ProseClaim(mid, Predicate.USES, t.ids[0], None, "", line, text))
     return out
 
 
@@ -261,7 +261,7 @@ def _group(text: str, models, start: int) -> list:
     return group
 
 
-def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
+def _numbers(text: str, mentions, fallback, line: int) -> list[ProseClaim]:
     out = []
     models = _subjects(mentions)
     kind_before = None
@@ -278,7 +278,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
         owner = _owner(text, m, models, in_paren) or (fallback if not in_paren else [])
         for s in owner:
             for mid in _ids(s, numbers=True):
-                out.append(Found(mid, kind, None, int(value), m.group(0).strip(), line, text))
+                out.append(ProseClaim(mid, kind, None, int(value), m.group(0).strip(), line, text))
     if re.search(r"\b(?:train\w*|pre-?train\w*)\b", text, re.I):
         counted: set[str] = set()  # ">30T tokens of X and 5T of Y": a model's budget is the first
         for m in _TOKENS.finditer(text):
@@ -288,7 +288,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
             for s in owner:
                 for mid in [i for i in _ids(s, numbers=True) if i not in counted]:
                     counted.add(mid)
-                    out.append(Found(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
+                    out.append(ProseClaim(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
     for m in _CONTEXT.finditer(text):
         if m.group(1):
             tokens = context_tokens(m.group(1), m.group(2))
@@ -298,7 +298,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
         owner = _owner(text, m, models, False) or fallback
         for s in owner:
             for mid in s.ids:
-                out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
+                out.append(ProseClaim(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
     return out
 
 

@@ -409,7 +409,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
 
 
-def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: references.Bibliography) -> proposals.Found:
+def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: references.Bibliography) -> proposals.ProposedIdeas:
     model = found.catalog.entities.get(found.models[0])
     paper = found.paper
     month = (paper.published if paper else None) or getattr(model, "released", None)
@@ -418,7 +418,7 @@ def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: referenc
                           org, month, doc.id, doc.url or f"urn:lineage:{doc.id}")
 
 
-def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, now) -> list[Claim]:
+def _proposal_claims(new: proposals.ProposedIdeas, doc: SourceDocument, pdf: PdfText, now) -> list[Claim]:
     out = []
     for p in new.proposals:
         t = p.technique

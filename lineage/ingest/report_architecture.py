@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from lineage.ingest import adoption
-from lineage.ingest.adoption import Kind, Mention
+from lineage.ingest.adoption import Kind, TechniqueMention
 from lineage.ingest.pdf import PdfText
 from lineage.ingest.text import Sentence, candidates
 
@@ -129,7 +129,7 @@ def _adopts(row: str, m: re.Match, own: re.Pattern, pattern: re.Pattern) -> bool
     return not (heads and values and all(_NO.fullmatch(c) for c in values))
 
 
-def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None) -> list[Mention]:
+def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None) -> list[TechniqueMention]:
     """Adoptions stated as rows of the own model's configuration tables (one per technique per table)."""
     out = []
     for page_no, text in enumerate(pdf.body_pages(), start=1):
@@ -142,7 +142,7 @@ def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Patter
                     m = pattern.search(row)
                     if m and _adopts(row, m, own, pattern):
                         sentence = Sentence(page_no, offset, f"{caption} … {row}")
-                        out.append(Mention(technique, sentence, Kind.ADOPTION, m.group(0), "configuration table"))
+                        out.append(TechniqueMention(technique, sentence, Kind.ADOPTION, m.group(0), "configuration table"))
                         break
     return out
 
@@ -197,7 +197,7 @@ def _architecture_spans(pdf: PdfText, pages: list[str]) -> list[tuple[tuple[int,
 
 def section_mentions(
     pdf: PdfText, sentences: list[Sentence], patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Adoptions in the own model's architecture section that name it only as "the model", a size or not at all."""
     here = re.compile(own.pattern + "|" + _HERE, re.I)
     spans = _architecture_spans(pdf, pdf.body_pages())
@@ -214,7 +214,7 @@ def section_mentions(
                 if kind is Kind.MENTION and not cue and _passive(text, m):
                     kind, cue = Kind.ADOPTION, "passive"
                 if kind is Kind.ADOPTION:
-                    out.append(Mention(technique, s, kind, m.group(0), cue))
+                    out.append(TechniqueMention(technique, s, kind, m.group(0), cue))
                     break
     return out
 
@@ -225,7 +225,7 @@ def _passive(text: str, m: re.Match) -> bool:
     return bool(lead and _PASSIVE.match(text[m.end() :])) and not (_GENERAL.search(text) or adoption._NEGATION.search(text))
 
 
-def with_architecture(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
+def with_architecture(mentions: list[TechniqueMention], extra: list[TechniqueMention]) -> list[TechniqueMention]:
     """``mentions`` with each plain mention that ``extra`` reads as an adoption replaced by it, and new ones added."""
     index = {(m.technique, m.sentence.page, m.sentence.offset): i for i, m in enumerate(mentions)}
     out = list(mentions)
@@ -244,7 +244,7 @@ _DESCRIBED = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:models?|variants?|version
 
 def appositive_mentions(
     sentences: list[Sentence], patterns: dict[str, re.Pattern], own_names: list[str], others: re.Pattern | None
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """ "… <own>-mini and <own>-flash, two instruction-tuned MoE variants": an apposition describing the own model's
     variants (its name with a suffix) as models built on the technique."""
     names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if re.search(r"[A-Za-z]", n))
@@ -266,13 +266,13 @@ def appositive_mentions(
             said = apposition.group(0) + s.text[m.start() : m.end() + described.end()] if apposition and described else ""
             blocked = adoption._NON_ADOPTING.search(said) or adoption._NEGATION.search(said)
             if said and not blocked and variant.search(before[: apposition.start()]):
-                out.append(Mention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
+                out.append(TechniqueMention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
     return out
 
 
 def mentions(
     pdf: PdfText, sentences: list[Sentence], patterns: dict[str, re.Pattern], own_names: list[str], other_names: list[str]
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Adoptions from the own model's configuration tables, architecture section and appositions (module docstring)."""
     own = adoption.own_subject(own_names)
     others = adoption.other_subject(other_names)

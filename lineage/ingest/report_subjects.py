@@ -55,7 +55,7 @@ class Subjects:
     catalog: Catalog
     """The catalog overlaid with the discovered entities (the analysis resolves names in it)."""
     entities: list[Entity] = field(default_factory=list)
-    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found | months.RecordedMonth]] = field(
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.ReadValue | months.RecordedMonth]] = field(
         default_factory=list)
     """(subject, predicate, object, value, where it was read) for each discovered fact."""
 

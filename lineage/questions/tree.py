@@ -50,7 +50,7 @@ class Descendant(BaseModel):
     status: str = Field(description="Combined status of that step.")
 
 
-class Derived(BaseModel):
+class DerivativeCount(BaseModel):
     """A base and how many direct derivatives name it."""
 
     base: str = Field(description="Base model id.")
@@ -159,12 +159,12 @@ def descendants(edges: list[Edge], model: str, relation: str | None = None, dept
     return out
 
 
-def most_derived(edges: list[Edge], relation: str | None = None, limit: int | None = 10) -> list[Derived]:
+def most_derived(edges: list[Edge], relation: str | None = None, limit: int | None = 10) -> list[DerivativeCount]:
     """Bases by how many direct derivatives name them (of ``relation`` when given), most first."""
     per: dict[str, Counter] = defaultdict(Counter)
     for e in edges:
         per[e.base][e.relation] += 1
-    rows = [Derived(base=b, derivatives=c[relation] if relation else sum(c.values()), relations=dict(sorted(c.items())))
+    rows = [DerivativeCount(base=b, derivatives=c[relation] if relation else sum(c.values()), relations=dict(sorted(c.items())))
             for b, c in per.items()]
     rows = sorted((r for r in rows if r.derivatives), key=lambda r: (-r.derivatives, r.base))
     return rows[:limit] if limit else rows

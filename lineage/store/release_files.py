@@ -2,7 +2,7 @@
 
 A release folder holds ``release.nq.gz`` (sorted N-Quads) and ``manifest.json``
 (:class:`ReleaseManifest`).  Loading drops the release's graphs, bulk-loads the N-Quads and rebuilds the
-adoption index.  Written by :mod:`lineage.release.build`; loaded by :func:`lineage.build.build`.
+adoption index.  Written by :mod:`lineage.release.write`; loaded by :func:`lineage.build.build`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.domain import EntityKind
-from lineage.ingest import adoption, hardware
+from lineage.ingest import adoption, hardware_ties
 from lineage.ingest.report import document_models
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -61,7 +61,7 @@ def test_a_model_the_document_presents_is_another_model():
 def test_a_device_tie_of_another_model_is_not_the_own_models(catalog):
     s = Sentence(7, 0, "In this paper, we include Korrin Pro MoE, a model optimized for the Ascend 910B.")
     names = {"zeta-3b": OWN}
-    assert "huawei-ascend-910b" in {f.device for f in hardware.extract([s], names, catalog)}  # read as ours
+    assert "huawei-ascend-910b" in {f.device for f in hardware_ties.extract([s], names, catalog)}  # read as ours
     others = document_models([s], OWN)
-    assert hardware.extract([s], names, catalog, other_names=others) == []
+    assert hardware_ties.extract([s], names, catalog, other_names=others) == []
     assert alias_patterns(catalog, EntityKind.HARDWARE)["huawei-ascend-910b"].search(s.text)

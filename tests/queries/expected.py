@@ -7,7 +7,7 @@ from lineage.questions.compare import compare
 from lineage.questions.flow import flow, inherited
 from lineage.questions.hardware import hardware
 from lineage.questions.ideas import ancestry, descendants, family_changes, idea_links
-from lineage.questions.paths import path
+from lineage.questions.route import path
 from lineage.questions.status import at_least, edges_of
 from lineage.questions.tree import descendants as tree_descendants
 from lineage.questions.tree import graph_edges, most_derived, who_quantizes

@@ -1,0 +1,96 @@
+"""Structure that holds (issue 32): names private to a module stay there, and names say what lives where.
+
+The import layers themselves are checked by import-linter (``.venv/bin/lint-imports``, contracts in
+``pyproject.toml``); these checks read the package's source with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "lineage"
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+# Modules that share a name with another outside lineage/cli/ (left for a later change; see issue 32).
+KNOWN_MODULE_NAMES = {"adoption", "ingest"}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+
+
+def trees() -> list[tuple[Path, ast.Module]]:
+    return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in SOURCES]
+
+
+def cross_module_private_imports(sources: list[tuple[Path, ast.Module]]) -> list[str]:
+    """``from other.module import _name`` anywhere in ``sources`` (function-level imports too), dunders excepted."""
+    found = []
+    for path, tree in sources:
+        here = module_name(path)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or node.level or not node.module or node.module == here:
+                continue
+            for alias in node.names:
+                private = alias.name.startswith("_") and not (alias.name.startswith("__") and alias.name.endswith("__"))
+                if private and node.module.split(".")[0] == "lineage":
+                    found.append(f"{here}:{node.lineno} imports {node.module}.{alias.name}")
+    return found
+
+
+def duplicate_classes(sources: list[tuple[Path, ast.Module]]) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = defaultdict(list)
+    for path, tree in sources:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                where[node.name].append(module_name(path))
+    return {name: mods for name, mods in where.items() if len(mods) > 1}
+
+
+def duplicate_modules(paths: list[Path]) -> dict[str, list[str]]:
+    """Module (and package) names used twice outside ``lineage/cli`` (a command module is named after what it drives);
+    ``conftest`` is pytest's."""
+    where: dict[str, list[str]] = defaultdict(list)
+    for path in paths:
+        name = path.parent.name if path.name == "__init__.py" else path.stem
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "cli" or name in ("conftest", "lineage", "__main__"):
+            continue
+        where[name].append(str(rel))
+    return {name: files for name, files in where.items() if len(files) > 1}
+
+
+def test_no_module_imports_another_modules_private_names():
+    assert cross_module_private_imports(trees()) == []
+
+
+def test_the_private_import_check_fails_on_one(tmp_path):
+    path = PACKAGE / "ingest" / "example.py"  # parsed, never written
+    tree = ast.parse("def f():\n    from lineage.ingest.text import _SPLIT, __all__\n    from lineage.ingest.example import _mine\n")
+    assert cross_module_private_imports([(path, tree)]) == ["lineage.ingest.example:2 imports lineage.ingest.text._SPLIT"]
+
+
+def test_class_names_are_unique_across_the_package():
+    assert duplicate_classes(trees()) == {}
+
+
+def test_the_class_check_fails_on_a_duplicate():
+    a, b = ast.parse("class Found:\n    pass\n"), ast.parse("class Found:\n    pass\nclass Other:\n    pass\n")
+    assert duplicate_classes([(PACKAGE / "a.py", a), (PACKAGE / "b.py", b)]) == {"Found": ["lineage.a", "lineage.b"]}
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_MODULE_NAMES))
+def test_known_module_name_collisions_still_exist(name):
+    """Remove a name from KNOWN_MODULE_NAMES once its modules are renamed, so the list only shrinks."""
+    assert name in duplicate_modules(SOURCES)
+
+
+def test_one_module_per_name_outside_the_cli():
+    duplicates = {n: f for n, f in duplicate_modules(SOURCES).items() if n not in KNOWN_MODULE_NAMES}
+    assert duplicates == {}
+    assert duplicate_modules([PACKAGE / "build.py", PACKAGE / "release" / "build.py", PACKAGE / "cli" / "build.py"]) == {
+        "build": ["build.py", "release/build.py"]}
