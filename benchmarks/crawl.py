@@ -8,7 +8,7 @@ The local Hub is the tests' server (:mod:`tests.fixtures.hf_server`), listing th
 ``Link`` headers, each with its commit, its base and relation (quantized, finetune, adapter, merge) and
 child count, under 500 publishers, as ``/api/models?filter=base_model:…&expand[]=…`` answers.
 
-- crawl: :func:`lineage.ingest.crawl.crawl` into a fresh on-disk store (listing pages, sources, journal,
+- crawl: :func:`lineage.harvest.crawl.crawl` into a fresh on-disk store (listing pages, sources, journal,
   bulk loads), wall and CPU time; baseline: the same quads, exported from that store to an N-Quads file,
   bulk-loaded into a fresh store by Oxigraph (the engine's floor: no HTTP, no Python per repo);
 - questions: the tree read (:func:`lineage.questions.tree.store_edges`) and the three questions on it;
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lineage.catalog import Catalog  # noqa: E402
-from lineage.ingest.crawl import crawl  # noqa: E402
+from lineage.harvest.crawl import crawl  # noqa: E402
 from lineage.questions import tree  # noqa: E402
 from lineage.store import Store  # noqa: E402
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import torch
 
-from lineage.techniques.kv_cache import kv_footprint, measure
+from lineage.measure import kv_footprint
+from lineage.techniques.kv_cache import measure
 from lineage.techniques.mla import MLA, LatentCache, MLAConfig
 from lineage.techniques.mtp import Block, MTPConfig
 from lineage.techniques.muon import Muon, MuonConfig, state_bytes

@@ -1,9 +1,10 @@
 """The bridge between techniques and model configs: what measures a model's config with a technique's code.
 
-Every measurement of a bundled config goes through this module (``lineage.techniques`` depends on torch only):
-the KV cache of each bundled config (:func:`measure_bundled`, recorded as claims by
-:mod:`lineage.ingest.kv_measured`) and the efficiency ratios between two models (:func:`measure_ratio`), what
-``verify`` checks ratio claims with.
+Every measurement of a config goes through this module (``lineage.techniques`` depends on torch only and
+reads no config file): a config read into KV caches (:func:`kv_footprint`, through the config reader's key
+spellings in :mod:`lineage.configfile`), the KV cache of each bundled config (:func:`measure_bundled`, recorded
+as claims by :mod:`lineage.ingest.kv_measured`), DeepSeek-V4-Pro against V3.2 (:func:`v4_vs_v32_at`) and the
+efficiency ratios between two models (:func:`measure_ratio`), what ``verify`` checks ratio claims with.
 
 :data:`FORMULAS` maps a ratio predicate to the formula that computes the quantity for one model
 from its config at a context length; the ratio is subject over baseline.  A formula applies to
@@ -14,7 +15,8 @@ precisions, since a publisher may count its cache in FP8 while the config says n
 This module imports no torch; the formulas' modules do, and are imported (inside the functions, for start-up
 speed) when a ratio is measured.
 A measurement is kept in the cache folder (``ratios/``) under a hash of everything it is computed
-from — the code of the formulas (:data:`FORMULA_MODULES`) and of ``lineage/ingest/config``, the
+from — the code of the formulas (:data:`FORMULA_MODULES`), of this module and of the config readers
+(``lineage/configfile``, ``lineage/ingest/config``), the
 bundled configs and their manifest, the ratio, the two models and the context length — so measuring again with the
 same inputs reads it back instead of importing torch (1.5-4 s on a 2-core machine, issue 31).
 """
@@ -28,14 +30,129 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from lineage.catalog.config_sources import bundled_configs, bundled_dir
+from lineage.configfile.read import View, text_config
 from lineage.domain import Predicate, SourceKind
 from lineage.errors import UnsupportedLayout
 
+if TYPE_CHECKING:
+    from lineage.techniques.kv_cache import KVFootprint
+
 FLOPS = "lineage/techniques/deepseek_v4_attention.py flops_per_token"
-KV = "lineage/techniques/deepseek_v4_attention.py kv_bytes_at"
+KV = "lineage/measure.py kv_bytes_at"
 PRECISIONS = {"BF16": 2, "FP8": 1}  # KV-cache storage widths in bytes; configs state neither
+
+
+# --------------------------------------------------------------------------- configs read for the formulas
+
+
+def bundled_config(name: str) -> dict:
+    """A bundled config file (``seeds/sources/configs/NAME``) as a dict."""
+    return json.loads((bundled_dir() / name).read_text(encoding="utf-8"))
+
+
+def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "config.json") -> KVFootprint:
+    """Per-layer KV caches of a model from its config, at ``dtype_bytes`` per number (the caches are
+    :mod:`lineage.techniques.kv_cache`'s).
+
+    Examples
+    --------
+    >>> v3 = {"model_type": "deepseek_v3", "num_hidden_layers": 61, "num_attention_heads": 128,
+    ...       "kv_lora_rank": 512, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128}
+    >>> fp = kv_footprint(v3)
+    >>> fp.bytes_per_token, fp.mha_bytes_per_token, round(fp.ratio_vs_mha, 1)
+    (70272, 3997696, 56.9)
+    >>> kv_footprint({"num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
+    ...               "hidden_size": 4096}).bytes_per_token  # Llama-3-8B-like GQA
+    131072
+    """
+    from lineage.techniques.kv_cache import KVFootprint, LayerCache
+
+    inner, prefix = text_config(config, name)
+    v = View(inner, prefix, name)
+    layers, heads = v.int("num_hidden_layers"), v.int("num_attention_heads")
+    if not layers or not heads:
+        raise UnsupportedLayout(f'config "{name}" has no KV cache lineage can size (needs layer and head counts)')
+    notes: list[str] = []
+    caches: list[LayerCache] = []
+    estimated = False
+    kv_lora, rope = v.int("kv_lora_rank"), v.int("qk_rope_head_dim") or 0
+    ratios = v.list("compress_ratios")
+    window = v.int("sliding_window")
+    linear = v.dict("linear_attn_config") or {}
+    layer_types = v.list("layer_types") or []
+
+    if ratios:
+        # DeepSeek-V4 (inference/model.py): one KV head of head_dim per layer; every layer keeps a
+        # sliding window; layers with ratio r > 0 add one compressed entry per r tokens, and r == 4
+        # layers an indexer key per 4 tokens.
+        hd = v.int("head_dim") or 0
+        ratios = ratios[:layers]
+        caches.append(LayerCache("sliding", layers, hd, window=window or 128, heads=1, head_dim=hd, shared_kv=True))
+        for r in sorted({r for r in ratios if r}):
+            caches.append(LayerCache("compressed", ratios.count(r), hd, ratio=r))
+        n4 = ratios.count(4)
+        if n4 and v.int("index_head_dim"):
+            caches.append(LayerCache("dsa-indexer", n4, v.int("index_head_dim"), ratio=4))
+        estimated = True
+        notes.append("compressed layers estimated from compress_ratios (one entry per r tokens, window kept)")
+        mha = (heads, hd, hd)
+    elif kv_lora:
+        n = len(linear.get("full_attn_layers") or []) or layers
+        if n < layers:
+            notes.append(f"{layers - n} linear-attention layers keep a fixed-size state, not counted")
+        caches.append(LayerCache("mla", n, kv_lora + rope))
+        if v.int("index_head_dim"):
+            caches.append(LayerCache("dsa-indexer", n, v.int("index_head_dim")))
+            notes.append("DSA indexer keys counted at the same dtype (DeepSeek's inference code stores them in FP8)")
+        # DeepSeek-V2 table 1 compares with MHA whose keys and values have d_h = qk_nope_head_dim
+        mha = (heads, v.int("qk_nope_head_dim") or 0, v.int("v_head_dim") or 0)
+    else:
+        kv_heads = v.int("num_key_value_heads") or heads
+        hidden = v.int("hidden_size")
+        hd = v.int("head_dim") or (hidden // heads if hidden else 0)
+        if not hd:
+            raise UnsupportedLayout(f'config "{name}" gives neither "head_dim" nor "hidden_size"')
+        kind = "mqa" if kv_heads == 1 else "gqa" if kv_heads < heads else "mha"
+        full, sliding = layers, 0
+        if layer_types:
+            full = sum(t == "full_attention" for t in layer_types[:layers])
+            sliding = sum(t == "sliding_attention" for t in layer_types[:layers])
+            if layers - full - sliding:
+                notes.append(f"{layers - full - sliding} linear-attention layers keep a fixed-size state, not counted")
+        elif window and v.bool("use_sliding_window") is not False:
+            full, sliding = 0, layers
+        if full:
+            caches.append(LayerCache(kind, full, 2 * kv_heads * hd, heads=kv_heads, head_dim=hd))
+        if sliding:
+            caches.append(LayerCache("sliding", sliding, 2 * kv_heads * hd, window=window, heads=kv_heads, head_dim=hd))
+        mha = (heads, hd, hd)
+    return KVFootprint(tuple(caches), layers, *mha, dtype_bytes, estimated, tuple(notes))
+
+
+def kv_bytes_at(config: dict, tokens: int, dtype_bytes: int = 2) -> int:
+    """KV cache bytes of one sequence at ``tokens`` (all layers): :func:`kv_footprint`."""
+    return kv_footprint(config, dtype_bytes).bytes_at(tokens)
+
+
+V4_PRO, V32 = "deepseek-ai__DeepSeek-V4-Pro.json", "deepseek-ai__DeepSeek-V3.2.json"
+
+
+def v4_vs_v32_at(tokens: int = 2**20, v4: dict | None = None, v32: dict | None = None) -> dict[str, float]:
+    """V4-Pro over V3.2 at ``tokens`` of context: single-token FLOPs and KV-cache bytes, from the bundled configs.
+
+    The V4 report's claim is about 1M tokens ("27% of the single-token FLOPs, 10% of the KV cache").
+    """
+    v4 = v4 or bundled_config(V4_PRO)
+    v32 = v32 or bundled_config(V32)
+    from lineage.techniques.deepseek_v4_attention import flops_per_token
+
+    f4, f32 = flops_per_token(v4, tokens), flops_per_token(v32, tokens)
+    k4, k32 = kv_bytes_at(v4, tokens), kv_bytes_at(v32, tokens)
+    return {"tokens": tokens, "flops_ratio": f4["total"] / f32["total"], "attention_flops_ratio": f4["attention"] / f32["attention"],
+            "kv_ratio": k4 / k32, "v4_flops": f4["total"], "v32_flops": f32["total"], "v4_kv_bytes": k4, "v32_kv_bytes": k32}
 
 
 @dataclass(frozen=True)
@@ -68,7 +185,6 @@ def _flops(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
 
 
 def _kv(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
-    from lineage.techniques.deepseek_v4_attention import kv_bytes_at
 
     (low, low_w), (high, high_w) = sorted(PRECISIONS.items(), key=lambda kv: kv[1])
     a, b = kv_bytes_at(subject, tokens, high_w), kv_bytes_at(baseline, tokens, high_w)
@@ -147,7 +263,7 @@ def measure_bundled(dtype_bytes: int = 2) -> list[KVRow]:
     from lineage.techniques import require_torch
 
     require_torch()
-    from lineage.techniques.kv_cache import kv_footprint, measure
+    from lineage.techniques.kv_cache import measure
 
     rows = []
     for src in bundled_configs():
@@ -180,7 +296,7 @@ def _inputs() -> list[Path]:
     package = Path(__file__).resolve().parent
     configs = data_dir("seeds") / "sources"
     return sorted([Path(__file__).resolve(), *(package / "techniques" / m for m in FORMULA_MODULES), *(package / "ingest" / "config").glob("*.py"),
-                   configs / "configs.yaml", *(configs / "configs").iterdir()])
+                   *(package / "configfile").glob("*.py"), configs / "configs.yaml", *(configs / "configs").iterdir()])
 
 
 def inputs_key(predicate: Predicate, subject: str, baseline: str, tokens: int) -> str:

@@ -4,7 +4,7 @@ One request per page through huggingface_hub's HTTP client, bounded like every H
 (:func:`lineage.ingest.hub_http.bounded`: size cap, deadline, ``429``/``5xx`` retried within it with
 ``Retry-After`` honoured).  Pages follow the ``Link: <…>; rel="next"`` header the Hub sends, and each
 page hands back the address of the next one, so a crawl can stop after any page and start again
-from there (:mod:`lineage.ingest.crawl`).
+from there (:mod:`lineage.harvest.crawl`).
 
 Each listed repository carries what ``expand=`` asks for: its commit (``sha``), its base models and
 their relation (``baseModels``, with the ``base_model:<relation>:<repo>`` tags as a fallback), whether it is

@@ -5,14 +5,13 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from lineage.measure import kv_bytes_at, v4_vs_v32_at  # noqa: E402
 from lineage.techniques.deepseek_v4_attention import (  # noqa: E402
     V4Attention,
     V4AttentionConfig,
     V4Cache,
     flops_per_token,
-    kv_bytes_at,
     v4_layer_macs,
-    v4_vs_v32_at,
     v32_layer_macs,
 )
 

@@ -40,7 +40,7 @@ def test_the_v4_card_flops_and_kv_claims_are_verified_by_measurement(corpus, cat
 
 
 def test_measured_ratio_is_the_quotient_of_the_two_models_formulas():
-    from lineage.techniques.deepseek_v4_attention import v4_vs_v32_at
+    from lineage.measure import v4_vs_v32_at
 
     expected = v4_vs_v32_at(2**20)
     flops = measure_ratio(Predicate.INFERENCE_FLOPS_RATIO, "deepseek-v4-pro", "deepseek-v3.2", 2**20)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from lineage.catalog.config_sources import ConfigSource, bundled_configs
 from lineage.catalog.resolver import Resolver, known_only_by_name
 from lineage.combine import NO_SOURCE
+from lineage.configfile.read import read_config
 from lineage.domain import (
     ID_PATTERN,
     Claim,
@@ -44,7 +45,6 @@ from lineage.ingest.config.derived import derivative_entities, derived_from
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
-from lineage.ingest.config.read import read_config
 from lineage.ingest.config.readers import merge, module_reading
 from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month

@@ -35,25 +35,6 @@ class ParameterCount(BaseModel):
 _REQUIRED = object()
 
 
-INFERENCE_KEYS = {
-    # DeepSeek inference format (deepseek-ai/DeepSeek-V3 inference/model.py ModelArgs) -> HF spelling
-    "dim": "hidden_size",
-    "n_layers": "num_hidden_layers",
-    "n_heads": "num_attention_heads",
-    "inter_dim": "intermediate_size",
-    "moe_inter_dim": "moe_intermediate_size",
-    "n_dense_layers": "first_k_dense_replace",
-    "n_activated_experts": "num_experts_per_tok",
-    "n_hash_layers": "num_hash_layers",
-    "n_mtp_layers": "num_nextn_predict_layers",
-    "score_func": "scoring_func",
-    "n_expert_groups": "n_group",
-    "n_limited_groups": "topk_group",
-    "window_size": "sliding_window",
-    "rope_head_dim": "qk_rope_head_dim",
-}
-
-
 class Config:
     """Typed access to one config dict; every failure is an UnsupportedLayout."""
 

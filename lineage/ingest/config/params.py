@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lineage.configfile.keys import INFERENCE_KEYS
 from lineage.errors import UnsupportedLayout
 from lineage.ingest.config.counting import (
-    INFERENCE_KEYS,
     Config,
     ParameterCount,
     Tally,

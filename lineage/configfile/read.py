@@ -9,12 +9,11 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from lineage.configfile.consistency import check_consistent
+from lineage.configfile.keys import ALIASES, INFERENCE_KEYS, check_values
+from lineage.configfile.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 from lineage.domain import clip
 from lineage.errors import SourceFormatError
-from lineage.ingest.config.consistency import check_consistent
-from lineage.ingest.config.counting import INFERENCE_KEYS
-from lineage.ingest.config.keys import ALIASES, check_values
-from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 
 __all__ = ["MAX_CONFIG_BYTES", "View", "is_inference_format", "read_config", "text_config"]
 
@@ -47,8 +46,8 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     """Parse and check a config file; ``SourceFormatError`` with a one-line reason otherwise.
 
     The limits (file kind and size, JSON depth, integer size, finite numbers, valid text,
-    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`; values that contradict
-    each other are refused by :mod:`lineage.ingest.config.consistency`.
+    value kinds and bounds) are in :mod:`lineage.configfile.limits`; values that contradict
+    each other are refused by :mod:`lineage.configfile.consistency`.
     """
     raw = read_bytes(path)
     data = parse(raw, str(path))

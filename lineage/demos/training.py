@@ -5,8 +5,8 @@ Each runs on CPU in a few seconds and returns numbers, never prints.  Needs torc
 
 from __future__ import annotations
 
+from lineage.demos.measurement import Demo, Measurement
 from lineage.techniques import require_torch
-from lineage.techniques.measurement import Demo, Measurement
 
 
 def moe_demo() -> Demo:

@@ -84,8 +84,8 @@ def _claims(store, doc_ids: list[str]) -> set[str]:
 
 def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
     """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
+    from lineage.harvest.crawl import Models, listed_source
     from lineage.ingest.card import ingest_hf
-    from lineage.ingest.crawl import Models, listed_source
     from lineage.store.nquads import load_sources
 
     if (why := offline_reason(hub_list.endpoint())) is not None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 
@@ -27,12 +26,6 @@ class Demo(BaseModel):
     technique: str = Field(description="Technique id the demo illustrates.")
     module: str = Field(description="Implementation module.")
     measurements: list[Measurement] = Field(description="Measured numbers, in reading order.")
-
-
-def bundled_config(name: str) -> dict:
-    from lineage.catalog.config_sources import bundled_dir
-
-    return json.loads((bundled_dir() / name).read_text(encoding="utf-8"))
 
 
 def best_ms(fn: Callable[[], object], repeat: int = 5) -> float:

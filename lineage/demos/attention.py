@@ -5,13 +5,15 @@ Each runs on CPU in a few seconds and returns numbers, never prints.  Needs torc
 
 from __future__ import annotations
 
+from lineage.demos.measurement import V3_CONFIG, Demo, Measurement, best_ms, frozen
+from lineage.measure import bundled_config
 from lineage.techniques import require_torch
-from lineage.techniques.measurement import V3_CONFIG, Demo, Measurement, best_ms, bundled_config, frozen
 
 
 def kv_cache_demo() -> Demo:
     """DeepSeek-V3's cache arithmetic from its bundled config, measured on torch caches."""
-    from lineage.techniques.kv_cache import kv_footprint, measure
+    from lineage.measure import kv_footprint
+    from lineage.techniques.kv_cache import measure
 
     cfg = bundled_config(V3_CONFIG)
     fp, m = kv_footprint(cfg, name=V3_CONFIG), None
@@ -162,7 +164,7 @@ def lightning_demo() -> Demo:
 def deepseek_v4_demo() -> Demo:
     """DeepSeek-V4-Pro vs V3.2: KV bytes and single-token FLOPs at 128K and 1M tokens, from their configs."""
     require_torch()
-    from lineage.techniques.deepseek_v4_attention import v4_vs_v32_at
+    from lineage.measure import v4_vs_v32_at
 
     rows = []
     for t in (131072, 1048576):
