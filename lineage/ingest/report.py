@@ -38,7 +38,7 @@ from lineage.ingest import (
     bibliography,
     discovery,
     facts,
-    hardware,
+    hardware_ties,
     proposals,
     references,
     relations,
@@ -397,7 +397,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     now = utcnow()
     bib = references.parse(pdf.references_text(), found.catalog)
     new = _proposals(pdf, found, doc, bib)
-    devices = hardware.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    devices = hardware_ties.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers + devices)
     cited = bibliography.discover(bib, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}", body_sentences(pdf))
     catalog = catalog.with_discovered([i.technique for i in cited.ideas] + cited.papers)
