@@ -27,19 +27,32 @@ def trees() -> list[tuple[Path, ast.Module]]:
     return [(p, ast.parse(p.read_text(encoding="utf-8"), filename=str(p))) for p in SOURCES]
 
 
+def private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
 def cross_module_private_imports(sources: list[tuple[Path, ast.Module]]) -> list[str]:
-    """``from other.module import _name`` anywhere in ``sources`` (function-level imports too), dunders excepted."""
+    """``from other.module import _name`` and ``module._name`` (``module`` imported from lineage) anywhere in
+    ``sources``, function-level imports too; dunders excepted."""
     found = []
     for path, tree in sources:
         here = module_name(path)
+        modules: dict[str, str] = {}  # local name -> the lineage module or name it was imported as
         for node in ast.walk(tree):
-            if not isinstance(node, ast.ImportFrom) or node.level or not node.module or node.module == here:
-                continue
-            for alias in node.names:
-                private = alias.name.startswith("_") and not (alias.name.startswith("__") and alias.name.endswith("__"))
-                if private and node.module.split(".")[0] == "lineage":
-                    found.append(f"{here}:{node.lineno} imports {node.module}.{alias.name}")
-    return found
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "lineage":
+                for alias in node.names:
+                    modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    if private(alias.name) and node.module != here:
+                        found.append(f"{here}:{node.lineno} imports {node.module}.{alias.name}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "lineage":
+                        modules[alias.asname or alias.name] = alias.name
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                    and private(node.attr) and modules[node.value.id] != here):
+                found.append(f"{here}:{node.lineno} uses {modules[node.value.id]}.{node.attr}")
+    return sorted(found)
 
 
 def duplicate_classes(sources: list[tuple[Path, ast.Module]]) -> dict[str, list[str]]:
@@ -70,8 +83,10 @@ def test_no_module_imports_another_modules_private_names():
 
 def test_the_private_import_check_fails_on_one(tmp_path):
     path = PACKAGE / "ingest" / "example.py"  # parsed, never written
-    tree = ast.parse("def f():\n    from lineage.ingest.text import _SPLIT, __all__\n    from lineage.ingest.example import _mine\n")
-    assert cross_module_private_imports([(path, tree)]) == ["lineage.ingest.example:2 imports lineage.ingest.text._SPLIT"]
+    tree = ast.parse("from lineage.ingest import text\n\n\ndef f():\n    from lineage.ingest.text import _SPLIT, __all__\n"
+                     "    from lineage.ingest.example import _mine\n    return text._LIMIT, text.__doc__\n")
+    assert cross_module_private_imports([(path, tree)]) == [
+        "lineage.ingest.example:5 imports lineage.ingest.text._SPLIT", "lineage.ingest.example:7 uses lineage.ingest.text._LIMIT"]
 
 
 def test_class_names_are_unique_across_the_package():

@@ -39,7 +39,7 @@ NON_ADOPTING = (
     r"align\w*\s+with|similar\s+to|same\s+as|in\s+line\s+with|consistent\s+with|allow\w*|enabl\w*|could|would|"
     r"outperform\w*|surpass\w*"
 )
-_NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
+NON_ADOPTING_RE = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
 _BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
 SECTION_KINDS = {
     "related work": re.compile(r"\b(?:related\s+work|prior\s+work|literature|background)\b", re.I),
@@ -55,7 +55,7 @@ def section_kind(titles: list[str]) -> str | None:
             return kind
     return None
 _VERB = re.compile(rf"\b(?:{VERBS})\b", re.I)
-_NEGATION = re.compile(
+NEGATION_RE = re.compile(
     r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
     re.I,
 )
@@ -76,7 +76,7 @@ TRIAL = re.compile(
     re.I,
 )
 """An ablation, a baseline or a comparison run is not the document's own model."""
-_COMPONENT = re.compile(
+COMPONENT = re.compile(
     r"\b(?:(?:MTP|multi-token\s+prediction|draft|vision|visual|audio|image|speech)\s+"
     r"(?:modules?|blocks?|layers?|heads?|encoders?|towers?|models?)|indexer|projector|adapter)\b",
     re.I,
@@ -210,7 +210,7 @@ def classify(
     if continues and (others is None or not others.search(text)) and _CHOICE_FOLLOWS.match(prefix):
         return Kind.ADOPTION, "choice follows"
 
-    negations = list(_NEGATION.finditer(window))
+    negations = list(NEGATION_RE.finditer(window))
     neg = negations[-1] if negations else None  # the negation nearest the alias
     if has_own and neg is not None:
         reach = window[neg.end() :]
@@ -218,8 +218,8 @@ def classify(
         blocked = re.search(r"\b(?:and|then|to)\s+[a-z]+", reach) and not re.fullmatch(r"\s*(?:\w+\s+){0,3}", reach)
         speaker = list(own.finditer(window[: neg.start()]))
         # "we observe that models without X underperform": a finding about other runs, not the model's choice
-        reported = speaker and _NON_ADOPTING.search(window[speaker[-1].end() : neg.start()])
-        if not blocked and not _NON_ADOPTING.search(reach) and speaker and not reported:
+        reported = speaker and NON_ADOPTING_RE.search(window[speaker[-1].end() : neg.start()])
+        if not blocked and not NON_ADOPTING_RE.search(reach) and speaker and not reported:
             if _PARTIAL.search(text[end:]):
                 return Kind.MENTION, "some layers"
             # "we remove the KL term in the GRPO loss": what is removed is a part of the technique
@@ -233,7 +233,7 @@ def classify(
     if has_own and re.search(rf"(?:{own.pattern})[^.;]{{0,40}}\breplac(?:e|es|ed|ing)\b[^.;]{{0,120}}\bwith\s+(?:the\s+|a\s+)?$", window, re.I):
         return Kind.ADOPTION, "replaced with"
     # "Our PPO process involves …": the own subject's possessive on the technique
-    if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not _NON_ADOPTING.search(after[:40]):
+    if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not NON_ADOPTING_RE.search(after[:40]):
         return Kind.ADOPTION, "our"
     # "we use FA3 and FA2 for MFA/GQA": the technique is what a tool is used for, not what is used
     # ("we apply EP for MoE layers" still names the model's own layers)
@@ -251,7 +251,7 @@ def classify(
         verbs = list(_VERB.finditer(between))
         if verbs:
             last = verbs[-1]
-            if _NON_ADOPTING.search(between[last.end() :]) or _NON_ADOPTING.search(after[:30]):
+            if NON_ADOPTING_RE.search(between[last.end() :]) or NON_ADOPTING_RE.search(after[:30]):
                 return Kind.MENTION, "comparison"
             if re.match(r"[^.;]{0,30}\bas\s+(?:a\s+|the\s+)?(?:background|baselines?|reference|comparison)", after, re.I):
                 return Kind.MENTION, "background"
@@ -293,7 +293,7 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
     body = label.group("body")
     # "- X: To avoid Y, we use …": a purpose clause may lead the body
     first = re.match(rf"(?:to\s+[^,;:.]{{1,150}},\s*)?(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
-    return bool(first) and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
+    return bool(first) and not NEGATION_RE.search(body[:80]) and not NON_ADOPTING_RE.search(body[: first.end() + 20])
 
 
 _CHOICE_FOLLOWS = re.compile(
@@ -329,14 +329,14 @@ def _run_in_heading(s: Sentence, following: Sentence | None) -> Sentence | None:
     return Sentence(s.page, s.offset, f"{s.text[:-1]}: {following.text}")
 
 
-def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
+def names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
     """ "Zeta-3B (RoPE)": the own model's name with a technique in parentheses names a variant being
     compared (a table row, an ablation arm), so nothing in the sentence is the model's own choice."""
     return any(pattern.search(v) for v in _variant_labels(text, own))
 
 
 def _variant_labels(text: str, own: re.Pattern) -> list[str]:
-    """What stands in parentheses right after the own model's name (:func:`_names_a_variant`), read once a sentence."""
+    """What stands in parentheses right after the own model's name (:func:`names_a_variant`), read once a sentence."""
     out = []
     for m in own.finditer(text):
         if m.group(0).lower() in ("we", "our", "us"):
@@ -351,10 +351,10 @@ def _scoped_to_component(text: str, start: int, end: int) -> bool:
     """Is the technique at text[start:end] said of one part of the model ("the MTP module uses a dense FFN
     rather than MoE", "no MoE in the vision encoder") rather than of the model? The part must not be the
     technique itself ("the MTP module" names MTP)."""
-    for m in _COMPONENT.finditer(text):
+    for m in COMPONENT.finditer(text):
         if m.start() < end and m.end() > start:  # the technique is the component
             return False
-    return bool(_COMPONENT.search(text))
+    return bool(COMPONENT.search(text))
 
 
 _UNSET = object()

@@ -104,7 +104,7 @@ class CitedIdeas:
 
 def title_parts(entry: str) -> tuple[str, str] | None:
     """(name, subtitle) of an entry whose title reads ``Name: subtitle``, else None."""
-    text = re.sub(r"\s+", " ", references._NUMBERED.sub("", entry))
+    text = re.sub(r"\s+", " ", references.NUMBERED.sub("", entry))
     for m in _TITLE.finditer(text):
         name = m.group("name")
         if is_generic(name):

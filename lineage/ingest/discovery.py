@@ -26,19 +26,19 @@ MONTHS = {m: i for i, m in enumerate(
 # "MiniCPM-o 4.5", "Kimi K1.5", "gpt-oss-120b", "2Name"), plus up to two more tokens ("DeepSeek-OCR 2", "Yuan 2.0")
 _WORD = r"(?:\d+[A-Za-z]|[A-Za-z])[A-Za-z0-9.]*"
 _PART = r"-[A-Za-z0-9][A-Za-z0-9.]*"  # hyphenated parts may be lower case: "Ring-lite", "MiniCPM-o"
-_NAME = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
+NAME_SHAPE = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
 _INTRO = re.compile(
     rf"\b[Ww]e\s+(?:also\s+|further\s+)?(?:(?:develop|build|train)\s+and\s+)?(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?"
-    rf"({_NAME})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
+    rf"({NAME_SHAPE})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
     re.S,
 )
 _APPOSITIVE = re.compile(r"\W*(?:,\s*)?(?:an?|the|our)?\s*(?:[\w-]+\s+){0,3}?(?:series|family|suite|collection|models?|LLMs?)\b",
                          re.I)
 """What follows a one-word name that makes it one: "<Name>, a series of ...", "<Name> models"."""
 _TITLE_FORMS = (
-    re.compile(rf"^(?:technical report of\s+)?({_NAME})\s*:", re.I),  # "Seed-Coder: Let the …"
-    re.compile(rf"^({_NAME})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
-    re.compile(rf"^({_NAME})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
+    re.compile(rf"^(?:technical report of\s+)?({NAME_SHAPE})\s*:", re.I),  # "Seed-Coder: Let the …"
+    re.compile(rf"^({NAME_SHAPE})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
+    re.compile(rf"^({NAME_SHAPE})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
 )
 _LINK = re.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+)/([\w.-]+)", re.I)
 """A repository or Hub link on the first page: its name agrees with (or gives) the report's subject."""
@@ -91,13 +91,13 @@ def slug(name: str) -> str:
     return text if re.fullmatch(ID_PATTERN, text) else ""
 
 
-def _model_like(name: str, named: bool = False) -> bool:
+def model_like(name: str, named: bool = False) -> bool:
     """A name: a token with a digit, a hyphen, a dot or an inner capital (any case: "gpt-oss", "2Name"), or a
     single plain word where the context makes it one (``named``: a title's "<Name>: …", "<Name>, a family of …").
     A lower-case compound of ordinary English words is an adjective, not a name ("we present dense-sparse …",
     "instruction-tuned"); spelt with a capital ("Step-Audio") or holding a coined part ("gpt-oss") it may be one.
 
-    >>> _model_like("dense-sparse"), _model_like("instruction-tuned"), _model_like("gpt-oss"), _model_like("Ring-lite")
+    >>> model_like("dense-sparse"), model_like("instruction-tuned"), model_like("gpt-oss"), model_like("Ring-lite")
     (False, False, True, True)
     """
     words = name.split()
@@ -226,12 +226,12 @@ def read_identity(
     for m in _INTRO.finditer(flat):
         candidates.append((ReadValue(_trim(m.group(1)), m.group(0)), bool(_APPOSITIVE.match(m.group(2)))))
     if not candidates and ident.title:  # "<Name> Intermediate Checkpoints": a title led by a name the page repeats
-        lead = re.match(rf"({_NAME})\b", ident.title.value)
+        lead = re.match(rf"({NAME_SHAPE})\b", ident.title.value)
         word = lead.group(1).split()[0] if lead else ""
         if word and len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", flat)) >= 3:
             candidates.append((ReadValue(word, ident.title.value), True))
     names = [(ReadValue(_cased(c.value, body), c.snippet), named) for c, named in candidates]
-    names = [c for c, named in names if (_model_like(c.value, named) or c.value in series)
+    names = [c for c, named in names if (model_like(c.value, named) or c.value in series)
              and not _acronym_defined(c.value, ident.title) and not _names_something_else(c.value, resolver)]
     if names:
         ident.model = _agreed(names, flat, resolver)

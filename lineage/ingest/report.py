@@ -123,7 +123,7 @@ def _other_names(catalog: Catalog, own: list[str]) -> list[str]:
 
 
 _APPOSED_MODEL = re.compile(
-    rf"(?<![\w-])({discovery._NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:model|LLM)\b(?!\s+(?:of|from)\b)")
+    rf"(?<![\w-])({discovery.NAME_SHAPE}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:model|LLM)\b(?!\s+(?:of|from)\b)")
 """A model the document introduces by apposition ("<Name>, a model claimed to …", "<Name>, an open MoE model")."""
 
 
@@ -136,7 +136,7 @@ def document_models(body: list[Sentence], own: list[str]) -> list[str]:
         for m in _APPOSED_MODEL.finditer(s.text):
             name = m.group(1)
             key = name_key(name)
-            if discovery._model_like(name) and key and not any(key.startswith(k) or k.startswith(key) for k in own_keys):
+            if discovery.model_like(name) and key and not any(key.startswith(k) or k.startswith(key) for k in own_keys):
                 found.add(name)
     return sorted(found)
 

@@ -118,13 +118,13 @@ def _own_table(table: Table, own: re.Pattern, others: re.Pattern | None) -> bool
     if not (_CONFIG.search(title) and (names_own or _MODEL.search(title))) or _NOT_OWN.search(title):
         return False
     # a column or a row headed by another model: a comparison; a backbone named in parentheses is a part of the model
-    return others is None or not any(others.search(adoption._without_parentheses(r)) for _, r in table.rows)
+    return others is None or not any(others.search(adoption.without_parentheses(r)) for _, r in table.rows)
 
 
 def _adopts(row: str, m: re.Match, own: re.Pattern, pattern: re.Pattern) -> bool:
-    if _ROW_BLOCK.search(row) or adoption._names_a_variant(row, pattern, own) or adoption._COMPONENT.search(row):
+    if _ROW_BLOCK.search(row) or adoption.names_a_variant(row, pattern, own) or adoption.COMPONENT.search(row):
         return False
-    values = [c for c in adoption._without_parentheses(row[m.end() :]).split() if re.search(r"\w", c)]
+    values = [c for c in adoption.without_parentheses(row[m.end() :]).split() if re.search(r"\w", c)]
     heads = not re.search(r"\d", row[: m.start()])  # the technique heads the row ("QK-Norm Yes No")
     return not (heads and values and all(_NO.fullmatch(c) for c in values))
 
@@ -205,7 +205,7 @@ def section_mentions(
     for s in sentences:
         if not any(a <= (s.page, s.offset) < b for a, b in spans):
             continue
-        if adoption.is_noise(s.text) or adoption._NON_ADOPTING.search(s.text) or (others and others.search(s.text)):
+        if adoption.is_noise(s.text) or adoption.NON_ADOPTING_RE.search(s.text) or (others and others.search(s.text)):
             continue  # another model, a comparison or a baseline: left to prose analysis
         text = _SIZE_LABEL.sub(r"\1 ", s.text)  # "3B: The smallest model …": the label is the subject, no clause of its own
         for technique, pattern in candidates(patterns, text):
@@ -222,7 +222,7 @@ def section_mentions(
 def _passive(text: str, m: re.Match) -> bool:
     """ "Layer normalization is used to …": the technique, subject of the sentence, is used (by the model described)."""
     lead = _LEAD.fullmatch(text[: m.start()])
-    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (_GENERAL.search(text) or adoption._NEGATION.search(text))
+    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (_GENERAL.search(text) or adoption.NEGATION_RE.search(text))
 
 
 def with_architecture(mentions: list[TechniqueMention], extra: list[TechniqueMention]) -> list[TechniqueMention]:
@@ -260,11 +260,11 @@ def appositive_mentions(
             m = pattern.search(s.text)
             if not m or (others is not None and others.search(s.text[: m.start()])):
                 continue
-            before = adoption._without_parentheses(s.text[: m.start()])
+            before = adoption.without_parentheses(s.text[: m.start()])
             apposition = _APPOSITION.search(before)
             described = _DESCRIBED.match(s.text[m.end() :])
             said = apposition.group(0) + s.text[m.start() : m.end() + described.end()] if apposition and described else ""
-            blocked = adoption._NON_ADOPTING.search(said) or adoption._NEGATION.search(said)
+            blocked = adoption.NON_ADOPTING_RE.search(said) or adoption.NEGATION_RE.search(said)
             if said and not blocked and variant.search(before[: apposition.start()]):
                 out.append(TechniqueMention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
     return out

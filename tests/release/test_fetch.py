@@ -37,9 +37,9 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
     from lineage.release import fetch
 
-    fetch._text.cache_clear()
+    fetch.fetched_text.cache_clear()
     yield tmp_path / "cache"
-    fetch._text.cache_clear()
+    fetch.fetched_text.cache_clear()
 
 
 def run(*args):
