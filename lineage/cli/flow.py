@@ -110,6 +110,16 @@ def _render_pair(pair, name) -> list[str]:
     return lines
 
 
+def render_hardware_flow(result) -> None:
+    """``lineage flow --hardware``: one line per lab and half-year."""
+    typer.echo(f"Stated training or serving hardware per lab and half-year ({status_scope(result.min_status)}): "
+               "domestic = a vendor in the lab's own country other than NVIDIA.")
+    typer.echo("")
+    rows = [[c.organization, c.period, c.models, f"{c.domestic_share:.0%}", f"{c.nvidia_share:.0%}", c.status.value,
+             ", ".join(sorted({f"{r.model}:{r.device}" for r in c.rows}))[:90]] for c in result.cells]
+    typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))
+
+
 @handles_errors
 def flow_command(
     org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
@@ -129,11 +139,10 @@ def flow_command(
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
     catalog, g = catalog_and_graph(store, derivatives)
     if hardware:
-        from lineage.cli.hardware import render_flow
         from lineage.questions.hardware import hardware_flow
 
         result = hardware_flow(g, min_status)
-        emit_json(result) if json_out else render_flow(result)
+        emit_json(result) if json_out else render_hardware_flow(result)
         return
 
     def name(org):

@@ -1,5 +1,5 @@
 """Hardware commands: ``lineage hardware DEVICE`` and ``lineage on-hardware MODEL`` (``flow --hardware``
-lives with the other flow commands and renders with :func:`render_flow` here)."""
+lives with the other flow commands, in :mod:`lineage.cli.flow`)."""
 
 from __future__ import annotations
 
@@ -71,13 +71,3 @@ def on_hardware_command(
     typer.echo("")
     rows = [[ROLE[r.predicate], r.device, r.count or "-", r.status.value, first_evidence(r.evidence)] for r in result.rows]
     typer.echo(table(["ROLE", "DEVICE", "COUNT", "STATUS", "EVIDENCE"], rows))
-
-
-def render_flow(result) -> None:
-    """``lineage flow --hardware``: one line per lab and half-year."""
-    typer.echo(f"Stated training or serving hardware per lab and half-year ({status_scope(result.min_status)}): "
-               "domestic = a vendor in the lab's own country other than NVIDIA.")
-    typer.echo("")
-    rows = [[c.organization, c.period, c.models, f"{c.domestic_share:.0%}", f"{c.nvidia_share:.0%}", c.status.value,
-             ", ".join(sorted({f"{r.model}:{r.device}" for r in c.rows}))[:90]] for c in result.cells]
-    typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))

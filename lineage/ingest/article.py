@@ -314,7 +314,7 @@ def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
 
 def structured_drafts(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
-    from lineage.ingest.article_units import candidates
+    from lineage.ingest.article_candidates import candidates
 
     found = candidates(units(article.raw), r, article.title) if article.raw else []
     drafts, undecided = [], []

@@ -12,7 +12,8 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
-Called from :func:`lineage.ingest.article_units.candidates`; the phrasing cues are in its ``CUES``.
+Called from :func:`lineage.ingest.article_candidates.candidates`; the phrasing cues are in
+:data:`lineage.ingest.article_units.CUES`.  (The model-per-column table is read by the row reader there.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.article_units import CUES, Candidate, Mentions, attribute, scaled_count
+from lineage.ingest.article_units import CUES, Candidate, Mentions, scaled_count
 from lineage.ingest.prose import NAME_TOKEN
 from lineage.ingest.structure import Unit
 
@@ -56,22 +57,6 @@ def sized(u: Unit, m: Mentions) -> list[Candidate]:
         pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
         out.append(Candidate(before[-1].ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0),
                              context=text[before[-1].start : s.end()]))
-    return out
-
-
-def size_key(cell: str) -> bool:
-    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
-    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
-
-
-def column_models(u: Unit, m: Mentions) -> list[Candidate]:
-    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
-    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
-    out: list[Candidate] = []
-    for head, cell in zip(u.header[1:], u.cells[1:]):
-        ids, q = m.name(head)
-        if ids:
-            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
     return out
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, clip, slug
-from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.stated import context_tokens, scaled
 
 _QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"
 _CTX = re.compile(r"(\d+(?:\.\d+)?)\s*([KM])\b")

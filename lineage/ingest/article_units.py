@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, slug
-from lineage.ingest.facts import context_tokens, scaled
-from lineage.ingest.prose import GENERIC
+from lineage.ingest.prose import GENERIC, NAME
+from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.structure import Unit
 
 CUES: dict[str, re.Pattern] = {
@@ -65,12 +65,6 @@ _PAIR = re.compile(
 _CTX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([KkM])\b")
 _SIZE_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)([BT])-A(\d+(?:\.\d+)?)([BM])(?![\w.])")
 _TOKENS = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{4,7})(?![\w.,]\d)")
-NAME = re.compile(
-    r"^(?!\d+[.)]?\s|\d[\d.]*\s*(?:bits?|[GMK]B|[BTKM]|x|%)(?:\W|$))(?=.*\d|.*[a-z][A-Z])"  # not a section number or a quantity
-    r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
-)
-"""An open-world model name: every part capitalised or holding a digit, and the whole holding a digit or inner capitals
-("Ling-1T", "GLM 4.6", "LongCat-Chat-Thinking"; not "Multi-machine training", "Reasoning-Oriented RL", "1. Introduction")."""
 _GENERIC = re.compile(r"\b(?:moe|dense|models?|series|family|variants?|instruct|base)\b", re.I)
 _YES = re.compile(r"^\s*(?:yes|y|✓|✔|☑|true)\s*$", re.I)
 _NO = re.compile(r"^\s*(?:no|none|n/?a|-|–|—|✗|✘|x|false)\s*$", re.I)
@@ -207,30 +201,23 @@ def scaled_count(num: str, scale: str) -> int:
 # --------------------------------------------------------------------------- candidates per unit shape
 
 
-def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
-    """Every candidate of every unit (see the module docstring)."""
-    from lineage.ingest import article_shapes as shapes  # the shapes module builds on this one
+def size_key(cell: str) -> bool:
+    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
+    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
 
-    m = Mentions(resolver)
-    topic = m.models(title)[:1]
+
+def column_models(u: Unit, m: Mentions) -> list[Candidate]:
+    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
+    column's model the number in its cell.  Only numbers: a technique in such a row may be a column's contrast."""
     out: list[Candidate] = []
-    for u in units:
-        if u.kind == "row":
-            out += _row(u, m, topic)
-        elif u.kind == "item":
-            out += _item(u, m, topic)
-        if u.kind in ("item", "sentence"):
-            out += _named_pairs(u, m) + _adopted(u, m, topic) + _technique_members(u, m)
-        if u.kind == "sentence":
-            out += shapes.sized(u, m)
-        if u.kind in ("item", "sentence"):
-            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m)
-    for c in out:
-        c.role = judge(c)
+    for head, cell in zip(u.header[1:], u.cells[1:]):
+        ids, q = m.name(head)
+        if ids:
+            out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
     return out
 
 
-def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def item_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.first:
         return out
@@ -301,7 +288,7 @@ def _item_subject(u: Unit, m: Mentions, topic: list) -> list[str]:
     return topic[0].ids if topic else []
 
 
-def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def adopted_in(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     """"The authors utilize GRPO", "Applying GRPO to …": a technique after an adoption verb in a unit that names no
     model is adopted by the model the unit is about (lead-in, heading, title).  "We" is the article's author, not a model's."""
     if m.models(u.text) or CUES["first person"].search(u.text) or (u.kind == "item" and u.first and u.label and m.names_technique(u.label)):
@@ -318,14 +305,12 @@ def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     return out
 
 
-def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def row_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     """A row of many models (its first cell names one; each column's header says what its cell is), or a
     key-value row ("| Total Parameters | 1T |") about the model the table is under."""
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
-    from lineage.ingest.article_shapes import column_models, size_key
-
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(_item_subject(u, m, topic), {}, u.cells[0], u.cells[1], u, m)
@@ -374,7 +359,7 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     return [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.techniques(cell)]
 
 
-def _technique_members(u: Unit, m: Mentions) -> list[Candidate]:
+def technique_members(u: Unit, m: Mentions) -> list[Candidate]:
     """"Mixture-of-Experts models (A, B)": the models in the parenthesis after a technique's models are built with it."""
     out: list[Candidate] = []
     for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
@@ -385,7 +370,7 @@ def _technique_members(u: Unit, m: Mentions) -> list[Candidate]:
     return out
 
 
-def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
+def named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
     """"X (671B/37B active)" and "X (30B total, 3B active)": a model and the sizes in the parenthesis after it."""
     out: list[Candidate] = []
     for mod in m.models(u.text):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import StatedFact, context_tokens, model_for
+from lineage.ingest.stated import StatedFact, context_tokens, model_for
 from lineage.ingest.text import Sentence
 
 QUANTITIES: dict[Predicate, str] = {

@@ -9,15 +9,15 @@ model named closest before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
+from lineage.ingest import comparisons
 from lineage.ingest import hardware_ties as devices
 from lineage.ingest.adoption import is_noise, without_parentheses
+from lineage.ingest.stated import StatedFact, context_tokens, model_for, scaled
 from lineage.ingest.text import Sentence, alias_patterns
 
-_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _NUM = r"(\d+(?:[.,]\d+)?)\s*(trillion|billion|million|[TBMK])\b"
 _PARAMS = re.compile(_NUM + r"(?=(?P<after>[^.;]{0,40}))", re.I)
 _SLASH = re.compile(r"(\d+(?:\.\d+)?)B\s*/\s*(\d+(?:\.\d+)?)B[- ]parameters?", re.I)
@@ -25,42 +25,6 @@ _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|billion|T|B)\s+(?:[\w-]+\s+){
 _CONTEXT_WORD = re.compile(r"\bcontext(?:\s+(?:window|length))\b", re.I)
 _CONTEXT = re.compile(r"\b(?:to|of|up to|within|supports?)\s+(?:the\s+|a\s+)?(\d+(?:\.\d+)?)\s*([KM])\b", re.I)
 _GPU_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*([MK])\s+(?P<hw>[\w\- ]{2,30}?)\s+GPU\s+hours", re.I)
-
-
-@dataclass
-class StatedFact:
-    """One stated number (or hardware) for one model."""
-
-    model: str
-    predicate: Predicate
-    value: int | float | None
-    unit: str | None
-    object: str | None
-    qualifiers: dict[str, str]
-    sentence: Sentence
-
-
-def scaled(num: str, scale: str) -> float:
-    """ "14.8", "trillion" -> 1.48e13; scales T/B/M/K or their words."""
-    return float(num.replace(",", "")) * _SCALE[scale.lower()]
-
-
-def context_tokens(num: str, unit: str) -> int:
-    """A context window in tokens: "128", "K" -> 131,072 (K and M read as powers of 1,024)."""
-    return int(float(num) * (1024 if unit.upper() == "K" else 1024 * 1024))
-
-
-def model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
-    """The own model named closest before ``pos``; the only model when the sentence just says 'we'."""
-    best, best_at = None, -1
-    for model, aliases in names.items():
-        for alias in aliases:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
-                if m.start() <= pos and m.start() > best_at:
-                    best, best_at = model, m.start()
-    if best is None and own_we and len(names) == 1:
-        return next(iter(names))
-    return best
 
 
 def extract(
@@ -72,8 +36,6 @@ def extract(
     Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware_ties`,
     which ``card``, ``context`` and ``other_names`` are passed to.
     """
-    from lineage.ingest import comparisons  # it builds on this module's StatedFact
-
     hardware = alias_patterns(catalog, EntityKind.HARDWARE)
     model_patterns = alias_patterns(catalog, EntityKind.MODEL)
     facts: list[StatedFact] = []

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.markup import bullet, heading
+from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.text import sentences
 
 _ADOPT = (
@@ -97,14 +97,18 @@ def _subjects(mentions) -> list:
     return [m for m in mentions if m.kind in ("model", "family")]
 
 
+NAME = re.compile(
+    r"^(?!\d+[.)]?\s|\d[\d.]*\s*(?:bits?|[GMK]B|[BTKM]|x|%)(?:\W|$))(?=.*\d|.*[a-z][A-Z])"  # not a section number or a quantity
+    r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
+)
+"""An open-world model name: every part capitalised or holding a digit, and the whole holding a digit or inner capitals
+("Ling-1T", "GLM 4.6", "LongCat-Chat-Thinking"; not "Multi-machine training", "Reasoning-Oriented RL", "1. Introduction")."""
 NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-Z][a-z]+[A-Z][\w.]*|(?<![\w./-])[A-Z][A-Za-z]*\d[\w.]*")
 
 
 def unknown_name(text: str, mentions) -> bool:
     """Whether ``text`` names a model outside the catalog ("LongCat-Chat-Thinking", "Zork9"): a token shaped as an
-    open-world model name (see :mod:`lineage.ingest.article_units`) that no mention of the resolver covers."""
-    from lineage.ingest.article_units import NAME  # the open-world name rule lives with the unit reader
-
+    open-world model name (:data:`NAME`) that no mention of the resolver covers."""
     covered = [(m.start, m.end) for m in mentions]
     for t in NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
         name = t.group(0).rstrip(".")
