@@ -1,7 +1,9 @@
-"""Structure that holds (issue 32): names private to a module stay there, and names say what lives where.
+"""Structure that holds (issue 32): names private to a module stay there, names say what lives where, and no
+two modules import each other.
 
 The import layers themselves are checked by import-linter (``.venv/bin/lint-imports``, contracts in
-``pyproject.toml``); these checks read the package's source with :mod:`ast`.
+``pyproject.toml``); these checks read the package's source with :mod:`ast` (the cycle check with grimp,
+import-linter's graph, which counts imports inside functions too).
 """
 
 from __future__ import annotations
@@ -109,3 +111,23 @@ def test_one_module_per_name_outside_the_cli():
     assert duplicates == {}
     assert duplicate_modules([PACKAGE / "build.py", PACKAGE / "release" / "build.py", PACKAGE / "cli" / "build.py"]) == {
         "build": ["build.py", "release/build.py"]}
+
+
+def import_cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or not (strongly connected, more than one module)."""
+    import networkx as nx
+
+    graph = nx.DiGraph([(a, b) for a, targets in edges.items() for b in targets])
+    return sorted(sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1)
+
+
+def test_no_two_modules_import_each_other_even_inside_a_function():
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (the dev extra)")
+    graph = grimp.build_graph("lineage", cache_dir=None, exclude_type_checking_imports=True)
+    edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    assert import_cycles(edges) == []
+
+
+def test_the_cycle_check_finds_a_cycle_through_three_modules():
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
+    assert import_cycles(edges) == [["a", "b", "c"]]
