@@ -36,6 +36,8 @@ from lineage.catalog.config_sources import bundled_configs, bundled_dir
 from lineage.configfile.read import View, text_config
 from lineage.domain import Predicate, SourceKind
 from lineage.errors import UnsupportedLayout
+from lineage.paths import cache_dir, data_dir
+from lineage.techniques import require_torch
 
 if TYPE_CHECKING:
     from lineage.techniques.kv_cache import KVFootprint
@@ -68,7 +70,7 @@ def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "conf
     ...               "hidden_size": 4096}).bytes_per_token  # Llama-3-8B-like GQA
     131072
     """
-    from lineage.techniques.kv_cache import KVFootprint, LayerCache
+    from lineage.techniques.kv_cache import KVFootprint, LayerCache  # deferred for start-up: numpy, torch
 
     inner, prefix = text_config(config, name)
     v = View(inner, prefix, name)
@@ -147,7 +149,7 @@ def v4_vs_v32_at(tokens: int = 2**20, v4: dict | None = None, v32: dict | None =
     """
     v4 = v4 or bundled_config(V4_PRO)
     v32 = v32 or bundled_config(V32)
-    from lineage.techniques.deepseek_v4_attention import flops_per_token
+    from lineage.techniques.deepseek_v4_attention import flops_per_token  # deferred for start-up: numpy, torch
 
     f4, f32 = flops_per_token(v4, tokens), flops_per_token(v32, tokens)
     k4, k32 = kv_bytes_at(v4, tokens), kv_bytes_at(v32, tokens)
@@ -178,7 +180,7 @@ class RatioMeasurement:
 
 
 def _flops(subject: dict, baseline: dict, tokens: int) -> list[Reading]:
-    from lineage.techniques.deepseek_v4_attention import flops_per_token
+    from lineage.techniques.deepseek_v4_attention import flops_per_token  # deferred for start-up: numpy, torch
 
     a, b = flops_per_token(subject, tokens)["total"], flops_per_token(baseline, tokens)["total"]
     return [Reading("matmul FLOPs, all layers and the output head", a / b, a, b, "FLOPs")]
@@ -229,7 +231,6 @@ def measure_afresh(predicate: Predicate, subject: str, baseline: str, tokens: in
     """:func:`measure_ratio` computed with the formulas (torch imported), never read from the cache."""
     if predicate not in FORMULAS:
         return None
-    from lineage.techniques import require_torch
 
     require_torch()
     formula, compute = FORMULAS[predicate]
@@ -260,10 +261,9 @@ class KVRow:
 
 def measure_bundled(dtype_bytes: int = 2) -> list[KVRow]:
     """Measure the KV cache of every bundled config (primary sources only)."""
-    from lineage.techniques import require_torch
 
     require_torch()
-    from lineage.techniques.kv_cache import measure
+    from lineage.techniques.kv_cache import measure  # deferred for start-up: numpy, torch
 
     rows = []
     for src in bundled_configs():
@@ -291,7 +291,6 @@ FORMULA_MODULES = ("deepseek_v4_attention.py", "kv_cache.py", "mla.py")
 def _inputs() -> list[Path]:
     """Every file a measurement is computed from: the formulas' code, the config readers' (the key names a
     formula reads go through them), the bundled configs and their manifest."""
-    from lineage.paths import data_dir
 
     package = Path(__file__).resolve().parent
     configs = data_dir("seeds") / "sources"
@@ -308,7 +307,6 @@ def inputs_key(predicate: Predicate, subject: str, baseline: str, tokens: int) -
 
 
 def _memo_path(predicate: Predicate, subject: str, baseline: str, tokens: int) -> Path:
-    from lineage.paths import cache_dir
 
     return cache_dir() / "ratios" / f"{inputs_key(predicate, subject, baseline, tokens)[:32]}.json"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, human, utcnow
 from lineage.errors import MissingExtra
+from lineage.measure import inputs_key, measure_ratio
 
 RATIO_PREDICATES = frozenset({Predicate.INFERENCE_FLOPS_RATIO, Predicate.KV_CACHE_RATIO})
 RATIO_TOLERANCE = 0.20
@@ -33,7 +34,6 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     (:func:`judgement_key`); a claim whose measurement carries the key of the inputs as they are now
     keeps its verdict and evidence without measuring again (the formulas import torch: seconds).
     """
-    from lineage.measure import measure_ratio
 
     baseline, tokens = claim.qualifiers.get("baseline"), claim.qualifiers.get("context_tokens")
     if not baseline or not tokens:
@@ -73,7 +73,6 @@ def judgement_key(claim: Claim, baseline: str, tokens: int) -> str:
     import hashlib
     from pathlib import Path
 
-    from lineage.measure import inputs_key
 
     digest = hashlib.sha256(inputs_key(claim.predicate, claim.subject, baseline, tokens).encode())
     digest.update(repr(float(claim.value)).encode() + b"\0" + Path(__file__).read_bytes())

@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import STATUS_RANK
 from lineage.errors import ExternalServiceError, QueryTimeout, SourceFormatError
+from lineage.store.bounded import DEFAULT_TIMEOUT, timeout_message, within
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +352,6 @@ def run_read(bolt: Bolt, cypher: str, params: dict | None = None, *, timeout: fl
     """
     from neo4j import READ_ACCESS, unit_of_work
 
-    from lineage.store.bounded import DEFAULT_TIMEOUT, timeout_message, within
 
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     outcome: dict[str, object] = {}

@@ -21,6 +21,7 @@ from lineage.errors import ExternalServiceError
 from lineage.ingest import hub_list
 from lineage.ingest.hub import is_repo_id, offline_reason, transport_errors
 from lineage.ingest.hub_http import bounded
+from lineage.store.nquads import load_sources
 
 
 class RefreshReport(BaseModel):
@@ -84,9 +85,8 @@ def _claims(store, doc_ids: list[str]) -> set[str]:
 
 def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
     """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
-    from lineage.harvest.crawl import Models, listed_source
-    from lineage.ingest.card import ingest_hf
-    from lineage.store.nquads import load_sources
+    from lineage.harvest.crawl import Models, listed_source  # deferred for start-up: yaml
+    from lineage.ingest.card import ingest_hf  # deferred for start-up: yaml
 
     if (why := offline_reason(hub_list.endpoint())) is not None:
         raise ExternalServiceError(f"cannot refresh from Hugging Face ({why}); run again online")

@@ -43,12 +43,16 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import markup
+from lineage.ingest.article_candidates import unit_candidates
+from lineage.ingest.article_hardware import hardware_drafts
 from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
+from lineage.ingest.article_units import prose_role
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import title_of, units
 from lineage.ingest.text import alias_patterns, candidates
+from lineage.verify import verify_claims
 from lineage.verify_draft import settle
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -270,7 +274,6 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
             drafts += table
             continue
         i += 1
-    from lineage.ingest.article_units import prose_role
 
     for f in prose_drafts(lines, r, tables) + maker_facts(lines, r, tables):
         role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
@@ -282,7 +285,6 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
         unit = _UNITS.get(f.predicate)
         drafts.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=unit, qualifiers=q,
                             locator=f"line {f.line}", snippet=f.snippet))
-    from lineage.ingest.article_hardware import hardware_drafts
 
     drafts += hardware_drafts(lines, r, catalog)
     structured, undecided = structured_drafts(article, r)
@@ -314,9 +316,8 @@ def merged(drafts: list[ArticleStatement]) -> list[ArticleStatement]:
 
 def structured_drafts(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals, and the candidates left undecided."""
-    from lineage.ingest.article_candidates import candidates
 
-    found = candidates(units(article.raw), r, article.title) if article.raw else []
+    found = unit_candidates(units(article.raw), r, article.title) if article.raw else []
     drafts, undecided = [], []
     for c in found:
         if c.role not in ("uses", "states") or not c.subjects:
@@ -372,7 +373,6 @@ def draft_claims(drafts: list[ArticleStatement], doc: SourceDocument) -> list[Cl
 
 def ingest_article(store, catalog: Catalog, path: Path) -> ArticleReport:
     """Read an article, extract its claims, verify them against the store, write them as one graph."""
-    from lineage.verify import verify_claims
 
     article = read_article(path)
     doc = article_document(article)

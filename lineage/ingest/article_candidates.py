@@ -17,7 +17,7 @@ from lineage.ingest.article_units import (
 from lineage.ingest.structure import Unit
 
 
-def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
+def unit_candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
     """Every candidate of every unit (see the module docstring)."""
     m = Mentions(resolver)
     topic = m.models(title)[:1]

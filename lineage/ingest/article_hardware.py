@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 
 from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Predicate
+from lineage.domain import EntityKind, Predicate, slug
+from lineage.ingest.article_tables import ArticleStatement
 from lineage.ingest.hardware_ties import NATIVE_NAMES, STACK, STACKS, canonical
 from lineage.ingest.text import alias_patterns, sentences
 
@@ -93,8 +94,6 @@ def _last_two(orgs: list[str]) -> list[str]:
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     """Drafts (see :class:`lineage.ingest.article.ArticleStatement`) for every article line that names a device."""
-    from lineage.domain import slug
-    from lineage.ingest.article_tables import ArticleStatement
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
     out, lead, recent = [], [], []

@@ -12,7 +12,7 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
-Called from :func:`lineage.ingest.article_candidates.candidates`; the phrasing cues are in
+Called from :func:`lineage.ingest.article_candidates.unit_candidates`; the phrasing cues are in
 :data:`lineage.ingest.article_units.CUES`.  (The model-per-column table is read by the row reader there.)
 """
 

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.catalog.config_sources import ConfigSource
 from lineage.domain import (
     DERIVATIONS,
     Claim,
@@ -43,6 +44,8 @@ from lineage.domain import (
 )
 from lineage.errors import SourceFormatError
 from lineage.ingest import adoption, download, facts, hardware_ties, markup, months
+from lineage.ingest.config import prepare
+from lineage.ingest.config.derivative import base_name
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
 from lineage.ingest.identity import catalog_without
@@ -257,8 +260,6 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     corpus folder's copies pinned to ``commit`` (the graph release).  ``month``, a release month the
     repo's publication record gives (:mod:`lineage.ingest.months`), goes to a model the card discovers.
     """
-    from lineage.catalog.config_sources import ConfigSource
-    from lineage.ingest.config import prepare
 
     data = read_bytes(card_path, "card", max(MAX_CARD_BYTES, download.cap("card")))  # LINEAGE_MAX_CARD_MB raises it
     text = check_text(decode(data, "card", repo_id), "card", repo_id)
@@ -393,7 +394,6 @@ def guess_relation(repo_id: str, meta: dict) -> str:
     """The relation a card without ``base_model_relation`` implies: a number-format suffix on the repo's name
     (the rule configs follow, :mod:`lineage.ingest.config.derivative`) or quantization tags, else adapter,
     merge or finetune tags."""
-    from lineage.ingest.config.derivative import base_name
 
     tags = " ".join(map(str, _as_list(meta.get("tags")))).lower()
     if base_name(repo_id.split("/")[-1]) is not None or re.search(r"\b(?:gguf|awq|gptq|quantized|exl2)\b", tags):

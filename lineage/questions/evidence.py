@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lineage.combine import combine
 from lineage.errors import EmptyStore
+from lineage.store.documents import snippet
 from lineage.vocab import Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ class EvidenceSummary:
     @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
         """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
-        from lineage.store.documents import snippet
 
         return cls(
             source=ev.source,

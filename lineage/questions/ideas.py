@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import IDEA_RELATIONS, Status
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import ANY, at_least, edge_evidence
+from lineage.questions.status import ANY, at_least, closest_chain, edge_evidence, weakest
 
 FORWARD = ("extends", "variantOf", "simplifies", "combines", "replaces")
 """Relations whose object is an earlier idea the subject builds on or took the place of."""
@@ -152,7 +152,6 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     >>> ancestor_line(example_graph(), "mla")
     ''
     """
-    from lineage.questions.status import closest_chain
 
     def links_back(idea: str) -> dict[str, list[tuple[str, str]]]:
         return {other: [(link.status.value, link.relation) for link in links]
@@ -217,7 +216,6 @@ def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str |
     >>> [c.technique for c in ch.kept], [c.technique for c in ch.added], [c.technique for c in ch.dropped]
     ([], ['muon'], ['mla'])
     """
-    from lineage.questions.status import weakest
 
     a, b = _uses(g, older, min_status), _uses(g, newer, min_status)
 

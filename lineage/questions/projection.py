@@ -14,6 +14,7 @@ import networkx as nx
 from lineage.catalog import Catalog
 from lineage.combine import combine
 from lineage.domain import ENTITY_PREDICATES, EntityKind, Status
+from lineage.questions.derivatives import links
 from lineage.store import Store, StoredClaim
 
 NODE_FIELDS = ("organization", "released", "published", "first_appeared", "inventors", "introduced_in",
@@ -41,7 +42,6 @@ def project(store: Store, catalog: Catalog, derivatives: bool = False) -> nx.Mul
     status}]``); its ``uses`` edges are left out unless ``derivatives``, so the graph questions
     (adopters, flow, symbiosis, timeline, the explorer) count base models only.
     """
-    from lineage.questions.derivatives import links
 
     g = nx.MultiDiGraph()
     for e in catalog.entities.values():

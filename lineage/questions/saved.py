@@ -27,6 +27,7 @@ from lineage.ingest.files import decode, read_bytes
 from lineage.paths import data_dir
 from lineage.questions.read_only import check_cypher, sparql_form
 from lineage.store import iris
+from lineage.store.bounded import DEFAULT_TIMEOUT
 from lineage.vocab import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
 
 MAX_QUERY_BYTES = 256 * 1024
@@ -163,7 +164,6 @@ def run_sparql(store, query: SavedQuery, params: dict[str, str | int], allow_ser
                timeout: float | None = None) -> list[dict]:
     """Run a read-only SPARQL saved query on the embedded store within ``timeout`` seconds
     (default :data:`lineage.store.bounded.DEFAULT_TIMEOUT`); parameters bound as RDF terms."""
-    from lineage.store.bounded import DEFAULT_TIMEOUT
 
     form = sparql_form(query, allow_service)
     text, bindings = sparql_request(query, params)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from lineage.combine import combine
+from lineage.domain import Status
 from lineage.errors import SourceFormatError
 from lineage.questions.status import at_least
 
@@ -82,7 +83,6 @@ _RECORDS = "SELECT ?m ?rec WHERE { ?m lin:entityRecord ?rec }"
 
 def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") -> list[Edge]:
     """Every derivation in the store, one per (model, base), its claims' statuses combined."""
-    from lineage.domain import Status
 
     claims: dict[tuple[str, str], list] = defaultdict(list)
     relations: dict[tuple[str, str], Counter] = defaultdict(Counter)

@@ -18,9 +18,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import download as bounded
 from lineage.paths import cache_dir
+from lineage.release.ingest import check_bytes
 from lineage.release.sources import ReleaseSource, load
 from lineage.store.documents import documents_dir, documents_index, fetched_text, quoted, snippet  # noqa: F401  (their home before)
+from lineage.store.spans import document_text
 
 
 class FetchReport(BaseModel):
@@ -55,8 +58,6 @@ def fetch(
     are not the pinned ones is refused, naming it, before anything is cached for it.
     ``progress(done, total)`` is called after each document.
     """
-    from lineage.release.ingest import check_bytes
-    from lineage.store.spans import document_text
 
     ids = source_ids(store, load())
     chosen = {i: s for i, s in ids.items() if not wanted or i in wanted or s.path in wanted}
@@ -102,7 +103,6 @@ def download(s: ReleaseSource) -> Path:
     """
     from dataclasses import replace
 
-    from lineage.ingest import download as bounded
 
     url = raw_url(s)
     target = cache_dir() / "downloads" / s.sha256

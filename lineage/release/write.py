@@ -20,7 +20,10 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from lineage.domain import EntityKind
+from lineage.release.ingest import ingest_all
 from lineage.release.sources import ReleaseSource, load
+from lineage.store import Store
 from lineage.store.release_files import MANIFEST, QUADS, ReleaseManifest, Skipped
 
 RETRIEVED_AT = "2026-06-30T00:00:00+00:00"
@@ -35,8 +38,6 @@ def build_release(
 
     A file whose sha256 differs from the list is an error naming it: nothing is written.
     """
-    from lineage.release.ingest import ingest_all
-    from lineage.store import Store
 
     sources = load() if sources is None else sources
     corpus = Path(corpus)
@@ -63,7 +64,7 @@ def build_release(
 
 
 def _kinds(graphs: list[str]) -> dict[str, int]:
-    from lineage.store import rdf
+    from lineage.store import rdf  # deferred for start-up: rdflib
 
     out: dict[str, int] = {}
     for g in graphs:
@@ -74,7 +75,6 @@ def _kinds(graphs: list[str]) -> dict[str, int]:
 
 def _models(store, catalog) -> list:
     """Models that some source claims something about (what ``lineage models`` lists)."""
-    from lineage.domain import EntityKind
 
     rows = store.select("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
                         "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?c a lin:Claim ; rdf:subject ?s } }", entity_ids=True)
@@ -89,7 +89,7 @@ def release_lines(store) -> list[str]:
     """
     from pyoxigraph import Literal, NamedNode, Quad
 
-    from lineage.store import rdf
+    from lineage.store import rdf  # deferred for start-up: rdflib
 
     ox = store._ox
     when = Literal(RETRIEVED_AT, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))

@@ -21,8 +21,10 @@ from typing import IO, TYPE_CHECKING
 from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.records import Record, record_class
-from lineage.store import access, adoption_index, iris, read_model
+from lineage.store import access, adoption_index, bounded, iris, read_model
+from lineage.store.claim_lookup import claim_rows
 from lineage.store.results import rows_from_tsv, to_ox
+from lineage.store.serialize import write
 from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ def _entity_adapter():
 
     from pydantic import Field, TypeAdapter
 
-    from lineage.domain import Hardware, Model, Organization, Paper, Technique
+    from lineage.domain import Hardware, Model, Organization, Paper, Technique  # deferred for start-up: pydantic
 
     return TypeAdapter(Annotated[Model | Technique | Paper | Organization | Hardware, Field(discriminator="kind")])
 
@@ -115,7 +117,7 @@ class Store:
     def dataset(self) -> Dataset:
         """The store as an rdflib ``Dataset`` (built on first use: rdflib's SPARQL engine loads in ~0.3 s)."""
         if self._dataset is None:
-            from lineage.store.graphs import rdflib_dataset
+            from lineage.store.graphs import rdflib_dataset  # deferred for start-up: pydantic, rdflib
 
             self._dataset = rdflib_dataset(self._ox)
         return self._dataset
@@ -156,7 +158,7 @@ class Store:
         cannot be stored), so a bad source fails before the store is touched.  A source written
         again from the same bytes keeps what it discovered (:meth:`_kept_discoveries`).
         """
-        from lineage.store import rdf
+        from lineage.store import rdf  # deferred for start-up: pydantic, rdflib
 
         parts, pairs, ideas, count, ids = [], set(), set(), 0, []
         for doc, claims, entities in self._kept_discoveries(sources):
@@ -200,7 +202,7 @@ class Store:
         names it, so the store keeps it rather than lose an entity (issue 27).  A new version of the
         source (other bytes) drops what it no longer discovers.
         """
-        from lineage.ingest.identity import same_document
+        from lineage.ingest.identity import same_document  # deferred for start-up: pydantic
 
         sources = [(doc, list(claims), list(entities)) for doc, claims, entities in sources]
         writing = {doc.id for doc, _, _ in sources}
@@ -264,7 +266,7 @@ class Store:
 
     def query(self, sparql: str, **bindings) -> list[dict[str, object]]:
         """Run SPARQL over the union of all graphs with rdflib; ``bindings`` are substituted as terms, never as text."""
-        from lineage.store.graphs import query
+        from lineage.store.graphs import query  # deferred for start-up: pydantic, rdflib
 
         return query(self.dataset, sparql, **bindings)
 
@@ -299,7 +301,6 @@ class Store:
         """
         from pyoxigraph import RdfFormat, Variable, parse
 
-        from lineage.store import bounded
 
         subs = {Variable(k): to_ox(v) for k, v in bindings.items()}
         kind, result = bounded.run(self._ox, sparql, timeout=timeout, name=name, prefixes=iris.PREFIXES,
@@ -313,7 +314,7 @@ class Store:
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
-        from lineage.domain import SourceDocument
+        from lineage.domain import SourceDocument  # deferred for start-up: pydantic
 
         rows = self.select(saved_query("sources"))
         out = []
@@ -342,7 +343,7 @@ class Store:
         """
         from pyoxigraph import NamedNode
 
-        from lineage.domain import merge_discovered
+        from lineage.domain import merge_discovered  # deferred for start-up: pydantic
 
         bindings = {"g": NamedNode(iris.source_iri(source))} if source else {}
         rows = self.select(
@@ -392,7 +393,6 @@ class Store:
         """
         from pyoxigraph import NamedNode
 
-        from lineage.store.claim_lookup import claim_rows
 
         filters = {"s": subject and iris.entity_iri(subject), "o": object and iris.entity_iri(object),
                    "p": predicate and iris.LIN + Predicate(predicate).value,
@@ -450,7 +450,6 @@ class Store:
     def serialize(self, fmt: str, output: IO[bytes] | None = None) -> str | None:
         """The source graphs as ``trig`` or ``nq`` (graphs kept), ``ttl``, ``nt`` or ``jsonld`` (graphs merged),
         the index left out (:mod:`lineage.store.serialize`): written to ``output``, else returned as text."""
-        from lineage.store.serialize import write
 
         if output is not None:
             return write(self._ox, fmt, output)
@@ -460,7 +459,7 @@ class Store:
 
     def union_graph(self) -> Graph:
         """All source graphs merged into one in-memory rdflib graph (the adoption index left out)."""
-        from lineage.store.graphs import union_graph
+        from lineage.store.graphs import union_graph  # deferred for start-up: pydantic, rdflib
 
         return union_graph(self._ox)
 

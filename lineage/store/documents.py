@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from lineage.paths import cache_dir
+from lineage.store.spans import recut
 from lineage.vocab import FETCH_HINT
 
 
@@ -43,7 +44,6 @@ def snippet(ev) -> str:
     cached = fetched_text(ev.source)
     if cached is None:
         return ""
-    from lineage.store.spans import recut
 
     return recut(ev, *cached)
 

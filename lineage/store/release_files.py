@@ -66,7 +66,7 @@ def load_release(store, directory: Path, sources=()) -> ReleaseManifest:
             f'release "{Path(directory) / QUADS}" does not match its manifest (sha256 {digest[:12]}… != '
             f"{manifest.quads_sha256[:12]}…); rebuild it with 'lineage release build'"
         )
-    from lineage.store.bulk import load_quads
+    from lineage.store.bulk import load_quads  # deferred for start-up: rdflib
 
     load_quads(store, data, manifest.graph_names, sources)
     return manifest

@@ -29,6 +29,7 @@ from lineage.domain import (
     ID_PATTERN,
     Claim,
     Draft,
+    EntityKind,
     Evidence,
     Method,
     Predicate,
@@ -46,6 +47,7 @@ from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
 from lineage.ingest.config.readers import merge, module_reading
+from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
@@ -314,7 +316,6 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     that repo, or a *discovered* model (:func:`discovered_model_id`) when the catalog lacks it.
     ``--model`` must still name a catalog model (``catalog.resolve`` below refuses others).
     """
-    from lineage.domain import EntityKind
 
     cfg, raw = read_config(path)
     digest = hashlib.sha256(raw).hexdigest()
@@ -461,7 +462,6 @@ def discovered_entities(p: PreparedConfig, catalog, released: str | None = None)
     from the model name's prefix when that names a catalog lab, else stays unknown.  ``released`` dates
     the config's own model only (the base a name suffix names may have come out earlier).
     """
-    from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
     src = p.source
     copies = derivative_entities(src.repo, p.doc, catalog) if src is not None and src.derivative and src.repo else []
