@@ -17,9 +17,6 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "lineage"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
-# Modules that share a name with another outside lineage/cli/ (left for a later change; see issue 32).
-KNOWN_MODULE_NAMES = {"adoption", "ingest"}
-
 
 def module_name(path: Path) -> str:
     return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
@@ -100,15 +97,8 @@ def test_the_class_check_fails_on_a_duplicate():
     assert duplicate_classes([(PACKAGE / "a.py", a), (PACKAGE / "b.py", b)]) == {"Found": ["lineage.a", "lineage.b"]}
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_MODULE_NAMES))
-def test_known_module_name_collisions_still_exist(name):
-    """Remove a name from KNOWN_MODULE_NAMES once its modules are renamed, so the list only shrinks."""
-    assert name in duplicate_modules(SOURCES)
-
-
 def test_one_module_per_name_outside_the_cli():
-    duplicates = {n: f for n, f in duplicate_modules(SOURCES).items() if n not in KNOWN_MODULE_NAMES}
-    assert duplicates == {}
+    assert duplicate_modules(SOURCES) == {}
     assert duplicate_modules([PACKAGE / "build.py", PACKAGE / "release" / "build.py", PACKAGE / "cli" / "build.py"]) == {
         "build": ["build.py", "release/build.py"]}
 

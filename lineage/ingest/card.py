@@ -43,7 +43,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, download, facts, hardware_ties, markup, months
+from lineage.ingest import adoption_rules, download, facts, hardware_ties, markup, months
 from lineage.ingest.config import prepare
 from lineage.ingest.config.derivative import base_name
 from lineage.ingest.files import check_text, decode, read_bytes
@@ -365,10 +365,10 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     subjects = _subjects(model_id, lines, catalog) if own else [model_id]
     names = [n for mid in subjects if mid in catalog for n in (catalog.get(mid).name, *catalog.get(mid).aliases)]
     families = {catalog.get(m).family for m in subjects if m in catalog and catalog.get(m).family}
-    found = adoption.find_mentions(body_sentences, alias_patterns(catalog), names + sorted(families))
+    found = adoption_rules.find_mentions(body_sentences, alias_patterns(catalog), names + sorted(families))
     uses = []
-    for technique, d in sorted(adoption.decide(found).items()):
-        if d.verdict is not adoption.Kind.ADOPTION:
+    for technique, d in sorted(adoption_rules.decide(found).items()):
+        if d.verdict is not adoption_rules.Kind.ADOPTION:
             continue
         uses.append(technique)
         evidence = tuple(ev(f"README.md line {m.sentence.page}", m.sentence.text) for m in d.adoptions[:3])

@@ -14,7 +14,7 @@ from lineage.catalog import Catalog
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
 from lineage.ingest import comparisons
 from lineage.ingest import hardware_ties as devices
-from lineage.ingest.adoption import is_noise, without_parentheses
+from lineage.ingest.adoption_rules import is_noise, without_parentheses
 from lineage.ingest.stated import StatedFact, context_tokens, model_for, scaled
 from lineage.ingest.text import Sentence, alias_patterns
 

@@ -2,7 +2,7 @@
 
 Every sentence that names an accelerator (a catalog alias, an inference stack built for one
 device line such as MindIE, or an unknown ``NVIDIA L20``-style device, discovered) is read with
-the same own-model rules as technique adoption (:mod:`lineage.ingest.adoption`):
+the same own-model rules as technique adoption (:mod:`lineage.ingest.adoption_rules`):
 
 - the clause naming the device must also name the document's own subject ("we", "our", the
   model's name); other models, comparisons, baselines, prior work, examples ("like H800"),
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Hardware, Predicate, SourceRef
-from lineage.ingest.adoption import CLAUSE_BREAK, FUTURE, TRIAL, is_noise, without_parentheses
+from lineage.ingest.adoption_rules import CLAUSE_BREAK, FUTURE, TRIAL, is_noise, without_parentheses
 from lineage.ingest.discovery import slug
 from lineage.ingest.text import Sentence, alias_patterns, candidates
 

@@ -34,7 +34,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import (
-    adoption,
+    adoption_rules,
     bibliography,
     discovery,
     facts,
@@ -150,7 +150,7 @@ def _section_kind(pdf: PdfText, s: Sentence) -> str | None:
     above = {".".join(parts[:i]) for i in range(1, len(parts))}
     titles = {h.number: h.title for h in pdf.headings
               if h.number in above and (h.page, h.offset) <= (heading.page, heading.offset)}  # the latest of each
-    return adoption.section_kind([*titles.values(), heading.title])
+    return adoption_rules.section_kind([*titles.values(), heading.title])
 
 
 def body_sentences(pdf: PdfText) -> list[Sentence]:
@@ -181,10 +181,10 @@ def _evidence(doc: SourceDocument, s: Sentence, pdf: PdfText, now, supports: boo
     )
 
 
-def _cito(sentence: str, kind: adoption.Kind) -> str:
+def _cito(sentence: str, kind: adoption_rules.Kind) -> str:
     if re.search(r"\b(?:extend\w*|build\w* (?:up)?on|based on|improv\w*|modif\w*)\b", sentence, re.I):
         return "extends"
-    if kind is adoption.Kind.ADOPTION:
+    if kind is adoption_rules.Kind.ADOPTION:
         return "usesMethodIn"
     if re.search(r"\b(?:compar\w*|than|baseline|unlike|versus)\b", sentence, re.I):
         return "citesForInformation"
@@ -200,11 +200,11 @@ def analyse(
     body = body_sentences(pdf)
     patterns, others = alias_patterns(catalog), _other_names(catalog, own)
     others += document_models(body, own)
-    mentions = adoption.find_mentions(body, patterns, own, others, sections=lambda s: _section_kind(pdf, s))
+    mentions = adoption_rules.find_mentions(body, patterns, own, others, sections=lambda s: _section_kind(pdf, s))
     mentions = report_architecture.with_architecture(mentions, report_architecture.mentions(pdf, body, patterns, own, others))
-    decisions = adoption.decide(mentions)
+    decisions = adoption_rules.decide(mentions)
     for m in column_adoptions(pdf.body_pages(), alias_patterns(catalog), own, others):
-        decisions.setdefault(m.technique, adoption.Decision(m.technique)).adoptions.append(m)
+        decisions.setdefault(m.technique, adoption_rules.Decision(m.technique)).adoptions.append(m)
     bib = references.parse(pdf.references_text(), catalog)
     claims: list[Claim] = []
     where_paper = paper.id if paper else None
@@ -212,7 +212,7 @@ def analyse(
 
     for technique, d in sorted(decisions.items()):
         verdict = d.verdict
-        if verdict is adoption.Kind.ADOPTION:
+        if verdict is adoption_rules.Kind.ADOPTION:
             uses.append(technique)
             first = d.adoptions[0].sentence
             ev = [_evidence(doc, m.sentence, pdf, now) for m in d.adoptions[:MAX_EVIDENCE]]
@@ -228,7 +228,7 @@ def analyse(
                         evidence=tuple(ev),
                     ))
                 )
-        elif verdict is adoption.Kind.NEGATION:
+        elif verdict is adoption_rules.Kind.NEGATION:
             ruled_out.append(technique)
             first = d.negations[0].sentence
             ev = [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:MAX_EVIDENCE]]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from lineage.ingest.adoption import Kind, TechniqueMention, own_subject
+from lineage.ingest.adoption_rules import Kind, TechniqueMention, own_subject
 from lineage.ingest.text import Sentence
 
 _SLOT = re.compile(

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from lineage.errors import ExternalServiceError, SourceFormatError
 from lineage.ingest import download as bounded
 from lineage.paths import cache_dir
-from lineage.release.ingest import check_bytes
+from lineage.release.assemble import check_bytes
 from lineage.release.sources import ReleaseSource, load
 from lineage.store.documents import documents_dir, documents_index, fetched_text, quoted, snippet  # noqa: F401  (their home before)
 from lineage.store.spans import document_text

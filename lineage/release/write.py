@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lineage.domain import EntityKind
-from lineage.release.ingest import ingest_all
+from lineage.release.assemble import ingest_all
 from lineage.release.sources import ReleaseSource, load
 from lineage.store import Store
 from lineage.store.release_files import MANIFEST, QUADS, ReleaseManifest, Skipped

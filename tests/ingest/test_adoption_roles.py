@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.domain import EntityKind
-from lineage.ingest import adoption, hardware_ties
+from lineage.ingest import adoption_rules, hardware_ties
 from lineage.ingest.report import document_models
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -22,7 +22,7 @@ def patterns(catalog):
 
 
 def kinds(text, technique, patterns, section=None):
-    found = adoption.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN,
+    found = adoption_rules.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN,
                                    sections=lambda s: section)
     return [m.kind.value for m in found]
 
@@ -33,7 +33,7 @@ def kinds(text, technique, patterns, section=None):
     (["3 Architecture", "3.1 Attention"], None), (["Pre-training"], None),
 ])
 def test_section_kinds(titles, kind):
-    assert adoption.section_kind(titles) == kind
+    assert adoption_rules.section_kind(titles) == kind
 
 
 def test_an_adoption_in_an_ablation_section_is_not_the_models(patterns):

@@ -21,7 +21,7 @@ from lineage.domain import EntityKind
 from lineage.ingest.text import alias_patterns, ordinary_word
 
 MODULES = (
-    "adoption", "comparisons", "discovery", "facts", "hardware_ties", "makers", "prose", "relations", "report",
+    "adoption_rules", "comparisons", "discovery", "facts", "hardware_ties", "makers", "prose", "relations", "report",
     "report_architecture", "report_columns", "report_subjects",
 )
 _RELATION_SHAPE = ("a relation shape between two technique names; this test's stand-in for relations.find (names "
@@ -114,7 +114,7 @@ def firing(texts: dict[Path, str]) -> dict[str, set[str]]:
 
 def test_cues_are_collected():
     found = cues()
-    assert len(found) > 50 and "adoption.NEGATION_RE" in found
+    assert len(found) > 50 and "adoption_rules.NEGATION_RE" in found
 
 
 def test_every_cue_fires_in_reports_of_two_labs(texts):

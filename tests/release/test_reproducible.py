@@ -22,7 +22,7 @@ from collections import defaultdict
 
 import pytest
 
-from lineage.release.ingest import ORDER, ingest_all
+from lineage.release.assemble import ORDER, ingest_all
 from lineage.release.sources import dump, from_corpus, load, sources_file
 from lineage.release.write import build_release, release_lines
 from lineage.store import Store
