@@ -8,7 +8,7 @@ The local Hub is the tests' server (:mod:`tests.fixtures.hf_server`), listing th
 ``Link`` headers, each with its commit, its base and relation (quantized, finetune, adapter, merge) and
 child count, under 500 publishers, as ``/api/models?filter=base_model:…&expand[]=…`` answers.
 
-- crawl: :func:`lineage.ingest.crawl.crawl` into a fresh on-disk store (listing pages, one source each,
+- crawl: :func:`lineage.harvest.crawl.crawl` into a fresh on-disk store (listing pages, one source each,
   journal, bulk loads), wall and CPU time (the CPU includes the local Hub's, which runs in this process);
   baseline: the same quads, exported from that store to an N-Quads file, bulk-loaded into a fresh store by
   Oxigraph (the engine's floor: no HTTP, no Python per repo).  On a shared machine the wall time follows the
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lineage.catalog import Catalog  # noqa: E402
-from lineage.ingest.crawl import crawl  # noqa: E402
+from lineage.harvest.crawl import crawl  # noqa: E402
 from lineage.questions import tree  # noqa: E402
 from lineage.store import Store  # noqa: E402
 

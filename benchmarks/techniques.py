@@ -23,7 +23,8 @@ from pathlib import Path
 
 import torch
 
-from lineage.techniques.kv_cache import kv_footprint, measure
+from lineage.measure import kv_footprint
+from lineage.techniques.kv_cache import measure
 from lineage.techniques.mla import MLA, LatentCache, MLAConfig
 from lineage.techniques.mtp import Block, MTPConfig
 from lineage.techniques.muon import Muon, MuonConfig, state_bytes
@@ -413,8 +414,8 @@ def main() -> None:
         "training": train_section(steps=10 if args.quick else 300, draw=not args.quick),
     }
     if args.store:
+        from lineage.ingest.kv_measured import record_kv
         from lineage.store import Store
-        from lineage.techniques.record import record_kv
 
         with Store(args.store) as st:
             print(f"\nRecorded {record_kv(st)} kvBytesPerToken claims in {args.store}")

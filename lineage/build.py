@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.catalog.config_sources import bundled_configs, bundled_dir
 from lineage.catalog.seeds import SEED_FILES
 from lineage.domain import (
     Claim,
@@ -35,11 +36,10 @@ from lineage.domain import (
     clip,
     utcnow,
 )
-from lineage.ingest.config import ConfigReport, bundled_configs, ingest_config
-from lineage.ingest.config.read import bundled_dir
+from lineage.ingest.config import ConfigReport, ingest_config
 from lineage.ingest.family import FamilyChange, ingest_family_changes
-from lineage.release.build import ReleaseManifest
 from lineage.store import Store, access
+from lineage.store.release_files import ReleaseManifest, load_release
 from lineage.verify_draft import settle
 
 
@@ -194,7 +194,6 @@ def _build(store: Store, catalog: Catalog, fresh: bool, progress, release: Path 
         graphs.append((doc, [c for e in entities for c in catalog_claims(e, doc)], entities))
     n_claims = sum(len(claims) for _, claims, _ in graphs)
     if release is not None:  # the catalog graphs go into the release's bulk load: one write
-        from lineage.release.load import load_release
 
         manifest = load_release(store, release, graphs)
         return BuildReport(store=str(store.path) if store.path else ":memory:", entities=len(curated),

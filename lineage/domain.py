@@ -217,7 +217,7 @@ class Evidence(Strict):
     retrieved_at: datetime = Field(description="When the source was read (UTC).")
     supports: bool = Field(True, description="False when this evidence speaks against the claim.")
     span_start: int | None = Field(None, ge=0, description="Character offset where the quoted span starts in the "
-                                   "document's extracted text (lineage.release.spans.document_text).")
+                                   "document's extracted text (lineage.store.spans.document_text).")
     span_end: int | None = Field(None, ge=0, description="Character offset where the quoted span ends (exclusive).")
     span_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the quoted span with its "
                                     "whitespace collapsed: what a snippet re-cut from the document must hash to.")

@@ -56,7 +56,7 @@ class Record:
 
     def model(self) -> Any:
         """This record as its pydantic model instance (unvalidated, like ``model_construct``)."""
-        from lineage import domain
+        from lineage import domain  # deferred for start-up: pydantic
 
         return getattr(domain, self._model).model_construct(**{k: _to_model(v) for k, v in self.__dict__.items()})
 

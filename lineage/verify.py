@@ -17,7 +17,7 @@ number of secondary ones:
 
 An efficiency ratio ("27 % of V3.2's single-token FLOPs") is checked by measurement whoever states
 it, the model's own card included: :func:`lineage.verify_ratios.judge_ratio` computes it from both models'
-configs (:mod:`lineage.techniques.ratios`) and compares within a stated tolerance.
+configs (:mod:`lineage.measure`) and compares within a stated tolerance.
 
 Every verdict names its rule in the reason (``[rule] …``) and carries the primary evidence
 it used, so ``lineage why`` can show it.  Re-running is idempotent.

@@ -2,7 +2,7 @@
 
 A ratio claim (:mod:`lineage.ingest.comparisons`) names its baseline model and context length;
 :func:`judge_ratio` computes the ratio from both models' own configs with the formulas of
-:mod:`lineage.techniques.ratios` and compares it with the stated one within
+:mod:`lineage.measure` and compares it with the stated one within
 :data:`RATIO_TOLERANCE`.  The source's own word does not verify it, even on the model's own card:
 the measurement does.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, clip, human, utcnow
 from lineage.errors import MissingExtra
+from lineage.measure import inputs_key, measure_ratio
 
 RATIO_PREDICATES = frozenset({Predicate.INFERENCE_FLOPS_RATIO, Predicate.KV_CACHE_RATIO})
 RATIO_TOLERANCE = 0.20
@@ -21,7 +22,7 @@ of a KV cache is the publisher's choice (each precision is tried; the closest re
 Off by more than twice the tolerance contradicts; in between stays reported with both numbers."""
 MEASUREMENT_DOC = SourceDocument(
     id="measurement:ratios", title="Efficiency ratios computed by lineage from two models' configs",
-    kind=SourceKind.PRIMARY, format="measurement", url="lineage/techniques/ratios.py",
+    kind=SourceKind.PRIMARY, format="measurement", url="lineage/measure.py",
     note="Formulas of lineage/techniques/ on each model's own bundled config; see lineage.verify_ratios.judge_ratio.",
 )
 
@@ -33,7 +34,6 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
     (:func:`judgement_key`); a claim whose measurement carries the key of the inputs as they are now
     keeps its verdict and evidence without measuring again (the formulas import torch: seconds).
     """
-    from lineage.techniques.ratios import measure_ratio
 
     baseline, tokens = claim.qualifiers.get("baseline"), claim.qualifiers.get("context_tokens")
     if not baseline or not tokens:
@@ -70,12 +70,11 @@ def judge_ratio(claim: Claim) -> tuple[Status, str, list[Evidence]]:
 
 
 def judgement_key(claim: Claim, baseline: str, tokens: int) -> str:
-    """``sha256:…`` of a ratio verdict's inputs: the measurement's (:func:`lineage.techniques.ratios.inputs_key`),
+    """``sha256:…`` of a ratio verdict's inputs: the measurement's (:func:`lineage.measure.inputs_key`),
     the stated value and this module's rules."""
     import hashlib
     from pathlib import Path
 
-    from lineage.techniques.ratios import inputs_key
 
     assert claim.value is not None  # judge_ratio keys only stated ratios
     digest = hashlib.sha256(inputs_key(claim.predicate, claim.subject, baseline, tokens).encode())

@@ -36,6 +36,7 @@ from pydantic import BaseModel, Field
 
 from lineage.domain import STATUS_RANK
 from lineage.errors import ExternalServiceError, QueryTimeout, SourceFormatError
+from lineage.store.bounded import DEFAULT_TIMEOUT, timeout_message, within
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,12 @@ class Bolt:
             return self.driver.get_server_info().agent
         except Exception:  # noqa: BLE001 - the driver raises many unrelated types
             return "unknown"
+
+    def read(self, cypher: str, params: dict | None = None, *, timeout: float | None = None,
+             name: str = "the Cypher query") -> list[dict]:
+        """:func:`run_read` on this server (what :func:`lineage.questions.saved.run` calls: questions sit below
+        the backends and reach them through the object :func:`connect` returned)."""
+        return run_read(self, cypher, params, timeout=timeout, name=name)
 
     def close(self) -> None:
         self.driver.close()
@@ -390,7 +397,6 @@ def run_read(bolt: Bolt, cypher: str, params: dict | None = None, *, timeout: fl
     """
     from neo4j import READ_ACCESS, unit_of_work
 
-    from lineage.store.bounded import DEFAULT_TIMEOUT, timeout_message, within
 
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     outcome: dict[str, object] = {}

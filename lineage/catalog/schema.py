@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from lineage.catalog.config_sources import ConfigSource
 from lineage.catalog.seeds import SEED_FILES
-from lineage.ingest.config import ConfigSource
 from lineage.paths import data_dir
 
 

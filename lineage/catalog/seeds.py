@@ -42,7 +42,7 @@ SEED_MODELS = {
 @cache
 def seed_files() -> dict[str, type]:
     """Seed file -> the pydantic model of its entries (``SEED_FILES``; importing the models loads pydantic)."""
-    from lineage import domain
+    from lineage import domain  # deferred for start-up: pydantic
 
     return {filename: getattr(domain, name) for filename, name in SEED_MODELS.items()}
 
@@ -114,7 +114,7 @@ def _member(vendor: str, country: str | None, rule: Any) -> bool:
 
 def _norm(text: str) -> str:
     """The lookup key of a name: :func:`lineage.catalog.resolver.name_key` (versions and sizes kept)."""
-    from lineage.catalog.resolver import name_key
+    from lineage.catalog.resolver import name_key  # deferred: the resolver loads only for a seed that names others
 
     return name_key(text)
 
@@ -183,7 +183,7 @@ class Catalog:
     def with_discovered(self, entities: Iterable[Any]) -> Catalog:  # entities, or records standing in for them
         """A copy overlaid with entities that sources introduced; a curated entry of the same id wins.
         """
-        from lineage.domain import merge_discovered
+        from lineage.domain import merge_discovered  # deferred for start-up: pydantic
 
         out = Catalog(dict(self.entities), dict(self._names))
         for e in entities:
@@ -227,7 +227,7 @@ class Catalog:
 
     def check_references(self) -> None:
         """Every id an entry points at exists and has the right kind."""
-        from lineage.domain import Hardware, Model, Paper, Technique
+        from lineage.domain import Hardware, Model, Paper, Technique  # deferred for start-up: pydantic
 
         refs: list[tuple[str, str, str | None, EntityKind]] = []
         for e in self.entities.values():

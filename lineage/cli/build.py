@@ -29,8 +29,8 @@ def build_command(
 ) -> None:
     """Build the store from seeds/ (catalog) and the shipped graph release (else the bundled model configs)."""
     from lineage.build import build
-    from lineage.ingest.config import bundled_configs
-    from lineage.release.load import shipped
+    from lineage.catalog.config_sources import bundled_configs
+    from lineage.store.release_files import shipped
 
     release = None if no_release else shipped()
     steps = 5 + (0 if release else len(bundled_configs()))

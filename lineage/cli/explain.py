@@ -20,12 +20,12 @@ def explain_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
-    from lineage.techniques.explain import explain
+    from lineage.questions.technique import explain
 
     with open_store(store, write=run and record) as st:
         catalog = load_catalog(st)
         if run and record:
-            from lineage.techniques.record import record_kv
+            from lineage.ingest.kv_measured import record_kv
 
             record_kv(st)
         result = explain(st, catalog, technique, run=run)

@@ -51,7 +51,7 @@ def one_projection():
         _PROJECTED.pop()
 
 
-def _graph(store, derivatives: bool = False):
+def catalog_and_graph(store, derivatives: bool = False):
     """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked),
     both kept in the store's read model (no networkx, no pydantic: :func:`lineage.questions.projection.projected`)."""
     from lineage.questions.projection import projected
@@ -66,7 +66,7 @@ def _graph(store, derivatives: bool = False):
     return answer
 
 
-def _ev(evidence) -> str:
+def first_evidence(evidence) -> str:
     if not evidence:
         return "-"
     ev = evidence[0]
@@ -74,7 +74,7 @@ def _ev(evidence) -> str:
     return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {quoted(ev)}"[:90] + more
 
 
-def _scope(min_status: Status) -> str:
+def status_scope(min_status: Status) -> str:
     return "all statuses" if min_status is ANY else f"status at least {min_status.value}"
 
 
@@ -91,22 +91,32 @@ def _attribution(item) -> str:
 
 
 def _render_pair(pair, name) -> list[str]:
-    from lineage.questions.status import _RANK
+    from lineage.questions.status import STATUS_RANK_BY_VALUE
 
     plural = "s" if len(pair.techniques) != 1 else ""
     lines = [f"{name(pair.from_org)} -> {name(pair.to_org)}: {len(pair.techniques)} technique{plural}"]
     rows = []
     for t in pair.techniques:
         items = [i for i in pair.items if i.technique == t]
-        best = min(items, key=lambda i: (_RANK[i.status.value], i.released or "9999"))
+        best = min(items, key=lambda i: (STATUS_RANK_BY_VALUE[i.status.value], i.released or "9999"))
         others = len({i.model for i in items}) - 1
         models = best.model + (f" +{others}" if others else "")
         basis = "" if best.attribution is None or best.attribution.basis == "introduced" else f" ({best.attribution.basis})"
-        rows.append(["  " + t + basis, best.status.value, models, _ev(best.use_evidence)])
+        rows.append(["  " + t + basis, best.status.value, models, first_evidence(best.use_evidence)])
     lines.append(table(["  TECHNIQUE", "STATUS", "MODELS", "EVIDENCE (first model)"], rows))
     notes = {(i.technique, _attribution(i)) for i in pair.items if i.attribution and i.attribution.basis != "introduced"}
     lines += [f"  {t}: {note}" for t, note in sorted(notes)]
     return lines
+
+
+def render_hardware_flow(result) -> None:
+    """``lineage flow --hardware``: one line per lab and half-year."""
+    typer.echo(f"Stated training or serving hardware per lab and half-year ({status_scope(result.min_status)}): "
+               "domestic = a vendor in the lab's own country other than NVIDIA.")
+    typer.echo("")
+    rows = [[c.organization, c.period, c.models, f"{c.domestic_share:.0%}", f"{c.nvidia_share:.0%}", c.status.value,
+             ", ".join(sorted({f"{r.model}:{r.device}" for r in c.rows}))[:90]] for c in result.cells]
+    typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))
 
 
 @handles_errors
@@ -126,13 +136,12 @@ def flow_command(
 
     if (org_a is None) != (org_b is None):
         raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
-    catalog, g = _graph(store, derivatives)
+    catalog, g = catalog_and_graph(store, derivatives)
     if hardware:
-        from lineage.cli.hardware import render_flow
         from lineage.questions.hardware import hardware_flow
 
         shares = hardware_flow(g, min_status)
-        emit_json(shares) if json_out else render_flow(shares)
+        emit_json(shares) if json_out else render_hardware_flow(shares)
         return
 
     def name(org):
@@ -145,18 +154,18 @@ def flow_command(
             emit_json(pair)
             return
         if not pair.items:
-            typer.echo(f"No technique credited to {name(a)} is used by a {name(b)} model ({_scope(min_status)}).")
+            typer.echo(f"No technique credited to {name(a)} is used by a {name(b)} model ({status_scope(min_status)}).")
             return
         typer.echo("\n".join(_render_pair(pair, name)))
         typer.echo("")
-        rows = [[i.technique, i.model, i.released or "-", i.status.value, _ev(i.use_evidence)] for i in pair.items]
+        rows = [[i.technique, i.model, i.released or "-", i.status.value, first_evidence(i.use_evidence)] for i in pair.items]
         typer.echo(table(["TECHNIQUE", "MODEL", "RELEASED", "STATUS", "EVIDENCE"], rows))
         return
     result = flow(g, min_status)
     if json_out:
         emit_json(result)
         return
-    typer.echo(f"Idea flow between organizations ({_scope(min_status)}): {len(result.pairs)} pairs, "
+    typer.echo(f"Idea flow between organizations ({status_scope(min_status)}): {len(result.pairs)} pairs, "
                "each technique credited by the catalog or a primary source unless marked.")
     for pair in result.pairs:
         typer.echo("")
@@ -184,7 +193,7 @@ def adopters_command(
     """Models using a technique, the first adoption, and each organization's lag after first appearance."""
     from lineage.questions.adoption import adopters
 
-    catalog, g = _graph(store, derivatives)
+    catalog, g = catalog_and_graph(store, derivatives)
     result = adopters(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
     if json_out:
         emit_json(result)
@@ -193,7 +202,7 @@ def adopters_command(
     typer.echo(f"{result.name} ({result.technique}): origin {intro.origin}, first appeared "
                f"{intro.first_appeared or 'unknown'}")
     if not result.rows:
-        typer.echo(f"No model in the store uses it ({_scope(min_status)}).")
+        typer.echo(f"No model in the store uses it ({status_scope(min_status)}).")
         _ruled_out(result.ruled_out)
         return
     typer.echo(f"First adoption: {result.first_adopter} ({result.first_adoption})")
@@ -206,7 +215,7 @@ def adopters_command(
                      [[u.model + (f" via {u.technique}" if u.technique != result.technique else "")
                        + (f" ({u.derivation})" if u.derivation else ""),
                        u.released or "-", "-" if u.lag_months is None else u.lag_months, u.status.value,
-                       _ev(u.evidence)] for u in result.rows]))
+                       first_evidence(u.evidence)] for u in result.rows]))
     _ruled_out(result.ruled_out)
 
 
@@ -225,19 +234,19 @@ def inherited_command(
     """Techniques a model uses that another organization introduced, grouped by that organization."""
     from lineage.questions.flow import inherited
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     result = inherited(g, catalog.resolve(model, EntityKind.MODEL), min_status)
     if json_out:
         emit_json(result)
         return
     typer.echo(f"{result.model} ({result.organization}): techniques credited to other organizations "
-               f"({_scope(min_status)})")
+               f"({status_scope(min_status)})")
     if not result.groups:
         typer.echo("  none")
     for org, items in result.groups.items():
         typer.echo(f"\nfrom {org}:")
         typer.echo(table(["  TECHNIQUE", "STATUS", "CREDIT", "EVIDENCE"],
-                         [["  " + i.technique, i.status.value, _attribution(i), _ev(i.use_evidence)] for i in items]))
+                         [["  " + i.technique, i.status.value, _attribution(i), first_evidence(i.use_evidence)] for i in items]))
     if result.unattributed:
         typer.echo("\nCredited to no organization:")
         for i in result.unattributed:
@@ -258,7 +267,7 @@ def timeline_command(
     """A technique's introduction, then each adoption in date order, with status."""
     from lineage.questions.adoption import timeline
 
-    catalog, g = _graph(store, derivatives)
+    catalog, g = catalog_and_graph(store, derivatives)
     result = timeline(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
     if json_out:
         emit_json(result)
@@ -277,7 +286,7 @@ def timeline_command(
     for e in result.events:
         who = e.model if e.event == "adopted" else (e.organization or result.introduction.origin)
         rows.append([e.date or "-", e.event, who, e.organization if e.event == "adopted" else "",
-                     e.status.value, _ev(e.evidence)])
+                     e.status.value, first_evidence(e.evidence)])
     typer.echo(table(["DATE", "EVENT", "WHO", "ORG", "STATUS", "EVIDENCE"], rows))
 
 
@@ -291,23 +300,23 @@ def path_command(
     json_out: JsonOpt = False,
 ) -> None:
     """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
-    from lineage.questions.paths import path
+    from lineage.questions.route import path
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     src = catalog.get(source)
     result = path(g, src.id, catalog.resolve(model, EntityKind.MODEL), min_status, limit=limit)
     if json_out:
         emit_json(result)
         return
     if not result.routes:
-        typer.echo(f"No route from {result.source} to {result.target} ({_scope(min_status)}).")
+        typer.echo(f"No route from {result.source} to {result.target} ({status_scope(min_status)}).")
         return
     for n, route in enumerate(result.routes, 1):
         typer.echo(f"{n}. {' > '.join(route.nodes)}  [{route.status}]")
         for h in route.hops:
             typer.echo(f"     {h.source} {h.relation} {h.target} [{h.status}]: {h.detail}"[:150])
             if h.evidence:
-                typer.echo(f"       {_ev(h.evidence)}")
+                typer.echo(f"       {first_evidence(h.evidence)}")
 
 
 @handles_errors
@@ -321,7 +330,7 @@ def compare_command(
     """Two models side by side: architecture, sizes and techniques, with status and evidence."""
     from lineage.questions.compare import compare
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
     result = compare(g, a, b, min_status)
     from collections import Counter
@@ -358,13 +367,13 @@ def symbiosis_command(
     """Pairs and cycles of organizations that reuse each other's ideas."""
     from lineage.questions.flow import symbiosis
 
-    _, g = _graph(store, derivatives)
+    _, g = catalog_and_graph(store, derivatives)
     result = symbiosis(g, min_status)
     if json_out:
         emit_json(result)
         return
     if not result.pairs and not result.cycles:
-        typer.echo(f"No two organizations reuse each other's ideas ({_scope(min_status)}).")
+        typer.echo(f"No two organizations reuse each other's ideas ({status_scope(min_status)}).")
         return
     typer.echo(table(["A", "B", "A -> B", "B -> A", "STATUS"],
                      [[p.a, p.b, ", ".join(p.a_to_b), ", ".join(p.b_to_a), p.status.value] for p in result.pairs],

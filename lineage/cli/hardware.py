@@ -1,5 +1,5 @@
 """Hardware commands: ``lineage hardware DEVICE`` and ``lineage on-hardware MODEL`` (``flow --hardware``
-lives with the other flow commands and renders with :func:`render_flow` here)."""
+lives with the other flow commands, in :mod:`lineage.cli.flow`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import ANY, MinStatusOpt, _ev, _graph, _scope
+from lineage.cli.flow import ANY, MinStatusOpt, catalog_and_graph, first_evidence, status_scope
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, table
 from lineage.vocab import EntityKind
 
@@ -29,7 +29,7 @@ def hardware_command(
     """Models trained, served, supported or optimized on a device (a product line includes its devices)."""
     from lineage.questions.hardware import hardware
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     result = hardware(g, catalog.resolve(device, EntityKind.HARDWARE), min_status)
     if json_out:
         emit_json(result)
@@ -40,11 +40,11 @@ def hardware_command(
     if len(result.devices) > 1:
         typer.echo(f"  includes: {', '.join(result.devices[1:])}")
     if not result.rows:
-        typer.echo(f"No model is tied to it ({_scope(min_status)}).")
+        typer.echo(f"No model is tied to it ({status_scope(min_status)}).")
         return
-    typer.echo(f"{len({r.model for r in result.rows})} models ({_scope(min_status)})")
+    typer.echo(f"{len({r.model for r in result.rows})} models ({status_scope(min_status)})")
     typer.echo("")
-    rows = [[r.model_name, r.released or "-", ROLE[r.predicate], r.device, r.count or "-", r.status.value, _ev(r.evidence)]
+    rows = [[r.model_name, r.released or "-", ROLE[r.predicate], r.device, r.count or "-", r.status.value, first_evidence(r.evidence)]
             for r in result.rows]
     typer.echo(table(["MODEL", "RELEASED", "ROLE", "DEVICE", "COUNT", "STATUS", "EVIDENCE"], rows))
 
@@ -59,25 +59,15 @@ def on_hardware_command(
     """Devices a model was trained, served, supported or optimized on."""
     from lineage.questions.hardware import on_hardware
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     result = on_hardware(g, catalog.resolve(model, EntityKind.MODEL), min_status)
     if json_out:
         emit_json(result)
         return
     if not result.rows:
-        typer.echo(f"No hardware is stated for {result.name} ({_scope(min_status)}).")
+        typer.echo(f"No hardware is stated for {result.name} ({status_scope(min_status)}).")
         return
-    typer.echo(f"{result.name} ({result.model}): {len(result.rows)} hardware ties ({_scope(min_status)})")
+    typer.echo(f"{result.name} ({result.model}): {len(result.rows)} hardware ties ({status_scope(min_status)})")
     typer.echo("")
-    rows = [[ROLE[r.predicate], r.device, r.count or "-", r.status.value, _ev(r.evidence)] for r in result.rows]
+    rows = [[ROLE[r.predicate], r.device, r.count or "-", r.status.value, first_evidence(r.evidence)] for r in result.rows]
     typer.echo(table(["ROLE", "DEVICE", "COUNT", "STATUS", "EVIDENCE"], rows))
-
-
-def render_flow(result) -> None:
-    """``lineage flow --hardware``: one line per lab and half-year."""
-    typer.echo(f"Stated training or serving hardware per lab and half-year ({_scope(result.min_status)}): "
-               "domestic = a vendor in the lab's own country other than NVIDIA.")
-    typer.echo("")
-    rows = [[c.organization, c.period, c.models, f"{c.domestic_share:.0%}", f"{c.nvidia_share:.0%}", c.status.value,
-             ", ".join(sorted({f"{r.model}:{r.device}" for r in c.rows}))[:90]] for c in result.cells]
-    typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import ANY, MinStatusOpt, _graph
+from lineage.cli.flow import ANY, MinStatusOpt, catalog_and_graph
 from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors
 from lineage.vocab import EntityKind, Status
 
@@ -60,7 +60,7 @@ def render_tree(tree, older: bool) -> list[str]:
 def _tree_command(question: str, technique: str, min_status: Status, store, json_out: bool) -> None:
     from lineage.questions import ideas
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     result = getattr(ideas, question)(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status)
     if json_out:
         emit_json(result)
@@ -96,7 +96,7 @@ def family_changes_command(
     """What a newer model kept, added and dropped relative to an older one, with the configs/reports that show it."""
     from lineage.questions.ideas import family_changes
 
-    catalog, g = _graph(store)
+    catalog, g = catalog_and_graph(store)
     older, newer = (catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
     result = family_changes(g, older, newer, min_status)
     if json_out:

@@ -47,8 +47,8 @@ def config_command(
 
     Every file is checked before anything is written; a malformed file leaves the store unchanged.
     """
+    from lineage.configfile.limits import MAX_CONFIG_BYTES
     from lineage.ingest.config import ingest_config
-    from lineage.ingest.config.limits import MAX_CONFIG_BYTES
 
     with stdin_as_file(paths, "stdin.json", "config", MAX_CONFIG_BYTES) as files, open_store(store, write=True) as st, \
             progress(len(files), "Ingesting configs") as bar:
@@ -218,7 +218,7 @@ def hf_command(
 
 
 def _crawl(author: str | None, descendants: str | None, depth: int, limit: int | None, store, json_out: bool) -> None:
-    from lineage.ingest.crawl import crawl
+    from lineage.harvest.crawl import crawl
 
     with open_store(store, write=True) as st, progress(limit, "Crawling the Hub's model listing", show=not json_out) as bar:
         catalog = load_catalog(st)
@@ -244,7 +244,7 @@ def _crawl(author: str | None, descendants: str | None, depth: int, limit: int |
 def refresh_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
     """Re-resolve every Hub-pinned source (cards, crawled listing entries): fetch only the repos whose commit
     changed, rewrite their sources, and print the claims added and removed."""
-    from lineage.ingest.refresh import pinned, refresh
+    from lineage.harvest.refresh import pinned, refresh
 
     with open_store(store, write=True) as st:
         catalog = load_catalog(st)

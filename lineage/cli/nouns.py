@@ -71,14 +71,14 @@ def technique_answer(store, technique: str, least, variants: bool, run: bool, de
     from lineage.questions.ideas import ancestry, descendants
     from lineage.questions.who_uses import origin
 
-    catalog, g = flow._graph(store, derivatives)
+    catalog, g = flow.catalog_and_graph(store, derivatives)
     tid = catalog.resolve(technique, EntityKind.TECHNIQUE)
     with open_store(store) as st:
         answer = {"technique": tid, "origin": origin(st, read_catalog(st), tid),
                   "timeline": timeline(g, tid, least, variants=variants),
                   "ancestry": ancestry(g, tid, least), "descendants": descendants(g, tid, least)}
         if run:
-            from lineage.techniques.explain import explain
+            from lineage.questions.technique import explain
 
             answer["run"] = explain(st, catalog, tid, run=True)
     return answer
@@ -115,13 +115,13 @@ def model_answer(store, model: str, idea: str | None, least) -> dict:
     from lineage.questions.hardware import on_hardware
     from lineage.questions.listing import show
 
-    catalog, g = flow._graph(store)
+    catalog, g = flow.catalog_and_graph(store)
     mid = catalog.resolve(model, EntityKind.MODEL)
     with open_store(store) as st:
         answer = {"model": mid, "show": show(st, read_catalog(st), mid)}
     answer |= {"inherited": inherited(g, mid, least), "hardware": on_hardware(g, mid, least)}
     if idea is not None:
-        from lineage.questions.paths import path
+        from lineage.questions.route import path
 
         answer["path"] = path(g, catalog.get(idea).id, mid, least)
     return answer
@@ -144,7 +144,7 @@ def compare_command(
             from lineage.questions.compare import compare
             from lineage.questions.ideas import family_changes
 
-            catalog, g = flow._graph(store)
+            catalog, g = flow.catalog_and_graph(store)
             a, b = (catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
             emit_json({"compare": compare(g, a, b, least), "changes": family_changes(g, a, b, least)})
             return

@@ -12,7 +12,6 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -22,8 +21,9 @@ from typing import Annotated, Any
 import typer
 
 from lineage.cli import output
+from lineage.cli.terminal import printable, terminal_width
 from lineage.errors import LineageError, exit_code_for
-from lineage.release.documents import quoted as release_quoted
+from lineage.store.documents import quoted as release_quoted
 from lineage.vocab import FETCH_HINT, FETCH_NOTE
 
 StoreOpt = Annotated[
@@ -135,47 +135,6 @@ def emit_json(value: Any) -> None:
         return v
 
     typer.echo(json.dumps(plain(value), indent=2, default=json_default, ensure_ascii=False))
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-"""Control characters, zero-width and bidi overrides: shown as ``\\xNN``/``\\uNNNN``, never sent to a terminal."""
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&\"'])")
-"""Every character CommonMark or an HTML renderer gives meaning to; each is backslash-escaped."""
-
-
-def printable(text: str) -> str:
-    """Source text safe for a terminal: control and bidi characters written as escapes."""
-    if text.isprintable():  # no control, format or separator character but the space: nothing to escape
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
-
-
-def md_cell(value: Any) -> str:
-    """Source text as one Markdown table cell: one line, no raw HTML, links or emphasis.
-
-    Examples
-    --------
-    >>> md_cell("<img src=x onerror=alert(1)> | [a](javascript:x)")
-    '\\\\<img src=x onerror=alert\\\\(1\\\\)\\\\> \\\\| \\\\[a\\\\]\\\\(javascript:x\\\\)'
-    """
-    text = printable(" ".join(str("" if value is None else value).split()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-# --------------------------------------------------------------------------- terminal
-
-
-def terminal_width() -> int | None:
-    """Columns to fit: ``$COLUMNS``, else the terminal's width, else ``None`` (a pipe: no limit)."""
-    env = os.environ.get("COLUMNS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    if sys.stdout.isatty():
-        import shutil
-
-        return shutil.get_terminal_size().columns
-    return None
 
 
 def colour() -> bool:
@@ -495,7 +454,7 @@ _UNSHIPPED = [False]
 
 
 def quoted(ev) -> str:
-    """What a table shows for a piece of evidence (:func:`lineage.release.documents.quoted`)."""
+    """What a table shows for a piece of evidence (:func:`lineage.store.documents.quoted`)."""
     text = release_quoted(ev)
     if text == FETCH_HINT:
         _UNSHIPPED[0] = True

@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 import typer
 
+from lineage.cli.terminal import md_cell, terminal_width
 from lineage.vocab import STATUS_ORDER, WEAKEST, Status
 
 
@@ -76,8 +77,6 @@ def rendering(fmt: Format, json_out: bool) -> Iterator[bool]:
         yield as_json
         return
     if fmt is Format.table:
-        from lineage.cli.options import terminal_width
-
         width = terminal_width()
         if not width:
             yield False
@@ -118,8 +117,6 @@ def rendered_table(headers: Sequence[str], rows: list[list[Any]]) -> str | None:
     """
     fmt = mode()
     if fmt is Format.md:
-        from lineage.cli.options import md_cell
-
         head = [h.strip() or " " for h in headers]
         lines = ["| " + " | ".join(md_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]

@@ -13,7 +13,6 @@ from lineage.cli.options import (
     emit_json,
     handles_errors,
     human,
-    md_cell,
     open_store,
     quantity,
     quoted,
@@ -21,6 +20,7 @@ from lineage.cli.options import (
     table,
 )
 from lineage.cli.output import Format, FormatOpt, MinStatusOpt, rendering
+from lineage.cli.terminal import md_cell
 from lineage.vocab import Status
 
 

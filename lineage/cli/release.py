@@ -40,8 +40,9 @@ def build_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest every pinned source from a corpus folder, verify, and write the release as N-Quads."""
-    from lineage.release.build import QUADS, build_release
     from lineage.release.sources import load
+    from lineage.release.write import build_release
+    from lineage.store.release_files import QUADS
 
     sources = load()
     with progress(len(sources), "Building release", show=not json_out) as bar:

@@ -15,7 +15,7 @@ def flat_graph(store: Store, catalog: Catalog):
     """
     import json
 
-    from lineage.questions.projection import project
+    from lineage.questions.projection import project  # deferred for start-up: networkx
 
     g = project(store, catalog)
     flat = type(g)()

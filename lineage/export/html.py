@@ -147,7 +147,7 @@ def _papers(g) -> dict[str, dict]:
 def to_html(store: Store, catalog: Catalog, include_unlinked: bool = False,
             derivatives: bool = False) -> tuple[str, int, int]:
     """The explorable HTML page for the graph: (text, nodes, edges)."""
-    from lineage.questions.projection import project
+    from lineage.questions.projection import project  # deferred for start-up: networkx
 
     return graph_to_html(project(store, catalog, derivatives=derivatives), include_unlinked=include_unlinked,
                          derivatives=derivatives)

@@ -1,6 +1,6 @@
 """Adoption shapes in which the technique, not the model, leads the sentence (issue 26).
 
-Read by :func:`lineage.ingest.adoption.classify` after the shapes led by the own subject ("we adopt X") found
+Read by :func:`lineage.ingest.adoption_rules.classify` after the shapes led by the own subject ("we adopt X") found
 nothing: the technique's role in the own model ("X serves as the objective for <model>"), a parameter of it tuned
 by the own subject ("we raise the base frequency of X"), the technique as the subject of its own adoption
 ("X layers are applied to all FFNs"). Each occurs in labelled reports of at least two labs.

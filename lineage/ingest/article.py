@@ -75,7 +75,7 @@ class ArticleReport(BaseModel):
 
 
 @dataclass
-class Mention:
+class ArticleMention:
     kind: str  # model | family | organization | technique
     ids: list[str]
     start: int
@@ -109,7 +109,7 @@ def read_article(path: Path) -> ArticleText:
 # --------------------------------------------------------------------------- entity mentions
 
 
-class Resolver:
+class ArticleResolver:
     """Finds catalog models, model families, organizations and techniques in text."""
 
     def __init__(self, catalog: Catalog):
@@ -126,9 +126,9 @@ class Resolver:
         self.families = {name: (_family_pattern(name), ids) for name, ids in families.items()}
         self._loose_models = {k: _drop_left_boundary(p) for k, p in self.models.items()}
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
-        self._scanned: dict[tuple[str, bool], list[Mention]] = {}
+        self._scanned: dict[tuple[str, bool], list[ArticleMention]] = {}
 
-    def find(self, text: str, glued: bool = False, context: Sequence[Mention] = ()) -> list[Mention]:
+    def find(self, text: str, glued: bool = False, context: Sequence[ArticleMention] = ()) -> list[ArticleMention]:
         """Mentions, longest first where they overlap.
 
         ``glued``: table text whose cells ran together ("DimensionDeepSeek v3 …"), so a name
@@ -140,22 +140,22 @@ class Resolver:
             kept = self._scanned[(text, glued)] = self._scan(text, glued)  # each rule family asks again
         return self._sized(text, self._members(text, self._coordinated(text, list(kept))), list(context))
 
-    def _scan(self, text: str, glued: bool) -> list[Mention]:
+    def _scan(self, text: str, glued: bool) -> list[ArticleMention]:
         """Every name the catalog's patterns match, longest first where they overlap."""
         models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
-        found: list[Mention] = []
+        found: list[ArticleMention] = []
         for mid, pat in candidates(models, text):
             for m in pat.finditer(text):
-                found.append(Mention("model", [mid], m.start(), m.end(), m.group(0)))
+                found.append(ArticleMention("model", [mid], m.start(), m.end(), m.group(0)))
         for pat, ids in families.values():
             for m in pat.finditer(text):
-                found.append(Mention("family", ids, m.start(), m.end(), m.group(0)))
+                found.append(ArticleMention("family", ids, m.start(), m.end(), m.group(0)))
         for oid, pat in candidates(self.orgs, text):
             for m in pat.finditer(text):
-                found.append(Mention("organization", [oid], m.start(), m.end(), m.group(0)))
+                found.append(ArticleMention("organization", [oid], m.start(), m.end(), m.group(0)))
         for tid, pat in candidates(self.techniques, text):
             for m in pat.finditer(text):
-                found.append(Mention("technique", [tid], m.start(), m.end(), m.group(0)))
+                found.append(ArticleMention("technique", [tid], m.start(), m.end(), m.group(0)))
         # a model's name that runs on into a derivative's marker names the derivative, not the model
         # ("DeepSeek-R1-Distill-Qwen-7B", "Qwen3-8B-GGUF"): the open world reads the whole name
         found = [x for x in found if x.kind not in ("model", "family") or not _DERIVATIVE.match(text, x.end)]
@@ -165,14 +165,14 @@ class Resolver:
                  or not any(n.start < x.end and n.end > x.end and n.start > x.start for n in named)]
         # longest match wins where mentions overlap ("DeepSeek V4 Flash" over "DeepSeek V4")
         found.sort(key=lambda x: (x.start, -(x.end - x.start)))
-        kept: list[Mention] = []
+        kept: list[ArticleMention] = []
         for mention in found:
             if kept and mention.start < kept[-1].end:
                 continue
             kept.append(mention)
         return kept
 
-    def _members(self, text: str, kept: list[Mention]) -> list[Mention]:
+    def _members(self, text: str, kept: list[ArticleMention]) -> list[ArticleMention]:
         """A word that names a member of a family named earlier: "Llama 4 … for Scout" is Llama 4 Scout."""
         out = list(kept)
         for fam in (k for k in kept if k.kind == "family"):
@@ -182,10 +182,10 @@ class Resolver:
                     continue
                 hit = self.exact.resolve(f"{fam.text} {w.group(0)}")
                 if hit is not None and hit.kind == "model" and hit.id in fam.ids:
-                    out.append(Mention("model", [hit.id], start, end, w.group(0)))
+                    out.append(ArticleMention("model", [hit.id], start, end, w.group(0)))
         return sorted(out, key=lambda x: x.start)
 
-    def _sized(self, text: str, kept: list[Mention], context: list[Mention]) -> list[Mention]:
+    def _sized(self, text: str, kept: list[ArticleMention], context: list[ArticleMention]) -> list[ArticleMention]:
         """A bare total-active size ("the flagship 80B-A3B model") names the member of the family named before it."""
         out = list(kept)
         for m in _SIZE_NAME.finditer(text):
@@ -198,12 +198,12 @@ class Resolver:
             family = last.text if last.kind == "family" else getattr(self.catalog.entities[last.ids[0]], "family", None)
             hit = self.exact.resolve(f"{family}-{m.group(0)}") if family else None
             if hit is not None and hit.kind == "model":
-                out.append(Mention("model", [hit.id], m.start(), m.end(), m.group(0)))
+                out.append(ArticleMention("model", [hit.id], m.start(), m.end(), m.group(0)))
         return sorted(out, key=lambda x: x.start)
 
-    def _coordinated(self, text: str, kept: list[Mention]) -> list[Mention]:
+    def _coordinated(self, text: str, kept: list[ArticleMention]) -> list[ArticleMention]:
         """Names that share the previous name's prefix: "DeepSeek V3/R1", "DeepSeek V2, V3, and R1"."""
-        out: list[Mention] = []
+        out: list[ArticleMention] = []
         for m in kept:
             out.append(m)
             if m.kind not in ("model", "family"):
@@ -220,7 +220,7 @@ class Resolver:
                 ids = list(hit.members) if hit.kind == "family" else [hit.id]
                 start = pos + nxt.start(1)
                 pos += nxt.end()
-                out.append(Mention(hit.kind, ids, start, pos, nxt.group(1)))
+                out.append(ArticleMention(hit.kind, ids, start, pos, nxt.group(1)))
         return out
 
 
@@ -259,7 +259,7 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
     role and the learned weights over general features decide together."""
     from lineage.ingest.article_judge import Judge, counts, statement_key
 
-    r = Resolver(catalog)
+    r = ArticleResolver(catalog)
     found, undecided = pool(article, r)
     judge, said = Judge.load(), counts(found)
     drafts: list[ArticleStatement] = []

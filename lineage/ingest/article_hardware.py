@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 
 from lineage.catalog import Catalog
-from lineage.domain import EntityKind, Predicate
-from lineage.ingest.hardware import _STACK, NATIVE_NAMES, STACKS, _canonical
+from lineage.domain import EntityKind, Predicate, slug
+from lineage.ingest.article_tables import ArticleStatement
+from lineage.ingest.hardware_ties import NATIVE_NAMES, STACK, STACKS, canonical
 from lineage.ingest.text import alias_patterns, sentences
 
 _BULLET = re.compile(r"^\s*(?:[•●▪∙*+-]|\d+\.)\s+")
@@ -59,7 +60,7 @@ def _classes(catalog: Catalog) -> list:
 def _devices(text: str, patterns: dict, catalog: Catalog, country: str | None) -> list[tuple[int, int, str]]:
     """(start, end, hardware id) of every device, line or class the text names, in order."""
     found = [(m.start(), m.end(), hid) for hid, p in patterns.items() for m in p.finditer(text)]
-    found += [(m.start(), m.end(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
+    found += [(m.start(), m.end(), STACKS[canonical(m.group(1))]) for m in STACK.finditer(text)]
     found += [(text.index(n), text.index(n) + len(n), hid) for n, hid in NATIVE_NAMES.items() if n in text]
     classes = _classes(catalog)
     for m in _BEYOND.finditer(text):
@@ -93,8 +94,6 @@ def _last_two(orgs: list[str]) -> list[str]:
 
 def hardware_drafts(lines: list[str], resolver, catalog: Catalog) -> list:
     """Drafts (see :class:`lineage.ingest.article.ArticleStatement`) for every article line that names a device."""
-    from lineage.domain import slug
-    from lineage.ingest.article_tables import ArticleStatement
 
     patterns = alias_patterns(catalog, EntityKind.HARDWARE)
     out: list[ArticleStatement] = []

@@ -16,7 +16,7 @@ from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import units
 
 if TYPE_CHECKING:
-    from lineage.ingest.article import ArticleText, Resolver
+    from lineage.ingest.article import ArticleResolver, ArticleText
 
 _UNITS = {
     Predicate.CONTEXT_LENGTH: "tokens", Predicate.TRAINING_TOKENS: "tokens",
@@ -24,7 +24,7 @@ _UNITS = {
 }
 
 
-def pool(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
+def pool(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatement], list]:
     """Every candidate draft of every reader, each with its ``shape`` and the cues' ``role``, before the judgement;
     and the structural candidates that name no subject."""
     found: list[ArticleStatement] = []
@@ -69,12 +69,12 @@ def _shaped(drafts: list[ArticleStatement], shape: str) -> list[ArticleStatement
     return drafts
 
 
-def structured_drafts(article: ArticleText, r: Resolver) -> tuple[list[ArticleStatement], list]:
+def structured_drafts(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals (every role the cues gave, in ``role``), and
     the candidates that name no subject."""
-    from lineage.ingest.article_units import candidates
+    from lineage.ingest.article_candidates import unit_candidates
 
-    found = candidates(units(article.raw), r, article.title) if article.raw else []
+    found = unit_candidates(units(article.raw), r, article.title) if article.raw else []
     drafts, undecided = [], []
     for c in found:
         if not c.subjects:

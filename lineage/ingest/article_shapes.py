@@ -25,7 +25,7 @@ import re
 from types import SimpleNamespace
 
 from lineage.domain import Predicate
-from lineage.ingest.article_units import CUES, Candidate, Mentions, _clause_before, _count, attribute
+from lineage.ingest.article_units import CUES, Candidate, Mentions, clause_before, scaled_count
 from lineage.ingest.prose import GENERIC, NAME_TOKEN
 from lineage.ingest.structure import Unit, bare_title
 
@@ -59,34 +59,9 @@ def sized(u: Unit, m: Mentions) -> list[Candidate]:
         if not before or s.start() - before[-1].end > SIZE_REACH:
             continue
         pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
-        out.append(Candidate(before[-1].ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0),
+        out.append(Candidate(before[-1].ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0),
                              context=text[before[-1].start : s.end()]))
     return out
-
-
-def size_key(cell: str) -> bool:
-    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
-    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
-
-
-def column_models(u: Unit, m: Mentions) -> list[Candidate]:
-    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
-    column's model the number in its cell; a cell that is nothing but technique names ("MoE", "GQA + SWA") gives the
-    column's model those techniques (a cell that says more, "MLA-like cache", may be a contrast: no claim)."""
-    out: list[Candidate] = []
-    for head, cell in zip(u.header[1:], u.cells[1:]):
-        ids, q = m.name(head)
-        if not ids:
-            continue
-        out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
-        if not size_key(u.cells[0]):
-            out += [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.names_technique(cell)]
-    return out
-
-
-def model_columns(u: Unit, m: Mentions) -> bool:
-    """Whether the row's header names a model per column (two or more) and its first cell is no model: a column table."""
-    return len(u.cells) == len(u.header) and sum(bool(m.name(h)[0]) for h in u.header[1:]) >= 2
 
 
 def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
@@ -102,7 +77,7 @@ def open_sized(u: Unit, m: Mentions) -> list[Candidate]:
         return []
     (ids, q), s = next(iter(named.values())), sizes[0]
     pred = Predicate.ACTIVE_PARAMETERS if s.group(3) and s.group(3).lower() != "total" else Predicate.TOTAL_PARAMETERS
-    return [Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
+    return [Candidate(ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0), context=u.text, qualifiers=dict(q))]
 
 
 def apposed(u: Unit, m: Mentions) -> list[Candidate]:
@@ -170,6 +145,6 @@ def technique_members(u: Unit, m: Mentions) -> list[Candidate]:
     for t in (x for x in m.r.find(u.text) if x.kind == "technique" and x.ids[0] not in GENERIC):
         after = re.match(r"\s*(?:[\w-]+\s+)?(?:models?|variants?|architectures?|LLMs?)\s*\(([^)]{2,120})\)", u.text[t.end :])
         if after:
-            window = _clause_before(u.text, t.start)
+            window = clause_before(u.text, t.start)
             out += [Candidate(mod.ids, Predicate.USES, u, object=t.ids[0], context=window) for mod in m.models(after.group(1))]
     return out

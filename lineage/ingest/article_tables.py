@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, clip, slug
-from lineage.ingest.facts import context_tokens, scaled
+from lineage.ingest.stated import context_tokens, scaled
 
 _GLUE = re.compile(r"(?<=[a-z%)’'])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z])")
 _QTY = r"(\d+(?:\.\d+)?)\s*([BT])\b"

@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, slug
-from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.prose import GENERIC
+from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.structure import Unit, bare_title
 
 CUES: dict[str, re.Pattern] = {
@@ -106,7 +106,7 @@ def judge(c: Candidate) -> str:
 _CLAUSE_START = re.compile(r"[.;:!?—–(]\s|,\s")
 
 
-def _clause_before(text: str, start: int) -> str:
+def clause_before(text: str, start: int) -> str:
     """The words of ``text`` from the start of the clause that holds ``start`` up to it."""
     bounds = [m.end() for m in _CLAUSE_START.finditer(text[:start])]
     return text[bounds[-1] if bounds else 0 : start]
@@ -114,7 +114,7 @@ def _clause_before(text: str, start: int) -> str:
 
 def role_at(text: str, start: int) -> str:
     """The role of a technique named at ``text[start:]``, from its own clause up to it ("Unlike X", "to match ... X")."""
-    window = _clause_before(text, start)
+    window = clause_before(text, start)
     for role in ("negation", "plan", "hypothetical", "comparison"):
         if CUES[role].search(window):
             return role
@@ -196,42 +196,44 @@ class Mentions:
 def _pair(p: re.Match) -> tuple[str, str, str, str]:
     """(total number, scale, active number, scale) of a :data:`_PAIR` match; the larger is the total ("2.4B/16B")."""
     first, second = (p.group(1), p.group(2)), (p.group(3) or p.group(5), p.group(4) or p.group(6))
-    if _count(*first) < _count(*second):
+    if scaled_count(*first) < scaled_count(*second):
         first, second = second, first
     return (*first, *second)
 
 
-def _count(num: str, scale: str) -> int:
+def scaled_count(num: str, scale: str) -> int:
     return int(scaled(num, {"M": "million"}.get(scale, scale)))
 
 
 # --------------------------------------------------------------------------- candidates per unit shape
 
 
-def candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
-    """Every candidate of every unit (see the module docstring)."""
-    from lineage.ingest import article_shapes as shapes  # the shapes module builds on this one
+def size_key(cell: str) -> bool:
+    """A row key that says what the row's numbers are: parameters, active, total or context ("Total Params", "Context")."""
+    return bool(cell) and any(CUES[k].search(cell) for k in ("parameters", "active", "total", "context"))
 
-    m = Mentions(resolver)
-    topic = m.models(title)[:1] or shapes.named_title(title, m)
+
+def column_models(u: Unit, m: Mentions) -> list[Candidate]:
+    """A table with a model per column ("| | Model A | Model B |"): a row whose key is a size or a context gives each
+    column's model the number in its cell; a cell that is nothing but technique names ("MoE", "GQA + SWA") gives the
+    column's model those techniques (a cell that says more, "MLA-like cache", may be a contrast: no claim)."""
     out: list[Candidate] = []
-    for u in units:
-        if u.kind == "row":
-            out += _row(u, m, topic)
-        elif u.kind == "item":
-            out += _item(u, m, topic)
-        if u.kind in ("item", "sentence"):
-            out += _named_pairs(u, m) + _adopted(u, m, topic) + shapes.technique_members(u, m)
-        if u.kind == "sentence":
-            out += shapes.sized(u, m)
-        if u.kind in ("item", "sentence"):
-            out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m) + shapes.derived(u, m)
-    for c in out:
-        c.role = judge(c)
+    for head, cell in zip(u.header[1:], u.cells[1:]):
+        ids, q = m.name(head)
+        if not ids:
+            continue
+        out += [c for c in attribute(ids, q, u.cells[0], cell, u, m) if c.predicate is not Predicate.USES]
+        if not size_key(u.cells[0]):
+            out += [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.names_technique(cell)]
     return out
 
 
-def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def model_columns(u: Unit, m: Mentions) -> bool:
+    """Whether the row's header names a model per column (two or more) and its first cell is no model: a column table."""
+    return len(u.cells) == len(u.header) and sum(bool(m.name(h)[0]) for h in u.header[1:]) >= 2
+
+
+def item_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     out: list[Candidate] = []
     if not u.first:
         return out
@@ -255,15 +257,15 @@ def _item(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
             tn, ts, an, as_ = _pair(p)
             ids, q = ([whole.id], {}) if whole is not None and whole.kind == "model" else m.member(label, tn + ts, an + as_)
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
-                out.append(Candidate(ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
+                out.append(Candidate(ids, pred, u, value=scaled_count(num, scale), stated=p.group(0).strip(), context=body, qualifiers=q))
         if not pairs and re.fullmatch(r"\s*(?:\d+(?:\.\d+)?\s?[BT]\s*,?\s*(?:and\s+)?)+\.?\s*", body):
             for s in _SIZE.finditer(body):
                 ids, q = m.member(label, s.group(0).replace(" ", ""), None)
-                out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=_count(s.group(1), s.group(2)),
+                out.append(Candidate(ids, Predicate.TOTAL_PARAMETERS, u, value=scaled_count(s.group(1), s.group(2)),
                                      stated=s.group(0), context=body, qualifiers=q))
         subject = label_models[0].ids if label_models else label_name[0]
         for t in (x for x in m.r.find(body) if x.kind == "technique" and x.ids[0] not in GENERIC):
-            window = _clause_before(body, t.start)  # "Model: a variant that adopts T": the label's model adopts T
+            window = clause_before(body, t.start)  # "Model: a variant that adopts T": the label's model adopts T
             if CUES["adoption"].search(window) and not m.models(window):
                 out.append(Candidate(subject, Predicate.USES, u, object=t.ids[0], context=window, qualifiers=dict(label_name[1])))
         return out
@@ -307,7 +309,7 @@ def _subject_named(u: Unit, m: Mentions, topic: list) -> tuple[list[str], dict[s
     return (topic[0].ids, dict(getattr(topic[0], "q", {}))) if topic else ([], {})
 
 
-def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def adopted_in(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     """"The authors utilize GRPO", "Applying GRPO to …": a technique after an adoption verb in a unit that names no
     model is adopted by the model the unit is about (lead-in, heading, title).  "We" is the article's author, not a model's."""
     if m.models(u.text) or CUES["first person"].search(u.text) or (u.kind == "item" and u.first and u.label and m.names_technique(u.label)):
@@ -324,14 +326,12 @@ def _adopted(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     return out
 
 
-def _row(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
+def row_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     """A row of many models (its first cell names one; each column's header says what its cell is), or a
     key-value row ("| Total Parameters | 1T |") about the model the table is under."""
     out: list[Candidate] = []
     if not u.cells or len(u.cells) < 2:
         return out
-    from lineage.ingest.article_shapes import column_models, model_columns, size_key
-
     ids, q = m.name(u.cells[0])
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(*_subject_named(u, m, topic), u.cells[0], u.cells[1], u, m)
@@ -361,26 +361,26 @@ def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mention
     if CUES["parameters"].search(head) or CUES["active"].search(head) or CUES["total"].search(head):
         named = _SIZE_NAME.search(cell)  # "355B-A32B": total and active
         if named:
-            return [Candidate(ids, pred, u, value=_count(named.group(n), named.group(n + 1)), stated=named.group(0), context=ctx,
+            return [Candidate(ids, pred, u, value=scaled_count(named.group(n), named.group(n + 1)), stated=named.group(0), context=ctx,
                               qualifiers=dict(q)) for pred, n in ((Predicate.TOTAL_PARAMETERS, 1), (Predicate.ACTIVE_PARAMETERS, 3))]
         pair = _PAIR.search(cell)
         if pair:
             tn, ts, an, as_ = _pair(pair)
-            return [Candidate(ids, pred, u, value=_count(num, scale), stated=pair.group(0).strip(), context=ctx, qualifiers=dict(q))
+            return [Candidate(ids, pred, u, value=scaled_count(num, scale), stated=pair.group(0).strip(), context=ctx, qualifiers=dict(q))
                     for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_))]
         out = []
         for s in _SIZE.finditer(cell):
             after = re.split(r"[\d(]", cell[s.end() : s.end() + 14], maxsplit=1)[0]  # this size's words, up to the next number
             active = CUES["active"].search(after) or (CUES["active"].search(head) and not CUES["total"].search(head + after))
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
-            out.append(Candidate(ids, pred, u, value=_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))
+            out.append(Candidate(ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0), context=ctx, qualifiers=dict(q)))
         return out
     if _YES.match(cell):  # a column per technique: "| MTP |" over "✓"
         return [Candidate(ids, Predicate.USES, u, object=t, context=head, qualifiers=dict(q)) for t in m.names_technique(head)]
     return [Candidate(ids, Predicate.USES, u, object=t, context=cell, qualifiers=dict(q)) for t in m.techniques(cell)]
 
 
-def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
+def named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
     """"X (671B/37B active)" and "X (30B total, 3B active)": a model and the sizes in the parenthesis after it."""
     out: list[Candidate] = []
     for mod in m.models(u.text):
@@ -391,6 +391,6 @@ def _named_pairs(u: Unit, m: Mentions) -> list[Candidate]:
         if p:
             tn, ts, an, as_ = _pair(p)
             for pred, num, scale in ((Predicate.TOTAL_PARAMETERS, tn, ts), (Predicate.ACTIVE_PARAMETERS, an, as_)):
-                out.append(Candidate(mod.ids, pred, u, value=_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
+                out.append(Candidate(mod.ids, pred, u, value=scaled_count(num, scale), stated=p.group(0).strip(), context=after.group(1)))
     return out
 

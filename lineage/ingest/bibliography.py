@@ -26,7 +26,7 @@ from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCat
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
 from lineage.ingest.entry_titles import entry_title, whole_title_name
-from lineage.ingest.proposals import _ACR, _NAME, HEADS, _trim_name
+from lineage.ingest.proposals import ACR, HEADS, NAME, trim_name
 from lineage.ingest.text import Sentence
 from lineage.verify_draft import settle
 
@@ -103,14 +103,14 @@ class Titled:
 
 
 @dataclass
-class Found:
+class CitedIdeas:
     ideas: list[Titled] = field(default_factory=list)
     papers: list[Paper] = field(default_factory=list)
 
 
 def title_parts(entry: str) -> tuple[str, str] | None:
     """(name, subtitle) of an entry whose title reads ``Name: subtitle``, else None."""
-    text = re.sub(r"\s+", " ", references._NUMBERED.sub("", entry))
+    text = re.sub(r"\s+", " ", references.NUMBERED.sub("", entry))
     for m in _TITLE.finditer(text):
         name = m.group("name")
         if is_generic(name):
@@ -203,7 +203,7 @@ def _names_known_thing(name: str, resolver: Resolver, stems: Collection[str] = f
 
 
 def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: str,
-             body: Sequence[Sentence] = ()) -> Found:
+             body: Sequence[Sentence] = ()) -> CitedIdeas:
     """Ideas the titles of ``bib``'s entries name that the catalog lacks, then those ``body`` defines citing them (pure)."""
     resolver = Resolver(catalog)
     techniques = list(catalog.of_kind(EntityKind.TECHNIQUE))
@@ -211,7 +211,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     index = idea_index(techniques)
     stems = _model_stems(catalog)
     unsourced = {t.id: t for t in techniques if t.curation == "discovered" and not t.introduced_in}
-    out = Found()
+    out = CitedIdeas()
     seen: set[str] = set()
     for ref in bib.entries:
         parts = title_parts(ref.text)
@@ -279,7 +279,7 @@ def discover(bib: references.Bibliography, catalog: Catalog, doc_id: str, url: s
     return out
 
 
-def _origin_found(known: Technique, ref: references.Reference, title: str, introduced: set, seen: set, out: Found,
+def _origin_found(known: Technique, ref: references.Reference, title: str, introduced: set, seen: set, out: CitedIdeas,
                   doc_id: str, url: str) -> None:
     """The origin of an idea an earlier source discovered without one, from an entry whose title names it.
 
@@ -297,12 +297,12 @@ def _origin_found(known: Technique, ref: references.Reference, title: str, intro
     out.ideas.append(Titled(technique, ref, title))
 
 
-_DEFINED = re.compile(rf"{_NAME}\s*{_ACR}")
+_DEFINED = re.compile(rf"{NAME}\s*{ACR}")
 _BROAD = {"learning", "training", "optimization", "prediction", "mechanism"}
 """Heads of names that may be a whole field ("Machine Learning (ML)"): an idea only with the paper that introduced it."""
 
 
-def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: str, url: str) -> None:
+def _defined(body, bib, resolver, index, introduced, seen, out: CitedIdeas, doc_id: str, url: str) -> None:
     """'Direct Preference Optimization (DPO) [12]': a method's name spelled out with its acronym and a citation.
 
     The cited entry is the idea's origin; a sentence that cites nothing says nothing of where it comes from.
@@ -310,7 +310,7 @@ def _defined(body, bib, resolver, index, introduced, seen, out: Found, doc_id: s
     for s in body:
         for m in _DEFINED.finditer(s.text):
             acr = m.group("acr")
-            name = _trim_name(m.group("name"), acr)
+            name = trim_name(m.group("name"), acr)
             if not name or len(name.split()) < 2 or is_generic(name) or acr[-1].isdigit():  # "TP4": a setting
                 continue
             head = name.split()[-1].lower()
@@ -372,10 +372,10 @@ def _origin(ref: references.Reference, title: str | None = None) -> str | None:
     if at < 0 or not title:
         return None
     rest = text[at + len(title[:30]):]
-    arxiv = next((m.group(1) + "." + m.group(2) for m in references._ARXIV.finditer(rest)), None)
+    arxiv = next((m.group(1) + "." + m.group(2) for m in references.ARXIV.finditer(rest)), None)
     if arxiv is None:
         return None
-    year = references._YEAR.search(re.sub(r"(?:https?://|doi:)\S+|\d{4}\s*\.\s*\d{4,5}", " ", rest))
+    year = references.YEAR.search(re.sub(r"(?:https?://|doi:)\S+|\d{4}\s*\.\s*\d{4,5}", " ", rest))
     printed, assigned = (int(year.group(1)) if year else None), 2000 + int(arxiv[:2])
     return f"arxiv-{arxiv}" if printed is None or assigned - 1 <= printed <= assigned + 2 else None
 
@@ -392,7 +392,7 @@ def _month(arxiv: str | None) -> str | None:
     return f"20{yy}-{mm}" if 1 <= int(mm) <= 12 else None
 
 
-def claims(found: Found, doc, now) -> list[domain.Claim]:
+def claims(found: CitedIdeas, doc, now) -> list[domain.Claim]:
     """introducedIn / firstAppeared claims of the ideas found, each citing its bibliography entry.
 
     The report is not the idea's own record: what it says of another paper's idea is reported.

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from lineage.catalog import Catalog
+from lineage.catalog.config_sources import ConfigSource
 from lineage.domain import (
     DERIVATIONS,
     Claim,
@@ -42,7 +43,9 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.errors import SourceFormatError
-from lineage.ingest import adoption, download, facts, hardware, markup, months
+from lineage.ingest import adoption_rules, download, facts, hardware_ties, markup, months
+from lineage.ingest.config import prepare
+from lineage.ingest.config.derivative import base_name
 from lineage.ingest.derivation import derivation_claim
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.hub import check_repo, check_revision, created_at, fetch, is_repo_id
@@ -184,7 +187,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     (:meth:`lineage.store.Store.discovered_entities`) and kept when ``verify`` rewrites that source.
     ``released`` is the month a discovered model takes (a known model keeps its own).
     """
-    known = _catalog_model(repo_id, catalog)
+    known = catalog_model(repo_id, catalog)
     if known is not None:
         return known.id, []
     org_name, name = repo_id.split("/", 1)
@@ -204,7 +207,7 @@ def _ensure_model(repo_id: str, catalog: Catalog, card_repo: str, released: str 
     return model_id, entities
 
 
-def _catalog_model(repo_id: str, catalog: Catalog, by_repo: bool = True):
+def catalog_model(repo_id: str, catalog: Catalog, by_repo: bool = True):
     """The catalog model a repo holds: the one with that ``hf_repo``; else the model the repo's name
     names, when the repo's owner is that model's organization (a copy of the lab's card kept under
     the lab's own name, such as a mirror of a repository hosted outside the Hub).  ``by_repo=False``:
@@ -244,7 +247,7 @@ def ingest_hf(store, catalog: Catalog, repo_id: str, revision: str | None = None
     catalog = catalog_without(store, catalog, [f"card:{repo_id}"]) or catalog
     card_path, commit = fetch(repo_id, "README.md", revision)
     config_path, _ = fetch(repo_id, "config.json", commit or revision, required=False)
-    month = months.from_hub(created_at(repo_id)) if _catalog_model(repo_id, catalog) is None else None
+    month = months.from_hub(created_at(repo_id)) if catalog_model(repo_id, catalog) is None else None
     written, report = prepare_card(catalog, repo_id, card_path, commit, config_path, revision, month)
     store.replace_sources(written)
     return report
@@ -258,7 +261,6 @@ def prepare_card(catalog: Catalog, repo_id: str, card_path: Path, commit: str | 
     corpus folder's copies pinned to ``commit`` (the graph release).  ``month``, a release month the
     repo's publication record gives (:mod:`lineage.ingest.months`), goes to a model the card discovers.
     """
-    from lineage.ingest.config import ConfigSource, prepare
 
     data = read_bytes(card_path, "card", max(MAX_CARD_BYTES, download.cap("card")))  # LINEAGE_MAX_CARD_MB raises it
     text = check_text(decode(data, "card", repo_id), "card", repo_id)
@@ -341,7 +343,7 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     for b in bases:
         base_id, base_entities = _ensure_model(b, catalog, repo_id)
         entities += [e for e in base_entities if e.id not in {x.id for x in entities}]
-        rel = "finetune" if relation == "continued-pretraining" else relation or _guess_relation(repo_id, meta)
+        rel = "finetune" if relation == "continued-pretraining" else relation or guess_relation(repo_id, meta)
         derived.append(f"{base_id} ({rel})")
         claims.append(
             derivation_claim(model_id, base_id, rel, (ev("README.md front matter: base_model", f"base_model: {b}" + (
@@ -364,22 +366,22 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     subjects = _subjects(model_id, lines, catalog) if own else [model_id]
     names = [n for mid in subjects if mid in catalog for n in (catalog.get(mid).name, *catalog.get(mid).aliases)]
     families = {catalog.get(m).family for m in subjects if m in catalog and catalog.get(m).family}
-    found = adoption.find_mentions(body_sentences, alias_patterns(catalog), names + sorted(families))
+    found = adoption_rules.find_mentions(body_sentences, alias_patterns(catalog), names + sorted(families))
     uses = []
-    for technique, d in sorted(adoption.decide(found).items()):
-        if d.verdict is not adoption.Kind.ADOPTION:
+    for technique, d in sorted(adoption_rules.decide(found).items()):
+        if d.verdict is not adoption_rules.Kind.ADOPTION:
             continue
         uses.append(technique)
         evidence = tuple(ev(f"README.md line {m.sentence.page}", m.sentence.text) for m in d.adoptions[:3])
         for mid in subjects:
             claims.append(settle(Draft(subject=mid, predicate=Predicate.USES, object=technique, primary=own,
                                 reason=clip(f"{who} adopts it (line {d.adoptions[0].sentence.page})", 200), evidence=evidence)))
-    devices = hardware.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    devices = hardware_ties.discover(body_sentences, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     entities += devices
     known = {e.id: e for e in entities} | {mid: catalog.get(mid) for mid in subjects if mid in catalog}
     model_names = {mid: [known[mid].name, *known[mid].aliases] for mid in subjects if mid in known}
     overlay = catalog.with_discovered(devices)
-    for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware.line_context(lines)):
+    for f in facts.extract(body_sentences, model_names, overlay, card=True, context=hardware_ties.line_context(lines)):
         claims.append(
             settle(Draft(subject=f.model, predicate=f.predicate, object=f.object, value=f.value, unit=f.unit, qualifiers=f.qualifiers,
                   primary=own, reason=clip(f"stated in {who} (line {f.sentence.page})", 200),
@@ -389,11 +391,10 @@ def read_card(text: str, repo_id: str, catalog: Catalog, commit: str | None = No
     return CardRead(model_id, kind, doc, claims, entities, derived, uses)
 
 
-def _guess_relation(repo_id: str, meta: dict) -> str:
+def guess_relation(repo_id: str, meta: dict) -> str:
     """The relation a card without ``base_model_relation`` implies: a number-format suffix on the repo's name
     (the rule configs follow, :mod:`lineage.ingest.config.derivative`) or quantization tags, else adapter,
     merge or finetune tags."""
-    from lineage.ingest.config.derivative import base_name
 
     tags = " ".join(map(str, _as_list(meta.get("tags")))).lower()
     if base_name(repo_id.split("/")[-1]) is not None or re.search(r"\b(?:gguf|awq|gptq|quantized|exl2)\b", tags):

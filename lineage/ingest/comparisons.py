@@ -7,7 +7,7 @@ model: value N / 100, unit ``ratio``, qualifiers ``baseline`` (the other model's
 one) and ``stated`` (the words).  The baseline is the model the percentage is *of* ("of
 X's FLOPs"), else the one the sentence compares with ("compared with X", "relative to X"),
 else the only other model it names.  ``lineage verify`` checks these claims by measurement
-(:mod:`lineage.techniques.ratios`).
+(:mod:`lineage.measure`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import Fact, _model_for, context_tokens
+from lineage.ingest.stated import StatedFact, context_tokens, model_for
 from lineage.ingest.text import Sentence
 
 QUANTITIES: dict[Predicate, str] = {
@@ -55,7 +55,7 @@ def _baseline(text: str, owner: str | None, mentions, subject: str) -> str | Non
 
 
 def extract(sentence: Sentence, text: str, models: dict[str, list[str]], patterns: dict[str, re.Pattern],
-            we: bool) -> list[Fact]:
+            we: bool) -> list[StatedFact]:
     """Ratio facts stated in one sentence (``text`` is its text without parentheses).
 
     Examples
@@ -70,7 +70,7 @@ def extract(sentence: Sentence, text: str, models: dict[str, list[str]], pattern
     out = []
     for predicate, pattern in _PATTERNS.items():
         for m in pattern.finditer(text):
-            subject = _model_for(text, m.start(), models, we)
+            subject = model_for(text, m.start(), models, we)
             if subject is None:
                 continue
             mentions = mentions if mentions is not None else _mentions(text, patterns)
@@ -81,5 +81,5 @@ def extract(sentence: Sentence, text: str, models: dict[str, list[str]], pattern
             ctx = _CONTEXT.search(text)
             if ctx:
                 q["context_tokens"] = str(context_tokens(ctx.group(1), ctx.group(2)))
-            out.append(Fact(subject, predicate, round(float(m.group("pct")) / 100, 6), "ratio", None, q, sentence))
+            out.append(StatedFact(subject, predicate, round(float(m.group("pct")) / 100, 6), "ratio", None, q, sentence))
     return out

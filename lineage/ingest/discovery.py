@@ -26,19 +26,19 @@ MONTHS = {m: i for i, m in enumerate(
 # "MiniCPM-o 4.5", "Kimi K1.5", "gpt-oss-120b", "2Name"), plus up to two more tokens ("DeepSeek-OCR 2", "Yuan 2.0")
 _WORD = r"(?:\d+[A-Za-z]|[A-Za-z])[A-Za-z0-9.]*"
 _PART = r"-[A-Za-z0-9][A-Za-z0-9.]*"  # hyphenated parts may be lower case: "Ring-lite", "MiniCPM-o"
-_NAME = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
+NAME_SHAPE = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
 _INTRO = re.compile(
     rf"\b[Ww]e\s+(?:also\s+|further\s+)?(?:(?:develop|build|train)\s+and\s+)?(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?"
-    rf"({_NAME})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
+    rf"({NAME_SHAPE})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
     re.S,
 )
 _APPOSITIVE = re.compile(r"\W*(?:,\s*)?(?:an?|the|our)?\s*(?:[\w-]+\s+){0,3}?(?:series|family|suite|collection|models?|LLMs?)\b",
                          re.I)
 """What follows a one-word name that makes it one: "<Name>, a series of ...", "<Name> models"."""
 _TITLE_FORMS = (
-    re.compile(rf"^(?:technical report of\s+)?({_NAME})\s*:", re.I),  # "Seed-Coder: Let the …"
-    re.compile(rf"^({_NAME})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
-    re.compile(rf"^({_NAME})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
+    re.compile(rf"^(?:technical report of\s+)?({NAME_SHAPE})\s*:", re.I),  # "Seed-Coder: Let the …"
+    re.compile(rf"^({NAME_SHAPE})\s+technical\s+report\b", re.I),  # "Hunyuan-A13B Technical Report"
+    re.compile(rf"^({NAME_SHAPE})\s+(?:is|are)\s+", re.I),  # "Step-3 is Large yet Affordable"
 )
 _LINK = re.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+)/([\w.-]+)", re.I)
 """A repository or Hub link on the first page: its name agrees with (or gives) the report's subject."""
@@ -56,7 +56,7 @@ _COMMON = {
 
 
 @dataclass(frozen=True)
-class Found:
+class ReadValue:
     """A value read from the source, with where it was read (page 1 text)."""
 
     value: str
@@ -68,13 +68,13 @@ class Found:
 class ReportIdentity:
     """What the first page says the report is."""
 
-    title: Found | None = None
-    model: Found | None = None
-    organization: Found | None = None
+    title: ReadValue | None = None
+    model: ReadValue | None = None
+    organization: ReadValue | None = None
     """An organization name as written (resolved later)."""
-    released: Found | None = None
+    released: ReadValue | None = None
     """The month the page itself gives (arXiv stamp, a dated title page)."""
-    created: Found | None = None
+    created: ReadValue | None = None
     """The month the PDF was produced (its CreationDate): a revised copy's, when the page gives none."""
     arxiv: str | None = None
 
@@ -91,13 +91,13 @@ def slug(name: str) -> str:
     return text if re.fullmatch(ID_PATTERN, text) else ""
 
 
-def _model_like(name: str, named: bool = False) -> bool:
+def model_like(name: str, named: bool = False) -> bool:
     """A name: a token with a digit, a hyphen, a dot or an inner capital (any case: "gpt-oss", "2Name"), or a
     single plain word where the context makes it one (``named``: a title's "<Name>: …", "<Name>, a family of …").
     A lower-case compound of ordinary English words is an adjective, not a name ("we present dense-sparse …",
     "instruction-tuned"); spelt with a capital ("Step-Audio") or holding a coined part ("gpt-oss") it may be one.
 
-    >>> _model_like("dense-sparse"), _model_like("instruction-tuned"), _model_like("gpt-oss"), _model_like("Ring-lite")
+    >>> model_like("dense-sparse"), model_like("instruction-tuned"), model_like("gpt-oss"), model_like("Ring-lite")
     (False, False, True, True)
     """
     words = name.split()
@@ -128,7 +128,7 @@ def _trim(name: str) -> str:
     return " ".join(words).rstrip(".,;:")
 
 
-def _title(lines: list[str]) -> Found | None:
+def _title(lines: list[str]) -> ReadValue | None:
     kept: list[str] = []
     for line in lines[:8]:
         if _NOT_TITLE.search(line) or (not kept and len(line) < 3):
@@ -147,7 +147,7 @@ def _title(lines: list[str]) -> Found | None:
         or (len(kept[0].split()) > 2 and kept[1].lower().startswith(kept[0].lower().split(" ", 1)[1]))
     ):
         kept = kept[1:]
-    return Found(" ".join(kept), " ".join(kept)) if kept else None
+    return ReadValue(" ".join(kept), " ".join(kept)) if kept else None
 
 
 def _cased(name: str, text: str) -> str:
@@ -160,31 +160,31 @@ def _cased(name: str, text: str) -> str:
     return name
 
 
-def _month(text: str) -> Found | None:
+def _month(text: str) -> ReadValue | None:
     stamp = re.search(r"arXiv:(\d{2})(\d{2})\.\d{4,5}(v\d+)?", text)
     if stamp:  # the id's yymm is the month of version 1
-        return Found(f"20{stamp.group(1)}-{stamp.group(2)}", stamp.group(0))
+        return ReadValue(f"20{stamp.group(1)}-{stamp.group(2)}", stamp.group(0))
     iso = re.search(r"^\s*(20\d{2})-(\d{1,2})-\d{1,2}\s*$", text[:400], re.M)
     if iso:
-        return Found(f"{iso.group(1)}-{int(iso.group(2)):02d}", iso.group(0).strip())
+        return ReadValue(f"{iso.group(1)}-{int(iso.group(2)):02d}", iso.group(0).strip())
     written = re.search(r"\b([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (20\d{2})\b", text[:600])
     if written and written.group(1).lower() in MONTHS:
-        return Found(f"{written.group(3)}-{MONTHS[written.group(1).lower()]:02d}", written.group(0))
+        return ReadValue(f"{written.group(3)}-{MONTHS[written.group(1).lower()]:02d}", written.group(0))
     return None
 
 
 _LAB = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3}?)\s+(Group|Inc\.?|Corporation|Technologies|Team|Lab|Labs)\b")
 
 
-def _created_month(created: str | None) -> Found | None:
+def _created_month(created: str | None) -> ReadValue | None:
     """The month of the PDF's CreationDate ("D:20250626085228Z"): when the report was produced."""
     m = re.match(r"D:(20\d{2})(\d{2})", created or "")
     if m and 1 <= int(m.group(2)) <= 12:
-        return Found(f"{m.group(1)}-{m.group(2)}", f"CreationDate {created}", "PDF metadata: CreationDate")
+        return ReadValue(f"{m.group(1)}-{m.group(2)}", f"CreationDate {created}", "PDF metadata: CreationDate")
     return None
 
 
-def _organization(header: str, resolver: Resolver | None = None) -> Found | None:
+def _organization(header: str, resolver: Resolver | None = None) -> ReadValue | None:
     """The author block's lab: a line the catalog knows as a lab ("NVIDIA"), else a company
     ("AI@Ant Group", "StepFun Inc.") before a team ("Tencent Hunyuan Team")."""
     lines = [ln.strip() for ln in header.splitlines() if ln.strip()]
@@ -192,12 +192,12 @@ def _organization(header: str, resolver: Resolver | None = None) -> Found | None
         for line in lines:
             for part in re.split(r",|&| and |@", line):
                 if resolver.organization(part.strip()):
-                    return Found(part.strip(), line)
+                    return ReadValue(part.strip(), line)
     found = []
     for line in lines:
         for m in _LAB.finditer(line):
             name = m.group(1).split("@")[-1] + ("" if m.group(2) in ("Team", "Lab", "Labs") else " " + m.group(2))
-            found.append((m.group(2) in ("Team", "Lab", "Labs"), Found(name.strip(), line)))
+            found.append((m.group(2) in ("Team", "Lab", "Labs"), ReadValue(name.strip(), line)))
     found.sort(key=lambda f: f[0])  # companies before teams
     return found[0][1] if found else None
 
@@ -211,7 +211,7 @@ def read_identity(
     ident = ReportIdentity(title=_title(lines), released=_month(first_page), created=_created_month(created))
     stamp = re.search(r"arXiv:(\d{4}\.\d{4,5})", first_page)
     ident.arxiv = stamp.group(1) if stamp else None
-    candidates: list[tuple[Found, bool]] = []  # (name, whether its context makes a single word a name)
+    candidates: list[tuple[ReadValue, bool]] = []  # (name, whether its context makes a single word a name)
     series: set[str] = set()
     body = first_page + "\n" + second_page
     flat = re.sub(r"\s+", " ", body)
@@ -219,19 +219,19 @@ def read_identity(
         for form in _TITLE_FORMS:
             m = form.match(ident.title.value)
             if m:
-                candidates.append((Found(_trim(m.group(1)), ident.title.value), True))
+                candidates.append((ReadValue(_trim(m.group(1)), ident.title.value), True))
                 if _trim(m.group(1)) != m.group(1).strip() and _series_title(m.group(1)):
                     series.add(_trim(m.group(1)))  # "Granite Code Models: A Family of …"
                 break
     for m in _INTRO.finditer(flat):
-        candidates.append((Found(_trim(m.group(1)), m.group(0)), bool(_APPOSITIVE.match(m.group(2)))))
+        candidates.append((ReadValue(_trim(m.group(1)), m.group(0)), bool(_APPOSITIVE.match(m.group(2)))))
     if not candidates and ident.title:  # "<Name> Intermediate Checkpoints": a title led by a name the page repeats
-        lead = re.match(rf"({_NAME})\b", ident.title.value)
+        lead = re.match(rf"({NAME_SHAPE})\b", ident.title.value)
         word = lead.group(1).split()[0] if lead else ""
         if word and len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", flat)) >= 3:
-            candidates.append((Found(word, ident.title.value), True))
-    cased = [(Found(_cased(c.value, body), c.snippet), named) for c, named in candidates]
-    names = [c for c, named in cased if (_model_like(c.value, named) or c.value in series)
+            candidates.append((ReadValue(word, ident.title.value), True))
+    cased = [(ReadValue(_cased(c.value, body), c.snippet), named) for c, named in candidates]
+    names = [c for c, named in cased if (model_like(c.value, named) or c.value in series)
              and not _acronym_defined(c.value, ident.title) and not _names_something_else(c.value, resolver)]
     if names:
         ident.model = _agreed(names, flat, resolver)
@@ -239,7 +239,7 @@ def read_identity(
     return ident
 
 
-def _agreed(names: list[Found], text: str, resolver: Resolver | None) -> Found:
+def _agreed(names: list[ReadValue], text: str, resolver: Resolver | None) -> ReadValue:
     """The name most signals agree on: the title's and the "we present" sentences' names, counted with the
     repository or Hub links and how often each recurs on the first pages; ties keep the earliest (the title)."""
     links = {name_key(m.group(2)) for m in _LINK.finditer(text)}
@@ -269,7 +269,7 @@ def _names_something_else(name: str, resolver: Resolver | None) -> bool:
     return found is not None and found.kind not in ("model", "family")
 
 
-def _acronym_defined(name: str, title: Found | None) -> bool:
+def _acronym_defined(name: str, title: ReadValue | None) -> bool:
     """ "MoBA: Mixture of Block Attention": a title that spells its acronym out names a method, not a model."""
     if title is None or not re.fullmatch(r"[A-Za-z]{2,8}", name):
         return False
@@ -306,7 +306,7 @@ def discovered_paper(ident: str, title: str, arxiv: str | None, published: str |
                  curation="discovered", discovered_in=doc_id)
 
 
-def resolve_organization(resolver: Resolver, found: Found | None, model_name: str | None) -> str | None:
+def resolve_organization(resolver: Resolver, found: ReadValue | None, model_name: str | None) -> str | None:
     """A catalog organization for the author-block line or the model name's prefix, if one matches exactly."""
     if found is not None:
         for part in re.split(r",|&| and |@", found.value):

@@ -38,7 +38,7 @@ MB = 1024 * 1024
 
 CAPS: dict[str, int] = {
     "card": 1 * MB,  # the card reader's own limit (lineage.ingest.card.MAX_CARD_BYTES)
-    "config": 5 * MB,  # the config reader's limit (lineage.ingest.config.limits.MAX_CONFIG_BYTES)
+    "config": 5 * MB,  # the config reader's limit (lineage.configfile.limits.MAX_CONFIG_BYTES)
     "pdf": 64 * MB,  # the PDF reader's limit (lineage.ingest.pdf.MAX_PDF_BYTES)
     "feed": 4 * MB,  # one arXiv API page of 10 entries is ~50 KB
     "api": 4 * MB,  # one Hub API answer (model info)

@@ -51,7 +51,7 @@ def entry_title(entry: str) -> str | None:
     >>> entry_title("Roy, Olivier and Martin Vetterli. “The effective rank: A measure”. In: EUSIPCO. 2007.")
     'The effective rank: A measure'
     """
-    text = re.sub(r"\s+", " ", references._NUMBERED.sub("", entry)).strip()
+    text = re.sub(r"\s+", " ", references.NUMBERED.sub("", entry)).strip()
     quoted = _QUOTED.search(text)
     if quoted:
         return _TRAILING_DATE.sub("", quoted.group(1)).strip(" .,") or None

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import HARDWARE_PREDICATES, EntityKind, Predicate
-from lineage.ingest import hardware as devices
-from lineage.ingest.adoption import _without_parentheses, is_noise
+from lineage.ingest import comparisons
+from lineage.ingest import hardware_ties as devices
+from lineage.ingest.adoption_rules import is_noise, without_parentheses
+from lineage.ingest.stated import StatedFact, context_tokens, model_for, scaled
 from lineage.ingest.text import Sentence, alias_patterns
 
-_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
 _NUM = r"(\d+(?:[.,]\d+)?)\s*(trillion|billion|million|[TBMK])\b"
 _PARAMS = re.compile(_NUM + r"(?=(?P<after>[^.;]{0,40}))", re.I)
 _SLASH = re.compile(r"(\d+(?:\.\d+)?)B\s*/\s*(\d+(?:\.\d+)?)B[- ]parameters?", re.I)
@@ -28,59 +28,21 @@ _CONTEXT = re.compile(r"\b(?:to|of|up to|within|supports?)\s+(?:the\s+|a\s+)?(\d
 _GPU_HOURS = re.compile(r"(\d+(?:\.\d+)?)\s*([MK])\s+(?P<hw>[\w\- ]{2,30}?)\s+GPU\s+hours", re.I)
 
 
-@dataclass
-class Fact:
-    """One stated number (or hardware) for one model."""
-
-    model: str
-    predicate: Predicate
-    value: int | float | None
-    unit: str | None
-    object: str | None
-    qualifiers: dict[str, str]
-    sentence: Sentence
-
-
-def scaled(num: str, scale: str) -> float:
-    """ "14.8", "trillion" -> 1.48e13; scales T/B/M/K or their words."""
-    return float(num.replace(",", "")) * _SCALE[scale.lower()]
-
-
-def context_tokens(num: str, unit: str) -> int:
-    """A context window in tokens: "128", "K" -> 131,072 (K and M read as powers of 1,024)."""
-    return int(float(num) * (1024 if unit.upper() == "K" else 1024 * 1024))
-
-
-def _model_for(text: str, pos: int, names: dict[str, list[str]], own_we: bool) -> str | None:
-    """The own model named closest before ``pos``; the only model when the sentence just says 'we'."""
-    best, best_at = None, -1
-    for model, aliases in names.items():
-        for alias in aliases:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
-                if m.start() <= pos and m.start() > best_at:
-                    best, best_at = model, m.start()
-    if best is None and own_we and len(names) == 1:
-        return next(iter(names))
-    return best
-
-
 def extract(
     sentences: list[Sentence], models: dict[str, list[str]], catalog: Catalog, card: bool = False,
     context: dict[int, str] | None = None, other_names: Sequence[str] = (),
-) -> list[Fact]:
+) -> list[StatedFact]:
     """Stated facts about the given models (model id -> names it goes by).
 
-    Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware`,
+    Hardware ties (trained / served / supported / optimized on) come from :mod:`lineage.ingest.hardware_ties`,
     which ``card``, ``context`` and ``other_names`` are passed to.
     """
-    from lineage.ingest import comparisons  # it builds on this module's Fact
-
     hardware = alias_patterns(catalog, EntityKind.HARDWARE)
     model_patterns = alias_patterns(catalog, EntityKind.MODEL)
-    facts: list[Fact] = []
+    facts: list[StatedFact] = []
     seen: set[tuple] = set()
 
-    def add(fact: Fact) -> None:
+    def add(fact: StatedFact) -> None:
         key = (fact.model, fact.predicate, fact.object, fact.value)
         first_of_kind = not any(
             f.model == fact.model and f.predicate == fact.predicate and f.object == fact.object for f in facts
@@ -92,7 +54,7 @@ def extract(
     for s in sentences:
         if is_noise(s.text):
             continue
-        text = _without_parentheses(s.text)
+        text = without_parentheses(s.text)
         we = bool(re.search(r"\b(?:we|our)\b", text, re.I))
         for fact in comparisons.extract(s, text, models, model_patterns, we):  # before comparisons are skipped
             add(fact)
@@ -100,12 +62,12 @@ def extract(
             continue
         # "a 3B/16B-parameter MoE model": active / total
         for m in _SLASH.finditer(text):
-            model = _model_for(text, m.start(), models, False)  # sizes need the model named
+            model = model_for(text, m.start(), models, False)  # sizes need the model named
             if model:
                 active, total = float(m.group(1)) * 1e9, float(m.group(2)) * 1e9
                 q = {"stated": m.group(0)}
-                add(Fact(model, Predicate.TOTAL_PARAMETERS, int(total), "parameters", None, q, s))
-                add(Fact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
+                add(StatedFact(model, Predicate.TOTAL_PARAMETERS, int(total), "parameters", None, q, s))
+                add(StatedFact(model, Predicate.ACTIVE_PARAMETERS, int(active), "parameters", None, q, s))
         for m in _PARAMS.finditer(text):
             after = m.group("after").lower()
             before = text[max(0, m.start() - 45) : m.start()].lower()
@@ -114,7 +76,7 @@ def extract(
             label = re.search(r"\b(total|activated|active)\s+(?:parameters|params)(?:\s*\([^)]*\))?(?:\s+per\s+token)?\s*$", before)
             if not stated and not label and not ("total of" in before and re.match(r"[^.;]{0,15}\bparameters\b", after)):
                 continue
-            model = _model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
+            model = model_for(text, m.start(), models, False)  # "2B parameters" alone may be an ablation model
             if model is None:
                 continue
             value = int(scaled(m.group(1), m.group(2)))
@@ -125,34 +87,34 @@ def extract(
             else:  # "37B activated parameters", "activating 38B parameters per token"
                 active = bool(re.match(r"\s*(?:are\s+)?(?:activated|active)\b", after) or re.search(r"\bactivat\w*\s*$", before))
             pred = Predicate.ACTIVE_PARAMETERS if active else Predicate.TOTAL_PARAMETERS
-            add(Fact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
+            add(StatedFact(model, pred, value, "parameters", None, {"stated": m.group(0)[:40].strip()}, s))
         if re.search(r"\b(?:pre-?train\w*|train\w*)\b", text, re.I) and not re.search(
             r"\b(?:continued|steps?|stage|indexer)\b", text, re.I
         ):
             for m in _TOKENS.finditer(text):
-                model = _model_for(text, m.start(), models, we)
+                model = model_for(text, m.start(), models, we)
                 if model:
                     value = int(scaled(m.group(1), m.group(2)))
                     if value >= 1e11:
-                        add(Fact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
+                        add(StatedFact(model, Predicate.TRAINING_TOKENS, value, "tokens", None, {"stated": m.group(0)}, s))
         ctx = _CONTEXT_WORD.search(text)
         # "how memory grows with context length, from 8K to 32K, for each model": an analysis range
         if ctx and not re.search(r"\b(?:each|every|all|different)\s+models?\b|\bgrow\w*|\bvar(?:y|ies|ying)\b", text, re.I):
             found = list(_CONTEXT.finditer(text, ctx.end()))
             if found:
                 m = found[-1]  # "from 4K to 32K and then to 128K": the last is where it ends
-                model = _model_for(text, len(text), models, we)
+                model = model_for(text, len(text), models, we)
                 if model:
                     tokens = context_tokens(m.group(1), m.group(2))
-                    add(Fact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
+                    add(StatedFact(model, Predicate.CONTEXT_LENGTH, tokens, "tokens", None, {"stated": m.group(0)}, s))
         hours_stated = list(_GPU_HOURS.finditer(text))
         for hw_id, pattern in hardware.items() if hours_stated else ():
             for m in hours_stated:
                 if pattern.fullmatch(m.group("hw").strip()) or pattern.search(m.group("hw")):
-                    model = _model_for(text, m.start(), models, we)
+                    model = model_for(text, m.start(), models, we)
                     if model:
                         hours = scaled(m.group(1), m.group(2))
-                        add(Fact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
+                        add(StatedFact(model, Predicate.GPU_HOURS, hours, "GPU hours", None, {"hardware": hw_id}, s))
     for h in devices.extract(sentences, models, catalog, card, context, other_names):
-        add(Fact(h.model, h.predicate, None, None, h.device, h.qualifiers, h.sentence))
+        add(StatedFact(h.model, h.predicate, None, None, h.device, h.qualifiers, h.sentence))
     return facts

@@ -143,7 +143,7 @@ def _fetch(repo_id: str, filename: str, revision: str | None, required: bool) ->
     )
 
     endpoint = os.environ.get("HF_ENDPOINT") or None
-    offline = _offline(endpoint)
+    offline = offline_reason(endpoint)
     what = f"{repo_id}/{filename}"
     try:
         with bounded(KINDS.get(filename, "config"), what):
@@ -194,7 +194,7 @@ def _fetch(repo_id: str, filename: str, revision: str | None, required: bool) ->
         if status == 404 and not required:
             return None, None
         raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {what}") from None
-    except (OSError, ValueError, _transport_errors()) as exc:  # timeouts, dropped or refused connections
+    except (OSError, ValueError, transport_errors()) as exc:  # timeouts, dropped or refused connections
         raise ExternalServiceError(f"cannot fetch {what} from Hugging Face: {download.describe(exc)}") from None
     commit = path.parent.name if re.fullmatch(r"[0-9a-f]{40}", path.parent.name) else None
     return path, commit
@@ -210,7 +210,7 @@ def created_at(repo_id: str) -> datetime | None:
     """
     check_repo(repo_id)
     endpoint = os.environ.get("HF_ENDPOINT") or None
-    if _offline(endpoint) is not None:
+    if offline_reason(endpoint) is not None:
         return None
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
@@ -220,7 +220,7 @@ def created_at(repo_id: str) -> datetime | None:
             info = HfApi(endpoint=endpoint).model_info(
                 repo_id, expand=["createdAt"], timeout=float(os.environ.get("LINEAGE_HF_TIMEOUT", "30"))
             )
-    except (HfHubHTTPError, OSError, ValueError, _transport_errors()):  # not found, HTTP errors, timeouts, bad JSON
+    except (HfHubHTTPError, OSError, ValueError, transport_errors()):  # not found, HTTP errors, timeouts, bad JSON
         return None
     return info.created_at
 
@@ -249,7 +249,7 @@ def hub_cache() -> Path:
     return cache_dir() / "hf"
 
 
-def _offline(endpoint: str | None) -> str | None:
+def offline_reason(endpoint: str | None) -> str | None:
     """Why the Hub cannot be reached, found at once (``None`` when it answers a TCP connect).
 
     ``HF_HUB_OFFLINE`` is honoured; otherwise one connection to the endpoint's host, with a
@@ -270,7 +270,7 @@ def _offline(endpoint: str | None) -> str | None:
     return None
 
 
-def _transport_errors() -> type[Exception]:
+def transport_errors() -> type[Exception]:
     """The HTTP client's base class for request failures (httpx2 in huggingface_hub 2.x; redirect loops included)."""
     try:
         import httpx2

@@ -4,7 +4,7 @@ One request per page through huggingface_hub's HTTP client, bounded like every H
 (:func:`lineage.ingest.hub_http.bounded`: size cap, deadline, ``429``/``5xx`` retried within it with
 ``Retry-After`` honoured).  Pages follow the ``Link: <…>; rel="next"`` header the Hub sends, and each
 page hands back the address of the next one, so a crawl can stop after any page and start again
-from there (:mod:`lineage.ingest.crawl`).
+from there (:mod:`lineage.harvest.crawl`).
 
 Each listed repository carries what ``expand=`` asks for: its commit (``sha``), its base models and
 their relation (``baseModels``, with the ``base_model:<relation>:<repo>`` tags as a fallback), whether it is
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lineage.errors import ExternalServiceError, SourceFormatError
-from lineage.ingest.hub import _offline, _transport_errors, check_repo, is_repo_id
+from lineage.ingest.hub import check_repo, is_repo_id, offline_reason, transport_errors
 from lineage.ingest.hub_http import bounded
 
 PAGE_SIZE = 1000
@@ -69,7 +69,7 @@ def page(url: str) -> tuple[list[Listed], str | None]:
     from huggingface_hub.errors import HfHubHTTPError
     from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 
-    if (why := _offline(endpoint())) is not None:
+    if (why := offline_reason(endpoint())) is not None:
         raise ExternalServiceError(f"cannot list models on Hugging Face ({why}); a crawl needs the Hub, run again online")
     what = "a model listing page"
     try:
@@ -85,7 +85,7 @@ def page(url: str) -> tuple[list[Listed], str | None]:
         raise ExternalServiceError(f"Hugging Face answered HTTP {status or '?'} for {what}") from None
     except ValueError:
         raise ExternalServiceError(f"Hugging Face answered {what} that is not JSON") from None
-    except (OSError, _transport_errors()) as exc:
+    except (OSError, transport_errors()) as exc:
         raise ExternalServiceError(f"cannot list models on Hugging Face: {type(exc).__name__}") from None
     if not isinstance(items, list):
         raise ExternalServiceError(f"Hugging Face answered {what} that is not a list of models")
@@ -135,7 +135,7 @@ def exists(repo: str) -> bool:
     from huggingface_hub.utils import build_hf_headers, get_session
 
     check_repo(repo)
-    if (why := _offline(endpoint())) is not None:
+    if (why := offline_reason(endpoint())) is not None:
         raise ExternalServiceError(f"cannot list models on Hugging Face ({why}); a crawl needs the Hub, run again online")
     try:
         with bounded("api", f"the model info of {repo}"):
@@ -145,7 +145,7 @@ def exists(repo: str) -> bool:
             response.read()
     except ExternalServiceError:
         raise
-    except (HfHubHTTPError, OSError, ValueError, _transport_errors()) as exc:
+    except (HfHubHTTPError, OSError, ValueError, transport_errors()) as exc:
         raise ExternalServiceError(f"cannot ask Hugging Face about {repo}: {type(exc).__name__}") from None
     if status in (401, 403, 404):  # the Hub answers 401 for a repo that does not exist (or is private)
         return False

@@ -16,6 +16,9 @@ from pathlib import Path
 import yaml
 
 from lineage.catalog import Catalog
+from lineage.catalog.resolver import Resolver
+from lineage.ingest import bibliography, proposals, references
+from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report_quality import LABELS, heldout_dir
 
 IDEA_LABELS = LABELS / "ideas" / "discovered.yaml"
@@ -23,10 +26,7 @@ IDEA_LABELS = LABELS / "ideas" / "discovered.yaml"
 
 def discovered(corpus: Path, catalog: Catalog | None = None) -> dict[str, dict]:
     """id -> {"found_in": report file names, "category", "origin", "how"} over every report PDF found."""
-    from lineage.catalog.resolver import Resolver
-    from lineage.ingest import bibliography, proposals, references
-    from lineage.ingest.pdf import read_pdf
-    from lineage.ingest.report import body_sentences
+    from lineage.ingest.report import body_sentences  # deferred for start-up: pydantic
 
     catalog = catalog or Catalog.load()
     paths = sorted(corpus.rglob("*.pdf")) + (sorted(heldout_dir().glob("*.pdf")) if heldout_dir().is_dir() else [])

@@ -21,7 +21,7 @@ from collections.abc import Collection
 
 from lineage.domain import Predicate
 from lineage.ingest.markup import bullet
-from lineage.ingest.prose import Found, title_topic
+from lineage.ingest.prose import ProseClaim, title_topic
 from lineage.ingest.text import sentences
 
 _ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|created|proposed|introduced)\s+by\b", re.I)
@@ -156,25 +156,25 @@ def _originally(text: str, mentions) -> list[tuple[str, Predicate, str]]:
     return out
 
 
-def maker_facts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[Found]:
+def maker_facts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[ProseClaim]:
     """Developer, release-date and origin claims from every prose line (0-based ``skip``: tables)."""
     topic = title_topic(lines, r)
     start = 0
     if lines and lines[0] == "---":  # front matter: metadata, not statements
         start = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0) + 1
-    out: list[Found] = []
+    out: list[ProseClaim] = []
     for i in range(start, len(lines)):
         if not lines[i] or i in skip:
             continue
         for s in sentences(bullet(lines[i]) or lines[i], i + 1):
             mentions = r.find(s.text)
             for org, models in _developer(s.text, mentions, topic):
-                out += [Found(mid, Predicate.DEVELOPED_BY, org, None, "", i + 1, s.text) for m in models for mid in m.ids]
+                out += [ProseClaim(mid, Predicate.DEVELOPED_BY, org, None, "", i + 1, s.text) for m in models for mid in m.ids]
             stated = dates(s.text)
             if stated:
                 for m in _released(s.text, mentions):
                     if m.kind == "model":
-                        out.append(Found(m.ids[0], Predicate.RELEASED, None, stated[0][1], stated[0][1], i + 1, s.text))
+                        out.append(ProseClaim(m.ids[0], Predicate.RELEASED, None, stated[0][1], stated[0][1], i + 1, s.text))
             for tech, pred, origin in _introduced(s.text, mentions, r):
-                out.append(Found(tech, pred, origin, None, "", i + 1, s.text))
+                out.append(ProseClaim(tech, pred, origin, None, "", i + 1, s.text))
     return out

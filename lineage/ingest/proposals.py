@@ -58,17 +58,17 @@ HEADS: dict[str, TechniqueCategory] = {
     "mechanism": TechniqueCategory.ATTENTION,
 }
 
-_NAME = r"(?P<name>(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\s+){0,6}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)"
-_ACR = r"\((?P<acr>[A-Z][A-Za-z0-9-]{1,11})(?:[,;]\s*(?P<cite>[^()]{1,60}(?:\([^()]{1,12}\))?))?\)"
+NAME = r"(?P<name>(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\s+){0,6}[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)"
+ACR = r"\((?P<acr>[A-Z][A-Za-z0-9-]{1,11})(?:[,;]\s*(?P<cite>[^()]{1,60}(?:\([^()]{1,12}\))?))?\)"
 """The acronym in parentheses, perhaps with the citation beside it: "(FBR)", "(FBR, Smith et al. (2024))"."""
 _PROPOSE = re.compile(
     rf"\b(?:we|this\s+(?:paper|work|report))\s+(?:first\s+)?(?:propose|introduce|present|design|develop|devise)s?\s+"
-    rf"(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+|novel\s+|simple\s+|efficient\s+)*(?:\w+\s+){{0,2}}?{_NAME}\s*{_ACR}",
+    rf"(?:a\s+|an\s+|the\s+|our\s+)?(?:new\s+|novel\s+|simple\s+|efficient\s+)*(?:\w+\s+){{0,2}}?{NAME}\s*{ACR}",
     re.I,
 )
 _ADOPT = re.compile(
     rf"\b(?:we|our\s+model)\s+(?:adopt|employ|use|utili[sz]e|apply|incorporate|follow)s?\s+(?:the\s+|a\s+)?"
-    rf"(?:\w+\s+){{0,2}}?{_NAME}\s*{_ACR}",
+    rf"(?:\w+\s+){{0,2}}?{NAME}\s*{ACR}",
     re.I,
 )
 
@@ -84,7 +84,7 @@ class Proposal:
 
 
 @dataclass
-class Found:
+class ProposedIdeas:
     proposals: list[Proposal] = field(default_factory=list)
     papers: list[Paper] = field(default_factory=list)
 
@@ -97,7 +97,7 @@ def _spells(acronym: str, name: str) -> bool:
     return len(want) >= 2 and all(ch in it for ch in want) and initials[0] == want[0]
 
 
-def _trim_name(name: str, acronym: str) -> str | None:
+def trim_name(name: str, acronym: str) -> str | None:
     """The shortest tail of ``name`` whose initials start with the acronym's first letter and spell it."""
     words = name.split()
     for i in range(len(words)):
@@ -116,18 +116,18 @@ def find(
     month: str | None,
     doc_id: str,
     url: str,
-) -> Found:
+) -> ProposedIdeas:
     """Discovered techniques (and the cited papers they come from) in a report's body (pure).
 
     ``paper_id`` is the report's catalog paper, or None for a report no catalog paper describes:
     a technique it proposes then has no ``introduced_in`` (the report's source id is no paper id).
     """
-    out = Found()
+    out = ProposedIdeas()
     seen: set[str] = set()
     for s in body:
         for pattern, proposed in ((_PROPOSE, True), (_ADOPT, False)):
             for m in pattern.finditer(s.text):
-                name, acr = _trim_name(m.group("name"), m.group("acr")), m.group("acr")
+                name, acr = trim_name(m.group("name"), m.group("acr")), m.group("acr")
                 if name is None or name.split()[-1].lower() not in HEADS:
                     continue
                 if resolver.resolve(name) or resolver.resolve(acr):
@@ -162,7 +162,7 @@ def find(
     return out
 
 
-def _cited_paper(after: str, bib: references.Bibliography, out: Found, doc_id: str) -> str | None:
+def _cited_paper(after: str, bib: references.Bibliography, out: ProposedIdeas, doc_id: str) -> str | None:
     """The paper cited right after the name: a catalog paper, or a discovered one from its arXiv id."""
     for ref in references.citations_in(after, bib):
         if ref.paper:

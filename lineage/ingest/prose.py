@@ -28,8 +28,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lineage.domain import Predicate
-from lineage.ingest.facts import context_tokens, scaled
 from lineage.ingest.markup import bullet, heading
+from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.text import sentences
 
 _ADOPT = (
@@ -76,7 +76,7 @@ _TOKENS = re.compile(r"(\d+(?:\.\d+)?)\s*(trillion|T)\b(\s+tokens\b)?", re.I)
 
 
 @dataclass
-class Found:
+class ProseClaim:
     """One claim read from prose, before it becomes an ArticleStatement."""
 
     subject: str
@@ -101,24 +101,28 @@ def _subjects(mentions) -> list:
     return [m for m in mentions if m.kind in ("model", "family")]
 
 
+NAME = re.compile(
+    r"^(?!\d+[.)]?\s|\d[\d.]*\s*(?:bits?|[GMK]B|[BTKM]|x|%)(?:\W|$))(?=.*\d|.*[a-z][A-Z])"  # not a section number or a quantity
+    r"(?:[A-Z][\w.]*|[a-z][\w.]*\d[\w.]*|\d[\w.]*)(?:[-\s](?:[A-Z][\w.]*|[\w.]*\d[\w.]*))*$"
+)
+"""An open-world model name: every part capitalised or holding a digit, and the whole holding a digit or inner capitals
+("Ling-1T", "GLM 4.6", "LongCat-Chat-Thinking"; not "Multi-machine training", "Reasoning-Oriented RL", "1. Introduction")."""
 NAME_TOKEN = re.compile(r"(?<![\w./-])[A-Za-z][\w.]*(?:-[\w.]+)+|(?<![\w./-])[A-Z][a-z]+[A-Z][\w.]*|(?<![\w./-])[A-Z][A-Za-z]*\d[\w.]*")
 
 
 def unknown_name(text: str, mentions) -> bool:
     """Whether ``text`` names a model outside the catalog ("LongCat-Chat-Thinking", "Zork9"): a token shaped as an
-    open-world model name (see :mod:`lineage.ingest.article_units`) that no mention of the resolver covers."""
-    from lineage.ingest.article_units import _NAME  # the open-world name rule lives with the unit reader
-
+    open-world model name (:data:`NAME`) that no mention of the resolver covers."""
     covered = [(m.start, m.end) for m in mentions]
     for t in NAME_TOKEN.finditer(re.sub(r"https?://\S+|`[^`]*`", lambda u: " " * len(u.group(0)), text)):
         name = t.group(0).rstrip(".")
         device_like = re.fullmatch(r"[A-Z]+\d+[A-Z]*", name)  # "FP8", "H800", "GB200": formats and chips, not models
-        if _NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):
+        if NAME.match(name) and not device_like and not any(a <= t.start() < b for a, b in covered):
             return True
     return False
 
 
-def prose_drafts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[Found]:
+def prose_drafts(lines: list[str], r, skip: Collection[int] = frozenset()) -> list[ProseClaim]:
     """Claims from every prose line (0-based indices in ``skip`` are tables, read elsewhere)."""
     topic = title_topic(lines, r)
     if lines and lines[0] == "---":  # front matter: metadata, not the article's statements
@@ -127,7 +131,7 @@ def prose_drafts(lines: list[str], r, skip: Collection[int] = frozenset()) -> li
     section: list = []
     intro: list = []
     last: list = topic
-    out: list[Found] = []
+    out: list[ProseClaim] = []
     for i, line in enumerate(lines):
         if not line or i in skip:
             continue
@@ -162,14 +166,14 @@ def prose_drafts(lines: list[str], r, skip: Collection[int] = frozenset()) -> li
     return out
 
 
-def _named_sizes(text: str, named, line: int) -> list[Found]:
+def _named_sizes(text: str, named, line: int) -> list[ProseClaim]:
     """Sizes a model's name states in the total-active notation ("Qwen3-30B-A3B": 30B total, 3B active)."""
     out = []
     for m in named:
         size = _SIZE_IN_NAME.search(m.text)
         if m.kind == "model" and size:
             for pred, (num, unit) in ((Predicate.TOTAL_PARAMETERS, size.group(1, 2)), (Predicate.ACTIVE_PARAMETERS, size.group(3, 4))):
-                out.append(Found(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
+                out.append(ProseClaim(m.ids[0], pred, None, int(scaled(num, unit)), m.text, line, text))
     return out
 
 
@@ -179,7 +183,7 @@ def _ids(mention, numbers: bool = False) -> list[str]:
     return mention.ids
 
 
-def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found]:
+def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[ProseClaim]:
     out = []
     techniques = [m for m in mentions if m.kind == "technique" and m.ids[0] not in GENERIC]
     if is_item and re.search(r"=|\$", text):
@@ -192,7 +196,7 @@ def _uses(text: str, mentions, fallback, line: int, is_item: bool) -> list[Found
         subjects = _subject_for(text, t, mentions, fallback, is_item)
         for s in subjects:
             for mid in s.ids if hasattr(s, "ids") else [s]:
-                out.append(Found(mid, Predicate.USES, t.ids[0], None, "", line, text))
+                out.append(ProseClaim(mid, Predicate.USES, t.ids[0], None, "", line, text))
     return out
 
 
@@ -265,7 +269,7 @@ def _group(text: str, models, start: int) -> list:
     return group
 
 
-def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
+def _numbers(text: str, mentions, fallback, line: int) -> list[ProseClaim]:
     out = []
     models = _subjects(mentions)
     kind_before = None
@@ -282,7 +286,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
         owner = _owner(text, m, models, in_paren) or (fallback if not in_paren else [])
         for s in owner:
             for mid in _ids(s, numbers=True):
-                out.append(Found(mid, kind, None, int(value), m.group(0).strip(), line, text))
+                out.append(ProseClaim(mid, kind, None, int(value), m.group(0).strip(), line, text))
     if re.search(r"\b(?:train\w*|pre-?train\w*)\b", text, re.I):
         counted: set[str] = set()  # ">30T tokens of X and 5T of Y": a model's budget is the first
         for m in _TOKENS.finditer(text):
@@ -292,7 +296,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
             for s in owner:
                 for mid in [i for i in _ids(s, numbers=True) if i not in counted]:
                     counted.add(mid)
-                    out.append(Found(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
+                    out.append(ProseClaim(mid, Predicate.TRAINING_TOKENS, None, int(scaled(m.group(1), m.group(2))), m.group(0), line, text))
     for m in _CONTEXT.finditer(text):
         if m.group("after") is None and not _CONTEXT_BEFORE.search(text[: m.start()]) and "context" not in m.group(0).lower():
             continue
@@ -307,7 +311,7 @@ def _numbers(text: str, mentions, fallback, line: int) -> list[Found]:
             owner = models[:1] if not unknown_name(text[: models[0].start], mentions) else []
         for s in owner:
             for mid in s.ids:
-                out.append(Found(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
+                out.append(ProseClaim(mid, Predicate.CONTEXT_LENGTH, None, tokens, m.group(0).strip(), line, text))
     return out
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind
 
-_ARXIV = re.compile(r"(?:arXiv\s*:?\s*|abs/|arxiv\.org/(?:abs|pdf)/|ARXIV\.)(\d{4})\s*\.\s*(\d{4,5})", re.I)
-_YEAR = re.compile(r"\b((?:19|20)\d\d)([a-z]?)\b")
-_NUMBERED = re.compile(r"^\[(\d{1,3})\]\s+")
+ARXIV = re.compile(r"(?:arXiv\s*:?\s*|abs/|arxiv\.org/(?:abs|pdf)/|ARXIV\.)(\d{4})\s*\.\s*(\d{4,5})", re.I)
+YEAR = re.compile(r"\b((?:19|20)\d\d)([a-z]?)\b")
+NUMBERED = re.compile(r"^\[(\d{1,3})\]\s+")
 _AUTHOR_START = re.compile(
     r"^(?:[A-Z]\.(?:\s?[A-Z]\.)*\s+[A-Z][\w'’\-]+|[A-Z][\w'’\-]+,\s+[A-Z]|[A-Z][\w@'’\-]+(?:\s[A-Z][\w'’\-]+)?\.\s"
     r"|[A-Z][\w'’\-]+(?:,?\s+Team)?\s+et al\.|–\s"
@@ -80,7 +80,7 @@ def _strip_furniture(text: str) -> list[str]:
     for ln in lines:
         if not ln or re.fullmatch(r"\d{1,3}", ln):
             continue
-        if counts[ln] >= 3 and len(ln) < 80 and not _NUMBERED.match(ln):
+        if counts[ln] >= 3 and len(ln) < 80 and not NUMBERED.match(ln):
             continue  # running header repeated on every page
         keep.append(ln)
     return keep
@@ -91,14 +91,14 @@ def split_entries(text: str) -> list[str]:
     lines = _strip_furniture(text)
     if lines and re.match(r"^(?:\d+\.?\s+)?(References|Bibliography|REFERENCES)$", lines[0]):
         lines = lines[1:]
-    numbered = sum(bool(_NUMBERED.match(ln)) for ln in lines) >= 3
+    numbered = sum(bool(NUMBERED.match(ln)) for ln in lines) >= 3
     entries: list[str] = []
     for ln in lines:
         if re.match(r"^(?:[A-H]\.?\s+)?(Appendix|Appendices)\b", ln):
             break
-        starts = bool(_NUMBERED.match(ln)) if numbered else (
+        starts = bool(NUMBERED.match(ln)) if numbered else (
             bool(_AUTHOR_START.match(ln))
-            and (not entries or (entries[-1].rstrip().endswith((".", "]")) and bool(_YEAR.search(entries[-1]))))
+            and (not entries or (entries[-1].rstrip().endswith((".", "]")) and bool(YEAR.search(entries[-1]))))
         )
         if starts or not entries:
             entries.append(ln)
@@ -109,7 +109,7 @@ def split_entries(text: str) -> list[str]:
 
 
 def _first_surname(entry: str) -> str | None:
-    body = _NUMBERED.sub("", entry).strip()
+    body = NUMBERED.sub("", entry).strip()
     m = re.match(r"^((?:[A-Z]\.\s?)+)\s*([A-Z][\w'’\-]+)", body)  # "J. Ainslie," / "Z. Shao,"
     if m:
         return m.group(2)
@@ -136,12 +136,12 @@ def parse(text: str, catalog: Catalog | None = None) -> Bibliography:
                 titles[_norm_title(p.title)] = p.id
     for i, raw in enumerate(split_entries(text), start=1):
         ref = Reference(index=i, text=raw)
-        m = _NUMBERED.match(raw)
+        m = NUMBERED.match(raw)
         if m:
             ref.number = int(m.group(1))
         ref.surname = _first_surname(raw)
         no_ids = re.sub(r"(?:https?://|doi:|DOI:)\S+|\d{4}\s*\.\s*\d{4,5}|\d+\(\d+\)", " ", raw)
-        years = _YEAR.findall(no_ids)
+        years = YEAR.findall(no_ids)
         if years:
             year, letter = years[-1]
             for y, letter_ in years:  # prefer a year printed with a disambiguating letter
@@ -149,7 +149,7 @@ def parse(text: str, catalog: Catalog | None = None) -> Bibliography:
                     year, letter = y, letter_
                     break
             ref.year = year + letter
-        ref.arxiv_ids = list(dict.fromkeys(f"{a.group(1)}.{a.group(2)}" for a in _ARXIV.finditer(raw)))
+        ref.arxiv_ids = list(dict.fromkeys(f"{a.group(1)}.{a.group(2)}" for a in ARXIV.finditer(raw)))
         ref.arxiv = ref.arxiv_ids[0] if ref.arxiv_ids else None
         if catalog is not None:
             known = [i for i in ref.arxiv_ids if f"arxiv-{i}" in catalog]

@@ -34,11 +34,11 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import (
-    adoption,
+    adoption_rules,
     bibliography,
     discovery,
     facts,
-    hardware,
+    hardware_ties,
     proposals,
     references,
     relations,
@@ -123,7 +123,7 @@ def _other_names(catalog: Catalog, own: list[str]) -> list[str]:
 
 
 _APPOSED_MODEL = re.compile(
-    rf"(?<![\w-])({discovery._NAME}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:model|LLM)\b(?!\s+(?:of|from)\b)")
+    rf"(?<![\w-])({discovery.NAME_SHAPE}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:model|LLM)\b(?!\s+(?:of|from)\b)")
 """A model the document introduces by apposition ("<Name>, a model claimed to …", "<Name>, an open MoE model")."""
 
 
@@ -136,7 +136,7 @@ def document_models(body: list[Sentence], own: list[str]) -> list[str]:
         for m in _APPOSED_MODEL.finditer(s.text):
             name = m.group(1)
             key = name_key(name)
-            if discovery._model_like(name) and key and not any(key.startswith(k) or k.startswith(key) for k in own_keys):
+            if discovery.model_like(name) and key and not any(key.startswith(k) or k.startswith(key) for k in own_keys):
                 found.add(name)
     return sorted(found)
 
@@ -150,7 +150,7 @@ def _section_kind(pdf: PdfText, s: Sentence) -> str | None:
     above = {".".join(parts[:i]) for i in range(1, len(parts))}
     titles = {h.number: h.title for h in pdf.headings
               if h.number in above and (h.page, h.offset) <= (heading.page, heading.offset)}  # the latest of each
-    return adoption.section_kind([*titles.values(), heading.title])
+    return adoption_rules.section_kind([*titles.values(), heading.title])
 
 
 def body_sentences(pdf: PdfText) -> list[Sentence]:
@@ -181,10 +181,10 @@ def _evidence(doc: SourceDocument, s: Sentence, pdf: PdfText, now, supports: boo
     )
 
 
-def _cito(sentence: str, kind: adoption.Kind) -> str:
+def _cito(sentence: str, kind: adoption_rules.Kind) -> str:
     if re.search(r"\b(?:extend\w*|build\w* (?:up)?on|based on|improv\w*|modif\w*)\b", sentence, re.I):
         return "extends"
-    if kind is adoption.Kind.ADOPTION:
+    if kind is adoption_rules.Kind.ADOPTION:
         return "usesMethodIn"
     if re.search(r"\b(?:compar\w*|than|baseline|unlike|versus)\b", sentence, re.I):
         return "citesForInformation"
@@ -200,11 +200,11 @@ def analyse(
     body = body_sentences(pdf)
     patterns, others = alias_patterns(catalog), _other_names(catalog, own)
     others += document_models(body, own)
-    mentions = adoption.find_mentions(body, patterns, own, others, sections=lambda s: _section_kind(pdf, s))
+    mentions = adoption_rules.find_mentions(body, patterns, own, others, sections=lambda s: _section_kind(pdf, s))
     mentions = report_architecture.with_architecture(mentions, report_architecture.mentions(pdf, body, patterns, own, others))
-    decisions = adoption.decide(mentions)
+    decisions = adoption_rules.decide(mentions)
     for m in column_adoptions(pdf.body_pages(), alias_patterns(catalog), own, others):
-        decisions.setdefault(m.technique, adoption.Decision(m.technique)).adoptions.append(m)
+        decisions.setdefault(m.technique, adoption_rules.Decision(m.technique)).adoptions.append(m)
     bib = references.parse(pdf.references_text(), catalog)
     claims: list[Claim] = []
     where_paper = paper.id if paper else None
@@ -212,7 +212,7 @@ def analyse(
 
     for technique, d in sorted(decisions.items()):
         verdict = d.verdict
-        if verdict is adoption.Kind.ADOPTION:
+        if verdict is adoption_rules.Kind.ADOPTION:
             uses.append(technique)
             first = d.adoptions[0].sentence
             ev = [_evidence(doc, m.sentence, pdf, now) for m in d.adoptions[:MAX_EVIDENCE]]
@@ -228,7 +228,7 @@ def analyse(
                         evidence=tuple(ev),
                     ))
                 )
-        elif verdict is adoption.Kind.NEGATION:
+        elif verdict is adoption_rules.Kind.NEGATION:
             ruled_out.append(technique)
             first = d.negations[0].sentence
             ev = [_evidence(doc, m.sentence, pdf, now, supports=False) for m in d.negations[:MAX_EVIDENCE]]
@@ -398,7 +398,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     now = utcnow()
     bib = references.parse(pdf.references_text(), found.catalog)
     new = _proposals(pdf, found, doc, bib)
-    devices = hardware.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
+    devices = hardware_ties.discover(body_sentences(pdf), found.catalog, doc.id, doc.url or f"urn:lineage:{doc.id}")
     catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers + devices)
     cited = bibliography.discover(bib, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}", body_sentences(pdf))
     catalog = catalog.with_discovered([i.technique for i in cited.ideas] + cited.papers)
@@ -410,7 +410,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
 
 
-def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: references.Bibliography) -> proposals.Found:
+def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: references.Bibliography) -> proposals.ProposedIdeas:
     model = found.catalog.entities.get(found.models[0])
     paper = found.paper
     month = (paper.published if paper else None) or getattr(model, "released", None)
@@ -419,7 +419,7 @@ def _proposals(pdf: PdfText, found: Subjects, doc: SourceDocument, bib: referenc
                           org, month, doc.id, doc.url or f"urn:lineage:{doc.id}")
 
 
-def _proposal_claims(new: proposals.Found, doc: SourceDocument, pdf: PdfText, now) -> list[Claim]:
+def _proposal_claims(new: proposals.ProposedIdeas, doc: SourceDocument, pdf: PdfText, now) -> list[Claim]:
     out = []
     for p in new.proposals:
         t = p.technique

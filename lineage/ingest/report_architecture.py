@@ -2,7 +2,7 @@
 
 Reports often state what their model is built from only in a table or in a section that never
 repeats the model's name.  Three rules, all general, add adoptions that prose analysis
-(:mod:`lineage.ingest.adoption`) cannot see:
+(:mod:`lineage.ingest.adoption_rules`) cannot see:
 
 - **configuration tables** — a table whose caption names the document's own model or is a model
   configuration ("Model configurations for <own> models", "Architectural hyperparameters of <own>",
@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lineage.ingest import adoption
-from lineage.ingest.adoption import Kind, Mention
+from lineage.ingest import adoption_rules
 from lineage.ingest.adoption_led import GENERAL
+from lineage.ingest.adoption_rules import Kind, TechniqueMention
 from lineage.ingest.pdf import PdfText
 from lineage.ingest.text import Sentence, candidates
 
@@ -121,18 +121,18 @@ def _own_table(table: Table, own: re.Pattern, others: re.Pattern | None) -> bool
     if not (_CONFIG.search(title) and (names_own or _MODEL.search(title))) or _NOT_OWN.search(title):
         return False
     # a column or a row headed by another model: a comparison; a backbone named in parentheses is a part of the model
-    return others is None or not any(others.search(adoption._without_parentheses(r)) for _, r in table.rows)
+    return others is None or not any(others.search(adoption_rules.without_parentheses(r)) for _, r in table.rows)
 
 
 def _adopts(row: str, m: re.Match, own: re.Pattern, pattern: re.Pattern) -> bool:
-    if _ROW_BLOCK.search(row) or adoption._names_a_variant(row, pattern, own) or adoption._COMPONENT.search(row):
+    if _ROW_BLOCK.search(row) or adoption_rules.names_a_variant(row, pattern, own) or adoption_rules.COMPONENT.search(row):
         return False
-    values = [c for c in adoption._without_parentheses(row[m.end() :]).split() if re.search(r"\w", c)]
+    values = [c for c in adoption_rules.without_parentheses(row[m.end() :]).split() if re.search(r"\w", c)]
     heads = not re.search(r"\d", row[: m.start()])  # the technique heads the row ("QK-Norm Yes No")
     return not (heads and values and all(_NO.fullmatch(c) for c in values))
 
 
-def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None) -> list[Mention]:
+def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None) -> list[TechniqueMention]:
     """Adoptions stated as rows of the own model's configuration tables (one per technique per table)."""
     out = []
     for page_no, text in enumerate(pdf.body_pages(), start=1):
@@ -145,7 +145,7 @@ def table_mentions(pdf: PdfText, patterns: dict[str, re.Pattern], own: re.Patter
                     m = pattern.search(row)
                     if m and _adopts(row, m, own, pattern):
                         sentence = Sentence(page_no, offset, f"{caption} … {row}")
-                        out.append(Mention(technique, sentence, Kind.ADOPTION, m.group(0), "configuration table"))
+                        out.append(TechniqueMention(technique, sentence, Kind.ADOPTION, m.group(0), "configuration table"))
                         break
     return out
 
@@ -194,7 +194,7 @@ def _architecture_spans(pdf: PdfText, pages: list[str]) -> list[tuple[tuple[int,
 
 def section_mentions(
     pdf: PdfText, sentences: list[Sentence], patterns: dict[str, re.Pattern], own: re.Pattern, others: re.Pattern | None
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Adoptions in the own model's architecture section that name it only as "the model", a size or not at all."""
     here = re.compile(own.pattern + "|" + _HERE, re.I)
     spans = _architecture_spans(pdf, pdf.body_pages())
@@ -202,16 +202,16 @@ def section_mentions(
     for s in sentences:
         if not any(a <= (s.page, s.offset) < b for a, b in spans):
             continue
-        if adoption.is_noise(s.text) or adoption._NON_ADOPTING.search(s.text) or (others and others.search(s.text)):
+        if adoption_rules.is_noise(s.text) or adoption_rules.NON_ADOPTING_RE.search(s.text) or (others and others.search(s.text)):
             continue  # another model, a comparison or a baseline: left to prose analysis
         text = _SIZE_LABEL.sub(r"\1 ", s.text)  # "3B: The smallest model …": the label is the subject, no clause of its own
         for technique, pattern in candidates(patterns, text):
             for m in pattern.finditer(text):
-                kind, cue = adoption.classify(text, m.start(), m.end(), here, others)
+                kind, cue = adoption_rules.classify(text, m.start(), m.end(), here, others)
                 if kind is Kind.MENTION and not cue and _passive(text, m):
                     kind, cue = Kind.ADOPTION, "passive"
                 if kind is Kind.ADOPTION:
-                    out.append(Mention(technique, s, kind, m.group(0), cue))
+                    out.append(TechniqueMention(technique, s, kind, m.group(0), cue))
                     break
     return out
 
@@ -219,10 +219,10 @@ def section_mentions(
 def _passive(text: str, m: re.Match) -> bool:
     """ "Layer normalization is used to …": the technique, subject of the sentence, is used (by the model described)."""
     lead = _LEAD.fullmatch(text[: m.start()])
-    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (GENERAL.search(text) or adoption._NEGATION.search(text))
+    return bool(lead and _PASSIVE.match(text[m.end() :])) and not (GENERAL.search(text) or adoption_rules.NEGATION_RE.search(text))
 
 
-def with_architecture(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
+def with_architecture(mentions: list[TechniqueMention], extra: list[TechniqueMention]) -> list[TechniqueMention]:
     """``mentions`` with each plain mention that ``extra`` reads as an adoption replaced by it, and new ones added."""
     index = {(m.technique, m.sentence.page, m.sentence.offset): i for i, m in enumerate(mentions)}
     out = list(mentions)
@@ -241,7 +241,7 @@ _DESCRIBED = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:models?|variants?|version
 
 def appositive_mentions(
     sentences: list[Sentence], patterns: dict[str, re.Pattern], own_names: list[str], others: re.Pattern | None
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """ "… <own>-mini and <own>-flash, two instruction-tuned MoE variants": an apposition describing the own model's
     variants (its name with a suffix) as models built on the technique."""
     names = "|".join(re.escape(n) for n in sorted(own_names, key=len, reverse=True) if re.search(r"[A-Za-z]", n))
@@ -251,28 +251,28 @@ def appositive_mentions(
     variant = re.compile(rf"(?<![\w-])(?:{names})(?:-[\w.]+)*\s*$", re.I)
     out = []
     for s in sentences:
-        if not named.search(s.text) or adoption.is_noise(s.text):
+        if not named.search(s.text) or adoption_rules.is_noise(s.text):
             continue
         for technique, pattern in candidates(patterns, s.text):
             m = pattern.search(s.text)
             if not m or (others is not None and others.search(s.text[: m.start()])):
                 continue
-            before = adoption._without_parentheses(s.text[: m.start()])
+            before = adoption_rules.without_parentheses(s.text[: m.start()])
             apposition = _APPOSITION.search(before)
             described = _DESCRIBED.match(s.text[m.end() :])
             said = apposition.group(0) + s.text[m.start() : m.end() + described.end()] if apposition and described else ""
-            blocked = adoption._NON_ADOPTING.search(said) or adoption._NEGATION.search(said)
+            blocked = adoption_rules.NON_ADOPTING_RE.search(said) or adoption_rules.NEGATION_RE.search(said)
             if said and apposition is not None and not blocked and variant.search(before[: apposition.start()]):
-                out.append(Mention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
+                out.append(TechniqueMention(technique, s, Kind.ADOPTION, m.group(0), "apposition"))
     return out
 
 
 def mentions(
     pdf: PdfText, sentences: list[Sentence], patterns: dict[str, re.Pattern], own_names: list[str], other_names: list[str]
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Adoptions from the own model's configuration tables, architecture section and appositions (module docstring)."""
-    own = adoption.own_subject(own_names)
-    others = adoption.other_subject(other_names)
+    own = adoption_rules.own_subject(own_names)
+    others = adoption_rules.other_subject(other_names)
     return (
         table_mentions(pdf, patterns, own, others)
         + section_mentions(pdf, sentences, patterns, own, others)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from lineage.ingest.adoption import Kind, Mention, own_subject
+from lineage.ingest.adoption_rules import Kind, TechniqueMention, own_subject
 from lineage.ingest.text import Sentence, candidates
 
 _SLOT = re.compile(
@@ -34,7 +34,7 @@ MAX_ROWS_ABOVE = 30
 """How far above a row its header may be (rows of the same table in between)."""
 
 
-def column_adoptions(pages: list[str], patterns: dict[str, re.Pattern], own_names: list[str], other_names: list[str]) -> list[Mention]:
+def column_adoptions(pages: list[str], patterns: dict[str, re.Pattern], own_names: list[str], other_names: list[str]) -> list[TechniqueMention]:
     """Adoptions read from the own model's column of every comparison table (pages as :meth:`PdfText.body_pages`)."""
     own = own_subject(own_names)
     others = re.compile("|".join(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in other_names)) if other_names else None
@@ -62,7 +62,7 @@ def column_adoptions(pages: list[str], patterns: dict[str, re.Pattern], own_name
                     m = pattern.fullmatch(cell)
                     if m:
                         shown = " / ".join([*header_lines, " ".join(row)])
-                        out.append(Mention(technique, Sentence(page_no, at, shown), Kind.ADOPTION, m.group(0), "own column"))
+                        out.append(TechniqueMention(technique, Sentence(page_no, at, shown), Kind.ADOPTION, m.group(0), "own column"))
     return out
 
 

@@ -114,7 +114,7 @@ class SetScore:
 
 
 def score_one(path: Path, label: dict, catalog: Catalog, model: str | None) -> ReportScore:
-    from lineage.ingest.report import prepare
+    from lineage.ingest.report import prepare  # deferred for start-up: pydantic
 
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
     split = label.get("split", "seen")

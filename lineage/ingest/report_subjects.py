@@ -56,7 +56,7 @@ class Subjects:
     catalog: Catalog
     """The catalog overlaid with the discovered entities (the analysis resolves names in it)."""
     entities: list[Entity] = field(default_factory=list)
-    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found | months.RecordedMonth]] = field(
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.ReadValue | months.RecordedMonth]] = field(
         default_factory=list)
     """(subject, predicate, object, value, where it was read) for each discovered fact."""
 
@@ -102,7 +102,7 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
     url = f"https://arxiv.org/abs/{ident.arxiv}" if ident.arxiv else f"urn:lineage:report:{model}"
     doc_id = f"report:{paper.id}" if paper else None
     entities: list[Entity] = []
-    facts: list[tuple[str, Predicate, str | None, str | None, discovery.Found | months.RecordedMonth]] = []
+    facts: list[tuple[str, Predicate, str | None, str | None, discovery.ReadValue | months.RecordedMonth]] = []
     name = ident.model.value if ident.model and discovery.slug(ident.model.value) == model else model
     org = discovery.resolve_organization(resolver, ident.organization, name)
     if org is None and ident.organization is not None:

@@ -34,7 +34,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from lineage.ingest import markup
-from lineage.ingest.text import _SPLIT, MAX_SENTENCE_CHARS
+from lineage.ingest.text import MAX_SENTENCE_CHARS, SPLIT
 
 
 @dataclass
@@ -116,7 +116,7 @@ def split_sentences(lines: list[str], first_line: int) -> list[tuple[int, str]]:
     joined = "\n".join(lines)
     flat = joined.replace("\n", " ")  # same length: offsets stay valid
     out, start = [], 0
-    for m in list(_SPLIT.finditer(flat)) + [None]:
+    for m in list(SPLIT.finditer(flat)) + [None]:
         end = m.start() if m else len(flat)
         piece = flat[start:end]
         lead = len(piece) - len(piece.lstrip())

@@ -15,7 +15,7 @@ from lineage.domain import EntityKind
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bSec\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bNo\.)(?<!\bTab\.)"
 """Abbreviations whose full stop ends no sentence (looked behind from just after the stop)."""
-_SPLIT = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
+SPLIT = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[“\"])")
 
 
 @dataclass
@@ -49,7 +49,7 @@ def sentences(page_text: str, page: int) -> list[Sentence]:
         if not flat:
             continue
         start = 0
-        for piece in _SPLIT.split(flat):
+        for piece in SPLIT.split(flat):
             piece = piece.strip()
             for cut in _bounded(piece):
                 out.append(Sentence(page=page, offset=para_match.start() + start, text=cut))

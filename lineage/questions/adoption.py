@@ -16,13 +16,13 @@ from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
     ANY,
-    _edge_evidence,
-    _edges,
-    _label,
-    _require,
     at_least,
+    edge_evidence,
+    edges_of,
     months_between,
+    node_label,
     organization_of,
+    require_node,
 )
 from lineage.vocab import Status
 
@@ -105,21 +105,21 @@ def uses(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY) -> 
     """
     first = g.nodes[technique].get("first_appeared") if technique in g else None
     out = []
-    for model, d in _edges(g, technique, "uses", out=False):
+    for model, d in edges_of(g, technique, "uses", out=False):
         if d["status"] == "contradicted" or not at_least(d["status"], min_status):
             continue
         released = g.nodes[model].get("released")
         out.append(
             Use(
                 model=model,
-                name=_label(g, model),
+                name=node_label(g, model),
                 organization=organization_of(g, model),
                 released=released,
                 technique=technique,
                 status=d["status"],
                 reason=d["reason"],
                 lag_months=months_between(first, released),
-                evidence=_edge_evidence(d),
+                evidence=edge_evidence(d),
                 derivation=derivation(g, model),
             )
         )
@@ -143,7 +143,7 @@ def _variants(g: nx.MultiDiGraph, technique: str) -> list[str]:
     seen, frontier = [], [technique]
     while frontier:
         t = frontier.pop()
-        for v, _ in _edges(g, t, "variantOf", out=False):
+        for v, _ in edges_of(g, t, "variantOf", out=False):
             if v not in seen and v != technique:
                 seen.append(v)
                 frontier.append(v)
@@ -174,7 +174,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     >>> [u.model for u in adopters(example_graph(), "muon", variants=True).rows]
     ['moonlight', 'kimi-k2', 'deepseek-v4']
     """
-    data = _require(g, technique, "technique")
+    data = require_node(g, technique, "technique")
     wanted = [technique] + (_variants(g, technique) if variants else [])
     rows = []
     for t in wanted:
@@ -196,7 +196,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
         for org, us in by_org.items()
     ]
     dated = [u for u in rows if u.released]
-    ruled_out = sorted(m for t in wanted for m, d in _edges(g, t, "uses", out=False) if d["status"] == "contradicted")
+    ruled_out = sorted(m for t in wanted for m, d in edges_of(g, t, "uses", out=False) if d["status"] == "contradicted")
     return Adopters(
         technique=technique,
         name=data.get("label", technique),
@@ -235,7 +235,7 @@ def timeline(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
                     organization=a.organization if a else None,
                     status=status,
                     lag_months=0 if intro.first_appeared else None,
-                    evidence=a.evidence if a else _edge_evidence(first or {}),
+                    evidence=a.evidence if a else edge_evidence(first or {}),
                 )
             )
     for u in adopters(g, technique, min_status, variants=variants).rows:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lineage.errors import UnknownEntity
 from lineage.questions.evidence import Field, require_built
-from lineage.vocab import Predicate, Status
+from lineage.vocab import STATUS_RANK, Predicate, Status
 
 if TYPE_CHECKING:
     from lineage.catalog import Catalog
@@ -32,7 +32,6 @@ def claims(
     compiled (:mod:`lineage.store.read_model`); the store is asked whether it was built only when
     there is no claim to show.
     """
-    from lineage.vocab import STATUS_RANK
 
     found = store.claim_records() if status is None and source is None else []
     if not found:
@@ -93,7 +92,6 @@ def claim(store: Store, ident: str) -> StoredClaim:
 
 def claims_about(store: Store, subject: str, predicate: str, obj: str | None = None) -> list[StoredClaim]:
     """Every claim ``subject predicate [object or value]`` (``deepseek-v4-pro kvCacheRatio``), strongest status first."""
-    from lineage.vocab import STATUS_RANK
 
     require_built(store)
     try:

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, organization_of
+from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, organization_of, require_node
 from lineage.vocab import Status
 
 if TYPE_CHECKING:
@@ -65,20 +65,20 @@ def compare(g: nx.MultiDiGraph, model_a: str, model_b: str, min_status: str | St
     [('architecture', True)]
     """
     for m in (model_a, model_b):
-        _require(g, m, "model")
+        require_node(g, m, "model")
 
     def facts(m):
         out: dict[str, list[Side]] = defaultdict(list)
         for pred, values in g.nodes[m].get("facts", {}).items():
             for f in values:
                 if f["status"] != "contradicted" and at_least(f["status"], min_status):
-                    out[pred].append(Side(value=str(f["value"]), status=f["status"], evidence=_edge_evidence(f)))
+                    out[pred].append(Side(value=str(f["value"]), status=f["status"], evidence=edge_evidence(f)))
         return out
 
     def techniques(m):
         return {
-            t: Side(value=t, status=d["status"], evidence=_edge_evidence(d))
-            for t, d in _edges(g, m, "uses")
+            t: Side(value=t, status=d["status"], evidence=edge_evidence(d))
+            for t, d in edges_of(g, m, "uses")
             if d["status"] != "contradicted" and at_least(d["status"], min_status)
         }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import combine
-from lineage.questions.evidence import EvidenceSummary, Field, _evidence
+from lineage.questions.evidence import EvidenceSummary, Field, evidence_summaries
 from lineage.vocab import Derivation, Predicate, Status, is_derivative
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def links(claims: Iterable, organization: Callable[[str], str | None]) -> dict[s
         if status is Status.CONTRADICTED or not is_derivative(relation, org, organization(base)):
             continue
         out[model].append(Derived(model=model, base=base, relation=relation, organization=org, status=status,
-                                  evidence=_evidence(group)))
+                                  evidence=evidence_summaries(group)))
     return dict(out)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lineage.combine import combine
 from lineage.errors import EmptyStore
+from lineage.store.documents import snippet
 from lineage.vocab import Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -50,7 +51,6 @@ class EvidenceSummary:
     @classmethod
     def of(cls, ev: Evidence) -> EvidenceSummary:
         """The summary of ``ev``, its snippet re-cut from a fetched document where the release kept a span."""
-        from lineage.release.documents import snippet
 
         return cls(
             source=ev.source,
@@ -65,7 +65,7 @@ class EvidenceSummary:
         )
 
 
-def _evidence(claims: list[StoredClaim]) -> list[EvidenceSummary]:
+def evidence_summaries(claims: list[StoredClaim]) -> list[EvidenceSummary]:
     seen, out = set(), []
     ranked = sorted(claims, key=lambda c: (c.evidence[0].source_kind is not SourceKind.PRIMARY, c.source))
     for c in ranked:
@@ -95,7 +95,7 @@ class Fact:
     evidence: list[EvidenceSummary] = Field(description="Evidence.")
 
 
-def _facts(catalog: Catalog, claims: list[StoredClaim], objects: bool = True) -> list[Fact]:
+def grouped_facts(catalog: Catalog, claims: list[StoredClaim], objects: bool = True) -> list[Fact]:
     groups: dict[tuple, list[StoredClaim]] = defaultdict(list)
     for c in claims:
         key = (c.predicate, c.object if objects else c.subject, c.value, tuple(sorted(c.qualifiers.items())))
@@ -112,7 +112,7 @@ def _facts(catalog: Catalog, claims: list[StoredClaim], objects: bool = True) ->
                 label=label,
                 status=status,
                 reason=reason,
-                evidence=_evidence(group),
+                evidence=evidence_summaries(group),
             )
         )
     return out

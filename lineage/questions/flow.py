@@ -12,7 +12,16 @@ from pydantic import Field
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
-from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, organization_of, weakest
+from lineage.questions.status import (
+    ANY,
+    STATUS_RANK_BY_VALUE,
+    at_least,
+    edge_evidence,
+    edges_of,
+    organization_of,
+    require_node,
+    weakest,
+)
 from lineage.vocab import Status
 
 if TYPE_CHECKING:
@@ -91,7 +100,7 @@ def _flow_items(g: nx.MultiDiGraph, min_status: str | Status, models: Iterable[s
     pool = models if models is not None else (n for n, d in g.nodes(data=True) if d.get("kind") == "model")
     for model in pool:
         to_org = organization_of(g, model)
-        for technique, d in _edges(g, model, "uses"):
+        for technique, d in edges_of(g, model, "uses"):
             if d["status"] == "contradicted" or technique not in g:
                 continue
             intro = intros.setdefault(technique, introduction(g, technique))
@@ -103,7 +112,7 @@ def _flow_items(g: nx.MultiDiGraph, min_status: str | Status, models: Iterable[s
                 "to_org": to_org,
                 "origin": intro.origin,
                 "use_status": d["status"],
-                "use_evidence": _edge_evidence(d),
+                "use_evidence": edge_evidence(d),
             }
             credited = attributions(g, technique, model)
             if not credited:
@@ -137,7 +146,7 @@ def inherited(g: nx.MultiDiGraph, model: str, min_status: str | Status = ANY) ->
     >>> inherited(example_graph(), "deepseek-v4", min_status="verified").groups
     {}
     """
-    _require(g, model, "model")
+    require_node(g, model, "model")
     org = organization_of(g, model)
     groups: dict[str, list[FlowItem]] = defaultdict(list)
     unattributed, own = [], set()
@@ -198,7 +207,7 @@ def idea_flow(g: nx.MultiDiGraph, org_a: str, org_b: str, min_status: str | Stat
     (['mla'], 'kimi-k2', 'config')
     """
     for org in (org_a, org_b):
-        _require(g, org, "organization")
+        require_node(g, org, "organization")
     models = [m for m, d in g.nodes(data=True) if d.get("kind") == "model" and organization_of(g, m) == org_b]
     items = [i for i in _flow_items(g, min_status, models) if i.from_org == org_a and i.to_org == org_b]
     items.sort(key=lambda i: (i.technique, i.released or "9999", i.model))
@@ -218,7 +227,7 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
     f = flow(g, min_status)
     best: dict[tuple[str, str], str] = {}
     for p in f.pairs:
-        best[(p.from_org, p.to_org)] = min((i.status.value for i in p.items), key=_RANK.__getitem__)
+        best[(p.from_org, p.to_org)] = min((i.status.value for i in p.items), key=STATUS_RANK_BY_VALUE.__getitem__)
     cells = {(p.from_org, p.to_org): p.techniques for p in f.pairs}
     pairs = []
     for (a, b), techniques in sorted(cells.items()):

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import ANY, _edge_evidence, _edges, _require, at_least, weakest
+from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import HARDWARE_PREDICATES, EntityKind, Status
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _row(g: nx.MultiDiGraph, model: str, device: str, key: str, d: dict) -> Hard
         model=model, model_name=node.get("label", model), released=node.get("released"),
         organization=node.get("organization"), predicate=key, device=device,
         count=(d.get("qualifiers") or {}).get("count"), status=Status(d["status"]),
-        evidence=sorted(_edge_evidence(d), key=lambda e: (e.source_kind.value != "primary", e.method.value != "text")),
+        evidence=sorted(edge_evidence(d), key=lambda e: (e.source_kind.value != "primary", e.method.value != "text")),
     )
 
 
@@ -101,7 +101,7 @@ def members(g: nx.MultiDiGraph, device: str) -> list[str]:
     """The device and every device whose product line it is (through ``broader`` edges)."""
     found = [device]
     for d in found:
-        found += [u for u, _ in _edges(g, d, "broader", out=False) if u not in found]
+        found += [u for u, _ in edges_of(g, d, "broader", out=False) if u not in found]
     return found
 
 
@@ -117,12 +117,12 @@ def hardware(g: nx.MultiDiGraph, device: str, min_status: Status | str = ANY) ->
     >>> [(r.model, r.predicate, r.count) for r in hardware(g, "chip").rows]
     [('m', 'trainedOn', '64')]
     """
-    _require(g, device, EntityKind.HARDWARE.value)
+    require_node(g, device, EntityKind.HARDWARE.value)
     node = g.nodes[device]
     devices = members(g, device)
     rows = [
         _row(g, m, dev, key, d)
-        for dev in devices for key in PREDICATES for m, d in _edges(g, dev, key, out=False)
+        for dev in devices for key in PREDICATES for m, d in edges_of(g, dev, key, out=False)
         if at_least(d["status"], min_status)
     ]
     vendor = node.get("vendor")
@@ -134,10 +134,10 @@ def hardware(g: nx.MultiDiGraph, device: str, min_status: Status | str = ANY) ->
 
 def on_hardware(g: nx.MultiDiGraph, model: str, min_status: Status | str = ANY) -> ModelHardware:
     """Devices ``model`` was trained, served, supported or optimized on."""
-    _require(g, model, EntityKind.MODEL.value)
+    require_node(g, model, EntityKind.MODEL.value)
     rows = [
         _row(g, model, dev, key, d)
-        for key in PREDICATES for dev, d in _edges(g, model, key)
+        for key in PREDICATES for dev, d in edges_of(g, model, key)
         if at_least(d["status"], min_status)
     ]
     return ModelHardware(model=model, name=g.nodes[model].get("label", model), min_status=Status(min_status),

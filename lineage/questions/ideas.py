@@ -16,7 +16,7 @@ from pydantic import Field
 
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import ANY, _edge_evidence, at_least
+from lineage.questions.status import ANY, at_least, closest_chain, edge_evidence, weakest
 from lineage.vocab import IDEA_RELATIONS, Status
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class IdeaTree(Answer):
 
 def _link(u: str, v: str, key: str, data: dict) -> IdeaLink:
     return IdeaLink(relation=key, subject=u, object=v, status=Status(data["status"] if data["status"] != "curated" else "reported"),
-                    reason=data.get("reason", ""), evidence=_edge_evidence(data))
+                    reason=data.get("reason", ""), evidence=edge_evidence(data))
 
 
 def idea_links(g: nx.MultiDiGraph, technique: str, older: bool, min_status: str | Status = ANY) -> dict[str, list[IdeaLink]]:
@@ -156,7 +156,6 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     >>> ancestor_line(example_graph(), "mla")
     ''
     """
-    from lineage.questions.status import closest_chain
 
     def links_back(idea: str) -> dict[str, list[tuple[str, str]]]:
         return {other: [(link.status.value, link.relation) for link in links]
@@ -221,7 +220,6 @@ def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str |
     >>> [c.technique for c in ch.kept], [c.technique for c in ch.added], [c.technique for c in ch.dropped]
     ([], ['muon'], ['mla'])
     """
-    from lineage.questions.status import weakest
 
     a, b = _uses(g, older, min_status), _uses(g, newer, min_status)
 
@@ -233,7 +231,7 @@ def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str |
                      if other in set(a) - set(b) for link in ls if link.relation == "replaces"]
         return TechniqueChange(
             technique=t, name=g.nodes[t].get("label", t) if t in g else t, change=change,
-            before=_edge_evidence(a[t])[:2] if t in a else [], after=_edge_evidence(b[t])[:2] if t in b else [],
+            before=edge_evidence(a[t])[:2] if t in a else [], after=edge_evidence(b[t])[:2] if t in b else [],
             status=Status(weakest(*(d["status"] for d in sides))), replaces=links,
         )
 

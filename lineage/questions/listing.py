@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lineage.questions.evidence import Fact, Field, _facts, require_built
+from lineage.questions.derivatives import derivatives_of
+from lineage.questions.evidence import Fact, Field, grouped_facts, require_built
 from lineage.store import iris
+from lineage.techniques import implementation_path
 from lineage.vocab import EntityKind, Predicate, Status
 
 if TYPE_CHECKING:
@@ -37,15 +39,14 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     incoming = store.claim_records(object=entity.id)
     found = {}
     if entity.kind == EntityKind.MODEL.value:
-        from lineage.questions.derivatives import derivatives_of
 
         found = derivatives_of(store, catalog, entity.id)
     return Show(
         id=entity.id,
         kind=entity.kind,
         entity=entity.model_dump(mode="json", exclude_none=True),
-        about=sorted(_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
-        referenced_by=sorted(_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
+        about=sorted(grouped_facts(catalog, about), key=lambda f: (f.predicate.value, f.label or "")),
+        referenced_by=sorted(grouped_facts(catalog, incoming, objects=False), key=lambda f: (f.predicate.value, f.label or "")),
         derivatives=found,
     )
 
@@ -69,7 +70,6 @@ class TechniqueRow:
 def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list[TechniqueRow]:
     """Every technique with how many models use it and its reference implementation; with ``discovered``
     only those sources introduced."""
-    from lineage.techniques import implementation_path
 
     users: dict[str, set[str]] = defaultdict(set)
     for c in store.claim_records(predicate=Predicate.USES):

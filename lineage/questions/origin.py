@@ -9,7 +9,7 @@ from pydantic import Field
 
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import _RANK, _edge_evidence, _edges, _require, weakest
+from lineage.questions.status import STATUS_RANK_BY_VALUE, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
 
 if TYPE_CHECKING:
@@ -68,19 +68,19 @@ def introduction(g: nx.MultiDiGraph, technique: str) -> Introduction:
     >>> [(a.organization, a.basis, a.status.value) for a in intro.claimed]
     [('moonshot-ai', 'claimed', 'reported')]
     """
-    data = _require(g, technique, "technique")
+    data = require_node(g, technique, "technique")
     orgs: list[Attribution] = []
     claimed: list[Attribution] = []
-    for org, d in _edges(g, technique, "introducedBy"):
+    for org, d in edges_of(g, technique, "introducedBy"):
         if d["status"] == "contradicted":
             continue
         curated = any(ev["source"].startswith("catalog:") for ev in d.get("evidence", []))
         primary = d["status"] in ("verified", "disputed")
         basis = "introduced" if curated or primary else "claimed"
         (orgs if basis == "introduced" else claimed).append(
-            Attribution(organization=org, basis=basis, status=d["status"], reason=d["reason"], evidence=_edge_evidence(d))
+            Attribution(organization=org, basis=basis, status=d["status"], reason=d["reason"], evidence=edge_evidence(d))
         )
-    papers = [p for p, d in _edges(g, technique, "introducedIn") if d["status"] != "contradicted"]
+    papers = [p for p, d in edges_of(g, technique, "introducedIn") if d["status"] != "contradicted"]
     return Introduction(
         technique=technique,
         name=data.get("label", technique),
@@ -97,8 +97,8 @@ def _cited_papers(g: nx.MultiDiGraph, model: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
     citers = [model] + ([g.nodes[model]["report"]] if g.nodes[model].get("report") else [])
     for citer in citers:
-        for paper, d in _edges(g, citer, "cites"):
-            if d["status"] != "contradicted" and (paper not in out or _RANK[d["status"]] < _RANK[out[paper]["status"]]):
+        for paper, d in edges_of(g, citer, "cites"):
+            if d["status"] != "contradicted" and (paper not in out or STATUS_RANK_BY_VALUE[d["status"]] < STATUS_RANK_BY_VALUE[out[paper]["status"]]):
                 out[paper] = d
     return out
 
@@ -128,7 +128,7 @@ def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribu
     if not intro.organizations:
         return out
     cited = _cited_papers(g, model)
-    for paper, record in _edges(g, technique, "introducedIn"):
+    for paper, record in edges_of(g, technique, "introducedIn"):
         cite = cited.get(paper)
         if cite is None or record["status"] == "contradicted":
             continue
@@ -140,7 +140,7 @@ def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribu
                     via=paper,
                     status=weakest(cite["status"], record["status"], a.status),
                     reason=f"{model} cites {paper}, the paper that introduced {technique} ({a.organization})",
-                    evidence=_edge_evidence(cite) + a.evidence,
+                    evidence=edge_evidence(cite) + a.evidence,
                 )
             )
     return out

@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from lineage.combine import combine
+from lineage.questions.derivatives import links
 from lineage.vocab import ENTITY_PREDICATES, EntityKind, Status
 
 if TYPE_CHECKING:
@@ -54,7 +55,6 @@ def project(store: Store, catalog: Catalog, derivatives: bool = False, light: bo
     (adopters, flow, symbiosis, timeline, the explorer) count base models only.
     With ``light``, the same graph as a :class:`~lineage.questions.light_graph.LightGraph` (networkx not imported).
     """
-    from lineage.questions.derivatives import links
 
     g: Any
     if light:

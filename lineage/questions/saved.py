@@ -27,6 +27,7 @@ from lineage.ingest.files import decode, read_bytes
 from lineage.paths import data_dir
 from lineage.questions.read_only import check_cypher, sparql_form
 from lineage.store import iris
+from lineage.store.bounded import DEFAULT_TIMEOUT
 from lineage.vocab import ID_PATTERN, MAX_ID_LENGTH, STATUS_RANK, Status
 
 MAX_QUERY_BYTES = 256 * 1024
@@ -163,7 +164,6 @@ def run_sparql(store, query: SavedQuery, params: dict[str, str | int], allow_ser
                timeout: float | None = None) -> list[dict]:
     """Run a read-only SPARQL saved query on the embedded store within ``timeout`` seconds
     (default :data:`lineage.store.bounded.DEFAULT_TIMEOUT`); parameters bound as RDF terms."""
-    from lineage.store.bounded import DEFAULT_TIMEOUT
 
     form = sparql_form(query, allow_service)
     text, bindings = sparql_request(query, params)
@@ -276,9 +276,7 @@ def _selected_or_assigned(text: str, name: str) -> bool:
 def run_cypher(bolt, query: SavedQuery, params: dict[str, str | int], timeout: float | None = None) -> list[dict]:
     """Run a Cypher saved query on a Bolt server (:func:`lineage.backends.neo4j.connect`), read-only, within
     ``timeout`` seconds; driver parameters."""
-    from lineage.backends.neo4j import run_read
-
-    return run_read(bolt, query.text, params, timeout=timeout, name=query.path.name)
+    return bolt.read(query.text, params, timeout=timeout, name=query.path.name)
 
 
 def run(query: SavedQuery, params: dict[str, str], *, store=None, bolt=None, allow_service: bool = False,

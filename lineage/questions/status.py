@@ -15,7 +15,7 @@ from lineage.vocab import IDEA_RELATIONS, STATUS_RANK, WEAKEST, Status
 if TYPE_CHECKING:
     import networkx as nx
 
-_RANK = {s.value: r for s, r in STATUS_RANK.items()} | {"curated": 0}
+STATUS_RANK_BY_VALUE = {s.value: r for s, r in STATUS_RANK.items()} | {"curated": 0}
 
 
 ANY = WEAKEST
@@ -30,7 +30,7 @@ def at_least(status: str | Status, min_status: str | Status = ANY) -> bool:
     >>> at_least("verified", "reported"), at_least("reported", "verified")
     (True, False)
     """
-    return _RANK[Status(status).value if status != "curated" else status] <= _RANK[Status(min_status).value]
+    return STATUS_RANK_BY_VALUE[Status(status).value if status != "curated" else status] <= STATUS_RANK_BY_VALUE[Status(min_status).value]
 
 
 def weakest(*statuses: str | Status) -> str:
@@ -42,7 +42,7 @@ def weakest(*statuses: str | Status) -> str:
     'reported'
     """
     values = [getattr(s, "value", s) for s in statuses]
-    return max(values, key=_RANK.__getitem__)
+    return max(values, key=STATUS_RANK_BY_VALUE.__getitem__)
 
 
 def closest_chain(technique: str, links_back: Callable[[str], dict[str, list[tuple[str, str]]]]) -> list[str]:
@@ -61,7 +61,7 @@ def closest_chain(technique: str, links_back: Callable[[str], dict[str, list[tup
     """
     chain, here = [technique], technique
     while True:
-        options = [(min(_RANK[status] for status, _ in links), min(_RELATION_ORDER[r] for _, r in links), other)
+        options = [(min(STATUS_RANK_BY_VALUE[status] for status, _ in links), min(_RELATION_ORDER[r] for _, r in links), other)
                    for other, links in links_back(here).items() if other not in chain]
         if not options:
             return chain
@@ -72,7 +72,7 @@ def closest_chain(technique: str, links_back: Callable[[str], dict[str, list[tup
 _RELATION_ORDER = {p.value: i for i, p in enumerate(IDEA_RELATIONS)}
 
 
-def _edge_evidence(data: dict) -> list[EvidenceSummary]:
+def edge_evidence(data: dict) -> list[EvidenceSummary]:
     seen, out = set(), []
     for ev in sorted(data.get("evidence", []), key=lambda e: e["source_kind"] != "primary"):
         key = (ev["source"], ev["locator"])
@@ -82,7 +82,7 @@ def _edge_evidence(data: dict) -> list[EvidenceSummary]:
     return out
 
 
-def _edges(g: nx.MultiDiGraph, node: str, predicate: str, out: bool = True) -> Iterable[tuple[str, dict]]:
+def edges_of(g: nx.MultiDiGraph, node: str, predicate: str, out: bool = True) -> Iterable[tuple[str, dict]]:
     """(other end, edge data) for ``predicate`` edges leaving (or entering) ``node``."""
     if node not in g:
         return []
@@ -90,7 +90,7 @@ def _edges(g: nx.MultiDiGraph, node: str, predicate: str, out: bool = True) -> I
     return [(v if out else u, d) for u, v, k, d in edges if k == predicate]
 
 
-def _require(g: nx.MultiDiGraph, ident: str, kind: str | tuple[str, ...]) -> dict:
+def require_node(g: nx.MultiDiGraph, ident: str, kind: str | tuple[str, ...]) -> dict:
     kinds = (kind,) if isinstance(kind, str) else kind
     if ident not in g or g.nodes[ident].get("kind") not in kinds:
         import difflib
@@ -101,7 +101,7 @@ def _require(g: nx.MultiDiGraph, ident: str, kind: str | tuple[str, ...]) -> dic
     return g.nodes[ident]
 
 
-def _label(g: nx.MultiDiGraph, node: str | None) -> str:
+def node_label(g: nx.MultiDiGraph, node: str | None) -> str:
     return str(g.nodes[node].get("label", node)) if node in g else str(node)
 
 
@@ -129,6 +129,6 @@ def organization_of(g: nx.MultiDiGraph, model: str) -> str | None:
     >>> organization_of(example_graph(), "kimi-k2")
     'moonshot-ai'
     """
-    claims = sorted(_edges(g, model, "developedBy"), key=lambda od: _RANK.get(od[1]["status"], 9))
+    claims = sorted(edges_of(g, model, "developedBy"), key=lambda od: STATUS_RANK_BY_VALUE.get(od[1]["status"], 9))
     claims = [(o, d) for o, d in claims if d["status"] != "contradicted"]
     return claims[0][0] if claims else g.nodes[model].get("organization") if model in g else None

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from lineage.combine import combine
+from lineage.domain import Status
 from lineage.errors import SourceFormatError
 from lineage.questions.answer import Answer
 from lineage.questions.status import at_least
@@ -53,7 +54,7 @@ class Descendant(Answer):
     status: str = Field(description="Combined status of that step.")
 
 
-class Derived(Answer):
+class DerivativeCount(Answer):
     """A base and how many direct derivatives name it."""
 
     base: str = Field(description="Base model id.")
@@ -76,7 +77,6 @@ def store_edges(store: Store, catalog: Catalog, min_status: str = "unverified") 
     Read through the store's own quad indexes, not a SPARQL join (:meth:`lineage.store.Store.statements`);
     the discovered models' organizations from their records, parsed only for models on an edge.
     """
-    from lineage.domain import Status
     from lineage.store import iris
 
     statuses: dict[tuple[str, str], list] = defaultdict(list)
@@ -157,12 +157,12 @@ def descendants(edges: list[Edge], model: str, relation: str | None = None, dept
     return out
 
 
-def most_derived(edges: list[Edge], relation: str | None = None, limit: int | None = 10) -> list[Derived]:
+def most_derived(edges: list[Edge], relation: str | None = None, limit: int | None = 10) -> list[DerivativeCount]:
     """Bases by how many direct derivatives name them (of ``relation`` when given), most first."""
     per: dict[str, Counter] = defaultdict(Counter)
     for e in edges:
         per[e.base][e.relation] += 1
-    rows = [Derived(base=b, derivatives=c[relation] if relation else sum(c.values()), relations=dict(sorted(c.items())))
+    rows = [DerivativeCount(base=b, derivatives=c[relation] if relation else sum(c.values()), relations=dict(sorted(c.items())))
             for b, c in per.items()]
     rows = sorted((r for r in rows if r.derivatives), key=lambda r: (-r.derivatives, r.base))
     return rows[:limit] if limit else rows

@@ -1,7 +1,7 @@
 """Config keys lineage does not understand yet, across every ingested config.
 
 Config ingestion records each architecture key its detector does not know as an
-``unrecognisedConfigKey`` claim (:mod:`lineage.ingest.config.keys`).  Listing them by key shows
+``unrecognisedConfigKey`` claim (:mod:`lineage.configfile.keys`).  Listing them by key shows
 a new mechanism the day its first config is ingested, and how many models share it.
 """
 

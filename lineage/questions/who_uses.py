@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import CATALOG_ONLY, combine
-from lineage.questions.evidence import EvidenceSummary, Fact, Field, _evidence, _facts, require_built
+from lineage.questions.derivatives import copies
+from lineage.questions.evidence import EvidenceSummary, Fact, Field, evidence_summaries, grouped_facts, require_built
+from lineage.questions.status import closest_chain
 from lineage.vocab import EntityKind, Predicate, Status
 
 if TYPE_CHECKING:
@@ -74,7 +76,6 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     user: it goes to ``ruled_out``, with the evidence against it.  A derivative of another model
     (:mod:`lineage.questions.derivatives`) is not a user either, unless ``derivatives`` asks for them.
     """
-    from lineage.questions.derivatives import copies
 
     tech: Technique = catalog.get(technique, EntityKind.TECHNIQUE)
     require_built(store)
@@ -103,7 +104,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
                 status=status,
                 reason=reason,
                 qualifiers=qualifiers,
-                evidence=_evidence(claims),
+                evidence=evidence_summaries(claims),
                 derivation=", ".join(f"{d.relation} of {d.base}" for d in derived[model_id]) if model_id in derived else None,
             )
         )
@@ -162,7 +163,7 @@ def origin(store: Store, catalog: Catalog, technique: str) -> Origin:
         inventors=list(tech.inventors),
         variant_of=list(tech.variant_of),
         variants=[t.id for t in catalog.of_kind(EntityKind.TECHNIQUE) if tech.id in t.variant_of],
-        facts=_facts(catalog, claims),
+        facts=grouped_facts(catalog, claims),
         earliest_adopters=adopters[:3],
     )
 
@@ -178,7 +179,6 @@ def ancestor_chain(store: Store, catalog: Catalog, technique: str) -> list[str]:
     store, read here from the claims about each idea on the way (and the catalog's own
     ``variant_of``, counted as reported where no claim states it).
     """
-    from lineage.questions.status import closest_chain
 
     def links_back(idea: str) -> dict[str, list[tuple[str, str]]]:
         groups: dict[tuple[str, str], list] = defaultdict(list)

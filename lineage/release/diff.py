@@ -12,6 +12,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from lineage.errors import SourceFormatError
+from lineage.store import Store
+from lineage.store.release_files import MANIFEST, load_release
+
 _CLAIMS = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?g ?key ?s ?p ?o ?v ?status ?reason WHERE { GRAPH ?g {
@@ -47,18 +51,14 @@ class Diff(BaseModel):
 @contextmanager
 def opened(path: Path):
     """A store for ``path``: a release folder is loaded into memory, a store folder is opened."""
-    from lineage.release.build import MANIFEST
-    from lineage.store import Store
 
     path = Path(path)
     if (path / MANIFEST).is_file():
-        from lineage.release.load import load_release
 
         store = Store(memory=True)
         load_release(store, path)
     else:
         if not path.is_dir():
-            from lineage.errors import SourceFormatError
 
             raise SourceFormatError(f'"{path}" is neither a store nor a release folder (with {MANIFEST})')
         store = Store(path, read_only=True)
@@ -69,7 +69,7 @@ def opened(path: Path):
 
 
 def _rows(store) -> dict[tuple[str, str], ClaimRow]:
-    from lineage.store import rdf
+    from lineage.store import rdf  # deferred for start-up: rdflib
 
     out = {}
     for r in store.select(_CLAIMS, entity_ids=True):

@@ -1,6 +1,6 @@
 """``lineage fetch``: the release's documents into the cache, so evidence shows its text again.
 
-The release keeps spans, not sentences (:mod:`lineage.release.spans`).  ``fetch`` copies each pinned
+The release keeps spans, not sentences (:mod:`lineage.store.spans`).  ``fetch`` copies each pinned
 report and card from a mirror (a folder laid out like the corpus, e.g. ``../shared/corpus``), checks
 its sha256 against ``seeds/sources/release.yaml``, and caches the document's extracted text under
 ``<cache>/documents/``, indexed by source id.  From then on :func:`quoted` re-cuts each snippet by its
@@ -18,9 +18,12 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from lineage.errors import ExternalServiceError, SourceFormatError
+from lineage.ingest import download as bounded
 from lineage.paths import cache_dir
-from lineage.release.documents import _index, _text, documents_dir, quoted, snippet  # noqa: F401  (their home before)
+from lineage.release.assemble import check_bytes
 from lineage.release.sources import ReleaseSource, load
+from lineage.store.documents import documents_dir, documents_index, fetched_text, quoted, snippet  # noqa: F401  (their home before)
+from lineage.store.spans import document_text
 
 
 class FetchReport(BaseModel):
@@ -55,8 +58,6 @@ def fetch(
     are not the pinned ones is refused, naming it, before anything is cached for it.
     ``progress(done, total)`` is called after each document.
     """
-    from lineage.release.ingest import check_bytes
-    from lineage.release.spans import document_text
 
     ids = source_ids(store, load())
     chosen = {i: s for i, s in ids.items() if not wanted or i in wanted or s.path in wanted}
@@ -65,7 +66,7 @@ def fetch(
         raise SourceFormatError(f'"{unknown[0]}" is not a report or card of the release; see \'lineage sources\'')
     folder = documents_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    index = _index()
+    index = documents_index()
     for done, (doc_id, s) in enumerate(sorted(chosen.items()), 1):
         path = Path(mirror) / s.path / ("README.md" if s.kind == "card" else "") if mirror else download(s)
         check_bytes(path, s.sha256, s.path)
@@ -75,7 +76,7 @@ def fetch(
         if progress:
             progress(done, len(chosen))
     (folder / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True), encoding="utf-8")
-    _text.cache_clear()
+    fetched_text.cache_clear()
     return FetchReport(fetched=sorted(chosen), cache=str(folder))
 
 
@@ -102,7 +103,6 @@ def download(s: ReleaseSource) -> Path:
     """
     from dataclasses import replace
 
-    from lineage.ingest import download as bounded
 
     url = raw_url(s)
     target = cache_dir() / "downloads" / s.sha256

@@ -107,7 +107,7 @@ def from_corpus(corpus: Path) -> list[ReleaseSource]:
 
 def _month(row: dict[str, str], name: str) -> str | None:
     """A row's ``pub_month``: None for a blank cell or a manifest without the column; an error unless YYYY-MM."""
-    from lineage.ingest.months import from_manifest
+    from lineage.ingest.months import from_manifest  # deferred: the readers load only when a source's month is read
 
     value = (row.get("pub_month") or "").strip()
     if value and from_manifest(value) is None:

@@ -17,11 +17,11 @@ __all__ = ["Store", "StoredClaim", "open_store"]
 
 def __getattr__(name: str):
     if name == "StoredClaim":  # a domain model; here too, where the store hands claims out
-        from lineage.domain import StoredClaim
+        from lineage.domain import StoredClaim  # deferred for start-up: pydantic
 
         return StoredClaim
     if name in __all__:
-        from lineage.store import dataset
+        from lineage.store import dataset  # deferred: rdflib and Oxigraph load on first use (module docstring)
 
         return getattr(dataset, name)
     raise AttributeError(f"module 'lineage.store' has no attribute {name!r}")

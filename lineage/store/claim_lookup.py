@@ -11,7 +11,7 @@ Rows come out as ``claims.rq`` gives them, so :meth:`lineage.store.Store.claims`
 from __future__ import annotations
 
 from lineage.store.iris import LIN, RDF
-from lineage.store.results import _plain_ox
+from lineage.store.results import plain_ox
 
 PROV = "http://www.w3.org/ns/prov#"
 
@@ -77,7 +77,7 @@ def _rows_of(ox_store, claim, graph, filters: dict[str, str]) -> list[dict]:
         if predicate == _DERIVED_FROM:
             evidence.append(quad.object)
         elif predicate in _CLAIM_FIELDS:
-            head[_CLAIM_FIELDS[predicate]] = _plain_ox(quad.object)
+            head[_CLAIM_FIELDS[predicate]] = plain_ox(quad.object)
         elif predicate == _TYPE:
             is_claim = is_claim or quad.object.value == _CLAIM_CLASS
     if not is_claim or not head.keys() >= _CLAIM_REQUIRED or any(head.get(k) != v for k, v in filters.items() if k != "g"):
@@ -88,7 +88,7 @@ def _rows_of(ox_store, claim, graph, filters: dict[str, str]) -> list[dict]:
         row = dict(head, ev=node.value)
         for quad in ox_store.quads_for_pattern(node, None, None, graph):
             if (key := _EVIDENCE_FIELDS.get(quad.predicate.value)) is not None:
-                row[key] = _plain_ox(quad.object)
+                row[key] = plain_ox(quad.object)
         if row.keys() >= _EVIDENCE_REQUIRED:
             if not all(k in row for k in _SPAN):  # the span is optional as a whole
                 for k in _SPAN:

@@ -21,8 +21,10 @@ from typing import IO, TYPE_CHECKING, Any
 from lineage.errors import IncompleteStore, MissingStore, SourceFormatError, StoreError
 from lineage.paths import data_dir, default_store
 from lineage.records import Record, record_class
-from lineage.store import access, adoption_index, iris, read_model
-from lineage.store.results import _rows_from_tsv, _to_ox
+from lineage.store import access, adoption_index, bounded, iris, read_model
+from lineage.store.claim_lookup import claim_rows
+from lineage.store.results import rows_from_tsv, to_ox
+from lineage.store.serialize import write
 from lineage.vocab import IDEA_RELATIONS, Method, Predicate, SourceKind, Status
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ def _entity_adapter():
 
     from pydantic import Field, TypeAdapter
 
-    from lineage.domain import Hardware, Model, Organization, Paper, Technique
+    from lineage.domain import Hardware, Model, Organization, Paper, Technique  # deferred for start-up: pydantic
 
     return TypeAdapter(Annotated[Model | Technique | Paper | Organization | Hardware, Field(discriminator="kind")])
 
@@ -118,7 +120,7 @@ class Store:
     def dataset(self) -> Dataset:
         """The store as an rdflib ``Dataset`` (built on first use: rdflib's SPARQL engine loads in ~0.3 s)."""
         if self._dataset is None:
-            from lineage.store.graphs import rdflib_dataset
+            from lineage.store.graphs import rdflib_dataset  # deferred for start-up: pydantic, rdflib
 
             self._dataset = rdflib_dataset(self._ox)
         return self._dataset
@@ -159,7 +161,7 @@ class Store:
         cannot be stored), so a bad source fails before the store is touched.  A source written
         again from the same bytes keeps what it discovered (:meth:`_kept_discoveries`).
         """
-        from lineage.store import rdf
+        from lineage.store import rdf  # deferred for start-up: pydantic, rdflib
 
         parts, pairs, ideas, count, ids = [], set(), set(), 0, []
         for doc, claims, entities in self._kept_discoveries(sources):
@@ -203,7 +205,7 @@ class Store:
         names it, so the store keeps it rather than lose an entity (issue 27).  A new version of the
         source (other bytes) drops what it no longer discovers.
         """
-        from lineage.ingest.identity import same_document
+        from lineage.ingest.identity import same_document  # deferred for start-up: pydantic
 
         sources = [(doc, list(claims), list(entities)) for doc, claims, entities in sources]
         writing = {doc.id for doc, _, _ in sources}
@@ -267,7 +269,7 @@ class Store:
 
     def query(self, sparql: str, **bindings) -> list[dict[str, object]]:
         """Run SPARQL over the union of all graphs with rdflib; ``bindings`` are substituted as terms, never as text."""
-        from lineage.store.graphs import query
+        from lineage.store.graphs import query  # deferred for start-up: pydantic, rdflib
 
         return query(self.dataset, sparql, **bindings)
 
@@ -283,14 +285,14 @@ class Store:
         """
         from pyoxigraph import QueryResultsFormat, Variable
 
-        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
+        subs = {Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
             solutions = self._ox.query(sparql, prefixes=iris.PREFIXES, use_default_graph_as_union=True, substitutions=subs)
         except OSError as exc:
             raise StoreError(f"reading the store failed: {exc}") from None
         # Serialized by Oxigraph as TSV and split here: no Python object per term (measured:
         # 10,000 rows 45 -> 34 ms before parsing).
-        return _rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
+        return rows_from_tsv(solutions.serialize(format=QueryResultsFormat.TSV), set(omit), iris.ENT if entity_ids else "")
 
     def read_query(
         self, sparql: str, *, timeout: float, name: str, omit: Iterable[str] = (), **bindings
@@ -302,9 +304,8 @@ class Store:
         """
         from pyoxigraph import RdfFormat, Variable, parse
 
-        from lineage.store import bounded
 
-        subs = {Variable(k): _to_ox(v) for k, v in bindings.items()}
+        subs = {Variable(k): to_ox(v) for k, v in bindings.items()}
         kind, result = bounded.run(self._ox, sparql, timeout=timeout, name=name, prefixes=iris.PREFIXES,
                                    use_default_graph_as_union=True, substitutions=subs)
         if kind == "ask":
@@ -313,11 +314,11 @@ class Store:
         if kind == "triples":
             return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
                     for t in parse(result, RdfFormat.N_TRIPLES)]
-        return _rows_from_tsv(result, set(omit), iris.ENT)
+        return rows_from_tsv(result, set(omit), iris.ENT)
 
     def sources(self) -> list[SourceDocument]:
         """Every ingested source document."""
-        from lineage.domain import SourceDocument
+        from lineage.domain import SourceDocument  # deferred for start-up: pydantic
 
         rows = self.select(saved_query("sources"))
         out = []
@@ -346,7 +347,7 @@ class Store:
         """
         from pyoxigraph import NamedNode
 
-        from lineage.domain import merge_discovered
+        from lineage.domain import merge_discovered  # deferred for start-up: pydantic
 
         bindings: dict[str, Any] = {"g": NamedNode(iris.source_iri(source))} if source else {}
         rows = self.select(
@@ -409,7 +410,6 @@ class Store:
         """
         from pyoxigraph import NamedNode
 
-        from lineage.store.claim_lookup import claim_rows
 
         given = {"s": subject and iris.entity_iri(subject), "o": object and iris.entity_iri(object),
                  "p": predicate and iris.LIN + Predicate(predicate).value,
@@ -468,7 +468,6 @@ class Store:
     def serialize(self, fmt: str, output: IO[bytes] | None = None) -> str | None:
         """The source graphs as ``trig`` or ``nq`` (graphs kept), ``ttl``, ``nt`` or ``jsonld`` (graphs merged),
         the index left out (:mod:`lineage.store.serialize`): written to ``output``, else returned as text."""
-        from lineage.store.serialize import write
 
         if output is not None:
             write(self._ox, fmt, output)
@@ -479,7 +478,7 @@ class Store:
 
     def union_graph(self) -> Graph:
         """All source graphs merged into one in-memory rdflib graph (the adoption index left out)."""
-        from lineage.store.graphs import union_graph
+        from lineage.store.graphs import union_graph  # deferred for start-up: pydantic, rdflib
 
         return union_graph(self._ox)
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 from lineage.domain import Claim, Entity, Model, Organization, SourceDocument, Status
 from lineage.errors import StoreError
 from lineage.store import iris
+from lineage.store.adoption_index import VERSION
 from lineage.vocab import IDEA_RELATIONS, Predicate
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -63,7 +64,7 @@ def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Ent
     if not covered(claims, entities):
         from oxrdflib._converter import to_ox  # Oxigraph's term syntax is N-Quads (rdflib's n3() is not)
 
-        from lineage.store import rdf
+        from lineage.store import rdf  # deferred for start-up: rdflib
 
         return [f"{to_ox(a)} {to_ox(b)} {to_ox(c)} {g} ." for a, b, c in rdf.document_triples(doc, claims, entities)]
     rows = [(s, _TYPE, _lin("SourceDocument")), (s, f"<{_DC}identifier>", _lit(doc.id)), (s, f"<{_DC}title>", _lit(doc.title)),
@@ -214,7 +215,6 @@ def load_prepared(store, batch: Prepared) -> int:
 
 
 def _index_version() -> str:
-    from lineage.store.adoption_index import VERSION
 
     return str(VERSION)
 

@@ -38,6 +38,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lineage.records import Record, record_class, record_of
+
 if TYPE_CHECKING:
     from lineage.catalog import Catalog
     from lineage.records import Record
@@ -59,15 +61,14 @@ def catalog(store: Store) -> Catalog:
 
     Equal, entity by entity, to ``Catalog.load().with_discovered(store.discovered_entities())``.
     """
-    from lineage.catalog import Catalog
-    from lineage.catalog.seeds import compiled_key
+    from lineage.catalog import Catalog  # deferred: the catalog loads only when its compiled copy is stale
+    from lineage.catalog.seeds import compiled_key  # deferred: the catalog loads only when its compiled copy is stale
 
     state = _state(store, "catalog", compiled_key())
     found = _load(store, "catalog", state)
     if found is not None:
         entities, names = found
         return Catalog({e.id: e for e in entities}, names)
-    from lineage.records import record_of
 
     overlay = Catalog.load().with_discovered(store.discovered_entities())
     entities = [record_of(e) for e in overlay.entities.values()]
@@ -199,7 +200,6 @@ def _write(store: Store, part: str, state: tuple | None, value: tuple) -> None:
 
 def _pack(records: list[Record]) -> tuple[list, list]:
     """Records as marshal-able rows, and the models they need (:func:`_unpack` reverses it)."""
-    from lineage.records import Record
 
     kinds: dict[str, dict[str, Any]] = {}
 
@@ -253,7 +253,6 @@ def _pack(records: list[Record]) -> tuple[list, list]:
 
 
 def _kind(value: Any) -> Any:
-    from lineage.records import Record
 
     if isinstance(value, Enum):
         return (type(value).__module__, type(value).__name__)
@@ -270,7 +269,6 @@ def _unpack(models: list, rows: list) -> list[Record]:
     """The records :func:`_pack` wrote: each row's fields dict (made by marshal) converted in place."""
     import importlib
 
-    from lineage.records import record_class
 
     builders: list = []
 

@@ -32,7 +32,7 @@ def _typed(lexical: str, datatype: str) -> str | int | float | bool:
     return lexical
 
 
-def _plain_ox(term) -> str | int | float | bool:
+def plain_ox(term) -> str | int | float | bool:
     """A pyoxigraph term as plain Python: numbers and booleans typed, everything else its lexical form."""
     datatype = getattr(term, "datatype", None)  # only literals have one
     if datatype is None or datatype.value == _XSD_STRING:
@@ -40,11 +40,11 @@ def _plain_ox(term) -> str | int | float | bool:
     return _typed(term.value, datatype.value)
 
 
-def _rows_from_tsv(raw: bytes, omit: set[str], strip: str = "") -> list[dict[str, str | int | float | bool]]:
+def rows_from_tsv(raw: bytes, omit: set[str], strip: str = "") -> list[dict[str, str | int | float | bool]]:
     """SPARQL TSV results as rows of plain values.
 
     Every cell is ``<iri>``, ``_:blank``, ``"lexical"`` optionally followed by ``@lang`` or
-    ``^^<datatype>``, or a bare number or boolean; values come out as :func:`_plain_ox` gives
+    ``^^<datatype>``, or a bare number or boolean; values come out as :func:`plain_ox` gives
     them for the same terms, IRIs starting with ``strip`` without it.  Tabs, newlines, quotes
     and backslashes inside a literal are escaped (``\\t`` …), so no cell holds a raw tab or
     newline and the text splits into columns in one go (measured: 10,000 rows of an IRI and
@@ -126,7 +126,7 @@ def _tsv_value(cell: str, strip: str = "") -> str | int | float | bool:
             return cell
 
 
-def _to_ox(value):
+def to_ox(value):
     """A substitution as a pyoxigraph term: pyoxigraph terms as they are, rdflib terms converted,
     plain values as literals (rdflib is consulted only when the caller has loaded it)."""
     import sys

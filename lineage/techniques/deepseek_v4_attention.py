@@ -25,8 +25,8 @@ double as values).  A learned per-head "sink" logit joins each softmax.  The out
 is grouped: g groups of heads each map to a d_g latent, then one matrix mixes them.
 
 Per token and layer the cache grows by D / m numbers (plus index_head_dim / 4 for CSA), against
-576 + 128 for DeepSeek-V3.2's MLA + DSA; :func:`v4_vs_v32_at` computes both models' KV bytes and
-single-token FLOPs at a context length from their configs (:func:`kv_bytes_at`,
+576 + 128 for DeepSeek-V3.2's MLA + DSA; :func:`lineage.measure.v4_vs_v32_at` computes both models'
+KV bytes and single-token FLOPs at a context length from their configs (:func:`lineage.measure.kv_bytes_at`,
 :func:`flops_per_token`).
 
 Simplified: plain RoPE (no YaRN) in the module; no FP8/FP4, no mHC residual streams, no MoE;
@@ -36,21 +36,17 @@ types) is tested in ``tests/techniques/test_deepseek_v4_attention.py``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from lineage.techniques.kv_cache import kv_footprint
 from lineage.techniques.mla import apply_rope, rms_norm, rope_angles
 
 TECHNIQUES = ("compressed-sparse-attention", "heavily-compressed-attention")  # graph ids, read by lineage.techniques
 
 __all__ = [
-    "V4AttentionConfig", "V4Attention", "V4Cache", "pool_windows", "flops_per_token", "kv_bytes_at", "v4_layer_macs",
-    "v32_layer_macs", "v4_vs_v32_at",
-]
+    "V4AttentionConfig", "V4Attention", "V4Cache", "pool_windows", "flops_per_token", "v4_layer_macs", "v32_layer_macs"]
 
 
 @dataclass(frozen=True)
@@ -263,11 +259,6 @@ class V4Attention(nn.Module):
 # --------------------------------------------------------------------------- formulas from configs
 
 
-def kv_bytes_at(config: dict, tokens: int, dtype_bytes: int = 2) -> int:
-    """KV cache bytes of one sequence at ``tokens`` (all layers): :func:`lineage.techniques.kv_cache.kv_footprint`."""
-    return kv_footprint(config, dtype_bytes).bytes_at(tokens)
-
-
 def v4_layer_macs(c: dict, ratio: int, tokens: int) -> int:
     """Multiply-adds of one DeepSeek-V4 layer (compress ratio m) for one token at context ``tokens``."""
     h, heads, d, ql = c["hidden_size"], c["num_attention_heads"], c["head_dim"], c["q_lora_rank"]
@@ -314,21 +305,3 @@ def flops_per_token(config: dict, tokens: int) -> dict[str, float]:
     ffn += dense * 3 * h * c.get("intermediate_size", 0)
     parts = {"attention": 2 * attention, "ffn": 2 * ffn, "head": 2 * h * c["vocab_size"]}
     return {**parts, "total": sum(parts.values())}
-
-
-V4_PRO, V32 = "deepseek-ai__DeepSeek-V4-Pro.json", "deepseek-ai__DeepSeek-V3.2.json"
-
-
-def v4_vs_v32_at(tokens: int = 2**20, v4: dict | None = None, v32: dict | None = None) -> dict[str, float]:
-    """V4-Pro over V3.2 at ``tokens`` of context: single-token FLOPs and KV-cache bytes, from the bundled configs.
-
-    The V4 report's claim is about 1M tokens ("27% of the single-token FLOPs, 10% of the KV cache").
-    """
-    from lineage.ingest.config.read import bundled_dir
-
-    v4 = v4 or json.loads((bundled_dir() / V4_PRO).read_text(encoding="utf-8"))
-    v32 = v32 or json.loads((bundled_dir() / V32).read_text(encoding="utf-8"))
-    f4, f32 = flops_per_token(v4, tokens), flops_per_token(v32, tokens)
-    k4, k32 = kv_bytes_at(v4, tokens), kv_bytes_at(v32, tokens)
-    return {"tokens": tokens, "flops_ratio": f4["total"] / f32["total"], "attention_flops_ratio": f4["attention"] / f32["attention"],
-            "kv_ratio": k4 / k32, "v4_flops": f4["total"], "v32_flops": f32["total"], "v4_kv_bytes": k4, "v32_kv_bytes": k32}

@@ -17,10 +17,9 @@ token: 70,272 bytes in BF16.  MHA with its 128 heads of d_h = 128 would cache 2 
 numbers, 56.9x more; this is the comparison of DeepSeek-V2's table 1, which counts the key
 width as d_h (the 64 rotary dimensions of each head's key would make it 71x).
 
-:func:`kv_footprint` reads any config lineage ingests (Hugging Face names, a multimodal
-``text_config``, DeepSeek's inference format, via :class:`lineage.ingest.config.View`) and
-returns the per-layer caches; :func:`measure` builds those caches with torch and measures
-their bytes, which is what ``lineage explain kv-cache --run`` and ``benchmarks/techniques.py``
+:func:`lineage.measure.kv_footprint` reads any config lineage ingests (Hugging Face names, a
+multimodal ``text_config``, DeepSeek's inference format) into a :class:`KVFootprint`, the per-layer
+caches; :func:`measure` builds those caches with torch and measures their bytes, which is what ``lineage explain kv-cache --run`` and ``benchmarks/techniques.py``
 report and record as claims (graph id ``kv-cache``).
 
 Simplified: everything is counted at one ``dtype_bytes`` (BF16 by default), although some
@@ -33,12 +32,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 
-from lineage.errors import UnsupportedLayout
-from lineage.ingest.config.read import View, text_config
 from lineage.techniques.mla import LatentCache
 
 TECHNIQUES = ("kv-cache", "mha", "gqa", "mqa", "sliding-window-attention")  # graph ids, read by lineage.techniques
@@ -50,7 +46,6 @@ __all__ = [
     "LatentCache",
     "LayerCache",
     "KVFootprint",
-    "kv_footprint",
     "measure",
     "mha_bytes_per_token",
     "gqa_bytes_per_token",
@@ -217,82 +212,6 @@ class KVFootprint:
     def bytes_at(self, tokens: int) -> int:
         """Total cache bytes for one sequence of ``tokens`` tokens."""
         return sum(c.numbers_at(tokens) for c in self.caches) * self.dtype_bytes
-
-
-def kv_footprint(config: dict[str, Any], dtype_bytes: int = 2, name: str = "config.json") -> KVFootprint:
-    """Per-layer KV caches of a model from its config, at ``dtype_bytes`` per number.
-
-    Examples
-    --------
-    >>> v3 = {"model_type": "deepseek_v3", "num_hidden_layers": 61, "num_attention_heads": 128,
-    ...       "kv_lora_rank": 512, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128}
-    >>> fp = kv_footprint(v3)
-    >>> fp.bytes_per_token, fp.mha_bytes_per_token, round(fp.ratio_vs_mha, 1)
-    (70272, 3997696, 56.9)
-    >>> kv_footprint({"num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8,
-    ...               "hidden_size": 4096}).bytes_per_token  # Llama-3-8B-like GQA
-    131072
-    """
-    inner, prefix = text_config(config, name)
-    v = View(inner, prefix, name)
-    layers, heads = v.integer("num_hidden_layers"), v.integer("num_attention_heads")
-    if not layers or not heads:
-        raise UnsupportedLayout(f'config "{name}" has no KV cache lineage can size (needs layer and head counts)')
-    notes: list[str] = []
-    caches: list[LayerCache] = []
-    estimated = False
-    kv_lora, rope = v.integer("kv_lora_rank"), v.integer("qk_rope_head_dim") or 0
-    ratios = v.sequence("compress_ratios")
-    window = v.integer("sliding_window")
-    linear = v.mapping("linear_attn_config") or {}
-    layer_types = v.sequence("layer_types") or []
-
-    if ratios:
-        # DeepSeek-V4 (inference/model.py): one KV head of head_dim per layer; every layer keeps a
-        # sliding window; layers with ratio r > 0 add one compressed entry per r tokens, and r == 4
-        # layers an indexer key per 4 tokens.
-        hd = v.integer("head_dim") or 0
-        ratios = ratios[:layers]
-        caches.append(LayerCache("sliding", layers, hd, window=window or 128, heads=1, head_dim=hd, shared_kv=True))
-        for r in sorted({r for r in ratios if r}):
-            caches.append(LayerCache("compressed", ratios.count(r), hd, ratio=r))
-        n4 = ratios.count(4)
-        if n4 and (index_dim := v.integer("index_head_dim")):
-            caches.append(LayerCache("dsa-indexer", n4, index_dim, ratio=4))
-        estimated = True
-        notes.append("compressed layers estimated from compress_ratios (one entry per r tokens, window kept)")
-        mha = (heads, hd, hd)
-    elif kv_lora:
-        n = len(linear.get("full_attn_layers") or []) or layers
-        if n < layers:
-            notes.append(f"{layers - n} linear-attention layers keep a fixed-size state, not counted")
-        caches.append(LayerCache("mla", n, kv_lora + rope))
-        if index_dim := v.integer("index_head_dim"):
-            caches.append(LayerCache("dsa-indexer", n, index_dim))
-            notes.append("DSA indexer keys counted at the same dtype (DeepSeek's inference code stores them in FP8)")
-        # DeepSeek-V2 table 1 compares with MHA whose keys and values have d_h = qk_nope_head_dim
-        mha = (heads, v.integer("qk_nope_head_dim") or 0, v.integer("v_head_dim") or 0)
-    else:
-        kv_heads = v.integer("num_key_value_heads") or heads
-        hidden = v.integer("hidden_size")
-        hd = v.integer("head_dim") or (hidden // heads if hidden else 0)
-        if not hd:
-            raise UnsupportedLayout(f'config "{name}" gives neither "head_dim" nor "hidden_size"')
-        kind = "mqa" if kv_heads == 1 else "gqa" if kv_heads < heads else "mha"
-        full, sliding = layers, 0
-        if layer_types:
-            full = sum(t == "full_attention" for t in layer_types[:layers])
-            sliding = sum(t == "sliding_attention" for t in layer_types[:layers])
-            if layers - full - sliding:
-                notes.append(f"{layers - full - sliding} linear-attention layers keep a fixed-size state, not counted")
-        elif window and v.boolean("use_sliding_window") is not False:
-            full, sliding = 0, layers
-        if full:
-            caches.append(LayerCache(kind, full, 2 * kv_heads * hd, heads=kv_heads, head_dim=hd))
-        if sliding:
-            caches.append(LayerCache("sliding", sliding, 2 * kv_heads * hd, window=window, heads=kv_heads, head_dim=hd))
-        mha = (heads, hd, hd)
-    return KVFootprint(tuple(caches), layers, *mha, dtype_bytes, estimated, tuple(notes))
 
 
 # --------------------------------------------------------------------------- measurement

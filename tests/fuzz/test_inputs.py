@@ -64,7 +64,7 @@ def test_config_with_100000_keys_is_refused_before_claims_are_made(config_text, 
 
 
 def test_every_corpus_config_is_within_the_key_limit(corpus):
-    from lineage.ingest.config.limits import MAX_CONFIG_KEYS
+    from lineage.configfile.limits import MAX_CONFIG_KEYS
 
     sizes = [len(json.loads(p.read_text())) for p in corpus.glob("**/configs/*.json")]
     assert sizes and max(sizes) < MAX_CONFIG_KEYS / 10

@@ -1,7 +1,7 @@
 """Derivatives in the corpus: every quantized copy is a model derived from its base, and no copy makes
 its publisher a lab that reuses the base's techniques.
 
-The store holds, through the release pipeline (:func:`lineage.release.ingest.ingest_all`), every
+The store holds, through the release pipeline (:func:`lineage.release.assemble.ingest_all`), every
 corpus config and Hub card whose repo name carries a number-format suffix (NVIDIA's NVFP4 copies of
 DeepSeek, GLM, Kimi, Qwen and MiniMax models, RedHat's and SGLang's conversions, the labs' own FP8
 releases, the GGUF cards of two quantizers) and DeepSeek's own configs of the models NVIDIA copied.
@@ -23,7 +23,7 @@ DEEPSEEK_BASES = ("configs/deepseek-ai__DeepSeek-V3.1.json", "configs/deepseek-a
 def _copies(sources):
     """The corpus sources of quantized copies: a format suffix on the repo's name (a file whose bytes are
     the lab's own config, bundled with lineage, is that config: NVIDIA's GLM-5-NVFP4 file is Z.ai's GLM-5 one)."""
-    from lineage.ingest.config import bundled_configs
+    from lineage.catalog.config_sources import bundled_configs
 
     bundled = {c.sha256 for c in bundled_configs()}
     return [s for s in sources if s.sha256 not in bundled
@@ -39,7 +39,7 @@ def corpus_sources(corpus):
 
 @pytest.fixture(scope="module")
 def copies_store(tmp_path_factory, corpus, corpus_sources):
-    from lineage.release.ingest import ingest_all
+    from lineage.release.assemble import ingest_all
     from lineage.store import Store
 
     chosen = _copies(corpus_sources) + [s for s in corpus_sources if s.path in DEEPSEEK_BASES]

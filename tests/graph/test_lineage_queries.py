@@ -13,7 +13,7 @@ from lineage.questions.adoption import adopters, timeline
 from lineage.questions.compare import compare
 from lineage.questions.flow import flow, idea_flow, inherited, symbiosis
 from lineage.questions.origin import introduction
-from lineage.questions.paths import path
+from lineage.questions.route import path
 
 runner = CliRunner()
 

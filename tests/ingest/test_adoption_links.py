@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.ingest import adoption
+from lineage.ingest import adoption_rules
 from lineage.ingest.text import Sentence, alias_patterns
 
 OWN = ["Zeta-3B"]
@@ -47,13 +47,13 @@ def patterns(catalog):
 @pytest.mark.parametrize("texts,technique,kind", CASES, ids=[t[-1][:50] for t, *_ in CASES])
 def test_a_sentence_carrying_the_own_model_on_is_read_for_what_it_says(patterns, texts, technique, kind):
     body = [Sentence(1, i, t) for i, t in enumerate(texts)]  # consecutive sentences of one page
-    found = adoption.find_mentions(body, {technique: patterns[technique]}, OWN, ["Omega-7"])
+    found = adoption_rules.find_mentions(body, {technique: patterns[technique]}, OWN, ["Omega-7"])
     assert [m.kind.value for m in found] == [kind]
 
 
 def verdicts(texts, patterns, techniques):
     body = [Sentence(1, i, t) for i, t in enumerate(texts)]
-    decided = adoption.decide(adoption.find_mentions(body, {t: patterns[t] for t in techniques}, OWN, ["Omega-7"]))
+    decided = adoption_rules.decide(adoption_rules.find_mentions(body, {t: patterns[t] for t in techniques}, OWN, ["Omega-7"]))
     return {t: d.verdict.value for t, d in decided.items()}
 
 

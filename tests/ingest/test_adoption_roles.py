@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.domain import EntityKind
-from lineage.ingest import adoption, hardware
+from lineage.ingest import adoption_rules, hardware_ties
 from lineage.ingest.report import document_models
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -22,7 +22,7 @@ def patterns(catalog):
 
 
 def kinds(text, technique, patterns, section=None):
-    found = adoption.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN,
+    found = adoption_rules.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN,
                                    sections=lambda s: section)
     return [m.kind.value for m in found]
 
@@ -33,7 +33,7 @@ def kinds(text, technique, patterns, section=None):
     (["3 Architecture", "3.1 Attention"], None), (["Pre-training"], None),
 ])
 def test_section_kinds(titles, kind):
-    assert adoption.section_kind(titles) == kind
+    assert adoption_rules.section_kind(titles) == kind
 
 
 def test_an_adoption_in_an_ablation_section_is_not_the_models(patterns):
@@ -61,7 +61,7 @@ def test_a_model_the_document_presents_is_another_model():
 def test_a_device_tie_of_another_model_is_not_the_own_models(catalog):
     s = Sentence(7, 0, "In this paper, we include Korrin Pro MoE, a model optimized for the Ascend 910B.")
     names = {"zeta-3b": OWN}
-    assert "huawei-ascend-910b" in {f.device for f in hardware.extract([s], names, catalog)}  # read as ours
+    assert "huawei-ascend-910b" in {f.device for f in hardware_ties.extract([s], names, catalog)}  # read as ours
     others = document_models([s], OWN)
-    assert hardware.extract([s], names, catalog, other_names=others) == []
+    assert hardware_ties.extract([s], names, catalog, other_names=others) == []
     assert alias_patterns(catalog, EntityKind.HARDWARE)["huawei-ascend-910b"].search(s.text)

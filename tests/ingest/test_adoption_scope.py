@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.domain import Claim, Evidence, Method, Predicate, SourceKind, Status, utcnow
-from lineage.ingest import adoption
+from lineage.ingest import adoption_rules
 from lineage.ingest.text import Sentence, alias_patterns
 from lineage.verify import anachronism, guard_time
 
@@ -22,7 +22,7 @@ def patterns(catalog):
 
 
 def kind_of(text, technique, patterns):
-    (m,) = adoption.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN)
+    (m,) = adoption_rules.find_mentions([Sentence(1, 0, text)], {technique: patterns[technique]}, OWN)
     return m.kind.value, m.cue
 
 
@@ -106,7 +106,7 @@ def test_a_use_before_the_technique_existed_is_never_verified(catalog):
 
 def kinds_in(texts, technique, patterns):
     """Classify consecutive sentences (one page), as a report's body is read."""
-    found = adoption.find_mentions([Sentence(1, i, t) for i, t in enumerate(texts)], {technique: patterns[technique]}, OWN)
+    found = adoption_rules.find_mentions([Sentence(1, i, t) for i, t in enumerate(texts)], {technique: patterns[technique]}, OWN)
     return [(m.kind.value, m.cue) for m in found]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.ingest.article import Resolver, read, read_article
+from lineage.ingest.article import ArticleResolver, read, read_article
 from lineage.ingest.article_shapes import SIZE_REACH, sized
 from lineage.ingest.article_units import Mentions
 from lineage.ingest.structure import Unit
@@ -61,7 +61,7 @@ def test_a_table_with_a_model_per_column_gives_each_its_sizes(shapes):
 def test_a_tagged_size_far_from_any_model_is_nobody_s(catalog):
     far = "DeepSeek V3 came out" + ", and many words follow here" * (SIZE_REACH // 20) + " with 37B active parameters"
     near = "DeepSeek V3 came out with 37B active parameters"
-    m = Mentions(Resolver(catalog))
+    m = Mentions(ArticleResolver(catalog))
     assert sized(Unit("sentence", far, 3), m) == []
     assert [(c.subjects, c.value) for c in sized(Unit("sentence", near, 3), m)] == [(["deepseek-v3"], 37 * 10**9)]
 
@@ -97,7 +97,7 @@ def test_a_derivative_s_name_is_not_the_model_it_starts_with(shapes):
 
 
 def test_a_lab_alias_running_into_a_model_name_names_the_model(catalog):
-    r = Resolver(catalog)
+    r = ArticleResolver(catalog)
     found = r.find("Meta Llama 4 Scout is out")
     assert [m.kind for m in found] == ["model"] and found[0].text.endswith("Scout")
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from lineage.catalog.config_sources import bundled_configs, bundled_dir
+from lineage.configfile.read import read_config
 from lineage.domain import Predicate, Status
 from lineage.errors import SourceFormatError
-from lineage.ingest.config import bundled_configs, ingest_config
+from lineage.ingest.config import ingest_config
 from lineage.ingest.config.detect import findings_for
-from lineage.ingest.config.read import bundled_dir, read_config
 
 # Techniques each config shows, checked by hand against the raw JSON values
 # (e.g. DeepSeek-V3: kv_lora_rank 512, n_group 8, topk_method noaux_tc,

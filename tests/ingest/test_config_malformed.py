@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from lineage.catalog.config_sources import bundled_dir
 from lineage.cli import app
 from lineage.ingest.config import ingest_config
-from lineage.ingest.config.read import bundled_dir
 from lineage.store import Store
 
 CASE_SECONDS = 20

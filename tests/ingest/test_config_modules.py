@@ -9,12 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
+from lineage.configfile.read import read_config
 from lineage.domain import Method, Predicate
 from lineage.errors import UnsupportedLayout
 from lineage.ingest.config.detect import findings_for
 from lineage.ingest.config.meta_device import read_modules, unavailable
 from lineage.ingest.config.params import count_parameters
-from lineage.ingest.config.read import read_config
 from lineage.ingest.config.readers import disagreements, module_reading
 
 needs_transformers = pytest.mark.skipif(unavailable() is not None, reason="transformers and torch not installed")

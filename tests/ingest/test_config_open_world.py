@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
+from lineage.configfile.keys import KINDS, is_architecture
 from lineage.domain import Predicate, Status
 from lineage.ingest.config import ingest_config
-from lineage.ingest.config.keys import KINDS, is_architecture
 from lineage.ingest.config.readers import module_reading
 
 INVENTED = {

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from lineage.configfile.limits import MAX_CONFIG_BYTES
 from lineage.ingest import download
 from lineage.ingest.card import MAX_CARD_BYTES
-from lineage.ingest.config.limits import MAX_CONFIG_BYTES
 from lineage.ingest.hub import _git_sha1
 from lineage.ingest.pdf import MAX_PDF_BYTES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.domain import Predicate
-from lineage.ingest.hardware import discover, extract
+from lineage.ingest.hardware_ties import discover, extract
 from lineage.ingest.text import Sentence
 
 NAMES = {"zeta-9": ["Zeta-9"]}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.ingest import adoption, report_architecture
+from lineage.ingest import adoption_rules, report_architecture
 from lineage.ingest.pdf import Heading, PdfText
 from lineage.ingest.report import body_sentences
 from lineage.ingest.text import Sentence, alias_patterns, sentences
@@ -159,7 +159,7 @@ def test_an_apposition_naming_the_own_models_variants_adopts_its_technique(patte
 def test_this_was_achieved_by_continues_the_own_subject(patterns):
     def kinds(first):
         texts = [first, "This was achieved by using YaRN with a scaling factor of 2."]
-        found = adoption.find_mentions([Sentence(1, i, t) for i, t in enumerate(texts)], {"yarn": patterns["yarn"]}, OWN)
+        found = adoption_rules.find_mentions([Sentence(1, i, t) for i, t in enumerate(texts)], {"yarn": patterns["yarn"]}, OWN)
         return [m.kind.value for m in found]
 
     assert kinds("We extended the context window of Zeta to 64K tokens.") == ["adoption"]

@@ -21,7 +21,7 @@ from lineage.domain import EntityKind
 from lineage.ingest.text import alias_patterns, ordinary_word
 
 MODULES = (
-    "adoption", "adoption_led", "comparisons", "discovery", "facts", "hardware", "makers", "prose", "relations", "report",
+    "adoption_rules", "adoption_led", "comparisons", "discovery", "facts", "hardware_ties", "makers", "prose", "relations", "report",
     "report_architecture", "report_columns", "report_subjects",
 )
 _RELATION_SHAPE = ("a relation shape between two technique names; this test's stand-in for relations.find (names "
@@ -31,7 +31,7 @@ LISTED: dict[str, str] = {
     "comparisons._PATTERNS[Predicate.INFERENCE_FLOPS_RATIO]": "a number with its unit (N% of FLOPs), not a phrase",
     "comparisons._PATTERNS[Predicate.KV_CACHE_RATIO]": "a number with its unit (N% of the KV cache), not a phrase",
     "facts._SLASH": "a number shape (active/total parameters, '3B/16B-parameter'), not a phrase",
-    "hardware._NATIVE": "a device line's name in another script (an alias, cited in seeds/hardware.yaml), not a phrase",
+    "hardware_ties._NATIVE": "a device line's name in another script (an alias, cited in seeds/hardware.yaml), not a phrase",
     **{f"relations._RULES[{i}][1]": _RELATION_SHAPE for i in (0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11)},
 }
 
@@ -114,7 +114,7 @@ def firing(texts: dict[Path, str]) -> dict[str, set[str]]:
 
 def test_cues_are_collected():
     found = cues()
-    assert len(found) > 50 and "adoption._NEGATION" in found
+    assert len(found) > 50 and "adoption_rules.NEGATION_RE" in found
 
 
 def test_every_cue_fires_in_reports_of_two_labs(texts):

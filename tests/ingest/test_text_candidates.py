@@ -13,7 +13,7 @@ import re
 import pytest
 
 from lineage.domain import EntityKind
-from lineage.ingest import adoption, relations, report_architecture
+from lineage.ingest import adoption_rules, relations, report_architecture
 from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import _other_names, _own_names, _section_kind, body_sentences, pdf_subjects
 from lineage.ingest.text import AliasPatterns, _compiled, alias_patterns, candidates, folded
@@ -92,9 +92,9 @@ def test_report_readers_find_what_every_pattern_finds(report, catalog):
     fast = alias_patterns(catalog)
     every = dict(fast)
     sections = lambda s: _section_kind(pdf, s)  # noqa: E731
-    found = adoption.find_mentions(body, fast, own, others, sections=sections)
-    assert found == adoption.find_mentions(body, every, own, others, sections=sections)
-    assert len(found) > 20 and {m.kind for m in found} >= {adoption.Kind.ADOPTION, adoption.Kind.MENTION}
+    found = adoption_rules.find_mentions(body, fast, own, others, sections=sections)
+    assert found == adoption_rules.find_mentions(body, every, own, others, sections=sections)
+    assert len(found) > 20 and {m.kind for m in found} >= {adoption_rules.Kind.ADOPTION, adoption_rules.Kind.MENTION}
     assert report_architecture.mentions(pdf, body, fast, own, others) == report_architecture.mentions(
         pdf, body, every, own, others)
     assert relations.find(body, fast, catalog) == relations.find(body, every, catalog)

@@ -7,8 +7,8 @@ from lineage.questions.compare import compare
 from lineage.questions.flow import flow, inherited
 from lineage.questions.hardware import hardware
 from lineage.questions.ideas import ancestry, descendants, family_changes, idea_links
-from lineage.questions.paths import path
-from lineage.questions.status import _edges, at_least
+from lineage.questions.route import path
+from lineage.questions.status import at_least, edges_of
 from lineage.questions.tree import descendants as tree_descendants
 from lineage.questions.tree import graph_edges, most_derived, who_quantizes
 
@@ -46,7 +46,7 @@ def _tree_edges(g, tree, older: bool, ms) -> set[tuple]:
         nodes += node.children
         rows |= {(link.subject, link.relation, link.object, link.status.value)
                  for links in idea_links(g, node.technique, older, ms).values() for link in links}
-        rows |= {(node.technique, "usedBy", m, d["status"]) for m, d in _edges(g, node.technique, "uses", out=False)
+        rows |= {(node.technique, "usedBy", m, d["status"]) for m, d in edges_of(g, node.technique, "uses", out=False)
                  if m in node.models}
     return rows | {(link.subject, link.relation, link.object, link.status.value) for link in tree.contrasts}
 
@@ -56,10 +56,10 @@ def expected(g, name: str, params: dict) -> set[tuple]:
     p = dict(params)
     ms = p.pop("min_status", "unverified")
     if name == "who_uses":
-        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False)
+        return {(m, d["status"]) for m, d in edges_of(g, p["technique"], "uses", out=False)
                 if d["status"] != "contradicted" and at_least(d["status"], ms)}
     if name == "ruled_out":
-        return {(m, d["status"]) for m, d in _edges(g, p["technique"], "uses", out=False) if d["status"] == "contradicted"}
+        return {(m, d["status"]) for m, d in edges_of(g, p["technique"], "uses", out=False) if d["status"] == "contradicted"}
     if name == "adopters":
         return {(u.model, u.released, u.status.value) for u in adopters(g, p["technique"], ms).rows}
     if name == "flow":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.release.build import build_release
+from lineage.release.write import build_release
 
 
 @pytest.fixture(scope="session")

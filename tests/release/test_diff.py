@@ -7,9 +7,9 @@ import json
 from typer.testing import CliRunner
 
 from lineage.build import build
+from lineage.catalog.config_sources import bundled_configs, bundled_dir
 from lineage.cli import app
-from lineage.ingest.config import bundled_configs, ingest_config
-from lineage.ingest.config.read import bundled_dir
+from lineage.ingest.config import ingest_config
 from lineage.release.diff import diff
 from lineage.store import Store
 

@@ -15,9 +15,9 @@ from lineage.build import build
 from lineage.cli import app
 from lineage.cli.aliases import notice
 from lineage.domain import FETCH_HINT
-from lineage.release.load import shipped
-from lineage.release.spans import span_hash
 from lineage.store import Store
+from lineage.store.release_files import shipped
+from lineage.store.spans import span_hash
 
 CARD = "hf/deepseek-ai__DeepSeek-V4-Flash"
 
@@ -37,9 +37,9 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "cache"))
     from lineage.release import fetch
 
-    fetch._text.cache_clear()
+    fetch.fetched_text.cache_clear()
     yield tmp_path / "cache"
-    fetch._text.cache_clear()
+    fetch.fetched_text.cache_clear()
 
 
 def run(*args):

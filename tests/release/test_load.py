@@ -8,8 +8,8 @@ import pytest
 
 from lineage.build import build
 from lineage.errors import SourceFormatError
-from lineage.release.build import QUADS
 from lineage.store import Store
+from lineage.store.release_files import QUADS
 
 
 def claim_keys(store):

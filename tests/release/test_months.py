@@ -11,7 +11,7 @@ import pytest
 
 from lineage.domain import Method, Predicate
 from lineage.errors import SourceFormatError
-from lineage.release.ingest import ingest_all
+from lineage.release.assemble import ingest_all
 from lineage.release.sources import from_corpus, load
 from lineage.store import Store
 

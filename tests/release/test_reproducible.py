@@ -22,11 +22,11 @@ from collections import defaultdict
 
 import pytest
 
-from lineage.release.build import build_release, read_release, release_lines
-from lineage.release.ingest import ORDER, ingest_all
-from lineage.release.load import shipped
+from lineage.release.assemble import ORDER, ingest_all
 from lineage.release.sources import dump, from_corpus, load, sources_file
+from lineage.release.write import build_release, release_lines
 from lineage.store import Store
+from lineage.store.release_files import read_release, shipped
 
 SUBSET_EXTRA = ("hf/deepseek-ai__DeepSeek-V4-Flash",)
 

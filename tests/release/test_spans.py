@@ -1,4 +1,4 @@
-"""Quoted text becomes offsets and a hash; re-cutting checks the hash (lineage.release.spans)."""
+"""Quoted text becomes offsets and a hash; re-cutting checks the hash (lineage.store.spans)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from lineage.domain import Evidence, Method, SourceKind
 from lineage.errors import SourceFormatError
-from lineage.release.spans import locate, recut, redact, span_hash
+from lineage.store.spans import locate, recut, redact, span_hash
 
 TEXT = "Title page.\fWe employ the Muon\noptimizer  for all matrices. Other text.\fWe employ the Muon optimizer again."
 

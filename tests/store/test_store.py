@@ -138,7 +138,7 @@ def test_direct_edges_support_property_paths(built_store):
 
 def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
     """select() splits Oxigraph's TSV output, escapes (tab, newline, quote, backslash) decoded."""
-    from lineage.store.results import _plain_ox
+    from lineage.store.results import plain_ox
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     store._ox.update(f"""INSERT DATA {{ GRAPH <http://g> {{ <http://a> <http://p> "plain", "lang"@en, "ünï ☃", "",
@@ -147,7 +147,7 @@ def test_select_reads_every_kind_of_term_as_the_term_objects_give_it(store):
     for subject in ("<http://a>", "<http://b>", "?s"):
         query = f"SELECT ?o ?none WHERE {{ {subject} <http://p> ?o OPTIONAL {{ ?o <http://q> ?none }} }}"
         terms = store._ox.query(query, use_default_graph_as_union=True)
-        expected = sorted(repr(_plain_ox(row[0])) for row in terms)
+        expected = sorted(repr(plain_ox(row[0])) for row in terms)
         got = store.select(query)
         assert all(set(r) == {"o"} for r in got)
         assert sorted(repr(r["o"]) for r in got) == expected

@@ -5,14 +5,13 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+from lineage.measure import kv_bytes_at, v4_vs_v32_at  # noqa: E402
 from lineage.techniques.deepseek_v4_attention import (  # noqa: E402
     V4Attention,
     V4AttentionConfig,
     V4Cache,
     flops_per_token,
-    kv_bytes_at,
     v4_layer_macs,
-    v4_vs_v32_at,
     v32_layer_macs,
 )
 
@@ -163,7 +162,7 @@ def test_v32_layer_flops_match_a_flop_counter_on_dsa():
 def test_v4_pro_vs_v32_at_1m_tokens_is_what_the_formulas_give():
     import json
 
-    from lineage.ingest.config.read import bundled_dir
+    from lineage.catalog.config_sources import bundled_dir
 
     v4, v32 = (json.loads((bundled_dir() / n).read_text()) for n in ("deepseek-ai__DeepSeek-V4-Pro.json", "deepseek-ai__DeepSeek-V3.2.json"))
     r = v4_vs_v32_at(2**20)

@@ -7,12 +7,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from lineage.measure import kv_footprint  # noqa: E402
 from lineage.techniques.kv_cache import (  # noqa: E402
     KVCache,
     LatentCache,
     SlidingWindowCache,
     gqa_bytes_per_token,
-    kv_footprint,
     measure,
     mha_bytes_per_token,
     mla_bytes_per_token,

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from lineage.cli import app
 from lineage.domain import Method, Predicate, Status
 from lineage.ingest.card import prepare_card, read_card
+from lineage.measure import measure_ratio
 from lineage.store import Store
-from lineage.techniques.ratios import measure_ratio
 from lineage.verify import verify
 from lineage.verify_ratios import RATIO_TOLERANCE, judge_ratios
 
@@ -40,7 +40,7 @@ def test_the_v4_card_flops_and_kv_claims_are_verified_by_measurement(corpus, cat
 
 
 def test_measured_ratio_is_the_quotient_of_the_two_models_formulas():
-    from lineage.techniques.deepseek_v4_attention import v4_vs_v32_at
+    from lineage.measure import v4_vs_v32_at
 
     expected = v4_vs_v32_at(2**20)
     flops = measure_ratio(Predicate.INFERENCE_FLOPS_RATIO, "deepseek-v4-pro", "deepseek-v3.2", 2**20)
@@ -107,7 +107,7 @@ def test_lineage_why_shows_the_measured_ratio_and_verdict(catalog, tmp_path):
 def test_a_measurement_is_kept_in_the_cache_and_read_back_until_its_inputs_change(tmp_path, monkeypatch):
     import json
 
-    from lineage.techniques.ratios import measure_afresh
+    from lineage.measure import measure_afresh
 
     monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path))
     args = (Predicate.KV_CACHE_RATIO, "deepseek-v4-pro", "deepseek-v3.2", 2**20)

@@ -21,12 +21,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from lineage.catalog.config_sources import ConfigSource, bundled_configs
 from lineage.catalog.resolver import Resolver, known_only_by_name
 from lineage.combine import NO_SOURCE
+from lineage.configfile.read import read_config
 from lineage.domain import (
     ID_PATTERN,
     Claim,
     Draft,
+    EntityKind,
     Evidence,
     Method,
     Predicate,
@@ -43,29 +46,12 @@ from lineage.ingest.config.derived import derivative_entities, derived_from
 from lineage.ingest.config.detect import Finding, findings_for
 from lineage.ingest.config.meta_device import ModuleReading
 from lineage.ingest.config.params import count_parameters
-from lineage.ingest.config.read import read_config
 from lineage.ingest.config.readers import merge, module_reading
+from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 from lineage.ingest.identity import check_batch, check_identity, prepared_afresh
 from lineage.ingest.months import RecordedMonth, month_claim, unknown_month
 from lineage.verify import reconcile_primary_values
 from lineage.verify_draft import settle
-
-
-class ConfigSource(BaseModel):
-    """Where a config file came from (from ``seeds/sources/configs.yaml`` or the command line)."""
-
-    file: str = Field(description="File name.")
-    model: str = Field(description="Model id the config describes.")
-    repo: str | None = Field(None, description="Hugging Face repo whose config this is.")
-    copied_from: str | None = Field(None, description="Repository this copy was taken from.")
-    path_in_repo: str | None = Field(None, description="Path of the file in that repository.")
-    commit: str | None = Field(None, description="Commit of that repository.")
-    sha256: str | None = Field(None, description="Hash of the exact bytes.")
-    kind: SourceKind = Field(SourceKind.PRIMARY, description="Primary for the publisher's own file.")
-    derivative: bool = Field(False, description="A third party's re-encoding (quantization) of the model.")
-    url: str | None = Field(None, description="Where to fetch this exact copy.")
-    note: str | None = Field(None, description="Provenance caveats.")
-    discovered: bool = Field(False, description="The model is not in the catalog; its id comes from the repo name.")
 
 
 class ParameterSummary(BaseModel):
@@ -279,16 +265,6 @@ def prepare(path: Path, src: ConfigSource, catalog=None) -> PreparedConfig:
     return PreparedConfig(doc=doc, claims=claims, report=report, source=src)
 
 
-def bundled_configs() -> list[ConfigSource]:
-    """The configs shipped in ``seeds/sources/configs.yaml``."""
-    import yaml
-
-    from lineage.paths import data_dir
-
-    rows = yaml.safe_load((data_dir("seeds") / "sources" / "configs.yaml").read_text(encoding="utf-8"))
-    return [ConfigSource.model_validate(r) for r in rows]
-
-
 def discovered_model_id(repo: str, catalog) -> str:
     """A model id for a Hugging Face repo the catalog lacks: the repo name in lowercase kebab-case.
 
@@ -340,7 +316,6 @@ def identify(path: Path, catalog, model: str | None) -> ConfigSource:
     that repo, or a *discovered* model (:func:`discovered_model_id`) when the catalog lacks it.
     ``--model`` must still name a catalog model (``catalog.resolve`` below refuses others).
     """
-    from lineage.domain import EntityKind
 
     cfg, raw = read_config(path)
     digest = hashlib.sha256(raw).hexdigest()
@@ -494,7 +469,6 @@ def discovered_entities(p: PreparedConfig, catalog, released: str | None = None)
     from the model name's prefix when that names a catalog lab, else stays unknown.  ``released`` dates
     the config's own model only (the base a name suffix names may have come out earlier).
     """
-    from lineage.ingest.discovery import discovered_model, discovered_organization, resolve_organization
 
     src = p.source
     copies = derivative_entities(src.repo, p.doc, catalog) if src is not None and src.derivative and src.repo else []

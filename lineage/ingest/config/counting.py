@@ -35,26 +35,7 @@ class ParameterCount(BaseModel):
 _REQUIRED = object()
 
 
-INFERENCE_KEYS = {
-    # DeepSeek inference format (deepseek-ai/DeepSeek-V3 inference/model.py ModelArgs) -> HF spelling
-    "dim": "hidden_size",
-    "n_layers": "num_hidden_layers",
-    "n_heads": "num_attention_heads",
-    "inter_dim": "intermediate_size",
-    "moe_inter_dim": "moe_intermediate_size",
-    "n_dense_layers": "first_k_dense_replace",
-    "n_activated_experts": "num_experts_per_tok",
-    "n_hash_layers": "num_hash_layers",
-    "n_mtp_layers": "num_nextn_predict_layers",
-    "score_func": "scoring_func",
-    "n_expert_groups": "n_group",
-    "n_limited_groups": "topk_group",
-    "window_size": "sliding_window",
-    "rope_head_dim": "qk_rope_head_dim",
-}
-
-
-class _Config:
+class Config:
     """Typed access to one config dict; every failure is an UnsupportedLayout."""
 
     def __init__(self, raw: dict[str, Any], model_type: str):
@@ -123,7 +104,7 @@ class _Config:
 
 
 @dataclass
-class _Tally:
+class Tally:
     """Running sums for one model: main-model total, active, MTP, embedding, notes."""
 
     total: int = 0
@@ -139,12 +120,12 @@ class _Tally:
         self.active += total if active is None else active
 
 
-def _swiglu(hidden: int, inter: int) -> int:
+def swiglu(hidden: int, inter: int) -> int:
     """Gated MLP: gate_proj, up_proj (hidden x inter) and down_proj (inter x hidden), no bias."""
     return 3 * hidden * inter
 
 
-def _gqa(
+def gqa(
     hidden: int, heads: int, kv_heads: int, head_dim: int, *,
     qkv_bias: bool = False, o_bias: bool = False, qk_norm: int = 0, q_gate: bool = False,
 ) -> int:
@@ -159,7 +140,7 @@ def _gqa(
     return weights + biases + 2 * qk_norm
 
 
-def _mla(c: _Config) -> int:
+def mla(c: Config) -> int:
     """Multi-head latent attention, as in modeling_deepseek_v3.py DeepseekV3Attention.
 
     q: q_a_proj (hidden x q_lora_rank) + q_a_layernorm + q_b_proj, or one q_proj when
@@ -181,7 +162,7 @@ def _mla(c: _Config) -> int:
     return q + kv + o
 
 
-def _dsa_indexer(c: _Config) -> int:
+def dsa_indexer(c: Config) -> int:
     """DeepSeek Sparse Attention lightning indexer (DeepSeek-V3.2-Exp inference/model.py Indexer).
 
     wq_b (q_lora_rank x index_n_heads*index_head_dim), wk (hidden x index_head_dim),
@@ -194,7 +175,7 @@ def _dsa_indexer(c: _Config) -> int:
     return q_lora * n * d + h * d + 2 * d + h * n
 
 
-def _finish(c: _Config, t: _Tally, layout: str, *, tied_default: bool = False) -> ParameterCount:
+def finish(c: Config, t: Tally, layout: str, *, tied_default: bool = False) -> ParameterCount:
     """Add embedding, final norm and output head, then freeze the tally."""
     h, vocab = c.num("hidden_size"), c.num("vocab_size")
     tied = c.flag("tie_word_embeddings", tied_default)

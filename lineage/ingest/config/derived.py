@@ -9,6 +9,7 @@ quantization key or sibling file (the copy's own statement: verified) and the re
 
 from __future__ import annotations
 
+from lineage.catalog.resolver import Resolver
 from lineage.domain import (
     Claim,
     Derivation,
@@ -22,6 +23,7 @@ from lineage.domain import (
 )
 from lineage.ingest.config.derivative import Sign
 from lineage.ingest.derivation import derivation_claim
+from lineage.ingest.discovery import discovered_model, discovered_organization
 
 
 def derivative_id(repo: str, catalog) -> str:
@@ -52,8 +54,6 @@ def derived_from(repo: str, base: str, doc: SourceDocument, found: list[Sign], c
 
 def derivative_entities(repo: str, doc: SourceDocument, catalog) -> list:
     """The copy's model (and its publisher, when the catalog lacks it); nothing when the catalog has the model."""
-    from lineage.catalog.resolver import Resolver
-    from lineage.ingest.discovery import discovered_model, discovered_organization
 
     if catalog.model_by_repo(repo) is not None:
         return []

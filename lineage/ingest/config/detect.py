@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from lineage.configfile.keys import ALIASES, unrecognised
+from lineage.configfile.read import View, is_inference_format, text_config
 from lineage.domain import Method, Predicate, clip
 from lineage.errors import SourceFormatError
-from lineage.ingest.config.keys import ALIASES, unrecognised
 from lineage.ingest.config.patterns import attention_share, pattern_findings
-from lineage.ingest.config.read import View, is_inference_format, text_config
 
 LINEAR_LAYER_KIND = {
     # model_type -> what its transformers implementation runs in "linear_attention" layers

@@ -7,10 +7,10 @@ meta device from the corpus configs.
 
 from __future__ import annotations
 
-from lineage.ingest.config.counting import ParameterCount, _Config, _finish, _gqa, _swiglu, _Tally
+from lineage.ingest.config.counting import Config, ParameterCount, Tally, finish, gqa, swiglu
 
 
-def gemma4_dense(c: _Config) -> ParameterCount:
+def gemma4_dense(c: Config) -> ParameterCount:
     """Gemma 4 text decoder with a dense MLP (modeling_gemma4.py Gemma4TextDecoderLayer).
 
     Sliding layers: q/k/v/o at ``head_dim`` with ``num_key_value_heads``; global (full) layers:
@@ -23,17 +23,17 @@ def gemma4_dense(c: _Config) -> ParameterCount:
                      ("num_kv_shared_layers", "KV-shared layers")):
         if c.raw.get(key):
             raise c.fail(f"{why} ({key}) are not modelled")
-    t = _Tally()
+    t = Tally()
     h, layers, heads = c.num("hidden_size"), c.num("num_hidden_layers"), c.num("num_attention_heads")
     types = c.strs("layer_types")
     if types is None or len(types) < layers or any(x not in ("sliding_attention", "full_attention") for x in types[:layers]):
         raise c.fail('key "layer_types" must name sliding_attention or full_attention for every layer')
     hd, kv = c.num("head_dim"), c.num("num_key_value_heads")
     ghd, gkv = c.num("global_head_dim", hd), c.num("num_global_key_value_heads", kv)
-    sliding = _gqa(h, heads, kv, hd, qk_norm=hd)
-    full = _gqa(h, heads, gkv, ghd, qk_norm=ghd) - (h * gkv * ghd if c.flag("attention_k_eq_v") else 0)
-    mlp = _swiglu(h, c.num("intermediate_size")) + 4 * h
+    sliding = gqa(h, heads, kv, hd, qk_norm=hd)
+    full = gqa(h, heads, gkv, ghd, qk_norm=ghd) - (h * gkv * ghd if c.flag("attention_k_eq_v") else 0)
+    mlp = swiglu(h, c.num("intermediate_size")) + 4 * h
     for kind in types[:layers]:
         t.add((full if kind == "full_attention" else sliding) + mlp)
-    return _finish(c, t, "gemma4", tied_default=True)
+    return finish(c, t, "gemma4", tied_default=True)
 

@@ -28,6 +28,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage.ingest.config.module_rules import ModuleFinding, attr, module_findings
+
 DROPPED = ("model_type", "auto_map", "quantization_config", "transformers_version", "_name_or_path", "architectures",
            "torch_dtype", "dtype")
 """Keys not passed to the config class: identity, remote-code plumbing and checkpoint encoding
@@ -38,17 +40,6 @@ PER_TOKEN_ATTRS = ("top_k", "num_experts_per_tok", "top_k_experts", "moe_topk", 
 """Attributes (of a router, an MoE block or the normalised config) giving the experts per token."""
 
 EXPERT_COUNT_ATTRS = ("num_experts", "n_routed_experts", "num_local_experts")
-
-
-@dataclass
-class ModuleFinding:
-    """One technique seen in the built model: the module it was seen in and the config keys behind it."""
-
-    technique: str
-    module: str
-    keys: list[str]
-    qualifiers: dict[str, str] = field(default_factory=dict)
-    detail: str = ""
 
 
 @dataclass
@@ -140,8 +131,6 @@ def _read(cfg: dict[str, Any]) -> ModuleReading | str:
             root, decoder, head = _build(conf, text)
     except Exception as exc:  # transformers' own validation: its message says what it could not build
         return f"transformers could not build it ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
-    from lineage.ingest.config.module_rules import module_findings
-
     known = _known_keys(conf) | _known_keys(text)
     raw = cfg["text_config"] if isinstance(cfg.get("text_config"), dict) else cfg
     ignored = [k for k in raw if k not in known and ("expert" in k or "moe" in k) and raw[k]]
@@ -183,14 +172,6 @@ def _build(conf, text):
     model = AutoModelForImageTextToText.from_config(conf)
     decoder = model.get_decoder() if hasattr(model, "get_decoder") else model
     return model, decoder, model.get_output_embeddings()
-
-
-def attr(conf, name: str) -> Any:
-    """A normalised config attribute, or ``None`` (also when transformers keeps it per layer only)."""
-    try:
-        return getattr(conf, name, None)
-    except Exception:  # AmbiguousGlobalPerLayerAttributeError: a per-layer value has no global one
-        return None
 
 
 def expert_containers(decoder) -> list[tuple[str, Any, int]]:

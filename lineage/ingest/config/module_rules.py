@@ -25,9 +25,28 @@ Normalised config
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from lineage.ingest.config.meta_device import ModuleFinding, attr
+
+@dataclass
+class ModuleFinding:
+    """One technique seen in the built model: the module it was seen in and the config keys behind it."""
+
+    technique: str
+    module: str
+    keys: list[str]
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    detail: str = ""
+
+
+def attr(conf, name: str) -> Any:
+    """A normalised config attribute, or ``None`` (also when transformers keeps it per layer only)."""
+    try:
+        return getattr(conf, name, None)
+    except Exception:  # AmbiguousGlobalPerLayerAttributeError: a per-layer value has no global one
+        return None
+
 
 MIXER_CLASSES = (
     # class-name fragment -> technique, config keys that set it

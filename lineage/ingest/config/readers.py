@@ -17,10 +17,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lineage.configfile.read import is_inference_format
 from lineage.domain import Method, Predicate, clip
 from lineage.ingest.config.detect import Finding
 from lineage.ingest.config.meta_device import ModuleReading, read_modules
-from lineage.ingest.config.read import is_inference_format
 
 MODULE_DOMAIN = frozenset({
     "moe", "shared-experts", "aux-loss-free-balancing", "mla", "gqa", "mqa", "mha", "sliding-window-attention",

@@ -23,7 +23,7 @@ from lineage.domain import (
     utcnow,
 )
 from lineage.ingest import hub_list
-from lineage.ingest.card import RELATIONS, _catalog_model, _guess_relation
+from lineage.ingest.card import RELATIONS, catalog_model, guess_relation
 from lineage.ingest.derivation import derivation_claim
 
 
@@ -36,8 +36,8 @@ class Models:
         self.repos = {m.hf_repo.lower(): m for m in catalog.of_kind(EntityKind.MODEL) if m.hf_repo}
 
     def known(self, repo: str):
-        """The catalog model a repo holds (:func:`lineage.ingest.card._catalog_model`, its repo index built once)."""
-        return self.repos.get(repo.lower()) or _catalog_model(repo, self.catalog, by_repo=False)
+        """The catalog model a repo holds (:func:`lineage.ingest.card.catalog_model`, its repo index built once)."""
+        return self.repos.get(repo.lower()) or catalog_model(repo, self.catalog, by_repo=False)
 
     def org(self, owner: str) -> str:
         if owner not in self.orgs:
@@ -73,7 +73,7 @@ def _relation(item: hub_list.Listed) -> tuple[str, str]:
     given = (item.relation or "").lower()
     if given in RELATIONS:
         return given, f"the Hub's model listing names it as base model ({given})"
-    relation = _guess_relation(item.repo, {})
+    relation = guess_relation(item.repo, {})
     return relation, f"the Hub's model listing names it as base model; relation {relation} guessed from the repo name"
 
 

@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 from lineage.catalog import Catalog
 from lineage.errors import ExternalServiceError
 from lineage.ingest import hub_list
-from lineage.ingest.hub import _offline, _transport_errors, is_repo_id
+from lineage.ingest.hub import is_repo_id, offline_reason, transport_errors
 from lineage.ingest.hub_http import bounded
+from lineage.store.nquads import load_sources
 
 
 class RefreshReport(BaseModel):
@@ -91,7 +92,7 @@ def _info(repo: str) -> dict | None:
             body = response.read()
     except ExternalServiceError:
         raise
-    except (OSError, ValueError, _transport_errors()) as exc:
+    except (OSError, ValueError, transport_errors()) as exc:
         raise ExternalServiceError(f"cannot ask Hugging Face about {repo}: {type(exc).__name__}") from None
     if status in (401, 403, 404):
         return None
@@ -120,11 +121,10 @@ def _claims(store, doc_ids: list[str], subject: str | None = None, label: str | 
 
 def refresh(store, catalog: Catalog, progress: Callable[[int], None] | None = None) -> RefreshReport:
     """Re-resolve every Hub-pinned source of ``store``; rewrite those whose repository changed."""
-    from lineage.ingest.card import ingest_hf
-    from lineage.ingest.listing import Models, listed_source
-    from lineage.store.nquads import load_sources
+    from lineage.ingest.card import ingest_hf  # deferred for start-up: yaml
+    from lineage.ingest.hub_pages import Models, listed_source  # deferred for start-up: yaml
 
-    if (why := _offline(hub_list.endpoint())) is not None:
+    if (why := offline_reason(hub_list.endpoint())) is not None:
         raise ExternalServiceError(f"cannot refresh from Hugging Face ({why}); run again online")
     report = RefreshReport(checked=0, unchanged=0, refreshed=[], gone=[], added=[], removed=[])
     models = Models(catalog)

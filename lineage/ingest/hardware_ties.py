@@ -2,7 +2,7 @@
 
 Every sentence that names an accelerator (a catalog alias, an inference stack built for one
 device line such as MindIE, or an unknown ``NVIDIA L20``-style device, discovered) is read with
-the same own-model rules as technique adoption (:mod:`lineage.ingest.adoption`):
+the same own-model rules as technique adoption (:mod:`lineage.ingest.adoption_rules`):
 
 - the clause naming the device must also name the document's own subject ("we", "our", the
   model's name); other models, comparisons, baselines, prior work, examples ("like H800"),
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Hardware, Predicate, SourceRef
-from lineage.ingest.adoption import _CLAUSE_BREAK, _FUTURE, _TRIAL, _without_parentheses, is_noise
+from lineage.ingest.adoption_rules import CLAUSE_BREAK, FUTURE, TRIAL, is_noise, without_parentheses
 from lineage.ingest.discovery import slug
 from lineage.ingest.text import Sentence, alias_patterns, candidates
 
@@ -41,7 +41,7 @@ VENDOR_WORDS = {"nvidia": "nvidia", "huawei": "huawei", "amd": "amd", "google": 
 NATIVE_NAMES = {"昇腾": "huawei-ascend"}
 """Device-line names in other scripts (the catalog's ids and aliases are ASCII): 昇腾 is Ascend's
 Chinese name on https://www.hiascend.com/zh/."""
-_STACK = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in STACKS) + r")(?![\w-])", re.I)
+STACK = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in STACKS) + r")(?![\w-])", re.I)
 _NATIVE = re.compile("|".join(re.escape(n) for n in NATIVE_NAMES))
 _UNKNOWN = re.compile(
     r"(?<![\w-])(?P<vendor>NVIDIA|Nvidia|Huawei|AMD)\s+(?P<name>(?:[A-Z]{1,3}\d{2,4}[A-Z]?|Ascend\s+\d{3}[A-Z]?|"
@@ -110,7 +110,7 @@ def discover(sentences: list[Sentence], catalog: Catalog, source: str, url: str)
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause, split where adoption splits clauses."""
-    breaks = [*_CLAUSE_BREAK.finditer(text), *_HEADING.finditer(text)]
+    breaks = [*CLAUSE_BREAK.finditer(text), *_HEADING.finditer(text)]
     cuts = sorted({0, *(m.end() for m in breaks), len(text)})
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
@@ -171,17 +171,17 @@ def extract(
         others = re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
     out: dict[tuple, HardwareFact] = {}
     for s in sentences:
-        if is_noise(s.text) or _FUTURE.search(s.text):
+        if is_noise(s.text) or FUTURE.search(s.text):
             continue
-        text = _without_parentheses(s.text)
+        text = without_parentheses(s.text)
         hits = [(m.start(), m.end(), hid) for hid, p in candidates(patterns, text) for m in p.finditer(text)]
-        hits += [(m.start(), m.end(), STACKS[_canonical(m.group(1))]) for m in _STACK.finditer(text)]
+        hits += [(m.start(), m.end(), STACKS[canonical(m.group(1))]) for m in STACK.finditer(text)]
         hits += [(m.start(), m.end(), NATIVE_NAMES[m.group(0)]) for m in _NATIVE.finditer(text)]
         for start, end, hid in sorted(hits):
             a, b = next((a, b) for a, b in _clauses(text) if a <= start < b)
             clause = text[a:b]
             before = text[max(a, start - 12):start]
-            if _NOT_OWN.search(clause) or _TRIAL.search(clause) or re.search(r"\b(?:like|than|as)\s*$", before, re.I):
+            if _NOT_OWN.search(clause) or TRIAL.search(clause) or re.search(r"\b(?:like|than|as)\s*$", before, re.I):
                 continue
             models = _model_in(clause, names, others, card, start - a)
             role = _role(clause, card, (context or {}).get(s.page, "")) if models else None
@@ -191,8 +191,8 @@ def extract(
             count = re.search(_COUNT.replace("{hw}", re.escape(text[start:end])), clause)
             if count and role is Predicate.TRAINED_ON:
                 q["count"] = count.group(1).replace(",", "")
-            for stack in _STACK.finditer(clause):
-                q["via"] = _canonical(stack.group(1))
+            for stack in STACK.finditer(clause):
+                q["via"] = canonical(stack.group(1))
             for model in models:
                 key = (model, role, hid)
                 if key not in out or (q and not out[key].qualifiers):
@@ -200,7 +200,7 @@ def extract(
     return list(out.values())
 
 
-def _canonical(stack: str) -> str:
+def canonical(stack: str) -> str:
     return next(k for k in STACKS if k.lower() == stack.lower())
 
 

@@ -1,14 +1,15 @@
 """Small runnable demos behind ``lineage explain TECHNIQUE --run``: each measures its headline property.
 
-This module maps technique ids to demos; the demos live in ``demos_attention`` and
-``demos_training``, their result types in ``measurement``.
+This module maps technique ids to demos; the demos live in ``attention`` and ``training``, their result
+types in ``measurement``.  They run the torch implementations of :mod:`lineage.techniques`; the ones that
+need a model's config read it through :mod:`lineage.measure`.  Importing them imports no torch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from lineage.techniques.demos_attention import (
+from lineage.demos.attention import (
     deepseek_v4_demo,
     dsa_demo,
     gated_deltanet_demo,
@@ -18,7 +19,8 @@ from lineage.techniques.demos_attention import (
     mla_demo,
     yarn_demo,
 )
-from lineage.techniques.demos_training import (
+from lineage.demos.measurement import Demo
+from lineage.demos.training import (
     fp4_demo,
     fp8_demo,
     grpo_demo,
@@ -28,7 +30,6 @@ from lineage.techniques.demos_training import (
     mtp_demo,
     muon_demo,
 )
-from lineage.techniques.measurement import Demo
 
 DEMOS: dict[str, Callable[[], Demo]] = {
     "mla": mla_demo,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 
@@ -29,13 +28,7 @@ class Demo(BaseModel):
     measurements: list[Measurement] = Field(description="Measured numbers, in reading order.")
 
 
-def _bundled_config(name: str) -> dict:
-    from lineage.ingest.config.read import bundled_dir
-
-    return json.loads((bundled_dir() / name).read_text(encoding="utf-8"))
-
-
-def _time(fn: Callable[[], object], repeat: int = 5) -> float:
+def best_ms(fn: Callable[[], object], repeat: int = 5) -> float:
     """Best wall time of ``repeat`` calls, in milliseconds."""
     best = float("inf")
     for _ in range(repeat):
@@ -45,7 +38,7 @@ def _time(fn: Callable[[], object], repeat: int = 5) -> float:
     return best * 1e3
 
 
-class _frozen:
+class frozen:
     """A cache view whose appends do not persist (to time one decode step repeatedly)."""
 
     def __init__(self, cache):

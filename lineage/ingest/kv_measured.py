@@ -1,64 +1,22 @@
 """Measured KV-cache sizes as claims: one ``kvBytesPerToken`` claim per model with a bundled config.
 
-The number comes from :func:`lineage.techniques.kv_cache.measure` (torch tensors built at the
-config's shapes, their ``nbytes`` counted) and must equal the formula, or no claim is made.
+The number comes from :func:`lineage.measure.measure_bundled` (torch tensors built at the config's shapes
+by :mod:`lineage.techniques.kv_cache`, their ``nbytes`` counted) and must equal the formula, or no claim is made.
 The evidence names the config file and the implementation, so anyone can re-run it.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lineage.domain import Claim, Draft, Evidence, Method, Predicate, SourceDocument, SourceKind, clip, utcnow
-from lineage.errors import UnsupportedLayout
-from lineage.store import Store
+from lineage.measure import KVRow, measure_bundled
 from lineage.verify_draft import settle
 
+if TYPE_CHECKING:  # the store is handed in; readers sit below it
+    from lineage.store import Store
+
 DOC_ID = "measurement:kv-cache"
-
-
-@dataclass(frozen=True)
-class KVRow:
-    """One model's measured cache, as the benchmark table prints it."""
-
-    model: str
-    file: str
-    kind: str
-    bytes_per_token: float
-    mha_bytes_per_token: int
-    ratio: float
-    window_bytes: int
-    estimated: bool
-    notes: tuple[str, ...]
-
-
-def measure_bundled(dtype_bytes: int = 2) -> list[KVRow]:
-    """Measure the KV cache of every bundled config (primary sources only)."""
-    from lineage.techniques import require_torch
-
-    require_torch()
-    from lineage.ingest.config import bundled_configs
-    from lineage.ingest.config.read import bundled_dir
-    from lineage.techniques.kv_cache import kv_footprint, measure
-
-    rows = []
-    for src in bundled_configs():
-        if src.kind is not SourceKind.PRIMARY:
-            continue
-        cfg = json.loads((bundled_dir() / src.file).read_text(encoding="utf-8"))
-        try:
-            fp = kv_footprint(cfg, dtype_bytes, name=src.file)
-        except UnsupportedLayout:
-            continue
-        m = measure(fp, tokens=256)
-        if (m.bytes_per_token, m.bytes_at) != (fp.bytes_per_token, fp.bytes_at(256)):
-            continue  # measurement disagrees with the formula: claim nothing
-        rows.append(
-            KVRow(src.model, src.file, fp.kind, m.bytes_per_token, m.mha_bytes_per_token,
-                  m.mha_bytes_per_token / m.bytes_per_token, fp.window_bytes, fp.estimated, fp.notes)
-        )
-    return rows
 
 
 def kv_claims(rows: list[KVRow]) -> tuple[SourceDocument, list[Claim]]:

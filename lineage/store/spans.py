@@ -32,12 +32,19 @@ def document_text(kind: str, path: Path) -> str:
     :func:`lineage.ingest.card.card_text_lines` on the card body).
     """
     if kind == "report":
-        from lineage.ingest.pdf import read_pdf
+        from lineage.ingest.pdf import read_pdf  # deferred: the PDF and card readers load only when a quote is re-cut
 
         return "\f".join(read_pdf(Path(path)).pages)
     if kind == "card":
-        from lineage.ingest.card import MAX_CARD_BYTES, card_text_lines, split_card
-        from lineage.ingest.files import decode, read_bytes
+        from lineage.ingest.card import (  # deferred for start-up: pydantic, yaml
+            MAX_CARD_BYTES,
+            card_text_lines,
+            split_card,
+        )
+        from lineage.ingest.files import (  # deferred: the PDF and card readers load only when a quote is re-cut
+            decode,
+            read_bytes,
+        )
 
         text = decode(read_bytes(Path(path), "card", MAX_CARD_BYTES), "card", str(path))
         return "\n".join(card_text_lines(split_card(text, str(path))[1]))
@@ -103,7 +110,7 @@ def recut(ev: Evidence, text: str, name: str) -> str:
 
     Raises :class:`~lineage.errors.SourceFormatError` when the span does not hash as recorded.
     """
-    from lineage.domain import clip
+    from lineage.domain import clip  # deferred for start-up: pydantic
 
     start, end = ev.span_start, ev.span_end
     quoted = text[start:end]

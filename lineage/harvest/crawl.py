@@ -2,7 +2,7 @@
 
 The listing (:mod:`lineage.ingest.hub_list`) names each repository's base models and their relation,
 so nothing is downloaded per repository.  Each listing page becomes one source, ``hub-list:<target>#<n>``
-(:func:`lineage.ingest.listing.page_source`): every listed repository's model (and the labs it discovers, one ``hub:<owner>``
+(:func:`lineage.ingest.hub_pages.page_source`): every listed repository's model (and the labs it discovers, one ``hub:<owner>``
 source each), its ``derivedFrom`` claims (``qualifiers={"relation": …}``, built as a card's and a quantized
 config's are, :func:`lineage.ingest.derivation.derivation_claim`), and the commit the listing gave for it.
 The page is the evidence: claims naming the same base in the same field share one evidence record, so an
@@ -18,7 +18,7 @@ so nothing is lost and nothing is stored twice.  The journal is removed when the
 A self-reference (a repository naming itself as its base) is skipped and counted; a cycle ends because
 each repository is listed once; a missing parent (a base the Hub does not list) becomes a discovered
 model, as a card's ``base_model`` does.  ``ingest refresh`` (:mod:`lineage.ingest.refresh`) rewrites a
-moved entry as a source of its own, ``hub:<repo>`` (:func:`lineage.ingest.listing.listed_source`).
+moved entry as a source of its own, ``hub:<repo>`` (:func:`lineage.ingest.hub_pages.listed_source`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from lineage.catalog import Catalog
 from lineage.errors import SourceFormatError
 from lineage.ingest import hub_list
 from lineage.ingest.hub import check_repo
-from lineage.ingest.listing import Models, page_source
+from lineage.ingest.hub_pages import Models, page_source
 from lineage.store.nquads import commit_nquads, load_prepared, prepare
 
 JOURNAL_VERSION = 1

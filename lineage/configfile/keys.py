@@ -1,16 +1,18 @@
 """Which config keys lineage understands, what each may hold, and which are not architecture.
 
-Three tables, all data:
+Four tables, all data:
 
 ``KINDS``
     Keys the detector or the parameter counter reads, or standard architecture keys whose
     meaning is known and needs no technique (``rms_norm_eps``, ``hidden_act``).  Each maps to
-    the kind of value it must hold (:data:`lineage.ingest.config.limits.BOUNDS`, or bool / str /
+    the kind of value it must hold (:data:`lineage.configfile.limits.BOUNDS`, or bool / str /
     number / dtype / any); values are checked before any claim is written.
 ``ALIASES``
     Other spellings of the generic keys, as model families spell them (GPT-2/BigCode ``n_layer``,
     ``n_embd``, ``n_head``; ChatGLM ``num_layers``, ``multi_query_group_num``; Falcon
     ``n_head_kv`` / ``num_kv_heads``; DBRX/MPT ``d_model``, ``n_heads``, ``max_seq_len``).
+``INFERENCE_KEYS``
+    DeepSeek's inference-format spellings (``dim``, ``n_layers`` …) and the Hugging Face key each stands for.
 ``NOT_ARCHITECTURE``
     Keys (and prefixes/suffixes) that say nothing about the language model's architecture:
     tokenizer ids, generation defaults, transformers bookkeeping, training-only settings and
@@ -24,7 +26,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from lineage.ingest.config.limits import check_value
+from lineage.configfile.limits import check_value
+
+INFERENCE_KEYS = {
+    # DeepSeek inference format (deepseek-ai/DeepSeek-V3 inference/model.py ModelArgs) -> HF spelling
+    "dim": "hidden_size",
+    "n_layers": "num_hidden_layers",
+    "n_heads": "num_attention_heads",
+    "inter_dim": "intermediate_size",
+    "moe_inter_dim": "moe_intermediate_size",
+    "n_dense_layers": "first_k_dense_replace",
+    "n_activated_experts": "num_experts_per_tok",
+    "n_hash_layers": "num_hash_layers",
+    "n_mtp_layers": "num_nextn_predict_layers",
+    "score_func": "scoring_func",
+    "n_expert_groups": "n_group",
+    "n_limited_groups": "topk_group",
+    "window_size": "sliding_window",
+    "rope_head_dim": "qk_rope_head_dim",
+}
 
 
 def _words(text: str) -> list[str]:

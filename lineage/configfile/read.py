@@ -9,14 +9,13 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from lineage.configfile.consistency import check_consistent
+from lineage.configfile.keys import ALIASES, INFERENCE_KEYS, check_values
+from lineage.configfile.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 from lineage.domain import clip
 from lineage.errors import SourceFormatError
-from lineage.ingest.config.consistency import check_consistent
-from lineage.ingest.config.counting import INFERENCE_KEYS
-from lineage.ingest.config.keys import ALIASES, check_values
-from lineage.ingest.config.limits import MAX_CONFIG_BYTES, MAX_CONFIG_KEYS, parse
 
-__all__ = ["MAX_CONFIG_BYTES", "View", "bundled_dir", "is_inference_format", "read_config", "text_config"]
+__all__ = ["MAX_CONFIG_BYTES", "View", "is_inference_format", "read_config", "text_config"]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -47,8 +46,8 @@ def read_config(path: Path) -> tuple[dict[str, Any], bytes]:
     """Parse and check a config file; ``SourceFormatError`` with a one-line reason otherwise.
 
     The limits (file kind and size, JSON depth, integer size, finite numbers, valid text,
-    value kinds and bounds) are in :mod:`lineage.ingest.config.limits`; values that contradict
-    each other are refused by :mod:`lineage.ingest.config.consistency`.
+    value kinds and bounds) are in :mod:`lineage.configfile.limits`; values that contradict
+    each other are refused by :mod:`lineage.configfile.consistency`.
     """
     raw = read_bytes(path)
     data = parse(raw, str(path))
@@ -177,9 +176,3 @@ def text_config(cfg: dict[str, Any], name: str) -> tuple[dict[str, Any], str]:
     if not isinstance(inner, dict):
         raise SourceFormatError(f'config "{name}": key "text_config" should be an object')
     return inner, "text_config."
-
-
-def bundled_dir() -> Path:
-    from lineage.paths import data_dir
-
-    return data_dir("seeds") / "sources" / "configs"

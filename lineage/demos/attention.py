@@ -5,15 +5,16 @@ Each runs on CPU in a few seconds and returns numbers, never prints.  Needs torc
 
 from __future__ import annotations
 
+from lineage.demos.measurement import V3_CONFIG, Demo, Measurement, best_ms, frozen
+from lineage.measure import bundled_config, kv_footprint, v4_vs_v32_at
 from lineage.techniques import require_torch
-from lineage.techniques.measurement import V3_CONFIG, Demo, Measurement, _bundled_config, _frozen, _time
 
 
 def kv_cache_demo() -> Demo:
     """DeepSeek-V3's cache arithmetic from its bundled config, measured on torch caches."""
-    from lineage.techniques.kv_cache import kv_footprint, measure
+    from lineage.techniques.kv_cache import measure  # deferred for start-up: numpy, torch
 
-    cfg = _bundled_config(V3_CONFIG)
+    cfg = bundled_config(V3_CONFIG)
     fp, m = kv_footprint(cfg, name=V3_CONFIG), None
     m = measure(fp, tokens=256)
     d_c, d_r, layers, heads = cfg["kv_lora_rank"], cfg["qk_rope_head_dim"], cfg["num_hidden_layers"], cfg["num_attention_heads"]
@@ -36,7 +37,7 @@ def kv_cache_demo() -> Demo:
 def mla_demo() -> Demo:
     """The V3 cache arithmetic, then plain vs absorbed decode on a small MLA layer."""
     torch = require_torch()
-    from lineage.techniques.mla import MLA, LatentCache, MLAConfig
+    from lineage.techniques.mla import MLA, LatentCache, MLAConfig  # deferred for start-up: numpy, torch
 
     demo = kv_cache_demo()
     torch.manual_seed(0)
@@ -46,10 +47,10 @@ def mla_demo() -> Demo:
     with torch.no_grad():
         layer(torch.randn(1, 1024, cfg.hidden_size), 0, cache)
         x = torch.randn(1, 1, cfg.hidden_size)
-        plain = lambda: layer(x, 1024, _frozen(cache), absorbed=False)  # noqa: E731
-        absorbed = lambda: layer(x, 1024, _frozen(cache), absorbed=True)  # noqa: E731
+        plain = lambda: layer(x, 1024, frozen(cache), absorbed=False)  # noqa: E731
+        absorbed = lambda: layer(x, 1024, frozen(cache), absorbed=True)  # noqa: E731
         diff = (plain() - absorbed()).abs().max().item()
-        t_plain, t_abs = _time(plain), _time(absorbed)
+        t_plain, t_abs = best_ms(plain), best_ms(absorbed)
     demo.technique, demo.module = "mla", "lineage/techniques/mla.py"
     demo.measurements += [
         Measurement(label="decode, 1,024 cached tokens, plain", value=round(t_plain, 2), unit="ms", note="16 heads, d_c 512, float32, CPU"),
@@ -63,8 +64,8 @@ def mla_demo() -> Demo:
 def dsa_demo() -> Demo:
     """Share of the cache DSA attends to at a long context, with V3.2's top-k."""
     torch = require_torch()
-    from lineage.techniques.dsa import DSA, DSAConfig
-    from lineage.techniques.mla import MLAConfig
+    from lineage.techniques.dsa import DSA, DSAConfig  # deferred for start-up: numpy, torch
+    from lineage.techniques.mla import MLAConfig  # deferred for start-up: numpy, torch
 
     torch.manual_seed(0)
     cfg = DSAConfig(mla=MLAConfig(hidden_size=256, num_heads=4, q_lora_rank=128), index_n_heads=8, index_head_dim=32, index_topk=256)
@@ -84,7 +85,12 @@ def dsa_demo() -> Demo:
 def yarn_demo() -> Demo:
     """DeepSeek-V3's YaRN: which rotary pairs keep their frequency, which are slowed 40x, and the attention factor."""
     torch = require_torch()
-    from lineage.techniques.yarn import YaRNConfig, attention_factor, correction_range, yarn_inv_freq
+    from lineage.techniques.yarn import (  # deferred for start-up: numpy, torch
+        YaRNConfig,
+        attention_factor,
+        correction_range,
+        yarn_inv_freq,
+    )
 
     cfg = YaRNConfig()
     theta = 1.0 / cfg.rope_theta ** (torch.arange(0, cfg.head_dim, 2, dtype=torch.float64) / cfg.head_dim)
@@ -131,7 +137,7 @@ def _state_vs_kv(technique: str, module: str, rule, heads: int, d_k: int, d_v: i
 
 def gated_deltanet_demo() -> Demo:
     """Qwen3-Next's Gated DeltaNet state (fixed) vs its full-attention layers' GQA cache (growing)."""
-    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule
+    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule  # deferred for start-up: numpy, torch
 
     return _state_vs_kv("gated-deltanet", "lineage/techniques/gated_deltanet.py", chunked_gated_delta_rule, 32, 128, 128,
                         False, 2 * 2 * 256 * 2, "Qwen3-Next full-attention layer: 2 KV heads x 256 dims, K and V, BF16",
@@ -140,7 +146,7 @@ def gated_deltanet_demo() -> Demo:
 
 def kda_demo() -> Demo:
     """Kimi Linear's KDA state (fixed) vs its MLA layers' latent cache (growing)."""
-    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule
+    from lineage.techniques.gated_deltanet import chunked_gated_delta_rule  # deferred for start-up: numpy, torch
 
     return _state_vs_kv("kda", "lineage/techniques/kda.py", chunked_gated_delta_rule, 32, 128, 128, True, (512 + 64) * 2,
                         "Kimi Linear MLA layer: 512-dim latent + 64-dim rotary key, BF16", "Kimi-Linear-48B-A3B dims")
@@ -149,7 +155,10 @@ def kda_demo() -> Demo:
 def lightning_demo() -> Demo:
     """MiniMax-Text-01's lightning state (fixed) vs its softmax layers' GQA cache (growing)."""
     torch = require_torch()
-    from lineage.techniques.lightning_attention import decay_rates, lightning_blocks
+    from lineage.techniques.lightning_attention import (  # deferred for start-up: numpy, torch
+        decay_rates,
+        lightning_blocks,
+    )
 
     def rule(q, k, v, _decay, _beta):  # (B, T, H, d) inputs; per-head rates of MiniMax-Text-01's first layer
         return lightning_blocks(*(x.transpose(1, 2) for x in (q, k, v)), decay_rates(64, 0, 80, torch.float32), 256)
@@ -162,7 +171,6 @@ def lightning_demo() -> Demo:
 def deepseek_v4_demo() -> Demo:
     """DeepSeek-V4-Pro vs V3.2: KV bytes and single-token FLOPs at 128K and 1M tokens, from their configs."""
     require_torch()
-    from lineage.techniques.deepseek_v4_attention import v4_vs_v32_at
 
     rows = []
     for t in (131072, 1048576):

@@ -5,14 +5,14 @@ Each runs on CPU in a few seconds and returns numbers, never prints.  Needs torc
 
 from __future__ import annotations
 
+from lineage.demos.measurement import Demo, Measurement
 from lineage.techniques import require_torch
-from lineage.techniques.measurement import Demo, Measurement
 
 
 def moe_demo() -> Demo:
     """Aux-loss-free balancing evening out a skewed router; DeepSeek-V3's active expert share."""
     torch = require_torch()
-    from lineage.techniques.moe import DeepSeekMoE, MoEConfig, expert_load, route
+    from lineage.techniques.moe import DeepSeekMoE, MoEConfig, expert_load, route  # deferred for start-up: numpy, torch
 
     v3 = MoEConfig()
     cfg = MoEConfig(hidden_size=64, moe_intermediate_size=32, n_routed_experts=32, num_experts_per_tok=4, n_group=4, topk_group=2, bias_update_speed=0.01)
@@ -46,7 +46,7 @@ def moe_demo() -> Demo:
 def muon_demo() -> Demo:
     """Muon's optimizer state vs AdamW's, and agreement with torch.optim.Muon."""
     torch = require_torch()
-    from lineage.techniques.muon import Muon, MuonConfig, state_bytes
+    from lineage.techniques.muon import Muon, MuonConfig, state_bytes  # deferred for start-up: numpy, torch
 
     torch.manual_seed(0)
     shapes = [(512, 256), (256, 1024)]
@@ -80,7 +80,7 @@ def muon_demo() -> Demo:
 def mtp_demo() -> Demo:
     """MTP loss on a tiny model: one extra depth predicting token t+2."""
     torch = require_torch()
-    from lineage.techniques.mtp import MTP, MTPConfig
+    from lineage.techniques.mtp import MTP, MTPConfig  # deferred for start-up: numpy, torch
 
     torch.manual_seed(0)
     cfg = MTPConfig(hidden_size=32, num_heads=4, depth=1)
@@ -101,7 +101,11 @@ def mtp_demo() -> Demo:
 def mhc_demo() -> Demo:
     """mHC's residual mixing after Sinkhorn-Knopp: doubly stochastic per layer, gain 1 over 64 layers."""
     torch = require_torch()
-    from lineage.techniques.mhc import HCConfig, ManifoldHyperConnection, sinkhorn_knopp
+    from lineage.techniques.mhc import (  # deferred for start-up: numpy, torch
+        HCConfig,
+        ManifoldHyperConnection,
+        sinkhorn_knopp,
+    )
 
     torch.manual_seed(0)
     cfg = HCConfig(hidden_size=256)  # DeepSeek-V4's n = 4 streams and 20 iterations, narrower streams
@@ -129,7 +133,11 @@ def mhc_demo() -> Demo:
 def hash_routing_demo() -> Demo:
     """Expert load of a random vs a balanced hash table on Zipf-distributed tokens."""
     torch = require_torch()
-    from lineage.techniques.hash_routing import HashRoutingConfig, balanced_hash_table, random_hash_table
+    from lineage.techniques.hash_routing import (  # deferred for start-up: numpy, torch
+        HashRoutingConfig,
+        balanced_hash_table,
+        random_hash_table,
+    )
 
     v4 = HashRoutingConfig()
     vocab, experts, k = 8000, 64, v4.num_experts_per_tok
@@ -153,7 +161,7 @@ def hash_routing_demo() -> Demo:
 def grpo_demo() -> Demo:
     """Group-relative advantages: mean 0 and std 1 in every group, whatever the reward scale."""
     torch = require_torch()
-    from lineage.techniques.grpo import GRPOConfig, group_advantages
+    from lineage.techniques.grpo import GRPOConfig, group_advantages  # deferred for start-up: numpy, torch
 
     cfg = GRPOConfig()
     torch.manual_seed(0)
@@ -175,7 +183,7 @@ def grpo_demo() -> Demo:
 def fp8_demo() -> Demo:
     """FP8 error on ordinary tokens next to outlier tokens: 1x128 tiles vs one scale per tensor."""
     torch = require_torch()
-    from lineage.techniques.fp8_blockwise import (
+    from lineage.techniques.fp8_blockwise import (  # deferred for start-up: numpy, torch
         dequantize_blocks,
         quantize_activations,
         quantize_per_tensor,
@@ -204,8 +212,16 @@ def fp8_demo() -> Demo:
 def fp4_demo() -> Demo:
     """MXFP4 on Gaussian weights: bits per value and the round-trip error, beside FP8 128x128 blocks."""
     torch = require_torch()
-    from lineage.techniques.fp4_blockwise import bits_per_value, dequantize_mxfp4, quantize_mxfp4
-    from lineage.techniques.fp8_blockwise import dequantize_blocks, quantize_weight, relative_error
+    from lineage.techniques.fp4_blockwise import (  # deferred for start-up: numpy, torch
+        bits_per_value,
+        dequantize_mxfp4,
+        quantize_mxfp4,
+    )
+    from lineage.techniques.fp8_blockwise import (  # deferred for start-up: numpy, torch
+        dequantize_blocks,
+        quantize_weight,
+        relative_error,
+    )
 
     torch.manual_seed(0)
     w = torch.randn(1024, 1024) * 0.02  # an expert's weight matrix at a typical init scale

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from lineage.questions.answer import Answer
 from lineage.questions.evidence import EvidenceSummary
-from lineage.questions.status import _RANK, ANY, _edge_evidence, _edges, _require, at_least, weakest
+from lineage.questions.status import ANY, STATUS_RANK_BY_VALUE, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
 
 if TYPE_CHECKING:
@@ -70,9 +70,9 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
         if status == "contradicted" or not at_least(status, min_status):
             return
         old = h.get_edge_data(u, v)
-        if old is None or _RANK[status] < _RANK[old["status"]]:
+        if old is None or STATUS_RANK_BY_VALUE[status] < STATUS_RANK_BY_VALUE[old["status"]]:
             h.add_edge(u, v, relation=relation, status=status, detail=detail or data.get("reason", ""),
-                       evidence=_edge_evidence(data))
+                       evidence=edge_evidence(data))
 
     for u, v, k, d in g.edges(keys=True, data=True):
         if k == "uses":
@@ -92,7 +92,7 @@ def provenance_graph(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> nx.D
             report = {"status": "curated", "reason": "catalog: the model's own report"}
             add(d["report"], m, "report of", report)
             add(m, d["report"], "described in", report)
-            for paper, cite in _edges(g, d["report"], "cites"):
+            for paper, cite in edges_of(g, d["report"], "cites"):
                 add(paper, m, "cited by", cite)
     by_arch: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for m, d in g.nodes(data=True):
@@ -127,8 +127,8 @@ def path(
     """
     import networkx as nx
 
-    src = _require(g, source, ("technique", "model"))
-    _require(g, model, "model")
+    src = require_node(g, source, ("technique", "model"))
+    require_node(g, model, "model")
     h = provenance_graph(g, min_status)
     routes: list[Route] = []
     if source not in h or model not in h:
@@ -151,7 +151,7 @@ def _adopter_chain(g: nx.MultiDiGraph, nodes: list[str]) -> bool:
     techniques = {n for n in nodes if g.nodes[n].get("kind") == "technique"}
     for n in nodes[1:-1]:
         if g.nodes[n].get("kind") == "model":
-            used = {t for t, d in _edges(g, n, "uses") if d["status"] != "contradicted"}
+            used = {t for t, d in edges_of(g, n, "uses") if d["status"] != "contradicted"}
             if not used & techniques:
                 return False
     return True

@@ -41,7 +41,7 @@ def explain(store: Store, catalog: Catalog, technique: str, run: bool = False) -
                 measured.append({"model": c.subject, "kv_bytes_per_token": c.value, **c.qualifiers})
     demo = None
     if run:
-        from lineage.techniques.demos import DEMOS
+        from lineage.demos import DEMOS  # deferred: the demos and the bridge load only with run=True
 
         fn = DEMOS.get(tech) or (DEMOS.get(module.replace("_", "-")) if module else None)
         if fn is not None:

@@ -3,7 +3,7 @@
 The release is the store :func:`lineage.build.build` makes (catalog and bundled configs) plus every
 source of ``seeds/sources/release.yaml``: configs first (they discover models), then model cards
 (read from the corpus folder, pinned to the listed commit), then reports; ``verify`` last.  Text
-evidence of reports and cards is reduced to spans (:mod:`lineage.release.spans`) before it is
+evidence of reports and cards is reduced to spans (:mod:`lineage.store.spans`) before it is
 written.  What ships:
 
 - ``release.nq.gz``: the source graphs (catalog graphs excepted: ``lineage build`` writes those from
@@ -20,38 +20,15 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
+from lineage.domain import EntityKind
+from lineage.release.assemble import ingest_all
 from lineage.release.sources import ReleaseSource, load
+from lineage.store import Store
+from lineage.store.release_files import MANIFEST, QUADS, ReleaseManifest, Skipped
 
 RETRIEVED_AT = "2026-06-30T00:00:00+00:00"
 """Retrieval time written on every evidence of the release: when the corpus snapshot was taken
 (its newest MANIFEST entries are from June 2026), so two builds of one corpus are byte-identical."""
-
-QUADS = "release.nq.gz"
-MANIFEST = "manifest.json"
-
-
-class Skipped(BaseModel):
-    path: str = Field(description="Corpus path of the source.")
-    reason: str = Field(description="Why it is not in the release.")
-
-
-class ReleaseManifest(BaseModel):
-    """What a release holds."""
-
-    sources: int = Field(description="Pinned sources read.")
-    graphs: int = Field(description="Named graphs (source documents) in the release.")
-    quads: int = Field(description="Quads in release.nq.gz.")
-    claims: int = Field(description="Claims in the release.")
-    models: int = Field(description="Models with at least one claim in the release or the catalog.")
-    organizations: int = Field(description="Organizations of those models.")
-    quads_sha256: str = Field(description="sha256 of the uncompressed, sorted N-Quads.")
-    kinds: dict[str, int] = Field(default_factory=dict, description="Source graphs per kind (config, report, card).")
-    graph_names: list[str] = Field(default_factory=list, description="IRIs of the named graphs in the release.")
-    retrieved_at: str = Field(description="Retrieval time written on every evidence.")
-    skipped: list[Skipped] = Field(default_factory=list, description="Listed sources not ingested, with the reason.")
-
 
 def build_release(
     out: Path, corpus: Path, sources: list[ReleaseSource] | None = None,
@@ -61,8 +38,6 @@ def build_release(
 
     A file whose sha256 differs from the list is an error naming it: nothing is written.
     """
-    from lineage.release.ingest import ingest_all
-    from lineage.store import Store
 
     sources = load() if sources is None else sources
     corpus = Path(corpus)
@@ -89,7 +64,7 @@ def build_release(
 
 
 def _kinds(graphs: list[str]) -> dict[str, int]:
-    from lineage.store import rdf
+    from lineage.store import rdf  # deferred for start-up: rdflib
 
     out: dict[str, int] = {}
     for g in graphs:
@@ -100,7 +75,6 @@ def _kinds(graphs: list[str]) -> dict[str, int]:
 
 def _models(store, catalog) -> list:
     """Models that some source claims something about (what ``lineage models`` lists)."""
-    from lineage.domain import EntityKind
 
     rows = store.select("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
                         "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?c a lin:Claim ; rdf:subject ?s } }", entity_ids=True)
@@ -115,7 +89,7 @@ def release_lines(store) -> list[str]:
     """
     from pyoxigraph import Literal, NamedNode, Quad
 
-    from lineage.store import rdf
+    from lineage.store import rdf  # deferred for start-up: rdflib
 
     ox = store._ox
     when = Literal(RETRIEVED_AT, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
@@ -131,10 +105,3 @@ def release_lines(store) -> list[str]:
         out.append(f"{q} .\n")
     out.sort()
     return out
-
-
-def read_release(directory: Path) -> tuple[bytes, ReleaseManifest]:
-    """The uncompressed quads and the manifest of a release folder."""
-    directory = Path(directory)
-    manifest = ReleaseManifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
-    return gzip.decompress((directory / QUADS).read_bytes()), manifest

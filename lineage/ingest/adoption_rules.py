@@ -40,7 +40,7 @@ NON_ADOPTING = (
     r"align\w*\s+with|similar\s+to|same\s+as|in\s+line\s+with|consistent\s+with|allow\w*|enabl\w*|could|would|"
     r"outperform\w*|surpass\w*"
 )
-_NON_ADOPTING = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
+NON_ADOPTING_RE = re.compile(rf"\b(?:{NON_ADOPTING})\b", re.I)
 _BACKGROUND_SECTION = re.compile(r"\b(?:preliminar\w*|background|related work|prior work)\b", re.I)
 SECTION_KINDS = {
     "related work": re.compile(r"\b(?:related\s+work|prior\s+work|literature|background)\b", re.I),
@@ -56,11 +56,11 @@ def section_kind(titles: list[str]) -> str | None:
             return kind
     return None
 _VERB = re.compile(rf"\b(?:{VERBS})\b", re.I)
-_NEGATION = re.compile(
+NEGATION_RE = re.compile(
     r"\b(?:not|no longer|without|exclud\w*|never|remov\w*|abandon\w*|discard\w*|instead of|rather than)\b",
     re.I,
 )
-_FUTURE = re.compile(
+FUTURE = re.compile(
     r"\b(?:we\s+will\s+(?:further\s+)?(?:explore|investigate|consider|try|study)|plan(?:s|ned)?\s+to|"
     r"recommend\w*|suggest\s+(?:that\s+)?(?:hardware|vendors|future)|"
     r"future\s+(?:work|versions?|releases?|models?|iterations?)|next\s+"
@@ -69,7 +69,7 @@ _FUTURE = re.compile(
 )
 """A plan is not an adoption: "we plan to integrate X", "we leave X for future work". ("We intend to use X
 for <model>" is the model's design, not a plan.)"""
-_TRIAL = re.compile(
+TRIAL = re.compile(
     r"\b(?:ablat\w*|we\s+(?:also\s+|first\s+|initially\s+|further\s+)?(?:tried|experimented\s+with|explored|tested)|as\s+(?:a|the)\s+baselines?|baseline\s+(?:model|run|setting)s?|for\s+comparison|to\s+compare|"
     r"(?:a|the)\s+(?:baseline|variant|control)s?\s+(?:in\s+which|where|that\s+(?:uses?|keeps?|replaces?))|"
     r"control\s+(?:experiment|run)s?|small-scale\s+(?:experiment|run)s?|"
@@ -77,7 +77,7 @@ _TRIAL = re.compile(
     re.I,
 )
 """An ablation, a baseline or a comparison run is not the document's own model."""
-_COMPONENT = re.compile(
+COMPONENT = re.compile(
     r"\b(?:(?:MTP|multi-token\s+prediction|draft|vision|visual|audio|image|speech)\s+"
     r"(?:modules?|blocks?|layers?|heads?|encoders?|towers?|models?)|indexer|projector|adapter)\b",
     re.I,
@@ -99,7 +99,7 @@ out for the model; plain "in attention layers" still does."""
 _EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
 """Like "it" after a sentence about the own model, a sentence opening with one of its parts continues it:
 "Each MoE layer comprises …"."""
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 
 
@@ -110,7 +110,7 @@ class Kind(str, Enum):
 
 
 @dataclass
-class Mention:
+class TechniqueMention:
     """One sentence naming one technique, classified."""
 
     technique: str
@@ -125,9 +125,9 @@ class Decision:
     """What a document says about one technique, with the sentences that say it."""
 
     technique: str
-    adoptions: list[Mention] = field(default_factory=list)
-    negations: list[Mention] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    adoptions: list[TechniqueMention] = field(default_factory=list)
+    negations: list[TechniqueMention] = field(default_factory=list)
+    mentions: list[TechniqueMention] = field(default_factory=list)
 
     @property
     def verdict(self) -> Kind:
@@ -164,7 +164,7 @@ def other_subject(other_names: Sequence[str]) -> re.Pattern | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(other_names, key=len, reverse=True)) + r")(?![\w])")
 
 
-def _without_parentheses(text: str) -> str:
+def without_parentheses(text: str) -> str:
     """Drop citations and asides, "(GQA, Ainslie et al., 2023)", so distances count words that matter."""
     previous = None
     while previous != text:
@@ -186,8 +186,8 @@ def classify(
         own = re.compile(own.pattern + r"|" + _ANAPHOR.pattern + r"|" + _EACH_PART, re.I)
     elif own.search(text) and (others is None or not others.search(text)):
         own = re.compile(own.pattern + r"|" + _THE_MODEL, re.I)
-    prefix = _without_parentheses(text[:start])
-    breaks = list(_CLAUSE_BREAK.finditer(prefix))
+    prefix = without_parentheses(text[:start])
+    breaks = list(CLAUSE_BREAK.finditer(prefix))
     clause = prefix[breaks[-1].end() :] if breaks else prefix
     window = clause[-160:]
     near = window[-40:]
@@ -201,9 +201,9 @@ def classify(
         return Kind.MENTION, "another model's"  # "MiniMax-M1's Lightning Attention states"
     if others is not None and others.search(text) and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", text[:start]):
         return Kind.MENTION, "another model's"  # "we give <other model> FP8 for its chunked GQA"
-    if _FUTURE.search(text):
+    if FUTURE.search(text):
         return Kind.MENTION, "future plan"
-    if _TRIAL.search(text[:start]) or _TRIAL.search(after):
+    if TRIAL.search(text[:start]) or TRIAL.search(after):
         return Kind.MENTION, "ablation or baseline"
     if _scoped_to_component(text, start, end):
         return Kind.MENTION, "component"
@@ -211,7 +211,7 @@ def classify(
     if continues and (others is None or not others.search(text)) and _CHOICE_FOLLOWS.match(prefix):
         return Kind.ADOPTION, "choice follows"
 
-    negations = list(_NEGATION.finditer(window))
+    negations = list(NEGATION_RE.finditer(window))
     neg = negations[-1] if negations else None  # the negation nearest the alias
     if has_own and neg is not None:
         reach = window[neg.end() :]
@@ -219,8 +219,8 @@ def classify(
         blocked = re.search(r"\b(?:and|then|to)\s+[a-z]+", reach) and not re.fullmatch(r"\s*(?:\w+\s+){0,3}", reach)
         speaker = list(own.finditer(window[: neg.start()]))
         # "we observe that models without X underperform": a finding about other runs, not the model's choice
-        reported = speaker and _NON_ADOPTING.search(window[speaker[-1].end() : neg.start()])
-        if not blocked and not _NON_ADOPTING.search(reach) and speaker and not reported:
+        reported = speaker and NON_ADOPTING_RE.search(window[speaker[-1].end() : neg.start()])
+        if not blocked and not NON_ADOPTING_RE.search(reach) and speaker and not reported:
             if _PARTIAL.search(text[end:]):
                 return Kind.MENTION, "some layers"
             # "we remove the KL term in the GRPO loss": what is removed is a part of the technique
@@ -234,7 +234,7 @@ def classify(
     if has_own and re.search(rf"(?:{own.pattern})[^.;]{{0,40}}\breplac(?:e|es|ed|ing)\b[^.;]{{0,120}}\bwith\s+(?:the\s+|a\s+)?$", window, re.I):
         return Kind.ADOPTION, "replaced with"
     # "Our PPO process involves …": the own subject's possessive on the technique
-    if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not _NON_ADOPTING.search(after[:40]):
+    if re.search(r"\bour\s+(?:[\w-]+\s+)?$", window, re.I) and not NON_ADOPTING_RE.search(after[:40]):
         return Kind.ADOPTION, "our"
     # "we use FA3 and FA2 for MFA/GQA": the technique is what a tool is used for, not what is used
     # ("we apply EP for MoE layers" still names the model's own layers)
@@ -252,7 +252,7 @@ def classify(
         verbs = list(_VERB.finditer(between))
         if verbs:
             last = verbs[-1]
-            if _NON_ADOPTING.search(between[last.end() :]) or _NON_ADOPTING.search(after[:30]):
+            if NON_ADOPTING_RE.search(between[last.end() :]) or NON_ADOPTING_RE.search(after[:30]):
                 return Kind.MENTION, "comparison"
             if re.match(r"[^.;]{0,30}\bas\s+(?:a\s+|the\s+)?(?:background|baselines?|reference|comparison)", after, re.I):
                 return Kind.MENTION, "background"
@@ -281,7 +281,7 @@ def classify(
     if has_own and re.search(r"\b(?:train(?:ed)?|optimi[sz]ed|pre-?trained)\s+(?:\w+\s+){0,3}(?:with|using|by)\s+(?:the\s+)?$", window, re.I):
         return Kind.ADOPTION, "trained with"
     # the technique leads: its role in the own model, a parameter of it tuned, it as the subject of an adoption
-    led = adoption_led.technique_led(text, start, end, own, others, window, _NEGATION, _NON_ADOPTING)
+    led = adoption_led.technique_led(text, start, end, own, others, window, NEGATION_RE, NON_ADOPTING_RE)
     if led:
         return Kind.ADOPTION, led
     return Kind.MENTION, ""
@@ -299,7 +299,7 @@ def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:
     body = label.group("body")
     # "- X: To avoid Y, we use …": a purpose clause may lead the body
     first = re.match(rf"(?:to\s+[^,;:.]{{1,150}},\s*)?(?:{own.pattern})\s+(?:also\s+)?(?P<verb>{VERBS})\b", body, re.I)
-    return first is not None and not _NEGATION.search(body[:80]) and not _NON_ADOPTING.search(body[: first.end() + 20])
+    return first is not None and not NEGATION_RE.search(body[:80]) and not NON_ADOPTING_RE.search(body[: first.end() + 20])
 
 
 _CHOICE_FOLLOWS = re.compile(
@@ -318,7 +318,7 @@ def _owed_to(text: str, end: int, clause: str, own: re.Pattern) -> bool:
     """ "Thanks to X [3] and Y, we / Zeta-3B …": a leading owed-to phrase whose main clause has the own subject."""
     if not _OWED_TO.match(clause):
         return False
-    rest = re.sub(r"\[[^\[\]]*\]", "", _without_parentheses(text[end:]))  # citations hold commas
+    rest = re.sub(r"\[[^\[\]]*\]", "", without_parentheses(text[end:]))  # citations hold commas
     lead = re.match(r"[^.;,]{0,80}?,\s*", rest)
     return lead is not None and bool(own.match(rest, lead.end()))
 
@@ -335,14 +335,14 @@ def _run_in_heading(s: Sentence, following: Sentence | None) -> Sentence | None:
     return Sentence(s.page, s.offset, f"{s.text[:-1]}: {following.text}")
 
 
-def _names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
+def names_a_variant(text: str, pattern: re.Pattern, own: re.Pattern) -> bool:
     """ "Zeta-3B (RoPE)": the own model's name with a technique in parentheses names a variant being
     compared (a table row, an ablation arm), so nothing in the sentence is the model's own choice."""
     return any(pattern.search(v) for v in _variant_labels(text, own))
 
 
 def _variant_labels(text: str, own: re.Pattern) -> list[str]:
-    """What stands in parentheses right after the own model's name (:func:`_names_a_variant`), read once a sentence."""
+    """What stands in parentheses right after the own model's name (:func:`names_a_variant`), read once a sentence."""
     out = []
     for m in own.finditer(text):
         if m.group(0).lower() in ("we", "our", "us"):
@@ -357,10 +357,10 @@ def _scoped_to_component(text: str, start: int, end: int) -> bool:
     """Is the technique at text[start:end] said of one part of the model ("the MTP module uses a dense FFN
     rather than MoE", "no MoE in the vision encoder") rather than of the model? The part must not be the
     technique itself ("the MTP module" names MTP)."""
-    for m in _COMPONENT.finditer(text):
+    for m in COMPONENT.finditer(text):
         if m.start() < end and m.end() > start:  # the technique is the component
             return False
-    return bool(_COMPONENT.search(text))
+    return bool(COMPONENT.search(text))
 
 
 _UNSET = object()
@@ -372,7 +372,7 @@ def find_mentions(
     own_names: list[str],
     other_names: Sequence[str] = (),
     sections: Callable[[Sentence], str | None] | None = None,
-) -> list[Mention]:
+) -> list[TechniqueMention]:
     """Classify every alias occurrence in the given sentences (one result per technique per sentence).
 
     ``sections``: the kind of section a sentence stands in (:func:`section_kind`); in related work nothing is
@@ -380,7 +380,7 @@ def find_mentions(
     """
     own = own_subject(own_names)
     others = other_subject(other_names)
-    out: list[Mention] = []
+    out: list[TechniqueMention] = []
     previous: Sentence | None = None
     for i, s in enumerate(sentences):
         continues = (
@@ -396,11 +396,11 @@ def find_mentions(
         variants = _variant_labels(s.text[:label], own)
         where: str | None | object = _UNSET  # the section's kind, read once a technique is found in the sentence
         for technique, pattern in candidates(patterns, s.text):
-            best: Mention | None = None
+            best: TechniqueMention | None = None
             in_variant = next((hit for v in variants if (hit := pattern.search(v))), None)
             if in_variant is not None:
                 m = pattern.search(s.text) or in_variant  # a variant label is part of the text
-                out.append(Mention(technique, s, Kind.MENTION, m.group(0), "variant"))
+                out.append(TechniqueMention(technique, s, Kind.MENTION, m.group(0), "variant"))
                 continue
             if where is _UNSET:
                 where = sections(s) if sections is not None else None
@@ -408,7 +408,7 @@ def find_mentions(
                 kind, cue = classify(s.text, m.start(), m.end(), own, others, continues)
                 if where is not None and (kind is Kind.ADOPTION or where == "related work"):
                     kind, cue = Kind.MENTION, f"{where} section"
-                candidate = Mention(technique, s, kind, m.group(0), cue)
+                candidate = TechniqueMention(technique, s, kind, m.group(0), cue)
                 if best is None or _rank(kind) < _rank(best.kind):
                     best = candidate
             if best is not None:
@@ -423,13 +423,13 @@ def _rank(kind: Kind) -> int:
 _STRONG = re.compile(r"^(?:adopt|employ|us(?:e|ed|es|ing)$|utili|introduc|appl|incorporat|trained with|is a|passive)", re.I)
 
 
-def _strength(m: Mention) -> tuple[int, int]:
+def _strength(m: TechniqueMention) -> tuple[int, int]:
     """Best evidence first: explicit adoption verbs, then plain prose over captions, then page order."""
     caption = bool(re.match(r"^\(?[a-z]\)|^(?:Figure|Table|Fig\.)", m.sentence.text))
     return (0 if _STRONG.match(m.cue) else 1) + (2 if caption else 0), m.sentence.page
 
 
-def decide(mentions: list[Mention]) -> dict[str, Decision]:
+def decide(mentions: list[TechniqueMention]) -> dict[str, Decision]:
     """Group classified mentions per technique, strongest evidence first."""
     out: dict[str, Decision] = defaultdict(lambda: Decision(""))
     for m in mentions:
@@ -448,7 +448,7 @@ _CARRIES = r"\s+(?:that|which)\s+(?:carr(?:y|ies)|appl(?:y|ies)|uses?)\s+(?:the\
 def _carried(decisions: dict[str, Decision]) -> None:
     """ "the decoupled key that carries RoPE": what a part of an adopted technique carries is adopted with it."""
     adopted = {t for t, d in decisions.items() if d.verdict is Kind.ADOPTION}
-    in_sentence: dict[int, list[Mention]] = defaultdict(list)
+    in_sentence: dict[int, list[TechniqueMention]] = defaultdict(list)
     for d in decisions.values():
         for m in (*d.adoptions, *d.negations, *d.mentions):
             in_sentence[id(m.sentence)].append(m)
@@ -459,5 +459,5 @@ def _carried(decisions: dict[str, Decision]) -> None:
             for host in in_sentence[id(m.sentence)]:
                 link = rf"(?<![\w-]){re.escape(host.alias)}{_CARRIES}{re.escape(m.alias)}(?![\w-])"
                 if host.technique in adopted and host.technique != d.technique and re.search(link, m.sentence.text):
-                    d.adoptions.append(Mention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
+                    d.adoptions.append(TechniqueMention(d.technique, m.sentence, Kind.ADOPTION, m.alias, f"carried by {host.technique}"))
                     break

@@ -16,7 +16,7 @@ from pathlib import Path
 from lineage.errors import LineageError, SourceFormatError
 from lineage.ingest.months import RecordedMonth, from_manifest
 from lineage.release.sources import ReleaseSource
-from lineage.release.spans import document_text, redact
+from lineage.store.spans import document_text, redact
 
 ORDER = {"config": 0, "card": 1, "report": 2}
 
@@ -40,10 +40,12 @@ def _redacted(claims, doc_id: str, text: str | None):
 
 def ingest_all(store, corpus: Path, sources: list[ReleaseSource], progress: Callable[[str], None] | None = None):
     """Build ``store`` from the catalog, the bundled configs and ``sources``; return (skipped, catalog)."""
-    from lineage.build import build
-    from lineage.catalog import Catalog
-    from lineage.ingest.config import bundled_configs
-    from lineage.verify import verify
+    from lineage.build import build  # deferred: the readers and the main job load only when a release is built
+    from lineage.catalog import Catalog  # deferred: the readers and the main job load only when a release is built
+    from lineage.catalog.config_sources import (
+        bundled_configs,  # deferred: the readers and the main job load only when a release is built
+    )
+    from lineage.verify import verify  # deferred: the readers and the main job load only when a release is built
 
     for s in sources:
         check_bytes(corpus / s.path if s.kind != "card" else corpus / s.path / "README.md", s.sha256, s.path)
@@ -76,13 +78,15 @@ def ingest_all(store, corpus: Path, sources: list[ReleaseSource], progress: Call
 
 
 def _config(store, catalog, path: Path, month: RecordedMonth | None) -> None:
-    from lineage.ingest.config import ingest_config
+    from lineage.ingest.config import (
+        ingest_config,  # deferred: the readers and the main job load only when a release is built
+    )
 
     ingest_config(store, catalog, [path], month=month)
 
 
 def _card(store, catalog, corpus: Path, s: ReleaseSource, seen: dict[str, str]) -> None:
-    from lineage.ingest.card import prepare_card
+    from lineage.ingest.card import prepare_card  # deferred for start-up: yaml
 
     folder = corpus / s.path
     config = folder / "config.json" if s.config_sha256 else None
@@ -98,9 +102,14 @@ def _card(store, catalog, corpus: Path, s: ReleaseSource, seen: dict[str, str]) 
 
 
 def _report(store, catalog, path: Path, s: ReleaseSource, seen: dict[str, str]) -> None:
-    from lineage.ingest.pdf import read_pdf
-    from lineage.ingest.report import analyse_subjects
-    from lineage.ingest.report_subjects import identify, subjects
+    from lineage.ingest.pdf import read_pdf  # deferred: the readers and the main job load only when a release is built
+    from lineage.ingest.report import (
+        analyse_subjects,  # deferred: the readers and the main job load only when a release is built
+    )
+    from lineage.ingest.report_subjects import (  # deferred: the readers and the main job load only when a release is built
+        identify,
+        subjects,
+    )
 
     pdf = read_pdf(path)
     paper = identify(pdf, catalog, s.arxiv if s.arxiv and f"arxiv-{s.arxiv}" in catalog else None)
@@ -129,7 +138,9 @@ def repo_model(repo: str, catalog) -> str | None:
     >>> repo_model("MoonshotAI/Moonlight", Catalog.load()), repo_model("MoonshotAI/MoBA", Catalog.load())
     ('moonlight-16b-a3b', None)
     """
-    from lineage.catalog.resolver import Resolver
+    from lineage.catalog.resolver import (
+        Resolver,  # deferred: the readers and the main job load only when a release is built
+    )
 
     return Resolver(catalog).model(repo.rsplit("/", 1)[-1])
 

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from lineage.paths import cache_dir
+from lineage.store.spans import recut
 from lineage.vocab import FETCH_HINT
 
 
@@ -18,14 +19,14 @@ def documents_dir() -> Path:
     return cache_dir() / "documents"
 
 
-def _index() -> dict:
+def documents_index() -> dict:
     path = documents_dir() / "index.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 @cache
-def _text(doc_id: str) -> tuple[str, str] | None:
-    entry = _index().get(doc_id)
+def fetched_text(doc_id: str) -> tuple[str, str] | None:
+    entry = documents_index().get(doc_id)
     if entry is None:
         return None
     path = documents_dir() / entry["text"]
@@ -40,10 +41,9 @@ def snippet(ev) -> str:
     """
     if ev.snippet or ev.span_sha256 is None:
         return ev.snippet
-    cached = _text(ev.source)
+    cached = fetched_text(ev.source)
     if cached is None:
         return ""
-    from lineage.release.spans import recut
 
     return recut(ev, *cached)
 
