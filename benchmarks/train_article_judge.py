@@ -39,7 +39,7 @@ from reading import ARTICLES, ARTICLES2, FRESH, FRESH_LABELS, SCORED, Labelled, 
 
 from lineage.catalog import Catalog  # noqa: E402
 from lineage.domain import EntityKind  # noqa: E402
-from lineage.ingest.article import Resolver, merged, pool, read_article  # noqa: E402
+from lineage.ingest.article import ArticleResolver, merged, pool, read_article  # noqa: E402
 from lineage.ingest.article_judge import WEIGHTS, counts, features, statement_key  # noqa: E402
 from lineage.ingest.text import alias_patterns  # noqa: E402
 
@@ -77,7 +77,7 @@ def documents(catalog: Catalog) -> list[Doc]:
             sources.append(("fresh", text, yaml_statements(labels, names, devices)))
     out = []
     for group, text, labelled in sources:
-        r = Resolver(catalog)
+        r = ArticleResolver(catalog)
         found, _ = pool(read_article(text), r)
         said = counts(found)
         rows = [features(d, r, said[statement_key(d)]) for d in found]

@@ -6,6 +6,7 @@ loads rdflib (~0.3 s); :mod:`lineage.store.rdf` wraps them in rdflib terms to wr
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote, unquote
 
 from lineage.vocab import Status
@@ -77,6 +78,16 @@ def status_iri(status: Status) -> str:
 def enum_from_iri(enum, iri: str, suffix: str = ""):
     """The member of ``enum`` an IRI names (``lin:Verified`` -> ``Status.VERIFIED``)."""
     return enum(str(iri).removeprefix(LIN).removesuffix(suffix).lower())
+
+
+def evidence_node(ev, doc_id: str) -> str:
+    """The IRI of an evidence node in the graph of source ``doc_id``, named by what the evidence says (every field
+    of :func:`evidence_key` but the time it was read): claims resting on the same evidence share one node, whichever
+    write of the source and in whatever order they come (a re-ingest keeping earlier discoveries gives the same
+    quads; a node read twice carries both times)."""
+    key = evidence_key(ev)
+    what = key[:6] + key[7:]  # without retrieved_at
+    return f"{CLAIM}ev-{hashlib.sha256(repr((doc_id, what)).encode()).hexdigest()[:20]}"
 
 
 def evidence_key(ev) -> tuple:

@@ -121,12 +121,12 @@ def _claim(claim: Claim, doc_id: str, graph: str, shared: dict) -> list[tuple[st
         rows.append((c, _lin("qualifiers"), _qualifiers(json.dumps(claim.qualifiers, sort_keys=True))))
     rows += [(c, _lin("status"), f"<{iris.status_iri(claim.status)}>"), (c, _lin("statusReason"), _lit(claim.reason)),
              (c, _lin("claimedIn"), graph)]
-    for i, ev in enumerate(claim.evidence):
-        ev_key = iris.evidence_key(ev)
-        if ev_key in shared:
-            rows.append((c, f"<{_PROV}wasDerivedFrom>", shared[ev_key]))
+    for ev in claim.evidence:
+        node = f"<{iris.evidence_node(ev, doc_id)}>"
+        if node in shared:
+            rows.append((c, f"<{_PROV}wasDerivedFrom>", node))
             continue
-        node = shared[ev_key] = f"<{c[1:-1]}-e{i}>"
+        shared[node] = True
         rows += [(c, f"<{_PROV}wasDerivedFrom>", node), (node, _TYPE, _lin("Evidence")),
                  (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else _source(ev.source))]
         if ev.revision:

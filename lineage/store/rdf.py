@@ -34,7 +34,7 @@ from lineage.domain import (
     Technique,
 )
 from lineage.store import iris
-from lineage.store.iris import evidence_key
+from lineage.store.iris import evidence_node
 
 BASE = iris.BASE
 LIN = Namespace(iris.LIN)
@@ -151,17 +151,20 @@ def source_triples(doc: SourceDocument) -> Iterator[Triple]:
         yield s, SKOS.note, Literal(doc.note)
 
 
-def evidence_triples(ev: Evidence, claim_node: URIRef, index: int, shared: dict | None = None) -> Iterator[Triple]:
-    """One evidence record of a claim.  Within one source, claims resting on the same evidence (a listing page
-    naming many repositories' bases in one field) point at one node, named after the first claim that has it
-    (``shared``: evidence key -> node, kept per source); the node's own triples are written once."""
-    key = evidence_key(ev) if shared is not None else None
-    if key is not None and shared is not None and key in shared:
-        yield claim_node, PROV.wasDerivedFrom, shared[key]
-        return
-    node = URIRef(f"{claim_node}-e{index}")
-    if key is not None and shared is not None:
-        shared[key] = node
+def evidence_triples(ev: Evidence, claim_node: URIRef, index: int, shared: dict | None = None,
+                     doc_id: str | None = None) -> Iterator[Triple]:
+    """One evidence record of a claim.  Within one source (``doc_id``), claims resting on the same evidence (a
+    listing page naming many repositories' bases in one field) point at one node, named by what it says
+    (:func:`lineage.store.iris.evidence_node`; ``shared``: the nodes written so far for the source); the node's own
+    triples are written once.  Without ``shared``, a node of the claim's own (``<claim>-e<index>``)."""
+    if shared is not None and doc_id is not None:
+        node = URIRef(evidence_node(ev, doc_id))
+        if node in shared:
+            yield claim_node, PROV.wasDerivedFrom, node
+            return
+        shared[node] = True
+    else:
+        node = URIRef(f"{claim_node}-e{index}")
     yield claim_node, PROV.wasDerivedFrom, node
     yield node, RDF.type, LIN.Evidence
     yield node, PROV.hadPrimarySource, source_iri(ev.source)
@@ -201,7 +204,7 @@ def claim_triples(claim: Claim, doc_id: str, shared: dict | None = None) -> Iter
     yield c, LIN.statusReason, Literal(claim.reason)
     yield c, LIN.claimedIn, source_iri(doc_id)
     for i, ev in enumerate(claim.evidence):
-        yield from evidence_triples(ev, c, i, shared)
+        yield from evidence_triples(ev, c, i, shared, doc_id)
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineage.ingest import adoption
+from lineage.ingest import adoption_rules as adoption
 from lineage.ingest.pdf import rejoin_broken_words
 from lineage.ingest.text import Sentence, alias_patterns
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.ingest.article import Resolver, merged, pool, read, read_article
+from lineage.ingest.article import ArticleResolver, merged, pool, read, read_article
 from lineage.ingest.article_judge import ACCEPTED, DOUBT, WEIGHTS, Judge, counts, features, statement_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def candidates(catalog, tmp_path):
     path = tmp_path / "a.md"
     path.write_text(TEXT)
     article = read_article(path)
-    r = Resolver(catalog)
+    r = ArticleResolver(catalog)
     found, _ = pool(article, r)
     return article, r, found
 

@@ -9,8 +9,8 @@ from lineage.domain import Claim, Evidence, SourceDocument, utcnow
 from lineage.questions.adoption import timeline
 from lineage.questions.example import example_graph
 from lineage.questions.light_graph import LightGraph
-from lineage.questions.paths import path
 from lineage.questions.projection import project, projected
+from lineage.questions.route import path
 from lineage.store import Store, read_model
 
 
