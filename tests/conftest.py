@@ -24,6 +24,13 @@ from tests.graph.lineage_story import (  # noqa: F401  (session fixtures: define
     story_store_path,
 )
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+"""torch's OpenMP threads sleep while they wait instead of spinning (set before torch loads; pytest-xdist
+workers inherit it).  With two workers on two cores each worker's default intra-op threads spun on the
+cores the other worker needed: the technique tests' ``threads=default`` runs took 48 CPU-s against 2.3 for
+``threads=1`` (one MoE test 20.8 CPU-s, 0.3 with one thread; 3.8 CPU-s with this setting).  The number of
+threads, and so how kernels split their reductions, is unchanged."""
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -112,6 +119,27 @@ def prepare_once(tmp_path_factory, catalog):
         return once(folder, content_key(path, model), lambda: prepare(path, catalog, model=model))
 
     return get
+
+
+@pytest.fixture(scope="session")
+def read_pdf_once(tmp_path_factory):
+    """``read_pdf_once(path)``: ``lineage.ingest.pdf.read_pdf(path)``, once per run (keyed as :func:`prepare_once`)."""
+    from lineage.ingest.pdf import read_pdf
+
+    folder = run_folder(tmp_path_factory, "pdf")
+
+    def get(path: Path):
+        return once(folder, content_key(path), lambda: read_pdf(path))
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def once_in_run(tmp_path_factory):
+    """``once_in_run(key, compute)``: ``compute()`` once per run and code (:func:`tests.fixtures.once.once`),
+    for a module's costly reading of the corpus; ``key`` names it within its module."""
+    folder = run_folder(tmp_path_factory, "modules")
+    return lambda key, compute: once(folder, key, compute)
 
 
 @pytest.fixture

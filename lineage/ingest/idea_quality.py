@@ -10,6 +10,7 @@ The rules were written against the corpus reports; ideas found only in held-out 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,15 +19,20 @@ import yaml
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver
 from lineage.ingest import bibliography, proposals, references
-from lineage.ingest.pdf import read_pdf
+from lineage.ingest.pdf import read_pdf as default_read_pdf
 from lineage.ingest.report_quality import LABELS, heldout_dir
 
 IDEA_LABELS = LABELS / "ideas" / "discovered.yaml"
 
 
-def discovered(corpus: Path, catalog: Catalog | None = None) -> dict[str, dict]:
-    """id -> {"found_in": report file names, "category", "origin", "how"} over every report PDF found."""
+def discovered(corpus: Path, catalog: Catalog | None = None, read_pdf: Callable | None = None) -> dict[str, dict]:
+    """id -> {"found_in": report file names, "category", "origin", "how"} over every report PDF found.
+
+    ``read_pdf(path)`` reads a PDF (:func:`lineage.ingest.pdf.read_pdf` by default; the tests pass one
+    that reads each PDF once per run)."""
     from lineage.ingest.report import body_sentences  # deferred for start-up: pydantic
+
+    read_pdf = read_pdf or default_read_pdf
 
     catalog = catalog or Catalog.load()
     paths = sorted(corpus.rglob("*.pdf")) + (sorted(heldout_dir().glob("*.pdf")) if heldout_dir().is_dir() else [])

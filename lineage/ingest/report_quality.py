@@ -21,8 +21,10 @@ names catalog techniques only: ideas the reader discovers in it are not scored t
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -31,6 +33,13 @@ from lineage.errors import LineageError
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ROOT / "tests" / "fixtures" / "labels"
+
+if TYPE_CHECKING:
+    from lineage.ingest.report import PreparedReport
+
+Prepare = Callable[[Path, "str | None"], "PreparedReport"]
+"""``prepare(path, model)``: a report PDF analysed (see :func:`score_one`)."""
+
 SETS = ("corpus", "new", "heldout")
 
 
@@ -113,13 +122,19 @@ class SetScore:
                 f"recall {self.recall:.3f} (TP {self.tp}, FP {self.fp}, FN {self.fn})")
 
 
-def score_one(path: Path, label: dict, catalog: Catalog, model: str | None) -> ReportScore:
-    from lineage.ingest.report import prepare  # deferred for start-up: pydantic
+def score_one(path: Path, label: dict, catalog: Catalog, model: str | None, prepare: Prepare | None = None) -> ReportScore:
+    """One report scored against its label; ``prepare(path, model)`` analyses it (by default
+    :func:`lineage.ingest.report.prepare` with ``catalog``; the tests pass one that analyses each PDF once per run)."""
+    if prepare is None:
+        from lineage.ingest.report import prepare as analyse  # deferred for start-up: pydantic
+
+        def prepare(path: Path, model: str | None):
+            return analyse(path, catalog, model=model)
 
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
     split = label.get("split", "seen")
     try:
-        found = prepare(path, catalog, model=model).report
+        found = prepare(path, model).report
     except LineageError as e:
         return ReportScore(label["report"], split, label["models"], [], fn=uses, error=str(e))
     predicted = set(found.uses)
@@ -134,8 +149,8 @@ def score_one(path: Path, label: dict, catalog: Catalog, model: str | None) -> R
     return out
 
 
-def score(which: str, corpus: Path, catalog: Catalog | None = None) -> SetScore | None:
-    """Score one label set; None when none of its PDFs is here."""
+def score(which: str, corpus: Path, catalog: Catalog | None = None, prepare: Prepare | None = None) -> SetScore | None:
+    """Score one label set; None when none of its PDFs is here (``prepare``: as :func:`score_one` takes it)."""
     catalog = catalog or Catalog.load()
     rows = []
     for label_path in label_files(which):
@@ -144,5 +159,5 @@ def score(which: str, corpus: Path, catalog: Catalog | None = None) -> SetScore 
         if not path.exists():
             continue
         model = label["models"][0] if which == "corpus" and len(label["models"]) == 1 else None
-        rows.append(score_one(path, label, catalog, model))
+        rows.append(score_one(path, label, catalog, model, prepare))
     return SetScore(which, rows) if rows else None

@@ -60,7 +60,11 @@ def _plain(triple):
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "nq", "nt", "jsonld"])
 def test_rdf_exports_parse_back_to_the_same_triples(built_store, catalog, tmp_path, fmt):
+    """Each format parses back to the store's triples; the three the shapes are checked on conform to them
+    (parsed once for both: what tests/graph/test_shacl.py checked on its own parse of each)."""
     from rdflib import Dataset, Graph
+
+    from lineage.store.shapes import validate
 
     out = tmp_path / f"store.{fmt}"
     report = export(built_store, catalog, fmt, out)
@@ -74,9 +78,15 @@ def test_rdf_exports_parse_back_to_the_same_triples(built_store, catalog, tmp_pa
         assert {str(g) for *_, g in quads} == {f"https://w3id.org/lineage/source/{quote(d.id, safe='')}"
                                                 for d in built_store.sources()}
         assert {_plain((s, p, o)) for s, p, o, _ in quads} == union
+        g = Graph()
+        for s, p, o, _ in ds.quads():
+            g.add((s, p, o))
     else:
         g = Graph().parse(out, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
         assert {_plain(t) for t in g} == union and len(g) == len(union)
+    if fmt in ("ttl", "trig", "jsonld"):
+        conforms, shacl_report = validate(g)
+        assert conforms, shacl_report[:2000]
     if fmt in ("ttl", "trig"):  # prefixed names where they read well; source IRIs whole
         text = out.read_text()
         assert "@prefix lin: <https://w3id.org/lineage/vocab#> ." in text and "lin:Claim" in text

@@ -1,32 +1,16 @@
-"""Every RDF export of a built store conforms to ontology/shapes.ttl; a broken store does not."""
+"""A broken store's export does not conform to ontology/shapes.ttl.
+
+That every RDF export of a built store conforms (Turtle, TriG, JSON-LD) is checked in
+tests/graph/test_export.py::test_rdf_exports_parse_back_to_the_same_triples, on the graph it parses anyway.
+"""
 
 from __future__ import annotations
 
-import pytest
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from lineage.export import export
 from lineage.store import Store
 from lineage.store.shapes import validate
-
-
-def _parse(path, fmt) -> Graph:
-    if fmt == "trig":
-        ds = Dataset()
-        ds.parse(path, format="trig")
-        merged = Graph()
-        for s, p, o, _ in ds.quads():
-            merged.add((s, p, o))
-        return merged
-    return Graph().parse(path, format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])
-
-
-@pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld"])
-def test_export_conforms_to_the_shapes(built_store, catalog, tmp_path, fmt):
-    out = tmp_path / f"dump.{fmt}"
-    export(built_store, catalog, fmt, out)
-    conforms, report = validate(_parse(out, fmt))
-    assert conforms, report[:2000]
 
 
 def test_a_claim_without_evidence_is_a_violation(built_copy, catalog, tmp_path):
@@ -38,6 +22,6 @@ def test_a_claim_without_evidence_is_a_violation(built_copy, catalog, tmp_path):
         )
         out = tmp_path / "broken.ttl"
         export(s, catalog, "ttl", out)
-    conforms, report = validate(_parse(out, "ttl"))
+    conforms, report = validate(Graph().parse(out, format="turtle"))
     assert not conforms
     assert "wasDerivedFrom" in report

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def found(corpus, catalog):
-    return idea_quality.discovered(corpus, catalog)
+def found(corpus, catalog, read_pdf_once, once_in_run):
+    return once_in_run("ideas", lambda: idea_quality.discovered(corpus, catalog, read_pdf_once))
 
 
 def test_every_discovered_idea_is_labelled_and_precision_holds(found):

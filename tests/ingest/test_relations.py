@@ -14,7 +14,6 @@ import yaml
 from lineage.catalog.resolver import Resolver
 from lineage.domain import Predicate, Status
 from lineage.ingest import proposals, references, relations
-from lineage.ingest.pdf import read_pdf
 from lineage.ingest.report import body_sentences
 from lineage.ingest.text import Sentence, alias_patterns
 
@@ -27,8 +26,12 @@ def _key(row) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def extracted(corpus, catalog) -> dict[tuple, int]:
+def extracted(corpus, catalog, read_pdf_once, once_in_run) -> dict[tuple, int]:
     """(report, subject, relation, object) -> page, over every corpus report."""
+    return once_in_run("relations", lambda: _extract(corpus, catalog, read_pdf_once))
+
+
+def _extract(corpus, catalog, read_pdf) -> dict[tuple, int]:
     out = {}
     for path in sorted([*(corpus / "reports").glob("*.pdf"), *(corpus / "new" / "reports").glob("*.pdf")]):
         pdf = read_pdf(path)

@@ -87,16 +87,14 @@ def other_documents(corpus: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def texts(corpus) -> dict[Path, str]:
-    from lineage.ingest.pdf import read_pdf
-
+def texts(corpus, read_pdf_once) -> dict[Path, str]:
     pdfs = sorted((corpus / "reports").glob("*.pdf")) + sorted((corpus / "new" / "reports").glob("*.pdf"))
     if not pdfs:
         pytest.skip("no corpus reports here (../shared/corpus/reports)")
     patterns = alias_patterns(Catalog.load())
     out = {}
     for p in pdfs + other_documents(corpus):
-        raw = "\n".join(read_pdf(p).pages) if p.suffix == ".pdf" else p.read_text(errors="replace")
+        raw = "\n".join(read_pdf_once(p).pages) if p.suffix == ".pdf" else p.read_text(errors="replace")
         text = re.sub(r"\s+", " ", raw)
         out[p] = text + "\n" + marked(text, patterns)
     return out

@@ -23,13 +23,13 @@ HELDOUT_LABELS = label_files("heldout")
 
 
 @pytest.fixture(scope="module")
-def in_sample(corpus, catalog):
-    return score("corpus", corpus, catalog), score("new", corpus, catalog)
+def in_sample(corpus, catalog, prepare_once):
+    return score("corpus", corpus, catalog, prepare_once), score("new", corpus, catalog, prepare_once)
 
 
 @pytest.fixture(scope="module")
-def out_of_sample(corpus, catalog):
-    found = score("heldout", corpus, catalog)
+def out_of_sample(corpus, catalog, prepare_once):
+    found = score("heldout", corpus, catalog, prepare_once)
     if found is None:
         pytest.skip(f"held-out report PDFs are not here ({heldout_dir()}; see tests/fixtures/labels/heldout/README.md)")
     return found
