@@ -24,7 +24,7 @@ from lineage.domain import (
     Status,
     TechniqueCategory,
 )
-from lineage.store import rdf
+from lineage.store import iris, rdf
 from lineage.store.rdf import LIN
 from lineage.store.shapes import validate, validation_results
 
@@ -81,7 +81,7 @@ def test_store_round_trip_conforms(sample):
 # --------------------------------------------------------------------------- broken data
 
 CLAIM = rdf.claim_iri(sample_claims()[0][0], CONFIG_DOC.id)  # lin:uses demo-1 -> demo-attention
-EVIDENCE = URIRef(f"{CLAIM}-e0")
+EVIDENCE = URIRef(iris.evidence_node(sample_claims()[0][0].evidence[0], CONFIG_DOC.id))  # named by what it says
 VALUE_CLAIM = rdf.claim_iri(
     next(c for c in sample_claims()[0] if c.predicate is Predicate.TOTAL_PARAMETERS), CONFIG_DOC.id
 )
