@@ -126,7 +126,7 @@ def page_source(items: list[hub_list.Listed], page_id: str, title: str, url: str
     """The source one listing page becomes: ``page_id``, holding every entry's model and ``derivedFrom`` claims.
 
     The page is the evidence: claims naming the same base in the same field of the page share one evidence
-    record (source, field, snippet, time), stored once (:func:`lineage.store.iris.evidence_key`); each
+    record (source, field, snippet, time), stored once (:func:`lineage.store.iris.evidence_node`); each
     entry's commit is kept beside its model (:func:`lineage.store.nquads.commit_nquads`)."""
     now = now or utcnow()
     shared: dict = {}

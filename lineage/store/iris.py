@@ -81,17 +81,10 @@ def enum_from_iri(enum, iri: str, suffix: str = ""):
 
 
 def evidence_node(ev, doc_id: str) -> str:
-    """The IRI of an evidence node in the graph of source ``doc_id``, named by what the evidence says (every field
-    of :func:`evidence_key` but the time it was read): claims resting on the same evidence share one node, whichever
+    """The IRI of an evidence node in the graph of source ``doc_id``, named by what the evidence says: every field
+    it is written with but the time it was read.  Claims resting on the same evidence share one node, whichever
     write of the source and in whatever order they come (a re-ingest keeping earlier discoveries gives the same
     quads; a node read twice carries both times)."""
-    key = evidence_key(ev)
-    what = key[:6] + key[7:]  # without retrieved_at
+    what = (ev.source, ev.revision, ev.source_kind, ev.locator, ev.snippet, ev.method, ev.supports, ev.span_start,
+            ev.span_end, ev.span_sha256)
     return f"{CLAIM}ev-{hashlib.sha256(repr((doc_id, what)).encode()).hexdigest()[:20]}"
-
-
-def evidence_key(ev) -> tuple:
-    """What makes two evidence records one node in a source's graph: every field they are written with
-    (claims of one source resting on the same evidence share its node)."""
-    return (ev.source, ev.revision, ev.source_kind, ev.locator, ev.snippet, ev.method, ev.retrieved_at, ev.supports,
-            ev.span_start, ev.span_end, ev.span_sha256)

@@ -79,9 +79,9 @@ def document_nquads(doc: SourceDocument, claims: list[Claim], entities: list[Ent
     for e in entities:
         assert isinstance(e, Model | Organization)  # covered(): the others go through rdflib
         rows += _entity(e)
-    shared: dict = {}
+    written: set[str] = set()
     for c in claims:
-        rows += _claim(c, doc.id, s, shared)
+        rows += _claim(c, doc.id, s, written)
     return [f"{a} {b} {c} {g} ." for a, b, c in dict.fromkeys(rows)]
 
 
@@ -103,9 +103,9 @@ def _entity(e: Model | Organization) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _claim(claim: Claim, doc_id: str, graph: str, shared: dict) -> list[tuple[str, str, str]]:
-    """A claim's quads (``graph``: the source's IRI, written as a term; ``shared``: the source's evidence nodes
-    by :func:`lineage.store.iris.evidence_key`, one node per distinct evidence as the rdflib mapping writes it)."""
+def _claim(claim: Claim, doc_id: str, graph: str, written: set[str]) -> list[tuple[str, str, str]]:
+    """A claim's quads (``graph``: the source's IRI, written as a term; ``written``: the source's evidence nodes so
+    far, :func:`lineage.store.iris.evidence_node`, one node per distinct evidence as the rdflib mapping writes it)."""
     import hashlib
 
     assert claim.object is not None  # covered(): a claim with a value goes through rdflib
@@ -123,11 +123,11 @@ def _claim(claim: Claim, doc_id: str, graph: str, shared: dict) -> list[tuple[st
              (c, _lin("claimedIn"), graph)]
     for ev in claim.evidence:
         node = f"<{iris.evidence_node(ev, doc_id)}>"
-        if node in shared:
-            rows.append((c, f"<{_PROV}wasDerivedFrom>", node))
+        rows.append((c, f"<{_PROV}wasDerivedFrom>", node))
+        if node in written:
             continue
-        shared[node] = True
-        rows += [(c, f"<{_PROV}wasDerivedFrom>", node), (node, _TYPE, _lin("Evidence")),
+        written.add(node)
+        rows += [(node, _TYPE, _lin("Evidence")),
                  (node, f"<{_PROV}hadPrimarySource>", graph if ev.source == doc_id else _source(ev.source))]
         if ev.revision:
             rows.append((node, _lin("revision"), _lit(ev.revision)))

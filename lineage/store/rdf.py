@@ -151,21 +151,16 @@ def source_triples(doc: SourceDocument) -> Iterator[Triple]:
         yield s, SKOS.note, Literal(doc.note)
 
 
-def evidence_triples(ev: Evidence, claim_node: URIRef, index: int, shared: dict | None = None,
-                     doc_id: str | None = None) -> Iterator[Triple]:
-    """One evidence record of a claim.  Within one source (``doc_id``), claims resting on the same evidence (a
-    listing page naming many repositories' bases in one field) point at one node, named by what it says
-    (:func:`lineage.store.iris.evidence_node`; ``shared``: the nodes written so far for the source); the node's own
-    triples are written once.  Without ``shared``, a node of the claim's own (``<claim>-e<index>``)."""
-    if shared is not None and doc_id is not None:
-        node = URIRef(evidence_node(ev, doc_id))
-        if node in shared:
-            yield claim_node, PROV.wasDerivedFrom, node
-            return
-        shared[node] = True
-    else:
-        node = URIRef(f"{claim_node}-e{index}")
+def evidence_triples(ev: Evidence, claim_node: URIRef, doc_id: str, written: set[URIRef]) -> Iterator[Triple]:
+    """One evidence record of a claim of source ``doc_id``.  Claims resting on the same evidence (a listing page
+    naming many repositories' bases in one field) point at one node, named by what it says
+    (:func:`lineage.store.iris.evidence_node`); its own triples are written once (``written``: the source's
+    evidence nodes so far)."""
+    node = URIRef(evidence_node(ev, doc_id))
     yield claim_node, PROV.wasDerivedFrom, node
+    if node in written:
+        return
+    written.add(node)
     yield node, RDF.type, LIN.Evidence
     yield node, PROV.hadPrimarySource, source_iri(ev.source)
     if ev.revision:
@@ -182,8 +177,8 @@ def evidence_triples(ev: Evidence, claim_node: URIRef, index: int, shared: dict 
     yield node, LIN.supports, Literal(ev.supports)
 
 
-def claim_triples(claim: Claim, doc_id: str, shared: dict | None = None) -> Iterator[Triple]:
-    """A claim, its evidence and (unless contradicted) the direct edge (``shared``: :func:`evidence_triples`)."""
+def claim_triples(claim: Claim, doc_id: str, written: set[URIRef]) -> Iterator[Triple]:
+    """A claim, its evidence and (unless contradicted) the direct edge (``written``: :func:`evidence_triples`)."""
     c = claim_iri(claim, doc_id)
     subject, predicate = entity_iri(claim.subject), LIN[claim.predicate.value]
     yield c, RDF.type, LIN.Claim
@@ -203,8 +198,8 @@ def claim_triples(claim: Claim, doc_id: str, shared: dict | None = None) -> Iter
     yield c, LIN.status, status_iri(claim.status)
     yield c, LIN.statusReason, Literal(claim.reason)
     yield c, LIN.claimedIn, source_iri(doc_id)
-    for i, ev in enumerate(claim.evidence):
-        yield from evidence_triples(ev, c, i, shared, doc_id)
+    for ev in claim.evidence:
+        yield from evidence_triples(ev, c, doc_id, written)
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
@@ -289,9 +284,9 @@ def document_triples(doc: SourceDocument, claims: Iterable[Claim], entities: Ite
     for entity in entities:
         for t in entity_triples(entity):
             out[t] = None
-    shared: dict = {}
+    written: set[URIRef] = set()
     for claim in claims:
-        for t in claim_triples(claim, doc.id, shared):
+        for t in claim_triples(claim, doc.id, written):
             out[t] = None
     return list(out)
 
