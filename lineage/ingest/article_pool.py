@@ -10,7 +10,10 @@ import re
 from typing import TYPE_CHECKING
 
 from lineage.domain import Predicate
+from lineage.ingest.article_candidates import unit_candidates
+from lineage.ingest.article_hardware import hardware_drafts
 from lineage.ingest.article_tables import ArticleStatement, cells, is_prose, table_drafts
+from lineage.ingest.article_units import prose_role
 from lineage.ingest.makers import maker_facts
 from lineage.ingest.prose import prose_drafts
 from lineage.ingest.structure import units
@@ -47,16 +50,12 @@ def pool(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatemen
             found += _shaped(table, "table-text")
             continue
         i += 1
-    from lineage.ingest.article_units import prose_role
-
     for shape, facts in (("prose", prose_drafts(lines, r, tables)), ("maker", maker_facts(lines, r, tables))):
         for f in facts:
             role = prose_role(r, f.snippet, f.object) if f.predicate is Predicate.USES else "states"
             q = {"stated": f.stated} if f.stated else {}
             found.append(ArticleStatement(f.subject, f.predicate, object=f.object, value=f.value, unit=_UNITS.get(f.predicate),
                                           qualifiers=q, locator=f"line {f.line}", snippet=f.snippet, shape=shape, role=role))
-    from lineage.ingest.article_hardware import hardware_drafts
-
     found += _shaped(hardware_drafts(lines, r, r.catalog), "hardware")
     structured, undecided = structured_drafts(article, r)
     return found + structured, undecided
@@ -72,8 +71,6 @@ def _shaped(drafts: list[ArticleStatement], shape: str) -> list[ArticleStatement
 def structured_drafts(article: ArticleText, r: ArticleResolver) -> tuple[list[ArticleStatement], list]:
     """Drafts from the article's list items, table rows and parentheticals (every role the cues gave, in ``role``), and
     the candidates that name no subject."""
-    from lineage.ingest.article_candidates import unit_candidates
-
     found = unit_candidates(units(article.raw), r, article.title) if article.raw else []
     drafts, undecided = [], []
     for c in found:
