@@ -31,9 +31,13 @@ from lineage.ingest.text import alias_patterns, sentences
 
 _BULLET = re.compile(r"^\s*(?:[•●▪∙*+-]|\d+\.)\s+")
 _COMPARATIVE = re.compile(r"\b(?:better|worse|faster|slower|more|less|higher|lower)\b[^.;]*\bthan\b", re.I)
-_GROUP = re.compile(r"^([A-Z][\w-]*(?:\s+[a-z][\w-]*){0,4})\s+(?:have|has|are|is|were|was)\b")
-_BOTH = re.compile(r"(?:\b[Bb]|(?<=[a-z])B)oth\b(?!\s+\w+\s+and\b)")
-"""'both' as a subject ("… and both are …"); a capital B glued to a word is a table cell's start."""
+_GROUP = re.compile(r"^([A-Z][\w-]*(?:\s+[a-z][\w-]*){0,4}(?<=[^s]s))\s+(?:have|are|were)\b")
+"""A sentence that starts with a group of labs: a plural noun phrase and a plural verb ("Chinese model companies have"),
+not any phrase ("One notable aspect is")."""
+_BOTH = re.compile(r"(?<!\b(?:on|in|to|at|of|by)\s)(?<!\b(?:for|and)\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bacross\s)"
+                   r"(?:\b[Bb]|(?<=[a-z])B)oth\b(?!\s+\w+\s+and\b)")
+"""'both' as a subject ("… and both are …"), not as the object of a preposition ("trained on both X and Y": the devices,
+not two labs); a capital B glued to a word is a table cell's start."""
 _BEYOND = re.compile(r"\b(?:beyond|instead of|non-)\s*(?:pure(?:ly)?\s+)?(?P<vendor>[A-Z][\w-]+)")
 _ACCESS = re.compile(r"\b(?:limited|restricted|no|little|lack(?:s|ing)? of)\s+access\b|\bexport\s+(?:controls?|restrictions?|rules?|bans?)\b|"
                      r"\bsanction\w*\b|\bban(?:s|ned)?\b", re.I)

@@ -25,6 +25,8 @@ from lineage.ingest.prose import ProseClaim, title_topic
 from lineage.ingest.text import sentences
 
 _ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|created|proposed|introduced)\s+by\b", re.I)
+_ORIGIN_GAP = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has been|had been)\s+)?", re.I)
+"""What may stand between a technique and "developed by": "T, originally", "T (X), which was"."""
 _INTRODUCED = re.compile(r"^\s*(?:(?:first|originally|also)\s+)?introduced\s+(?:the\s+)?$", re.I)
 _RELEASE = r"(?:released?|releases|launch(?:ed|es)?|dropped|drops|unveil(?:ed|s)?|open-?sourced|debut(?:ed|s)|shipped|ships|announced)"
 _SUBJECT_VERB = re.compile(rf"^\s*,?\s*(?:has\s+|have\s+|just\s+|finally\s+|officially\s+|quietly\s+)*{_RELEASE}\s+", re.I)
@@ -149,8 +151,14 @@ def _originally(text: str, mentions) -> list[tuple[str, Predicate, str]]:
     """(technique, introducedBy, org) for "Y, originally developed by ORG"."""
     out = []
     for origin in _ORIGIN.finditer(text):
-        tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"]
-        orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"]
+        # the technique is what was developed (the phrase follows it, a parenthesis or "which was" aside: not "a T
+        # language model developed by", which speaks of the model), and the lab is who developed it (right after "by")
+        tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"
+                and _ORIGIN_GAP.fullmatch(text[m.end : origin.start()])]
+        orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"
+                and re.fullmatch(r"\s*(?:the\s+)?", text[origin.end() : m.start])]
+        orgs += [m for m in mentions if orgs and m.kind == "organization" and m.start >= orgs[0].end
+                 and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", text[orgs[0].end : m.start])][:1]
         if tech and orgs:
             out += [(tech[-1].ids[0], Predicate.INTRODUCED_BY, o) for o in sorted({o.ids[0] for o in orgs[:2]})]
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lineage.domain import Claim, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, utcnow
+from lineage.domain import Claim, EntityKind, Evidence, Method, Predicate, SourceDocument, SourceKind, Status, utcnow
 from lineage.ingest.article import ingest_article
 
 ARTICLE = """Hardware notes
@@ -104,3 +104,13 @@ def test_a_stack_that_supports_a_model_named_after_it_gives_that_model(catalog, 
     path.write_text("## DSA\n\n- Plugins help. For example, vLLM-Ascend already supports DeepSeek V3.2.\n")
     got = {(d.subject, d.predicate.value, d.object) for d in extract(read_article(path), catalog) if d.object == "huawei-ascend"}
     assert got == {("deepseek-v3.2", "supportsHardware", "huawei-ascend")}
+
+
+def test_both_after_a_preposition_names_devices_not_two_labs(catalog, tmp_path):
+    from lineage.ingest.article import extract, read_article
+
+    path = tmp_path / "a.md"
+    path.write_text("Hardware\n\nOne striking detail is that the team trained their model on both AMD MI300X and NVIDIA H100 GPUs.\n")
+    got = {(d.subject, d.predicate.value, d.object) for d in extract(read_article(path), catalog)}
+    orgs = {o.id for o in catalog.of_kind(EntityKind.ORGANIZATION)}
+    assert not any(s in orgs or s.startswith("one-") for s, _, _ in got), got

@@ -72,3 +72,9 @@ def test_release_months_and_developers_are_checked_against_the_catalog(catalog, 
     assert status is Status.CONTRADICTED and "2025-07" in reason
     status, reason = got[("kimi-k2", Predicate.DEVELOPED_BY, "openai")]
     assert status is Status.CONTRADICTED and "moonshot-ai" in reason
+
+
+def test_an_origin_phrase_names_the_lab_right_after_it_and_the_technique_right_before_it(claims):
+    assert ("moe", "introducedBy", "google") in claims("Mixture of Experts, originally developed by Google, is popular.\n")
+    got = claims("We run Zork, a mixture-of-experts language model developed by a small startup, on NVIDIA GPUs.\n")
+    assert not any(p == "introducedBy" for _, p, _ in got), got  # the model was developed by someone, not the technique
