@@ -193,7 +193,9 @@ def _markdown_units(text: str) -> list[Unit]:
                 u.headings = tuple(h for _, h in headings)
                 out.append(u)
         elif t.type == "inline" and row is not None:
-            row.append(" ".join(_plain(t.content)).strip())
+            # a cell that is one code span is an identifier ("`org/model:tag`"), not a command line as in prose
+            cell = re.sub(r"^\s*`([^`]+)`\s*$", r"\1", t.content)
+            row.append(" ".join(_plain(cell)).strip())
         elif t.type == "inline" and t.map:
             out += _paragraph(t.content, t.map[0] + 1, tuple(h for _, h in headings), items, lists)
             if not items:
