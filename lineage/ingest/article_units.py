@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, slug
+from lineage.ingest.article_refs import variant
 from lineage.ingest.prose import GENERIC
 from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.structure import Unit, bare_title
@@ -334,7 +335,7 @@ def row_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
         return out
     ids, q = m.name(u.cells[0])
     if not ids:
-        ids, q = variant(u, m)
+        ids, q = variant(u, m, lambda head: bool(CUES["parameters"].search(head)))
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(*_subject_named(u, m, topic), u.cells[0], u.cells[1], u, m)
     if not ids and len(u.cells) == len(u.header) and (size_key(u.cells[0]) or model_columns(u, m)):
@@ -344,34 +345,6 @@ def row_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     for head, cell in zip(u.header[1:], u.cells[1:]):
         out += attribute(ids, q, head, cell, u, m)
     return out
-
-
-_REF = re.compile(r"(?<![\w./-])(?:[\w.-]+/)?(?P<name>[A-Za-z][\w.-]*?)(?::(?P<tag>[\w.-]+)|(?<=\S)(?=\s|$))")
-"""A download reference as a variant table's first cell: a Hub repo ("org/Model-7B") or a registry tag
-("org/model:20B-Q4_K_M"); the part before ``/`` is who publishes the file, not the model."""
-_TAG_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([BM])(?![a-z])", re.I)
-
-
-def variant(u: Unit, m: Mentions) -> tuple[list[str], dict[str, str]]:
-    """The model a variant table's row is about when its first cell is a download reference, not a name: the
-    repository's name, sized by the reference's tag ("model:20B-Q4") or the row's parameters cell where the name is a
-    family's ("| `org/family:8B-Q4` | 8B | 262K tokens |" -> family-8B).  Only names the catalog knows: a registry's
-    spelling of a name it lacks ("model3" for "Model 3") would make a second open-world entity."""
-    refs = [r for r in _REF.finditer(u.cells[0]) if "/" in r.group(0)]
-    if not refs or len(u.cells) != len(u.header):
-        return [], {}
-    sizes = [c for h, c in zip(u.header, u.cells) if CUES["parameters"].search(h) and _SIZE.fullmatch(c.strip())]
-    for r in sorted(refs, key=lambda r: not r.group("tag") or not _TAG_SIZE.match(r.group("tag"))):
-        tag = _TAG_SIZE.match(r.group("tag") or "")
-        size = f"{tag.group(1)}{tag.group(2).upper()}" if tag else (sizes[0].strip().replace(" ", "") if len(sizes) == 1 else "")
-        whole = m.r.exact.resolve(r.group("name"))
-        if whole is not None and whole.kind == "model":
-            return [whole.id], {}
-        if whole is not None and whole.kind == "family" and size:
-            ids, q = m.member(r.group("name"), size, None)
-            if ids and not q:
-                return ids, q
-    return [], {}
 
 
 def attribute(ids: list[str], q: dict, head: str, cell: str, u: Unit, m: Mentions) -> list[Candidate]:
