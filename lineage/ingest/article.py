@@ -45,6 +45,7 @@ from lineage.domain import (
 from lineage.ingest import markup
 from lineage.ingest.article_judge import Judge, counts, statement_key
 from lineage.ingest.article_pool import pool
+from lineage.ingest.article_subject import name_pattern, own_id, own_name
 from lineage.ingest.article_tables import ArticleStatement
 from lineage.ingest.files import check_text, decode, read_bytes
 from lineage.ingest.structure import first_heading, title_of
@@ -128,6 +129,15 @@ class ArticleResolver:
         self._loose_models = {k: _drop_left_boundary(p) for k, p in self.models.items()}
         self._loose_families = {k: (_drop_left_boundary(p), ids) for k, (p, ids) in self.families.items()}
         self._scanned: dict[tuple[str, bool], list[ArticleMention]] = {}
+        self.own: dict[str, re.Pattern] = {}
+        """The document's own model where the catalog lacks it (:mod:`lineage.ingest.article_subject`): id -> pattern."""
+
+    def add_own(self, name: str) -> str:
+        """Read ``name`` as a model's wherever the document writes it (open world); returns its id."""
+        mid = own_id(name)
+        self.own[mid] = name_pattern(name)
+        self._scanned.clear()
+        return mid
 
     def find(self, text: str, glued: bool = False, context: Sequence[ArticleMention] = ()) -> list[ArticleMention]:
         """Mentions, longest first where they overlap.
@@ -145,7 +155,7 @@ class ArticleResolver:
         """Every name the catalog's patterns match, longest first where they overlap."""
         models, families = (self._loose_models, self._loose_families) if glued else (self.models, self.families)
         found: list[ArticleMention] = []
-        for mid, pat in candidates(models, text):
+        for mid, pat in [*candidates(models, text), *self.own.items()]:
             for m in pat.finditer(text):
                 found.append(ArticleMention("model", [mid], m.start(), m.end(), m.group(0)))
         for pat, ids in families.values():
@@ -260,7 +270,12 @@ def read(article: ArticleText, catalog: Catalog) -> tuple[list[ArticleStatement]
     role, and learned weights over general features where a weights file is shipped (none is: their
     document-grouped cross-validation did not beat the cues)."""
     r = ArticleResolver(catalog)
+    own = own_name(article.title, article.raw, r)
+    own_ids = {r.add_own(own): own} if own else {}
     found, undecided = pool(article, r)
+    for d in found:
+        if d.subject in own_ids:
+            d.qualifiers.setdefault("name", own_ids[d.subject])
     judge, said = Judge.load(), counts(found)
     drafts: list[ArticleStatement] = []
     unread: list[Unread] = []

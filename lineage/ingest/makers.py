@@ -25,8 +25,10 @@ from lineage.ingest.prose import ProseClaim, title_topic
 from lineage.ingest.text import sentences
 
 _ORIGIN = re.compile(r"\b(?:originally\s+)?(?:developed|created|proposed|introduced)\s+by\b", re.I)
-_ORIGIN_GAP = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has been|had been)\s+)?", re.I)
-"""What may stand between a technique and "developed by": "T, originally", "T (X), which was"."""
+_ORIGIN_GAP = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|\s[^.;,()—–]{0,30}?\s*[—–])?\s*(?:(?:which|that)\s+)?"
+                         r"(?:(?:was|were|is|are|has been|had been)\s+)?", re.I)
+"""What may stand between a technique and "developed by": "T, originally", "T (X), which was", "T in its training —"
+(a dash's aside speaks of what stands before it); not "a T language model developed by" (the model was)."""
 _INTRODUCED = re.compile(r"^\s*(?:(?:first|originally|also)\s+)?introduced\s+(?:the\s+)?$", re.I)
 _RELEASE = r"(?:released?|releases|launch(?:ed|es)?|dropped|drops|unveil(?:ed|s)?|open-?sourced|debut(?:ed|s)|shipped|ships|announced)"
 _SUBJECT_VERB = re.compile(rf"^\s*,?\s*(?:has\s+|have\s+|just\s+|finally\s+|officially\s+|quietly\s+)*{_RELEASE}\s+", re.I)
@@ -156,7 +158,7 @@ def _originally(text: str, mentions) -> list[tuple[str, Predicate, str]]:
         tech = [m for m in mentions if m.end <= origin.start() and m.kind == "technique"
                 and _ORIGIN_GAP.fullmatch(text[m.end : origin.start()])]
         orgs = [m for m in mentions if m.start >= origin.end() and m.kind == "organization"
-                and re.fullmatch(r"\s*(?:the\s+)?", text[origin.end() : m.start])]
+                and re.fullmatch(r"\s*(?:the\s+)?(?:[\w-]+\s*/\s*)?", text[origin.end() : m.start])]  # "by Model/Lab"
         orgs += [m for m in mentions if orgs and m.kind == "organization" and m.start >= orgs[0].end
                  and re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", text[orgs[0].end : m.start])][:1]
         if tech and orgs:
