@@ -42,5 +42,5 @@ def test_words_acronym_plurals_and_catalog_names_are_not_own_names(catalog):
 
 def test_a_library_with_a_repository_is_not_a_model_and_a_non_breaking_hyphen_joins_a_name(catalog):
     r = ArticleResolver(catalog)
-    assert own_name("Zorkserve V1 is out", "ZorkServe is a library for LLM inference: acme/zorkserve", r) is None
+    assert own_name("ZorkServe V1 is out", "ZorkServe is a library for LLM inference: acme/zorkserve", r) is None
     assert own_name("Serving ZORX\u2011Lite on GPUs", "The ZORX-Lite model is small. acme/zorx-lite-7b", r) == "ZORX-Lite"
