@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, slug
-from lineage.ingest.article_refs import variant
+from lineage.ingest.article_rows import variant
 from lineage.ingest.prose import GENERIC
 from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.structure import Unit, bare_title

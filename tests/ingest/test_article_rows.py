@@ -20,3 +20,4 @@ def test_a_variant_table_row_is_the_model_its_download_reference_names(catalog, 
     assert ("gpt-oss-120b", "contextLength", 134144, "line 5") in got
     assert ("gpt-oss-120b", "totalParameters", 120 * 10**9, "line 5") in got
     assert not any(s.startswith(("zork", "acme", "registry")) for s, _, _, _ in got), got  # a registry's spelling the catalog lacks
+

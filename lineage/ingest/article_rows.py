@@ -1,4 +1,4 @@
-"""Download references as a table's first cell: the model a variant table's row is about.
+"""Whom a table row's numbers belong to when its first cell is a download reference, not a name.
 
 Model cards and serving guides list a model's downloads in a table whose first cell is no name but a reference: a Hub
 repository ("org/Model-7B") or a registry tag ("org/model:20B-Q4_K_M"), with the row's parameters and context window in
@@ -40,3 +40,4 @@ def variant(u: Unit, m, sizes_header: Callable[[str], bool]) -> tuple[list[str],
             if ids and not q:
                 return ids, q
     return [], {}
+
