@@ -32,6 +32,7 @@ def unit_candidates(units: list[Unit], resolver, title: str) -> list[Candidate]:
             out += shapes.sized(u, m)
         if u.kind in ("item", "sentence"):
             out += shapes.defined(u, m) + shapes.open_sized(u, m) + shapes.apposed(u, m) + shapes.derived(u, m)
+            out += shapes.size_list(u, m)
     for c in out:
         c.role = judge(c)
     return out

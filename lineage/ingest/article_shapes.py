@@ -12,6 +12,10 @@ Each shape was found in the documents of four labs or more (articles and model c
 - **a model per column**: "| Benchmark | A | B |" over "| # Total Params | 671B | 1T |" -> each column's model has the
   number of its cell (numbers only: a technique in such a row may be a column's contrast).
 
+- **a list of sizes**: "M comes in different sizes: 1B, 7B and 65B", "M series, available in 1.8B, 7B, and 20B versions" ->
+  one member of M per size (``M-<size>``, the catalog's member or the open world's), when the sentence names one
+  model or family before the list and says the numbers are sizes, versions, variants or scales (model cards of four labs
+  and a hardware vendor's blog);
 - **derivation**: "M is derived from B", "M, fine-tuned from B", "M was distilled from B" -> M derives from B (the model
   named right after the phrase; M the model named just before it, catalog or open world), unless the clause negates,
   plans or supposes it.
@@ -61,6 +65,33 @@ def sized(u: Unit, m: Mentions) -> list[Candidate]:
         pred = Predicate.TOTAL_PARAMETERS if s.group(3).lower() == "total" else Predicate.ACTIVE_PARAMETERS
         out.append(Candidate(before[-1].ids, pred, u, value=scaled_count(s.group(1), s.group(2)), stated=s.group(0),
                              context=text[before[-1].start : s.end()]))
+    return out
+
+
+_ONE_SIZE = r"\d+(?:\.\d+)?[BM](?:-A\d+(?:\.\d+)?[BM])?"
+_SIZE_LIST = re.compile(rf"(?<![\w.]){_ONE_SIZE}(?:\s*,\s*{_ONE_SIZE})*,?\s+(?:and|or)\s+{_ONE_SIZE}(?![\w-]|\.\d)")
+_SIZES_WORD = re.compile(r"\b(?:sizes?|versions|variants|scales|comes?\s+in|available\s+in)\b", re.I)
+
+
+def size_list(u: Unit, m: Mentions) -> list[Candidate]:
+    """"M comes in different sizes: 1B, 7B and 65B": one member of the one model or family named before the list per size
+    (the catalog's names, else the open world's: "the Lab app, built on M" names one model); "30B-A3B" in the list is a
+    member's total and active size."""
+    lst = _SIZE_LIST.search(u.text)
+    if not lst or not _SIZES_WORD.search(u.text) or any(CUES[k].search(u.text) for k in ("plan", "hypothetical", "comparison")):
+        return []
+    before = u.text[: lst.start()]
+    named = [(x.start, x.end, x.ids) for x in m.models(before)] or [(a, b, ids) for a, b, ids, q in _names(before, m) if q]
+    if not named or len({tuple(ids) for _, _, ids in named}) != 1:
+        return []
+    name = u.text[named[-1][0] : named[-1][1]]
+    out = []
+    for s in re.finditer(r"(\d+(?:\.\d+)?)([BM])(?:-A(\d+(?:\.\d+)?)([BM]))?", lst.group(0)):
+        ids, q = m.member(name, s.group(1) + s.group(2), s.group(3) + s.group(4) if s.group(3) else None)
+        sizes = [(Predicate.TOTAL_PARAMETERS, s.group(1), s.group(2))]
+        sizes += [(Predicate.ACTIVE_PARAMETERS, s.group(3), s.group(4))] if s.group(3) else []
+        out += [Candidate(ids, pred, u, value=scaled_count(num, scale), stated=s.group(0), context=u.text, qualifiers=dict(q))
+                for pred, num, scale in sizes if ids]
     return out
 
 

@@ -132,3 +132,14 @@ def test_a_column_table_gives_each_model_the_techniques_its_cell_is(shapes):
     assert {("zork-9", "uses", "mla", "line 5"), ("zork-9", "uses", "moe", "line 5"), ("kimi-k2", "uses", "moe", "line 5"),
             ("zork-9", "totalParameters", 70 * 10**9, "line 6")} <= got
     assert not any(s == "zork-10" and p == "uses" for s, p, _, _ in got)  # a cell that says more than names
+
+
+def test_a_list_of_sizes_names_one_member_per_size(catalog, tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("# Notes\n\nThe Zork9-Chat series comes in 2B, 9B and 40B sizes.\n\nQwen3 is available in 8B and 30B-A3B.\n\n"
+                    "DeepSeek V3 and Kimi K2 come in 1B and 2B sizes.\n")
+    drafts, _ = read(read_article(path), catalog)
+    got = {(d.subject, d.predicate.value, d.value, d.locator.split(" (")[0]) for d in drafts}
+    assert {("zork9-chat-2b", "totalParameters", 2 * 10**9, "line 3"), ("zork9-chat-40b", "totalParameters", 40 * 10**9, "line 3"),
+            ("qwen3-8b", "totalParameters", 8 * 10**9, "line 5"), ("qwen3-30b-a3b", "activeParameters", 3 * 10**9, "line 5")} <= got
+    assert not any(loc == "line 7" for *_, loc in got), got  # two models before the list: whose sizes is unclear
