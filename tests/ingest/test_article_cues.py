@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.ingest import article_hardware, article_units, makers, prose
+from lineage.ingest import article_hardware, article_shapes, article_units, makers, prose
 from lineage.ingest.article import read_article
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,7 @@ CUES = {
     "article_hardware._COMPARATIVE": article_hardware._COMPARATIVE,
     "article_hardware._BEYOND": article_hardware._BEYOND,
     "article_hardware._ACCESS": article_hardware._ACCESS,
+    "article_shapes._SIZES_WORD": article_shapes._SIZES_WORD,
 }
 """The phrasing cues of the article reader, by where they live."""
 
