@@ -18,6 +18,10 @@ so nobody tunes a rule on them by reading this output).
   (``tests/fixtures/labels/articles-fresh/*.labels.yaml``: line numbers, no quotes) *before* the reader was run on them.
   Their texts stay outside the repository, under ``../heldout-articles`` (its ``MANIFEST.tsv``: repo, path,
   commit; a copy sits beside the labels); without that folder the column is skipped with a note.
+- **fresh2**: 8 more such articles (ROCm blog posts, Docker Hub model cards), labelled the same way before the reader ran
+  (``tests/fixtures/labels/articles-fresh2/``; texts under ``../heldout-articles2``), split by the SHA-1 of the file name
+  into a *seen* half (``--docs``/``--misses`` list it; rules may be written against it: in sample) and an *unseen* half
+  (:data:`FRESH2_UNSEEN`, totals only).
 
 A labelled statement is *checkable* (scored) when its relation is one lineage writes from an
 article — ``uses``, ``developed_by``, ``introduced_by``, ``derived_from``, ``total_params``,
