@@ -30,7 +30,6 @@ import re
 from dataclasses import dataclass, field
 
 from lineage.domain import Predicate, slug
-from lineage.ingest.article_rows import variant
 from lineage.ingest.prose import GENERIC
 from lineage.ingest.stated import context_tokens, scaled
 from lineage.ingest.structure import Unit, bare_title
@@ -334,8 +333,6 @@ def row_candidates(u: Unit, m: Mentions, topic: list) -> list[Candidate]:
     if not u.cells or len(u.cells) < 2:
         return out
     ids, q = m.name(u.cells[0])
-    if not ids:
-        ids, q = variant(u, m, lambda head: bool(CUES["parameters"].search(head)))
     if not ids and len(u.cells) == 2 and not any(m.models(h) for h in u.header):
         return attribute(*_subject_named(u, m, topic), u.cells[0], u.cells[1], u, m)
     if not ids and len(u.cells) == len(u.header) and (size_key(u.cells[0]) or model_columns(u, m)):
