@@ -48,6 +48,10 @@ _CHANGED = re.compile(
     r"differ\w*|modif\w*|but|whereas|however)\b", re.I
 )
 """What a document says it changed from the model it follows."""
+_COMPARED = re.compile(
+    r"\b(?:compar\w*|against|baselines?|versus|vs\.?|than|unlike|reproduc\w*|re-?implement\w*|hypothetical)\b", re.I
+)
+"""Before the cue: a model built only to be compared with, or a reproduction, is not the document's own."""
 ARCHITECTURE = frozenset({"attention", "positional", "normalization", "activation", "moe"})
 """Technique categories that are a model's architecture (a config shows them; training ideas it does not)."""
 _BLOCKED_SECTIONS = frozenset({"related work", "ablation"})
@@ -186,7 +190,7 @@ def find(
         before = s.text[:at]
         if not own_pattern.search(before) or any(p.search(before) for p in others.values()):
             continue  # the subject is not the own model, or another model is
-        if adoption.FUTURE.search(s.text) or adoption.TRIAL.search(s.text):
+        if adoption.FUTURE.search(s.text) or adoption.TRIAL.search(s.text) or _COMPARED.search(before):
             continue
         if sections is not None and sections(s) in _BLOCKED_SECTIONS:
             continue

@@ -55,6 +55,7 @@ def test_what_the_document_changed_is_taken_out(catalog):
     "DeepSeek-V3 adopts the same architecture as DeepSeek-V2 with more experts.",  # another model's choice
     "In future work we plan to adopt the same architecture as DeepSeek-V3 at larger scale.",  # a plan
     "As a baseline, we train a model with the same architecture as DeepSeek-V3 on fewer tokens.",  # a baseline
+    "We compare against a model with the same architecture as DeepSeek-V3 at equal cost.",  # a comparison
     "We adopt the same architecture as Mistral-7B for all sizes.",  # no bundled config: nothing is known of it
     "We adopt the same tokenizer as DeepSeek-V3 for all sizes.",  # not the architecture
 ])
