@@ -31,7 +31,8 @@ VERBS = (
     r"support\w*|equip\w*|cho(?:o)?se\w*|select\w*|train\w*|pre-?train\w*|extend\w*|instantiat\w*|"
     r"integrat(?:e|es|ed|ing)|pioneer\w*|featur(?:e|es|ed|ing)|combin(?:e|es|ed|ing)|relies|rely|retain\w*|keeps?|"
     r"maintain\w*|sets?|perform(?:s|ed)?|isolat\w*|segment\w*|"
-    r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*"
+    r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*|"
+    r"interleav(?:e|es|ed|ing)|alternat(?:e|es|ed|ing)"
 )
 NON_ADOPTING = (
     r"provid\w*|compar\w*|show\w*|evaluat\w*|discuss\w*|analy[sz]\w*|observ\w*|report\w*|illustrat\w*|"

@@ -85,3 +85,21 @@ def test_a_word_broken_at_a_line_end_is_joined_when_it_is_english_or_spelt_whole
              "RMSNorm and Multi-Head attention"]
     assert rejoin_broken_words(pages)[0] == (
         "we leveraged RMSNorm, an open\ufffesource recipe and Multi\ufffeHead attention")
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("Zeta-3B interleaves Mamba-2 layers with a few attention layers.", "mamba"),
+    ("We alternate between sliding window attention and global attention in a 3:1 ratio.", "sliding-window-attention"),
+    ("Our architecture interleaves linear attention layers and softmax attention layers.", "linear-attention"),
+])
+def test_the_own_subject_interleaving_layers_adopts_them(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] == ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique,others", [
+    ("Korrin-7B interleaves Mamba-2 layers with attention layers, which we do not.", "mamba", ["Korrin-7B"]),
+    ("We do not alternate between sliding window attention and global attention.", "sliding-window-attention", []),
+    ("Linear attention is an alternative to softmax attention.", "linear-attention", []),
+])
+def test_interleaving_said_of_others_denied_or_an_alternative_is_not_adopted(text, technique, others, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns, others)] != ["adoption"]
