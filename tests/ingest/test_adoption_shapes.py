@@ -103,3 +103,28 @@ def test_the_own_subject_interleaving_layers_adopts_them(text, technique, patter
 ])
 def test_interleaving_said_of_others_denied_or_an_alternative_is_not_adopted(text, technique, others, patterns):
     assert [kind for kind, _ in found(text, technique, patterns, others)] != ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("We release both dense and Mixture-of-Experts (MoE) models, from 1B to 30B parameters.", "moe"),
+    ("In this report we present two differently sized MoE large language models, namely Zeta-3B and Zeta-30B.", "moe"),
+    ("We develop and open-source the Zeta series of MoE models.", "moe"),
+    ("The flagship model, Zeta-3B, is an MoE model with 30 billion parameters.", "moe"),
+])
+def test_what_the_own_subject_releases_is_built_as_the_technique(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] == ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("We present an analysis of MoE models trained on code.", "moe"),
+    ("We develop scaling laws for MoE models.", "moe"),
+    ("We release two baseline MoE models for the comparison.", "moe"),
+    ("We present results on other MoE models.", "moe"),
+])
+def test_models_studied_or_baselines_released_are_not_adopted(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] != ["adoption"]
+
+
+def test_a_possessive_technique_parameter_tuned_by_the_own_subject(patterns):
+    text = "When extending the context to 64K, we also raised RoPE's base frequency from 10,000 to 500,000."
+    assert found(text, "rope", patterns) == [("adoption", "tunes its parameter")]
