@@ -58,7 +58,7 @@ _BLOCKED_SECTIONS = frozenset({"related work", "ablation"})
 
 
 @dataclass(frozen=True)
-class Inherited:
+class Inheritance:
     """The own model takes ``model``'s architecture; ``techniques`` are the ones it is inferred to use."""
 
     model: str
@@ -165,7 +165,7 @@ def find(
     models: list[str],
     sections: Callable[[Sentence], str | None] | None = None,
     stored: Mapping[str, frozenset[str]] | Callable[[], Mapping[str, frozenset[str]]] | None = None,
-) -> list[Inherited]:
+) -> list[Inheritance]:
     """Every statement that the own model takes a configured catalog model's architecture.
 
     ``own``: the own model's names; ``models``: its ids (a model never inherits from itself); ``stored``: per
@@ -207,7 +207,7 @@ def find(
             if category(t) in ARCHITECTURE and t not in named and category(t) not in kinds
         ))
         if inferred:
-            out.append(Inherited(model, inferred, s))
+            out.append(Inheritance(model, inferred, s))
     return out
 
 
@@ -231,11 +231,11 @@ def config_techniques_if_any() -> dict[str, frozenset[str]]:
 
 
 def drafts(
-    found: list[Inherited], models: list[str], decided: set[str], evidence: Callable[[Sentence], Evidence]
+    found: list[Inheritance], models: list[str], decided: set[str], evidence: Callable[[Sentence], Evidence]
 ) -> tuple[list[str], list[Draft]]:
     """``uses`` drafts (role inferred) for each inherited technique the document did not itself decide on
     (``decided``: adopted or ruled out), with the sentences that state the inheritance as evidence."""
-    by_technique: dict[str, list[Inherited]] = {}
+    by_technique: dict[str, list[Inheritance]] = {}
     for f in found:
         for t in f.techniques:
             if t not in decided:
