@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lineage.catalog import Catalog
 from lineage.catalog.config_sources import bundled_configs, bundled_dir
-from lineage.domain import Draft, EntityKind, Evidence, Predicate, Role, SourceKind, Status, clip
+from lineage.domain import Draft, EntityKind, Evidence, Predicate, Role, SourceKind, Status, Technique, clip
 from lineage.ingest import adoption_rules as adoption
 from lineage.ingest.text import Sentence, alias_patterns, candidates
 from lineage.paths import cache_dir, data_dir
@@ -178,7 +178,7 @@ def find(
 
     def category(tid: str) -> str | None:
         t = catalog.entities.get(tid)
-        return getattr(t, "category", None) and t.category.value
+        return t.category.value if isinstance(t, Technique) and t.category else None
 
     out = []
     known: dict[str, frozenset[str]] | None = None
