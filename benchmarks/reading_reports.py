@@ -36,6 +36,9 @@ def report_lines(corpus: Path = CORPUS, detail: bool = False) -> list[str]:
         if which == "heldout":
             for split in ("seen", "unseen"):
                 lines.append(f"  {found.part(split).line()}")
+            unseen = found.part("unseen")
+            for batch in sorted({r.batch for r in unseen.reports}):
+                lines.append(f"    {unseen.batch(batch).line()}")
         if detail:
             for r in found.reports:
                 if r.split == "unseen":  # its misses stay unread, or it is no longer out of sample

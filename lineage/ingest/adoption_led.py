@@ -15,9 +15,10 @@ _TUNE = _TUNE_VERB + r"\s+the\s+(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?"
 """A verb that sets a parameter "of" what follows ("we reset the base value of X", "we increase the base frequency of X"):
 a model's own technique is what has the parameter."""
 _PARAMETER = re.compile(
-    r"\s*(?:\([^)]{0,30}\)\s*)?(?:base|frequenc(?:y|ies)|theta|θ|coefficients?|ratio|temperature|scaling\s+factor)\b", re.I
+    r"(?:['’]s)?\s*(?:\([^)]{0,30}\)\s*)?(?:base|frequenc(?:y|ies)|theta|θ|coefficients?|ratio|temperature|scaling\s+factor)\b",
+    re.I,
 )
-"""A technique's parameter named after it ("we increase RoPE base frequency", "we adjusted the RoPE base")."""
+"""A technique's parameter named after it ("we increase RoPE base frequency", "we adjusted the RoPE base", "RoPE's base")."""
 _ROLE = re.compile(
     r"(?:\s*\[[^\]]*\])?(?:\s*\([^)]*\))?[^.;]{0,40}?\b(?:plays|serves|acts|functions)\s+as\b",
     re.I,

@@ -31,7 +31,8 @@ VERBS = (
     r"support\w*|equip\w*|cho(?:o)?se\w*|select\w*|train\w*|pre-?train\w*|extend\w*|instantiat\w*|"
     r"integrat(?:e|es|ed|ing)|pioneer\w*|featur(?:e|es|ed|ing)|combin(?:e|es|ed|ing)|relies|rely|retain\w*|keeps?|"
     r"maintain\w*|sets?|perform(?:s|ed)?|isolat\w*|segment\w*|"
-    r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*"
+    r"enhanc\w*|powered|based|equipped|continue\w*|still|consist\w*|compris\w*|treat\w*|"
+    r"interleav(?:e|es|ed|ing)|alternat(?:e|es|ed|ing)"
 )
 NON_ADOPTING = (
     r"provid\w*|compar\w*|show\w*|evaluat\w*|discuss\w*|analy[sz]\w*|observ\w*|report\w*|illustrat\w*|"
@@ -101,6 +102,20 @@ _EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
 "Each MoE layer comprises …"."""
 CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
+
+
+_RELEASES = re.compile(r"\b(?:present|releas|develop|open-?sourc)(?:e|es|ed|ing)?\b(?![^.;]*\b(?:analys[ie]s|study|studies|results?)\b)", re.I)
+"""The own subject putting out models (what it puts out, not an analysis or a study of them)."""
+_RELEASED = re.compile(
+    r"(?:\s+and\s+[\w-]+)?\s+(?:(?!(?:for|of|on|to|about|with|in|from|that|which|how)\b)[\w-]+\s+){0,5}?"
+    r"(?:(?:series|family|suite|set)\s+of\s+)?", re.I
+)
+"""From that verb to the technique: the models themselves ("both dense and", "two differently sized", "the Ling series
+of"), not what is said about them ("scaling laws for", "a study of")."""
+_OF_MODELS = re.compile(r"(?:\s*\([^)]{0,12}\))?\s+(?:[\w-]+\s+){0,2}?(?:models?|LLMs?)\b", re.I)
+"""Right after the technique: the models it builds ("MoE models", "MoE large language models", "(MoE) models")."""
+_NOT_OURS = re.compile(r"\b(?:baselines?|other|existing|prior|previous|proxy|toy|small-scale)\b", re.I)
+"""Models that are not the document's release."""
 
 
 class Kind(str, Enum):
@@ -257,11 +272,17 @@ def classify(
             if re.match(r"[^.;]{0,30}\bas\s+(?:a\s+|the\s+)?(?:background|baselines?|reference|comparison)", after, re.I):
                 return Kind.MENTION, "background"
             return Kind.ADOPTION, last.group(0)
-        # "Moonlight, a 16B-parameter MoE model" / "GLM-4.5 is our first MoE model"
-        if re.match(r"\s*(?:,|is|was|are)\s*(?:a|an|our|the)\b", between, re.I) and re.match(
+        # "Moonlight, a 16B-parameter MoE model" / "GLM-4.5 is our first MoE model" / "the flagship, Zeta-3B, is an MoE model"
+        if re.match(r"\s*(?:,\s*)?(?:,|is|was|are)\s*(?:a|an|our|the)\b", between, re.I) and re.match(
             r"[^.;]{0,40}\b(?:model|architecture|series)", after, re.I
         ):
             return Kind.ADOPTION, "is a"
+        # "We release both dense and MoE models", "we present two MoE language models, namely …": what the own
+        # subject releases is built as the technique
+        put_out = list(_RELEASES.finditer(between))
+        if (put_out and _RELEASED.fullmatch(between, put_out[-1].end()) and _OF_MODELS.match(after)
+                and not _NOT_OURS.search(between + after[:40])):
+            return Kind.ADOPTION, "releases such models"
     # passive: "X is used in our model", "X was adopted for DeepSeek-V3"
     if has_own and re.match(r"\W{0,3}(?:\([^)]{0,40}\)\s*)?(?:is|was|are|were)\s+(?:also\s+)?(?:used|adopted|employed|applied)\b", after, re.I):
         return Kind.ADOPTION, "passive"

@@ -28,7 +28,8 @@ _WORD = r"(?:\d+[A-Za-z]|[A-Za-z])[A-Za-z0-9.]*"
 _PART = r"-[A-Za-z0-9][A-Za-z0-9.]*"  # hyphenated parts may be lower case: "Ring-lite", "MiniCPM-o"
 NAME_SHAPE = rf"(?:{_WORD}(?:{_PART})*(?: (?:[A-Z][A-Za-z0-9.]*|\d[\w.]*)(?:{_PART})*){{0,2}})"
 _INTRO = re.compile(
-    rf"\b[Ww]e\s+(?:also\s+|further\s+)?(?:(?:develop|build|train)\s+and\s+)?(?:present|introduce|release|open-source|unveil)\s+(?:the\s+)?"
+    rf"\b[Ww]e\s+(?:also\s+|further\s+)?(?:(?:develop|build|train|introduce|release|present)\s+and\s+)?"
+    rf"(?:present|introduce|release|open[- ]source|unveil)\s+(?:the\s+)?"
     rf"({NAME_SHAPE})(?=(\W{{0,3}}(?:\w+\W+){{0,4}}))",
     re.S,
 )

@@ -43,6 +43,7 @@ from lineage.ingest import (
     references,
     relations,
     report_architecture,
+    report_inherit,
 )
 from lineage.ingest.identity import check_identity, prepared_afresh
 from lineage.ingest.pdf import PdfText, read_pdf
@@ -192,9 +193,9 @@ def _cito(sentence: str, kind: adoption_rules.Kind) -> str:
 
 
 def analyse(
-    pdf: PdfText, doc: SourceDocument, catalog: Catalog, models: list[str], paper: Paper | None
+    pdf: PdfText, doc: SourceDocument, catalog: Catalog, models: list[str], paper: Paper | None, stored=None
 ) -> tuple[list[Claim], ReportReport]:
-    """Claims for one report (pure: reads nothing, writes nothing)."""
+    """Claims for one report (pure: reads nothing, writes nothing; ``stored``: see :func:`report_inherit.find`)."""
     now = utcnow()
     own = _own_names(catalog, models)
     body = body_sentences(pdf)
@@ -257,6 +258,11 @@ def analyse(
                     evidence=tuple(ev),
                 ))
             )
+
+    inherited = report_inherit.find(body, catalog, own, models, lambda s: _section_kind(pdf, s), stored)
+    added, drafts = report_inherit.drafts(inherited, models, {*uses, *ruled_out}, lambda s: _evidence(doc, s, pdf, now))
+    uses = sorted({*uses, *added})
+    claims += [settle(d) for d in drafts]
 
     # citations: every resolved entry, typed by the sentences that cite it next to a technique
     if where_paper:
@@ -388,7 +394,7 @@ def pdf_subjects(pdf: PdfText, catalog: Catalog, model: str | None = None, arxiv
     return subjects(pdf, catalog, paper, model)
 
 
-def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) -> PreparedReport:
+def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None, stored=None) -> PreparedReport:
     """The document, claims and discovered entities of a report whose subjects are settled.
 
     Techniques the report proposes, or adopts citing their origin, that no catalog lists are
@@ -402,7 +408,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None) 
     catalog = found.catalog.with_discovered([p.technique for p in new.proposals] + new.papers + devices)
     cited = bibliography.discover(bib, catalog, doc.id, doc.url or f"urn:lineage:{doc.id}", body_sentences(pdf))
     catalog = catalog.with_discovered([i.technique for i in cited.ideas] + cited.papers)
-    claims, report = analyse(pdf, doc, catalog, found.models, found.paper)
+    claims, report = analyse(pdf, doc, catalog, found.models, found.paper, stored)
     claims += discovery_claims(found, doc, now) + _proposal_claims(new, doc, pdf, now) + bibliography.claims(cited, doc, now)
     entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals), *devices,
                 *cited.papers, *(i.technique for i in cited.ideas)]
@@ -449,7 +455,7 @@ def ingest_pdf(
     found, _ = prepared_afresh(  # read as a first ingest would: what it discovered before is discovered again
         store, catalog, lambda cat: pdf_subjects(pdf, cat, model, arxiv),
         lambda found: [report_document(pdf, found.paper, found.models, version).id], digests=[pdf.sha256])
-    prepared = analyse_subjects(pdf, found, version)
+    prepared = analyse_subjects(pdf, found, version, lambda: report_inherit.stored_techniques(store))
     replaced = check_identity(store, prepared.doc, Path(path), replace)
     store.replace_source(prepared.doc, prepared.claims, prepared.entities)
     return prepared.report.model_copy(update={"replaced": replaced})

@@ -75,6 +75,8 @@ class ReportScore:
     mentions_used: set[str] = field(default_factory=set)
     """Techniques the label says the report only mentions, found as uses (the worst kind of false positive)."""
     error: str | None = None
+    batch: str = ""
+    """When a held-out label was added (its ``batch`` field; empty for the first ones), to score later additions alone."""
 
     @property
     def subject_ok(self) -> bool:
@@ -91,6 +93,10 @@ class SetScore:
     def part(self, split: str) -> SetScore:
         """The reports of one split (``seen`` or ``unseen``), scored alone."""
         return SetScore(f"{self.which}:{split}", [r for r in self.reports if r.split == split])
+
+    def batch(self, batch: str) -> SetScore:
+        """The reports of one ``batch`` (labels added together), scored alone."""
+        return SetScore(f"{self.which}:{batch or 'first'}", [r for r in self.reports if r.batch == batch])
 
     @property
     def tp(self) -> int:
@@ -132,16 +138,16 @@ def score_one(path: Path, label: dict, catalog: Catalog, model: str | None, prep
             return analyse(path, catalog, model=model)
 
     uses, ignore = set(label["uses"]), set(label.get("ignore", []))
-    split = label.get("split", "seen")
+    split, batch = label.get("split", "seen"), str(label.get("batch", ""))
     try:
         found = prepare(path, model).report
     except LineageError as e:
-        return ReportScore(label["report"], split, label["models"], [], fn=uses, error=str(e))
+        return ReportScore(label["report"], split, label["models"], [], fn=uses, error=str(e), batch=batch)
     predicted = set(found.uses)
     if label.get("scope") == "catalog":
         predicted = {t for t in predicted if t in catalog.entities}
     out = ReportScore(label["report"], split, label["models"], list(found.models),
-                      mentions_used=predicted & set(label.get("mentions", [])))
+                      mentions_used=predicted & set(label.get("mentions", [])), batch=batch)
     if not out.subject_ok:  # uses of the wrong subject are not the labelled model's
         out.fn, out.fp = uses, predicted - ignore
         return out

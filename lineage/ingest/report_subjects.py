@@ -107,6 +107,10 @@ def _discover(ident, model: str, paper: Paper | None, catalog: Catalog, resolver
     org = discovery.resolve_organization(resolver, ident.organization, name)
     if org is None and ident.organization is not None:
         new_org = discovery.discovered_organization(ident.organization.value, doc_id or "", url)
+        if new_org is not None and new_org.id == model:
+            new_org = None  # "<Model> Team": the team that wrote the report, named after the model, is no lab
+        if new_org is not None and new_org.id in catalog and catalog.entities[new_org.id].kind != "organization":
+            new_org = None  # an id the catalog gives to something else (a model, a technique) is no lab's
         if new_org is not None:
             org = new_org.id if new_org.id in catalog else None
             if org is None:

@@ -85,3 +85,46 @@ def test_a_word_broken_at_a_line_end_is_joined_when_it_is_english_or_spelt_whole
              "RMSNorm and Multi-Head attention"]
     assert rejoin_broken_words(pages)[0] == (
         "we leveraged RMSNorm, an open\ufffesource recipe and Multi\ufffeHead attention")
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("Zeta-3B interleaves Mamba-2 layers with a few attention layers.", "mamba"),
+    ("We alternate between sliding window attention and global attention in a 3:1 ratio.", "sliding-window-attention"),
+    ("Our architecture interleaves linear attention layers and softmax attention layers.", "linear-attention"),
+])
+def test_the_own_subject_interleaving_layers_adopts_them(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] == ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique,others", [
+    ("Korrin-7B interleaves Mamba-2 layers with attention layers, which we do not.", "mamba", ["Korrin-7B"]),
+    ("We do not alternate between sliding window attention and global attention.", "sliding-window-attention", []),
+    ("Linear attention is an alternative to softmax attention.", "linear-attention", []),
+])
+def test_interleaving_said_of_others_denied_or_an_alternative_is_not_adopted(text, technique, others, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns, others)] != ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("We release both dense and Mixture-of-Experts (MoE) models, from 1B to 30B parameters.", "moe"),
+    ("In this report we present two differently sized MoE large language models, namely Zeta-3B and Zeta-30B.", "moe"),
+    ("We develop and open-source the Zeta series of MoE models.", "moe"),
+    ("The flagship model, Zeta-3B, is an MoE model with 30 billion parameters.", "moe"),
+])
+def test_what_the_own_subject_releases_is_built_as_the_technique(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] == ["adoption"]
+
+
+@pytest.mark.parametrize("text,technique", [
+    ("We present an analysis of MoE models trained on code.", "moe"),
+    ("We develop scaling laws for MoE models.", "moe"),
+    ("We release two baseline MoE models for the comparison.", "moe"),
+    ("We present results on other MoE models.", "moe"),
+])
+def test_models_studied_or_baselines_released_are_not_adopted(text, technique, patterns):
+    assert [kind for kind, _ in found(text, technique, patterns)] != ["adoption"]
+
+
+def test_a_possessive_technique_parameter_tuned_by_the_own_subject(patterns):
+    text = "When extending the context to 64K, we also raised RoPE's base frequency from 10,000 to 500,000."
+    assert found(text, "rope", patterns) == [("adoption", "tunes its parameter")]

@@ -39,6 +39,11 @@ def _model(page: str, resolver, second: str = "") -> str | None:
         # one plain word in the title form "<Name>: ...", then the abstract's fuller name
         ("Brindle: A More Open Model\nBrindle Team\nAbstract\nIn this report we present Brindle-7B, a family of models."
          " We release Brindle-7B along with checkpoints. We release Brindle-7B1 and data.\n1 https://example.org", "Brindle-7B"),
+        # two verbs before the name ("we introduce and open-source X", "we release and open source X")
+        ("Models for Agents\nSomeone\nAbstract\nToday we release and open source Harlow-M4, a model for agents.",
+         "Harlow-M4"),
+        ("Code Models\nSomeone\nAbstract\nWe introduce and open-source the Harlow-Coder models, based on a base model.",
+         "Harlow-Coder"),
         # an all-caps title name with a version and separate words
         ("VORTA 2.0: A Model with Local Attention\nVorta Systems\nABSTRACT\nWe develop and release Vorta 2.0, a model.",
          "Vorta 2.0"),

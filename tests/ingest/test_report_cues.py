@@ -22,7 +22,7 @@ from lineage.ingest.text import alias_patterns, ordinary_word
 
 MODULES = (
     "adoption_rules", "adoption_led", "comparisons", "discovery", "facts", "hardware_ties", "makers", "prose", "relations", "report",
-    "report_architecture", "report_columns", "report_subjects",
+    "report_architecture", "report_columns", "report_inherit", "report_subjects",
 )
 _RELATION_SHAPE = ("a relation shape between two technique names; this test's stand-in for relations.find (names "
                    "replaced by a placeholder, citations not resolved) under-counts it: test_relations.py measures it")
