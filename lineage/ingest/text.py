@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind
+from lineage.ingest.wordlist import english_words
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bSec\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bNo\.)(?<!\bTab\.)"
 """Abbreviations whose full stop ends no sentence (looked behind from just after the stop)."""
@@ -78,13 +79,6 @@ def _alias_regex(alias: str) -> str:
     return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
 
 
-@functools.cache
-def _english_words() -> frozenset[str]:
-    from english_words import get_english_words_set  # a word list shipped in a package: no download
-
-    return frozenset(get_english_words_set(["web2"], lower=True))
-
-
 def ordinary_word(alias: str) -> bool:
     """An alias that is one ordinary English word ("Seed", "Ascend", "yarn"): a name only where its spelling
     makes it one (see :func:`alias_patterns`).
@@ -92,7 +86,7 @@ def ordinary_word(alias: str) -> bool:
     >>> ordinary_word("Ascend"), ordinary_word("Moonlight"), ordinary_word("InternLM"), ordinary_word("Multi-Token")
     (True, True, False, False)
     """
-    return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in _english_words()
+    return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in english_words()
 
 
 def english_word(word: str) -> bool:
@@ -101,7 +95,7 @@ def english_word(word: str) -> bool:
     >>> english_word("leveraged"), english_word("consists"), english_word("opensource"), english_word("finegrained")
     (True, True, False, False)
     """
-    w, words = word.lower(), _english_words()
+    w, words = word.lower(), english_words()
     if w in words:
         return True
     stems = [w[: -len(end)] + add for end, add in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
@@ -254,7 +248,7 @@ def _compiled(entities: list) -> AliasPatterns:
     build: dict[str, Callable[[], re.Pattern]] = {}
     anchors: dict[str, tuple[frozenset[str], ...] | None] = {}
     for entity in entities:
-        aliases = [alias for alias in {entity.name, *entity.aliases} if usable_alias(alias)]
+        aliases = sorted(alias for alias in {entity.name, *entity.aliases} if usable_alias(alias))  # one pattern text per run
         if aliases:
             build[entity.id] = functools.partial(_entity_pattern, aliases)
             anchors[entity.id] = _anchors(aliases)
