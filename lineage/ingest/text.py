@@ -142,6 +142,12 @@ class AliasPatterns(dict):
         self._build = build
         self.anchors = anchors
         self._pieces = sorted(set().union(*(alias for aliases in anchors.values() if aliases for alias in aliases)))
+        self._order = {key: i for i, key in enumerate(build)}
+        self._unanchored = [key for key in build if anchors.get(key) is None]
+        self._by_piece: dict[str, list[str]] = {}  # each alias under its longest piece: a text lacking it lacks the alias
+        for key in build:
+            for alias in anchors.get(key) or ():
+                self._by_piece.setdefault(max(sorted(alias), key=len), []).append(key)
 
         self._seen: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
 
@@ -174,8 +180,9 @@ class AliasPatterns(dict):
         if found is None:
             low = folded(text)
             present = {piece for piece in self._pieces if piece in low}
-            found = tuple((key, self[key]) for key in self
-                          if (anchors := self.anchors.get(key)) is None or any(alias <= present for alias in anchors))
+            keys = {key for piece in present for key in self._by_piece.get(piece, ())}
+            keys = [key for key in keys if any(alias <= present for alias in self.anchors[key])]
+            found = tuple((key, self[key]) for key in sorted([*self._unanchored, *keys], key=self._order.__getitem__))
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
             self._seen[text] = found
