@@ -180,8 +180,8 @@ class AliasPatterns(dict):
         if found is None:
             low = folded(text)
             present = {piece for piece in self._pieces if piece in low}
-            keys = {key for piece in present for key in self._by_piece.get(piece, ())}
-            keys = [key for key in keys if any(alias <= present for alias in self.anchors[key])]
+            indexed = {key for piece in present for key in self._by_piece.get(piece, ())}
+            keys = [key for key in indexed if any(alias <= present for alias in self.anchors[key] or ())]
             found = tuple((key, self[key]) for key in sorted([*self._unanchored, *keys], key=self._order.__getitem__))
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
