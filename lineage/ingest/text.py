@@ -279,5 +279,5 @@ def _entity_pattern(aliases: list[str]) -> re.Pattern:
     if loose:
         parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
     if named:  # an English word is a name only capitalised: "YaRN", "Yarn", "Ascend", never "ascend"
-        parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
+        parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(sorted(set(named)), key=len, reverse=True)) + ")")
     return re.compile("|".join(parts), re.IGNORECASE)

@@ -47,3 +47,24 @@ def test_a_damaged_cache_file_is_ignored(tmp_path):
     saved.write_bytes(b"\x00not marshal")
     again = _probe(tmp_path)
     assert not again["reused"] and again["found"] == first["found"]
+
+
+
+ALIAS_PATTERNS = """
+import hashlib
+from lineage.catalog import Catalog
+from lineage.ingest.text import alias_patterns
+patterns = alias_patterns(Catalog.load())
+print(len(patterns), hashlib.sha256("\\n".join(patterns[key].pattern for key in patterns).encode()).hexdigest())
+"""
+
+
+def test_an_entitys_pattern_is_spelled_the_same_in_every_process(tmp_path):
+    """Aliases go into a pattern in sorted order, not a set's (which changes with each process's hash seed): the
+    cache finds a catalog's patterns again, and a report reads the same in every run."""
+    found = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "LINEAGE_CACHE": str(tmp_path), "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", ALIAS_PATTERNS], env=env, check=True, capture_output=True, text=True)
+        found.add(done.stdout.strip())
+    assert len(found) == 1 and int(next(iter(found)).split()[0]) > 20
