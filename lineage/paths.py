@@ -40,3 +40,16 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("lineage", appauthor=False)
+
+
+def write_cached(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (readers never see half of it); False where it cannot be written."""
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(data)
+        os.replace(part, path)
+    except OSError:
+        part.unlink(missing_ok=True)
+        return False
+    return True

@@ -9,6 +9,7 @@ method", "the model") name no idea at all.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)  # a report asks for the same few thousand names many times over (issue 31)
 def idea_key(name: str) -> str:
     """The key two spellings of one idea share: case, hyphens, spaces and a plural last word folded.
 

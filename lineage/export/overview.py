@@ -16,6 +16,8 @@ from lineage.export.layout import NO_ORIGIN, node_date
 STRENGTH = ("verified", "reported", "disputed", "unverified", "curated")
 """Statuses from strongest to weakest: the colour of an idea in a flow."""
 
+_RANK = {status: i for i, status in enumerate(STRENGTH)}
+
 TOP_FLOWS = 14
 """Flows the overview draws (the strongest first); the page says how many more there are."""
 
@@ -32,13 +34,13 @@ def lab_flows(g, edges, lane_of: dict[str, str], derived: Collection[str] = froz
             continue
         ideas = pairs.setdefault((origin, adopter), {})
         idea = ideas.setdefault(v, {"technique": v, "status": data["status"], "models": [], "first": "9999"})
-        if STRENGTH.index(data["status"]) < STRENGTH.index(idea["status"]):
+        if _RANK[data["status"]] < _RANK[idea["status"]]:
             idea["status"] = data["status"]
         idea["models"].append(u)
         idea["first"] = min(idea["first"], node_date(g.nodes[u])[:7] or "9999")
     flows = []
     for (origin, adopter), ideas in pairs.items():
-        listed = sorted(ideas.values(), key=lambda i: (STRENGTH.index(i["status"]), -len(i["models"]), i["technique"]))
+        listed = sorted(ideas.values(), key=lambda i: (_RANK[i["status"]], -len(i["models"]), i["technique"]))
         for idea in listed:
             idea["models"].sort()
         flows.append({"from": origin, "to": adopter, "ideas": listed,

@@ -153,6 +153,10 @@ class Decision:
         return Kind.MENTION
 
 
+_NUMERIC = re.compile(r"[\d.,%×x~∼±()\-–]+")
+"""A word of figures (a table cell, a formula's number)."""
+
+
 def is_noise(text: str) -> bool:
     """Tables of contents, figure labels and formula soup are not prose."""
     if re.search(r"(?:\.\s){4,}", text) or len(text) > 700:
@@ -160,7 +164,7 @@ def is_noise(text: str) -> bool:
     words = text.split()
     if len(words) < 4:
         return True
-    numeric = sum(1 for w in words if re.fullmatch(r"[\d.,%×x~∼±()\-–]+", w))
+    numeric = sum(1 for w in words if _NUMERIC.fullmatch(w))
     return numeric / len(words) > 0.35
 
 

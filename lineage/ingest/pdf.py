@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,9 @@ _BROKEN = re.compile(r"([A-Za-z]+)\ufffe([A-Za-z]+)")
 """A word broken at a line end, run together on one line: pdfium marks the hyphen it found there as U+FFFE."""
 
 
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
 def rejoin_broken_words(pages: list[str]) -> list[str]:
     r"""Join the words a line end split ("con-sists"), keeping the hyphen of a compound ("open-source").
 
@@ -167,10 +171,9 @@ def rejoin_broken_words(pages: list[str]) -> list[str]:
     >>> rejoin_broken_words(["with RM\ufffeSNorm and Multi\ufffeHead", "RMSNorm, Multi-Head"])
     ['with RMSNorm and Multi\ufffeHead', 'RMSNorm, Multi-Head']
     """
-    words: dict[str, int] = {}
+    words: Counter[str] = Counter()
     for page in pages:
-        for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", page):
-            words[w.lower()] = words.get(w.lower(), 0) + 1
+        words.update(map(str.lower, _WORD.findall(page)))
 
     from lineage.ingest.text import english_word
 

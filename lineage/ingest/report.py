@@ -36,6 +36,7 @@ from lineage.domain import (
 from lineage.ingest import (
     adoption_rules,
     bibliography,
+    compiled,
     discovery,
     facts,
     hardware_ties,
@@ -413,6 +414,7 @@ def analyse_subjects(pdf: PdfText, found: Subjects, version: str | None = None, 
     entities = [*found.entities, *new.papers, *(p.technique for p in new.proposals), *devices,
                 *cited.papers, *(i.technique for i in cited.ideas)]
     report = report.model_copy(update={"claims": len(claims), "discovered": [e.id for e in entities]})
+    compiled.save()  # the next process reads its patterns instead of compiling them
     return PreparedReport(doc=doc, claims=claims, report=report, entities=entities)
 
 

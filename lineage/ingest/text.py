@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind
+from lineage.ingest.wordlist import english_words
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bSec\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bNo\.)(?<!\bTab\.)"
 """Abbreviations whose full stop ends no sentence (looked behind from just after the stop)."""
@@ -78,13 +79,6 @@ def _alias_regex(alias: str) -> str:
     return r"(?<![A-Za-z0-9])" + body + r"(?![A-Za-z0-9])"
 
 
-@functools.cache
-def _english_words() -> frozenset[str]:
-    from english_words import get_english_words_set  # a word list shipped in a package: no download
-
-    return frozenset(get_english_words_set(["web2"], lower=True))
-
-
 def ordinary_word(alias: str) -> bool:
     """An alias that is one ordinary English word ("Seed", "Ascend", "yarn"): a name only where its spelling
     makes it one (see :func:`alias_patterns`).
@@ -92,7 +86,7 @@ def ordinary_word(alias: str) -> bool:
     >>> ordinary_word("Ascend"), ordinary_word("Moonlight"), ordinary_word("InternLM"), ordinary_word("Multi-Token")
     (True, True, False, False)
     """
-    return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in _english_words()
+    return bool(re.fullmatch(r"[A-Za-z]+", alias)) and alias.lower() in english_words()
 
 
 def english_word(word: str) -> bool:
@@ -101,7 +95,7 @@ def english_word(word: str) -> bool:
     >>> english_word("leveraged"), english_word("consists"), english_word("opensource"), english_word("finegrained")
     (True, True, False, False)
     """
-    w, words = word.lower(), _english_words()
+    w, words = word.lower(), english_words()
     if w in words:
         return True
     stems = [w[: -len(end)] + add for end, add in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""),
@@ -148,6 +142,12 @@ class AliasPatterns(dict):
         self._build = build
         self.anchors = anchors
         self._pieces = sorted(set().union(*(alias for aliases in anchors.values() if aliases for alias in aliases)))
+        self._order = {key: i for i, key in enumerate(build)}
+        self._unanchored = [key for key in build if anchors.get(key) is None]
+        self._by_piece: dict[str, list[str]] = {}  # each alias under its longest piece: a text lacking it lacks the alias
+        for key in build:
+            for alias in anchors.get(key) or ():
+                self._by_piece.setdefault(max(sorted(alias), key=len), []).append(key)
 
         self._seen: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
 
@@ -180,8 +180,9 @@ class AliasPatterns(dict):
         if found is None:
             low = folded(text)
             present = {piece for piece in self._pieces if piece in low}
-            found = tuple((key, self[key]) for key in self
-                          if (anchors := self.anchors.get(key)) is None or any(alias <= present for alias in anchors))
+            indexed = {key for piece in present for key in self._by_piece.get(piece, ())}
+            keys = [key for key in indexed if any(alias <= present for alias in self.anchors[key] or ())]
+            found = tuple((key, self[key]) for key in sorted([*self._unanchored, *keys], key=self._order.__getitem__))
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
             self._seen[text] = found
@@ -254,7 +255,7 @@ def _compiled(entities: list) -> AliasPatterns:
     build: dict[str, Callable[[], re.Pattern]] = {}
     anchors: dict[str, tuple[frozenset[str], ...] | None] = {}
     for entity in entities:
-        aliases = [alias for alias in {entity.name, *entity.aliases} if usable_alias(alias)]
+        aliases = sorted(alias for alias in {entity.name, *entity.aliases} if usable_alias(alias))  # one pattern text per run
         if aliases:
             build[entity.id] = functools.partial(_entity_pattern, aliases)
             anchors[entity.id] = _anchors(aliases)
@@ -278,5 +279,5 @@ def _entity_pattern(aliases: list[str]) -> re.Pattern:
     if loose:
         parts.append("|".join(_alias_regex(a) for a in sorted(loose, key=len, reverse=True)))
     if named:  # an English word is a name only capitalised: "YaRN", "Yarn", "Ascend", never "ascend"
-        parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(set(named), key=len, reverse=True)) + ")")
+        parts.append("(?-i:(?=[A-Z]))(?:" + "|".join(_alias_regex(a) for a in sorted(sorted(set(named)), key=len, reverse=True)) + ")")
     return re.compile("|".join(parts), re.IGNORECASE)
