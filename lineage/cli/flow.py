@@ -9,7 +9,10 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store, quoted, read_catalog, table
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.render import emit_json, quoted, table
+from lineage.cli.stores import open_store, read_catalog
 from lineage.vocab import STATUS_ORDER, EntityKind, Status
 from lineage.vocab import WEAKEST as ANY
 
@@ -335,7 +338,7 @@ def compare_command(
     result = compare(g, a, b, min_status)
     from collections import Counter
 
-    from lineage.cli.options import quantity
+    from lineage.cli.render import quantity
 
     if json_out:
         emit_json(result)

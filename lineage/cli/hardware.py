@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from lineage.cli.failures import handles_errors
 from lineage.cli.flow import ANY, MinStatusOpt, catalog_and_graph, first_evidence, status_scope
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, table
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.render import emit_json, table
 from lineage.vocab import EntityKind
 
 ROLE = {"trainedOn": "trained", "servedOn": "served", "supportsHardware": "supported", "optimizedFor": "optimized"}

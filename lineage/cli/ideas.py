@@ -10,8 +10,10 @@ from typing import Annotated
 
 import typer
 
+from lineage.cli.failures import handles_errors
 from lineage.cli.flow import ANY, MinStatusOpt, catalog_and_graph
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.render import emit_json
 from lineage.vocab import EntityKind, Status
 
 

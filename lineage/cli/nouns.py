@@ -3,7 +3,7 @@
 Each answers from the library functions the single-purpose commands of earlier releases call: as
 text, those commands' functions render the sections (they live on, hidden, as deprecated aliases:
 :mod:`lineage.cli.aliases`); as JSON, one object holds each section's answer under its name.
-Every question takes one ``--format`` and one ``--min-status`` (:mod:`lineage.cli.output`), and
+Every question takes one ``--format`` and one ``--min-status`` (:mod:`lineage.cli.options`, rendered by :mod:`lineage.cli.render`), and
 projects the store once however many sections it shows.
 """
 
@@ -14,8 +14,10 @@ import typer
 
 from lineage.cli import flow, hardware, ideas, query
 from lineage.cli.explain import explain_command
-from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt, emit_json, handles_errors, open_store, read_catalog, table
-from lineage.cli.output import Format, FormatOpt, MinStatusOpt, min_status_or_any, rendering
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import Format, FormatOpt, JsonOpt, LimitOpt, MinStatusOpt, StoreOpt, min_status_or_any
+from lineage.cli.render import emit_json, rendering, table
+from lineage.cli.stores import open_store, read_catalog
 from lineage.vocab import EntityKind
 
 TechniqueArg = Annotated[str, typer.Argument(metavar="TECHNIQUE", help="Technique id, name or alias (see 'lineage ls techniques').")]

@@ -5,21 +5,11 @@ from typing import Annotated
 
 import typer
 
+from lineage.cli.failures import handles_errors
 from lineage.cli.flow import DerivativesOpt
-from lineage.cli.options import (
-    JsonOpt,
-    LimitOpt,
-    StoreOpt,
-    emit_json,
-    handles_errors,
-    human,
-    open_store,
-    quantity,
-    quoted,
-    read_catalog,
-    table,
-)
-from lineage.cli.output import Format, FormatOpt, MinStatusOpt, rendering
+from lineage.cli.options import Format, FormatOpt, JsonOpt, LimitOpt, MinStatusOpt, StoreOpt
+from lineage.cli.render import emit_json, human, quantity, quoted, rendering, table
+from lineage.cli.stores import open_store, read_catalog
 from lineage.cli.terminal import md_cell
 from lineage.vocab import Status
 
