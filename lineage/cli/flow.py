@@ -263,6 +263,7 @@ def path_command(
 def show_comparison(result, asked: Asked) -> None:
     """``lineage compare``: the two models' facts, then their techniques, side by side."""
     from collections import Counter
+    from dataclasses import replace
 
     from lineage.cli.render import quantity
 
@@ -275,8 +276,8 @@ def show_comparison(result, asked: Asked) -> None:
     info = [["organization", result.info[a]["organization"], result.info[b]["organization"], ""],
             ["released", result.info[a]["released"], result.info[b]["released"], ""]]
     facts = [[r.key, cell(r.a, r.key), cell(r.b, r.key), "same" if r.same else ""] for r in result.facts]
-    techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
-                   cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
+    techniques = [[r.key, cell([replace(s, value="uses") for s in r.a]),
+                   cell([replace(s, value="uses") for s in r.b]), "both" if r.same else ""]
                   for r in result.techniques]
     typer.echo(table(["", a, b, ""], info + facts, wrap=[1, 2]))  # values wrap to fit, never cut
     typer.echo("")

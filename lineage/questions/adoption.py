@@ -6,12 +6,11 @@ The store-backed ``who_uses`` (the CLI's ``who-uses``) lives in :mod:`lineage.qu
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
 from lineage.combine import NO_SOURCE
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
@@ -30,7 +29,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Use(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Use:
     """One model's use of a technique."""
 
     model: str = Field(description="Model id.")
@@ -46,7 +46,8 @@ class Use(Answer):
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
-class OrgAdoption(Answer):
+@dataclass(frozen=True, kw_only=True)
+class OrgAdoption:
     """An organization's first adoption of a technique."""
 
     organization: str = Field(description="Organization id.")
@@ -56,7 +57,8 @@ class OrgAdoption(Answer):
     models: list[str] = Field(description="All its adopting models.")
 
 
-class Adopters(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Adopters:
     """Answer to ``lineage adopters``."""
 
     technique: str = Field(description="Technique id.")
@@ -72,7 +74,8 @@ class Adopters(Answer):
     )
 
 
-class TimelineEvent(Answer):
+@dataclass(frozen=True, kw_only=True)
+class TimelineEvent:
     """One dated step in a technique's history."""
 
     date: str | None = Field(None, description="YYYY-MM[-DD], None when unknown.")
@@ -85,7 +88,8 @@ class TimelineEvent(Answer):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Timeline(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Timeline:
     """Answer to ``lineage timeline``."""
 
     technique: str = Field(description="Technique id.")
@@ -116,7 +120,7 @@ def uses(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY) -> 
                 organization=organization_of(g, model),
                 released=released,
                 technique=technique,
-                status=d["status"],
+                status=Status(d["status"]),
                 reason=d["reason"],
                 lag_months=months_between(first, released),
                 evidence=edge_evidence(d),
@@ -179,8 +183,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     rows = []
     for t in wanted:
         for u in uses(g, t, min_status):
-            u.lag_months = months_between(data.get("first_appeared"), u.released)
-            rows.append(u)
+            rows.append(replace(u, lag_months=months_between(data.get("first_appeared"), u.released)))
     rows.sort(key=lambda u: (u.released or "9999", u.model))
     by_org: dict[str, list[Use]] = defaultdict(list)
     for u in rows:
@@ -200,7 +203,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     return Adopters(
         technique=technique,
         name=data.get("label", technique),
-        min_status=min_status,
+        min_status=Status(min_status),
         introduction=introduction(g, technique),
         first_adoption=dated[0].released if dated else None,
         first_adopter=dated[0].model if dated else None,
@@ -244,4 +247,4 @@ def timeline(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
                           organization=u.organization, status=u.status, lag_months=u.lag_months, evidence=u.evidence)
         )
     events.sort(key=lambda e: (e.date or "9999", e.event != "introduced"))
-    return Timeline(technique=technique, name=intro.name, min_status=min_status, introduction=intro, events=events)
+    return Timeline(technique=technique, name=intro.name, min_status=Status(min_status), introduction=intro, events=events)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import combine
-from lineage.questions.evidence import EvidenceSummary, Field, evidence_summaries
+from lineage.questions.answer import Field
+from lineage.questions.evidence import EvidenceSummary, evidence_summaries
 from lineage.vocab import Derivation, Predicate, Status, is_derivative
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Derived:
     """One model derived from a base."""
 

@@ -1,19 +1,18 @@
 """Evidence rows as answers show them, and the checks every store-backed question shares.
 
-The answers of the store-backed questions (``who-uses``, ``origin``, ``show``, ``models`` …) are
-dataclasses whose fields are declared as pydantic's are (:func:`Field`, with a description): they
-are built from stored records (:mod:`lineage.records`) without loading pydantic, and pydantic
-answers hold them as fields (it validates and serializes dataclasses as it does its own models).
+Every answer is a frozen dataclass (:mod:`lineage.questions.answer`), built from stored records
+(:mod:`lineage.records`) without loading pydantic.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lineage.combine import combine
 from lineage.errors import EmptyStore
+from lineage.questions.answer import Field
 from lineage.store.documents import snippet
 from lineage.vocab import Method, Predicate, SourceKind, Status
 
@@ -23,12 +22,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-def Field(default: Any = dataclasses.MISSING, *, default_factory: Any = dataclasses.MISSING, description: str) -> Any:
-    """A dataclass field declared as pydantic's ``Field`` is: its default (or factory) and its description."""
-    return dataclasses.field(default=default, default_factory=default_factory, metadata={"description": description})
-
-
-@dataclasses.dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class EvidenceSummary:
     """A piece of evidence, trimmed for display."""
 
@@ -83,7 +77,7 @@ def require_built(store: Store) -> None:
         raise EmptyStore(store.path)
 
 
-@dataclasses.dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Fact:
     """A catalog or ingested fact with its status and evidence."""
 

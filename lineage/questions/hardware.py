@@ -9,11 +9,10 @@ answers for its devices too (the catalog's ``broader`` links: Ascend 910B -> Asc
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import HARDWARE_PREDICATES, EntityKind, Status
@@ -25,7 +24,8 @@ PREDICATES = tuple(p.value for p in HARDWARE_PREDICATES)
 Origin = Literal["domestic", "nvidia", "other"]
 
 
-class HardwareRow(Answer):
+@dataclass(frozen=True, kw_only=True)
+class HardwareRow:
     """One model tied to one device (evidence: primary first, a report's page before a card's line)."""
 
     model: str = Field(description="Model id.")
@@ -39,7 +39,8 @@ class HardwareRow(Answer):
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
 
 
-class DeviceUse(Answer):
+@dataclass(frozen=True, kw_only=True)
+class DeviceUse:
     """Answer to ``lineage hardware DEVICE``."""
 
     device: str = Field(description="Hardware id asked about.")
@@ -52,7 +53,8 @@ class DeviceUse(Answer):
     rows: list[HardwareRow] = Field(description="Models tied to it, oldest release first.")
 
 
-class ModelHardware(Answer):
+@dataclass(frozen=True, kw_only=True)
+class ModelHardware:
     """Answer to ``lineage on-hardware MODEL``."""
 
     model: str = Field(description="Model id.")
@@ -61,7 +63,8 @@ class ModelHardware(Answer):
     rows: list[HardwareRow] = Field(description="Devices it is tied to.")
 
 
-class HalfYear(Answer):
+@dataclass(frozen=True, kw_only=True)
+class HalfYear:
     """One lab's models in one half-year, by where their stated hardware comes from."""
 
     organization: str = Field(description="Organization id.")
@@ -76,7 +79,8 @@ class HalfYear(Answer):
     rows: list[HardwareRow] = Field(description="The rows behind the cell.")
 
 
-class HardwareFlow(Answer):
+@dataclass(frozen=True, kw_only=True)
+class HardwareFlow:
     """Answer to ``lineage flow --hardware``."""
 
     min_status: Status = Field(description="Weakest status kept.")

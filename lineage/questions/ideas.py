@@ -10,11 +10,10 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, closest_chain, edge_evidence, weakest
 from lineage.vocab import IDEA_RELATIONS, Status
@@ -29,7 +28,8 @@ BACKWARD = ("componentOf",)
 RELATIONS = tuple(p.value for p in IDEA_RELATIONS)
 
 
-class IdeaLink(Answer):
+@dataclass(frozen=True, kw_only=True)
+class IdeaLink:
     """One relation claim between two techniques, with its status and evidence."""
 
     relation: str = Field(description="Idea relation (extends, variantOf, … ) as stated, subject -> object.")
@@ -40,7 +40,8 @@ class IdeaLink(Answer):
     evidence: list[EvidenceSummary] = Field(description="Where it is stated (primary first).")
 
 
-class IdeaNode(Answer):
+@dataclass(frozen=True, kw_only=True)
+class IdeaNode:
     """A technique in an ancestry or descendants tree, with the links that put it there."""
 
     technique: str = Field(description="Technique id.")
@@ -51,7 +52,8 @@ class IdeaNode(Answer):
     children: list[IdeaNode] = Field(default_factory=list, description="Next generation of the tree.")
 
 
-class IdeaTree(Answer):
+@dataclass(frozen=True, kw_only=True)
+class IdeaTree:
     """Answer of ``ancestry`` and ``descendants``."""
 
     root: IdeaNode = Field(description="The technique asked about, its tree below it.")
@@ -104,8 +106,7 @@ def _tree(g, technique, older: bool, min_status, seen: set[str], with_models: bo
         if other in seen:
             continue
         seen.add(other)
-        child = _tree(g, other, older, min_status, seen, with_models)
-        child.links = links
+        child = replace(_tree(g, other, older, min_status, seen, with_models), links=links)
         here.children.append(child)
     return here
 
@@ -165,7 +166,8 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     return " ← ".join(chain) if len(chain) > 1 else ""
 
 
-class TechniqueChange(Answer):
+@dataclass(frozen=True, kw_only=True)
+class TechniqueChange:
     """One technique kept, added or dropped between two models, with what shows it."""
 
     technique: str = Field(description="Technique id.")
@@ -177,7 +179,8 @@ class TechniqueChange(Answer):
     replaces: list[IdeaLink] = Field(default_factory=list, description="For an added technique: replaces links to dropped ones.")
 
 
-class FamilyChanges(Answer):
+@dataclass(frozen=True, kw_only=True)
+class FamilyChanges:
     """Answer of ``family-changes``: what a newer model kept, added and dropped relative to an older one."""
 
     older: str = Field(description="Model id of the older model.")
@@ -204,7 +207,7 @@ def _this_pair(link: IdeaLink, older: str, newer: str) -> IdeaLink:
     if reason.startswith("[config-diff]"):
         reason = (f"[config-diff] {older}'s config shows {link.object}, {newer}'s shows {link.subject} instead; "
                   "a candidate until a primary text states it")
-    return link.model_copy(update={"evidence": own, "reason": reason})
+    return replace(link, evidence=own, reason=reason)
 
 
 def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str | Status = ANY) -> FamilyChanges:

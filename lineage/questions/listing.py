@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lineage.questions.answer import Field
 from lineage.questions.derivatives import derivatives_of
-from lineage.questions.evidence import Fact, Field, grouped_facts, require_built
+from lineage.questions.evidence import Fact, grouped_facts, require_built
 from lineage.store import iris
 from lineage.techniques import implementation_path
 from lineage.vocab import EntityKind, Predicate, Status
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Show:
     """Answer to ``lineage show``: an entity and every claim about it."""
 
@@ -51,7 +52,7 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     )
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class TechniqueRow:
     """One line of ``lineage techniques``."""
 
@@ -93,7 +94,7 @@ def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list
     ]
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ModelRow:
     """One line of ``lineage models``."""
 
@@ -146,7 +147,7 @@ def models(store: Store, catalog: Catalog) -> list[ModelRow]:
     ]
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class LabRow:
     """One line of ``lineage ls labs``."""
 

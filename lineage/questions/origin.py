@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import STATUS_RANK_BY_VALUE, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -16,7 +15,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Attribution(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Attribution:
     """Why an organization is credited with a technique, and how well that is backed."""
 
     organization: str = Field(description="Organization id credited.")
@@ -31,7 +31,8 @@ class Attribution(Answer):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
 
 
-class Introduction(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Introduction:
     """Where a technique came from, per the evidence."""
 
     technique: str = Field(description="Technique id.")
@@ -76,9 +77,9 @@ def introduction(g: nx.MultiDiGraph, technique: str) -> Introduction:
             continue
         curated = any(ev["source"].startswith("catalog:") for ev in d.get("evidence", []))
         primary = d["status"] in ("verified", "disputed")
-        basis = "introduced" if curated or primary else "claimed"
+        basis: Literal["introduced", "claimed"] = "introduced" if curated or primary else "claimed"
         (orgs if basis == "introduced" else claimed).append(
-            Attribution(organization=org, basis=basis, status=d["status"], reason=d["reason"], evidence=edge_evidence(d))
+            Attribution(organization=org, basis=basis, status=Status(d["status"]), reason=d["reason"], evidence=edge_evidence(d))
         )
     papers = [p for p, d in edges_of(g, technique, "introducedIn") if d["status"] != "contradicted"]
     return Introduction(
@@ -138,7 +139,7 @@ def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribu
                     organization=a.organization,
                     basis="cited",
                     via=paper,
-                    status=weakest(cite["status"], record["status"], a.status),
+                    status=Status(weakest(cite["status"], record["status"], a.status)),
                     reason=f"{model} cites {paper}, the paper that introduced {technique} ({a.organization})",
                     evidence=edge_evidence(cite) + a.evidence,
                 )

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, STATUS_RANK_BY_VALUE, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -18,7 +17,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Hop(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Hop:
     """One step on a route an idea took."""
 
     source: str = Field(description="Node id the step starts from.")
@@ -30,7 +30,8 @@ class Hop(Answer):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Route(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Route:
     """A chain of steps from the source to the model."""
 
     nodes: list[str] = Field(description="Node ids along the route.")
@@ -38,7 +39,8 @@ class Route(Answer):
     status: str = Field(description="Weakest status along the route.")
 
 
-class PathAnswer(Answer):
+@dataclass(frozen=True, kw_only=True)
+class PathAnswer:
     """Answer to ``lineage path``."""
 
     source: str = Field(description="Technique or model id the idea starts from.")
@@ -132,7 +134,7 @@ def path(
     h = provenance_graph(g, min_status)
     routes: list[Route] = []
     if source not in h or model not in h:
-        return PathAnswer(source=source, target=model, min_status=min_status, routes=[])
+        return PathAnswer(source=source, target=model, min_status=Status(min_status), routes=[])
     try:
         candidates = nx.shortest_simple_paths(h, source, model)
         for nodes in candidates:
@@ -144,7 +146,7 @@ def path(
             routes.append(Route(nodes=nodes, hops=hops, status=weakest(*(hop.status for hop in hops))))
     except nx.NetworkXNoPath:
         pass
-    return PathAnswer(source=source, target=model, min_status=min_status, routes=routes)
+    return PathAnswer(source=source, target=model, min_status=Status(min_status), routes=routes)
 
 
 def _adopter_chain(g: nx.MultiDiGraph, nodes: list[str]) -> bool:

@@ -5,16 +5,18 @@ Importing this module does not import torch; only ``run=True`` does, through the
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Predicate, Status
+from lineage.questions.answer import Field
 from lineage.questions.who_uses import Origin, origin, who_uses
 from lineage.store import Store
 from lineage.techniques import IMPLEMENTATIONS, PAPERS, implementation_path, require_torch
 
 
-class Explanation(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Explanation:
     """Answer to ``lineage explain``."""
 
     technique: str = Field(description="Technique id.")

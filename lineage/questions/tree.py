@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict, deque
+from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
 from lineage.combine import combine
 from lineage.domain import Status
 from lineage.errors import SourceFormatError
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Field
 from lineage.questions.status import at_least
 from lineage.vocab import Predicate
 
@@ -33,7 +32,8 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-class Edge(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Edge:
     """One derivation: ``model`` is derived from ``base``."""
 
     model: str = Field(description="The derivative's model id.")
@@ -44,7 +44,8 @@ class Edge(Answer):
     base_org: str | None = Field(None, description="Organization of the base model.")
 
 
-class Descendant(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Descendant:
     """A model below the asked one, with the step that reaches it."""
 
     model: str = Field(description="Derivative model id.")
@@ -54,7 +55,8 @@ class Descendant(Answer):
     status: str = Field(description="Combined status of that step.")
 
 
-class DerivativeCount(Answer):
+@dataclass(frozen=True, kw_only=True)
+class DerivativeCount:
     """A base and how many direct derivatives name it."""
 
     base: str = Field(description="Base model id.")
@@ -62,7 +64,8 @@ class DerivativeCount(Answer):
     relations: dict[str, int] = Field(description="Direct derivatives per relation.")
 
 
-class Quantizer(Answer):
+@dataclass(frozen=True, kw_only=True)
+class Quantizer:
     """An organization publishing quantized copies of another organization's models."""
 
     publisher: str = Field(description="Organization (or Hub user) publishing the quantized copies.")

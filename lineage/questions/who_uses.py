@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import CATALOG_ONLY, combine
+from lineage.questions.answer import Field
 from lineage.questions.derivatives import copies
-from lineage.questions.evidence import EvidenceSummary, Fact, Field, evidence_summaries, grouped_facts, require_built
+from lineage.questions.evidence import EvidenceSummary, Fact, evidence_summaries, grouped_facts, require_built
 from lineage.questions.status import closest_chain
 from lineage.vocab import EntityKind, Predicate, Status
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Adoption:
     """One model's use of a technique, with its combined status."""
 
@@ -40,7 +41,7 @@ class Adoption:
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class WhoUses:
     """Answer to ``lineage who-uses``."""
 
@@ -124,7 +125,7 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     )
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Origin:
     """Answer to ``lineage origin``: who introduced a technique, when, in which paper."""
 
