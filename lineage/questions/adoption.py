@@ -6,11 +6,11 @@ The store-backed ``who_uses`` (the CLI's ``who-uses``) lives in :mod:`lineage.qu
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from lineage.combine import NO_SOURCE
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
@@ -29,44 +29,41 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-@dataclass(frozen=True, kw_only=True)
-class Use:
+class Use(Answer):
     """One model's use of a technique."""
 
     model: str = Field(description="Model id.")
     name: str = Field(description="Model name.")
-    organization: str | None = Field(None, description="Publisher organization id (developedBy claim).")
-    released: str | None = Field(None, description="Release month.")
+    organization: str | None = Field(default=None, description="Publisher organization id (developedBy claim).")
+    released: str | None = Field(default=None, description="Release month.")
     technique: str = Field(description="Technique id the evidence names.")
     status: Status = Field(description="Combined status of the uses claims.")
     reason: str = Field(description="Why.")
-    lag_months: int | None = Field(None, description="Months from the technique's first appearance to this release.")
+    lag_months: int | None = Field(default=None, description="Months from the technique's first appearance to this release.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
-    derivation: str | None = Field(None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
+    derivation: str | None = Field(default=None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
-@dataclass(frozen=True, kw_only=True)
-class OrgAdoption:
+class OrgAdoption(Answer):
     """An organization's first adoption of a technique."""
 
     organization: str = Field(description="Organization id.")
     first_model: str = Field(description="Its earliest-released adopting model.")
-    first_released: str | None = Field(None, description="That model's release month.")
-    lag_months: int | None = Field(None, description="Months after the technique's first appearance.")
+    first_released: str | None = Field(default=None, description="That model's release month.")
+    lag_months: int | None = Field(default=None, description="Months after the technique's first appearance.")
     models: list[str] = Field(description="All its adopting models.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Adopters:
+class Adopters(Answer):
     """Answer to ``lineage adopters``."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
     min_status: Status = Field(description="Weakest status kept.")
     introduction: Introduction = Field(description="Origin of the technique.")
-    first_adoption: str | None = Field(None, description="Release month of the earliest adopting model.")
-    first_adopter: str | None = Field(None, description="Earliest adopting model.")
+    first_adoption: str | None = Field(default=None, description="Release month of the earliest adopting model.")
+    first_adopter: str | None = Field(default=None, description="Earliest adopting model.")
     rows: list[Use] = Field(description="Adopting models, earliest first.")
     by_organization: list[OrgAdoption] = Field(description="Each organization's first adoption, earliest first.")
     ruled_out: list[str] = Field(
@@ -74,22 +71,20 @@ class Adopters:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class TimelineEvent:
+class TimelineEvent(Answer):
     """One dated step in a technique's history."""
 
-    date: str | None = Field(None, description="YYYY-MM[-DD], None when unknown.")
+    date: str | None = Field(default=None, description="YYYY-MM[-DD], None when unknown.")
     event: Literal["introduced", "adopted"] = Field(description="What happened.")
     technique: str = Field(description="Technique id (the asked one or a variant).")
-    model: str | None = Field(None, description="Adopting model.")
-    organization: str | None = Field(None, description="Introducing or adopting organization.")
+    model: str | None = Field(default=None, description="Adopting model.")
+    organization: str | None = Field(default=None, description="Introducing or adopting organization.")
     status: Status = Field(description="Status of the claim behind the event.")
-    lag_months: int | None = Field(None, description="Months after first appearance.")
+    lag_months: int | None = Field(default=None, description="Months after first appearance.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Timeline:
+class Timeline(Answer):
     """Answer to ``lineage timeline``."""
 
     technique: str = Field(description="Technique id.")

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, organization_of, require_node
 from lineage.vocab import Status
@@ -16,17 +15,15 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-@dataclass(frozen=True, kw_only=True)
-class Side:
+class Side(Answer):
     """One model's value for a compared row."""
 
-    value: str | None = Field(None, description="Value (for facts) or technique id.")
+    value: str | None = Field(default=None, description="Value (for facts) or technique id.")
     status: Status = Field(description="Status.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class CompareRow:
+class CompareRow(Answer):
     """One architecture fact or technique, side by side."""
 
     key: str = Field(description="Fact predicate (architecture, layers …) or technique id.")
@@ -36,8 +33,7 @@ class CompareRow:
     same: bool = Field(description="Both sides have the same set of values.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Comparison:
+class Comparison(Answer):
     """Answer to ``lineage compare``."""
 
     a: str = Field(description="First model id.")

@@ -7,12 +7,11 @@ Every answer is a frozen dataclass (:mod:`lineage.questions.answer`), built from
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import combine
 from lineage.errors import EmptyStore
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.store.documents import snippet
 from lineage.vocab import Method, Predicate, SourceKind, Status
 
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvidenceSummary:
+class EvidenceSummary(Answer):
     """A piece of evidence, trimmed for display."""
 
     source: str = Field(description="Source document id.")
@@ -32,9 +30,9 @@ class EvidenceSummary:
     locator: str = Field(description="Where in the source.")
     snippet: str = Field(description="Short excerpt; empty where the release keeps only the span.")
     supports: bool = Field(description="False when it speaks against the claim.")
-    span_start: int | None = Field(None, description="Offset of the quoted span in the document's extracted text.")
-    span_end: int | None = Field(None, description="Offset just after the quoted span.")
-    span_sha256: str | None = Field(None, description="sha256 of the quoted span, whitespace collapsed.")
+    span_start: int | None = Field(default=None, description="Offset of the quoted span in the document's extracted text.")
+    span_end: int | None = Field(default=None, description="Offset just after the quoted span.")
+    span_sha256: str | None = Field(default=None, description="sha256 of the quoted span, whitespace collapsed.")
 
     @classmethod
     def from_json(cls, data: dict) -> EvidenceSummary:
@@ -77,13 +75,12 @@ def require_built(store: Store) -> None:
         raise EmptyStore(store.path)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Fact:
+class Fact(Answer):
     """A catalog or ingested fact with its status and evidence."""
 
     predicate: Predicate = Field(description="What is stated.")
-    object: str | None = Field(None, description="Entity id.")
-    label: str | None = Field(None, description="Name of the entity, or the literal value.")
+    object: str | None = Field(default=None, description="Entity id.")
+    label: str | None = Field(default=None, description="Name of the entity, or the literal value.")
     status: Status = Field(description="Combined status.")
     reason: str = Field(description="Why.")
     evidence: list[EvidenceSummary] = Field(description="Evidence.")

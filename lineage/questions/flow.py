@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
 from lineage.questions.status import (
@@ -27,36 +26,33 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-@dataclass(frozen=True, kw_only=True)
-class FlowItem:
+class FlowItem(Answer):
     """One model's use of another organization's technique."""
 
     technique: str = Field(description="Technique id.")
     technique_name: str = Field(description="Technique name.")
     model: str = Field(description="Adopting model id.")
-    released: str | None = Field(None, description="Its release month.")
-    from_org: str | None = Field(None, description="Credited organization; None when no lab is credited.")
-    to_org: str | None = Field(None, description="Adopting organization.")
+    released: str | None = Field(default=None, description="Its release month.")
+    from_org: str | None = Field(default=None, description="Credited organization; None when no lab is credited.")
+    to_org: str | None = Field(default=None, description="Adopting organization.")
     origin: str = Field(description="The technique's origin per the evidence, in one line.")
     use_status: Status = Field(description="Status of the model's use.")
     use_evidence: list[EvidenceSummary] = Field(description="Evidence for the use.")
-    attribution: Attribution | None = Field(None, description="Why from_org is credited.")
+    attribution: Attribution | None = Field(default=None, description="Why from_org is credited.")
     status: Status = Field(description="Weakest of the use and attribution statuses.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class FlowPair:
+class FlowPair(Answer):
     """Techniques flowing from one organization to another."""
 
     from_org: str = Field(description="Credited organization.")
     to_org: str = Field(description="Adopting organization.")
-    min_status: Status = Field(ANY, description="Weakest status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest status kept.")
     techniques: list[str] = Field(description="Distinct technique ids.")
     items: list[FlowItem] = Field(description="Each model's use, with evidence.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Flow:
+class Flow(Answer):
     """Answer to ``lineage flow``: the organization x organization matrix of reused techniques."""
 
     min_status: Status = Field(description="Weakest status kept.")
@@ -66,20 +62,18 @@ class Flow:
     unattributed: list[FlowItem] = Field(description="Uses of techniques no organization is credited with.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Inherited:
+class Inherited(Answer):
     """Answer to ``lineage inherited``."""
 
     model: str = Field(description="Model id.")
-    organization: str | None = Field(None, description="Its organization.")
+    organization: str | None = Field(default=None, description="Its organization.")
     min_status: Status = Field(description="Weakest status kept.")
     groups: dict[str, list[FlowItem]] = Field(description="Source organization -> techniques it is credited with.")
     unattributed: list[FlowItem] = Field(description="Techniques credited to people, not an organization.")
     own: list[str] = Field(description="Techniques its own organization introduced.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class MutualPair:
+class MutualPair(Answer):
     """Two organizations reusing each other's ideas."""
 
     a: str = Field(description="First organization.")
@@ -89,8 +83,7 @@ class MutualPair:
     status: Status = Field(description="Weakest status on the strongest link each way.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Symbiosis:
+class Symbiosis(Answer):
     """Answer to ``lineage symbiosis``."""
 
     min_status: Status = Field(description="Weakest status kept.")

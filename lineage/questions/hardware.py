@@ -9,10 +9,9 @@ answers for its devices too (the catalog's ``broader`` links: Ascend 910B -> Asc
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import HARDWARE_PREDICATES, EntityKind, Status
@@ -24,37 +23,34 @@ PREDICATES = tuple(p.value for p in HARDWARE_PREDICATES)
 Origin = Literal["domestic", "nvidia", "other"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class HardwareRow:
+class HardwareRow(Answer):
     """One model tied to one device (evidence: primary first, a report's page before a card's line)."""
 
     model: str = Field(description="Model id.")
     model_name: str = Field(description="Model name.")
-    released: str | None = Field(None, description="The model's release month.")
-    organization: str | None = Field(None, description="The model's organization.")
+    released: str | None = Field(default=None, description="The model's release month.")
+    organization: str | None = Field(default=None, description="The model's organization.")
     predicate: str = Field(description="trainedOn, servedOn, supportsHardware or optimizedFor.")
     device: str = Field(description="Hardware id.")
-    count: str | None = Field(None, description="Number of devices, when the source states it.")
+    count: str | None = Field(default=None, description="Number of devices, when the source states it.")
     status: Status = Field(description="Combined status of the claims.")
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class DeviceUse:
+class DeviceUse(Answer):
     """Answer to ``lineage hardware DEVICE``."""
 
     device: str = Field(description="Hardware id asked about.")
     name: str = Field(description="Its name.")
-    vendor: str | None = Field(None, description="Vendor organization id.")
-    country: str | None = Field(None, description="The vendor's country (ISO 3166 alpha-2).")
+    vendor: str | None = Field(default=None, description="Vendor organization id.")
+    country: str | None = Field(default=None, description="The vendor's country (ISO 3166 alpha-2).")
     facts: dict[str, str] = Field(default_factory=dict, description="Catalog facts: family, memory, FP8/FP4, export class.")
     devices: list[str] = Field(description="The device and, for a product line, the devices in it.")
     min_status: Status = Field(description="Weakest status kept.")
     rows: list[HardwareRow] = Field(description="Models tied to it, oldest release first.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelHardware:
+class ModelHardware(Answer):
     """Answer to ``lineage on-hardware MODEL``."""
 
     model: str = Field(description="Model id.")
@@ -63,8 +59,7 @@ class ModelHardware:
     rows: list[HardwareRow] = Field(description="Devices it is tied to.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class HalfYear:
+class HalfYear(Answer):
     """One lab's models in one half-year, by where their stated hardware comes from."""
 
     organization: str = Field(description="Organization id.")
@@ -79,8 +74,7 @@ class HalfYear:
     rows: list[HardwareRow] = Field(description="The rows behind the cell.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class HardwareFlow:
+class HardwareFlow(Answer):
     """Answer to ``lineage flow --hardware``."""
 
     min_status: Status = Field(description="Weakest status kept.")

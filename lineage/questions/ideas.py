@@ -10,10 +10,10 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, closest_chain, edge_evidence, weakest
 from lineage.vocab import IDEA_RELATIONS, Status
@@ -28,8 +28,7 @@ BACKWARD = ("componentOf",)
 RELATIONS = tuple(p.value for p in IDEA_RELATIONS)
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdeaLink:
+class IdeaLink(Answer):
     """One relation claim between two techniques, with its status and evidence."""
 
     relation: str = Field(description="Idea relation (extends, variantOf, … ) as stated, subject -> object.")
@@ -40,25 +39,23 @@ class IdeaLink:
     evidence: list[EvidenceSummary] = Field(description="Where it is stated (primary first).")
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdeaNode:
+class IdeaNode(Answer):
     """A technique in an ancestry or descendants tree, with the links that put it there."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Human-readable name.")
-    first_appeared: str | None = Field(None, description="First public appearance, from the catalog.")
+    first_appeared: str | None = Field(default=None, description="First public appearance, from the catalog.")
     links: list[IdeaLink] = Field(default_factory=list, description="Relations joining it to its parent (empty at the root).")
     models: list[str] = Field(default_factory=list, description="Models with a uses claim (descendants only).")
     children: list[IdeaNode] = Field(default_factory=list, description="Next generation of the tree.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdeaTree:
+class IdeaTree(Answer):
     """Answer of ``ancestry`` and ``descendants``."""
 
     root: IdeaNode = Field(description="The technique asked about, its tree below it.")
     contrasts: list[IdeaLink] = Field(default_factory=list, description="contrastsWith links of the root, either way.")
-    min_status: Status = Field(ANY, description="Weakest status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest status kept.")
 
 
 def _link(u: str, v: str, key: str, data: dict) -> IdeaLink:
@@ -166,8 +163,7 @@ def ancestor_line(g: nx.MultiDiGraph, technique: str, min_status: str | Status =
     return " ← ".join(chain) if len(chain) > 1 else ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class TechniqueChange:
+class TechniqueChange(Answer):
     """One technique kept, added or dropped between two models, with what shows it."""
 
     technique: str = Field(description="Technique id.")
@@ -179,8 +175,7 @@ class TechniqueChange:
     replaces: list[IdeaLink] = Field(default_factory=list, description="For an added technique: replaces links to dropped ones.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class FamilyChanges:
+class FamilyChanges(Answer):
     """Answer of ``family-changes``: what a newer model kept, added and dropped relative to an older one."""
 
     older: str = Field(description="Model id of the older model.")
@@ -188,7 +183,7 @@ class FamilyChanges:
     kept: list[TechniqueChange] = Field(description="Techniques both use.")
     added: list[TechniqueChange] = Field(description="Techniques only the newer model uses.")
     dropped: list[TechniqueChange] = Field(description="Techniques only the older model uses.")
-    min_status: Status = Field(ANY, description="Weakest uses status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest uses status kept.")
 
 
 def _uses(g: nx.MultiDiGraph, model: str, min_status) -> dict[str, dict]:

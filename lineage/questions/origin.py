@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import STATUS_RANK_BY_VALUE, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-@dataclass(frozen=True, kw_only=True)
-class Attribution:
+class Attribution(Answer):
     """Why an organization is credited with a technique, and how well that is backed."""
 
     organization: str = Field(description="Organization id credited.")
@@ -27,18 +25,17 @@ class Attribution:
     )
     status: Status = Field(description="Weakest status of the claims behind the attribution.")
     reason: str = Field(description="Why the status is what it is.")
-    via: str | None = Field(None, description="For 'cited': the cited paper id.")
+    via: str | None = Field(default=None, description="For 'cited': the cited paper id.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Introduction:
+class Introduction(Answer):
     """Where a technique came from, per the evidence."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
-    first_appeared: str | None = Field(None, description="First public appearance (catalog).")
-    paper: str | None = Field(None, description="Introducing paper id.")
+    first_appeared: str | None = Field(default=None, description="First public appearance (catalog).")
+    paper: str | None = Field(default=None, description="Introducing paper id.")
     organizations: list[Attribution] = Field(default_factory=list, description="Introducing organizations.")
     inventors: list[str] = Field(default_factory=list, description="People credited when no lab is.")
     claimed: list[Attribution] = Field(

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, STATUS_RANK_BY_VALUE, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-@dataclass(frozen=True, kw_only=True)
-class Hop:
+class Hop(Answer):
     """One step on a route an idea took."""
 
     source: str = Field(description="Node id the step starts from.")
@@ -26,12 +24,11 @@ class Hop:
     relation: str = Field(description="used by, introduced in, cited by, report of, described in, derived into, "
                                       "architecture reused by, extended as.")
     status: str = Field(description="Status of the claim behind the step ('curated' for catalog facts).")
-    detail: str = Field("", description="What the step rests on (architecture class, reason).")
+    detail: str = Field(default="", description="What the step rests on (architecture class, reason).")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Route:
+class Route(Answer):
     """A chain of steps from the source to the model."""
 
     nodes: list[str] = Field(description="Node ids along the route.")
@@ -39,8 +36,7 @@ class Route:
     status: str = Field(description="Weakest status along the route.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class PathAnswer:
+class PathAnswer(Answer):
     """Answer to ``lineage path``."""
 
     source: str = Field(description="Technique or model id the idea starts from.")

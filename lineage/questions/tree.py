@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING
 from lineage.combine import combine
 from lineage.domain import Status
 from lineage.errors import SourceFormatError
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.status import at_least
 from lineage.vocab import Predicate
 
@@ -32,20 +31,18 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(frozen=True, kw_only=True)
-class Edge:
+class Edge(Answer):
     """One derivation: ``model`` is derived from ``base``."""
 
     model: str = Field(description="The derivative's model id.")
     base: str = Field(description="The base model's id.")
     relation: str = Field(description="quantized, finetune, adapter, merge, distill… (the claims' qualifier).")
     status: str = Field(description="Combined status of the edge's claims.")
-    model_org: str | None = Field(None, description="Organization publishing the derivative.")
-    base_org: str | None = Field(None, description="Organization of the base model.")
+    model_org: str | None = Field(default=None, description="Organization publishing the derivative.")
+    base_org: str | None = Field(default=None, description="Organization of the base model.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Descendant:
+class Descendant(Answer):
     """A model below the asked one, with the step that reaches it."""
 
     model: str = Field(description="Derivative model id.")
@@ -55,8 +52,7 @@ class Descendant:
     status: str = Field(description="Combined status of that step.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class DerivativeCount:
+class DerivativeCount(Answer):
     """A base and how many direct derivatives name it."""
 
     base: str = Field(description="Base model id.")
@@ -64,8 +60,7 @@ class DerivativeCount:
     relations: dict[str, int] = Field(description="Direct derivatives per relation.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Quantizer:
+class Quantizer(Answer):
     """An organization publishing quantized copies of another organization's models."""
 
     publisher: str = Field(description="Organization (or Hub user) publishing the quantized copies.")

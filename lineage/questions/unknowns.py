@@ -10,18 +10,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, Predicate
 from lineage.errors import SourceFormatError, UnknownEntity
-from lineage.questions.answer import Field
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import require_built
 from lineage.store import Store
 from lineage.store.iris import RDF
 
 
-@dataclass(frozen=True, kw_only=True)
-class UnknownKey:
+class UnknownKey(Answer):
     """One config key the detector does not interpret, and the models whose configs carry it."""
 
     key: str = Field(description="Key name, without a wrapper prefix such as 'text_config.'.")
