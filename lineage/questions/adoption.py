@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from lineage.combine import NO_SOURCE
 from lineage.questions.answer import Answer, Field
-from lineage.questions.evidence import EvidenceSummary
+from lineage.questions.evidence import EvidenceSummary, ModelUse
 from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
     ANY,
@@ -29,16 +29,9 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Use(Answer):
-    """One model's use of a technique."""
+class Use(ModelUse):
+    """One model's use of a technique (in the projected graph), with its lag after the technique first appeared."""
 
-    model: str = Field(description="Model id.")
-    name: str = Field(description="Model name.")
-    organization: str | None = Field(default=None, description="Publisher organization id (developedBy claim).")
-    released: str | None = Field(default=None, description="Release month.")
-    technique: str = Field(description="Technique id the evidence names.")
-    status: Status = Field(description="Combined status of the uses claims.")
-    reason: str = Field(description="Why.")
     lag_months: int | None = Field(default=None, description="Months from the technique's first appearance to this release.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
     derivation: str | None = Field(default=None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
@@ -55,13 +48,18 @@ class OrgAdoption(Answer):
     models: list[str] = Field(description="All its adopting models.")
 
 
-class Adopters(Answer):
-    """Answer to ``lineage adopters``."""
+class TechniqueAdoption(Answer):
+    """The part of an answer about a technique's adoption that names it: the technique, its origin, the status kept."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
     min_status: Status = Field(description="Weakest status kept.")
     introduction: Introduction = Field(description="Origin of the technique.")
+
+
+class Adopters(TechniqueAdoption):
+    """Answer to ``lineage adopters``."""
+
     first_adoption: str | None = Field(default=None, description="Release month of the earliest adopting model.")
     first_adopter: str | None = Field(default=None, description="Earliest adopting model.")
     rows: list[Use] = Field(description="Adopting models, earliest first.")
@@ -84,13 +82,9 @@ class TimelineEvent(Answer):
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Timeline(Answer):
+class Timeline(TechniqueAdoption):
     """Answer to ``lineage timeline``."""
 
-    technique: str = Field(description="Technique id.")
-    name: str = Field(description="Technique name.")
-    min_status: Status = Field(description="Weakest status kept.")
-    introduction: Introduction = Field(description="Origin.")
     events: list[TimelineEvent] = Field(description="Introduction, then adoptions in date order.")
 
 

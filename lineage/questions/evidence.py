@@ -75,6 +75,18 @@ def require_built(store: Store) -> None:
         raise EmptyStore(store.path)
 
 
+class ModelUse(Answer):
+    """One model's use of a technique, with its combined status (the part every answer listing adopters shares)."""
+
+    model: str = Field(description="Model id.")
+    name: str = Field(description="Model name.")
+    organization: str | None = Field(default=None, description="Publisher organization id (developedBy claim).")
+    released: str | None = Field(default=None, description="Release month.")
+    technique: str = Field(description="Technique id the evidence names (the asked one or a variant).")
+    status: Status = Field(description="Combined status of the uses claims over all sources.")
+    reason: str = Field(description="Why the status is what it is.")
+
+
 class Fact(Answer):
     """A catalog or ingested fact with its status and evidence."""
 

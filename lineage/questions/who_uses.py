@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from lineage.combine import CATALOG_ONLY, combine
 from lineage.questions.answer import Answer, Field
 from lineage.questions.derivatives import copies
-from lineage.questions.evidence import EvidenceSummary, Fact, evidence_summaries, grouped_facts, require_built
+from lineage.questions.evidence import EvidenceSummary, Fact, ModelUse, evidence_summaries, grouped_facts, require_built
 from lineage.questions.status import closest_chain
 from lineage.vocab import EntityKind, Predicate, Status
 
@@ -23,16 +23,9 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-class Adoption(Answer):
-    """One model's use of a technique, with its combined status."""
+class Adoption(ModelUse):
+    """One model's use of a technique (in the store), with the qualifiers its claims state."""
 
-    model: str = Field(description="Model id.")
-    name: str = Field(description="Model name.")
-    organization: str | None = Field(default=None, description="Publisher organization id.")
-    released: str | None = Field(default=None, description="Release month.")
-    technique: str = Field(description="Technique id the evidence names (the asked one or a variant).")
-    status: Status = Field(description="Combined status over all sources.")
-    reason: str = Field(description="Why the status is what it is.")
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Layer shares and other qualifiers.")
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
     derivation: str | None = Field(default=None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
