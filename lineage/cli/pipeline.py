@@ -10,7 +10,8 @@ tables through :func:`lineage.cli.render.table`, so ``--format md``/``csv`` rend
 (:func:`lineage.cli.failures.handles_errors`) and prints the answer as JSON or with the show.
 
 Typer reads a command's options from its signature (``inspect.signature``, which honours
-``__signature__``): the command's signature is the ask's own parameters, then the tail.
+``__signature__``, typer's public contract): the command's signature is the ask's own parameters, then the
+tail.  A module defining asks does not use ``from __future__ import annotations`` (typer reads real annotations).
 """
 
 import contextlib
