@@ -39,7 +39,7 @@ SLOW_FIXTURES = {"prepare_once", "reports_store_path", "reports_graph", "bolt"}
 
 
 TERMINAL_ENV = ("COLUMNS", "LINES")
-"""What the CLI reads to fit tables to a terminal (``lineage.cli.options``); unset when output goes to a pipe."""
+"""What the CLI reads to fit tables to a terminal (``lineage.cli.text_table``); unset when output goes to a pipe."""
 
 
 @pytest.hookimpl(optionalhook=True)

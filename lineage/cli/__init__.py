@@ -116,7 +116,7 @@ def main() -> None:
     import os
     import sys
 
-    from lineage.cli.options import quiet_stdout, report_error
+    from lineage.cli.failures import quiet_stdout, report_error
 
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # no entry-point scan (~50 ms); typer uses pydantic
     argv = sys.argv[1:]

@@ -4,7 +4,11 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, progress, table
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.progress import progress
+from lineage.cli.render import emit_json, table
+from lineage.cli.stores import load_catalog, open_store
 
 UriOpt = Annotated[
     str | None,

@@ -5,7 +5,11 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, human, load_catalog, open_store, progress
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.progress import progress
+from lineage.cli.render import emit_json, human
+from lineage.cli.stores import load_catalog, open_store
 
 
 def _counted(n: int, kind: str) -> str:

@@ -4,42 +4,21 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store, table
+from lineage.cli.pipeline import STORED, Asked, question
+from lineage.cli.query import card
+from lineage.cli.render import table
+from lineage.cli.stores import load_catalog, open_store
 
 
 def register(app: typer.Typer) -> None:
     app.command("explain")(explain_command)
 
 
-@handles_errors
-def explain_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
-    run: Annotated[bool, typer.Option("--run", help="Run the technique's small demo and print what it measures (needs torch).")] = False,
-    record: Annotated[bool, typer.Option("--record", help="With --run: write measured KV-cache sizes into the store as claims.")] = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
-    from lineage.questions.technique import explain
-
-    with open_store(store, write=run and record) as st:
-        catalog = load_catalog(st)
-        if run and record:
-            from lineage.ingest.kv_measured import record_kv
-
-            record_kv(st)
-        result = explain(st, catalog, technique, run=run)
-    if json_out:
-        emit_json(result)
-        return
+def show_explanation(result, asked: Asked) -> None:
+    """``lineage explain``: the technique's card, its measured KV cache and, with ``--run``, its demo."""
     o = result.origin
     typer.echo(f"{o.name} ({o.technique}), {o.category}")
-    if o.description:
-        typer.echo(f"  {o.description}")
-    if o.paper:
-        p = o.paper
-        arxiv = f"arXiv:{p['arxiv']}, " if p.get("arxiv") else ""
-        typer.echo(f"  paper: {p['title']} ({arxiv}{p.get('published') or 'date unknown'})")
+    card(o)
     for f in o.facts:
         typer.echo(f"  {f.predicate.value}: {f.label}  [{f.status.value}]")
     shown = ", ".join(result.adopters[:8]) + (f" (+{len(result.adopters) - 8} more)" if len(result.adopters) > 8 else "")
@@ -53,7 +32,7 @@ def explain_command(
         typer.echo("\nMeasured KV cache (claims in the store):")
         rows = [[m["model"], f"{int(m['kv_bytes_per_token']):,}", m.get("vs_mha", "")] for m in result.measured]
         typer.echo(table(["MODEL", "B/TOKEN (BF16)", "VS MHA"], rows))
-    if run:
+    if asked.given.get("run"):
         if result.demo is None:
             typer.echo("\nNo demo for this technique yet.")
             return
@@ -63,3 +42,22 @@ def explain_command(
             for m in result.demo["measurements"]
         ]
         typer.echo(table(["MEASURED", "VALUE", "UNIT", "HOW"], rows))
+
+
+@question(show_explanation, STORED)
+def explain_command(
+    asked: Asked,
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
+    run: Annotated[bool, typer.Option("--run", help="Run the technique's small demo and print what it measures (needs torch).")] = False,
+    record: Annotated[bool, typer.Option("--record", help="With --run: write measured KV-cache sizes into the store as claims.")] = False,
+):
+    """Origin, adopters, reference implementation and paper of a technique; --run measures it."""
+    from lineage.questions.technique import explain
+
+    with open_store(asked.store, write=run and record) as st:
+        catalog = load_catalog(st)
+        if run and record:
+            from lineage.ingest.kv_measured import record_kv
+
+            record_kv(st)
+        return explain(st, catalog, technique, run=run)

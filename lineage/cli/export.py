@@ -5,17 +5,11 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import (
-    STDIN,
-    JsonOpt,
-    StoreOpt,
-    emit_json,
-    handles_errors,
-    load_catalog,
-    open_store,
-    progress,
-    quiet_stdout,
-)
+from lineage.cli.failures import handles_errors, quiet_stdout
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.progress import progress
+from lineage.cli.render import emit_json
+from lineage.cli.stores import STDIN, load_catalog, open_store
 
 
 def register(app: typer.Typer) -> None:

@@ -4,74 +4,33 @@ Each parses its arguments, projects the store to a graph, calls the function of 
 name in :mod:`lineage.questions` and renders the answer (or prints it with ``--json``).
 """
 
-import contextlib
 from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store, quoted, read_catalog, table
-from lineage.vocab import STATUS_ORDER, EntityKind, Status
+from lineage.cli.pipeline import ALIAS_DERIVATIVES, Asked, add_commands, question
+from lineage.cli.render import quoted, table
 from lineage.vocab import WEAKEST as ANY
+from lineage.vocab import EntityKind, Status
 
-MinStatusOpt = Annotated[
-    Status,
-    typer.Option(
-        "--min-status",
-        metavar="STATUS",
-        help=f"Keep only rows whose status is at least this strong ({STATUS_ORDER}); default: every status.",
-        show_default=False,
-    ),
-]
 VariantsOpt = Annotated[bool, typer.Option("--variants", help="Include techniques that are variants of it.")]
-DerivativesOpt = Annotated[bool, typer.Option(
-    "--derivatives", help="Also count derivatives (quantizations, adapters, merges, other labs' fine-tunes) as models.")]
+TechniqueArg = Annotated[str, typer.Argument(help="Technique id, name or alias.")]
+ModelArg = Annotated[str, typer.Argument(help="Model id, name or alias.")]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("flow")(flow_command)
-    app.command("adopters")(adopters_command)
-    app.command("inherited")(inherited_command)
-    app.command("timeline")(timeline_command)
-    app.command("path")(path_command)
-    app.command("compare")(compare_command)
-    app.command("symbiosis")(symbiosis_command)
+    add_commands(app, flow_command, adopters_command, inherited_command, timeline_command, path_command, compare_command, symbiosis_command)
 
 
-_PROJECTED: list[dict] = []
-"""While :func:`one_projection` runs: the store's projection, made once for every section of one answer."""
-
-
-@contextlib.contextmanager
-def one_projection():
-    """Project the store once for a command that answers in several sections (``lineage technique``)."""
-    _PROJECTED.append({})
-    try:
-        yield
-    finally:
-        _PROJECTED.pop()
-
-
-def catalog_and_graph(store, derivatives: bool = False):
-    """The catalog and the projection of the store (the store must be built; derivatives' uses only when asked),
-    both kept in the store's read model (no networkx, no pydantic: :func:`lineage.questions.projection.projected`)."""
-    from lineage.questions.projection import projected
-
-    if _PROJECTED and (store, derivatives) in _PROJECTED[-1]:
-        return _PROJECTED[-1][(store, derivatives)]
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        answer = catalog, projected(st, catalog, derivatives=derivatives)
-    if _PROJECTED:
-        _PROJECTED[-1][(store, derivatives)] = answer
-    return answer
-
-
-def first_evidence(evidence) -> str:
+def first_evidence(evidence, cut: int = 90, none: str = "-", whole: bool = False) -> str:
+    """The first piece of evidence on one line, cut at ``cut`` characters, and how many more there are: its method,
+    where (the file or page; ``whole``: the full locator) and its quote (``whole``: the snippet as stored)."""
     if not evidence:
-        return "-"
+        return none
     ev = evidence[0]
     more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
-    return f"[{ev.method.value}] {ev.locator.split('#')[0]}: {quoted(ev)}"[:90] + more
+    where, said = (ev.locator, ev.snippet) if whole else (ev.locator.split("#")[0], quoted(ev))
+    return f"[{ev.method.value}] {where}: {said}"[:cut] + more
 
 
 def status_scope(min_status: Status) -> str:
@@ -109,7 +68,7 @@ def _render_pair(pair, name) -> list[str]:
     return lines
 
 
-def render_hardware_flow(result) -> None:
+def render_hardware_flow(result, asked: Asked | None = None) -> None:
     """``lineage flow --hardware``: one line per lab and half-year."""
     typer.echo(f"Stated training or serving hardware per lab and half-year ({status_scope(result.min_status)}): "
                "domestic = a vendor in the lab's own country other than NVIDIA.")
@@ -119,53 +78,30 @@ def render_hardware_flow(result) -> None:
     typer.echo(table(["ORGANIZATION", "HALF", "MODELS", "DOMESTIC", "NVIDIA", "STATUS", "MODEL:DEVICE"], rows))
 
 
-@handles_errors
-def flow_command(
-    org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
-    org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
-    min_status: MinStatusOpt = ANY,
-    hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
-                                           "stated training or serving hardware is domestic vs NVIDIA.")] = False,
-    derivatives: DerivativesOpt = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Which organization's techniques each organization's models use (the org x org flow)."""
-    from lineage.errors import SourceFormatError
-    from lineage.questions.flow import FlowItem, flow, idea_flow
+def show_flow(result, asked: Asked) -> None:
+    """``lineage flow``: every pair of labs, one pair in detail, or the hardware shares."""
+    from lineage.questions.flow import FlowItem, FlowPair
+    from lineage.questions.hardware import HardwareFlow
 
-    if (org_a is None) != (org_b is None):
-        raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
-    catalog, g = catalog_and_graph(store, derivatives)
-    if hardware:
-        from lineage.questions.hardware import hardware_flow
-
-        shares = hardware_flow(g, min_status)
-        emit_json(shares) if json_out else render_hardware_flow(shares)
+    if isinstance(result, HardwareFlow):
+        render_hardware_flow(result)
         return
+    catalog = asked.graph()[0]
 
     def name(org):
         return catalog.entities[org].name if org in catalog.entities else org
 
-    if org_a is not None:
-        a, b = catalog.resolve(org_a, EntityKind.ORGANIZATION), catalog.resolve(org_b, EntityKind.ORGANIZATION)
-        pair = idea_flow(g, a, b, min_status)
-        if json_out:
-            emit_json(pair)
+    if isinstance(result, FlowPair):
+        if not result.items:
+            typer.echo(f"No technique credited to {name(result.from_org)} is used by a {name(result.to_org)} model "
+                       f"({status_scope(asked.least)}).")
             return
-        if not pair.items:
-            typer.echo(f"No technique credited to {name(a)} is used by a {name(b)} model ({status_scope(min_status)}).")
-            return
-        typer.echo("\n".join(_render_pair(pair, name)))
+        typer.echo("\n".join(_render_pair(result, name)))
         typer.echo("")
-        rows = [[i.technique, i.model, i.released or "-", i.status.value, first_evidence(i.use_evidence)] for i in pair.items]
+        rows = [[i.technique, i.model, i.released or "-", i.status.value, first_evidence(i.use_evidence)] for i in result.items]
         typer.echo(table(["TECHNIQUE", "MODEL", "RELEASED", "STATUS", "EVIDENCE"], rows))
         return
-    result = flow(g, min_status)
-    if json_out:
-        emit_json(result)
-        return
-    typer.echo(f"Idea flow between organizations ({status_scope(min_status)}): {len(result.pairs)} pairs, "
+    typer.echo(f"Idea flow between organizations ({status_scope(asked.least)}): {len(result.pairs)} pairs, "
                "each technique credited by the catalog or a primary source unless marked.")
     for pair in result.pairs:
         typer.echo("")
@@ -181,28 +117,38 @@ def flow_command(
             typer.echo(f"  {t}: origin {items[0].origin}; used by {users}")
 
 
-@handles_errors
-def adopters_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
-    variants: VariantsOpt = False,
-    min_status: MinStatusOpt = ANY,
-    derivatives: DerivativesOpt = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Models using a technique, the first adoption, and each organization's lag after first appearance."""
-    from lineage.questions.adoption import adopters
+@question(show_flow, ALIAS_DERIVATIVES)
+def flow_command(
+    asked: Asked,
+    org_a: Annotated[str | None, typer.Argument(help="Credited organization (with ORG_B: one cell in detail).")] = None,
+    org_b: Annotated[str | None, typer.Argument(help="Adopting organization.")] = None,
+    hardware: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models whose "
+                                           "stated training or serving hardware is domestic vs NVIDIA.")] = False,
+):
+    """Which organization's techniques each organization's models use (the org x org flow)."""
+    from lineage.errors import SourceFormatError
+    from lineage.questions.flow import flow, idea_flow
 
-    catalog, g = catalog_and_graph(store, derivatives)
-    result = adopters(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
-    if json_out:
-        emit_json(result)
-        return
+    if (org_a is None) != (org_b is None):
+        raise SourceFormatError("give two organizations (FROM TO) or none; see 'lineage flow --help'")
+    catalog, g = asked.graph()
+    if hardware:
+        from lineage.questions.hardware import hardware_flow
+
+        return hardware_flow(g, asked.least)
+    if org_a is not None:
+        a, b = catalog.resolve(org_a, EntityKind.ORGANIZATION), catalog.resolve(org_b, EntityKind.ORGANIZATION)
+        return idea_flow(g, a, b, asked.least)
+    return flow(g, asked.least)
+
+
+def show_adopters(result, asked: Asked) -> None:
+    """``lineage adopters``: the first adoption, each lab's, then every adopting model."""
     intro = result.introduction
     typer.echo(f"{result.name} ({result.technique}): origin {intro.origin}, first appeared "
                f"{intro.first_appeared or 'unknown'}")
     if not result.rows:
-        typer.echo(f"No model in the store uses it ({status_scope(min_status)}).")
+        typer.echo(f"No model in the store uses it ({status_scope(asked.least)}).")
         _ruled_out(result.ruled_out)
         return
     typer.echo(f"First adoption: {result.first_adopter} ({result.first_adoption})")
@@ -219,28 +165,23 @@ def adopters_command(
     _ruled_out(result.ruled_out)
 
 
+@question(show_adopters, ALIAS_DERIVATIVES)
+def adopters_command(asked: Asked, technique: TechniqueArg, variants: VariantsOpt = False):
+    """Models using a technique, the first adoption, and each organization's lag after first appearance."""
+    from lineage.questions.adoption import adopters
+
+    return adopters(asked.graph()[1], asked.resolve(technique, EntityKind.TECHNIQUE), asked.least, variants=variants)
+
+
 def _ruled_out(models: list[str]) -> None:
     if models:
         typer.echo(f"\nRuled out by a primary source: {', '.join(models)}")
 
 
-@handles_errors
-def inherited_command(
-    model: Annotated[str, typer.Argument(help="Model id, name or alias.")],
-    min_status: MinStatusOpt = ANY,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Techniques a model uses that another organization introduced, grouped by that organization."""
-    from lineage.questions.flow import inherited
-
-    catalog, g = catalog_and_graph(store)
-    result = inherited(g, catalog.resolve(model, EntityKind.MODEL), min_status)
-    if json_out:
-        emit_json(result)
-        return
+def show_inherited(result, asked: Asked) -> None:
+    """``lineage inherited``: a model's techniques credited to other labs, by lab."""
     typer.echo(f"{result.model} ({result.organization}): techniques credited to other organizations "
-               f"({status_scope(min_status)})")
+               f"({status_scope(asked.least)})")
     if not result.groups:
         typer.echo("  none")
     for org, items in result.groups.items():
@@ -255,27 +196,20 @@ def inherited_command(
         typer.echo(f"\nIts own organization's: {', '.join(result.own)}")
 
 
-@handles_errors
-def timeline_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
-    variants: VariantsOpt = False,
-    min_status: MinStatusOpt = ANY,
-    derivatives: DerivativesOpt = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """A technique's introduction, then each adoption in date order, with status."""
-    from lineage.questions.adoption import timeline
+@question(show_inherited)
+def inherited_command(asked: Asked, model: ModelArg):
+    """Techniques a model uses that another organization introduced, grouped by that organization."""
+    from lineage.questions.flow import inherited
 
-    catalog, g = catalog_and_graph(store, derivatives)
-    result = timeline(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status, variants=variants)
-    if json_out:
-        emit_json(result)
-        return
-    typer.echo(f"{result.name} ({result.technique}), origin {result.introduction.origin}")
+    return inherited(asked.graph()[1], asked.resolve(model, EntityKind.MODEL), asked.least)
+
+
+def show_timeline(result, asked: Asked) -> None:
+    """``lineage timeline``: the introduction and what it builds on, then each adoption in date order."""
     from lineage.questions.ideas import ancestor_line
 
-    ancestors = ancestor_line(g, result.technique, min_status)
+    typer.echo(f"{result.name} ({result.technique}), origin {result.introduction.origin}")
+    ancestors = ancestor_line(asked.graph()[1], result.technique, asked.least)
     if ancestors:
         typer.echo(f"  builds on: {ancestors}")
     for a in result.introduction.claimed:
@@ -290,26 +224,18 @@ def timeline_command(
     typer.echo(table(["DATE", "EVENT", "WHO", "ORG", "STATUS", "EVIDENCE"], rows))
 
 
-@handles_errors
-def path_command(
-    source: Annotated[str, typer.Argument(help="Technique or model id the idea starts from.")],
-    model: Annotated[str, typer.Argument(help="Model id it reached.")],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many routes.")] = 5,
-    min_status: MinStatusOpt = ANY,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
-    from lineage.questions.route import path
+@question(show_timeline, ALIAS_DERIVATIVES)
+def timeline_command(asked: Asked, technique: TechniqueArg, variants: VariantsOpt = False):
+    """A technique's introduction, then each adoption in date order, with status."""
+    from lineage.questions.adoption import timeline
 
-    catalog, g = catalog_and_graph(store)
-    src = catalog.get(source)
-    result = path(g, src.id, catalog.resolve(model, EntityKind.MODEL), min_status, limit=limit)
-    if json_out:
-        emit_json(result)
-        return
+    return timeline(asked.graph()[1], asked.resolve(technique, EntityKind.TECHNIQUE), asked.least, variants=variants)
+
+
+def show_path(result, asked: Asked) -> None:
+    """``lineage path``: each route, hop by hop, with its first evidence."""
     if not result.routes:
-        typer.echo(f"No route from {result.source} to {result.target} ({status_scope(min_status)}).")
+        typer.echo(f"No route from {result.source} to {result.target} ({status_scope(asked.least)}).")
         return
     for n, route in enumerate(result.routes, 1):
         typer.echo(f"{n}. {' > '.join(route.nodes)}  [{route.status}]")
@@ -319,61 +245,62 @@ def path_command(
                 typer.echo(f"       {first_evidence(h.evidence)}")
 
 
-@handles_errors
-def compare_command(
-    model_a: Annotated[str, typer.Argument(help="First model id, name or alias.")],
-    model_b: Annotated[str, typer.Argument(help="Second model id, name or alias.")],
-    min_status: MinStatusOpt = ANY,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Two models side by side: architecture, sizes and techniques, with status and evidence."""
-    from lineage.questions.compare import compare
+@question(show_path)
+def path_command(
+    asked: Asked,
+    source: Annotated[str, typer.Argument(help="Technique or model id the idea starts from.")],
+    model: Annotated[str, typer.Argument(help="Model id it reached.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many routes.")] = 5,
+):
+    """How an idea reached a model: uses, citations, base-model derivation, architecture inheritance."""
+    from lineage.questions.route import path
 
-    catalog, g = catalog_and_graph(store)
-    a, b = catalog.resolve(model_a, EntityKind.MODEL), catalog.resolve(model_b, EntityKind.MODEL)
-    result = compare(g, a, b, min_status)
+    catalog, g = asked.graph()
+    src = catalog.get(source)
+    return path(g, src.id, catalog.resolve(model, EntityKind.MODEL), asked.least, limit=limit)
+
+
+def show_comparison(result, asked: Asked) -> None:
+    """``lineage compare``: the two models' facts, then their techniques, side by side."""
     from collections import Counter
+    from dataclasses import replace
 
-    from lineage.cli.options import quantity
-
-    if json_out:
-        emit_json(result)
-        return
+    from lineage.cli.render import quantity
 
     def cell(sides, key=""):
         """Each value once, as a person reads it (671B; exact in --json), with how many sources state it."""
         said = Counter((quantity(key, s.value), s.status.value) for s in sides)
         return ", ".join(f"{v} [{st}]" + (f" x{n}" if n > 1 else "") for (v, st), n in said.items()) or "-"
 
+    a, b = result.a, result.b
     info = [["organization", result.info[a]["organization"], result.info[b]["organization"], ""],
             ["released", result.info[a]["released"], result.info[b]["released"], ""]]
     facts = [[r.key, cell(r.a, r.key), cell(r.b, r.key), "same" if r.same else ""] for r in result.facts]
-    techniques = [[r.key, cell([s.model_copy(update={"value": "uses"}) for s in r.a]),
-                   cell([s.model_copy(update={"value": "uses"}) for s in r.b]), "both" if r.same else ""]
+    techniques = [[r.key, cell([replace(s, value="uses") for s in r.a]),
+                   cell([replace(s, value="uses") for s in r.b]), "both" if r.same else ""]
                   for r in result.techniques]
     typer.echo(table(["", a, b, ""], info + facts, wrap=[1, 2]))  # values wrap to fit, never cut
     typer.echo("")
     typer.echo(table(["TECHNIQUE", a, b, ""], techniques, wrap=[1, 2]))
 
 
-@handles_errors
-def symbiosis_command(
-    min_status: MinStatusOpt = ANY,
-    derivatives: DerivativesOpt = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Pairs and cycles of organizations that reuse each other's ideas."""
-    from lineage.questions.flow import symbiosis
+@question(show_comparison)
+def compare_command(
+    asked: Asked,
+    model_a: Annotated[str, typer.Argument(help="First model id, name or alias.")],
+    model_b: Annotated[str, typer.Argument(help="Second model id, name or alias.")],
+):
+    """Two models side by side: architecture, sizes and techniques, with status and evidence."""
+    from lineage.questions.compare import compare
 
-    _, g = catalog_and_graph(store, derivatives)
-    result = symbiosis(g, min_status)
-    if json_out:
-        emit_json(result)
-        return
+    a, b = asked.resolve(model_a, EntityKind.MODEL), asked.resolve(model_b, EntityKind.MODEL)
+    return compare(asked.graph()[1], a, b, asked.least)
+
+
+def show_symbiosis(result, asked: Asked) -> None:
+    """``lineage symbiosis``: pairs of labs that reuse each other's ideas, then cycles."""
     if not result.pairs and not result.cycles:
-        typer.echo(f"No two organizations reuse each other's ideas ({status_scope(min_status)}).")
+        typer.echo(f"No two organizations reuse each other's ideas ({status_scope(asked.least)}).")
         return
     typer.echo(table(["A", "B", "A -> B", "B -> A", "STATUS"],
                      [[p.a, p.b, ", ".join(p.a_to_b), ", ".join(p.b_to_a), p.status.value] for p in result.pairs],
@@ -382,3 +309,11 @@ def symbiosis_command(
         typer.echo("\nCycles:")
         for c in result.cycles:
             typer.echo("  " + " -> ".join(c + c[:1]))
+
+
+@question(show_symbiosis, ALIAS_DERIVATIVES)
+def symbiosis_command(asked: Asked):
+    """Pairs and cycles of organizations that reuse each other's ideas."""
+    from lineage.questions.flow import symbiosis
+
+    return symbiosis(asked.graph()[1], asked.least)

@@ -4,29 +4,24 @@ Each parses its arguments, projects the store to a graph, calls the function of 
 in :mod:`lineage.questions.ideas` and renders the answer (or prints it with ``--json``).
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import ANY, MinStatusOpt, catalog_and_graph
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors
-from lineage.vocab import EntityKind, Status
+from lineage.cli.flow import TechniqueArg, first_evidence
+from lineage.cli.pipeline import Asked, add_commands, question
+from lineage.vocab import EntityKind
+
+OlderArg = Annotated[str, typer.Argument(help="Older model id, name or alias.")]
+NewerArg = Annotated[str, typer.Argument(help="Newer model id, name or alias.")]
 
 
 def register(app: typer.Typer) -> None:
-    app.command("ancestry")(ancestry_command)
-    app.command("descendants")(descendants_command)
-    app.command("family-changes")(family_changes_command)
+    add_commands(app, ancestry_command, descendants_command, family_changes_command)
 
 
 def _evidence_line(evidence) -> str:
-    if not evidence:
-        return "no evidence"
-    ev = evidence[0]
-    more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
-    return f"[{ev.method.value}] {ev.locator}: {ev.snippet}"[:150] + more
+    return first_evidence(evidence, cut=150, none="no evidence", whole=True)
 
 
 def render_tree(tree, older: bool) -> list[str]:
@@ -57,55 +52,46 @@ def render_tree(tree, older: bool) -> list[str]:
     return lines
 
 
-def _tree_command(question: str, technique: str, min_status: Status, store, json_out: bool) -> None:
-    from lineage.questions import ideas
-
-    catalog, g = catalog_and_graph(store)
-    result = getattr(ideas, question)(g, catalog.resolve(technique, EntityKind.TECHNIQUE), min_status)
-    if json_out:
-        emit_json(result)
-        return
-    typer.echo("\n".join(render_tree(result, older=question == "ancestry")))
+def show_ancestry(tree, asked: Asked) -> None:
+    """``lineage ancestry``: the ideas a technique builds on, as indented lines."""
+    typer.echo("\n".join(render_tree(tree, older=True)))
 
 
-TechniqueArg = Annotated[str, typer.Argument(help="Technique id, name or alias.")]
+def show_descendants(tree, asked: Asked) -> None:
+    """``lineage descendants``: what built on a technique, as indented lines."""
+    typer.echo("\n".join(render_tree(tree, older=False)))
 
 
-@handles_errors
-def ancestry_command(
-    technique: TechniqueArg, min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False
-) -> None:
+@question(show_ancestry)
+def ancestry_command(asked: Asked, technique: TechniqueArg):
     """The ideas a technique builds on, as a tree, each link with status and evidence."""
-    _tree_command("ancestry", technique, min_status, store, json_out)
+    from lineage.questions.ideas import ancestry
+
+    return ancestry(asked.graph()[1], asked.resolve(technique, EntityKind.TECHNIQUE), asked.least)
 
 
-@handles_errors
-def descendants_command(
-    technique: TechniqueArg, min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False
-) -> None:
+@question(show_descendants)
+def descendants_command(asked: Asked, technique: TechniqueArg):
     """What built on a technique, and which models use each descendant."""
-    _tree_command("descendants", technique, min_status, store, json_out)
+    from lineage.questions.ideas import descendants
+
+    return descendants(asked.graph()[1], asked.resolve(technique, EntityKind.TECHNIQUE), asked.least)
 
 
-@handles_errors
-def family_changes_command(
-    model_a: Annotated[str, typer.Argument(help="Older model id, name or alias.")],
-    model_b: Annotated[str, typer.Argument(help="Newer model id, name or alias.")],
-    min_status: MinStatusOpt = ANY, store: StoreOpt = None, json_out: JsonOpt = False,
-) -> None:
-    """What a newer model kept, added and dropped relative to an older one, with the configs/reports that show it."""
-    from lineage.questions.ideas import family_changes
-
-    catalog, g = catalog_and_graph(store)
-    older, newer = (catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
-    result = family_changes(g, older, newer, min_status)
-    if json_out:
-        return emit_json(result)
+def show_family_changes(result, asked: Asked) -> None:
+    """``lineage family-changes``: what the newer model kept, added and dropped."""
     a, b = result.older, result.newer
     typer.echo(f"{a} -> {b}: {len(result.kept)} kept, {len(result.added)} added, {len(result.dropped)} dropped")
     for label, rows in (("kept", result.kept), ("added", result.added), ("dropped", result.dropped)):
         typer.echo(f"{label}:")
         for r in rows:
             typer.echo(f"  {r.technique} [{r.status.value}]  {_evidence_line(r.after or r.before)}")
-            for link in r.replaces:
-                typer.echo(f"    replaces {link.object} [{link.status.value}]: {link.reason}"[:140])
+
+
+@question(show_family_changes)
+def family_changes_command(asked: Asked, model_a: OlderArg, model_b: NewerArg):
+    """What a newer model kept, added and dropped relative to an older one, with the configs/reports that show it."""
+    from lineage.questions.ideas import family_changes
+
+    older, newer = (asked.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
+    return family_changes(asked.graph()[1], older, newer, asked.least)

@@ -3,7 +3,7 @@
 Each answers from the library functions the single-purpose commands of earlier releases call: as
 text, those commands' functions render the sections (they live on, hidden, as deprecated aliases:
 :mod:`lineage.cli.aliases`); as JSON, one object holds each section's answer under its name.
-Every question takes one ``--format`` and one ``--min-status`` (:mod:`lineage.cli.output`), and
+Every question takes one ``--format`` and one ``--min-status`` (:mod:`lineage.cli.options`, rendered by :mod:`lineage.cli.render`), and
 projects the store once however many sections it shows.
 """
 
@@ -12,10 +12,10 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli import flow, hardware, ideas, query
-from lineage.cli.explain import explain_command
-from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt, emit_json, handles_errors, open_store, read_catalog, table
-from lineage.cli.output import Format, FormatOpt, MinStatusOpt, min_status_or_any, rendering
+from lineage.cli import explain, flow, hardware, ideas, query
+from lineage.cli.options import LimitOpt
+from lineage.cli.pipeline import LISTING, QUESTION, Asked, Command, DerivativesOpt, Show, question
+from lineage.cli.render import section, table
 from lineage.vocab import EntityKind
 
 TechniqueArg = Annotated[str, typer.Argument(metavar="TECHNIQUE", help="Technique id, name or alias (see 'lineage ls techniques').")]
@@ -31,161 +31,121 @@ def register(app: typer.Typer) -> None:
         app.command(name)(fn)
 
 
-def section(title: str) -> None:
-    """A blank line and a section title, between the parts of one answer."""
-    typer.echo(f"\n== {title} ==")
+def show_sections(*sections: tuple[str | None, str, Command]) -> Show:
+    """The show of an answer made of others' answers: each ``(title, key, command)`` whose key the answer has, by
+    that command's show, after its title (``{given}`` fields filled from the command's arguments)."""
+
+    def show(answer: dict, asked: Asked) -> None:
+        for title, key, command in sections:
+            if key in answer:
+                if title is not None:
+                    section(title.format(**asked.given))
+                command.show(answer[key], asked)
+
+    return show
 
 
-@handles_errors
+@question(show_sections((None, "origin", query.origin_command), ("Adopters over time", "timeline", flow.timeline_command),
+                        ("Builds on", "ancestry", ideas.ancestry_command), ("Built on it", "descendants", ideas.descendants_command),
+                        ("Reference implementation", "run", explain.explain_command)), QUESTION)
 def technique_command(
+    asked: Asked,
     technique: TechniqueArg,
     run: Annotated[bool, typer.Option("--run", help="Also run the reference implementation's small demo (needs torch).")] = False,
     variants: VariantsOpt = False,
-    derivatives: flow.DerivativesOpt = False,
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+    derivatives: DerivativesOpt = False,
+) -> dict:
     """A technique: its origin, its adopters over time, the ideas it builds on and those built on it."""
-    least = min_status_or_any(min_status)
-    with rendering(fmt, json_out) as as_json, flow.one_projection():
-        if as_json:
-            emit_json(technique_answer(store, technique, least, variants, run, derivatives))
-            return
-        query.origin_command(technique, store=store)
-        section("Adopters over time")
-        flow.timeline_command(technique, variants=variants, min_status=least, derivatives=derivatives, store=store)
-        section("Builds on")
-        ideas.ancestry_command(technique, min_status=least, store=store)
-        section("Built on it")
-        ideas.descendants_command(technique, min_status=least, store=store)
-        if run:
-            section("Reference implementation")
-            explain_command(technique, run=True, store=store)
-
-
-def technique_answer(store, technique: str, least, variants: bool, run: bool, derivatives: bool = False) -> dict:
-    """``lineage technique --json``: each section's answer under its name."""
     from lineage.questions.adoption import timeline
     from lineage.questions.ideas import ancestry, descendants
     from lineage.questions.who_uses import origin
 
-    catalog, g = flow.catalog_and_graph(store, derivatives)
+    catalog, g = asked.graph()
     tid = catalog.resolve(technique, EntityKind.TECHNIQUE)
-    with open_store(store) as st:
-        answer = {"technique": tid, "origin": origin(st, read_catalog(st), tid),
-                  "timeline": timeline(g, tid, least, variants=variants),
-                  "ancestry": ancestry(g, tid, least), "descendants": descendants(g, tid, least)}
+    with asked.reading() as (st, read):
+        answer = {"technique": tid, "origin": origin(st, read, tid),
+                  "timeline": timeline(g, tid, asked.least, variants=variants),
+                  "ancestry": ancestry(g, tid, asked.least), "descendants": descendants(g, tid, asked.least)}
         if run:
-            from lineage.questions.technique import explain
+            from lineage.questions.technique import explain as explained
 
-            answer["run"] = explain(st, catalog, tid, run=True)
+            answer["run"] = explained(st, catalog, tid, run=True)
     return answer
 
 
-@handles_errors
+@question(show_sections((None, "show", query.show_command), ("Ideas from other labs", "inherited", flow.inherited_command),
+                        ("Hardware", "hardware", hardware.on_hardware_command), ("How {idea} reached it", "path", flow.path_command)),
+          QUESTION)
 def model_command(
+    asked: Asked,
     model: ModelArg,
     idea: Annotated[str | None, typer.Option("--from", metavar="IDEA", help="Also: how this technique or model's idea reached it.")] = None,
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+) -> dict:
     """A model: every claim about it, the ideas it took from other labs, and its hardware."""
-    least = min_status_or_any(min_status)
-    with rendering(fmt, json_out) as as_json, flow.one_projection():
-        if as_json:
-            emit_json(model_answer(store, model, idea, least))
-            return
-        query.show_command(model, store=store)
-        section("Ideas from other labs")
-        flow.inherited_command(model, min_status=least, store=store)
-        section("Hardware")
-        hardware.on_hardware_command(model, min_status=least, store=store)
-        if idea is not None:
-            section(f"How {idea} reached it")
-            flow.path_command(idea, model, min_status=least, store=store)
-
-
-def model_answer(store, model: str, idea: str | None, least) -> dict:
-    """``lineage model --json``: each section's answer under its name."""
     from lineage.questions.flow import inherited
     from lineage.questions.hardware import on_hardware
     from lineage.questions.listing import show
 
-    catalog, g = flow.catalog_and_graph(store)
+    catalog, g = asked.graph()
     mid = catalog.resolve(model, EntityKind.MODEL)
-    with open_store(store) as st:
-        answer = {"model": mid, "show": show(st, read_catalog(st), mid)}
-    answer |= {"inherited": inherited(g, mid, least), "hardware": on_hardware(g, mid, least)}
+    with asked.reading() as (st, read):
+        answer = {"model": mid, "show": show(st, read, mid)}
+    answer |= {"inherited": inherited(g, mid, asked.least), "hardware": on_hardware(g, mid, asked.least)}
     if idea is not None:
         from lineage.questions.route import path
 
-        answer["path"] = path(g, catalog.get(idea).id, mid, least)
+        answer["path"] = path(g, catalog.get(idea).id, mid, asked.least)
     return answer
 
 
-@handles_errors
+_COMPARED = show_sections((None, "compare", flow.compare_command), ("Changes", "changes", ideas.family_changes_command))
+
+
+def show_comparison(answer, asked: Asked) -> None:
+    """``lineage compare``: the two models side by side (and, with ``--changes``, what the newer changed)."""
+    (_COMPARED if isinstance(answer, dict) else flow.compare_command.show)(answer, asked)
+
+
+@question(show_comparison, QUESTION)
 def compare_command(
+    asked: Asked,
     model_a: Annotated[str, typer.Argument(help="First (older) model id, name or alias.")],
     model_b: Annotated[str, typer.Argument(help="Second (newer) model id, name or alias.")],
     changes: Annotated[bool, typer.Option("--changes", help="Also: what the newer kept, added and dropped.")] = False,
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+):
     """Two models side by side: architecture, sizes and techniques, with status and evidence."""
-    least = min_status_or_any(min_status)
-    with rendering(fmt, json_out) as as_json, flow.one_projection():
-        if as_json and changes:
-            from lineage.questions.compare import compare
-            from lineage.questions.ideas import family_changes
-
-            catalog, g = flow.catalog_and_graph(store)
-            a, b = (catalog.resolve(m, EntityKind.MODEL) for m in (model_a, model_b))
-            emit_json({"compare": compare(g, a, b, least), "changes": family_changes(g, a, b, least)})
-            return
-        flow.compare_command(model_a, model_b, min_status=least, store=store, json_out=as_json)
-        if changes:
-            section("Changes")
-            ideas.family_changes_command(model_a, model_b, min_status=least, store=store)
+    compared = flow.compare_command.ask(asked, model_a, model_b)
+    if not changes:
+        return compared
+    return {"compare": compared, "changes": ideas.family_changes_command.ask(asked, model_a, model_b)}
 
 
-@handles_errors
+def show_labs(answer, asked: Asked) -> None:
+    """``lineage labs``: the flow between labs, one pair, the hardware shares, or mutual reuse."""
+    (flow.symbiosis_command if asked.given["symbiosis"] else flow.flow_command).show(answer, asked)
+
+
+@question(show_labs, QUESTION)
 def labs_command(
+    asked: Asked,
     org_a: Annotated[str | None, typer.Argument(metavar="[FROM]", help="Credited lab (with TO: that pair in detail).")] = None,
     org_b: Annotated[str | None, typer.Argument(metavar="[TO]", help="Adopting lab.")] = None,
     symbiosis: Annotated[bool, typer.Option("--symbiosis", help="Pairs and cycles of labs that reuse each other's ideas.")] = False,
     devices: Annotated[bool, typer.Option("--hardware", help="Per lab and half-year: share of models on domestic vs NVIDIA hardware.")] = False,
-    derivatives: flow.DerivativesOpt = False,
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+    derivatives: DerivativesOpt = False,
+):
     """Which lab's ideas each lab's models use (the lab x lab flow), one pair in detail, or mutual reuse."""
-    least = min_status_or_any(min_status)
-    with rendering(fmt, json_out) as as_json:
-        if symbiosis:
-            flow.symbiosis_command(min_status=least, derivatives=derivatives, store=store, json_out=as_json)
-        else:
-            flow.flow_command(org_a, org_b, min_status=least, hardware=devices, derivatives=derivatives, store=store, json_out=as_json)
+    if symbiosis:
+        return flow.symbiosis_command.ask(asked)
+    return flow.flow_command.ask(asked, org_a, org_b, hardware=devices)
 
 
-@handles_errors
+@question(hardware.hardware_command.show, QUESTION)
 def hardware_command(
-    device: Annotated[str, typer.Argument(help="Hardware id or name, e.g. nvidia-h800 or 'Ascend 910B'.")],
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+    asked: Asked, device: Annotated[str, typer.Argument(help="Hardware id or name, e.g. nvidia-h800 or 'Ascend 910B'.")]
+):
     """Models trained, served, supported or optimized on a device (a product line includes its devices)."""
-    with rendering(fmt, json_out) as as_json:
-        hardware.hardware_command(device, min_status=min_status_or_any(min_status), store=store, json_out=as_json)
+    return hardware.hardware_command.ask(asked, device)
 
 
 class Listing(str, Enum):
@@ -195,34 +155,33 @@ class Listing(str, Enum):
     labs = "labs"
 
 
-@handles_errors
+def show_listing(rows, asked: Asked) -> None:
+    """``lineage ls``: one line per technique, model, source or lab."""
+    what = asked.given["what"]
+    if what is Listing.labs:
+        typer.echo(table(["ID", "NAME", "MODELS", "FIRST", "LATEST", "TECHNIQUES"],
+                         [[r.id, r.name, r.models, r.first or "-", r.latest or "-", r.techniques] for r in rows], keep=[0]))
+        return
+    LISTED[what].show(rows, asked)
+
+
+@question(show_listing, LISTING)
 def ls_command(
+    asked: Asked,
     what: Annotated[Listing, typer.Argument(metavar="techniques|models|sources|labs", help="What to list.")],
     discovered: Annotated[bool, typer.Option("--discovered", help="Techniques: only those ingested sources introduced.")] = False,
     limit: LimitOpt = None,
-    fmt: FormatOpt = Format.table,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
+):
     """List the techniques, models (in release order), ingested sources or labs the store knows."""
-    with rendering(fmt, json_out) as as_json:
-        if what is Listing.techniques:
-            query.techniques_command(discovered=discovered, store=store, json_out=as_json)
-        elif what is Listing.models:
-            query.models_command(store=store, json_out=as_json)
-        elif what is Listing.sources:
-            query.sources_command(store=store, json_out=as_json)
-        else:
-            _labs(store, limit, as_json)
-
-
-def _labs(store, limit: int | None, as_json: bool) -> None:
+    if what is Listing.techniques:
+        return query.techniques_command.ask(asked, discovered=discovered)
+    if what is not Listing.labs:
+        return LISTED[what].ask(asked)
     from lineage.questions.listing import labs
 
-    with open_store(store) as st:
-        rows = labs(st, read_catalog(st))[:limit]
-    if as_json:
-        emit_json(rows)
-        return
-    typer.echo(table(["ID", "NAME", "MODELS", "FIRST", "LATEST", "TECHNIQUES"],
-                     [[r.id, r.name, r.models, r.first or "-", r.latest or "-", r.techniques] for r in rows], keep=[0]))
+    with asked.reading() as (st, catalog):
+        return labs(st, catalog)[:limit]
+
+
+LISTED = {Listing.techniques: query.techniques_command, Listing.models: query.models_command, Listing.sources: query.sources_command}
+"""The command of earlier releases that lists each kind (its ask and its show)."""

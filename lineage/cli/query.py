@@ -5,35 +5,18 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.flow import DerivativesOpt
-from lineage.cli.options import (
-    JsonOpt,
-    LimitOpt,
-    StoreOpt,
-    emit_json,
-    handles_errors,
-    human,
-    open_store,
-    quantity,
-    quoted,
-    read_catalog,
-    table,
-)
-from lineage.cli.output import Format, FormatOpt, MinStatusOpt, rendering
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import Format, FormatOpt, JsonOpt, LimitOpt, MinStatusOpt, StoreOpt
+from lineage.cli.pipeline import STORED, Asked, DerivativesOpt, add_commands, question
+from lineage.cli.render import emit_json, human, quantity, quoted, rendering, table
+from lineage.cli.stores import open_store, read_catalog
 from lineage.cli.terminal import md_cell
 from lineage.vocab import Status
 
 
 def register(app: typer.Typer) -> None:
-    app.command("who-uses")(who_uses_command)
-    app.command("origin")(origin_command)
-    app.command("show")(show_command)
-    app.command("claims")(claims_command)
-    app.command("techniques")(techniques_command)
-    app.command("models")(models_command)
-    app.command("sources")(sources_command)
-    app.command("why")(why_command)
-    app.command("flags")(flags_command)
+    add_commands(app, who_uses_command, origin_command, show_command, claims_command, techniques_command, models_command,
+                 sources_command, why_command, flags_command)
 
 
 def _evidence_line(ev) -> str:
@@ -41,23 +24,9 @@ def _evidence_line(ev) -> str:
     return f"[{ev.method.value}] {where}: {quoted(ev)}"
 
 
-@handles_errors
-def who_uses_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
-    variants: Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")] = False,
-    derivatives: DerivativesOpt = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Models that use a technique, each with status and evidence (derivatives only with --derivatives)."""
-    from lineage.questions.who_uses import who_uses
-
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        result = who_uses(st, catalog, technique, variants=variants, derivatives=derivatives)
-    if json_out:
-        emit_json(result)
-        return
+def show_who_uses(result, asked: Asked) -> None:
+    """``lineage who-uses``: the technique's origin, then its adopters and the models ruled out."""
+    catalog = asked.catalog()
     origin = []
     if result.introduced_by:
         origin.append("introduced by " + ", ".join(catalog.get(o).name for o in result.introduced_by))
@@ -85,6 +54,20 @@ def who_uses_command(
         typer.echo(_adoption_table(result.ruled_out, result.technique, status=False))
 
 
+@question(show_who_uses, STORED)
+def who_uses_command(
+    asked: Asked,
+    technique: Annotated[str, typer.Argument(help="Technique id, name or alias (see 'lineage ls techniques').")],
+    variants: Annotated[bool, typer.Option("--variants", help="Include techniques that are kinds or variants of it.")] = False,
+    derivatives: DerivativesOpt = False,
+):
+    """Models that use a technique, each with status and evidence (derivatives only with --derivatives)."""
+    from lineage.questions.who_uses import who_uses
+
+    with asked.reading() as (st, catalog):
+        return who_uses(st, catalog, technique, variants=variants, derivatives=derivatives)
+
+
 def _models(n: int) -> str:
     return f"{n} model{'s' if n != 1 else ''}"
 
@@ -102,31 +85,26 @@ def _adoption_table(rows, technique: str, status: bool) -> str:
     return table(["MODEL", "RELEASED", *(["STATUS"] if status else []), "EVIDENCE"], lines)
 
 
-@handles_errors
-def origin_command(
-    technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")],
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Who introduced a technique, when and in which paper, with evidence."""
-    from lineage.questions.who_uses import ancestor_chain, origin
+def card(origin) -> None:
+    """A technique's description and paper, indented under its name (``lineage origin``, ``lineage explain``)."""
+    if origin.description:
+        typer.echo(f"  {origin.description}")
+    if origin.paper:
+        p = origin.paper
+        arxiv = f"arXiv:{p['arxiv']}, " if p.get("arxiv") else ""
+        typer.echo(f"  paper: {p['title']} ({arxiv}{p.get('published') or 'date unknown'})")
 
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        result = origin(st, catalog, technique)
-        chain = [] if json_out else ancestor_chain(st, catalog, result.technique)
-    if json_out:
-        emit_json(result)
-        return
+
+def show_origin(result, asked: Asked) -> None:
+    """``lineage origin``: who introduced a technique, in which paper, what it builds on, its first adopters."""
+    from lineage.questions.who_uses import ancestor_chain
+
+    with asked.reading() as (st, catalog):
+        chain = ancestor_chain(st, catalog, result.technique)
     typer.echo(f"{result.name} ({result.technique}), {result.category}")
     if len(chain) > 1:
         typer.echo(f"  builds on: {' ← '.join(chain)}")
-    if result.description:
-        typer.echo(f"  {result.description}")
-    if result.paper:
-        p = result.paper
-        arxiv = f"arXiv:{p['arxiv']}, " if p.get("arxiv") else ""
-        typer.echo(f"  paper: {p['title']} ({arxiv}{p.get('published') or 'date unknown'})")
+    card(result)
     if result.inventors:
         typer.echo(f"  credited to: {', '.join(result.inventors)}")
     for f in result.facts:
@@ -140,21 +118,17 @@ def origin_command(
         typer.echo(f"  earliest adopters in the store: {firsts}")
 
 
-@handles_errors
-def show_command(
-    ident: Annotated[str, typer.Argument(metavar="ID", help="Any catalog id, name or alias.")],
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Everything known about one id: its catalog entry and every claim about it."""
-    from lineage.questions.listing import show
+@question(show_origin, STORED)
+def origin_command(asked: Asked, technique: Annotated[str, typer.Argument(help="Technique id, name or alias.")]):
+    """Who introduced a technique, when and in which paper, with evidence."""
+    from lineage.questions.who_uses import origin
 
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        result = show(st, catalog, ident)
-    if json_out:
-        emit_json(result)
-        return
+    with asked.reading() as (st, catalog):
+        return origin(st, catalog, technique)
+
+
+def show_entity(result, asked: Asked) -> None:
+    """``lineage show``: the catalog entry, its derivatives, then the claims about it and pointing at it."""
     e = result.entity
     typer.echo(f"{e['name']} ({result.id}), {result.kind}"
                + (f", discovered in {e.get('discovered_in')}" if e.get("curation") == "discovered" else ""))
@@ -179,6 +153,14 @@ def show_command(
                 for key, same in alike.items()]
         typer.echo(table(["PREDICATE", "VALUE", "STATUS", "EVIDENCE"], rows, {1: 32, 3: 80}))
 
+
+@question(show_entity, STORED)
+def show_command(asked: Asked, ident: Annotated[str, typer.Argument(metavar="ID", help="Any catalog id, name or alias.")]):
+    """Everything known about one id: its catalog entry and every claim about it."""
+    from lineage.questions.listing import show
+
+    with asked.reading() as (st, catalog):
+        return show(st, catalog, ident)
 
 def _value(c) -> str:
     """A claim's literal value with its unit, numbers written for people (3.58B, 202,752 tokens)."""
@@ -248,26 +230,26 @@ def claims_command(
         typer.echo(f"\n{len(shown)} of {len(result)} claims")
 
 
-@handles_errors
-def why_command(
-    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims', or a subject id.")],
-    predicate: Annotated[str | None, typer.Argument(metavar="[PREDICATE]", help="With a subject: the predicate (kvCacheRatio).")] = None,
-    obj: Annotated[str | None, typer.Argument(metavar="[OBJECT]", help="With a predicate: the object id or value.")] = None,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Why a claim has its status: the rule, the reason and every piece of evidence used."""
-    from lineage.questions.claims import claim, claims_about
-
-    with open_store(store) as st:
-        found = claims_about(st, claim_id, predicate, obj) if predicate else [claim(st, claim_id)]
-    if json_out:
-        emit_json(found if predicate else found[0])
-        return
-    for i, c in enumerate(found):
+def show_why(found, asked: Asked) -> None:
+    """``lineage why``: each claim's rule, reason and evidence."""
+    for i, c in enumerate(found if isinstance(found, list) else [found]):
         if i:
             typer.echo("")
         _why(c)
+
+
+@question(show_why, STORED)
+def why_command(
+    asked: Asked,
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM", help="Claim id (c-…), as listed by 'lineage claims', or a subject id.")],
+    predicate: Annotated[str | None, typer.Argument(metavar="[PREDICATE]", help="With a subject: the predicate (kvCacheRatio).")] = None,
+    obj: Annotated[str | None, typer.Argument(metavar="[OBJECT]", help="With a predicate: the object id or value.")] = None,
+):
+    """Why a claim has its status: the rule, the reason and every piece of evidence used."""
+    from lineage.questions.claims import claim, claims_about
+
+    with asked.reading() as (st, _):
+        return claims_about(st, claim_id, predicate, obj) if predicate else claim(st, claim_id)
 
 
 def _why(c) -> None:
@@ -300,24 +282,9 @@ def flags_command(store: StoreOpt = None, limit: LimitOpt = None, json_out: Json
     typer.echo(f"\n{len(shown)} of {len(result)} flags")
 
 
-@handles_errors
-def techniques_command(
-    discovered: Annotated[
-        bool, typer.Option("--discovered", help="Only techniques that ingested sources introduced (not in the catalog).")
-    ] = False,
-    store: StoreOpt = None,
-    json_out: JsonOpt = False,
-) -> None:
-    """Every technique, with its origin, how many models use it and its reference implementation."""
-    from lineage.questions.listing import techniques
-
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        rows = techniques(st, catalog, discovered=discovered)
-    if json_out:
-        emit_json(rows)
-        return
-    if discovered:
+def show_techniques(rows, asked: Asked) -> None:
+    """``lineage techniques``: one line per technique (``--discovered``: where each was found)."""
+    if asked.given.get("discovered"):
         if not rows:
             typer.echo("No ingested source introduced a technique the catalog lacks.")
             return
@@ -341,17 +308,22 @@ def techniques_command(
     )
 
 
-@handles_errors
-def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """Every catalog model, with computed sizes and technique counts where configs were ingested."""
-    from lineage.questions.listing import models
+@question(show_techniques, STORED)
+def techniques_command(
+    asked: Asked,
+    discovered: Annotated[
+        bool, typer.Option("--discovered", help="Only techniques that ingested sources introduced (not in the catalog).")
+    ] = False,
+):
+    """Every technique, with its origin, how many models use it and its reference implementation."""
+    from lineage.questions.listing import techniques
 
-    with open_store(store) as st:
-        catalog = read_catalog(st)
-        rows = models(st, catalog)
-    if json_out:
-        emit_json(rows)
-        return
+    with asked.reading() as (st, catalog):
+        return techniques(st, catalog, discovered=discovered)
+
+
+def show_models(rows, asked: Asked) -> None:
+    """``lineage models``: one line per model, in release order."""
     typer.echo(
         table(
             ["ID", "NAME", "ORG", "RELEASED", "TOTAL", "ACTIVE", "TECHNIQUES"],
@@ -368,20 +340,31 @@ def models_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
         typer.echo("* discovered: introduced by an ingested source, not in the curated catalog")
 
 
-@handles_errors
-def sources_command(store: StoreOpt = None, json_out: JsonOpt = False) -> None:
-    """Every ingested source document (one named graph each)."""
-    with open_store(store) as st:
-        docs, unfinished = st.sources(), st.unfinished_build()
-    if json_out:
-        emit_json(docs)
-    else:
-        typer.echo(
-            table(
-                ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
-                [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
-                optional=[4, 2],
-            )
+@question(show_models, STORED)
+def models_command(asked: Asked):
+    """Every catalog model, with computed sizes and technique counts where configs were ingested."""
+    from lineage.questions.listing import models
+
+    with asked.reading() as (st, catalog):
+        return models(st, catalog)
+
+
+def show_sources(docs, asked: Asked) -> None:
+    """``lineage sources``: one line per ingested source."""
+    typer.echo(
+        table(
+            ["ID", "KIND", "FORMAT", "ABOUT", "REVISION"],
+            [[d.id, d.kind.value, d.format, d.about, (d.revision or "")[:16]] for d in docs],
+            optional=[4, 2],
         )
+    )
+
+
+@question(show_sources, STORED)
+def sources_command(asked: Asked):
+    """Every ingested source document (one named graph each)."""
+    with asked.reading() as (st, _):
+        docs, unfinished = st.sources(), st.unfinished_build()
     if unfinished:
         typer.echo(f"Warning: {unfinished}", err=True)
+    return docs

@@ -7,7 +7,11 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, StoreOpt, emit_json, handles_errors, open_store, progress
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, StoreOpt
+from lineage.cli.progress import progress
+from lineage.cli.render import emit_json
+from lineage.cli.stores import open_store
 
 release_app = typer.Typer(help="The graph release: pinned sources, built into N-Quads.", no_args_is_help=True)
 

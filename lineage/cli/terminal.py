@@ -1,5 +1,5 @@
 """Source text made safe for a terminal and for Markdown, and the terminal's width: what the option helpers
-(:mod:`lineage.cli.options`) and the renderings (:mod:`lineage.cli.output`) share."""
+(:mod:`lineage.cli.text_table`) and the renderings (:mod:`lineage.cli.render`) share."""
 
 from __future__ import annotations
 

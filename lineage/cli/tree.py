@@ -5,7 +5,10 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt, emit_json, handles_errors, load_catalog, open_store
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt
+from lineage.cli.render import emit_json
+from lineage.cli.stores import load_catalog, open_store
 from lineage.errors import SourceFormatError
 
 

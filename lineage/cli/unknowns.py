@@ -4,7 +4,10 @@ from typing import Annotated
 
 import typer
 
-from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt, emit_json, handles_errors, open_store, table
+from lineage.cli.failures import handles_errors
+from lineage.cli.options import JsonOpt, LimitOpt, StoreOpt
+from lineage.cli.render import emit_json, table
+from lineage.cli.stores import open_store
 
 
 def register(app: typer.Typer) -> None:

@@ -6,13 +6,12 @@ The store-backed ``who_uses`` (the CLI's ``who-uses``) lives in :mod:`lineage.qu
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
 from lineage.combine import NO_SOURCE
-from lineage.questions.answer import Answer
-from lineage.questions.evidence import EvidenceSummary
+from lineage.questions.answer import Answer, Field
+from lineage.questions.evidence import EvidenceSummary, ModelUse
 from lineage.questions.origin import Attribution, Introduction, introduction
 from lineage.questions.status import (
     ANY,
@@ -30,19 +29,12 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-class Use(Answer):
-    """One model's use of a technique."""
+class Use(ModelUse):
+    """One model's use of a technique (in the projected graph), with its lag after the technique first appeared."""
 
-    model: str = Field(description="Model id.")
-    name: str = Field(description="Model name.")
-    organization: str | None = Field(None, description="Publisher organization id (developedBy claim).")
-    released: str | None = Field(None, description="Release month.")
-    technique: str = Field(description="Technique id the evidence names.")
-    status: Status = Field(description="Combined status of the uses claims.")
-    reason: str = Field(description="Why.")
-    lag_months: int | None = Field(None, description="Months from the technique's first appearance to this release.")
+    lag_months: int | None = Field(default=None, description="Months from the technique's first appearance to this release.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
-    derivation: str | None = Field(None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
+    derivation: str | None = Field(default=None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
@@ -51,20 +43,25 @@ class OrgAdoption(Answer):
 
     organization: str = Field(description="Organization id.")
     first_model: str = Field(description="Its earliest-released adopting model.")
-    first_released: str | None = Field(None, description="That model's release month.")
-    lag_months: int | None = Field(None, description="Months after the technique's first appearance.")
+    first_released: str | None = Field(default=None, description="That model's release month.")
+    lag_months: int | None = Field(default=None, description="Months after the technique's first appearance.")
     models: list[str] = Field(description="All its adopting models.")
 
 
-class Adopters(Answer):
-    """Answer to ``lineage adopters``."""
+class TechniqueAdoption(Answer):
+    """The part of an answer about a technique's adoption that names it: the technique, its origin, the status kept."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
     min_status: Status = Field(description="Weakest status kept.")
     introduction: Introduction = Field(description="Origin of the technique.")
-    first_adoption: str | None = Field(None, description="Release month of the earliest adopting model.")
-    first_adopter: str | None = Field(None, description="Earliest adopting model.")
+
+
+class Adopters(TechniqueAdoption):
+    """Answer to ``lineage adopters``."""
+
+    first_adoption: str | None = Field(default=None, description="Release month of the earliest adopting model.")
+    first_adopter: str | None = Field(default=None, description="Earliest adopting model.")
     rows: list[Use] = Field(description="Adopting models, earliest first.")
     by_organization: list[OrgAdoption] = Field(description="Each organization's first adoption, earliest first.")
     ruled_out: list[str] = Field(
@@ -75,23 +72,19 @@ class Adopters(Answer):
 class TimelineEvent(Answer):
     """One dated step in a technique's history."""
 
-    date: str | None = Field(None, description="YYYY-MM[-DD], None when unknown.")
+    date: str | None = Field(default=None, description="YYYY-MM[-DD], None when unknown.")
     event: Literal["introduced", "adopted"] = Field(description="What happened.")
     technique: str = Field(description="Technique id (the asked one or a variant).")
-    model: str | None = Field(None, description="Adopting model.")
-    organization: str | None = Field(None, description="Introducing or adopting organization.")
+    model: str | None = Field(default=None, description="Adopting model.")
+    organization: str | None = Field(default=None, description="Introducing or adopting organization.")
     status: Status = Field(description="Status of the claim behind the event.")
-    lag_months: int | None = Field(None, description="Months after first appearance.")
+    lag_months: int | None = Field(default=None, description="Months after first appearance.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
-class Timeline(Answer):
+class Timeline(TechniqueAdoption):
     """Answer to ``lineage timeline``."""
 
-    technique: str = Field(description="Technique id.")
-    name: str = Field(description="Technique name.")
-    min_status: Status = Field(description="Weakest status kept.")
-    introduction: Introduction = Field(description="Origin.")
     events: list[TimelineEvent] = Field(description="Introduction, then adoptions in date order.")
 
 
@@ -116,7 +109,7 @@ def uses(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY) -> 
                 organization=organization_of(g, model),
                 released=released,
                 technique=technique,
-                status=d["status"],
+                status=Status(d["status"]),
                 reason=d["reason"],
                 lag_months=months_between(first, released),
                 evidence=edge_evidence(d),
@@ -179,8 +172,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     rows = []
     for t in wanted:
         for u in uses(g, t, min_status):
-            u.lag_months = months_between(data.get("first_appeared"), u.released)
-            rows.append(u)
+            rows.append(replace(u, lag_months=months_between(data.get("first_appeared"), u.released)))
     rows.sort(key=lambda u: (u.released or "9999", u.model))
     by_org: dict[str, list[Use]] = defaultdict(list)
     for u in rows:
@@ -200,7 +192,7 @@ def adopters(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
     return Adopters(
         technique=technique,
         name=data.get("label", technique),
-        min_status=min_status,
+        min_status=Status(min_status),
         introduction=introduction(g, technique),
         first_adoption=dated[0].released if dated else None,
         first_adopter=dated[0].model if dated else None,
@@ -244,4 +236,4 @@ def timeline(g: nx.MultiDiGraph, technique: str, min_status: str | Status = ANY,
                           organization=u.organization, status=u.status, lag_months=u.lag_months, evidence=u.evidence)
         )
     events.sort(key=lambda e: (e.date or "9999", e.event != "introduced"))
-    return Timeline(technique=technique, name=intro.name, min_status=min_status, introduction=intro, events=events)
+    return Timeline(technique=technique, name=intro.name, min_status=Status(min_status), introduction=intro, events=events)

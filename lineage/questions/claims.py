@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.errors import UnknownEntity
-from lineage.questions.evidence import Field, require_built
+from lineage.questions.answer import Answer, Field
+from lineage.questions.evidence import require_built
 from lineage.vocab import STATUS_RANK, Predicate, Status
 
 if TYPE_CHECKING:
@@ -108,8 +108,7 @@ def claims_about(store: Store, subject: str, predicate: str, obj: str | None = N
     return sorted(found, key=lambda c: (STATUS_RANK[c.status], c.source))
 
 
-@dataclass(kw_only=True)
-class Flag:
+class Flag(Answer):
     """A claim that is not verified, or something odd about one."""
 
     kind: str = Field(description="contradicted, disputed, unverified, reported, anachronism or unknown-id.")

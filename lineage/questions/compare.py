@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, organization_of, require_node
 from lineage.vocab import Status
@@ -20,7 +18,7 @@ if TYPE_CHECKING:
 class Side(Answer):
     """One model's value for a compared row."""
 
-    value: str | None = Field(None, description="Value (for facts) or technique id.")
+    value: str | None = Field(default=None, description="Value (for facts) or technique id.")
     status: Status = Field(description="Status.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
@@ -72,12 +70,12 @@ def compare(g: nx.MultiDiGraph, model_a: str, model_b: str, min_status: str | St
         for pred, values in g.nodes[m].get("facts", {}).items():
             for f in values:
                 if f["status"] != "contradicted" and at_least(f["status"], min_status):
-                    out[pred].append(Side(value=str(f["value"]), status=f["status"], evidence=edge_evidence(f)))
+                    out[pred].append(Side(value=str(f["value"]), status=Status(f["status"]), evidence=edge_evidence(f)))
         return out
 
     def techniques(m):
         return {
-            t: Side(value=t, status=d["status"], evidence=edge_evidence(d))
+            t: Side(value=t, status=Status(d["status"]), evidence=edge_evidence(d))
             for t, d in edges_of(g, m, "uses")
             if d["status"] != "contradicted" and at_least(d["status"], min_status)
         }
@@ -101,5 +99,5 @@ def compare(g: nx.MultiDiGraph, model_a: str, model_b: str, min_status: str | St
             "family": g.nodes[m].get("family")}
         for m in (model_a, model_b)
     }
-    return Comparison(a=model_a, b=model_b, min_status=min_status, info=info, facts=fact_rows,
+    return Comparison(a=model_a, b=model_b, min_status=Status(min_status), info=info, facts=fact_rows,
                       techniques=tech_rows, shared=shared, only_a=only_a, only_b=only_b)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import combine
-from lineage.questions.evidence import EvidenceSummary, Field, evidence_summaries
+from lineage.questions.answer import Answer, Field
+from lineage.questions.evidence import EvidenceSummary, evidence_summaries
 from lineage.vocab import Derivation, Predicate, Status, is_derivative
 
 if TYPE_CHECKING:
@@ -23,14 +23,13 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
-class Derived:
+class Derived(Answer):
     """One model derived from a base."""
 
     model: str = Field(description="The derivative's model id.")
     base: str = Field(description="The base model's id.")
     relation: str = Field(description="quantized, finetune, adapter, merge or distill.")
-    organization: str | None = Field(None, description="The derivative's publisher.")
+    organization: str | None = Field(default=None, description="The derivative's publisher.")
     status: Status = Field(description="Combined status of the derivedFrom claims.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
 

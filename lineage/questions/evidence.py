@@ -1,19 +1,17 @@
 """Evidence rows as answers show them, and the checks every store-backed question shares.
 
-The answers of the store-backed questions (``who-uses``, ``origin``, ``show``, ``models`` …) are
-dataclasses whose fields are declared as pydantic's are (:func:`Field`, with a description): they
-are built from stored records (:mod:`lineage.records`) without loading pydantic, and pydantic
-answers hold them as fields (it validates and serializes dataclasses as it does its own models).
+Every answer is a frozen dataclass (:mod:`lineage.questions.answer`), built from stored records
+(:mod:`lineage.records`) without loading pydantic.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lineage.combine import combine
 from lineage.errors import EmptyStore
+from lineage.questions.answer import Answer, Field
 from lineage.store.documents import snippet
 from lineage.vocab import Method, Predicate, SourceKind, Status
 
@@ -23,13 +21,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-def Field(default: Any = dataclasses.MISSING, *, default_factory: Any = dataclasses.MISSING, description: str) -> Any:
-    """A dataclass field declared as pydantic's ``Field`` is: its default (or factory) and its description."""
-    return dataclasses.field(default=default, default_factory=default_factory, metadata={"description": description})
-
-
-@dataclasses.dataclass(kw_only=True)
-class EvidenceSummary:
+class EvidenceSummary(Answer):
     """A piece of evidence, trimmed for display."""
 
     source: str = Field(description="Source document id.")
@@ -38,9 +30,9 @@ class EvidenceSummary:
     locator: str = Field(description="Where in the source.")
     snippet: str = Field(description="Short excerpt; empty where the release keeps only the span.")
     supports: bool = Field(description="False when it speaks against the claim.")
-    span_start: int | None = Field(None, description="Offset of the quoted span in the document's extracted text.")
-    span_end: int | None = Field(None, description="Offset just after the quoted span.")
-    span_sha256: str | None = Field(None, description="sha256 of the quoted span, whitespace collapsed.")
+    span_start: int | None = Field(default=None, description="Offset of the quoted span in the document's extracted text.")
+    span_end: int | None = Field(default=None, description="Offset just after the quoted span.")
+    span_sha256: str | None = Field(default=None, description="sha256 of the quoted span, whitespace collapsed.")
 
     @classmethod
     def from_json(cls, data: dict) -> EvidenceSummary:
@@ -83,13 +75,24 @@ def require_built(store: Store) -> None:
         raise EmptyStore(store.path)
 
 
-@dataclasses.dataclass(kw_only=True)
-class Fact:
+class ModelUse(Answer):
+    """One model's use of a technique, with its combined status (the part every answer listing adopters shares)."""
+
+    model: str = Field(description="Model id.")
+    name: str = Field(description="Model name.")
+    organization: str | None = Field(default=None, description="Publisher organization id (developedBy claim).")
+    released: str | None = Field(default=None, description="Release month.")
+    technique: str = Field(description="Technique id the evidence names (the asked one or a variant).")
+    status: Status = Field(description="Combined status of the uses claims over all sources.")
+    reason: str = Field(description="Why the status is what it is.")
+
+
+class Fact(Answer):
     """A catalog or ingested fact with its status and evidence."""
 
     predicate: Predicate = Field(description="What is stated.")
-    object: str | None = Field(None, description="Entity id.")
-    label: str | None = Field(None, description="Name of the entity, or the literal value.")
+    object: str | None = Field(default=None, description="Entity id.")
+    label: str | None = Field(default=None, description="Name of the entity, or the literal value.")
     status: Status = Field(description="Combined status.")
     reason: str = Field(description="Why.")
     evidence: list[EvidenceSummary] = Field(description="Evidence.")

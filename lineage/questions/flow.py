@@ -7,9 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.origin import Attribution, Introduction, attributions, introduction
 from lineage.questions.status import (
@@ -34,13 +32,13 @@ class FlowItem(Answer):
     technique: str = Field(description="Technique id.")
     technique_name: str = Field(description="Technique name.")
     model: str = Field(description="Adopting model id.")
-    released: str | None = Field(None, description="Its release month.")
-    from_org: str | None = Field(None, description="Credited organization; None when no lab is credited.")
-    to_org: str | None = Field(None, description="Adopting organization.")
+    released: str | None = Field(default=None, description="Its release month.")
+    from_org: str | None = Field(default=None, description="Credited organization; None when no lab is credited.")
+    to_org: str | None = Field(default=None, description="Adopting organization.")
     origin: str = Field(description="The technique's origin per the evidence, in one line.")
     use_status: Status = Field(description="Status of the model's use.")
     use_evidence: list[EvidenceSummary] = Field(description="Evidence for the use.")
-    attribution: Attribution | None = Field(None, description="Why from_org is credited.")
+    attribution: Attribution | None = Field(default=None, description="Why from_org is credited.")
     status: Status = Field(description="Weakest of the use and attribution statuses.")
 
 
@@ -49,7 +47,7 @@ class FlowPair(Answer):
 
     from_org: str = Field(description="Credited organization.")
     to_org: str = Field(description="Adopting organization.")
-    min_status: Status = Field(ANY, description="Weakest status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest status kept.")
     techniques: list[str] = Field(description="Distinct technique ids.")
     items: list[FlowItem] = Field(description="Each model's use, with evidence.")
 
@@ -68,7 +66,7 @@ class Inherited(Answer):
     """Answer to ``lineage inherited``."""
 
     model: str = Field(description="Model id.")
-    organization: str | None = Field(None, description="Its organization.")
+    organization: str | None = Field(default=None, description="Its organization.")
     min_status: Status = Field(description="Weakest status kept.")
     groups: dict[str, list[FlowItem]] = Field(description="Source organization -> techniques it is credited with.")
     unattributed: list[FlowItem] = Field(description="Techniques credited to people, not an organization.")
@@ -117,12 +115,12 @@ def _flow_items(g: nx.MultiDiGraph, min_status: str | Status, models: Iterable[s
             credited = attributions(g, technique, model)
             if not credited:
                 if at_least(d["status"], min_status):
-                    items.append(FlowItem(**base, status=d["status"]))
+                    items.append(FlowItem(**base, status=Status(d["status"])))
                 continue
             for a in credited:
                 status = weakest(d["status"], a.status)
                 if at_least(status, min_status):
-                    items.append(FlowItem(**base, from_org=a.organization, attribution=a, status=status))
+                    items.append(FlowItem(**base, from_org=a.organization, attribution=a, status=Status(status)))
     return items
 
 
@@ -160,8 +158,8 @@ def inherited(g: nx.MultiDiGraph, model: str, min_status: str | Status = ANY) ->
     return Inherited(
         model=model,
         organization=org,
-        min_status=min_status,
-        groups={k: sorted(v, key=lambda i: (i.technique, i.attribution.basis)) for k, v in sorted(groups.items())},
+        min_status=Status(min_status),
+        groups={k: sorted(v, key=lambda i: (i.technique, i.attribution.basis if i.attribution else "")) for k, v in sorted(groups.items())},
         unattributed=sorted(unattributed, key=lambda i: i.technique),
         own=sorted(own - {i.technique for items in groups.values() for i in items}),
     )
@@ -190,11 +188,11 @@ def flow(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Flow:
     for (a, b), its in cells.items():
         techniques = sorted({i.technique for i in its})
         matrix[a][b] = len(techniques)
-        pairs.append(FlowPair(from_org=a, to_org=b, min_status=min_status, techniques=techniques,
+        pairs.append(FlowPair(from_org=a, to_org=b, min_status=Status(min_status), techniques=techniques,
                               items=sorted(its, key=lambda i: (i.technique, i.released or "9999", i.model))))
     pairs.sort(key=lambda p: (-len(p.techniques), p.from_org, p.to_org))
     unattributed = sorted((i for i in items if i.from_org is None), key=lambda i: (i.technique, i.model))
-    return Flow(min_status=min_status, organizations=orgs, matrix=matrix, pairs=pairs, unattributed=unattributed)
+    return Flow(min_status=Status(min_status), organizations=orgs, matrix=matrix, pairs=pairs, unattributed=unattributed)
 
 
 def idea_flow(g: nx.MultiDiGraph, org_a: str, org_b: str, min_status: str | Status = ANY) -> FlowPair:
@@ -211,7 +209,7 @@ def idea_flow(g: nx.MultiDiGraph, org_a: str, org_b: str, min_status: str | Stat
     models = [m for m, d in g.nodes(data=True) if d.get("kind") == "model" and organization_of(g, m) == org_b]
     items = [i for i in _flow_items(g, min_status, models) if i.from_org == org_a and i.to_org == org_b]
     items.sort(key=lambda i: (i.technique, i.released or "9999", i.model))
-    return FlowPair(from_org=org_a, to_org=org_b, min_status=min_status, techniques=sorted({i.technique for i in items}),
+    return FlowPair(from_org=org_a, to_org=org_b, min_status=Status(min_status), techniques=sorted({i.technique for i in items}),
                     items=items)
 
 
@@ -233,7 +231,7 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
     for (a, b), techniques in sorted(cells.items()):
         if a < b and (b, a) in cells:
             pairs.append(MutualPair(a=a, b=b, a_to_b=techniques, b_to_a=cells[(b, a)],
-                                    status=weakest(best[(a, b)], best[(b, a)])))
+                                    status=Status(weakest(best[(a, b)], best[(b, a)]))))
     import networkx as nx
 
     org_graph = nx.DiGraph(list(cells))
@@ -242,4 +240,4 @@ def symbiosis(g: nx.MultiDiGraph, min_status: str | Status = ANY) -> Symbiosis:
         if len(cycle) > 2:
             i = cycle.index(min(cycle))
             cycles.append(cycle[i:] + cycle[:i])
-    return Symbiosis(min_status=min_status, pairs=pairs, cycles=sorted(cycles))
+    return Symbiosis(min_status=Status(min_status), pairs=pairs, cycles=sorted(cycles))

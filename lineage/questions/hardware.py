@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import HARDWARE_PREDICATES, EntityKind, Status
@@ -30,11 +28,11 @@ class HardwareRow(Answer):
 
     model: str = Field(description="Model id.")
     model_name: str = Field(description="Model name.")
-    released: str | None = Field(None, description="The model's release month.")
-    organization: str | None = Field(None, description="The model's organization.")
+    released: str | None = Field(default=None, description="The model's release month.")
+    organization: str | None = Field(default=None, description="The model's organization.")
     predicate: str = Field(description="trainedOn, servedOn, supportsHardware or optimizedFor.")
     device: str = Field(description="Hardware id.")
-    count: str | None = Field(None, description="Number of devices, when the source states it.")
+    count: str | None = Field(default=None, description="Number of devices, when the source states it.")
     status: Status = Field(description="Combined status of the claims.")
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
 
@@ -44,8 +42,8 @@ class DeviceUse(Answer):
 
     device: str = Field(description="Hardware id asked about.")
     name: str = Field(description="Its name.")
-    vendor: str | None = Field(None, description="Vendor organization id.")
-    country: str | None = Field(None, description="The vendor's country (ISO 3166 alpha-2).")
+    vendor: str | None = Field(default=None, description="Vendor organization id.")
+    country: str | None = Field(default=None, description="The vendor's country (ISO 3166 alpha-2).")
     facts: dict[str, str] = Field(default_factory=dict, description="Catalog facts: family, memory, FP8/FP4, export class.")
     devices: list[str] = Field(description="The device and, for a product line, the devices in it.")
     min_status: Status = Field(description="Weakest status kept.")

@@ -10,11 +10,10 @@ evidence of its claims.  An edge ``u -[extends|variantOf|simplifies|combines|rep
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, at_least, closest_chain, edge_evidence, weakest
 from lineage.vocab import IDEA_RELATIONS, Status
@@ -45,7 +44,7 @@ class IdeaNode(Answer):
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Human-readable name.")
-    first_appeared: str | None = Field(None, description="First public appearance, from the catalog.")
+    first_appeared: str | None = Field(default=None, description="First public appearance, from the catalog.")
     links: list[IdeaLink] = Field(default_factory=list, description="Relations joining it to its parent (empty at the root).")
     models: list[str] = Field(default_factory=list, description="Models with a uses claim (descendants only).")
     children: list[IdeaNode] = Field(default_factory=list, description="Next generation of the tree.")
@@ -56,7 +55,7 @@ class IdeaTree(Answer):
 
     root: IdeaNode = Field(description="The technique asked about, its tree below it.")
     contrasts: list[IdeaLink] = Field(default_factory=list, description="contrastsWith links of the root, either way.")
-    min_status: Status = Field(ANY, description="Weakest status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest status kept.")
 
 
 def _link(u: str, v: str, key: str, data: dict) -> IdeaLink:
@@ -104,8 +103,7 @@ def _tree(g, technique, older: bool, min_status, seen: set[str], with_models: bo
         if other in seen:
             continue
         seen.add(other)
-        child = _tree(g, other, older, min_status, seen, with_models)
-        child.links = links
+        child = replace(_tree(g, other, older, min_status, seen, with_models), links=links)
         here.children.append(child)
     return here
 
@@ -185,7 +183,7 @@ class FamilyChanges(Answer):
     kept: list[TechniqueChange] = Field(description="Techniques both use.")
     added: list[TechniqueChange] = Field(description="Techniques only the newer model uses.")
     dropped: list[TechniqueChange] = Field(description="Techniques only the older model uses.")
-    min_status: Status = Field(ANY, description="Weakest uses status kept.")
+    min_status: Status = Field(default=ANY, description="Weakest uses status kept.")
 
 
 def _uses(g: nx.MultiDiGraph, model: str, min_status) -> dict[str, dict]:
@@ -204,7 +202,7 @@ def _this_pair(link: IdeaLink, older: str, newer: str) -> IdeaLink:
     if reason.startswith("[config-diff]"):
         reason = (f"[config-diff] {older}'s config shows {link.object}, {newer}'s shows {link.subject} instead; "
                   "a candidate until a primary text states it")
-    return link.model_copy(update={"evidence": own, "reason": reason})
+    return replace(link, evidence=own, reason=reason)
 
 
 def family_changes(g: nx.MultiDiGraph, older: str, newer: str, min_status: str | Status = ANY) -> FamilyChanges:

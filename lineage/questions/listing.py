@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lineage.questions.answer import Answer, Field
 from lineage.questions.derivatives import derivatives_of
-from lineage.questions.evidence import Fact, Field, grouped_facts, require_built
+from lineage.questions.evidence import Fact, grouped_facts, require_built
 from lineage.store import iris
 from lineage.techniques import implementation_path
 from lineage.vocab import EntityKind, Predicate, Status
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
-class Show:
+class Show(Answer):
     """Answer to ``lineage show``: an entity and every claim about it."""
 
     id: str = Field(description="Entity id.")
@@ -51,20 +50,19 @@ def show(store: Store, catalog: Catalog, ident: str) -> Show:
     )
 
 
-@dataclass(kw_only=True)
-class TechniqueRow:
+class TechniqueRow(Answer):
     """One line of ``lineage techniques``."""
 
     id: str = Field(description="Technique id.")
     name: str = Field(description="Name.")
     category: str = Field(description="Category.")
     introduced_by: list[str] = Field(description="Introducing organizations.")
-    first_appeared: str | None = Field(None, description="First appearance.")
+    first_appeared: str | None = Field(default=None, description="First appearance.")
     adopters: int = Field(description="Models with a verified or reported 'uses' claim.")
-    introduced_in: str | None = Field(None, description="Paper id of the introducing paper, when known.")
-    curation: str = Field("curated", description="'curated' (catalog) or 'discovered' (found in a source).")
-    discovered_in: str | None = Field(None, description="Source that introduced a discovered technique.")
-    implementation: str | None = Field(None, description="Reference implementation under lineage/techniques/, if any.")
+    introduced_in: str | None = Field(default=None, description="Paper id of the introducing paper, when known.")
+    curation: str = Field(default="curated", description="'curated' (catalog) or 'discovered' (found in a source).")
+    discovered_in: str | None = Field(default=None, description="Source that introduced a discovered technique.")
+    implementation: str | None = Field(default=None, description="Reference implementation under lineage/techniques/, if any.")
 
 
 def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list[TechniqueRow]:
@@ -93,20 +91,19 @@ def techniques(store: Store, catalog: Catalog, discovered: bool = False) -> list
     ]
 
 
-@dataclass(kw_only=True)
-class ModelRow:
+class ModelRow(Answer):
     """One line of ``lineage models``."""
 
     id: str = Field(description="Model id.")
     name: str = Field(description="Name.")
     organization: str | None = Field(description="Publisher (None when a discovered model's source names no lab).")
-    released: str | None = Field(None, description="Release month.")
-    hf_repo: str | None = Field(None, description="Hugging Face repo.")
+    released: str | None = Field(default=None, description="Release month.")
+    hf_repo: str | None = Field(default=None, description="Hugging Face repo.")
     techniques: int = Field(description="Techniques with a 'uses' claim.")
-    total_parameters: int | None = Field(None, description="Computed total parameters, when a config was ingested.")
-    active_parameters: int | None = Field(None, description="Computed active parameters.")
-    curation: str = Field("curated", description="'curated' (catalog) or 'discovered' (introduced by a source).")
-    discovered_in: str | None = Field(None, description="Source that introduced a discovered model.")
+    total_parameters: int | None = Field(default=None, description="Computed total parameters, when a config was ingested.")
+    active_parameters: int | None = Field(default=None, description="Computed active parameters.")
+    curation: str = Field(default="curated", description="'curated' (catalog) or 'discovered' (introduced by a source).")
+    discovered_in: str | None = Field(default=None, description="Source that introduced a discovered model.")
 
 
 _TECHNIQUES_USED = f"""SELECT ?m (COUNT(?t) AS ?n) WHERE {{
@@ -146,15 +143,14 @@ def models(store: Store, catalog: Catalog) -> list[ModelRow]:
     ]
 
 
-@dataclass(kw_only=True)
-class LabRow:
+class LabRow(Answer):
     """One line of ``lineage ls labs``."""
 
     id: str = Field(description="Organization id.")
     name: str = Field(description="Name.")
     models: int = Field(description="Models it published that the store knows.")
-    first: str | None = Field(None, description="Release month of its earliest model with a known month.")
-    latest: str | None = Field(None, description="Release month of its latest model with a known month.")
+    first: str | None = Field(default=None, description="Release month of its earliest model with a known month.")
+    latest: str | None = Field(default=None, description="Release month of its latest model with a known month.")
     techniques: int = Field(description="Techniques credited to it (introducedBy in the catalog or a source).")
 
 

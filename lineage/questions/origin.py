@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import STATUS_RANK_BY_VALUE, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -27,7 +25,7 @@ class Attribution(Answer):
     )
     status: Status = Field(description="Weakest status of the claims behind the attribution.")
     reason: str = Field(description="Why the status is what it is.")
-    via: str | None = Field(None, description="For 'cited': the cited paper id.")
+    via: str | None = Field(default=None, description="For 'cited': the cited paper id.")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence, primary first.")
 
 
@@ -36,8 +34,8 @@ class Introduction(Answer):
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
-    first_appeared: str | None = Field(None, description="First public appearance (catalog).")
-    paper: str | None = Field(None, description="Introducing paper id.")
+    first_appeared: str | None = Field(default=None, description="First public appearance (catalog).")
+    paper: str | None = Field(default=None, description="Introducing paper id.")
     organizations: list[Attribution] = Field(default_factory=list, description="Introducing organizations.")
     inventors: list[str] = Field(default_factory=list, description="People credited when no lab is.")
     claimed: list[Attribution] = Field(
@@ -76,9 +74,9 @@ def introduction(g: nx.MultiDiGraph, technique: str) -> Introduction:
             continue
         curated = any(ev["source"].startswith("catalog:") for ev in d.get("evidence", []))
         primary = d["status"] in ("verified", "disputed")
-        basis = "introduced" if curated or primary else "claimed"
+        basis: Literal["introduced", "claimed"] = "introduced" if curated or primary else "claimed"
         (orgs if basis == "introduced" else claimed).append(
-            Attribution(organization=org, basis=basis, status=d["status"], reason=d["reason"], evidence=edge_evidence(d))
+            Attribution(organization=org, basis=basis, status=Status(d["status"]), reason=d["reason"], evidence=edge_evidence(d))
         )
     papers = [p for p, d in edges_of(g, technique, "introducedIn") if d["status"] != "contradicted"]
     return Introduction(
@@ -138,7 +136,7 @@ def attributions(g: nx.MultiDiGraph, technique: str, model: str) -> list[Attribu
                     organization=a.organization,
                     basis="cited",
                     via=paper,
-                    status=weakest(cite["status"], record["status"], a.status),
+                    status=Status(weakest(cite["status"], record["status"], a.status)),
                     reason=f"{model} cites {paper}, the paper that introduced {technique} ({a.organization})",
                     evidence=edge_evidence(cite) + a.evidence,
                 )

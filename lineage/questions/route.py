@@ -7,9 +7,7 @@ from collections import defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import EvidenceSummary
 from lineage.questions.status import ANY, STATUS_RANK_BY_VALUE, at_least, edge_evidence, edges_of, require_node, weakest
 from lineage.vocab import Status
@@ -26,7 +24,7 @@ class Hop(Answer):
     relation: str = Field(description="used by, introduced in, cited by, report of, described in, derived into, "
                                       "architecture reused by, extended as.")
     status: str = Field(description="Status of the claim behind the step ('curated' for catalog facts).")
-    detail: str = Field("", description="What the step rests on (architecture class, reason).")
+    detail: str = Field(default="", description="What the step rests on (architecture class, reason).")
     evidence: list[EvidenceSummary] = Field(default_factory=list, description="Evidence.")
 
 
@@ -132,7 +130,7 @@ def path(
     h = provenance_graph(g, min_status)
     routes: list[Route] = []
     if source not in h or model not in h:
-        return PathAnswer(source=source, target=model, min_status=min_status, routes=[])
+        return PathAnswer(source=source, target=model, min_status=Status(min_status), routes=[])
     try:
         candidates = nx.shortest_simple_paths(h, source, model)
         for nodes in candidates:
@@ -144,7 +142,7 @@ def path(
             routes.append(Route(nodes=nodes, hops=hops, status=weakest(*(hop.status for hop in hops))))
     except nx.NetworkXNoPath:
         pass
-    return PathAnswer(source=source, target=model, min_status=min_status, routes=routes)
+    return PathAnswer(source=source, target=model, min_status=Status(min_status), routes=routes)
 
 
 def _adopter_chain(g: nx.MultiDiGraph, nodes: list[str]) -> bool:

@@ -5,25 +5,24 @@ Importing this module does not import torch; only ``run=True`` does, through the
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-
 from lineage.catalog import Catalog
 from lineage.domain import EntityKind, Predicate, Status
+from lineage.questions.answer import Answer, Field
 from lineage.questions.who_uses import Origin, origin, who_uses
 from lineage.store import Store
 from lineage.techniques import IMPLEMENTATIONS, PAPERS, implementation_path, require_torch
 
 
-class Explanation(BaseModel):
+class Explanation(Answer):
     """Answer to ``lineage explain``."""
 
     technique: str = Field(description="Technique id.")
     origin: Origin = Field(description="Who introduced it, when, in which paper (lineage origin).")
     adopters: list[str] = Field(description="Models with a verified or reported 'uses' claim, earliest first.")
-    implementation: str | None = Field(None, description="Repository path of lineage's reference implementation.")
+    implementation: str | None = Field(default=None, description="Repository path of lineage's reference implementation.")
     papers: list[str] = Field(default_factory=list, description="arXiv ids or URLs the implementation follows.")
     measured: list[dict] = Field(default_factory=list, description="Measurement claims in the store about adopters.")
-    demo: dict | None = Field(None, description="Numbers measured by running the demo (with run=True).")
+    demo: dict | None = Field(default=None, description="Numbers measured by running the demo (with run=True).")
 
 
 def explain(store: Store, catalog: Catalog, technique: str, run: bool = False) -> Explanation:

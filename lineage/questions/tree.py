@@ -17,12 +17,10 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from pydantic import Field
-
 from lineage.combine import combine
 from lineage.domain import Status
 from lineage.errors import SourceFormatError
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.status import at_least
 from lineage.vocab import Predicate
 
@@ -40,8 +38,8 @@ class Edge(Answer):
     base: str = Field(description="The base model's id.")
     relation: str = Field(description="quantized, finetune, adapter, merge, distill… (the claims' qualifier).")
     status: str = Field(description="Combined status of the edge's claims.")
-    model_org: str | None = Field(None, description="Organization publishing the derivative.")
-    base_org: str | None = Field(None, description="Organization of the base model.")
+    model_org: str | None = Field(default=None, description="Organization publishing the derivative.")
+    base_org: str | None = Field(default=None, description="Organization of the base model.")
 
 
 class Descendant(Answer):

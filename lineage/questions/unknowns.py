@@ -11,11 +11,9 @@ import difflib
 import re
 from collections import defaultdict
 
-from pydantic import Field
-
 from lineage.domain import ID_PATTERN, MAX_ID_LENGTH, Predicate
 from lineage.errors import SourceFormatError, UnknownEntity
-from lineage.questions.answer import Answer
+from lineage.questions.answer import Answer, Field
 from lineage.questions.evidence import require_built
 from lineage.store import Store
 from lineage.store.iris import RDF

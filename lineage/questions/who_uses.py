@@ -8,12 +8,12 @@ never among the users.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage.combine import CATALOG_ONLY, combine
+from lineage.questions.answer import Answer, Field
 from lineage.questions.derivatives import copies
-from lineage.questions.evidence import EvidenceSummary, Fact, Field, evidence_summaries, grouped_facts, require_built
+from lineage.questions.evidence import EvidenceSummary, Fact, ModelUse, evidence_summaries, grouped_facts, require_built
 from lineage.questions.status import closest_chain
 from lineage.vocab import EntityKind, Predicate, Status
 
@@ -23,33 +23,24 @@ if TYPE_CHECKING:
     from lineage.store import Store
 
 
-@dataclass(kw_only=True)
-class Adoption:
-    """One model's use of a technique, with its combined status."""
+class Adoption(ModelUse):
+    """One model's use of a technique (in the store), with the qualifiers its claims state."""
 
-    model: str = Field(description="Model id.")
-    name: str = Field(description="Model name.")
-    organization: str | None = Field(None, description="Publisher organization id.")
-    released: str | None = Field(None, description="Release month.")
-    technique: str = Field(description="Technique id the evidence names (the asked one or a variant).")
-    status: Status = Field(description="Combined status over all sources.")
-    reason: str = Field(description="Why the status is what it is.")
     qualifiers: dict[str, str] = Field(default_factory=dict, description="Layer shares and other qualifiers.")
     evidence: list[EvidenceSummary] = Field(description="Evidence, primary first.")
-    derivation: str | None = Field(None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
+    derivation: str | None = Field(default=None, description="How the model derives from a base ('quantized of deepseek-v3.1') "
                                                      "when it is a derivative (listed only when derivatives are asked for).")
 
 
-@dataclass(kw_only=True)
-class WhoUses:
+class WhoUses(Answer):
     """Answer to ``lineage who-uses``."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
-    first_appeared: str | None = Field(None, description="First public appearance per the catalog.")
+    first_appeared: str | None = Field(default=None, description="First public appearance per the catalog.")
     introduced_by: list[str] = Field(default_factory=list, description="Introducing organization ids.")
-    introduced_in: str | None = Field(None, description="Introducing paper id.")
-    first_adopter: str | None = Field(None, description="Earliest-released model with a verified row.")
+    introduced_in: str | None = Field(default=None, description="Introducing paper id.")
+    first_adopter: str | None = Field(default=None, description="Earliest-released model with a verified row.")
     rows: list[Adoption] = Field(description="Models using it (no contradicted row), earliest release first.")
     ruled_out: list[Adoption] = Field(
         default_factory=list, description="Models a primary source says do not use it (contradicted), not counted as users."
@@ -124,15 +115,14 @@ def who_uses(store: Store, catalog: Catalog, technique: str, variants: bool = Fa
     )
 
 
-@dataclass(kw_only=True)
-class Origin:
+class Origin(Answer):
     """Answer to ``lineage origin``: who introduced a technique, when, in which paper."""
 
     technique: str = Field(description="Technique id.")
     name: str = Field(description="Technique name.")
     category: str = Field(description="Technique category.")
-    description: str | None = Field(None, description="What it is.")
-    paper: dict[str, str | None] | None = Field(None, description="Introducing paper: id, title, arxiv, published.")
+    description: str | None = Field(default=None, description="What it is.")
+    paper: dict[str, str | None] | None = Field(default=None, description="Introducing paper: id, title, arxiv, published.")
     inventors: list[str] = Field(default_factory=list, description="People credited when no lab is.")
     variant_of: list[str] = Field(default_factory=list, description="Techniques it modifies.")
     variants: list[str] = Field(default_factory=list, description="Techniques that modify it.")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
 from lineage.errors import SourceFormatError
+from lineage.questions.answer import Answer, Field
 from lineage.store import Store
 from lineage.store.release_files import MANIFEST, load_release
 
@@ -24,14 +23,18 @@ SELECT ?g ?key ?s ?p ?o ?v ?status ?reason WHERE { GRAPH ?g {
 """
 
 
-class ClaimRow(BaseModel):
+class ClaimRow(Answer):
+    """A claim as one side of the comparison holds it."""
+
     source: str = Field(description="Source id whose graph holds the claim.")
     statement: str = Field(description="subject predicate object-or-value.")
     status: str = Field(description="Status in this side.")
     reason: str = Field(description="Reason for that status.")
 
 
-class StatusChange(BaseModel):
+class StatusChange(Answer):
+    """A claim both sides hold, with another status in B."""
+
     source: str = Field(description="Source id.")
     statement: str = Field(description="subject predicate object-or-value.")
     before: str = Field(description="Status in A.")
@@ -40,7 +43,7 @@ class StatusChange(BaseModel):
     reason_after: str = Field(description="Reason in B.")
 
 
-class Diff(BaseModel):
+class Diff(Answer):
     """What changed from A to B."""
 
     added: list[ClaimRow] = Field(description="Claims only in B.")

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
-from lineage.cli.options import table
+from lineage.cli.render import table
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).with_name("snapshots")
@@ -211,7 +211,7 @@ def test_table_cells_wrap_as_textwrap_wraps_them():
     import random
     import textwrap
 
-    from lineage.cli.options import _Wrapper
+    from lineage.cli.text_table import _Wrapper
 
     class Reference(textwrap.TextWrapper):  # textwrap's own, but a word too wide for its column starts a line
         def _handle_long_word(self, reversed_chunks, cur_line, cur_len, width):

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from lineage.cli import app
-from lineage.cli.options import quantity, table
-from lineage.cli.output import fitted
+from lineage.cli.render import quantity, table
+from lineage.cli.text_table import fitted
 
 runner = CliRunner()
 QUESTIONS = [

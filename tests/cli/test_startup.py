@@ -50,7 +50,7 @@ def test_who_uses_answers_without_rdflib_or_yaml_once_the_catalog_is_compiled(bu
 
 
 def test_progress_draws_on_a_terminal_only_and_never_when_asked_not_to(monkeypatch, capsys):
-    from lineage.cli.options import progress
+    from lineage.cli.progress import progress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     for show in (False, True):
