@@ -54,7 +54,7 @@ def rdf_rows(store_path: Path, out: Path, runs: int) -> None:
     from lineage.store.iris import PREFIXES
 
     with open_store(store_path, read_only=True) as st:
-        from lineage.cli.options import load_catalog
+        from lineage.cli.stores import load_catalog
 
         catalog = load_catalog(st)
         print(f"{'format':<8} {'export s':>9} {'oxigraph s':>11} {'ratio':>6} {'cpu ratio':>10} {'bytes':>11}"
