@@ -39,4 +39,4 @@ def load_quads(
         ox.bulk_load("".join(extra).encode("utf-8") + nquads, format=RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"loading the release failed: {exc}") from None
-    store.reindex()
+    store.reindex(bulk=True)
