@@ -88,22 +88,30 @@ def _combined(scope: str, claim: str, group: str) -> str:
        IF(?anyCon = 1, {STATUS_RANK[Status.CONTRADICTED]}, ?best))) AS ?rank)"""
 
 
+def _uses_rows(scope: str) -> tuple[str, str]:
+    """(template, pattern) of the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair)."""
+    return "?m ?p ?t", f"""{_combined(scope, _USES_CLAIM, "?m ?t")}
+  VALUES (?rank ?p) {{ {_PREDICATE_ROWS} }}"""
+
+
+def _idea_rows(scope: str) -> tuple[str, str]:
+    """(template, pattern) of the ``buildsOn…`` rows of the idea claims in ``scope`` (one (?m ?t) row, or empty for all)."""
+    return "?newer ?p ?older", f"""{_combined(scope + f" VALUES (?rel ?forward) {{ {_IDEA_ROWS} }}", _IDEA_CLAIM, "?m ?rel ?t ?forward")}
+  VALUES (?rank ?p) {{ {_BUILDS_ON_ROWS} }}
+  BIND(IF(?forward = 1, ?m, ?t) AS ?newer)
+  BIND(IF(?forward = 1, ?t, ?m) AS ?older)"""
+
+
 def _insert(scope: str) -> str:
     """INSERT the index rows of the pair ``scope`` (a one-row VALUES block, or empty for every pair)."""
-    return f"""INSERT {{ GRAPH {ref(INDEX)} {{ ?m ?p ?t }} }} WHERE {{
-  {_combined(scope, _USES_CLAIM, "?m ?t")}
-  VALUES (?rank ?p) {{ {_PREDICATE_ROWS} }}
-}}"""
+    template, pattern = _uses_rows(scope)
+    return f"INSERT {{ GRAPH {ref(INDEX)} {{ {template} }} }} WHERE {{\n  {pattern}\n}}"
 
 
 def _insert_ideas(scope: str) -> str:
     """INSERT the ``buildsOn…`` rows of the idea claims in ``scope`` (one (?m ?t) row, or empty for all)."""
-    return f"""INSERT {{ GRAPH {ref(INDEX)} {{ ?newer ?p ?older }} }} WHERE {{
-  {_combined(scope + f" VALUES (?rel ?forward) {{ {_IDEA_ROWS} }}", _IDEA_CLAIM, "?m ?rel ?t ?forward")}
-  VALUES (?rank ?p) {{ {_BUILDS_ON_ROWS} }}
-  BIND(IF(?forward = 1, ?m, ?t) AS ?newer)
-  BIND(IF(?forward = 1, ?t, ?m) AS ?older)
-}}"""
+    template, pattern = _idea_rows(scope)
+    return f"INSERT {{ GRAPH {ref(INDEX)} {{ {template} }} }} WHERE {{\n  {pattern}\n}}"
 
 
 def marker() -> str:
@@ -137,6 +145,17 @@ def rebuild() -> str:
     """SPARQL update recomputing the whole index (and its version marker)."""
     g = ref(INDEX)
     return f"DROP SILENT GRAPH {g} ;\n{_insert('')} ;\n{_insert_ideas('')} ;\nINSERT DATA {{ GRAPH {g} {{ {marker()} }} }}"
+
+
+def rows() -> list[str]:
+    """CONSTRUCT queries giving every row of the index (the ``uses`` rows, then the idea rows), without the marker.
+
+    The patterns of :func:`rebuild`'s inserts, for a bulk rebuild: the engine writes the rows as N-Triples
+    and Oxigraph's bulk loader puts them in the index graph, with no transaction
+    (:meth:`lineage.store.Store.reindex`).  A CONSTRUCT may repeat a row (Oxigraph forgets the rows it
+    wrote past a million); the store keeps one of each.
+    """
+    return [f"CONSTRUCT {{ {template} }} WHERE {{\n  {pattern}\n}}" for template, pattern in (_uses_rows(""), _idea_rows(""))]
 
 
 def is_current() -> str:

@@ -233,9 +233,28 @@ class Store:
             update += f" ;\n{adoption_index.reindex_pairs(pairs, ideas)}"
         self._update(update, f'removing source "{doc_id}" from the store failed')
 
-    def reindex(self) -> None:
-        """Recompute the whole adoption index (:mod:`lineage.store.adoption_index`) in one transaction."""
-        self._update(adoption_index.rebuild(), "re-indexing the store failed")
+    def reindex(self, bulk: bool = False) -> None:
+        """Recompute the whole adoption index (:mod:`lineage.store.adoption_index`) in one transaction, or
+        with ``bulk`` through Oxigraph's bulk loader (for a store just bulk-loaded: measured 3.5x less CPU
+        at 20,000 models, where the transaction's log and locks dominate).
+
+        A bulk rebuild drops the index, loads its rows, then writes the version marker: a rebuild killed
+        midway leaves no marker, so the next writer to open the store indexes it again.
+        """
+        if not bulk:
+            self._update(adoption_index.rebuild(), "re-indexing the store failed")
+            return
+        from pyoxigraph import NamedNode, RdfFormat
+
+        self._update(f"DROP SILENT GRAPH {iris.ref(iris.INDEX)}", "re-indexing the store failed")
+        try:
+            for query in adoption_index.rows():
+                rows = self._ox.query(query).serialize(format=RdfFormat.N_TRIPLES)
+                self._ox.bulk_load(rows, RdfFormat.N_TRIPLES, to_graph=NamedNode(iris.INDEX))
+        except OSError as exc:
+            raise StoreError(f"re-indexing the store failed: {exc}") from None
+        self._update(f"INSERT DATA {{ GRAPH {iris.ref(iris.INDEX)} {{ {adoption_index.marker()} }} }}",
+                     "re-indexing the store failed")
 
     def _update(self, update: str, failure: str) -> None:
         if self.read_only:  # a command that writes opened the store as a reader: a bug, said plainly

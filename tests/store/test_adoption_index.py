@@ -123,3 +123,28 @@ def test_idea_relations_are_indexed_as_steps_back_and_recombined_on_each_write(s
     assert _ancestry(store, "gated-deltanet", "verified") == set()
     store.reindex()
     assert _ancestry(store, "gated-deltanet") == {("delta-rule", "componentOf", "gated-deltanet", "reported")}
+
+
+def test_a_bulk_rebuild_writes_the_rows_and_marker_the_transactional_one_does(store):
+    from pyoxigraph import NamedNode, RdfFormat
+
+    from lineage.store import adoption_index
+
+    a, b, c = _doc("a"), _doc("b", "secondary"), _doc("c")
+    store.replace_source(a, [_uses(a, "mla", "verified"), _uses(a, "mla", "contradicted", "glm-5"),
+                             _relation(a, "kda", "extends", "gated-deltanet", "verified"),
+                             _relation(a, "delta-rule", "componentOf", "gated-deltanet", "verified")])
+    store.replace_source(b, [_uses(b, "mla", "reported", "deepseek-v3"), _uses(b, "muon", "reported"),
+                             _relation(b, "delta-rule", "componentOf", "gated-deltanet", "reported")])
+    store.replace_source(c, [_uses(c, "mla", "contradicted"), _uses(c, "muon", "verified", "glm-5")])
+
+    def index() -> list[str]:
+        dump = store._ox.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(rdf.INDEX)).decode()
+        return sorted(dump.splitlines())
+
+    store.reindex()
+    written = index()
+    store.reindex(bulk=True)
+    assert index() == written and len(written) == 8  # 5 uses pairs, 2 idea steps, the marker
+    assert store._ox.query(adoption_index.is_current())
+    assert who_uses(store, "mla") == {"kimi-k2": "disputed", "glm-5": "contradicted", "deepseek-v3": "reported"}
