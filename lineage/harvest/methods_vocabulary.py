@@ -76,21 +76,30 @@ def category(collections: list[str]) -> C | None:
     return next((c for c in PRIORITY if c in found), None)
 
 
-def short_name_usable(name: str, full_name: str) -> bool:
-    """Whether a method's short name can stand as a name to look for in reports: an acronym of up to four letters
-    only when the full name spells it ("PPO" = Proximal Policy Optimization; not "SFT" for a distillation method
-    named otherwise), and never an ordinary English word ("Gravity", "Chimera": a name only in other fields).
+KNOWN_BY_ACRONYM = 40
+"""Papers the archive links to a method before its short acronym counts as a name of it: an idea few papers use
+("DMA", "AMP" of the archive) is not what the field means by those letters (memory access, mixed precision)."""
 
-    >>> short_name_usable("PPO", "Proximal Policy Optimization"), short_name_usable("SFT", "Shrink and Fine-Tune")
+
+def short_name_usable(name: str, full_name: str, papers: int) -> bool:
+    """Whether a method's short name can stand as a name to look for in reports.  An acronym of up to four letters
+    counts only when its full name spells it, it is no ordinary word ("RAN", "FA") and at least
+    :data:`KNOWN_BY_ACRONYM` papers use the method ("PPO" = Proximal Policy Optimization; not "SFT" for a
+    distillation method named otherwise, nor "AMP" for a method few papers use).  An ordinary English word as the
+    method's only name ("Adam") stays: the report reader counts it only where it is spelt as a name
+    (:func:`lineage.ingest.text.alias_patterns`).
+
+    >>> short_name_usable("PPO", "Proximal Policy Optimization", 179), short_name_usable("SFT", "Shrink and Fine-Tune", 9)
     (True, False)
-    >>> short_name_usable("Chimera", "Chimera"), short_name_usable("AdamW", "AdamW")
-    (False, True)
+    >>> short_name_usable("AMP", "Adversarial Model Perturbation", 20), short_name_usable("RAN", "Residual Attention Network", 149)
+    (False, False)
+    >>> short_name_usable("AdamW", "AdamW", 1)
+    True
     """
     letters = re.sub(r"[^A-Za-z]", "", name)
-    if ordinary_word(name):
-        return False
     if len(letters) <= 4 and sum(c.isupper() for c in letters) >= 2 and idea_key(name) != idea_key(full_name):
-        return spelled_by(name, re.findall(r"[A-Za-z][A-Za-z\-]*", full_name))
+        words = re.findall(r"[A-Za-z][A-Za-z\-]*", full_name)
+        return spelled_by(name, words) and not ordinary_word(name) and papers >= KNOWN_BY_ACRONYM
     return True
 
 
@@ -98,8 +107,7 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     """One seed row of a method of the archive in the LLM subset, or None when it is outside it.
 
     A row keeps the method's slug, the names it is found under (full name first), our category, the collections,
-    the introducing paper (arXiv id and title) and the year the archive gives.  A method whose only names are
-    ordinary words or unspelled short acronyms is left out: the report reader could not find it safely.
+    the introducing paper (arXiv id and title) and, where no arXiv id dates it, the year the archive gives.
     """
     collections = [c["collection"] for c in method.get("collections") or []]
     if any(c.get("area") in OTHER_AREAS for c in method.get("collections") or []):
@@ -108,11 +116,9 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     if cat is None:
         return None
     name, full = method["name"].strip(), (method.get("full_name") or method["name"]).strip()
-    names = [full] if not ordinary_word(full) else []
-    if short_name_usable(name, full) and idea_key(name) != idea_key(full):
+    names = [full]
+    if short_name_usable(name, full, method.get("num_papers") or 0) and idea_key(name) != idea_key(full):
         names.append(name)
-    if not names:
-        return None
     slug = method["url"].rstrip("/").rsplit("/", 1)[-1]
     out: dict[str, Any] = {"pwc": slug, "names": names, "category": cat.value,
                            "collections": sorted(c for c in collections if c in COLLECTIONS)}
