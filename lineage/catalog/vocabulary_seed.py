@@ -105,3 +105,29 @@ def with_vocabulary(catalog: Catalog, text: str, path: Path) -> Catalog:
     for entity in added:
         catalog.add(entity)
     return catalog
+
+
+SAMPLE_SEED, SAMPLE_SIZE = 28, 120
+"""The labelled sample of imported ideas: ``random.Random(SAMPLE_SEED).sample`` of their sorted ids."""
+
+
+def sample(catalog: Catalog) -> list[str]:
+    """The ids of the imported ideas the labels cover (sorted): drawn by :data:`SAMPLE_SEED`, so the same import
+    gives the same sample and a changed import a new one."""
+    import random
+
+    ids = sorted(t.id for t in catalog.of_kind(EntityKind.TECHNIQUE) if t.curation == "vocabulary")
+    return sorted(random.Random(SAMPLE_SEED).sample(ids, min(SAMPLE_SIZE, len(ids))))
+
+
+def quality(labels: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Right / judged per question over labelled imported ideas: is it an idea, is its category right (over ideas),
+    is its origin paper right (over ideas given one), would an open LLM use it."""
+    ideas = [r for r in labels if r["idea"]]
+    origins = [r for r in ideas if r.get("origin_right") is not None]
+    return {
+        "idea": (len(ideas), len(labels)),
+        "category": (sum(bool(r["category_right"]) for r in ideas), len(ideas)),
+        "origin": (sum(bool(r["origin_right"]) for r in origins), len(origins)),
+        "llm": (sum(bool(r["llm"]) for r in labels), len(labels)),
+    }

@@ -5,9 +5,10 @@ belong to and the paper that introduced them.  Only facts are kept: names, the c
 introducing paper and its title; never a method's description (prose).
 
 What matters for open LLMs is chosen by collection (:data:`COLLECTIONS`, each mapped to one of our categories): a
-method is kept when one of its collections is listed and none of them belongs to an area of vision, graphs or
-audio (an attention module of image networks is listed under the general "Attention Mechanisms" collection too,
-but also under an image collection).  The catalog reads the file (:mod:`lineage.catalog.vocabulary_seed`), joins
+method is kept when one of its collections is listed, none of them belongs to an area of vision, graphs or audio
+(an attention module of image networks is listed under the general "Attention Mechanisms" collection too, but
+also under an image collection), and the title of its introducing paper does not place it in vision, speech,
+graphs or robotics (:data:`OTHER_FIELDS`) unless the field at large uses it (:data:`GENERAL`).  The catalog reads the file (:mod:`lineage.catalog.vocabulary_seed`), joins
 each entry to the idea it already knows under the same key, and adds the others as ideas of curation
 "vocabulary".
 """
@@ -56,6 +57,16 @@ PRIORITY = (C.MOE, C.ATTENTION, C.POSITIONAL, C.NORMALIZATION, C.ACTIVATION, C.A
 
 OTHER_AREAS = {"Computer Vision", "Graphs", "Audio"}
 """Areas whose methods are left out, even where a general collection lists them too."""
+
+OTHER_FIELDS = re.compile(
+    r"\b(images?|visual|vision|object|detection|detector|segmentation|convnets?|cnns?|gans?|generative adversarial|"
+    r"pose|face|facial|video|person|re-identification|speech|speaker|graph neural|gnn|point clouds?|3d|"
+    r"super-resolution|scene|pixels?|photo|robot\w*|visuomotor|image-to-image|stylization|style transfer)\b", re.I)
+"""Words of an introducing paper's title that place a method in vision, speech, graphs or robotics."""
+
+GENERAL = 500
+"""Papers the archive links to a method before it counts as general whatever field its first paper is in
+(the residual connection came from image recognition, batch normalization from image classifiers)."""
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
 
@@ -112,6 +123,9 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     collections = [c["collection"] for c in method.get("collections") or []]
     if any(c.get("area") in OTHER_AREAS for c in method.get("collections") or []):
         return None
+    title = (method.get("source_title") or (method.get("paper") or {}).get("title") or "").strip()
+    if OTHER_FIELDS.search(title) and (method.get("num_papers") or 0) < GENERAL:
+        return None
     cat = category(collections)
     if cat is None:
         return None
@@ -125,7 +139,6 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     paper = arxiv_id(method.get("source_url"))
     if paper:
         out["arxiv"] = paper
-    title = (method.get("source_title") or (method.get("paper") or {}).get("title") or "").strip()
     if title:
         out["paper_title"] = title
     year = method.get("introduced_year")
