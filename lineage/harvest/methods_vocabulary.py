@@ -92,6 +92,12 @@ KNOWN_BY_ACRONYM = 40
 ("DMA", "AMP" of the archive) is not what the field means by those letters (memory access, mixed precision)."""
 
 
+KNOWN_BY_WORD = 100
+"""Papers the archive links to a method before a name that is an ordinary English word counts as its only name:
+"Adam", "Dropout" and "REINFORCE" are what the field means by those words; "Chimera" or "ZeRO" of few papers
+are, in a report, as likely a model's name or the word "Zero"."""
+
+
 def short_name_usable(name: str, full_name: str, papers: int) -> bool:
     """Whether a method's short name can stand as a name to look for in reports.  An acronym of up to four letters
     counts only when its full name spells it, it is no ordinary word ("RAN", "FA") and at least
@@ -118,7 +124,8 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     """One seed row of a method of the archive in the LLM subset, or None when it is outside it.
 
     A row keeps the method's slug, the names it is found under (full name first), our category, the collections,
-    the introducing paper (arXiv id and title) and, where no arXiv id dates it, the year the archive gives.
+    the introducing paper (arXiv id and title) and, where no arXiv id dates it, the year the archive gives.  A
+    method known only by an ordinary English word is kept when :data:`KNOWN_BY_WORD` papers use it.
     """
     collections = [c["collection"] for c in method.get("collections") or []]
     if any(c.get("area") in OTHER_AREAS for c in method.get("collections") or []):
@@ -130,9 +137,12 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
     if cat is None:
         return None
     name, full = method["name"].strip(), (method.get("full_name") or method["name"]).strip()
+    papers = method.get("num_papers") or 0
     names = [full]
-    if short_name_usable(name, full, method.get("num_papers") or 0) and idea_key(name) != idea_key(full):
+    if short_name_usable(name, full, papers) and idea_key(name) != idea_key(full):
         names.append(name)
+    if all(ordinary_word(n) for n in names) and papers < KNOWN_BY_WORD:
+        return None
     slug = method["url"].rstrip("/").rsplit("/", 1)[-1]
     out: dict[str, Any] = {"pwc": slug, "names": names, "category": cat.value,
                            "collections": sorted(c for c in collections if c in COLLECTIONS)}
