@@ -87,7 +87,7 @@ def join(catalog: Catalog, rows: list[dict[str, Any]]) -> tuple[list[Technique |
         technique = Technique(
             id=_id(r["names"][0], taken), name=r["names"][0], aliases=tuple(r["names"][1:]), category=r["category"],
             introduced_in=paper_id,
-            first_appeared=month_of(r["arxiv"]) if r.get("arxiv") else (str(r["year"]) if r.get("year") else None),
+            first_appeared=month_of(r["arxiv"]) if r.get("arxiv") else None,
             sources=(SourceRef(url=page, kind=SourceKind.SECONDARY,
                                note=f"Papers with Code methods archive; collections: {collections}"),),
             curation="vocabulary",

@@ -123,8 +123,9 @@ def short_name_usable(name: str, full_name: str, papers: int) -> bool:
 def row(method: dict[str, Any]) -> dict[str, Any] | None:
     """One seed row of a method of the archive in the LLM subset, or None when it is outside it.
 
-    A row keeps the method's slug, the names it is found under (full name first), our category, the collections,
-    the introducing paper (arXiv id and title) and, where no arXiv id dates it, the year the archive gives.  A
+    A row keeps the method's slug, the names it is found under (full name first), our category, the collections and
+    the introducing paper (arXiv id and title); not the archive's year, which is often wrong ("2000" for
+    unknown, 1943 for weight decay): an arXiv id dates the idea.  A
     method known only by an ordinary English word is kept when :data:`KNOWN_BY_WORD` papers use it.
     """
     collections = [c["collection"] for c in method.get("collections") or []]
@@ -151,9 +152,6 @@ def row(method: dict[str, Any]) -> dict[str, Any] | None:
         out["arxiv"] = paper
     if title:
         out["paper_title"] = title
-    year = method.get("introduced_year")
-    if year and not paper and year != 2000:  # the archive's 2000 stands for "unknown"; an arXiv id dates itself
-        out["year"] = int(year)
     return out
 
 

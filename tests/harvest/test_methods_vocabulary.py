@@ -46,7 +46,7 @@ def test_the_llm_collections_are_kept_with_facts_only(tmp_path):
                             "collections": ["Policy Gradient Methods"], "arxiv": "1707.06347",
                             "paper_title": "Proximal Policy Optimization Algorithms"}
     assert found["sft"]["names"] == ["Shrink and Fine-Tune"] and found["amp"]["names"] == ["Adversarial Model Perturbation"]
-    assert "year" not in found["amp"]  # the archive's 2000 means unknown
+    assert "year" not in found["amp"]  # the archive's years are not kept
     path = tmp_path / "vocabulary.yaml"
     write(list(found.values()), path, {"source": "test"})
     text = path.read_text()
