@@ -30,7 +30,7 @@ COLLECTIONS: dict[str, C] = {
                      "Synthesized Attention Mechanisms", "Long-Range Interaction Layers"), C.ATTENTION),
     **dict.fromkeys(("Position Embeddings", "Inference Extrapolation"), C.POSITIONAL),
     "Normalization": C.NORMALIZATION,
-    **dict.fromkeys(("Activation Functions", "Output Functions"), C.ACTIVATION),
+    "Activation Functions": C.ACTIVATION,  # not "Output Functions": softmax and its variants are parts, rarely choices
     **dict.fromkeys(("Stochastic Optimization", "Optimization", "Large Batch Optimization", "Momentum Rules",
                      "Learning Rate Schedules"), C.OPTIMIZER),
     **dict.fromkeys(("Loss Functions", "Language Model Pre-Training"), C.OBJECTIVE),
