@@ -303,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'articles: statement precision':34}" + "".join(f" {s.precision:8.2f} ({s.correct:3}/{s.extracted:3})    " for _, s in cols))
     print(f"{'articles: statement recall':34}" + "".join(f" {s.recall:8.2f} ({s.found:3}/{s.labelled:3})    " for _, s in cols))
     print(f"{'articles: documents':34}" + "".join(f" {len(groups[name]):22}" for name, _ in cols))
-    print("\nreports: adoption of labelled techniques, catalog and discovered (corpus, new: in sample; heldout: out of sample)")
+    print("\nreports: adoption of every technique the labels name, in the curated catalog, the imported vocabulary or "
+          "discovered (corpus, new: in sample; heldout: out of sample)")
     for line in ["(left out by --quick)"] if args.quick else report_lines():
         print(f"  {line}")
     print(f"\nout of sample = articles2 held out by SHA-1 of file name: {', '.join(held)}")

@@ -85,6 +85,19 @@ def curated_evidence(doc: SourceDocument, entity_id: str, ref: SourceRef, said: 
     )
 
 
+def vocabulary_document() -> SourceDocument:
+    """The source document of the imported vocabulary of ideas (``seeds/vocabulary.yaml``)."""
+    return SourceDocument(
+        id="catalog:vocabulary",
+        title="lineage seed catalog: vocabulary of ideas (Papers with Code methods archive)",
+        kind=SourceKind.SECONDARY,
+        format="catalog",
+        url="seeds/vocabulary.yaml",
+        note="Names, collections and introducing papers imported from the Papers with Code methods archive "
+        "(CC BY-SA 4.0); a technique the curated catalog knows under the same key is not imported again.",
+    )
+
+
 def catalog_claims(entity, doc: SourceDocument) -> list[Claim]:
     """Curated facts about one entity, each with the entry's first source as evidence."""
     ref = entity.sources[0]
@@ -192,6 +205,11 @@ def _build(store: Store, catalog: Catalog, fresh: bool, progress, release: Path 
         doc = catalog_document(kinds[cls])
         entities = [e for e in curated if isinstance(e, cls)]
         graphs.append((doc, [c for e in entities for c in catalog_claims(e, doc)], entities))
+    imported = [e for e in catalog.entities.values() if e.curation == "vocabulary"]
+    if imported:  # the imported vocabulary of ideas: one graph of its own, a secondary record
+        doc = vocabulary_document()
+        graphs.append((doc, [c for e in imported for c in catalog_claims(e, doc)], imported))
+        curated += imported
     n_claims = sum(len(claims) for _, claims, _ in graphs)
     if release is not None:  # the catalog graphs go into the release's bulk load: one write
 

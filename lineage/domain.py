@@ -74,9 +74,10 @@ class Entity(Strict):
     unconfirmed: tuple[str, ...] = Field(
         (), description="Field names whose values no primary source confirms (the source note says why)."
     )
-    curation: Literal["curated", "discovered"] = Field(
+    curation: Literal["curated", "discovered", "vocabulary"] = Field(
         "curated",
-        description="'curated' for catalog entries in seeds/; 'discovered' for entities a source introduced.",
+        description="'curated' for catalog entries in seeds/; 'discovered' for entities a source introduced; "
+        "'vocabulary' for ideas (and their papers) imported from a public vocabulary (seeds/vocabulary.yaml).",
     )
     discovered_in: str | None = Field(
         None, description="Id of the source document that introduced a discovered entity."

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lineage.catalog.vocabulary_seed import VOCABULARY_FILE, with_vocabulary
 from lineage.errors import CatalogError, UnknownEntity
 from lineage.paths import cache_dir, data_dir
 from lineage.vocab import EntityKind
@@ -52,7 +53,7 @@ def __getattr__(name: str) -> dict[str, type[BaseModel]]:
         return seed_files()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-_CODE = [Path(__file__), Path(__file__).with_name("resolver.py"), *(Path(__file__).parent.parent / f for f in ("domain.py", "vocab.py"))]
+_CODE = [Path(__file__), *(Path(__file__).with_name(f) for f in ("resolver.py", "vocabulary.py", "vocabulary_seed.py")), *(Path(__file__).parent.parent / f for f in ("domain.py", "vocab.py"))]
 """Source files whose change invalidates the compiled catalog (the models it pickles)."""
 
 
@@ -74,6 +75,9 @@ def _seed_texts(seeds: Path) -> dict[str, bytes]:
         if not path.exists():
             raise CatalogError(f'seed file "{path}" is missing')
         texts[filename] = path.read_bytes()
+    vocabulary = seeds / VOCABULARY_FILE
+    if vocabulary.exists():  # optional: the imported vocabulary of ideas
+        texts[VOCABULARY_FILE] = vocabulary.read_bytes()
     return texts
 
 
@@ -169,6 +173,8 @@ class Catalog:
             for entry in entries:
                 catalog.add(entry)
         catalog.check_references()
+        if VOCABULARY_FILE in texts:
+            with_vocabulary(catalog, texts[VOCABULARY_FILE].decode("utf-8"), seeds / VOCABULARY_FILE)
         catalog.link_classes()
         return catalog
 

@@ -300,12 +300,18 @@ def show_techniques(rows, asked: Asked) -> None:
     typer.echo(
         table(
             ["ID", "NAME", "CATEGORY", "INTRODUCED BY", "FIRST", "MODELS", "IMPLEMENTATION"],
-            [[r.id + ("*" if r.curation == "discovered" else ""), r.name, r.category, ", ".join(r.introduced_by),
+            [[r.id + _MARK.get(r.curation, ""), r.name, r.category, ", ".join(r.introduced_by),
               r.first_appeared, r.adopters, r.implementation or "-"] for r in rows],
             {1: 40},
             optional=[6, 1],
         )
     )
+    if any(r.curation == "vocabulary" for r in rows):
+        typer.echo("+ vocabulary: imported from the Papers with Code methods archive (seeds/vocabulary.yaml)")
+
+
+_MARK = {"discovered": "*", "vocabulary": "+"}
+"""How a listing marks an entity the curated catalog does not hold."""
 
 
 @question(show_techniques, STORED)

@@ -144,8 +144,8 @@ def score_one(path: Path, label: dict, catalog: Catalog, model: str | None, prep
     except LineageError as e:
         return ReportScore(label["report"], split, label["models"], [], fn=uses, error=str(e), batch=batch)
     predicted = set(found.uses)
-    if label.get("scope") == "catalog":
-        predicted = {t for t in predicted if t in catalog.entities}
+    if label.get("scope") == "catalog":  # written against the curated catalog: its ideas only
+        predicted = {t for t in predicted if t in catalog.entities and catalog.entities[t].curation == "curated"}
     out = ReportScore(label["report"], split, label["models"], list(found.models),
                       mentions_used=predicted & set(label.get("mentions", [])), batch=batch)
     if not out.subject_ok:  # uses of the wrong subject are not the labelled model's

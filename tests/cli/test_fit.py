@@ -37,7 +37,7 @@ def test_no_line_is_wider_than_80_columns_but_a_single_word(built_store_path, ar
 def test_every_id_is_shown_whole_on_a_line_of_its_own_or_first_in_its_row(built_store_path, what):
     ids = [r["id"] for r in json.loads(runner.invoke(app, ["ls", what, "--json", "--store", str(built_store_path)]).stdout)]
     out = at_80(built_store_path, "ls", what)
-    firsts = {line.split()[0].rstrip("*") for line in out.splitlines()[1:] if line.strip() and not line[0].isspace()}
+    firsts = {line.split()[0].rstrip("*+") for line in out.splitlines()[1:] if line.strip() and not line[0].isspace()}
     assert set(ids) <= firsts
     assert "…" not in out
 

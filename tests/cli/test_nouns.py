@@ -173,7 +173,7 @@ def test_each_alias_prints_one_deprecation_line_and_the_same_answer(built_store_
 def test_ids_are_never_cut_at_80_columns(built_store_path, what, key):
     ids = [r[key] for r in json.loads(ok("ls", what, "--json", store=built_store_path).stdout)]
     shown = runner.invoke(app, ["ls", what, "--store", str(built_store_path)], env={"COLUMNS": "80"}).stdout
-    firsts = {line.split()[0].rstrip("*") for line in shown.splitlines()[1:] if line.strip()}
+    firsts = {line.split()[0].rstrip("*+") for line in shown.splitlines()[1:] if line.strip()}
     assert set(ids) <= firsts and "…" not in "".join(line.split()[0] for line in shown.splitlines()[1:] if line.strip())
 
 
