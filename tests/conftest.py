@@ -48,6 +48,17 @@ def pytest_configure_node(node):
     node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_ENV}
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist, in the controller: ``--dist loadscope`` hands out the costliest work first
+    (:class:`tests.fixtures.schedule.CostFirst`); other modes are xdist's own."""
+    if config.getvalue("dist") == "loadscope":
+        from tests.fixtures.schedule import CostFirst
+
+        return CostFirst(config, log)
+    return None
+
+
 def pytest_configure(config):
     """In an xdist worker, restore the controller's ``COLUMNS``/``LINES``: the worker's readline exports 80x24."""
     env = getattr(config, "workerinput", {}).get("terminal_env")
