@@ -1,23 +1,26 @@
 """Report reading quality, in sample and out of sample side by side.
 
-Run: ``python benchmarks/reading_reports.py [--detail]``. In sample: the labelled corpus reports the rules
+Run: ``python benchmarks/reading_reports.py [--detail] [--quick]``. In sample: the labelled corpus reports the rules
 were written against (``corpus`` with ``--model``, ``new`` without). Out of sample: ``heldout`` (labs absent
 from the corpus; PDFs under ``$LINEAGE_HELDOUT_REPORTS``, see tests/fixtures/labels/heldout/README.md), also
 scored by split: ``seen`` (misses studied while rules were written) and ``unseen`` (kept out of sight; its
 misses are never printed).
-``benchmarks/reading.py`` calls :func:`report_lines`.
+``benchmarks/reading.py`` calls :func:`report_lines`.  ``--quick`` (a smoke run) scores the first labelled report
+of each set alone (:func:`quick_corpus`): every line, from three PDFs.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from lineage.catalog import Catalog, vocabulary_seed
 from lineage.ingest import idea_quality
-from lineage.ingest.report_quality import SETS, score
+from lineage.ingest.report_quality import SETS, heldout_dir, label_files, pdf_for, score
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -76,5 +79,29 @@ def _beyond_catalog(found, catalog: Catalog) -> str:
     return f"of which outside the curated catalog: precision {prec:.3f} recall {rec:.3f} (TP {tp}, FP {fp}, FN {fn})"
 
 
+def quick_corpus(folder: Path, corpus: Path = CORPUS) -> Path:
+    """A corpus in ``folder`` holding the first labelled report of each set whose PDF is here (links to it), the
+    held-out one in ``folder/heldout``, which ``$LINEAGE_HELDOUT_REPORTS`` then names."""
+    heldout = folder / "heldout"
+    heldout.mkdir(parents=True)
+    for which in SETS:
+        for label_path in label_files(which):
+            label = yaml.safe_load(label_path.read_text())
+            path = pdf_for(which, label, corpus)
+            if path.exists():
+                link = pdf_for(which, label, folder) if which != "heldout" else heldout / path.name
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(path)
+                break
+    os.environ["LINEAGE_HELDOUT_REPORTS"] = str(heldout)
+    assert heldout_dir() == heldout
+    return folder
+
+
 if __name__ == "__main__":
-    print("\n".join(report_lines(detail="--detail" in sys.argv)))
+    detail = "--detail" in sys.argv
+    if "--quick" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("\n".join(report_lines(quick_corpus(Path(tmp)), detail=detail)))
+    else:
+        print("\n".join(report_lines(detail=detail)))

@@ -238,8 +238,9 @@ def muon_section(repeat: int) -> dict:
 # --------------------------------------------------------------------------- references vs ecosystem
 
 
-def ecosystem_section(repeat: int) -> list[dict]:
-    """YaRN, mHC, hash routing, FP8 and FP4 references against transformers' implementations, one realistic shape each."""
+def ecosystem_section(repeat: int, scale: int = 1) -> list[dict]:
+    """YaRN, mHC, hash routing, FP8 and FP4 references against transformers' implementations, one realistic shape each
+    (``scale`` divides the positions, tokens and weight rows: a smoke run)."""
     from types import SimpleNamespace
 
     from transformers import DeepseekV4Config, LlamaConfig
@@ -267,9 +268,9 @@ def ecosystem_section(repeat: int) -> list[dict]:
     yarn = YaRNConfig()  # DeepSeek-V3: 64 rotary dims, 4K -> 160K
     hf_yarn = LlamaConfig(hidden_size=128, num_attention_heads=2, head_dim=64, num_hidden_layers=1, max_position_embeddings=163840,
                           rope_parameters={"rope_type": "yarn", "rope_theta": 10000.0, "factor": 40.0, "original_max_position_embeddings": 4096})
-    positions = torch.arange(32768)
+    positions = torch.arange(32768 // scale)
     rotary = LlamaRotaryEmbedding(hf_yarn)
-    row("yarn", "inv_freq + cos/sin for 32,768 positions, 64 dims",
+    row("yarn", f"inv_freq + cos/sin for {32768 // scale:,} positions, 64 dims",
         lambda: YaRNRotaryEmbedding(yarn)(positions), lambda: (ROPE_INIT_FUNCTIONS["yarn"](hf_yarn), rotary(positions[None].float(), positions[None])))
 
     hc = HCConfig(hidden_size=1024)  # n = 4 streams as DeepSeek-V4, a quarter of its width
@@ -277,21 +278,21 @@ def ecosystem_section(repeat: int) -> list[dict]:
     ref_hc = DeepseekV4HyperConnection(hf_v4)
     ours_hc = ManifoldHyperConnection(hc)
     ref_hc.load_state_dict(ours_hc.state_dict())
-    streams = torch.randn(1, 2048, 4, hc.hidden_size)
-    row("mhc", "mappings for 2,048 tokens x 4 streams x 1,024", lambda: ours_hc.mappings(streams), lambda: ref_hc(streams))
+    streams = torch.randn(1, 2048 // scale, 4, hc.hidden_size)
+    row("mhc", f"mappings for {2048 // scale:,} tokens x 4 streams x 1,024", lambda: ours_hc.mappings(streams), lambda: ref_hc(streams))
 
     hr = HashRoutingConfig(hidden_size=1024)  # V4's 256 experts, 6 per token, its vocabulary
     ours_router, ref_router = HashRouter(hr), DeepseekV4HashRouter(DeepseekV4Config(hidden_size=1024, num_hidden_layers=1))
     ref_router.load_state_dict(ours_router.state_dict())
-    x, ids = torch.randn(4096, hr.hidden_size), torch.randint(0, hr.vocab_size, (4096,))
-    row("hash-routing", "4,096 tokens x 1,024, 256 experts, top-6", lambda: ours_router(x, ids), lambda: ref_router(x, ids))
+    x, ids = torch.randn(4096 // scale, hr.hidden_size), torch.randint(0, hr.vocab_size, (4096 // scale,))
+    row("hash-routing", f"{4096 // scale:,} tokens x 1,024, 256 experts, top-6", lambda: ours_router(x, ids), lambda: ref_router(x, ids))
 
-    w = torch.randn(2048, 7168) * 0.02  # a DeepSeek-V3 expert's down-projection shape, transposed
+    w = torch.randn(2048 // scale, 7168) * 0.02  # a DeepSeek-V3 expert's down-projection shape, transposed
     quantizer = Fp8Quantize(SimpleNamespace(quantization_config=SimpleNamespace(weight_block_size=(128, 128), scale_fmt="float")))
-    row("fp8-quantization", "2,048 x 7,168 weight, 128x128 blocks", lambda: quantize_weight(w), lambda: quantizer._quantize_one("w.weight", w))
+    row("fp8-quantization", f"{2048 // scale:,} x 7,168 weight, 128x128 blocks", lambda: quantize_weight(w), lambda: quantizer._quantize_one("w.weight", w))
 
-    blocks, scales = quantize_mxfp4(torch.randn(1, 2048, 7168) * 0.02)  # one expert's weight, as V4 stores experts
-    row("fp4-quantization", "MXFP4 dequantise, 2,048 x 7,168 weight, blocks of 32",
+    blocks, scales = quantize_mxfp4(torch.randn(1, 2048 // scale, 7168) * 0.02)  # one expert's weight, as V4 stores experts
+    row("fp4-quantization", f"MXFP4 dequantise, {2048 // scale:,} x 7,168 weight, blocks of 32",
         lambda: dequantize_mxfp4(blocks, scales), lambda: convert_moe_packed_tensors(blocks, scales, dtype=torch.float32))
 
     print("\nReference implementations vs transformers, same run, float32 CPU (grpo: trl's loss needs a Trainer, not timed)")
@@ -398,7 +399,7 @@ def plot(curves) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="A smoke run: one repeat, short contexts, 10 training steps.")
+    parser.add_argument("--quick", action="store_true", help="A smoke run: one repeat, short contexts and shapes, 10 training steps.")
     parser.add_argument("--store", type=Path, help="Also record measured KV-cache claims into this store.")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -410,7 +411,7 @@ def main() -> None:
         "mla_decode": mla_section([256, 1024] if args.quick else [1024, 4096, 16384], repeat=1 if args.quick else 5),
         "linear_and_v4": linear_section(repeat=1, scale=4) if args.quick else linear_section(repeat=3),
         "muon": muon_section(repeat=1 if args.quick else 10),
-        "ecosystem": ecosystem_section(repeat=1 if args.quick else 10),
+        "ecosystem": ecosystem_section(repeat=1, scale=8) if args.quick else ecosystem_section(repeat=10),
         "training": train_section(steps=10 if args.quick else 300, draw=not args.quick),
     }
     if args.store:

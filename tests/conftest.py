@@ -14,7 +14,8 @@ import pytest
 
 from lineage.catalog import Catalog
 from lineage.store import Store
-from tests.fixtures.once import content_key, once, run_folder, store_once
+from tests.fixtures import once as once_cache
+from tests.fixtures.once import content_key, fingerprint, once, run_folder, store_once
 from tests.graph.lineage_story import (  # noqa: F401  (session fixtures: defined here, each is built once)
     built_graph,
     relations_graph,
@@ -44,12 +45,27 @@ TERMINAL_ENV = ("COLUMNS", "LINES")
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """pytest-xdist, in the controller: hand each worker the terminal size variables this session has (or not)."""
+    """pytest-xdist, in the controller: hand each worker the terminal size variables this session has (or not),
+    and the once-cache's fingerprint (:data:`tests.fixtures.once.RUN_FINGERPRINT`)."""
     node.workerinput["terminal_env"] = {name: os.environ.get(name) for name in TERMINAL_ENV}
+    node.workerinput["once_fingerprint"] = fingerprint()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist, in the controller: ``--dist loadscope`` hands out the costliest work first
+    (:class:`tests.fixtures.schedule.CostFirst`); other modes are xdist's own."""
+    if config.getvalue("dist") == "loadscope":
+        from tests.fixtures.schedule import CostFirst
+
+        return CostFirst(config, log)
+    return None
 
 
 def pytest_configure(config):
-    """In an xdist worker, restore the controller's ``COLUMNS``/``LINES``: the worker's readline exports 80x24."""
+    """In an xdist worker, restore the controller's ``COLUMNS``/``LINES`` (the worker's readline exports 80x24)
+    and take the controller's once-cache fingerprint."""
+    once_cache.RUN_FINGERPRINT = getattr(config, "workerinput", {}).get("once_fingerprint")
     env = getattr(config, "workerinput", {}).get("terminal_env")
     for name, value in (env or {}).items():
         if value is None:
