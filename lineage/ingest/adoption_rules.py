@@ -102,6 +102,17 @@ _EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
 "Each MoE layer comprises …"."""
 CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
+_SWITCHED_OFF = re.compile(r"(?<!\bof\s)(?<!\bthe\s)(?<!\ba\s)\bdisabl(?:e|es|ed|ing)\s+(?:the\s+|all\s+|any\s+)?$", re.I)
+"""Switching a technique off, as a verb right before its name ("… and disabling X"), rules it out; "disabled" as an
+adjective ("the ratio of disabled X") does not."""
+_LONGER_NAME = re.compile(
+    r"(?:^|[\s(])(?:the|an?|[a-z][\w-]*)\s(?!(?:The|An?|Our|We|In|For|With|Of|And|Or|On|To|By|Via|From|Using|Under|While|"
+    r"Across|Both|Each|All|This|That|These|Its|Their|Table|Figure|Section|Appendix|Eq|Equation)\b)(?P<modifier>[A-Z][a-z]{2,})\s"
+    r"(?:[A-Z][\w-]*[A-Z][\w-]*\s\()?$"
+)
+"""In running prose, a capitalised word (not a sentence's first) directly before a name makes a longer name that names
+another thing ("a tailored Local SGD approach", "the Fused Adam kernel"): the shorter name inside it is not adopted,
+nor is the short name's spelt-out form in parentheses right after it ("Local SGD (Stochastic …)")."""
 
 
 _RELEASES = re.compile(r"\b(?:present|releas|develop|open-?sourc)(?:e|es|ed|ing)?\b(?![^.;]*\b(?:analys[ie]s|study|studies|results?)\b)", re.I)
@@ -214,6 +225,8 @@ def classify(
     has_own = bool(own.search(text))
     if re.search(r"\bto (?:denote|represent|indicate|refer to)\b|\bdenotes?\b", text, re.I):
         return Kind.MENTION, "notation"
+    if _inside_longer_name(text[max(0, start - 60) : start], own, others):
+        return Kind.MENTION, "inside a longer name"
 
     possessor = re.search(r"([\w.-]+(?:\s[\w.-]+)?)['’]s\s+(?:\w+\s+){0,2}$", text[:start])
     if possessor and not own.search(possessor.group(1)):
@@ -248,6 +261,8 @@ def classify(
             return Kind.NEGATION, neg.group(0)
     if has_own and re.search(r"\b(?:instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
         return Kind.NEGATION, "instead of"
+    if has_own and _SWITCHED_OFF.search(near):
+        return Kind.NEGATION, "disabled"
 
     # "we have replaced the layer normalization … with <alias>"
     if has_own and re.search(rf"(?:{own.pattern})[^.;]{{0,40}}\breplac(?:e|es|ed|ing)\b[^.;]{{0,120}}\bwith\s+(?:the\s+|a\s+)?$", window, re.I):
@@ -311,6 +326,16 @@ def classify(
         return Kind.ADOPTION, led
     return Kind.MENTION, ""
 
+
+
+def _inside_longer_name(before: str, own: re.Pattern, others: re.Pattern | None) -> bool:
+    """Does ``before`` (the text up to a name) end in a capitalised modifier that makes a longer name with it
+    (:data:`_LONGER_NAME`)? A model's name ("our Zeta MoE models") is not such a modifier."""
+    m = _LONGER_NAME.search(before)
+    if m is None:
+        return False
+    modifier = m.group("modifier")
+    return not own.fullmatch(modifier) and not (others is not None and others.fullmatch(modifier))
 
 
 def _feature_label(text: str, start: int, end: int, own: re.Pattern) -> bool:

@@ -46,8 +46,8 @@ _NOT_OWN = re.compile(
 )
 """A table of runs, rivals or results: its rows are not the released model."""
 _ROW_BLOCK = re.compile(r"\b(?:w/o|without|not|instead|rather|baselines?|vanilla|vs\.?|versus|compared?)\b", re.I)
-_NO = re.compile(r"(?:no|none|n/a|0|[-–—✗×]|false)", re.I)
-"""Cells that say a row's technique is absent ("No", "–", "0")."""
+_NO = re.compile(r"(?:no|none|n/a|0(?:\.0+)?|[-–—✗×]|false)", re.I)
+"""Cells that say a row's technique is absent or turned off ("No", "–", "0", "0.0")."""
 _FUNCTION = re.compile(r"\b(?:the|an?|of|to|is|are|was|were|that|this|which|for|in|by)\b", re.I)
 """Words that a table cell seldom has and a sentence seldom lacks."""
 _BULLET = re.compile(r"^\s*[•●▪∙]")

@@ -90,6 +90,38 @@ def test_sizes_and_context_are_read_as_the_sentence_means_them(catalog):
 def test_a_negation_of_the_whole_model_is_still_a_negation(patterns):
     assert kind_of("Zeta-3B does not use multi-token prediction.", "mtp", patterns)[0] == "negation"
     assert kind_of("We adopt grouped-query attention instead of multi-head latent attention.", "mla", patterns)[0] == "negation"
+    # switching it off is ruling it out
+    assert kind_of("We keep the learning rate fixed and disable weight decay in this stage.", "weight-decay", patterns) == (
+        "negation", "disabled")
+    # "disabled" as an adjective after "of" describes runs, it switches nothing off
+    assert kind_of("Zeta-3B is more sensitive to the share of disabled shared experts.", "shared-experts", patterns)[0] != "negation"
+
+
+LONGER_NAMES = [
+    # a capitalised modifier mid-sentence makes a longer name: the kernel or method it names is not the short name's idea
+    ("For speed, we use the Fused Adam kernel from a vendor library.", "adam"),
+    ("We adopt a method that pairs a custom Local SGD approach with sharding.", "stochastic-gradient-descent"),
+    # nor is the short name's spelt-out form in parentheses right after it
+    ("We adopt a method that pairs a custom Local SGD (Stochastic Gradient Descent) approach with sharding.",
+     "stochastic-gradient-descent"),
+]
+
+
+@pytest.mark.parametrize("text,technique", LONGER_NAMES, ids=[t[:50] for t, _ in LONGER_NAMES])
+def test_a_name_inside_a_longer_capitalised_name_is_not_adopted(patterns, text, technique):
+    assert kind_of(text, technique, patterns) == ("mention", "inside a longer name")
+
+
+def test_a_name_after_a_sentence_initial_word_or_a_model_name_is_still_adopted(patterns):
+    assert kind_of("Adam is used for Zeta-3B in every stage.", "adam", patterns)[0] == "adoption"
+    assert kind_of("We train our model with the Adam optimizer.", "adam", patterns)[0] == "adoption"
+    # the own model's name before a technique is no modifier of a longer name
+    found = adoption_rules.find_mentions([Sentence(1, 0, "We train the Zeta MoE models on long documents.")],
+                                         {"moe": patterns["moe"]}, ["Zeta"])
+    assert [m.cue for m in found] != ["inside a longer name"]
+    found = adoption_rules.find_mentions([Sentence(1, 0, "We train the Delta MoE models on long documents.")],
+                                         {"moe": patterns["moe"]}, ["Zeta"])
+    assert [m.cue for m in found] == ["inside a longer name"]
 
 
 def test_a_use_before_the_technique_existed_is_never_verified(catalog):

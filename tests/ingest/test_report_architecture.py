@@ -87,16 +87,22 @@ def test_comparison_ablation_and_process_tables_adopt_nothing(patterns, table):
     assert adopted(patterns, table) == {}
 
 
-def test_rows_that_say_no_or_compare_adopt_nothing(patterns):
+def test_rows_that_say_no_turn_it_off_or_compare_adopt_nothing(patterns):
     table = page(
         "Table 2: Model configurations for Zeta models.",
         "Model 1B 7B",
         "QK-Norm No –",
+        "Weight decay 0.0 0.00",
         "Positions w/o RoPE w/o RoPE",
         "Attention GQA rather than MLA",
         "We compare against models that use multi-query attention in all of their layers.",
     )
     assert adopted(patterns, table) == {}
+
+
+def test_a_row_with_a_nonzero_value_still_adopts(patterns):
+    table = page("Table 2: Model configurations for Zeta models.", "Model 1B 7B", "Weight decay 0.1 0.05")
+    assert adopted(patterns, table) == {"weight-decay": "configuration table"}
 
 
 ARCHITECTURE = Heading(1, "3", "Model Architecture", 0)
