@@ -103,8 +103,9 @@ _EACH_PART = r"^\W*(?:each|every)\s+(?:[\w-]+\s+){0,2}?(?:layer|block)\b"
 CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|unlike)\b|\b(?:whereas|while|but)\b", re.I)
 _WE = r"\b(?:we|our|us)\b"
 _SWITCHED_OFF = re.compile(r"(?<!\bof\s)(?<!\bthe\s)(?<!\ba\s)\bdisabl(?:e|es|ed|ing)\s+(?:the\s+|all\s+|any\s+)?$", re.I)
-"""Switching a technique off, as a verb right before its name ("… and disabling X"), rules it out; "disabled" as an
-adjective ("the ratio of disabled X") does not."""
+"""Switching a technique off, as a verb right before its name ("… and disabling X"), is no use of it; nor does it
+rule it out for the model, since what is switched off is usually one stage or one part ("in this stage", "for the
+discriminator"), so the sentence is a mention. "disabled" as an adjective ("the ratio of disabled X") is neither."""
 _LONGER_NAME = re.compile(
     r"(?:^|[\s(])(?:the|an?|[a-z][\w-]*)\s(?!(?:The|An?|Our|We|In|For|With|Of|And|Or|On|To|By|Via|From|Using|Under|While|"
     r"Across|Both|Each|All|This|That|These|Its|Their|Table|Figure|Section|Appendix|Eq|Equation)\b)(?P<modifier>[A-Z][a-z]{2,})\s"
@@ -262,7 +263,7 @@ def classify(
     if has_own and re.search(r"\b(?:instead of|rather than)\s+(?:the\s+|a\s+)?$", near, re.I):
         return Kind.NEGATION, "instead of"
     if has_own and _SWITCHED_OFF.search(near):
-        return Kind.NEGATION, "disabled"
+        return Kind.MENTION, "disabled"
 
     # "we have replaced the layer normalization … with <alias>"
     if has_own and re.search(rf"(?:{own.pattern})[^.;]{{0,40}}\breplac(?:e|es|ed|ing)\b[^.;]{{0,120}}\bwith\s+(?:the\s+|a\s+)?$", window, re.I):
