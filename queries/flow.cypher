@@ -29,4 +29,4 @@ CALL {
          ['verified', 'disputed', 'contradicted', 'reported', 'unverified'][rank] AS status
 }
 RETURN from_org, to_org, technique, model, basis, status
-ORDER BY from_org, to_org, technique, model
+ORDER BY from_org, to_org, technique, model, basis, status
