@@ -31,6 +31,15 @@ _STOP_NAMES = {
 }
 
 
+def arxiv_month(arxiv: str | None) -> str | None:
+    """The month an arXiv id was assigned in ("2104.09864" -> "2021-04"); None without an id or for a month
+    out of range. An idea's first appearance and its paper's date when nothing else dates them."""
+    if not arxiv:
+        return None
+    yy, mm = arxiv[:2], arxiv[2:4]
+    return f"20{yy}-{mm}" if 1 <= int(mm) <= 12 else None
+
+
 def _singular(word: str) -> str:
     """A plural head noun in singular form ("transformers" -> "transformer"); other words unchanged."""
     w = word.lower()

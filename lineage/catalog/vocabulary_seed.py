@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lineage.catalog.vocabulary import idea_index, idea_key
+from lineage.catalog.vocabulary import arxiv_month, idea_index, idea_key
 from lineage.errors import CatalogError
 from lineage.vocab import ID_PATTERN, MAX_ID_LENGTH, EntityKind, SourceKind
 
@@ -57,11 +57,6 @@ def _id(name: str, taken: dict[str, Any]) -> str:
     return ident
 
 
-def month_of(arxiv: str) -> str:
-    """The month an arXiv id was submitted, YYYY-MM ("2104.09864" -> "2021-04")."""
-    return f"20{arxiv[:2]}-{arxiv[2:4]}"
-
-
 def join(catalog: Catalog, rows: list[dict[str, Any]]) -> tuple[list[Technique | Paper], dict[str, str]]:
     """The entities the vocabulary adds to ``catalog`` and, for the rows it already knows, row slug -> technique id."""
     from lineage.domain import Paper, SourceRef, Technique  # deferred for start-up: pydantic
@@ -79,7 +74,7 @@ def join(catalog: Catalog, rows: list[dict[str, Any]]) -> tuple[list[Technique |
         paper_id = f"arxiv-{r['arxiv']}" if r.get("arxiv") else None
         if paper_id and paper_id not in taken:
             paper = Paper(id=paper_id, name=f"{r.get('paper_title') or 'arXiv ' + r['arxiv']} paper", title=r.get("paper_title"),
-                          arxiv=r["arxiv"], published=month_of(r["arxiv"]),
+                          arxiv=r["arxiv"], published=arxiv_month(r["arxiv"]),
                           sources=(SourceRef(url=f"https://arxiv.org/abs/{r['arxiv']}"),), curation="vocabulary")
             taken[paper_id] = paper
             added.append(paper)
@@ -87,7 +82,7 @@ def join(catalog: Catalog, rows: list[dict[str, Any]]) -> tuple[list[Technique |
         technique = Technique(
             id=_id(r["names"][0], taken), name=r["names"][0], aliases=tuple(r["names"][1:]), category=r["category"],
             introduced_in=paper_id,
-            first_appeared=month_of(r["arxiv"]) if r.get("arxiv") else None,
+            first_appeared=arxiv_month(r.get("arxiv")),
             sources=(SourceRef(url=page, kind=SourceKind.SECONDARY,
                                note=f"Papers with Code methods archive; collections: {collections}"),),
             curation="vocabulary",

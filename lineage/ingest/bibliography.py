@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from lineage import domain
 from lineage.catalog import Catalog
 from lineage.catalog.resolver import Resolver
-from lineage.catalog.vocabulary import expansion, idea_index, idea_key, is_generic, same_idea, variants_of
+from lineage.catalog.vocabulary import arxiv_month, expansion, idea_index, idea_key, is_generic, same_idea, variants_of
 from lineage.domain import EntityKind, Paper, SourceRef, Technique, TechniqueCategory, clip
 from lineage.ingest import references
 from lineage.ingest.discovery import slug
@@ -352,7 +352,7 @@ def _title_names(ref: references.Reference, name: str, acronym: str) -> bool:
 def _paper(origin: str, title: str, doc_id: str) -> Paper:
     """The cited paper, discovered from the arXiv id its entry prints (``origin``: "arxiv-<id>")."""
     arxiv = origin.removeprefix("arxiv-")
-    return Paper(id=origin, name=title[:120], title=title[:200], arxiv=arxiv, published=_month(arxiv),
+    return Paper(id=origin, name=title[:120], title=title[:200], arxiv=arxiv, published=arxiv_month(arxiv),
                  sources=(SourceRef(url=f"https://arxiv.org/abs/{arxiv}", note="cited in a report"),),
                  curation="discovered", discovered_in=doc_id)
 
@@ -381,15 +381,7 @@ def _origin(ref: references.Reference, title: str | None = None) -> str | None:
 
 
 def _arxiv_month(origin: str | None) -> str | None:
-    return _month(origin.removeprefix("arxiv-")) if origin and origin.startswith("arxiv-") else None
-
-
-def _month(arxiv: str | None) -> str | None:
-    """The month an arXiv id was assigned in ("2104.09864" -> "2021-04")."""
-    if not arxiv:
-        return None
-    yy, mm = arxiv[:2], arxiv[2:4]
-    return f"20{yy}-{mm}" if 1 <= int(mm) <= 12 else None
+    return arxiv_month(origin.removeprefix("arxiv-")) if origin and origin.startswith("arxiv-") else None
 
 
 def claims(found: CitedIdeas, doc, now) -> list[domain.Claim]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from lineage.catalog.config_sources import bundled_configs, bundled_dir
 from lineage.domain import Draft, EntityKind, Evidence, Predicate, Role, SourceKind, Status, Technique, clip
 from lineage.ingest import adoption_rules as adoption
 from lineage.ingest.text import Sentence, alias_patterns, candidates
-from lineage.paths import cache_dir, data_dir
+from lineage.paths import cache_dir, data_dir, write_cached
 
 _SLOT = r"(?:the\s+|our\s+(?:previous\s+|earlier\s+)?)?(?=[A-Z0-9])"
 """Where the inherited model's name starts (it is then matched against the catalog's model names)."""
@@ -82,13 +81,7 @@ def config_techniques() -> dict[str, frozenset[str]]:
     except (OSError, ValueError, AttributeError):
         pass
     found = _read_configs()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({m: sorted(ts) for m, ts in sorted(found.items())}), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        pass
+    write_cached(path, json.dumps({m: sorted(ts) for m, ts in sorted(found.items())}).encode("utf-8"))
     return found
 
 

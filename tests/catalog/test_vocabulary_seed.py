@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from lineage.catalog import Catalog
-from lineage.catalog.vocabulary import idea_index, idea_key
-from lineage.catalog.vocabulary_seed import VOCABULARY_FILE, join, month_of, read_rows
+from lineage.catalog.vocabulary import arxiv_month, idea_index, idea_key
+from lineage.catalog.vocabulary_seed import VOCABULARY_FILE, join, read_rows
 from lineage.domain import EntityKind
 from lineage.errors import CatalogError
 from lineage.paths import data_dir
@@ -31,7 +31,7 @@ def test_every_imported_origin_is_a_paper_of_that_arxiv_id_and_dates_the_idea(ca
         if t.introduced_in:
             paper = catalog.entities[t.introduced_in]
             assert paper.kind == "paper" and t.introduced_in == f"arxiv-{paper.arxiv}"
-            assert t.first_appeared == month_of(paper.arxiv)
+            assert t.first_appeared == arxiv_month(paper.arxiv)
         assert t.sources[0].url.startswith("https://paperswithcode.com/method/") and t.sources[0].kind == "secondary"
 
 

@@ -70,11 +70,12 @@ def test_fresh_floors(figures):
     assert fresh.precision >= FRESH_PRECISION, f"fresh precision {fresh.precision:.2f} ({fresh.correct}/{fresh.extracted})"
 
 
-def test_fresh_labels_carry_no_article_text():
+@pytest.mark.parametrize("folder, documents", [("articles-fresh", 3), ("articles-fresh2", 6)])
+def test_fresh_labels_carry_no_article_text(folder, documents):
     import yaml
 
-    labels = sorted((ROOT / "tests" / "fixtures" / "labels" / "articles-fresh").glob("*.labels.yaml"))
-    assert len(labels) >= 3
+    labels = sorted((ROOT / "tests" / "fixtures" / "labels" / folder).glob("*.labels.yaml"))
+    assert len(labels) >= documents
     for path in labels:
         for st in yaml.safe_load(path.read_text(encoding="utf-8"))["statements"]:
             assert "quote" not in st and {"subject", "relation", "object", "line", "form"} <= set(st), path.name
@@ -89,13 +90,3 @@ def test_fresh2_unseen_floors(figures):
     assert unseen.labelled >= 25, "the fresh2 labels lost statements"
     assert unseen.recall >= FRESH2_UNSEEN_RECALL, f"fresh2 unseen recall {unseen.recall:.2f} ({unseen.found}/{unseen.labelled})"
     assert unseen.precision >= FRESH2_UNSEEN_PRECISION, f"fresh2 unseen precision {unseen.precision:.2f} ({unseen.correct}/{unseen.extracted})"
-
-
-def test_fresh2_labels_carry_no_article_text():
-    import yaml
-
-    labels = sorted((ROOT / "tests" / "fixtures" / "labels" / "articles-fresh2").glob("*.labels.yaml"))
-    assert len(labels) >= 6
-    for path in labels:
-        for st in yaml.safe_load(path.read_text(encoding="utf-8"))["statements"]:
-            assert "quote" not in st and {"subject", "relation", "object", "line", "form"} <= set(st), path.name
